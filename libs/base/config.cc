@@ -1,0 +1,77 @@
+#include "libs/base/config.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include <charconv>
+
+#include "fmt/format.h"
+
+namespace seckill::base {
+
+absl::StatusOr<Config> Config::Load(const std::string& path) {
+  if (path.empty()) return Config(YAML::Node(YAML::NodeType::Map));
+  try {
+    return Config(YAML::LoadFile(path));
+  } catch (const YAML::Exception& e) {
+    return absl::InvalidArgumentError(fmt::format("config file {}: {}", path, e.what()));
+  }
+}
+
+Config Config::FromYamlForTest(const std::string& yaml) { return Config(YAML::Load(yaml)); }
+
+std::string Config::EnvName(std::string_view key) {
+  std::string name = "SECKILL_";
+  for (char c : key) {
+    name += (c == '.' || c == '-') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return name;
+}
+
+bool Config::Lookup(std::string_view key, std::string* out) const {
+  if (const char* env = std::getenv(EnvName(key).c_str()); env != nullptr) {
+    *out = env;
+    return true;
+  }
+  YAML::Node node = YAML::Clone(root_);
+  size_t begin = 0;
+  while (begin <= key.size()) {
+    const size_t dot = std::min(key.find('.', begin), key.size());
+    if (!node.IsMap()) return false;
+    node = node[std::string(key.substr(begin, dot - begin))];
+    if (!node) return false;
+    begin = dot + 1;
+  }
+  if (!node.IsScalar()) return false;
+  *out = node.as<std::string>();
+  return true;
+}
+
+std::string Config::GetString(std::string_view key, std::string_view fallback) const {
+  std::string value;
+  return Lookup(key, &value) ? value : std::string(fallback);
+}
+
+absl::StatusOr<int64_t> Config::GetInt(std::string_view key, int64_t fallback) const {
+  std::string value;
+  if (!Lookup(key, &value)) return fallback;
+  int64_t parsed = 0;
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
+  if (ec != std::errc() || end != value.data() + value.size()) {
+    return absl::InvalidArgumentError(fmt::format("config {} ({}) must be an integer, got '{}'",
+                                                  key, EnvName(key), value));
+  }
+  return parsed;
+}
+
+absl::StatusOr<std::string> Config::RequireString(std::string_view key) const {
+  std::string value;
+  if (!Lookup(key, &value) || value.empty()) {
+    return absl::InvalidArgumentError(
+        fmt::format("config {} is required (set it in the file or in {})", key, EnvName(key)));
+  }
+  return value;
+}
+
+}  // namespace seckill::base

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "yaml-cpp/yaml.h"
+
+namespace seckill::base {
+
+// A service's settings: a YAML file, each value overridable from the environment.
+// The key "redis.url" is overridden by SECKILL_REDIS_URL (dots become underscores, upper case).
+// Immutable after loading; safe to read from any thread.
+class Config {
+ public:
+  // Reads `path`; an empty path means "environment and defaults only".
+  // INVALID_ARGUMENT when the file cannot be read or parsed.
+  static absl::StatusOr<Config> Load(const std::string& path);
+  static Config FromYamlForTest(const std::string& yaml);
+
+  std::string GetString(std::string_view key, std::string_view fallback) const;
+  // INVALID_ARGUMENT when the value is present but not an integer.
+  absl::StatusOr<int64_t> GetInt(std::string_view key, int64_t fallback) const;
+  // A required string; INVALID_ARGUMENT naming the key and its variable when absent.
+  absl::StatusOr<std::string> RequireString(std::string_view key) const;
+
+  static std::string EnvName(std::string_view key);
+
+ private:
+  explicit Config(YAML::Node root) : root_(std::move(root)) {}
+  // The raw value from the environment or the file, if any.
+  bool Lookup(std::string_view key, std::string* out) const;
+
+  YAML::Node root_;
+};
+
+}  // namespace seckill::base

@@ -1,0 +1,35 @@
+#pragma once
+// Status helpers. absl 20220623 ships no RETURN_IF_ERROR / CHECK, so the project has its own.
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+#define SECKILL_CONCAT_INNER(a, b) a##b
+#define SECKILL_CONCAT(a, b) SECKILL_CONCAT_INNER(a, b)
+
+// Returns the status from the enclosing function when `expr` is not OK.
+#define SECKILL_RETURN_IF_ERROR(expr)            \
+  do {                                           \
+    ::absl::Status seckill_status_ = (expr);     \
+    if (!seckill_status_.ok()) return seckill_status_; \
+  } while (0)
+
+// `lhs = value of expr`, or returns its status from the enclosing function.
+#define SECKILL_ASSIGN_OR_RETURN(lhs, expr) \
+  SECKILL_ASSIGN_OR_RETURN_IMPL(SECKILL_CONCAT(seckill_statusor_, __LINE__), lhs, expr)
+#define SECKILL_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                                  \
+  if (!tmp.ok()) return tmp.status();                 \
+  lhs = std::move(tmp).value()
+
+// A broken invariant is a programmer error: abort loudly, in every build type.
+#define SECKILL_CHECK(cond)                                                              \
+  do {                                                                                   \
+    if (!(cond)) {                                                                       \
+      std::fprintf(stderr, "%s:%d: SECKILL_CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                                      \
+    }                                                                                    \
+  } while (0)

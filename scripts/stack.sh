@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# Local stack: Redis, MariaDB, RabbitMQ and etcd as plain processes on 127.0.0.1, data and logs
+# under .run/, then the three seckill services. Idempotent: a part already running is left alone.
+#
+#   scripts/stack.sh up|down|status          whole stack
+#   scripts/stack.sh infra-up|infra-down     only the four servers
+#   scripts/stack.sh start|stop|kill NAME    one part (redis mariadb rabbitmq etcd product order gateway)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+RUN=${SECKILL_RUN_DIR:-$ROOT/.run}
+BIN=${SECKILL_BIN_DIR:-$ROOT/build/bin}
+
+REDIS_PORT=${SECKILL_REDIS_PORT:-17379}
+DB_PORT=${SECKILL_DB_PORT:-17306}
+AMQP_PORT=${SECKILL_AMQP_PORT:-17672}
+AMQP_DIST_PORT=${SECKILL_AMQP_DIST_PORT:-17673}
+EPMD_PORT=${SECKILL_EPMD_PORT:-17369}
+ETCD_PORT=${SECKILL_ETCD_PORT:-17479}
+ETCD_PEER_PORT=${SECKILL_ETCD_PEER_PORT:-17480}
+PRODUCT_PORT=${SECKILL_PRODUCT_PORT:-17501}
+ORDER_PORT=${SECKILL_ORDER_PORT:-17502}
+PRODUCT_HEALTH_PORT=${SECKILL_PRODUCT_HEALTH_PORT:-17511}
+ORDER_HEALTH_PORT=${SECKILL_ORDER_HEALTH_PORT:-17512}
+GATEWAY_PORT=${SECKILL_GATEWAY_PORT:-17580}
+
+DB_NAME=${SECKILL_DB_NAME:-seckill}
+DB_USER=${SECKILL_DB_USER:-seckill}
+DB_PASSWORD=${SECKILL_DB_PASSWORD:-seckill-dev-password}
+ADMIN_USER=${SECKILL_ADMIN_USER:-admin}
+ADMIN_PASSWORD=${SECKILL_ADMIN_PASSWORD:-admin-dev-password}
+JWT_SECRET_FILE=$RUN/jwt.secret
+
+RMQ=/usr/lib/rabbitmq/bin
+log() { printf '[stack] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_until() { # wait_until SECONDS WHAT CMD...
+  local limit=$1 what=$2; shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -ge $deadline ] && die "$what not ready after ${limit}s (logs under $RUN)"
+    sleep 0.2
+  done
+}
+
+rabbit_env() {
+  export HOME=$RUN/rabbitmq RABBITMQ_NODENAME=seckill@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
+    RABBITMQ_NODE_PORT=$AMQP_PORT RABBITMQ_DIST_PORT=$AMQP_DIST_PORT \
+    RABBITMQ_MNESIA_BASE=$RUN/rabbitmq/mnesia RABBITMQ_LOG_BASE=$RUN/rabbitmq/log \
+    RABBITMQ_PID_FILE=$RUN/rabbitmq/rabbitmq.pid RABBITMQ_ENABLED_PLUGINS_FILE=$RUN/rabbitmq/enabled_plugins \
+    ERL_EPMD_PORT=$EPMD_PORT ERL_EPMD_ADDRESS=127.0.0.1
+}
+
+# --- Redis -----------------------------------------------------------------------------------
+start_redis() {
+  mkdir -p "$RUN/redis"
+  if pid_alive "$RUN/redis/redis.pid"; then return; fi
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$RUN/redis" \
+    --appendonly yes --appendfsync everysec --save "" --pidfile "$RUN/redis/redis.pid" \
+    --logfile "$RUN/redis/redis.log"
+  wait_until 10 redis sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG"
+}
+stop_redis() { stop_pidfile "$RUN/redis/redis.pid" redis; }
+
+# --- MariaDB ---------------------------------------------------------------------------------
+mdb() { mariadb -S "$RUN/mariadb/m.sock" -uroot "$@"; }
+start_mariadb() {
+  mkdir -p "$RUN/mariadb"
+  if ! pid_alive "$RUN/mariadb/m.pid"; then
+    if [ ! -d "$RUN/mariadb/data/mysql" ]; then
+      mariadb-install-db --datadir="$RUN/mariadb/data" --auth-root-authentication-method=normal \
+        --skip-test-db --user=root >"$RUN/mariadb/install.log" 2>&1 || die "mariadb-install-db failed: see $RUN/mariadb/install.log"
+    fi
+    nohup mariadbd --no-defaults --datadir="$RUN/mariadb/data" --port="$DB_PORT" --bind-address=127.0.0.1 \
+      --socket="$RUN/mariadb/m.sock" --pid-file="$RUN/mariadb/m.pid" --user=root \
+      --log-error="$RUN/mariadb/mariadb.log" --innodb-flush-log-at-trx-commit=1 \
+      --max-connections=500 >/dev/null 2>&1 &
+    wait_until 30 mariadb mdb -e 'select 1'
+  fi
+  mdb <<SQL
+CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4;
+CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
+CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
+GRANT ALL ON \`$DB_NAME\`.* TO '$DB_USER'@'127.0.0.1';
+GRANT ALL ON \`$DB_NAME\`.* TO '$DB_USER'@'localhost';
+SQL
+  migrate
+}
+# Applies sql/migrations/NNN_*.sql once each, in order, recording them in schema_migrations.
+migrate() {
+  mdb "$DB_NAME" -e "CREATE TABLE IF NOT EXISTS schema_migrations (version VARCHAR(64) PRIMARY KEY, applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+  local f v
+  for f in "$ROOT"/sql/migrations/*.sql; do
+    v=$(basename "$f" .sql)
+    if [ -z "$(mdb -N "$DB_NAME" -e "SELECT 1 FROM schema_migrations WHERE version='$v'")" ]; then
+      log "migration $v"
+      { cat "$f"; echo "; INSERT INTO schema_migrations(version) VALUES ('$v');"; } | mdb "$DB_NAME"
+    fi
+  done
+}
+stop_mariadb() { stop_pidfile "$RUN/mariadb/m.pid" mariadb; }
+
+# --- RabbitMQ --------------------------------------------------------------------------------
+start_rabbitmq() {
+  mkdir -p "$RUN/rabbitmq/log"
+  ( rabbit_env
+    if pid_alive "$RABBITMQ_PID_FILE"; then exit 0; fi
+    echo '[].' > "$RABBITMQ_ENABLED_PLUGINS_FILE"
+    "$RMQ/rabbitmq-server" -detached >"$RUN/rabbitmq/log/start.out" 2>&1
+    wait_until 10 "rabbitmq pid file" test -s "$RABBITMQ_PID_FILE"
+    timeout 60 "$RMQ/rabbitmqctl" wait "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || die "rabbitmq not ready: see $RUN/rabbitmq/log"
+  )
+}
+stop_rabbitmq() {
+  ( rabbit_env
+    if pid_alive "$RABBITMQ_PID_FILE"; then
+      timeout 60 "$RMQ/rabbitmqctl" stop "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || kill -9 "$(cat "$RABBITMQ_PID_FILE")" 2>/dev/null || true
+    fi
+    rm -f "$RABBITMQ_PID_FILE"
+    # The node's own epmd, found by the port we gave it.
+    pkill -f "epmd.*-port $EPMD_PORT" 2>/dev/null || true
+    pkill -f "erl_epmd_port $EPMD_PORT" 2>/dev/null || true
+    for p in $(pgrep -x epmd 2>/dev/null); do
+      tr '\0' '\n' </proc/$p/environ 2>/dev/null | grep -qx "ERL_EPMD_PORT=$EPMD_PORT" && kill "$p" 2>/dev/null || true
+    done
+  )
+}
+
+# --- etcd ------------------------------------------------------------------------------------
+start_etcd() {
+  mkdir -p "$RUN/etcd"
+  if pid_alive "$RUN/etcd/etcd.pid"; then return; fi
+  nohup etcd --name seckill --data-dir "$RUN/etcd/data" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "seckill=http://127.0.0.1:$ETCD_PEER_PORT" >"$RUN/etcd/etcd.log" 2>&1 &
+  echo $! > "$RUN/etcd/etcd.pid"
+  wait_until 15 etcd env ETCDCTL_API=3 etcdctl --endpoints="127.0.0.1:$ETCD_PORT" endpoint health
+}
+stop_etcd() { stop_pidfile "$RUN/etcd/etcd.pid" etcd; }
+
+# --- services --------------------------------------------------------------------------------
+write_env() {
+  [ -f "$JWT_SECRET_FILE" ] || { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$JWT_SECRET_FILE"; }
+  cat > "$RUN/stack.env" <<ENV
+# Written by scripts/stack.sh; source it to reach the local stack.
+SECKILL_GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
+SECKILL_ADMIN_USER=$ADMIN_USER
+SECKILL_ADMIN_PASSWORD=$ADMIN_PASSWORD
+SECKILL_DB_HOST=127.0.0.1
+SECKILL_DB_PORT=$DB_PORT
+SECKILL_DB_USER=$DB_USER
+SECKILL_DB_PASSWORD=$DB_PASSWORD
+SECKILL_DB_NAME=$DB_NAME
+SECKILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
+SECKILL_AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT/%2f
+SECKILL_ETCD_ENDPOINTS=http://127.0.0.1:$ETCD_PORT
+SECKILL_PRODUCT_ADDR=127.0.0.1:$PRODUCT_PORT
+SECKILL_ORDER_ADDR=127.0.0.1:$ORDER_PORT
+SECKILL_PRODUCT_HEALTH_URL=http://127.0.0.1:$PRODUCT_HEALTH_PORT
+SECKILL_ORDER_HEALTH_URL=http://127.0.0.1:$ORDER_HEALTH_PORT
+SECKILL_JWT_SECRET=$(cat "$JWT_SECRET_FILE")
+ENV
+}
+
+start_service() { # start_service NAME HEALTH_PORT
+  local name=$1 health_port=$2 pidf="$RUN/$1.pid"
+  [ -x "$BIN/seckill-$name" ] || die "$BIN/seckill-$name is not built: run 'make build'"
+  if pid_alive "$pidf"; then return; fi
+  set -a; . "$RUN/stack.env"; set +a
+  SECKILL_HTTP_PORT=$health_port nohup "$BIN/seckill-$name" --config "$ROOT/configs/$name.yaml" \
+    >>"$RUN/$name.log" 2>&1 &
+  echo $! > "$pidf"
+  wait_until 20 "seckill-$name" curl -fsS "http://127.0.0.1:$health_port/readyz"
+}
+start_product() { start_service product "$PRODUCT_HEALTH_PORT"; }
+start_order() { start_service order "$ORDER_HEALTH_PORT"; }
+start_gateway() { start_service gateway "$GATEWAY_PORT"; }
+stop_product() { stop_pidfile "$RUN/product.pid" seckill-product; }
+stop_order() { stop_pidfile "$RUN/order.pid" seckill-order; }
+stop_gateway() { stop_pidfile "$RUN/gateway.pid" seckill-gateway; }
+
+stop_pidfile() { # stop_pidfile PIDFILE NAME: SIGTERM, then SIGKILL after 20 s
+  local pidf=$1 name=$2 pid i
+  [ -f "$pidf" ] || return 0
+  pid=$(cat "$pidf")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then log "$name did not stop on SIGTERM; killing"; kill -9 "$pid" 2>/dev/null || true; fi
+  fi
+  rm -f "$pidf"
+}
+kill_pidfile() { [ -f "$1" ] && kill -9 "$(cat "$1")" 2>/dev/null; rm -f "$1"; }
+
+status_line() { # status_line NAME PIDFILE
+  if pid_alive "$2"; then printf '%-9s running  pid %s\n' "$1" "$(cat "$2")"; else printf '%-9s stopped\n' "$1"; fi
+}
+status() {
+  status_line redis "$RUN/redis/redis.pid"
+  status_line mariadb "$RUN/mariadb/m.pid"
+  status_line rabbitmq "$RUN/rabbitmq/rabbitmq.pid"
+  status_line etcd "$RUN/etcd/etcd.pid"
+  status_line product "$RUN/product.pid"
+  status_line order "$RUN/order.pid"
+  status_line gateway "$RUN/gateway.pid"
+}
+
+infra_up() { mkdir -p "$RUN"; start_redis; start_etcd; start_mariadb; start_rabbitmq; write_env; }
+infra_down() { stop_etcd; stop_rabbitmq; stop_mariadb; stop_redis; }
+
+case "${1:-}" in
+  up) infra_up; start_product; start_order; start_gateway
+      log "stack is up; gateway at http://127.0.0.1:$GATEWAY_PORT (settings in $RUN/stack.env)"
+      echo "http://127.0.0.1:$GATEWAY_PORT" ;;
+  down) stop_gateway; stop_order; stop_product; infra_down ;;
+  infra-up) infra_up ;;
+  infra-down) infra_down ;;
+  status) status ;;
+  env) write_env ;;
+  migrate) migrate ;;
+  start) [ -n "${2:-}" ] || die "start NAME"; "start_$2" ;;
+  stop) [ -n "${2:-}" ] || die "stop NAME"; "stop_$2" ;;
+  kill) case "${2:-}" in
+          redis) kill_pidfile "$RUN/redis/redis.pid" ;; mariadb) kill_pidfile "$RUN/mariadb/m.pid" ;;
+          etcd) kill_pidfile "$RUN/etcd/etcd.pid" ;; rabbitmq) ( rabbit_env; kill_pidfile "$RABBITMQ_PID_FILE" ) ;;
+          product|order|gateway) kill_pidfile "$RUN/$2.pid" ;; *) die "kill NAME" ;;
+        esac ;;
+  *) echo "usage: $0 up|down|status|infra-up|infra-down|env|migrate|start NAME|stop NAME|kill NAME" >&2; exit 2 ;;
+esac
