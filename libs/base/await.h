@@ -1,0 +1,45 @@
+#pragma once
+// Bridges callback-style asynchronous operations (gRPC callbacks, worker pools, the Redis
+// client) into Asio coroutines, without a thread waiting per operation.
+
+#include <memory>
+#include <utility>
+
+#include "boost/asio/associated_executor.hpp"
+#include "boost/asio/async_result.hpp"
+#include "boost/asio/awaitable.hpp"
+#include "boost/asio/dispatch.hpp"
+#include "boost/asio/post.hpp"
+#include "boost/asio/use_awaitable.hpp"
+
+namespace seckill::base {
+
+// Calls `start(callback)`; the awaiting coroutine resumes on its own executor with the value
+// the callback receives. The callback may be invoked from any thread, exactly once.
+template <class T, class Start>
+boost::asio::awaitable<T> AwaitCallback(Start start) {
+  namespace asio = boost::asio;
+  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(T)>(
+      [start = std::move(start)](auto handler) mutable {
+        auto shared = std::make_shared<decltype(handler)>(std::move(handler));
+        start([shared](T value) {
+          auto executor = asio::get_associated_executor(*shared);
+          asio::dispatch(executor, [shared, value = std::move(value)]() mutable {
+            std::move (*shared)(std::move(value));
+          });
+        });
+      },
+      asio::use_awaitable);
+}
+
+// Runs the blocking `fn` on `pool` (an executor or execution context) and resumes the awaiting
+// coroutine with its result on the coroutine's own executor.
+template <class Pool, class Fn>
+auto Offload(Pool& pool, Fn fn) -> boost::asio::awaitable<decltype(fn())> {
+  using T = decltype(fn());
+  co_return co_await AwaitCallback<T>([&pool, fn = std::move(fn)](auto done) mutable {
+    boost::asio::post(pool, [fn = std::move(fn), done = std::move(done)]() mutable { done(fn()); });
+  });
+}
+
+}  // namespace seckill::base

@@ -1,0 +1,247 @@
+#include "libs/http/server.h"
+
+#include <atomic>
+#include <mutex>
+#include <set>
+
+#include "boost/asio/as_tuple.hpp"
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/detached.hpp"
+#include "boost/asio/detached.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/strand.hpp"
+#include "boost/asio/use_awaitable.hpp"
+#include "boost/beast/core.hpp"
+#include "boost/beast/http.hpp"
+#include "fmt/format.h"
+#include "spdlog/spdlog.h"
+
+namespace seckill::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+const std::string& Request::Header(const std::string& name) const {
+  static const std::string kEmpty;
+  auto it = headers.find(name);
+  return it == headers.end() ? kEmpty : it->second;
+}
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bhttp::response<bhttp::string_body> ToBeast(const Response& r, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
+  res.set(bhttp::field::server, "seckill");
+  if (!r.body.empty() || r.status != 204) res.set(bhttp::field::content_type, r.content_type);
+  for (const auto& [name, value] : r.headers) res.set(name, value);
+  res.body() = r.body;
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  return res;
+}
+
+Response PlainError(int status, const char* code, const char* message) {
+  Response r;
+  r.status = status;
+  r.body = fmt::format(R"({{"error":{{"code":"{}","message":"{}"}}}})", code, message);
+  return r;
+}
+
+}  // namespace
+
+class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
+ public:
+  Impl(asio::io_context& ioc, ServerOptions options, Handler handler)
+      : ioc_(ioc), options_(std::move(options)), handler_(std::move(handler)),
+        acceptor_(asio::make_strand(ioc)) {}
+
+  absl::Status Start() {
+    boost::system::error_code ec;
+    tcp::endpoint endpoint(asio::ip::make_address(options_.address, ec), options_.port);
+    if (ec) return absl::InvalidArgumentError(fmt::format("bad listen address {}", options_.address));
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      return absl::UnavailableError(
+          fmt::format("cannot listen on {}:{}: {}", options_.address, options_.port, ec.message()));
+    }
+    port_ = acceptor_.local_endpoint().port();
+    asio::co_spawn(acceptor_.get_executor(), Accept(shared_from_this()), asio::detached);
+    return absl::OkStatus();
+  }
+
+  uint16_t port() const { return port_; }
+
+  void Stop(std::chrono::milliseconds grace, std::function<void()> on_drained) {
+    asio::post(acceptor_.get_executor(), [self = shared_from_this(), grace,
+                                          on_drained = std::move(on_drained)]() mutable {
+      self->stopping_ = true;
+      boost::system::error_code ignored;
+      self->acceptor_.close(ignored);
+      self->on_drained_ = std::move(on_drained);
+      {
+        std::lock_guard lock(self->mu_);
+        for (const auto& weak : self->idle_) {
+          if (auto stream = weak.lock()) {
+            asio::post(stream->get_executor(), [stream] { stream->socket().close(); });
+          }
+        }
+      }
+      auto timer = std::make_shared<asio::steady_timer>(self->acceptor_.get_executor(), grace);
+      timer->async_wait([self, timer](boost::system::error_code) { self->Drained(); });
+      self->MaybeDrained();
+    });
+  }
+
+ private:
+  using StreamPtr = std::shared_ptr<beast::tcp_stream>;
+
+  static asio::awaitable<void> Accept(std::shared_ptr<Impl> self) {
+    while (!self->stopping_) {
+      auto [ec, socket] = co_await self->acceptor_.async_accept(
+          asio::make_strand(self->ioc_), asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (self->stopping_) break;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+      ++self->connections_;
+      asio::co_spawn(stream->get_executor(), Session(self, stream),
+                     [self](std::exception_ptr e) {
+                       if (e) {
+                         try {
+                           std::rethrow_exception(e);
+                         } catch (const std::exception& ex) {
+                           spdlog::error("http session failed: {}", ex.what());
+                         }
+                       }
+                       --self->connections_;
+                       asio::post(self->acceptor_.get_executor(), [self] { self->MaybeDrained(); });
+                     });
+    }
+  }
+
+  void SetIdle(const StreamPtr& stream, bool idle) {
+    std::lock_guard lock(mu_);
+    if (idle) {
+      idle_.insert(stream);
+    } else {
+      idle_.erase(stream);
+    }
+  }
+
+  static asio::awaitable<void> Session(std::shared_ptr<Impl> self, StreamPtr stream) {
+    beast::flat_buffer buffer;
+    std::string client_ip;
+    {
+      boost::system::error_code ec;
+      auto remote = stream->socket().remote_endpoint(ec);
+      if (!ec) client_ip = remote.address().to_string();
+    }
+    bool first = true;
+    while (!self->stopping_) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<uint32_t>(self->options_.header_limit));
+      parser.body_limit(self->options_.body_limit);
+      stream->expires_after(first ? self->options_.read_timeout : self->options_.idle_timeout);
+      first = false;
+      self->SetIdle(stream, true);
+      if (self->stopping_) {  // Stop() ran between the loop check and SetIdle
+        self->SetIdle(stream, false);
+        break;
+      }
+      auto [ec, bytes] = co_await bhttp::async_read_header(*stream, buffer, parser,
+                                                           asio::as_tuple(asio::use_awaitable));
+      self->SetIdle(stream, false);
+      if (!ec && !parser.is_done()) {
+        stream->expires_after(self->options_.read_timeout);
+        std::tie(ec, bytes) =
+            co_await bhttp::async_read(*stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      }
+      if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+          ec == beast::error::timeout || ec == asio::error::connection_reset ||
+          ec == asio::error::bad_descriptor || ec == asio::error::eof) {
+        break;
+      }
+      Response response;
+      bool keep_alive = false;
+      unsigned version = 11;
+      if (ec == bhttp::error::header_limit) {
+        response = PlainError(431, "HEADERS_TOO_LARGE", "request headers exceed the limit");
+      } else if (ec == bhttp::error::body_limit) {
+        response = PlainError(413, "PAYLOAD_TOO_LARGE", "request body exceeds the limit");
+      } else if (ec) {
+        response = PlainError(400, "BAD_REQUEST", "malformed HTTP request");
+      } else {
+        auto& req = parser.get();
+        version = req.version();
+        keep_alive = req.keep_alive() && !self->stopping_;
+        Request request;
+        request.method = std::string(req.method_string());
+        request.target = std::string(req.target());
+        const size_t q = request.target.find('?');
+        request.path = request.target.substr(0, q);
+        if (q != std::string::npos) request.query = request.target.substr(q + 1);
+        for (const auto& field : req) {
+          request.headers[Lower(field.name_string())] = std::string(field.value());
+        }
+        request.body = std::move(req.body());
+        request.client_ip = client_ip;
+        response = co_await self->handler_(std::move(request));
+        keep_alive = keep_alive && !self->stopping_;
+      }
+      auto res = ToBeast(response, version, keep_alive);
+      stream->expires_after(self->options_.write_timeout);
+      auto [wec, written] = co_await bhttp::async_write(*stream, res, asio::as_tuple(asio::use_awaitable));
+      if (wec || !keep_alive) break;
+    }
+    boost::system::error_code ignored;
+    stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream->socket().close(ignored);
+  }
+
+  void MaybeDrained() {
+    if (stopping_ && connections_.load() == 0) Drained();
+  }
+  void Drained() {
+    if (auto done = std::move(on_drained_)) {
+      on_drained_ = nullptr;
+      done();
+    }
+  }
+
+  asio::io_context& ioc_;
+  ServerOptions options_;
+  Handler handler_;
+  tcp::acceptor acceptor_;
+  uint16_t port_ = 0;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> connections_{0};
+  std::function<void()> on_drained_;
+  std::mutex mu_;
+  std::set<std::weak_ptr<beast::tcp_stream>, std::owner_less<>> idle_;
+};
+
+HttpServer::HttpServer(asio::io_context& ioc, ServerOptions options, Handler handler)
+    : impl_(std::make_shared<Impl>(ioc, std::move(options), std::move(handler))) {}
+HttpServer::~HttpServer() = default;
+absl::Status HttpServer::Start() { return impl_->Start(); }
+uint16_t HttpServer::port() const { return impl_->port(); }
+void HttpServer::Stop(std::chrono::milliseconds grace, std::function<void()> on_drained) {
+  impl_->Stop(grace, std::move(on_drained));
+}
+
+}  // namespace seckill::http

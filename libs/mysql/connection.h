@@ -1,0 +1,71 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+struct st_mysql;
+struct st_mysql_stmt;
+
+namespace seckill::mysql {
+
+struct ConnectionOptions {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  std::string user;
+  std::string password;
+  std::string database;
+  std::chrono::seconds connect_timeout{3};
+  std::chrono::seconds read_timeout{10};
+  std::chrono::seconds write_timeout{10};
+};
+
+using Value = std::variant<std::nullptr_t, int64_t, uint64_t, std::string>;
+// One result row; every column as text (NULL as nullopt), in SELECT order.
+using Row = std::vector<std::optional<std::string>>;
+
+struct ExecResult {
+  uint64_t affected_rows = 0;
+  uint64_t last_insert_id = 0;
+};
+
+// Error mapping shared by every method: duplicate key (1062) -> ALREADY_EXISTS; server gone,
+// lost or unreachable -> UNAVAILABLE (the connection reconnects on next use); lock wait timeout
+// and deadlock -> ABORTED (retry the transaction); anything else -> INTERNAL.
+//
+// A blocking connection using server-side prepared statements (cached per SQL text). For worker
+// threads only, never an event loop. Not thread-safe: one per thread, or through a Pool.
+class Connection {
+ public:
+  static absl::StatusOr<std::unique_ptr<Connection>> Open(const ConnectionOptions& options);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  absl::StatusOr<ExecResult> Execute(const std::string& sql, const std::vector<Value>& params = {});
+  absl::StatusOr<std::vector<Row>> Query(const std::string& sql,
+                                         const std::vector<Value>& params = {});
+  absl::Status Begin();
+  absl::Status Commit();
+  absl::Status Rollback();
+
+ private:
+  explicit Connection(ConnectionOptions options) : options_(std::move(options)) {}
+  absl::Status Connect();
+  absl::StatusOr<st_mysql_stmt*> Prepare(const std::string& sql);
+  absl::Status Fail(unsigned int code, const std::string& what);
+  absl::Status Simple(const char* sql);
+
+  ConnectionOptions options_;
+  st_mysql* mysql_ = nullptr;
+  std::map<std::string, st_mysql_stmt*> statements_;
+};
+
+}  // namespace seckill::mysql

@@ -1,0 +1,110 @@
+#!lua name=seckill_stock
+-- The stock ledger of every activity, as Redis Functions (loaded with FUNCTION LOAD REPLACE;
+-- unlike EVALSHA scripts they survive restarts and replicate). Each call touches only keys of
+-- one activity, all under the hash tag {act:ID}:
+--   KEYS[1] {act:ID}:info       hash: stock, price_cents, start_ms, end_ms, limit
+--   KEYS[2] {act:ID}:remaining  integer: units free to reserve
+--   KEYS[3] {act:ID}:buyers     hash: user_id -> units held (reserved or confirmed)
+--   KEYS[4] {act:ID}:resv       hash: order_id -> "user|qty|state|idempotency_key"
+--                                state R (reserved), C (confirmed), X (released)
+--   KEYS[5] {act:ID}:idem       hash: "user|idempotency_key" -> order_id
+--   KEYS[6] {act:ID}:inflight   integer: units in state R
+-- Replies are arrays of strings, the outcome first.
+
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+
+local function parse_reservation(record)
+  return string.match(record, '^([^|]*)|([^|]*)|([^|]*)|(.*)$')
+end
+
+-- ARGV: stock, price_cents, start_ms, end_ms, limit. Creates the ledger once; a second call
+-- for the same activity changes nothing (stock is never reset by a retry).
+local function seed(keys, args)
+  if redis.call('EXISTS', keys[1]) == 1 then return {'EXISTS'} end
+  redis.call('HSET', keys[1], 'stock', args[1], 'price_cents', args[2], 'start_ms', args[3],
+             'end_ms', args[4], 'limit', args[5])
+  redis.call('SET', keys[2], args[1])
+  redis.call('SET', keys[6], '0')
+  return {'SEEDED'}
+end
+
+-- ARGV: order_id, user_id, quantity, idempotency_key ('' for none).
+-- Reply: {outcome, order_id, price_cents, remaining}.
+local function reserve(keys, args)
+  local order_id, user_id, idem = args[1], args[2], args[4] or ''
+  local qty = tonumber(args[3])
+  if redis.call('EXISTS', keys[1]) == 0 then return {'ACTIVITY_NOT_FOUND', order_id, '0', '0'} end
+  local info = redis.call('HMGET', keys[1], 'price_cents', 'start_ms', 'end_ms', 'limit')
+  local price = info[1]
+  local remaining = tonumber(redis.call('GET', keys[2]) or '0')
+  if idem ~= '' then
+    local existing = redis.call('HGET', keys[5], user_id .. '|' .. idem)
+    if existing then return {'DUPLICATE_REQUEST', existing, price, tostring(remaining)} end
+  end
+  if redis.call('HEXISTS', keys[4], order_id) == 1 then
+    return {'RESERVED', order_id, price, tostring(remaining)}  -- a replay: nothing changes
+  end
+  if not qty or qty < 1 or qty ~= math.floor(qty) then
+    return {'INVALID_QUANTITY', order_id, price, tostring(remaining)}
+  end
+  local now = now_ms()
+  if now < tonumber(info[2]) then return {'NOT_STARTED', order_id, price, tostring(remaining)} end
+  if now >= tonumber(info[3]) then return {'ENDED', order_id, price, tostring(remaining)} end
+  local held = tonumber(redis.call('HGET', keys[3], user_id) or '0')
+  if held + qty > tonumber(info[4]) then
+    return {'PURCHASE_LIMIT', order_id, price, tostring(remaining)}
+  end
+  if remaining < qty then return {'SOLD_OUT', order_id, price, tostring(remaining)} end
+  remaining = redis.call('DECRBY', keys[2], qty)
+  redis.call('HINCRBY', keys[3], user_id, qty)
+  redis.call('HSET', keys[4], order_id, user_id .. '|' .. qty .. '|R|' .. idem)
+  redis.call('INCRBY', keys[6], qty)
+  if idem ~= '' then redis.call('HSET', keys[5], user_id .. '|' .. idem, order_id) end
+  return {'RESERVED', order_id, price, tostring(remaining)}
+end
+
+-- ARGV: order_id. RESERVED -> RELEASED, returning the units exactly once.
+-- Reply: {outcome, quantity_returned}.
+local function release(keys, args)
+  local record = redis.call('HGET', keys[4], args[1])
+  if not record then return {'RESERVATION_NOT_FOUND', '0'} end
+  local user, qty, state, idem = parse_reservation(record)
+  if state == 'X' then return {'ALREADY_RELEASED', '0'} end
+  if state == 'C' then return {'ALREADY_CONFIRMED', '0'} end
+  redis.call('HSET', keys[4], args[1], user .. '|' .. qty .. '|X|' .. idem)
+  redis.call('INCRBY', keys[2], qty)
+  redis.call('HINCRBY', keys[3], user, -tonumber(qty))
+  redis.call('DECRBY', keys[6], qty)
+  if idem ~= '' then redis.call('HDEL', keys[5], user .. '|' .. idem) end
+  return {'RELEASED', qty}
+end
+
+-- ARGV: order_id. RESERVED -> CONFIRMED, by the order consumer before it writes the order; a
+-- released reservation can then never become an order. Reply: {outcome, quantity}.
+local function confirm(keys, args)
+  local record = redis.call('HGET', keys[4], args[1])
+  if not record then return {'RESERVATION_NOT_FOUND', '0'} end
+  local user, qty, state, idem = parse_reservation(record)
+  if state == 'C' then return {'ALREADY_CONFIRMED', qty} end
+  if state == 'X' then return {'RELEASED', qty} end
+  redis.call('HSET', keys[4], args[1], user .. '|' .. qty .. '|C|' .. idem)
+  redis.call('DECRBY', keys[6], qty)
+  return {'CONFIRMED', qty}
+end
+
+-- Reply: {found (0|1), stock, remaining, inflight}, one consistent snapshot.
+local function snapshot(keys, args)
+  if redis.call('EXISTS', keys[1]) == 0 then return {'0', '0', '0', '0'} end
+  return {'1', redis.call('HGET', keys[1], 'stock'), redis.call('GET', keys[2]) or '0',
+          redis.call('GET', keys[6]) or '0'}
+end
+
+redis.register_function('seckill_seed', seed)
+redis.register_function('seckill_reserve', reserve)
+redis.register_function('seckill_release', release)
+redis.register_function('seckill_confirm', confirm)
+redis.register_function{function_name = 'seckill_snapshot', callback = snapshot,
+                        flags = {'no-writes'}}
