@@ -33,3 +33,23 @@
       std::abort();                                                                      \
     }                                                                                    \
   } while (0)
+
+#include "fmt/format.h"
+
+// Debian's absl has its own string_view type (not std::string_view), which fmt and spdlog cannot
+// print on their own.
+template <>
+struct fmt::formatter<absl::string_view> : fmt::formatter<fmt::string_view> {
+  template <class Context>
+  auto format(absl::string_view s, Context& ctx) const {
+    return fmt::formatter<fmt::string_view>::format(fmt::string_view(s.data(), s.size()), ctx);
+  }
+};
+
+template <>
+struct fmt::formatter<absl::Status> : fmt::formatter<std::string> {
+  template <class Context>
+  auto format(const absl::Status& s, Context& ctx) const {
+    return fmt::formatter<std::string>::format(s.ToString(), ctx);
+  }
+};

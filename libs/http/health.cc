@@ -1,0 +1,19 @@
+#include "libs/http/health.h"
+
+#include "libs/http/json.h"
+
+namespace seckill::http {
+
+Handler HealthHandler(std::function<boost::asio::awaitable<bool>()> ready) {
+  return [ready = std::move(ready)](Request request) -> boost::asio::awaitable<Response> {
+    if (request.method != "GET") co_return ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
+    if (request.path == "/healthz") co_return JsonResponse(200, {{"status", "ok"}});
+    if (request.path == "/readyz") {
+      if (co_await ready()) co_return JsonResponse(200, {{"status", "ready"}});
+      co_return ErrorResponse(503, "UNAVAILABLE", "a dependency is unreachable");
+    }
+    co_return ErrorResponse(404, "NOT_FOUND", "no such route");
+  };
+}
+
+}  // namespace seckill::http

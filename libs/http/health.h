@@ -1,0 +1,14 @@
+#pragma once
+
+#include <functional>
+
+#include "boost/asio/awaitable.hpp"
+#include "libs/http/server.h"
+
+namespace seckill::http {
+
+// Handler for a service's probe port: GET /healthz answers 200 while the process serves;
+// GET /readyz answers 200 when `ready()` yields true (dependencies reachable), else 503.
+Handler HealthHandler(std::function<boost::asio::awaitable<bool>()> ready);
+
+}  // namespace seckill::http

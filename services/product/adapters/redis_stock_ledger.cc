@@ -1,0 +1,163 @@
+#include "services/product/adapters/redis_stock_ledger.h"
+
+#include <charconv>
+
+#include "fmt/format.h"
+#include "services/product/adapters/stock_functions_source.h"
+#include "spdlog/spdlog.h"
+
+namespace seckill::product::adapters {
+
+using domain::ConfirmOutcome;
+using domain::ReleaseOutcome;
+using domain::ReserveOutcome;
+
+const std::string& StockFunctionsSource() {
+  static const std::string kSource(kStockFunctionsLua);
+  return kSource;
+}
+
+namespace {
+
+constexpr int kKeyCount = 6;
+
+std::vector<std::string> Keys(uint64_t activity_id) {
+  const std::string tag = fmt::format("{{act:{}}}", activity_id);
+  return {tag + ":info", tag + ":remaining", tag + ":buyers",
+          tag + ":resv", tag + ":idem",      tag + ":inflight"};
+}
+
+int64_t ToInt(const std::string& s) {
+  int64_t value = 0;
+  std::from_chars(s.data(), s.data() + s.size(), value);
+  return value;
+}
+
+uint64_t ToUint(const std::string& s) {
+  uint64_t value = 0;
+  std::from_chars(s.data(), s.data() + s.size(), value);
+  return value;
+}
+
+absl::StatusOr<ReserveOutcome> ParseReserveOutcome(const std::string& s) {
+  if (s == "RESERVED") return ReserveOutcome::kReserved;
+  if (s == "DUPLICATE_REQUEST") return ReserveOutcome::kDuplicateRequest;
+  if (s == "ACTIVITY_NOT_FOUND") return ReserveOutcome::kActivityNotFound;
+  if (s == "NOT_STARTED") return ReserveOutcome::kNotStarted;
+  if (s == "ENDED") return ReserveOutcome::kEnded;
+  if (s == "SOLD_OUT") return ReserveOutcome::kSoldOut;
+  if (s == "PURCHASE_LIMIT") return ReserveOutcome::kPurchaseLimit;
+  if (s == "INVALID_QUANTITY") return ReserveOutcome::kInvalidQuantity;
+  return absl::InternalError(fmt::format("unknown reserve outcome '{}'", s));
+}
+
+}  // namespace
+
+void RedisStockLedger::Call(const char* function, uint64_t activity_id, Strings args,
+                            std::function<void(absl::StatusOr<Strings>)> done, bool retried) {
+  Strings command = {"FCALL", function, std::to_string(kKeyCount)};
+  for (std::string& key : Keys(activity_id)) command.push_back(std::move(key));
+  for (const std::string& arg : args) command.push_back(arg);
+  client_->Command(std::move(command), [this, function, activity_id, args = std::move(args),
+                                        done = std::move(done),
+                                        retried](absl::StatusOr<redis::Reply> reply) mutable {
+    if (!reply.ok()) {
+      done(reply.status());
+      return;
+    }
+    if (reply->type == redis::Reply::Type::kError) {
+      if (!retried && reply->str.find("Function not found") != std::string::npos) {
+        spdlog::warn("redis lost the seckill_stock functions; loading them again");
+        client_->Command({"FUNCTION", "LOAD", "REPLACE", StockFunctionsSource()},
+                         [this, function, activity_id, args = std::move(args),
+                          done = std::move(done)](absl::StatusOr<redis::Reply> loaded) mutable {
+                           if (!loaded.ok()) {
+                             done(loaded.status());
+                             return;
+                           }
+                           Call(function, activity_id, std::move(args), std::move(done), true);
+                         });
+        return;
+      }
+      done(absl::InternalError(fmt::format("redis {}: {}", function, reply->str)));
+      return;
+    }
+    if (reply->type != redis::Reply::Type::kArray) {
+      done(absl::InternalError(fmt::format("redis {}: unexpected reply type", function)));
+      return;
+    }
+    Strings values;
+    for (const redis::Reply& element : reply->elements) {
+      auto text = element.AsText();
+      values.push_back(text.ok() ? *text : std::string());
+    }
+    done(std::move(values));
+  });
+}
+
+void RedisStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& t,
+                            domain::Callback<bool> done) {
+  Call("seckill_seed", activity_id,
+       {std::to_string(t.stock), std::to_string(t.price_cents), std::to_string(t.start_at_ms),
+        std::to_string(t.end_at_ms), std::to_string(t.limit_per_user)},
+       [done = std::move(done)](absl::StatusOr<Strings> r) {
+         if (!r.ok()) return done(r.status());
+         if (r->empty()) return done(absl::InternalError("seckill_seed: empty reply"));
+         done((*r)[0] == "SEEDED");
+       });
+}
+
+void RedisStockLedger::Reserve(const domain::ReservationRequest& req,
+                               domain::Callback<domain::ReserveResult> done) {
+  Call("seckill_reserve", req.activity_id,
+       {std::to_string(req.order_id), std::to_string(req.user_id), std::to_string(req.quantity),
+        req.idempotency_key},
+       [done = std::move(done)](absl::StatusOr<Strings> r) {
+         if (!r.ok()) return done(r.status());
+         if (r->size() != 4) return done(absl::InternalError("seckill_reserve: bad reply"));
+         auto outcome = ParseReserveOutcome((*r)[0]);
+         if (!outcome.ok()) return done(outcome.status());
+         done(domain::ReserveResult{*outcome, ToUint((*r)[1]), ToInt((*r)[2]), ToInt((*r)[3])});
+       });
+}
+
+void RedisStockLedger::Release(uint64_t activity_id, uint64_t order_id,
+                               domain::Callback<domain::ReleaseResult> done) {
+  Call("seckill_release", activity_id, {std::to_string(order_id)},
+       [done = std::move(done)](absl::StatusOr<Strings> r) {
+         if (!r.ok()) return done(r.status());
+         if (r->size() != 2) return done(absl::InternalError("seckill_release: bad reply"));
+         const std::string& o = (*r)[0];
+         ReleaseOutcome outcome = o == "RELEASED"            ? ReleaseOutcome::kReleased
+                                  : o == "ALREADY_RELEASED"  ? ReleaseOutcome::kAlreadyReleased
+                                  : o == "ALREADY_CONFIRMED" ? ReleaseOutcome::kAlreadyConfirmed
+                                                             : ReleaseOutcome::kNotFound;
+         done(domain::ReleaseResult{outcome, ToInt((*r)[1])});
+       });
+}
+
+void RedisStockLedger::Confirm(uint64_t activity_id, uint64_t order_id,
+                               domain::Callback<domain::ConfirmResult> done) {
+  Call("seckill_confirm", activity_id, {std::to_string(order_id)},
+       [done = std::move(done)](absl::StatusOr<Strings> r) {
+         if (!r.ok()) return done(r.status());
+         if (r->size() != 2) return done(absl::InternalError("seckill_confirm: bad reply"));
+         const std::string& o = (*r)[0];
+         ConfirmOutcome outcome = o == "CONFIRMED"           ? ConfirmOutcome::kConfirmed
+                                  : o == "ALREADY_CONFIRMED" ? ConfirmOutcome::kAlreadyConfirmed
+                                  : o == "RELEASED"          ? ConfirmOutcome::kReleased
+                                                             : ConfirmOutcome::kNotFound;
+         done(domain::ConfirmResult{outcome, ToInt((*r)[1])});
+       });
+}
+
+void RedisStockLedger::Snapshot(uint64_t activity_id,
+                                domain::Callback<domain::StockSnapshot> done) {
+  Call("seckill_snapshot", activity_id, {}, [done = std::move(done)](absl::StatusOr<Strings> r) {
+    if (!r.ok()) return done(r.status());
+    if (r->size() != 4) return done(absl::InternalError("seckill_snapshot: bad reply"));
+    done(domain::StockSnapshot{(*r)[0] == "1", ToInt((*r)[1]), ToInt((*r)[2]), ToInt((*r)[3])});
+  });
+}
+
+}  // namespace seckill::product::adapters

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "libs/redis/async_client.h"
+#include "services/product/domain/stock_ledger.h"
+
+namespace seckill::product::adapters {
+
+// The Redis Function library (stock_functions.lua), embedded at build time.
+const std::string& StockFunctionsSource();
+
+// StockLedger on Redis: each operation is one FCALL of the seckill_stock library, touching only
+// keys under the activity's hash tag {act:ID}. If Redis answers that the function is missing
+// (a restart without persistence), the library is loaded again and the call retried once.
+class RedisStockLedger final : public domain::StockLedger {
+ public:
+  explicit RedisStockLedger(std::shared_ptr<redis::AsyncClient> client)
+      : client_(std::move(client)) {}
+
+  void Seed(uint64_t activity_id, const domain::ActivityTerms& terms,
+            domain::Callback<bool> done) override;
+  void Reserve(const domain::ReservationRequest& request,
+               domain::Callback<domain::ReserveResult> done) override;
+  void Release(uint64_t activity_id, uint64_t order_id,
+               domain::Callback<domain::ReleaseResult> done) override;
+  void Confirm(uint64_t activity_id, uint64_t order_id,
+               domain::Callback<domain::ConfirmResult> done) override;
+  void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
+
+ private:
+  using Strings = std::vector<std::string>;
+  // FCALL `function` over the activity's keys; the reply as strings.
+  void Call(const char* function, uint64_t activity_id, Strings args,
+            std::function<void(absl::StatusOr<Strings>)> done, bool retried = false);
+
+  std::shared_ptr<redis::AsyncClient> client_;
+};
+
+}  // namespace seckill::product::adapters

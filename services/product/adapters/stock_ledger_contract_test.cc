@@ -1,0 +1,205 @@
+// One contract, two implementations: the in-memory fake used by unit tests and the Redis
+// Functions used in production must agree on every case, or the fake is lying.
+#include <random>
+#include <thread>
+
+#include "boost/asio/executor_work_guard.hpp"
+#include "boost/asio/io_context.hpp"
+#include "gtest/gtest.h"
+#include "libs/base/clock.h"
+#include "services/product/adapters/redis_stock_ledger.h"
+#include "services/product/testing/in_memory_stock_ledger.h"
+#include "tests/support/stack_env.h"
+#include "tests/support/wait.h"
+
+namespace seckill::product {
+namespace {
+
+using domain::ConfirmOutcome;
+using domain::ReleaseOutcome;
+using domain::ReserveOutcome;
+using seckill::testing::WaitFor;
+
+struct InMemoryEnv {
+  domain::StockLedger& Ledger() { return ledger; }
+  base::SystemClock clock;
+  testing::InMemoryStockLedger ledger{clock};
+};
+
+struct RedisEnv {
+  RedisEnv() {
+    const auto& env = seckill::testing::StackEnv::Get();
+    redis::AsyncClientOptions options;
+    options.host = env.Host("SECKILL_REDIS_URL");
+    options.port = env.Port("SECKILL_REDIS_URL");
+    client = redis::AsyncClient::Create(ioc.get_executor(), options);
+    thread = std::thread([this] { ioc.run(); });
+    for (int i = 0; i < 100 && !client->Connected(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    auto loaded = WaitFor<redis::Reply>([this](auto done) {
+      client->Command({"FUNCTION", "LOAD", "REPLACE", adapters::StockFunctionsSource()}, done);
+    });
+    EXPECT_TRUE(loaded.ok() && loaded->type != redis::Reply::Type::kError);
+    ledger.emplace(client);
+  }
+  domain::StockLedger& Ledger() { return *ledger; }
+  ~RedisEnv() {
+    client->Close();
+    work.reset();
+    thread.join();
+  }
+  boost::asio::io_context ioc;
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work{
+      ioc.get_executor()};
+  std::shared_ptr<redis::AsyncClient> client;
+  std::thread thread;
+  std::optional<adapters::RedisStockLedger> ledger;
+};
+
+template <class Env>
+class StockLedgerContractTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::mt19937_64 rng(std::random_device{}());
+    activity_ = 1'000'000'000 + rng() % 1'000'000'000;
+  }
+  domain::StockLedger& ledger() { return env_.Ledger(); }
+
+  domain::ActivityTerms Terms(int64_t stock, int64_t limit, int64_t start_offset_ms = -60'000,
+                              int64_t end_offset_ms = 600'000) {
+    const int64_t now = base::SystemClock().NowMs();
+    return domain::ActivityTerms{1, "t", 990, stock, now + start_offset_ms, now + end_offset_ms,
+                                 limit};
+  }
+  bool Seed(const domain::ActivityTerms& terms) {
+    return WaitFor<bool>([&](auto done) { ledger().Seed(activity_, terms, done); }).value();
+  }
+  domain::ReserveResult Reserve(uint64_t user, uint64_t order, int64_t qty = 1,
+                                const std::string& key = "") {
+    domain::ReservationRequest r{activity_, user, order, qty, key};
+    return WaitFor<domain::ReserveResult>([&](auto done) { ledger().Reserve(r, done); }).value();
+  }
+  domain::ReleaseResult Release(uint64_t order) {
+    return WaitFor<domain::ReleaseResult>([&](auto done) {
+             ledger().Release(activity_, order, done);
+           }).value();
+  }
+  domain::ConfirmResult Confirm(uint64_t order) {
+    return WaitFor<domain::ConfirmResult>([&](auto done) {
+             ledger().Confirm(activity_, order, done);
+           }).value();
+  }
+  domain::StockSnapshot Snapshot() {
+    return WaitFor<domain::StockSnapshot>([&](auto done) {
+             ledger().Snapshot(activity_, done);
+           }).value();
+  }
+
+  Env env_;
+  uint64_t activity_ = 0;
+};
+
+using Implementations = ::testing::Types<InMemoryEnv, RedisEnv>;
+TYPED_TEST_SUITE(StockLedgerContractTest, Implementations);
+
+TYPED_TEST(StockLedgerContractTest, SeedIsOnceOnly) {
+  EXPECT_TRUE(this->Seed(this->Terms(5, 1)));
+  this->Reserve(1, 101);
+  EXPECT_FALSE(this->Seed(this->Terms(5, 1)));
+  EXPECT_EQ(this->Snapshot().remaining, 4);
+}
+
+TYPED_TEST(StockLedgerContractTest, UnknownActivityIsNotFoundNotSoldOut) {
+  EXPECT_EQ(this->Reserve(1, 101).outcome, ReserveOutcome::kActivityNotFound);
+  EXPECT_FALSE(this->Snapshot().found);
+}
+
+TYPED_TEST(StockLedgerContractTest, SellsExactlyTheStockThenSoldOut) {
+  this->Seed(this->Terms(3, 1));
+  for (uint64_t user = 1; user <= 3; ++user) {
+    auto r = this->Reserve(user, 100 + user);
+    EXPECT_EQ(r.outcome, ReserveOutcome::kReserved);
+    EXPECT_EQ(r.price_cents, 990);
+    EXPECT_EQ(r.remaining, static_cast<int64_t>(3 - user));
+  }
+  EXPECT_EQ(this->Reserve(4, 104).outcome, ReserveOutcome::kSoldOut);
+  auto s = this->Snapshot();
+  EXPECT_EQ(s.stock, 3);
+  EXPECT_EQ(s.remaining, 0);
+  EXPECT_EQ(s.reserved, 3);
+}
+
+TYPED_TEST(StockLedgerContractTest, PerUserLimitHoldsAcrossOrders) {
+  this->Seed(this->Terms(10, 2));
+  EXPECT_EQ(this->Reserve(7, 201).outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(7, 202).outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(7, 203).outcome, ReserveOutcome::kPurchaseLimit);
+  EXPECT_EQ(this->Reserve(8, 204, 3).outcome, ReserveOutcome::kPurchaseLimit);
+  EXPECT_EQ(this->Snapshot().remaining, 8);
+}
+
+TYPED_TEST(StockLedgerContractTest, RefusesBadQuantityAndOutsideTheWindow) {
+  this->Seed(this->Terms(10, 1));
+  EXPECT_EQ(this->Reserve(1, 301, 0).outcome, ReserveOutcome::kInvalidQuantity);
+  EXPECT_EQ(this->Reserve(1, 302, -1).outcome, ReserveOutcome::kInvalidQuantity);
+  this->activity_ += 1;
+  this->Seed(this->Terms(10, 1, 3'600'000, 7'200'000));
+  EXPECT_EQ(this->Reserve(1, 303).outcome, ReserveOutcome::kNotStarted);
+  this->activity_ += 1;
+  this->Seed(this->Terms(10, 1, -7'200'000, -1'000));
+  EXPECT_EQ(this->Reserve(1, 304).outcome, ReserveOutcome::kEnded);
+}
+
+TYPED_TEST(StockLedgerContractTest, ReplayingAnOrderIdReservesOnce) {
+  this->Seed(this->Terms(10, 5));
+  EXPECT_EQ(this->Reserve(1, 401).outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(1, 401).outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Snapshot().remaining, 9);
+}
+
+TYPED_TEST(StockLedgerContractTest, IdempotencyKeyReturnsTheFirstOrder) {
+  this->Seed(this->Terms(10, 5));
+  EXPECT_EQ(this->Reserve(1, 501, 1, "key-a").outcome, ReserveOutcome::kReserved);
+  auto again = this->Reserve(1, 502, 1, "key-a");
+  EXPECT_EQ(again.outcome, ReserveOutcome::kDuplicateRequest);
+  EXPECT_EQ(again.order_id, 501u);
+  // Another user's identical key is a different request.
+  EXPECT_EQ(this->Reserve(2, 503, 1, "key-a").outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Snapshot().remaining, 8);
+}
+
+TYPED_TEST(StockLedgerContractTest, ReleaseReturnsStockExactlyOnce) {
+  this->Seed(this->Terms(1, 1));
+  this->Reserve(1, 601, 1, "k");
+  auto first = this->Release(601);
+  EXPECT_EQ(first.outcome, ReleaseOutcome::kReleased);
+  EXPECT_EQ(first.quantity_returned, 1);
+  auto second = this->Release(601);
+  EXPECT_EQ(second.outcome, ReleaseOutcome::kAlreadyReleased);
+  EXPECT_EQ(second.quantity_returned, 0);
+  EXPECT_EQ(this->Release(999).outcome, ReleaseOutcome::kNotFound);
+  auto s = this->Snapshot();
+  EXPECT_EQ(s.remaining, 1);
+  EXPECT_EQ(s.reserved, 0);
+  // The buyer and the key are free again.
+  EXPECT_EQ(this->Reserve(1, 602, 1, "k").outcome, ReserveOutcome::kReserved);
+}
+
+TYPED_TEST(StockLedgerContractTest, ConfirmedCannotBeReleasedAndReleasedCannotBeConfirmed) {
+  this->Seed(this->Terms(5, 1));
+  this->Reserve(1, 701);
+  this->Reserve(2, 702);
+  EXPECT_EQ(this->Confirm(701).outcome, ConfirmOutcome::kConfirmed);
+  EXPECT_EQ(this->Confirm(701).outcome, ConfirmOutcome::kAlreadyConfirmed);
+  EXPECT_EQ(this->Release(701).outcome, ReleaseOutcome::kAlreadyConfirmed);
+  EXPECT_EQ(this->Release(702).outcome, ReleaseOutcome::kReleased);
+  EXPECT_EQ(this->Confirm(702).outcome, ConfirmOutcome::kReleased);
+  EXPECT_EQ(this->Confirm(703).outcome, ConfirmOutcome::kNotFound);
+  auto s = this->Snapshot();
+  EXPECT_EQ(s.remaining, 4);
+  EXPECT_EQ(s.reserved, 0);
+}
+
+}  // namespace
+}  // namespace seckill::product

@@ -1,0 +1,212 @@
+#include "services/product/api/product_grpc_service.h"
+
+#include "boost/asio/post.hpp"
+#include "libs/rpc/status.h"
+
+namespace seckill::product::api {
+
+namespace v1 = seckill::product::v1;
+using grpc::ServerUnaryReactor;
+
+namespace {
+
+v1::ActivityStatus ToProto(domain::ActivityStatus s) {
+  switch (s) {
+    case domain::ActivityStatus::kUpcoming: return v1::UPCOMING;
+    case domain::ActivityStatus::kActive: return v1::ACTIVE;
+    case domain::ActivityStatus::kSoldOut: return v1::SOLD_OUT;
+    case domain::ActivityStatus::kEnded: return v1::ENDED;
+  }
+  return v1::ACTIVITY_STATUS_UNSPECIFIED;
+}
+
+v1::ReserveOutcome ToProto(domain::ReserveOutcome o) {
+  using O = domain::ReserveOutcome;
+  switch (o) {
+    case O::kReserved: return v1::RESERVED;
+    case O::kDuplicateRequest: return v1::DUPLICATE_REQUEST;
+    case O::kActivityNotFound: return v1::ACTIVITY_NOT_FOUND;
+    case O::kNotStarted: return v1::RESERVE_NOT_STARTED;
+    case O::kEnded: return v1::RESERVE_ENDED;
+    case O::kSoldOut: return v1::RESERVE_SOLD_OUT;
+    case O::kPurchaseLimit: return v1::PURCHASE_LIMIT;
+    case O::kInvalidQuantity: return v1::INVALID_QUANTITY;
+  }
+  return v1::RESERVE_OUTCOME_UNSPECIFIED;
+}
+
+void FillActivity(const app::ActivityView& view, v1::Activity* out) {
+  const domain::ActivityTerms& t = view.activity.terms;
+  out->set_activity_id(view.activity.activity_id);
+  out->set_product_id(t.product_id);
+  out->set_title(t.title);
+  out->set_price_cents(t.price_cents);
+  out->set_stock(t.stock);
+  out->set_remaining(view.remaining);
+  out->set_start_at_ms(t.start_at_ms);
+  out->set_end_at_ms(t.end_at_ms);
+  out->set_limit_per_user(t.limit_per_user);
+  out->set_status(ToProto(view.status));
+}
+
+ServerUnaryReactor* Reject(grpc::CallbackServerContext* ctx, const char* message) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message));
+  return reactor;
+}
+
+}  // namespace
+
+ServerUnaryReactor* ProductGrpcService::CreateProduct(grpc::CallbackServerContext* ctx,
+                                                      const v1::CreateProductRequest* request,
+                                                      v1::CreateProductReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, request, reply] {
+    domain::Product product{0, request->name(), request->description(), request->price_cents()};
+    if (absl::Status valid = domain::ValidateProduct(product); !valid.ok()) {
+      return reactor->Finish(rpc::ToGrpc(valid));
+    }
+    auto id = catalog_.AddProduct(product);
+    if (!id.ok()) return reactor->Finish(rpc::ToGrpc(id.status()));
+    reply->set_product_id(*id);
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+ServerUnaryReactor* ProductGrpcService::CreateActivity(grpc::CallbackServerContext* ctx,
+                                                       const v1::CreateActivityRequest* request,
+                                                       v1::CreateActivityReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, request, reply] {
+    domain::ActivityTerms terms{request->product_id(), request->title(), request->price_cents(),
+                                request->stock(),      request->start_at_ms(),
+                                request->end_at_ms(),  request->limit_per_user()};
+    create_activity_(terms, [reactor, reply](absl::StatusOr<app::CreateActivityResult> result) {
+      if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+      reply->set_outcome(result->outcome == app::CreateActivityOutcome::kCreated
+                             ? v1::CreateActivityReply::CREATED
+                             : v1::CreateActivityReply::PRODUCT_NOT_FOUND);
+      reply->set_activity_id(result->activity_id);
+      reactor->Finish(grpc::Status::OK);
+    });
+  });
+  return reactor;
+}
+
+ServerUnaryReactor* ProductGrpcService::GetActivity(grpc::CallbackServerContext* ctx,
+                                                    const v1::GetActivityRequest* request,
+                                                    v1::GetActivityReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, request, reply] {
+    view_activities_.One(request->activity_id(),
+                         [reactor, reply](absl::StatusOr<app::ActivityView> view) {
+                           if (absl::IsNotFound(view.status())) {
+                             reply->set_found(false);
+                             return reactor->Finish(grpc::Status::OK);
+                           }
+                           if (!view.ok()) return reactor->Finish(rpc::ToGrpc(view.status()));
+                           reply->set_found(true);
+                           FillActivity(*view, reply->mutable_activity());
+                           reactor->Finish(grpc::Status::OK);
+                         });
+  });
+  return reactor;
+}
+
+ServerUnaryReactor* ProductGrpcService::ListActivities(grpc::CallbackServerContext* ctx,
+                                                       const v1::ListActivitiesRequest* /*req*/,
+                                                       v1::ListActivitiesReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, reply] {
+    view_activities_.Many(100, [reactor, reply](absl::StatusOr<std::vector<app::ActivityView>> views) {
+      if (!views.ok()) return reactor->Finish(rpc::ToGrpc(views.status()));
+      for (const app::ActivityView& view : *views) FillActivity(view, reply->add_activities());
+      reactor->Finish(grpc::Status::OK);
+    });
+  });
+  return reactor;
+}
+
+ServerUnaryReactor* ProductGrpcService::ReserveStock(grpc::CallbackServerContext* ctx,
+                                                     const v1::ReserveStockRequest* request,
+                                                     v1::ReserveStockReply* reply) {
+  if (request->activity_id() == 0 || request->user_id() == 0 || request->order_id() == 0) {
+    return Reject(ctx, "activity_id, user_id and order_id are required");
+  }
+  if (request->idempotency_key().find('|') != std::string::npos) {
+    return Reject(ctx, "idempotency_key must not contain '|'");
+  }
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  domain::ReservationRequest r{request->activity_id(), request->user_id(), request->order_id(),
+                               request->quantity(), request->idempotency_key()};
+  ledger_.Reserve(r, [reactor, reply](absl::StatusOr<domain::ReserveResult> result) {
+    if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+    reply->set_outcome(ToProto(result->outcome));
+    reply->set_order_id(result->order_id);
+    reply->set_price_cents(result->price_cents);
+    reply->set_remaining(result->remaining);
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+ServerUnaryReactor* ProductGrpcService::ReleaseReservation(
+    grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
+    v1::ReleaseReservationReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  ledger_.Release(request->activity_id(), request->order_id(),
+                  [reactor, reply](absl::StatusOr<domain::ReleaseResult> result) {
+                    if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+                    using O = domain::ReleaseOutcome;
+                    using R = v1::ReleaseReservationReply;
+                    switch (result->outcome) {
+                      case O::kReleased: reply->set_outcome(R::RELEASED); break;
+                      case O::kAlreadyReleased: reply->set_outcome(R::ALREADY_RELEASED); break;
+                      case O::kAlreadyConfirmed: reply->set_outcome(R::ALREADY_CONFIRMED); break;
+                      case O::kNotFound: reply->set_outcome(R::RESERVATION_NOT_FOUND); break;
+                    }
+                    reply->set_quantity_returned(result->quantity_returned);
+                    reactor->Finish(grpc::Status::OK);
+                  });
+  return reactor;
+}
+
+ServerUnaryReactor* ProductGrpcService::ConfirmReservation(
+    grpc::CallbackServerContext* ctx, const v1::ConfirmReservationRequest* request,
+    v1::ConfirmReservationReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  ledger_.Confirm(request->activity_id(), request->order_id(),
+                  [reactor, reply](absl::StatusOr<domain::ConfirmResult> result) {
+                    if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+                    using O = domain::ConfirmOutcome;
+                    using R = v1::ConfirmReservationReply;
+                    switch (result->outcome) {
+                      case O::kConfirmed: reply->set_outcome(R::CONFIRMED); break;
+                      case O::kAlreadyConfirmed: reply->set_outcome(R::ALREADY_CONFIRMED); break;
+                      case O::kReleased: reply->set_outcome(R::RELEASED); break;
+                      case O::kNotFound: reply->set_outcome(R::RESERVATION_NOT_FOUND); break;
+                    }
+                    reply->set_quantity(result->quantity);
+                    reactor->Finish(grpc::Status::OK);
+                  });
+  return reactor;
+}
+
+ServerUnaryReactor* ProductGrpcService::GetStockStats(grpc::CallbackServerContext* ctx,
+                                                      const v1::GetStockStatsRequest* request,
+                                                      v1::GetStockStatsReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  ledger_.Snapshot(request->activity_id(),
+                   [reactor, reply](absl::StatusOr<domain::StockSnapshot> snapshot) {
+                     if (!snapshot.ok()) return reactor->Finish(rpc::ToGrpc(snapshot.status()));
+                     reply->set_found(snapshot->found);
+                     reply->set_stock(snapshot->stock);
+                     reply->set_remaining(snapshot->remaining);
+                     reply->set_reserved(snapshot->reserved);
+                     reactor->Finish(grpc::Status::OK);
+                   });
+  return reactor;
+}
+
+}  // namespace seckill::product::api

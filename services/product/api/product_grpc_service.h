@@ -1,0 +1,55 @@
+#pragma once
+
+#include "boost/asio/thread_pool.hpp"
+#include "seckill/product/v1/product.grpc.pb.h"
+#include "services/product/app/create_activity.h"
+#include "services/product/app/view_activities.h"
+
+namespace seckill::product::api {
+
+// The ProductService gRPC API: maps protobuf to the domain and back. Stock operations go
+// straight to the non-blocking ledger; catalog work is moved to `blocking` worker threads so
+// no gRPC thread waits on the database.
+class ProductGrpcService final : public seckill::product::v1::ProductService::CallbackService {
+ public:
+  ProductGrpcService(domain::Catalog& catalog, domain::StockLedger& ledger,
+                     const app::CreateActivity& create_activity,
+                     const app::ViewActivities& view_activities,
+                     boost::asio::thread_pool& blocking)
+      : catalog_(catalog), ledger_(ledger), create_activity_(create_activity),
+        view_activities_(view_activities), blocking_(blocking) {}
+
+  grpc::ServerUnaryReactor* CreateProduct(grpc::CallbackServerContext* ctx,
+                                          const v1::CreateProductRequest* request,
+                                          v1::CreateProductReply* reply) override;
+  grpc::ServerUnaryReactor* CreateActivity(grpc::CallbackServerContext* ctx,
+                                           const v1::CreateActivityRequest* request,
+                                           v1::CreateActivityReply* reply) override;
+  grpc::ServerUnaryReactor* GetActivity(grpc::CallbackServerContext* ctx,
+                                        const v1::GetActivityRequest* request,
+                                        v1::GetActivityReply* reply) override;
+  grpc::ServerUnaryReactor* ListActivities(grpc::CallbackServerContext* ctx,
+                                           const v1::ListActivitiesRequest* request,
+                                           v1::ListActivitiesReply* reply) override;
+  grpc::ServerUnaryReactor* ReserveStock(grpc::CallbackServerContext* ctx,
+                                         const v1::ReserveStockRequest* request,
+                                         v1::ReserveStockReply* reply) override;
+  grpc::ServerUnaryReactor* ReleaseReservation(grpc::CallbackServerContext* ctx,
+                                               const v1::ReleaseReservationRequest* request,
+                                               v1::ReleaseReservationReply* reply) override;
+  grpc::ServerUnaryReactor* ConfirmReservation(grpc::CallbackServerContext* ctx,
+                                               const v1::ConfirmReservationRequest* request,
+                                               v1::ConfirmReservationReply* reply) override;
+  grpc::ServerUnaryReactor* GetStockStats(grpc::CallbackServerContext* ctx,
+                                          const v1::GetStockStatsRequest* request,
+                                          v1::GetStockStatsReply* reply) override;
+
+ private:
+  domain::Catalog& catalog_;
+  domain::StockLedger& ledger_;
+  const app::CreateActivity& create_activity_;
+  const app::ViewActivities& view_activities_;
+  boost::asio::thread_pool& blocking_;
+};
+
+}  // namespace seckill::product::api

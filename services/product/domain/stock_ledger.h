@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "services/product/domain/activity.h"
+
+namespace seckill::product::domain {
+
+template <class T>
+using Callback = std::function<void(absl::StatusOr<T>)>;
+
+struct ReservationRequest {
+  uint64_t activity_id = 0;
+  uint64_t user_id = 0;
+  uint64_t order_id = 0;
+  int64_t quantity = 1;
+  std::string idempotency_key;  // empty: none
+};
+
+enum class ReserveOutcome {
+  kReserved,
+  kDuplicateRequest,  // the idempotency key made order_id before; nothing changed
+  kActivityNotFound,
+  kNotStarted,
+  kEnded,
+  kSoldOut,
+  kPurchaseLimit,
+  kInvalidQuantity,
+};
+
+struct ReserveResult {
+  ReserveOutcome outcome = ReserveOutcome::kActivityNotFound;
+  uint64_t order_id = 0;  // the reservation's order (the earlier one for kDuplicateRequest)
+  int64_t price_cents = 0;
+  int64_t remaining = 0;
+};
+
+enum class ReleaseOutcome { kReleased, kAlreadyReleased, kAlreadyConfirmed, kNotFound };
+struct ReleaseResult {
+  ReleaseOutcome outcome = ReleaseOutcome::kNotFound;
+  int64_t quantity_returned = 0;
+};
+
+enum class ConfirmOutcome { kConfirmed, kAlreadyConfirmed, kReleased, kNotFound };
+struct ConfirmResult {
+  ConfirmOutcome outcome = ConfirmOutcome::kNotFound;
+  int64_t quantity = 0;
+};
+
+struct StockSnapshot {
+  bool found = false;
+  int64_t stock = 0;
+  int64_t remaining = 0;
+  int64_t reserved = 0;  // units RESERVED, neither confirmed nor released
+};
+
+// The live stock of every activity, with a reservation per order:
+//   RESERVED -> CONFIRMED (the order consumer) or RESERVED -> RELEASED (compensation).
+// Every operation is atomic per activity. Replays are harmless: reserving an order id twice
+// reserves once, releasing twice returns stock once. Non-blocking: callbacks run on the
+// ledger's own thread and must not block. Errors: UNAVAILABLE (store unreachable),
+// DEADLINE_EXCEEDED (no answer in time: the operation may have happened), INTERNAL.
+class StockLedger {
+ public:
+  virtual ~StockLedger() = default;
+  // Creates the activity's ledger with its full stock; true when created, false when it
+  // existed already (then nothing changes).
+  virtual void Seed(uint64_t activity_id, const ActivityTerms& terms, Callback<bool> done) = 0;
+  virtual void Reserve(const ReservationRequest& request, Callback<ReserveResult> done) = 0;
+  virtual void Release(uint64_t activity_id, uint64_t order_id, Callback<ReleaseResult> done) = 0;
+  virtual void Confirm(uint64_t activity_id, uint64_t order_id, Callback<ConfirmResult> done) = 0;
+  virtual void Snapshot(uint64_t activity_id, Callback<StockSnapshot> done) = 0;
+};
+
+}  // namespace seckill::product::domain

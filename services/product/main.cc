@@ -1,0 +1,127 @@
+// seckill-product: the composition root of the product service. Only wiring happens here.
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "boost/asio/executor_work_guard.hpp"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/thread_pool.hpp"
+#include "grpcpp/server_builder.h"
+#include "libs/base/await.h"
+#include "libs/base/clock.h"
+#include "libs/base/config.h"
+#include "libs/base/logging.h"
+#include "libs/base/signals.h"
+#include "libs/base/status.h"
+#include "libs/http/health.h"
+#include "libs/mysql/config.h"
+#include "libs/mysql/pool.h"
+#include "libs/redis/config.h"
+#include "libs/redis/sync_client.h"
+#include "services/product/adapters/mariadb_catalog.h"
+#include "services/product/adapters/redis_stock_ledger.h"
+#include "services/product/api/product_grpc_service.h"
+#include "spdlog/spdlog.h"
+
+namespace asio = boost::asio;
+using namespace seckill;
+
+namespace {
+
+// The Functions must exist before the first request; Redis may still be starting.
+bool LoadStockFunctions(const redis::AsyncClientOptions& options) {
+  redis::SyncClient client(options.host, options.port, std::chrono::milliseconds(1000));
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    auto reply = client.Command({"FUNCTION", "LOAD", "REPLACE", product::adapters::StockFunctionsSource()});
+    if (reply.ok() && reply->type != redis::Reply::Type::kError) return true;
+    spdlog::warn("loading Redis functions: {}", reply.ok() ? reply->str : reply.status().ToString());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+int Run(const base::Config& config) {
+  auto grpc_port = config.GetInt("grpc.port", 17501);
+  auto http_port = config.GetInt("http.port", 17511);
+  auto db_options = mysql::ConnectionOptionsFromConfig(config);
+  auto redis_options = redis::ClientOptionsFromConfig(config);
+  for (const absl::Status& s : {grpc_port.status(), http_port.status(), db_options.status(),
+                                redis_options.status()}) {
+    if (!s.ok()) {
+      spdlog::error("configuration: {}", s.message());
+      return 2;
+    }
+  }
+  if (!LoadStockFunctions(*redis_options)) {
+    spdlog::error("cannot load the stock functions into Redis at {}:{}", redis_options->host,
+                  redis_options->port);
+    return 1;
+  }
+
+  asio::io_context ioc;
+  auto work = asio::make_work_guard(ioc);
+  asio::thread_pool blocking(4);
+  auto redis_client = redis::AsyncClient::Create(ioc.get_executor(), *redis_options);
+  mysql::Pool db(*db_options, 8);
+  base::SystemClock clock;
+  product::adapters::MariaDbCatalog catalog(db, clock);
+  product::adapters::RedisStockLedger ledger(redis_client);
+  product::app::CreateActivity create_activity(catalog, ledger);
+  product::app::ViewActivities view_activities(catalog, ledger, clock);
+  product::api::ProductGrpcService service(catalog, ledger, create_activity, view_activities,
+                                           blocking);
+
+  grpc::ServerBuilder builder;
+  const std::string address = fmt::format("127.0.0.1:{}", *grpc_port);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials());
+  builder.RegisterService(&service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr) {
+    spdlog::error("cannot listen for gRPC on {}", address);
+    return 1;
+  }
+
+  http::ServerOptions probe_options;
+  probe_options.port = static_cast<uint16_t>(*http_port);
+  http::HttpServer probes(ioc, probe_options, http::HealthHandler([&]() -> asio::awaitable<bool> {
+    if (!redis_client->Connected()) co_return false;
+    co_return co_await base::Offload(blocking, [&db] {
+      auto conn = db.Acquire(std::chrono::milliseconds(1000));
+      return conn.ok() && (*conn)->Query("SELECT 1").ok();
+    });
+  }));
+  if (absl::Status s = probes.Start(); !s.ok()) {
+    spdlog::error("{}", s.message());
+    return 1;
+  }
+  std::thread io_thread([&ioc] { ioc.run(); });
+  spdlog::info("seckill-product serving gRPC on {}, probes on :{}", address, probes.port());
+
+  const int signal = base::WaitForTerminationSignal();
+  spdlog::info("signal {}: stopping (in-flight calls finish first)", signal);
+  probes.Stop(std::chrono::seconds(2), [] {});
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  blocking.join();
+  redis_client->Close();
+  work.reset();
+  ioc.stop();
+  io_thread.join();
+  spdlog::info("seckill-product stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  base::BlockTerminationSignals();
+  CLI::App cli{"seckill-product: products, activities and their stock (gRPC)"};
+  std::string config_path;
+  cli.add_option("--config", config_path, "YAML configuration file (SECKILL_* variables override it)");
+  CLI11_PARSE(cli, argc, argv);
+  auto config = base::Config::Load(config_path);
+  if (!config.ok()) {
+    std::fprintf(stderr, "seckill-product: %s\n", std::string(config.status().message()).c_str());
+    return 2;
+  }
+  base::InitLogging("product", config->GetString("log.level", "info"));
+  return Run(*config);
+}

@@ -1,0 +1,137 @@
+#include "services/product/testing/in_memory_stock_ledger.h"
+
+namespace seckill::product::testing {
+
+using domain::ConfirmOutcome;
+using domain::ReleaseOutcome;
+using domain::ReserveOutcome;
+
+void InMemoryStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& terms,
+                               domain::Callback<bool> done) {
+  bool created = false;
+  {
+    std::lock_guard lock(mu_);
+    if (!ledgers_.contains(activity_id)) {
+      Ledger& ledger = ledgers_[activity_id];
+      ledger.terms = terms;
+      ledger.remaining = terms.stock;
+      created = true;
+    }
+  }
+  done(created);
+}
+
+void InMemoryStockLedger::Reserve(const domain::ReservationRequest& r,
+                                  domain::Callback<domain::ReserveResult> done) {
+  domain::ReserveResult result;
+  result.order_id = r.order_id;
+  {
+    std::lock_guard lock(mu_);
+    auto it = ledgers_.find(r.activity_id);
+    if (it == ledgers_.end()) {
+      result.outcome = ReserveOutcome::kActivityNotFound;
+    } else {
+      Ledger& l = it->second;
+      result.price_cents = l.terms.price_cents;
+      const int64_t now = clock_.NowMs();
+      auto idem = l.idempotency.find({r.user_id, r.idempotency_key});
+      if (!r.idempotency_key.empty() && idem != l.idempotency.end()) {
+        result.outcome = ReserveOutcome::kDuplicateRequest;
+        result.order_id = idem->second;
+      } else if (l.reservations.contains(r.order_id)) {
+        result.outcome = ReserveOutcome::kReserved;
+      } else if (r.quantity < 1) {
+        result.outcome = ReserveOutcome::kInvalidQuantity;
+      } else if (now < l.terms.start_at_ms) {
+        result.outcome = ReserveOutcome::kNotStarted;
+      } else if (now >= l.terms.end_at_ms) {
+        result.outcome = ReserveOutcome::kEnded;
+      } else if (l.held[r.user_id] + r.quantity > l.terms.limit_per_user) {
+        result.outcome = ReserveOutcome::kPurchaseLimit;
+      } else if (l.remaining < r.quantity) {
+        result.outcome = ReserveOutcome::kSoldOut;
+      } else {
+        l.remaining -= r.quantity;
+        l.inflight += r.quantity;
+        l.held[r.user_id] += r.quantity;
+        l.reservations[r.order_id] =
+            Reservation{r.user_id, r.quantity, State::kReserved, r.idempotency_key};
+        if (!r.idempotency_key.empty()) l.idempotency[{r.user_id, r.idempotency_key}] = r.order_id;
+        result.outcome = ReserveOutcome::kReserved;
+      }
+      result.remaining = l.remaining;
+    }
+  }
+  done(result);
+}
+
+void InMemoryStockLedger::Release(uint64_t activity_id, uint64_t order_id,
+                                  domain::Callback<domain::ReleaseResult> done) {
+  domain::ReleaseResult result;
+  {
+    std::lock_guard lock(mu_);
+    auto it = ledgers_.find(activity_id);
+    if (it != ledgers_.end()) {
+      Ledger& l = it->second;
+      auto rit = l.reservations.find(order_id);
+      if (rit != l.reservations.end()) {
+        Reservation& res = rit->second;
+        if (res.state == State::kReleased) {
+          result.outcome = ReleaseOutcome::kAlreadyReleased;
+        } else if (res.state == State::kConfirmed) {
+          result.outcome = ReleaseOutcome::kAlreadyConfirmed;
+        } else {
+          res.state = State::kReleased;
+          l.remaining += res.quantity;
+          l.inflight -= res.quantity;
+          l.held[res.user_id] -= res.quantity;
+          if (!res.idempotency_key.empty()) l.idempotency.erase({res.user_id, res.idempotency_key});
+          result = {ReleaseOutcome::kReleased, res.quantity};
+        }
+      }
+    }
+  }
+  done(result);
+}
+
+void InMemoryStockLedger::Confirm(uint64_t activity_id, uint64_t order_id,
+                                  domain::Callback<domain::ConfirmResult> done) {
+  domain::ConfirmResult result;
+  {
+    std::lock_guard lock(mu_);
+    auto it = ledgers_.find(activity_id);
+    if (it != ledgers_.end()) {
+      Ledger& l = it->second;
+      auto rit = l.reservations.find(order_id);
+      if (rit != l.reservations.end()) {
+        Reservation& res = rit->second;
+        result.quantity = res.quantity;
+        if (res.state == State::kConfirmed) {
+          result.outcome = ConfirmOutcome::kAlreadyConfirmed;
+        } else if (res.state == State::kReleased) {
+          result.outcome = ConfirmOutcome::kReleased;
+        } else {
+          res.state = State::kConfirmed;
+          l.inflight -= res.quantity;
+          result.outcome = ConfirmOutcome::kConfirmed;
+        }
+      }
+    }
+  }
+  done(result);
+}
+
+void InMemoryStockLedger::Snapshot(uint64_t activity_id,
+                                   domain::Callback<domain::StockSnapshot> done) {
+  domain::StockSnapshot snapshot;
+  {
+    std::lock_guard lock(mu_);
+    auto it = ledgers_.find(activity_id);
+    if (it != ledgers_.end()) {
+      snapshot = {true, it->second.terms.stock, it->second.remaining, it->second.inflight};
+    }
+  }
+  done(snapshot);
+}
+
+}  // namespace seckill::product::testing

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "libs/base/clock.h"
+#include "services/product/domain/stock_ledger.h"
+
+namespace seckill::product::testing {
+
+// A StockLedger in process memory with the same semantics as the Redis Functions; the shared
+// contract suite (stock_ledger_contract.h) runs against both. Callbacks run inline.
+class InMemoryStockLedger final : public domain::StockLedger {
+ public:
+  explicit InMemoryStockLedger(const base::Clock& clock) : clock_(clock) {}
+
+  void Seed(uint64_t activity_id, const domain::ActivityTerms& terms,
+            domain::Callback<bool> done) override;
+  void Reserve(const domain::ReservationRequest& request,
+               domain::Callback<domain::ReserveResult> done) override;
+  void Release(uint64_t activity_id, uint64_t order_id,
+               domain::Callback<domain::ReleaseResult> done) override;
+  void Confirm(uint64_t activity_id, uint64_t order_id,
+               domain::Callback<domain::ConfirmResult> done) override;
+  void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
+
+ private:
+  enum class State { kReserved, kConfirmed, kReleased };
+  struct Reservation {
+    uint64_t user_id;
+    int64_t quantity;
+    State state;
+    std::string idempotency_key;
+  };
+  struct Ledger {
+    domain::ActivityTerms terms;
+    int64_t remaining = 0;
+    int64_t inflight = 0;
+    std::map<uint64_t, int64_t> held;  // user -> units
+    std::map<uint64_t, Reservation> reservations;
+    std::map<std::pair<uint64_t, std::string>, uint64_t> idempotency;
+  };
+
+  const base::Clock& clock_;
+  std::mutex mu_;
+  std::map<uint64_t, Ledger> ledgers_;
+};
+
+}  // namespace seckill::product::testing
