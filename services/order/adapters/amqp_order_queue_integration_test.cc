@@ -1,0 +1,165 @@
+// The order queue on the real RabbitMQ: confirms, returns, broker unreachable, a duplicate
+// delivery making one order, and a poison message reaching the dead-letter queue. Each test uses
+// its own queues, so a running order service does not take its messages.
+#include <amqp.h>
+#include <amqp_framing.h>
+
+#include <future>
+#include <random>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "libs/amqp/consumer.h"
+#include "libs/amqp/publisher.h"
+#include "services/order/api/order_message_handler.h"
+#include "services/order/app/record_order.h"
+#include "services/order/messaging/order_queue.h"
+#include "services/order/testing/fake_stock_reservations.h"
+#include "services/order/testing/in_memory_order_repository.h"
+#include "tests/support/stack_clients.h"
+
+namespace seckill::order {
+namespace {
+
+using namespace std::chrono_literals;
+
+class AmqpOrderQueueTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::mt19937_64 rng(std::random_device{}());
+    suffix_ = std::to_string(rng() % 1'000'000'000);
+    amqp::QueueSpec dead{"test.dead." + suffix_, "test.dlx." + suffix_, "fanout", "", true, "", 0};
+    amqp::QueueSpec orders{"test.orders." + suffix_, "test.ex." + suffix_, "direct", "placed", true,
+                           dead.exchange, messaging::kDeliveryLimit};
+    topology_ = amqp::Topology{{dead, orders}};
+  }
+  void TearDown() override {
+    auto conn = amqp::Connection::Open(seckill::testing::StackBrokerOptions());
+    if (!conn.ok()) return;
+    for (const auto& q : topology_.queues) {
+      amqp_queue_delete((*conn)->state(), amqp::Connection::kChannel, amqp_cstring_bytes(q.name.c_str()), 0, 0);
+      amqp_exchange_delete((*conn)->state(), amqp::Connection::kChannel, amqp_cstring_bytes(q.exchange.c_str()), 0);
+    }
+  }
+
+  amqp::PublisherOptions PublisherOptions(std::string routing_key = "placed") {
+    amqp::PublisherOptions o;
+    o.broker = seckill::testing::StackBrokerOptions();
+    o.topology = topology_;
+    o.exchange = topology_.queues[1].exchange;
+    o.routing_key = std::move(routing_key);
+    return o;
+  }
+  absl::Status PublishAndWait(amqp::Publisher& publisher, amqp::Message message) {
+    std::promise<absl::Status> promise;
+    auto future = promise.get_future();
+    publisher.Publish(std::move(message), [&promise](absl::Status s) { promise.set_value(s); });
+    if (future.wait_for(10s) != std::future_status::ready) return absl::DeadlineExceededError("test timeout");
+    return future.get();
+  }
+  // Messages waiting in `queue`, from a passive declare.
+  uint32_t Depth(const std::string& queue) {
+    auto conn = amqp::Connection::Open(seckill::testing::StackBrokerOptions());
+    if (!conn.ok()) return 0;
+    auto* ok = amqp_queue_declare((*conn)->state(), amqp::Connection::kChannel,
+                                  amqp_cstring_bytes(queue.c_str()), 1, 0, 0, 0, amqp_empty_table);
+    return ok == nullptr ? 0 : ok->message_count;
+  }
+
+  std::string suffix_;
+  amqp::Topology topology_;
+};
+
+TEST_F(AmqpOrderQueueTest, ConfirmedPublishIsInTheQueue) {
+  amqp::Publisher publisher(PublisherOptions());
+  publisher.Start();
+  domain::Order order{1, 2, 3, 1, 100, domain::OrderStatus::kQueued, 5};
+  EXPECT_TRUE(PublishAndWait(publisher, {messaging::EncodeOrderPlaced(order, ""), "1"}).ok());
+  EXPECT_TRUE(PublishAndWait(publisher, {messaging::EncodeOrderPlaced(order, ""), "2"}).ok());
+  publisher.Stop();
+  EXPECT_EQ(Depth(topology_.queues[1].name), 2u);
+}
+
+TEST_F(AmqpOrderQueueTest, UnroutableMandatoryPublishIsUnavailable) {
+  amqp::Publisher publisher(PublisherOptions("no-such-binding"));
+  publisher.Start();
+  absl::Status status = PublishAndWait(publisher, {"x", "lost-1"});
+  EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+  // The channel still works after a return.
+  status = PublishAndWait(publisher, {"x", "lost-2"});
+  EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+}
+
+TEST_F(AmqpOrderQueueTest, BrokerUnreachableFailsFastAsUnavailable) {
+  amqp::PublisherOptions o = PublisherOptions();
+  o.broker.port = 1;  // nothing listens there
+  amqp::Publisher publisher(o);
+  publisher.Start();
+  const auto start = std::chrono::steady_clock::now();
+  absl::Status status = PublishAndWait(publisher, {"x", "1"});
+  EXPECT_TRUE(absl::IsUnavailable(status)) << status;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+TEST_F(AmqpOrderQueueTest, SameMessageDeliveredTwiceMakesOneOrder) {
+  base::SystemClock clock;
+  testing::FakeStockReservations reservations;
+  testing::InMemoryOrderRepository repository;
+  app::PendingOrders pending(clock);
+  app::RecordOrder record(reservations, repository, pending, clock);
+  std::atomic<int> handled{0};
+  std::unique_ptr<amqp::Consumer> consumer;
+  api::OrderMessageHandler handler(record, [&] { return consumer->Stopping(); });
+  amqp::ConsumerOptions co{seckill::testing::StackBrokerOptions(), topology_, topology_.queues[1].name};
+  consumer = std::make_unique<amqp::Consumer>(co, [&](const amqp::Delivery& d) {
+    auto disposition = handler(d);
+    ++handled;
+    return disposition;
+  });
+  consumer->Start();
+
+  amqp::Publisher publisher(PublisherOptions());
+  publisher.Start();
+  domain::Order order{4242, 9, 7, 1, 100, domain::OrderStatus::kQueued, 5};
+  const std::string body = messaging::EncodeOrderPlaced(order, "");
+  ASSERT_TRUE(PublishAndWait(publisher, {body, "4242"}).ok());
+  ASSERT_TRUE(PublishAndWait(publisher, {body, "4242-again"}).ok());
+  for (int i = 0; i < 200 && handled < 2; ++i) std::this_thread::sleep_for(50ms);
+  consumer->Stop();
+  EXPECT_EQ(handled.load(), 2);
+  EXPECT_EQ(repository.CountByStatus(9)->at(domain::OrderStatus::kCreated), 1);
+  EXPECT_EQ(Depth(topology_.queues[1].name), 0u);
+}
+
+TEST_F(AmqpOrderQueueTest, PoisonMessageGoesToTheDeadLetterQueue) {
+  base::SystemClock clock;
+  testing::FakeStockReservations reservations;
+  testing::InMemoryOrderRepository repository;
+  app::PendingOrders pending(clock);
+  app::RecordOrder record(reservations, repository, pending, clock);
+  std::atomic<int> handled{0};
+  std::unique_ptr<amqp::Consumer> consumer;
+  api::OrderMessageHandler handler(record, [&] { return consumer->Stopping(); });
+  amqp::ConsumerOptions co{seckill::testing::StackBrokerOptions(), topology_, topology_.queues[1].name};
+  consumer = std::make_unique<amqp::Consumer>(co, [&](const amqp::Delivery& d) {
+    auto disposition = handler(d);
+    ++handled;
+    return disposition;
+  });
+  consumer->Start();
+  amqp::Publisher publisher(PublisherOptions());
+  publisher.Start();
+  ASSERT_TRUE(PublishAndWait(publisher, {"\xff\xfe definitely not an order", "poison-1"}).ok());
+  for (int i = 0; i < 200 && handled < 1; ++i) std::this_thread::sleep_for(50ms);
+  consumer->Stop();
+  uint32_t dead = 0;
+  for (int i = 0; i < 100 && dead == 0; ++i) {
+    dead = Depth(topology_.queues[0].name);
+    if (dead == 0) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(dead, 1u);
+  EXPECT_TRUE(repository.CountByStatus(9)->empty());
+}
+
+}  // namespace
+}  // namespace seckill::order

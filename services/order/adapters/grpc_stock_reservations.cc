@@ -1,0 +1,100 @@
+#include "services/order/adapters/grpc_stock_reservations.h"
+
+#include "libs/rpc/status.h"
+#include "libs/rpc/trace_context.h"
+
+namespace seckill::order::adapters {
+
+namespace pv1 = seckill::product::v1;
+
+namespace {
+
+// Keeps request, reply and context alive until the callback runs.
+template <class Request, class Reply>
+struct Call {
+  grpc::ClientContext context;
+  Request request;
+  Reply reply;
+};
+
+template <class Request, class Reply>
+std::shared_ptr<Call<Request, Reply>> NewCall(std::chrono::milliseconds timeout,
+                                              const std::string& traceparent = "") {
+  auto call = std::make_shared<Call<Request, Reply>>();
+  call->context.set_deadline(std::chrono::system_clock::now() + timeout);
+  if (!traceparent.empty()) call->context.AddMetadata(rpc::kTraceparentKey, traceparent);
+  return call;
+}
+
+domain::ReserveOutcome FromProto(pv1::ReserveOutcome o) {
+  using O = domain::ReserveOutcome;
+  switch (o) {
+    case pv1::RESERVED: return O::kReserved;
+    case pv1::DUPLICATE_REQUEST: return O::kDuplicateRequest;
+    case pv1::RESERVE_NOT_STARTED: return O::kNotStarted;
+    case pv1::RESERVE_ENDED: return O::kEnded;
+    case pv1::RESERVE_SOLD_OUT: return O::kSoldOut;
+    case pv1::PURCHASE_LIMIT: return O::kPurchaseLimit;
+    case pv1::INVALID_QUANTITY: return O::kInvalidQuantity;
+    default: return O::kActivityNotFound;
+  }
+}
+
+}  // namespace
+
+void GrpcStockReservations::Reserve(const domain::ReserveRequest& r,
+                                    domain::Callback<domain::Reservation> done) {
+  auto call = NewCall<pv1::ReserveStockRequest, pv1::ReserveStockReply>(timeouts_.reserve, r.traceparent);
+  call->request.set_activity_id(r.activity_id);
+  call->request.set_user_id(r.user_id);
+  call->request.set_order_id(r.order_id);
+  call->request.set_quantity(r.quantity);
+  call->request.set_idempotency_key(r.idempotency_key);
+  stub_->async()->ReserveStock(&call->context, &call->request, &call->reply,
+                               [call, done = std::move(done)](grpc::Status status) {
+                                 if (!status.ok()) return done(rpc::FromGrpc(status));
+                                 done(domain::Reservation{FromProto(call->reply.outcome()),
+                                                          call->reply.order_id(),
+                                                          call->reply.price_cents()});
+                               });
+}
+
+void GrpcStockReservations::Release(uint64_t activity_id, uint64_t order_id,
+                                    domain::Callback<domain::ReleaseOutcome> done) {
+  auto call = NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationReply>(timeouts_.release);
+  call->request.set_activity_id(activity_id);
+  call->request.set_order_id(order_id);
+  stub_->async()->ReleaseReservation(
+      &call->context, &call->request, &call->reply, [call, done = std::move(done)](grpc::Status status) {
+        if (!status.ok()) return done(rpc::FromGrpc(status));
+        using R = pv1::ReleaseReservationReply;
+        using O = domain::ReleaseOutcome;
+        switch (call->reply.outcome()) {
+          case R::RELEASED: return done(O::kReleased);
+          case R::ALREADY_RELEASED: return done(O::kAlreadyReleased);
+          case R::ALREADY_CONFIRMED: return done(O::kAlreadyConfirmed);
+          default: return done(O::kNotFound);
+        }
+      });
+}
+
+void GrpcStockReservations::Confirm(uint64_t activity_id, uint64_t order_id,
+                                    domain::Callback<domain::ConfirmOutcome> done) {
+  auto call = NewCall<pv1::ConfirmReservationRequest, pv1::ConfirmReservationReply>(timeouts_.confirm);
+  call->request.set_activity_id(activity_id);
+  call->request.set_order_id(order_id);
+  stub_->async()->ConfirmReservation(
+      &call->context, &call->request, &call->reply, [call, done = std::move(done)](grpc::Status status) {
+        if (!status.ok()) return done(rpc::FromGrpc(status));
+        using R = pv1::ConfirmReservationReply;
+        using O = domain::ConfirmOutcome;
+        switch (call->reply.outcome()) {
+          case R::CONFIRMED: return done(O::kConfirmed);
+          case R::ALREADY_CONFIRMED: return done(O::kAlreadyConfirmed);
+          case R::RELEASED: return done(O::kReleased);
+          default: return done(O::kNotFound);
+        }
+      });
+}
+
+}  // namespace seckill::order::adapters

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+
+#include "grpcpp/channel.h"
+#include "seckill/product/v1/product.grpc.pb.h"
+#include "services/order/domain/stock_reservations.h"
+
+namespace seckill::order::adapters {
+
+struct StockCallTimeouts {
+  std::chrono::milliseconds reserve{1000};
+  // Compensation runs under its own deadline, independent of the buyer's request.
+  std::chrono::milliseconds release{3000};
+  std::chrono::milliseconds confirm{3000};
+};
+
+// StockReservations through the product service's gRPC API (callback stubs; no thread waits).
+class GrpcStockReservations final : public domain::StockReservations {
+ public:
+  GrpcStockReservations(std::shared_ptr<grpc::Channel> channel, StockCallTimeouts timeouts)
+      : stub_(product::v1::ProductService::NewStub(std::move(channel))), timeouts_(timeouts) {}
+
+  void Reserve(const domain::ReserveRequest& request,
+               domain::Callback<domain::Reservation> done) override;
+  void Release(uint64_t activity_id, uint64_t order_id,
+               domain::Callback<domain::ReleaseOutcome> done) override;
+  void Confirm(uint64_t activity_id, uint64_t order_id,
+               domain::Callback<domain::ConfirmOutcome> done) override;
+
+ private:
+  std::unique_ptr<product::v1::ProductService::Stub> stub_;
+  StockCallTimeouts timeouts_;
+};
+
+}  // namespace seckill::order::adapters

@@ -1,0 +1,103 @@
+#include "services/order/adapters/mariadb_order_repository.h"
+
+#include <charconv>
+
+namespace seckill::order::adapters {
+namespace {
+
+constexpr char kColumns[] =
+    "SELECT id, activity_id, user_id, quantity, amount_cents, status, created_at_ms FROM orders ";
+
+int64_t Int(const std::optional<std::string>& s) {
+  int64_t v = 0;
+  if (s) std::from_chars(s->data(), s->data() + s->size(), v);
+  return v;
+}
+
+uint64_t Uint(const std::optional<std::string>& s) {
+  uint64_t v = 0;
+  if (s) std::from_chars(s->data(), s->data() + s->size(), v);
+  return v;
+}
+
+domain::Order ToOrder(const mysql::Row& row) {
+  domain::Order o;
+  o.order_id = Uint(row[0]);
+  o.activity_id = Uint(row[1]);
+  o.user_id = Uint(row[2]);
+  o.quantity = Int(row[3]);
+  o.amount_cents = Int(row[4]);
+  o.status = domain::ParseStatus(row[5].value_or("")).value_or(domain::OrderStatus::kFailed);
+  o.created_at_ms = Int(row[6]);
+  return o;
+}
+
+}  // namespace
+
+absl::Status MariaDbOrderRepository::Insert(const domain::Order& o, int64_t now_ms) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto result = (*conn)->Execute(
+      "INSERT INTO orders (id, activity_id, user_id, quantity, amount_cents, status, "
+      "created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {o.order_id, o.activity_id, o.user_id, o.quantity, o.amount_cents,
+       std::string(domain::StatusName(o.status)), o.created_at_ms, now_ms});
+  return result.status();
+}
+
+absl::StatusOr<std::optional<domain::Order>> MariaDbOrderRepository::Find(uint64_t order_id) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto rows = (*conn)->Query(std::string(kColumns) + "WHERE id = ?", {order_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<domain::Order>();
+  return std::optional<domain::Order>(ToOrder(rows->front()));
+}
+
+absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListByUser(uint64_t user_id,
+                                                                             int limit) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto rows = (*conn)->Query(
+      std::string(kColumns) + "WHERE user_id = ? ORDER BY created_at_ms DESC, id DESC LIMIT ?",
+      {user_id, static_cast<int64_t>(limit)});
+  if (!rows.ok()) return rows.status();
+  std::vector<domain::Order> out;
+  for (const mysql::Row& row : *rows) out.push_back(ToOrder(row));
+  return out;
+}
+
+absl::StatusOr<domain::PayOutcome> MariaDbOrderRepository::MarkPaid(uint64_t order_id,
+                                                                   uint64_t user_id,
+                                                                   int64_t now_ms) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto updated = (*conn)->Execute(
+      "UPDATE orders SET status = 'PAID', updated_at_ms = ? "
+      "WHERE id = ? AND user_id = ? AND status = 'CREATED'",
+      {now_ms, order_id, user_id});
+  if (!updated.ok()) return updated.status();
+  if (updated->affected_rows == 1) return domain::PayOutcome::kPaid;
+  auto rows = (*conn)->Query("SELECT status FROM orders WHERE id = ? AND user_id = ?",
+                             {order_id, user_id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return domain::PayOutcome::kNotFound;
+  if (rows->front()[0] == "PAID") return domain::PayOutcome::kAlreadyPaid;
+  return domain::PayOutcome::kNotPayable;
+}
+
+absl::StatusOr<std::map<domain::OrderStatus, int64_t>> MariaDbOrderRepository::CountByStatus(
+    uint64_t activity_id) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto rows = (*conn)->Query(
+      "SELECT status, COUNT(*) FROM orders WHERE activity_id = ? GROUP BY status", {activity_id});
+  if (!rows.ok()) return rows.status();
+  std::map<domain::OrderStatus, int64_t> counts;
+  for (const mysql::Row& row : *rows) {
+    if (auto status = domain::ParseStatus(row[0].value_or(""))) counts[*status] = Int(row[1]);
+  }
+  return counts;
+}
+
+}  // namespace seckill::order::adapters

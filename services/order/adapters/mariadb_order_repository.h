@@ -1,0 +1,25 @@
+#pragma once
+
+#include "libs/mysql/pool.h"
+#include "services/order/domain/order_repository.h"
+
+namespace seckill::order::adapters {
+
+// OrderRepository on the `orders` table. The primary key is the order id, so a replayed
+// message collides and is reported as ALREADY_EXISTS. Thread-safe.
+class MariaDbOrderRepository final : public domain::OrderRepository {
+ public:
+  explicit MariaDbOrderRepository(mysql::Pool& pool) : pool_(pool) {}
+
+  absl::Status Insert(const domain::Order& order, int64_t now_ms) override;
+  absl::StatusOr<std::optional<domain::Order>> Find(uint64_t order_id) override;
+  absl::StatusOr<std::vector<domain::Order>> ListByUser(uint64_t user_id, int limit) override;
+  absl::StatusOr<domain::PayOutcome> MarkPaid(uint64_t order_id, uint64_t user_id,
+                                              int64_t now_ms) override;
+  absl::StatusOr<std::map<domain::OrderStatus, int64_t>> CountByStatus(uint64_t activity_id) override;
+
+ private:
+  mysql::Pool& pool_;
+};
+
+}  // namespace seckill::order::adapters

@@ -1,0 +1,95 @@
+// The in-memory repository used by unit tests and the MariaDB one must agree.
+#include <random>
+
+#include "gtest/gtest.h"
+#include "libs/mysql/pool.h"
+#include "services/order/adapters/mariadb_order_repository.h"
+#include "services/order/testing/in_memory_order_repository.h"
+#include "tests/support/stack_clients.h"
+
+namespace seckill::order {
+namespace {
+
+using domain::OrderStatus;
+using domain::PayOutcome;
+
+struct InMemoryEnv {
+  domain::OrderRepository& Repo() { return repo; }
+  testing::InMemoryOrderRepository repo;
+};
+
+struct MariaDbEnv {
+  domain::OrderRepository& Repo() { return repo; }
+  mysql::Pool pool{seckill::testing::StackDbOptions(), 2};
+  adapters::MariaDbOrderRepository repo{pool};
+};
+
+template <class Env>
+class OrderRepositoryContractTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    static std::mt19937_64 rng(std::random_device{}());
+    base_ = 1'000'000'000'000 + rng() % 1'000'000'000'000;
+  }
+  domain::Order AnOrder(uint64_t n, uint64_t user) {
+    return domain::Order{base_ + n, base_, base_ + user, 1, 250, OrderStatus::kCreated,
+                         static_cast<int64_t>(1000 + n)};
+  }
+  domain::OrderRepository& repo() { return env_.Repo(); }
+  Env env_;
+  uint64_t base_ = 0;
+};
+
+using Implementations = ::testing::Types<InMemoryEnv, MariaDbEnv>;
+TYPED_TEST_SUITE(OrderRepositoryContractTest, Implementations);
+
+TYPED_TEST(OrderRepositoryContractTest, InsertTwiceIsAlreadyExists) {
+  EXPECT_TRUE(this->repo().Insert(this->AnOrder(1, 1), 5).ok());
+  EXPECT_TRUE(absl::IsAlreadyExists(this->repo().Insert(this->AnOrder(1, 1), 6)));
+  auto found = this->repo().Find(this->base_ + 1);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->amount_cents, 250);
+  EXPECT_EQ((*found)->status, OrderStatus::kCreated);
+}
+
+TYPED_TEST(OrderRepositoryContractTest, MissingOrderIsEmptyNotAnError) {
+  auto found = this->repo().Find(this->base_ + 99);
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(found->has_value());
+}
+
+TYPED_TEST(OrderRepositoryContractTest, ListsOnlyTheUsersOrdersNewestFirst) {
+  ASSERT_TRUE(this->repo().Insert(this->AnOrder(1, 1), 5).ok());
+  ASSERT_TRUE(this->repo().Insert(this->AnOrder(2, 1), 5).ok());
+  ASSERT_TRUE(this->repo().Insert(this->AnOrder(3, 2), 5).ok());
+  auto orders = this->repo().ListByUser(this->base_ + 1, 10);
+  ASSERT_TRUE(orders.ok());
+  ASSERT_EQ(orders->size(), 2u);
+  EXPECT_EQ((*orders)[0].order_id, this->base_ + 2);
+}
+
+TYPED_TEST(OrderRepositoryContractTest, PayOnlyCreatedOrdersOfTheOwner) {
+  ASSERT_TRUE(this->repo().Insert(this->AnOrder(1, 1), 5).ok());
+  domain::Order failed = this->AnOrder(2, 1);
+  failed.status = OrderStatus::kFailed;
+  ASSERT_TRUE(this->repo().Insert(failed, 5).ok());
+  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 1, this->base_ + 2, 6).value(), PayOutcome::kNotFound);
+  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 1, this->base_ + 1, 6).value(), PayOutcome::kPaid);
+  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 1, this->base_ + 1, 7).value(), PayOutcome::kAlreadyPaid);
+  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 2, this->base_ + 1, 7).value(), PayOutcome::kNotPayable);
+  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 9, this->base_ + 1, 7).value(), PayOutcome::kNotFound);
+}
+
+TYPED_TEST(OrderRepositoryContractTest, CountsByStatusPerActivity) {
+  ASSERT_TRUE(this->repo().Insert(this->AnOrder(1, 1), 5).ok());
+  ASSERT_TRUE(this->repo().Insert(this->AnOrder(2, 2), 5).ok());
+  ASSERT_TRUE(this->repo().MarkPaid(this->base_ + 2, this->base_ + 2, 6).ok());
+  auto counts = this->repo().CountByStatus(this->base_);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ((*counts)[OrderStatus::kCreated], 1);
+  EXPECT_EQ((*counts)[OrderStatus::kPaid], 1);
+  EXPECT_EQ(this->repo().CountByStatus(this->base_ + 1)->size(), 0u);
+}
+
+}  // namespace
+}  // namespace seckill::order

@@ -1,0 +1,157 @@
+#include "services/order/api/order_grpc_service.h"
+
+#include "boost/asio/post.hpp"
+#include "libs/rpc/status.h"
+#include "libs/rpc/trace_context.h"
+
+namespace seckill::order::api {
+
+namespace v1 = seckill::order::v1;
+using grpc::ServerUnaryReactor;
+
+namespace {
+
+v1::OrderStatus ToProto(domain::OrderStatus s) {
+  switch (s) {
+    case domain::OrderStatus::kQueued: return v1::QUEUED;
+    case domain::OrderStatus::kCreated: return v1::CREATED;
+    case domain::OrderStatus::kPaid: return v1::PAID;
+    case domain::OrderStatus::kCancelled: return v1::CANCELLED;
+    case domain::OrderStatus::kFailed: return v1::FAILED;
+  }
+  return v1::ORDER_STATUS_UNSPECIFIED;
+}
+
+void FillOrder(const domain::Order& o, v1::Order* out) {
+  out->set_order_id(o.order_id);
+  out->set_activity_id(o.activity_id);
+  out->set_user_id(o.user_id);
+  out->set_quantity(o.quantity);
+  out->set_amount_cents(o.amount_cents);
+  out->set_status(ToProto(o.status));
+  out->set_created_at_ms(o.created_at_ms);
+}
+
+v1::PlaceOrderReply::Outcome ToProto(app::PlaceOrderOutcome o) {
+  using O = app::PlaceOrderOutcome;
+  using R = v1::PlaceOrderReply;
+  switch (o) {
+    case O::kQueued: return R::QUEUED;
+    case O::kActivityNotFound: return R::ACTIVITY_NOT_FOUND;
+    case O::kNotStarted: return R::NOT_STARTED;
+    case O::kEnded: return R::ENDED;
+    case O::kSoldOut: return R::SOLD_OUT;
+    case O::kPurchaseLimit: return R::PURCHASE_LIMIT;
+    case O::kInvalidQuantity: return R::INVALID_QUANTITY;
+  }
+  return R::OUTCOME_UNSPECIFIED;
+}
+
+std::string Traceparent(const grpc::CallbackServerContext* ctx) {
+  const auto& metadata = ctx->client_metadata();
+  auto it = metadata.find(rpc::kTraceparentKey);
+  if (it == metadata.end()) return "";
+  std::string value(it->second.data(), it->second.size());
+  return rpc::IsValidTraceparent(value) ? value : "";
+}
+
+}  // namespace
+
+ServerUnaryReactor* OrderGrpcService::PlaceOrder(grpc::CallbackServerContext* ctx,
+                                                 const v1::PlaceOrderRequest* request,
+                                                 v1::PlaceOrderReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (request->activity_id() == 0 || request->user_id() == 0) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "activity_id and user_id are required"));
+    return reactor;
+  }
+  if (request->idempotency_key().size() > 64 ||
+      request->idempotency_key().find('|') != std::string::npos) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "idempotency_key must be at most 64 characters, without '|'"));
+    return reactor;
+  }
+  app::PlaceOrderRequest r{request->activity_id(), request->user_id(), request->quantity(),
+                           request->idempotency_key(), Traceparent(ctx)};
+  place_order_(r, [reactor, reply](absl::StatusOr<app::PlaceOrderResult> result) {
+    if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+    reply->set_outcome(ToProto(result->outcome));
+    reply->set_order_id(result->order_id);
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+ServerUnaryReactor* OrderGrpcService::GetOrder(grpc::CallbackServerContext* ctx,
+                                               const v1::GetOrderRequest* request,
+                                               v1::GetOrderReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, request, reply] {
+    auto order = manage_orders_.Get(request->order_id(), request->user_id());
+    if (absl::IsNotFound(order.status())) {
+      reply->set_found(false);
+      return reactor->Finish(grpc::Status::OK);
+    }
+    if (!order.ok()) return reactor->Finish(rpc::ToGrpc(order.status()));
+    reply->set_found(true);
+    FillOrder(*order, reply->mutable_order());
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+ServerUnaryReactor* OrderGrpcService::ListOrders(grpc::CallbackServerContext* ctx,
+                                                 const v1::ListOrdersRequest* request,
+                                                 v1::ListOrdersReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, request, reply] {
+    auto orders = manage_orders_.List(request->user_id());
+    if (!orders.ok()) return reactor->Finish(rpc::ToGrpc(orders.status()));
+    for (const domain::Order& o : *orders) FillOrder(o, reply->add_orders());
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+ServerUnaryReactor* OrderGrpcService::PayOrder(grpc::CallbackServerContext* ctx,
+                                               const v1::PayOrderRequest* request,
+                                               v1::PayOrderReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, request, reply] {
+    auto outcome = manage_orders_.Pay(request->order_id(), request->user_id());
+    if (!outcome.ok()) return reactor->Finish(rpc::ToGrpc(outcome.status()));
+    using R = v1::PayOrderReply;
+    switch (*outcome) {
+      case domain::PayOutcome::kPaid:
+      case domain::PayOutcome::kAlreadyPaid: reply->set_outcome(R::PAID); break;
+      case domain::PayOutcome::kNotFound: reply->set_outcome(R::ORDER_NOT_FOUND); break;
+      case domain::PayOutcome::kNotPayable: reply->set_outcome(R::NOT_PAYABLE); break;
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+ServerUnaryReactor* OrderGrpcService::GetOrderStats(grpc::CallbackServerContext* ctx,
+                                                    const v1::GetOrderStatsRequest* request,
+                                                    v1::GetOrderStatsReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, request, reply] {
+    auto stats = manage_orders_.Stats(request->activity_id());
+    if (!stats.ok()) return reactor->Finish(rpc::ToGrpc(stats.status()));
+    auto count = [&](domain::OrderStatus s) {
+      auto it = stats->find(s);
+      return it == stats->end() ? int64_t{0} : it->second;
+    };
+    reply->set_queued(count(domain::OrderStatus::kQueued));
+    reply->set_created(count(domain::OrderStatus::kCreated));
+    reply->set_paid(count(domain::OrderStatus::kPaid));
+    reply->set_cancelled(count(domain::OrderStatus::kCancelled));
+    reply->set_failed(count(domain::OrderStatus::kFailed));
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+}  // namespace seckill::order::api

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "boost/asio/thread_pool.hpp"
+#include "seckill/order/v1/order.grpc.pb.h"
+#include "services/order/app/manage_orders.h"
+#include "services/order/app/place_order.h"
+
+namespace seckill::order::api {
+
+// The OrderService gRPC API. PlaceOrder is non-blocking end to end; the reads and payment run
+// on `blocking` worker threads because they wait on the database.
+class OrderGrpcService final : public seckill::order::v1::OrderService::CallbackService {
+ public:
+  OrderGrpcService(const app::PlaceOrder& place_order, const app::ManageOrders& manage_orders,
+                   boost::asio::thread_pool& blocking)
+      : place_order_(place_order), manage_orders_(manage_orders), blocking_(blocking) {}
+
+  grpc::ServerUnaryReactor* PlaceOrder(grpc::CallbackServerContext* ctx,
+                                       const v1::PlaceOrderRequest* request,
+                                       v1::PlaceOrderReply* reply) override;
+  grpc::ServerUnaryReactor* GetOrder(grpc::CallbackServerContext* ctx,
+                                     const v1::GetOrderRequest* request,
+                                     v1::GetOrderReply* reply) override;
+  grpc::ServerUnaryReactor* ListOrders(grpc::CallbackServerContext* ctx,
+                                       const v1::ListOrdersRequest* request,
+                                       v1::ListOrdersReply* reply) override;
+  grpc::ServerUnaryReactor* PayOrder(grpc::CallbackServerContext* ctx,
+                                     const v1::PayOrderRequest* request,
+                                     v1::PayOrderReply* reply) override;
+  grpc::ServerUnaryReactor* GetOrderStats(grpc::CallbackServerContext* ctx,
+                                          const v1::GetOrderStatsRequest* request,
+                                          v1::GetOrderStatsReply* reply) override;
+
+ private:
+  const app::PlaceOrder& place_order_;
+  const app::ManageOrders& manage_orders_;
+  boost::asio::thread_pool& blocking_;
+};
+
+}  // namespace seckill::order::api

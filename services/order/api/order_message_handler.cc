@@ -1,0 +1,53 @@
+#include "services/order/api/order_message_handler.h"
+
+#include <thread>
+
+#include "libs/base/status.h"
+#include "services/order/messaging/order_queue.h"
+#include "spdlog/spdlog.h"
+
+namespace seckill::order::api {
+
+namespace {
+
+bool IsTransient(const absl::Status& s) {
+  return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s) || absl::IsAborted(s) ||
+         absl::IsResourceExhausted(s);
+}
+
+}  // namespace
+
+amqp::Disposition OrderMessageHandler::operator()(const amqp::Delivery& delivery) const {
+  auto order = messaging::DecodeOrderPlaced(delivery.body);
+  if (!order.ok()) {
+    spdlog::error("order queue: dead-lettering message {}: {}", delivery.message_id,
+                  order.status().ToString());
+    return amqp::Disposition::kDeadLetter;
+  }
+  std::chrono::milliseconds backoff(50);
+  while (true) {
+    auto recorded = record_order_(*order);
+    if (recorded.ok()) {
+      if (*recorded == app::RecordOutcome::kRecordedAsFailed) {
+        spdlog::warn("order {}: its reservation was released before recording; stored as FAILED",
+                     order->order_id);
+      }
+      return amqp::Disposition::kAck;
+    }
+    if (!IsTransient(recorded.status())) {
+      spdlog::error("order {}: cannot be recorded ({}); dead-lettering it", order->order_id,
+                    recorded.status().ToString());
+      return amqp::Disposition::kDeadLetter;
+    }
+    spdlog::warn("order {}: recording failed ({}); retrying in {} ms", order->order_id,
+                 recorded.status().ToString(), backoff.count());
+    for (auto waited = std::chrono::milliseconds(0); waited < backoff;
+         waited += std::chrono::milliseconds(50)) {
+      if (stopping_()) return amqp::Disposition::kRequeue;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    backoff = std::min(backoff * 2, max_backoff_);
+  }
+}
+
+}  // namespace seckill::order::api

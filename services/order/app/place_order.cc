@@ -1,0 +1,77 @@
+#include "services/order/app/place_order.h"
+
+#include "libs/base/status.h"
+#include "spdlog/spdlog.h"
+
+namespace seckill::order::app {
+
+using domain::ReserveOutcome;
+
+void PlaceOrder::operator()(const PlaceOrderRequest& request,
+                            domain::Callback<PlaceOrderResult> done) const {
+  if (request.quantity < 1 || request.quantity > domain::kMaxQuantity) {
+    return done(PlaceOrderResult{PlaceOrderOutcome::kInvalidQuantity, 0});
+  }
+  domain::Order order;
+  order.order_id = ids_.Next();
+  order.activity_id = request.activity_id;
+  order.user_id = request.user_id;
+  order.quantity = request.quantity;
+  order.status = domain::OrderStatus::kQueued;
+  order.created_at_ms = clock_.NowMs();
+  domain::ReserveRequest reserve{request.activity_id, request.user_id, order.order_id,
+                                 request.quantity,    request.idempotency_key, request.traceparent};
+  reservations_.Reserve(reserve, [this, order, traceparent = request.traceparent,
+                                  done = std::move(done)](
+                                     absl::StatusOr<domain::Reservation> reservation) mutable {
+    if (absl::IsDeadlineExceeded(reservation.status())) {
+      // The reservation may exist: release it so no stock is stranded.
+      return Compensate(order, absl::UnavailableError("stock service timed out"), std::move(done));
+    }
+    if (!reservation.ok()) return done(reservation.status());
+    switch (reservation->outcome) {
+      case ReserveOutcome::kDuplicateRequest:
+        return done(PlaceOrderResult{PlaceOrderOutcome::kQueued, reservation->order_id});
+      case ReserveOutcome::kActivityNotFound:
+        return done(PlaceOrderResult{PlaceOrderOutcome::kActivityNotFound, 0});
+      case ReserveOutcome::kNotStarted:
+        return done(PlaceOrderResult{PlaceOrderOutcome::kNotStarted, 0});
+      case ReserveOutcome::kEnded:
+        return done(PlaceOrderResult{PlaceOrderOutcome::kEnded, 0});
+      case ReserveOutcome::kSoldOut:
+        return done(PlaceOrderResult{PlaceOrderOutcome::kSoldOut, 0});
+      case ReserveOutcome::kPurchaseLimit:
+        return done(PlaceOrderResult{PlaceOrderOutcome::kPurchaseLimit, 0});
+      case ReserveOutcome::kInvalidQuantity:
+        return done(PlaceOrderResult{PlaceOrderOutcome::kInvalidQuantity, 0});
+      case ReserveOutcome::kReserved:
+        break;
+    }
+    order.amount_cents = reservation->price_cents * order.quantity;
+    pending_.Add(order);
+    publisher_.Publish(order, traceparent, [this, order, done = std::move(done)](absl::Status published) mutable {
+      if (published.ok()) return done(PlaceOrderResult{PlaceOrderOutcome::kQueued, order.order_id});
+      spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
+                   published.ToString());
+      pending_.Remove(order.order_id);
+      Compensate(order, absl::UnavailableError("the order could not be queued; its stock was returned"),
+                 std::move(done));
+    });
+  });
+}
+
+void PlaceOrder::Compensate(const domain::Order& order, absl::Status error,
+                            domain::Callback<PlaceOrderResult> done) const {
+  reservations_.Release(order.activity_id, order.order_id,
+                        [order, error = std::move(error), done = std::move(done)](
+                            absl::StatusOr<domain::ReleaseOutcome> released) {
+                          if (!released.ok()) {
+                            // Left RESERVED; the reservation sweeper returns it later.
+                            spdlog::error("order {}: releasing its reservation failed: {}",
+                                          order.order_id, released.status().ToString());
+                          }
+                          done(error);
+                        });
+}
+
+}  // namespace seckill::order::app

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <string>
+
+#include "libs/base/clock.h"
+#include "services/order/app/pending_orders.h"
+#include "services/order/domain/order_event_publisher.h"
+#include "services/order/domain/stock_reservations.h"
+
+namespace seckill::order::app {
+
+struct PlaceOrderRequest {
+  uint64_t activity_id = 0;
+  uint64_t user_id = 0;
+  int64_t quantity = 1;
+  std::string idempotency_key;
+  std::string traceparent;
+};
+
+enum class PlaceOrderOutcome {
+  kQueued,
+  kActivityNotFound,
+  kNotStarted,
+  kEnded,
+  kSoldOut,
+  kPurchaseLimit,
+  kInvalidQuantity,
+};
+
+struct PlaceOrderResult {
+  PlaceOrderOutcome outcome = PlaceOrderOutcome::kQueued;
+  uint64_t order_id = 0;
+};
+
+// Accepts an order: reserves its stock, publishes it to the durable queue, and answers kQueued
+// only after the broker confirmed it. When publishing fails or its outcome is unknown, the
+// reservation is released first (under its own deadline, not the caller's) and the answer is
+// UNAVAILABLE. Business refusals are outcomes; errors are UNAVAILABLE/DEADLINE_EXCEEDED/
+// INTERNAL. Non-blocking; `done` runs on a dependency's thread.
+class PlaceOrder {
+ public:
+  PlaceOrder(domain::StockReservations& reservations, domain::OrderEventPublisher& publisher,
+             domain::OrderIdGenerator& ids, PendingOrders& pending, const base::Clock& clock)
+      : reservations_(reservations), publisher_(publisher), ids_(ids), pending_(pending),
+        clock_(clock) {}
+
+  void operator()(const PlaceOrderRequest& request, domain::Callback<PlaceOrderResult> done) const;
+
+ private:
+  // Releases the reservation of a failed accept, then answers `error`.
+  void Compensate(const domain::Order& order, absl::Status error,
+                  domain::Callback<PlaceOrderResult> done) const;
+
+  domain::StockReservations& reservations_;
+  domain::OrderEventPublisher& publisher_;
+  domain::OrderIdGenerator& ids_;
+  PendingOrders& pending_;
+  const base::Clock& clock_;
+};
+
+}  // namespace seckill::order::app

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/order/domain/order.h"
+
+namespace seckill::order::domain {
+
+enum class PayOutcome { kPaid, kAlreadyPaid, kNotFound, kNotPayable };
+
+// The database of record for orders. Blocking: call from worker threads. Errors: UNAVAILABLE
+// (store unreachable; retry), ABORTED (deadlock or lock timeout; retry), INTERNAL.
+class OrderRepository {
+ public:
+  virtual ~OrderRepository() = default;
+  // OK when stored; ALREADY_EXISTS when an order with this id exists (a replay: nothing changes).
+  virtual absl::Status Insert(const Order& order, int64_t now_ms) = 0;
+  virtual absl::StatusOr<std::optional<Order>> Find(uint64_t order_id) = 0;
+  // The user's newest orders first, at most `limit`.
+  virtual absl::StatusOr<std::vector<Order>> ListByUser(uint64_t user_id, int limit) = 0;
+  // CREATED -> PAID for the owner; kNotFound also when another user owns the order.
+  virtual absl::StatusOr<PayOutcome> MarkPaid(uint64_t order_id, uint64_t user_id, int64_t now_ms) = 0;
+  virtual absl::StatusOr<std::map<OrderStatus, int64_t>> CountByStatus(uint64_t activity_id) = 0;
+};
+
+}  // namespace seckill::order::domain

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace seckill::order::domain {
+
+template <class T>
+using Callback = std::function<void(absl::StatusOr<T>)>;
+
+enum class ReserveOutcome {
+  kReserved,
+  kDuplicateRequest,
+  kActivityNotFound,
+  kNotStarted,
+  kEnded,
+  kSoldOut,
+  kPurchaseLimit,
+  kInvalidQuantity,
+};
+
+struct ReserveRequest {
+  uint64_t activity_id = 0;
+  uint64_t user_id = 0;
+  uint64_t order_id = 0;
+  int64_t quantity = 1;
+  std::string idempotency_key;
+  std::string traceparent;
+};
+
+struct Reservation {
+  ReserveOutcome outcome = ReserveOutcome::kActivityNotFound;
+  uint64_t order_id = 0;  // for kDuplicateRequest: the order the key made first
+  int64_t price_cents = 0;
+};
+
+enum class ReleaseOutcome { kReleased, kAlreadyReleased, kAlreadyConfirmed, kNotFound };
+enum class ConfirmOutcome { kConfirmed, kAlreadyConfirmed, kReleased, kNotFound };
+
+// The stock owner (the product service), seen from the order service. Non-blocking; callbacks
+// may run on any thread and must not block. Errors: UNAVAILABLE, DEADLINE_EXCEEDED (the call
+// may have taken effect), INTERNAL.
+class StockReservations {
+ public:
+  virtual ~StockReservations() = default;
+  virtual void Reserve(const ReserveRequest& request, Callback<Reservation> done) = 0;
+  // Compensation; idempotent.
+  virtual void Release(uint64_t activity_id, uint64_t order_id, Callback<ReleaseOutcome> done) = 0;
+  // RESERVED -> CONFIRMED before recording the order; idempotent.
+  virtual void Confirm(uint64_t activity_id, uint64_t order_id, Callback<ConfirmOutcome> done) = 0;
+};
+
+}  // namespace seckill::order::domain

@@ -1,0 +1,54 @@
+#include "services/order/messaging/order_queue.h"
+
+#include "seckill/order/v1/order.pb.h"
+
+namespace seckill::order::messaging {
+
+amqp::Topology OrderQueueTopology() {
+  amqp::QueueSpec orders;
+  orders.name = kOrderQueue;
+  orders.exchange = kOrderExchange;
+  orders.exchange_type = "direct";
+  orders.routing_key = kOrderRoutingKey;
+  orders.dead_letter_exchange = kDeadLetterExchange;
+  orders.delivery_limit = kDeliveryLimit;
+  amqp::QueueSpec dead;
+  dead.name = kDeadLetterQueue;
+  dead.exchange = kDeadLetterExchange;
+  dead.exchange_type = "fanout";
+  // Declared first so the order queue's dead letters always have somewhere to go.
+  return amqp::Topology{{dead, orders}};
+}
+
+std::string EncodeOrderPlaced(const domain::Order& order, const std::string& traceparent) {
+  v1::OrderPlaced message;
+  message.set_order_id(order.order_id);
+  message.set_activity_id(order.activity_id);
+  message.set_user_id(order.user_id);
+  message.set_quantity(order.quantity);
+  message.set_amount_cents(order.amount_cents);
+  message.set_created_at_ms(order.created_at_ms);
+  message.set_traceparent(traceparent);
+  return message.SerializeAsString();
+}
+
+absl::StatusOr<domain::Order> DecodeOrderPlaced(const std::string& body) {
+  v1::OrderPlaced message;
+  if (!message.ParseFromString(body)) return absl::InvalidArgumentError("not an OrderPlaced message");
+  if (message.order_id() == 0 || message.activity_id() == 0 || message.user_id() == 0 ||
+      message.quantity() < 1 || message.quantity() > domain::kMaxQuantity ||
+      message.amount_cents() < 0) {
+    return absl::InvalidArgumentError("OrderPlaced message with missing or invalid fields");
+  }
+  domain::Order order;
+  order.order_id = message.order_id();
+  order.activity_id = message.activity_id();
+  order.user_id = message.user_id();
+  order.quantity = message.quantity();
+  order.amount_cents = message.amount_cents();
+  order.created_at_ms = message.created_at_ms();
+  order.status = domain::OrderStatus::kQueued;
+  return order;
+}
+
+}  // namespace seckill::order::messaging

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "libs/amqp/connection.h"
+#include "services/order/domain/order.h"
+
+namespace seckill::order::messaging {
+
+// The order queue's topology (see docs/architecture.md): a durable direct exchange into a
+// quorum queue whose dead letters (at-least-once, reject-publish overflow, explicit delivery
+// limit) go through a fanout exchange into a quorum dead-letter queue.
+inline constexpr char kOrderExchange[] = "seckill.orders";
+inline constexpr char kOrderQueue[] = "seckill.orders";
+inline constexpr char kOrderRoutingKey[] = "order.placed";
+inline constexpr char kDeadLetterExchange[] = "seckill.orders.dlx";
+inline constexpr char kDeadLetterQueue[] = "seckill.orders.dead";
+inline constexpr int kDeliveryLimit = 5;
+
+amqp::Topology OrderQueueTopology();
+
+// The OrderPlaced message body (protobuf) and back. INVALID_ARGUMENT for a malformed body or
+// missing fields: such a message can never be recorded.
+std::string EncodeOrderPlaced(const domain::Order& order, const std::string& traceparent);
+absl::StatusOr<domain::Order> DecodeOrderPlaced(const std::string& body);
+
+}  // namespace seckill::order::messaging

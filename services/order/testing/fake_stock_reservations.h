@@ -1,0 +1,62 @@
+#pragma once
+
+#include <deque>
+#include <mutex>
+#include <vector>
+
+#include "services/order/domain/stock_reservations.h"
+
+namespace seckill::order::testing {
+
+// A scripted StockReservations: answers come from queues set by the test (default: reserved,
+// released, confirmed) and every call is recorded. Callbacks run inline.
+class FakeStockReservations final : public domain::StockReservations {
+ public:
+  void Reserve(const domain::ReserveRequest& request, domain::Callback<domain::Reservation> done) override {
+    absl::StatusOr<domain::Reservation> answer =
+        domain::Reservation{domain::ReserveOutcome::kReserved, request.order_id, 250};
+    {
+      std::lock_guard lock(mu_);
+      reserves.push_back(request);
+      if (!reserve_answers.empty()) {
+        answer = reserve_answers.front();
+        reserve_answers.pop_front();
+      }
+    }
+    done(answer);
+  }
+  void Release(uint64_t, uint64_t order_id, domain::Callback<domain::ReleaseOutcome> done) override {
+    absl::StatusOr<domain::ReleaseOutcome> answer = domain::ReleaseOutcome::kReleased;
+    {
+      std::lock_guard lock(mu_);
+      releases.push_back(order_id);
+      if (!release_answers.empty()) {
+        answer = release_answers.front();
+        release_answers.pop_front();
+      }
+    }
+    done(answer);
+  }
+  void Confirm(uint64_t, uint64_t order_id, domain::Callback<domain::ConfirmOutcome> done) override {
+    absl::StatusOr<domain::ConfirmOutcome> answer = domain::ConfirmOutcome::kConfirmed;
+    {
+      std::lock_guard lock(mu_);
+      confirms.push_back(order_id);
+      if (!confirm_answers.empty()) {
+        answer = confirm_answers.front();
+        confirm_answers.pop_front();
+      }
+    }
+    done(answer);
+  }
+
+  std::mutex mu_;
+  std::deque<absl::StatusOr<domain::Reservation>> reserve_answers;
+  std::deque<absl::StatusOr<domain::ReleaseOutcome>> release_answers;
+  std::deque<absl::StatusOr<domain::ConfirmOutcome>> confirm_answers;
+  std::vector<domain::ReserveRequest> reserves;
+  std::vector<uint64_t> releases;
+  std::vector<uint64_t> confirms;
+};
+
+}  // namespace seckill::order::testing

@@ -1,0 +1,67 @@
+#pragma once
+
+#include <algorithm>
+#include <deque>
+#include <mutex>
+
+#include "services/order/domain/order_repository.h"
+
+namespace seckill::order::testing {
+
+// An OrderRepository in memory with the MariaDB adapter's semantics; `insert_errors` are
+// returned by the next Insert calls first (to simulate an unreachable database).
+class InMemoryOrderRepository final : public domain::OrderRepository {
+ public:
+  absl::Status Insert(const domain::Order& order, int64_t) override {
+    std::lock_guard lock(mu_);
+    if (!insert_errors.empty()) {
+      absl::Status error = insert_errors.front();
+      insert_errors.pop_front();
+      return error;
+    }
+    if (orders_.contains(order.order_id)) return absl::AlreadyExistsError("duplicate order id");
+    orders_[order.order_id] = order;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::optional<domain::Order>> Find(uint64_t id) override {
+    std::lock_guard lock(mu_);
+    auto it = orders_.find(id);
+    if (it == orders_.end()) return std::optional<domain::Order>();
+    return std::optional<domain::Order>(it->second);
+  }
+  absl::StatusOr<std::vector<domain::Order>> ListByUser(uint64_t user_id, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<domain::Order> out;
+    for (const auto& [id, o] : orders_) {
+      if (o.user_id == user_id) out.push_back(o);
+    }
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.created_at_ms > b.created_at_ms; });
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
+    return out;
+  }
+  absl::StatusOr<domain::PayOutcome> MarkPaid(uint64_t id, uint64_t user_id, int64_t) override {
+    std::lock_guard lock(mu_);
+    auto it = orders_.find(id);
+    if (it == orders_.end() || it->second.user_id != user_id) return domain::PayOutcome::kNotFound;
+    if (it->second.status == domain::OrderStatus::kPaid) return domain::PayOutcome::kAlreadyPaid;
+    if (it->second.status != domain::OrderStatus::kCreated) return domain::PayOutcome::kNotPayable;
+    it->second.status = domain::OrderStatus::kPaid;
+    return domain::PayOutcome::kPaid;
+  }
+  absl::StatusOr<std::map<domain::OrderStatus, int64_t>> CountByStatus(uint64_t activity_id) override {
+    std::lock_guard lock(mu_);
+    std::map<domain::OrderStatus, int64_t> counts;
+    for (const auto& [id, o] : orders_) {
+      if (o.activity_id == activity_id) ++counts[o.status];
+    }
+    return counts;
+  }
+
+  std::deque<absl::Status> insert_errors;
+
+ private:
+  std::mutex mu_;
+  std::map<uint64_t, domain::Order> orders_;
+};
+
+}  // namespace seckill::order::testing
