@@ -46,6 +46,15 @@ wait_until() { # wait_until SECONDS WHAT CMD...
   done
 }
 
+wait_until_quiet() { # like wait_until, but returns 1 instead of exiting
+  local limit=$1; shift
+  local deadline=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.2
+  done
+}
+
 rabbit_env() {
   export HOME=$RUN/rabbitmq RABBITMQ_NODENAME=seckill@localhost RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 \
     RABBITMQ_NODE_PORT=$AMQP_PORT RABBITMQ_DIST_PORT=$AMQP_DIST_PORT \
@@ -166,18 +175,22 @@ SECKILL_JWT_SECRET=$(cat "$JWT_SECRET_FILE")
 ENV
 }
 
-start_service() { # start_service NAME HEALTH_PORT
-  local name=$1 health_port=$2 pidf="$RUN/$1.pid"
+start_service() { # start_service NAME HTTP_PORT [GRPC_PORT]
+  local name=$1 health_port=$2 grpc_port=${3:-} pidf="$RUN/$1.pid"
   [ -x "$BIN/seckill-$name" ] || die "$BIN/seckill-$name is not built: run 'make build'"
   if pid_alive "$pidf"; then return; fi
   set -a; . "$RUN/stack.env"; set +a
-  SECKILL_HTTP_PORT=$health_port nohup "$BIN/seckill-$name" --config "$ROOT/configs/$name.yaml" \
-    >>"$RUN/$name.log" 2>&1 &
+  SECKILL_HTTP_PORT=$health_port SECKILL_GRPC_PORT=$grpc_port \
+    nohup "$BIN/seckill-$name" --config "$ROOT/configs/$name.yaml" >>"$RUN/$name.log" 2>&1 &
   echo $! > "$pidf"
-  wait_until 20 "seckill-$name" curl -fsS "http://127.0.0.1:$health_port/readyz"
+  if ! wait_until_quiet 30 curl -fsS "http://127.0.0.1:$health_port/readyz"; then
+    kill -0 "$(cat "$pidf")" 2>/dev/null || rm -f "$pidf"
+    tail -n 20 "$RUN/$name.log" >&2
+    die "seckill-$name not ready after 30s (log: $RUN/$name.log)"
+  fi
 }
-start_product() { start_service product "$PRODUCT_HEALTH_PORT"; }
-start_order() { start_service order "$ORDER_HEALTH_PORT"; }
+start_product() { start_service product "$PRODUCT_HEALTH_PORT" "$PRODUCT_PORT"; }
+start_order() { start_service order "$ORDER_HEALTH_PORT" "$ORDER_PORT"; }
 start_gateway() { start_service gateway "$GATEWAY_PORT"; }
 stop_product() { stop_pidfile "$RUN/product.pid" seckill-product; }
 stop_order() { stop_pidfile "$RUN/order.pid" seckill-order; }

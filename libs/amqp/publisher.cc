@@ -256,9 +256,10 @@ void Publisher::Loop() {
       if (stop_deadline == Clock::time_point{}) stop_deadline = Clock::now() + options_.confirm_timeout;
       if (outstanding_.empty() || conn_ == nullptr || Clock::now() >= stop_deadline) break;
     }
-    if (conn_ == nullptr) {
-      if (has_queued && !EnsureConnected()) {
-        // Fail fast: a caller must not wait for a broker that is down.
+    if (conn_ == nullptr && !stopping) {
+      // Connect eagerly (readiness depends on it); fail fast: a caller must not wait for a
+      // broker that is down.
+      if (!EnsureConnected() && has_queued) {
         FailQueued(absl::UnavailableError("message broker unavailable"));
       }
       if (conn_ == nullptr) {

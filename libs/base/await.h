@@ -1,6 +1,14 @@
 #pragma once
 // Bridges callback-style asynchronous operations (gRPC callbacks, worker pools, the Redis
 // client) into Asio coroutines, without a thread waiting per operation.
+//
+// GCC 12 mishandles temporaries with non-trivial destructors inside a co_await expression (it
+// can destroy them twice: seen here as a shared_ptr released twice, found with ASan). The rule
+// in this codebase: build an awaitable in its own statement, then co_await it by name:
+//     auto reply_call = rpc::UnaryCall<Reply>(..., Traceparent(request));
+//     auto reply = co_await std::move(reply_call);
+// The helpers below are plain functions, not coroutines, so that their callables are moved
+// into the async_initiate initiation before anything suspends.
 
 #include <memory>
 #include <utility>
@@ -19,7 +27,7 @@ namespace seckill::base {
 template <class T, class Start>
 boost::asio::awaitable<T> AwaitCallback(Start start) {
   namespace asio = boost::asio;
-  co_return co_await asio::async_initiate<const asio::use_awaitable_t<>&, void(T)>(
+  return asio::async_initiate<const asio::use_awaitable_t<>&, void(T)>(
       [start = std::move(start)](auto handler) mutable {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         start([shared](T value) {
@@ -37,7 +45,7 @@ boost::asio::awaitable<T> AwaitCallback(Start start) {
 template <class Pool, class Fn>
 auto Offload(Pool& pool, Fn fn) -> boost::asio::awaitable<decltype(fn())> {
   using T = decltype(fn());
-  co_return co_await AwaitCallback<T>([&pool, fn = std::move(fn)](auto done) mutable {
+  return AwaitCallback<T>([&pool, fn = std::move(fn)](auto done) mutable {
     boost::asio::post(pool, [fn = std::move(fn), done = std::move(done)]() mutable { done(fn()); });
   });
 }

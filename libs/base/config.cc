@@ -30,7 +30,8 @@ std::string Config::EnvName(std::string_view key) {
 }
 
 bool Config::Lookup(std::string_view key, std::string* out) const {
-  if (const char* env = std::getenv(EnvName(key).c_str()); env != nullptr) {
+  // An empty variable counts as unset, so `VAR= cmd` cannot blank a setting by accident.
+  if (const char* env = std::getenv(EnvName(key).c_str()); env != nullptr && *env != '\0') {
     *out = env;
     return true;
   }

@@ -34,7 +34,14 @@
     }                                                                                    \
   } while (0)
 
+#include <string_view>
+
 #include "fmt/format.h"
+
+namespace seckill::base {
+// The status message as a std::string_view (Debian's absl::string_view is a distinct type).
+inline std::string_view Message(const absl::Status& s) { return {s.message().data(), s.message().size()}; }
+}  // namespace seckill::base
 
 // Debian's absl has its own string_view type (not std::string_view), which fmt and spdlog cannot
 // print on their own.

@@ -31,6 +31,8 @@ class JsonFields {
   std::optional<std::string> String(std::string_view key, bool required);
   // An integer (not a float, not a string). Values outside [min, max] are errors.
   std::optional<int64_t> Int(std::string_view key, bool required, int64_t min, int64_t max);
+  // Marks `key` as known without checking it: the caller validates that field itself.
+  void Accept(std::string_view key) { seen_.emplace(key); }
   absl::Status Finish();
 
  private:

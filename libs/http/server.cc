@@ -77,7 +77,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
           fmt::format("cannot listen on {}:{}: {}", options_.address, options_.port, ec.message()));
     }
     port_ = acceptor_.local_endpoint().port();
-    asio::co_spawn(acceptor_.get_executor(), Accept(shared_from_this()), asio::detached);
+    // A named argument, not a prvalue: see the coroutine note in libs/base/await.h.
+    std::shared_ptr<Impl> self = shared_from_this();
+    asio::co_spawn(acceptor_.get_executor(), Accept(self), asio::detached);
     return absl::OkStatus();
   }
 
@@ -200,7 +202,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         }
         request.body = std::move(req.body());
         request.client_ip = client_ip;
-        response = co_await self->handler_(std::move(request));
+        auto awaitable_0 = self->handler_(std::move(request));
+        response = co_await std::move(awaitable_0);
         keep_alive = keep_alive && !self->stopping_;
       }
       auto res = ToBeast(response, version, keep_alive);

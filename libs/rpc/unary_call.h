@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -13,14 +14,15 @@
 
 namespace seckill::rpc {
 
-// One unary call through a stub's callback API (`stub->async()`), awaited from an Asio
-// coroutine; no thread waits for it. Always with a deadline; `traceparent` is forwarded as
-// metadata when non-empty. `method` is e.g. &ProductService::Stub::async::ReserveStock.
-template <class Response, class Request, class AsyncStub, class Method>
-boost::asio::awaitable<absl::StatusOr<Response>> UnaryCall(AsyncStub* stub, Method method,
-                                                           Request request,
+// One unary call through a stub's callback API, awaited from an Asio coroutine; no thread waits
+// for it. Always with a deadline; `traceparent` is forwarded as metadata when non-empty.
+// `start(context, request, response, on_done)` starts the call, e.g. through
+// SECKILL_ASYNC_METHOD(stub, Method).
+template <class Response, class Request, class Start>
+boost::asio::awaitable<absl::StatusOr<Response>> UnaryCall(Start start, Request request,
                                                            std::chrono::milliseconds timeout,
                                                            const std::string& traceparent) {
+  // Not a coroutine, for the reason given in libs/base/await.h.
   struct Call {
     grpc::ClientContext context;
     Request request;
@@ -30,17 +32,25 @@ boost::asio::awaitable<absl::StatusOr<Response>> UnaryCall(AsyncStub* stub, Meth
   call->request = std::move(request);
   call->context.set_deadline(std::chrono::system_clock::now() + timeout);
   if (!traceparent.empty()) call->context.AddMetadata(kTraceparentKey, traceparent);
-  co_return co_await base::AwaitCallback<absl::StatusOr<Response>>(
-      [stub, method, call](auto done) {
-        (stub->*method)(&call->context, &call->request, &call->response,
-                        [call, done](grpc::Status status) {
-                          if (status.ok()) {
-                            done(std::move(call->response));
-                          } else {
-                            done(FromGrpc(status));
-                          }
-                        });
+  return base::AwaitCallback<absl::StatusOr<Response>>(
+      [start = std::move(start), call](auto done) mutable {
+        start(&call->context, &call->request, &call->response,
+              std::function<void(grpc::Status)>([call, done](grpc::Status status) {
+                if (status.ok()) {
+                  done(std::move(call->response));
+                } else {
+                  done(FromGrpc(status));
+                }
+              }));
       });
 }
 
 }  // namespace seckill::rpc
+
+// A start callable for UnaryCall: calls stub->async()->Method (which is overloaded, so its
+// address cannot be taken directly).
+#define SECKILL_ASYNC_METHOD(stub, Method)                                       \
+  [stub_ptr = (stub)](grpc::ClientContext* c, const auto* q, auto* r,            \
+                      std::function<void(grpc::Status)> done) {                  \
+    stub_ptr->async()->Method(c, q, r, std::move(done));                         \
+  }

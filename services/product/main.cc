@@ -84,10 +84,11 @@ int Run(const base::Config& config) {
   probe_options.port = static_cast<uint16_t>(*http_port);
   http::HttpServer probes(ioc, probe_options, http::HealthHandler([&]() -> asio::awaitable<bool> {
     if (!redis_client->Connected()) co_return false;
-    co_return co_await base::Offload(blocking, [&db] {
+    auto awaitable_0 = base::Offload(blocking, [&db] {
       auto conn = db.Acquire(std::chrono::milliseconds(1000));
       return conn.ok() && (*conn)->Query("SELECT 1").ok();
     });
+    co_return co_await std::move(awaitable_0);
   }));
   if (absl::Status s = probes.Start(); !s.ok()) {
     spdlog::error("{}", s.message());

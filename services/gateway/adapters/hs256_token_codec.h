@@ -1,0 +1,33 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "services/gateway/domain/user.h"
+
+namespace seckill::gateway::adapters {
+
+// JSON Web Tokens signed with HMAC-SHA256 (RFC 7519). Only {"alg":"HS256"} is accepted: tokens
+// with "none" or any other algorithm, a bad signature, or a past "exp" are UNAUTHENTICATED.
+// Claims: sub (user id, string), role, iat, exp (seconds).
+class Hs256TokenCodec final : public domain::TokenCodec {
+ public:
+  // `secret` must be at least 32 bytes.
+  Hs256TokenCodec(std::string secret, std::chrono::seconds ttl);
+
+  domain::Token Issue(const domain::Principal& principal, int64_t now_ms) const override;
+  absl::StatusOr<domain::Principal> Verify(std::string_view token, int64_t now_ms) const override;
+
+  // Base64url without padding (RFC 4648 section 5); exposed for tests that forge tokens.
+  static std::string Base64UrlEncode(std::string_view data);
+  static bool Base64UrlDecode(std::string_view text, std::string* out);
+  std::string SignForTest(std::string_view signing_input) const { return Sign(signing_input); }
+
+ private:
+  std::string Sign(std::string_view signing_input) const;
+
+  std::string secret_;
+  std::chrono::seconds ttl_;
+};
+
+}  // namespace seckill::gateway::adapters

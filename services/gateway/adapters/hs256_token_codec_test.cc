@@ -1,0 +1,65 @@
+#include "services/gateway/adapters/hs256_token_codec.h"
+
+#include "gtest/gtest.h"
+
+namespace seckill::gateway::adapters {
+namespace {
+
+constexpr int64_t kNow = 1'800'000'000'000;
+const std::string kSecret(32, 's');
+
+TEST(Hs256TokenCodecTest, IssuedTokenVerifiesUntilItExpires) {
+  Hs256TokenCodec codec(kSecret, std::chrono::seconds(60));
+  domain::Token token = codec.Issue({42, domain::Role::kAdmin}, kNow);
+  EXPECT_EQ(token.expires_at_ms, kNow + 60'000);
+  auto principal = codec.Verify(token.value, kNow + 59'000);
+  ASSERT_TRUE(principal.ok());
+  EXPECT_EQ(principal->user_id, 42u);
+  EXPECT_EQ(principal->role, domain::Role::kAdmin);
+  EXPECT_TRUE(absl::IsUnauthenticated(codec.Verify(token.value, kNow + 60'000).status()));
+}
+
+TEST(Hs256TokenCodecTest, RejectsAnotherKeysSignature) {
+  Hs256TokenCodec mine(kSecret, std::chrono::seconds(60));
+  Hs256TokenCodec theirs(std::string(32, 't'), std::chrono::seconds(60));
+  EXPECT_FALSE(mine.Verify(theirs.Issue({1, domain::Role::kBuyer}, kNow).value, kNow).ok());
+}
+
+TEST(Hs256TokenCodecTest, RejectsAlgNoneAndOtherAlgorithms) {
+  Hs256TokenCodec codec(kSecret, std::chrono::seconds(60));
+  const std::string claims =
+      Hs256TokenCodec::Base64UrlEncode(R"({"sub":"1","role":"ADMIN","iat":1,"exp":9999999999})");
+  const std::string none = Hs256TokenCodec::Base64UrlEncode(R"({"alg":"none","typ":"JWT"})");
+  EXPECT_FALSE(codec.Verify(none + "." + claims + ".", kNow).ok());
+  // Even "signed" correctly with our key, a header naming another algorithm is refused.
+  const std::string hs512 = Hs256TokenCodec::Base64UrlEncode(R"({"alg":"HS512","typ":"JWT"})");
+  const std::string input = hs512 + "." + claims;
+  EXPECT_FALSE(
+      codec.Verify(input + "." + Hs256TokenCodec::Base64UrlEncode(codec.SignForTest(input)), kNow).ok());
+}
+
+TEST(Hs256TokenCodecTest, RejectsTamperedClaimsAndGarbage) {
+  Hs256TokenCodec codec(kSecret, std::chrono::seconds(60));
+  std::string token = codec.Issue({1, domain::Role::kBuyer}, kNow).value;
+  const size_t first = token.find('.'), second = token.find('.', first + 1);
+  const std::string admin_claims =
+      Hs256TokenCodec::Base64UrlEncode(R"({"sub":"1","role":"ADMIN","iat":1,"exp":9999999999})");
+  std::string tampered = token.substr(0, first + 1) + admin_claims + token.substr(second);
+  EXPECT_FALSE(codec.Verify(tampered, kNow).ok());
+  for (const char* garbage : {"", "abc", "a.b", "a.b.c.d", "!!!.###.$$$"}) {
+    EXPECT_FALSE(codec.Verify(garbage, kNow).ok()) << garbage;
+  }
+}
+
+TEST(Hs256TokenCodecTest, Base64UrlRoundTrips) {
+  std::string decoded;
+  for (std::string s : {"", "f", "fo", "foo", "foob", "\xff\xfe\x00z"}) {
+    ASSERT_TRUE(Hs256TokenCodec::Base64UrlDecode(Hs256TokenCodec::Base64UrlEncode(s), &decoded));
+    EXPECT_EQ(decoded, s);
+  }
+  EXPECT_FALSE(Hs256TokenCodec::Base64UrlDecode("a", &decoded));
+  EXPECT_FALSE(Hs256TokenCodec::Base64UrlDecode("ab+/", &decoded));
+}
+
+}  // namespace
+}  // namespace seckill::gateway::adapters

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "libs/base/clock.h"
+#include "services/gateway/domain/user.h"
+
+namespace seckill::gateway::app {
+
+struct Session {
+  domain::Token token;
+  uint64_t user_id = 0;
+};
+
+struct IssuedUser {
+  uint64_t user_id = 0;
+  std::string username;
+  domain::Token token;
+};
+
+// Buyer and admin accounts. All but Authenticate block (database, password hashing): call them
+// from worker threads.
+class Accounts {
+ public:
+  Accounts(domain::UserRepository& users, const domain::PasswordHasher& hasher,
+           const domain::TokenCodec& tokens, const base::Clock& clock)
+      : users_(users), hasher_(hasher), tokens_(tokens), clock_(clock) {}
+
+  // The new user's id. INVALID_ARGUMENT for a bad username/password, ALREADY_EXISTS if taken.
+  absl::StatusOr<uint64_t> Register(const std::string& username, const std::string& password) const;
+  // UNAUTHENTICATED for an unknown user or a wrong password (indistinguishable, and as slow).
+  absl::StatusOr<Session> Login(const std::string& username, const std::string& password) const;
+  // Load-test buyers: `count` users "<prefix>-1".."<prefix>-N" sharing one password hash
+  // (hashed once), each returned with a token so no one has to log in 2,000 times.
+  absl::StatusOr<std::vector<IssuedUser>> RegisterMany(const std::string& prefix, int count,
+                                                       const std::string& password) const;
+  // Creates the configured admin account, or gives an existing user of that name the admin role.
+  absl::Status EnsureAdmin(const std::string& username, const std::string& password) const;
+  // The caller proven by a bearer token; UNAUTHENTICATED otherwise. Cheap: no I/O.
+  absl::StatusOr<domain::Principal> Authenticate(std::string_view token) const;
+
+  static constexpr int kMaxBulkUsers = 10000;
+
+ private:
+  domain::UserRepository& users_;
+  const domain::PasswordHasher& hasher_;
+  const domain::TokenCodec& tokens_;
+  const base::Clock& clock_;
+};
+
+}  // namespace seckill::gateway::app
