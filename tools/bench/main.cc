@@ -1,0 +1,75 @@
+// seckill-bench: runs one flash sale against a running stack and checks its invariants.
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+#include "CLI/CLI.hpp"
+#include "libs/base/status.h"
+#include "libs/base/url.h"
+#include "tools/bench/sale_runner.h"
+
+namespace {
+
+// KEY=VALUE lines of a stack.env file.
+std::map<std::string, std::string> ReadEnvFile(const std::string& path) {
+  std::map<std::string, std::string> values;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t eq = line.find('=');
+    if (!line.empty() && line[0] != '#' && eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return values;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace seckill;
+  CLI::App cli{"seckill-bench: one flash sale against a running stack, then an invariant check"};
+  std::string env_file = ".run/stack.env";
+  bench::SaleOptions o;
+  int request_timeout_ms = 10000, drain_timeout_s = 30;
+  cli.add_option("--stack-env", env_file, "settings of the stack (written by `make up`)");
+  cli.add_option("--stock", o.stock, "units on sale")->check(CLI::Range(1, 10'000'000));
+  cli.add_option("--buyers", o.buyers, "distinct buyers")->check(CLI::Range(1, 100'000));
+  cli.add_option("--attempts", o.attempts, "orders each buyer sends")->check(CLI::Range(1, 100));
+  cli.add_option("--concurrency", o.concurrency, "connections sending at once")->check(CLI::Range(1, 10'000));
+  cli.add_option("--limit-per-user", o.limit_per_user, "the activity's per-user limit")->check(CLI::Range(1, 1000));
+  cli.add_option("--request-timeout-ms", request_timeout_ms, "after it a request counts as unanswered");
+  cli.add_option("--drain-timeout-s", drain_timeout_s, "how long to wait for the queue to drain");
+  cli.add_option("--history", o.history_path, "write one CSV line per request to this file");
+  CLI11_PARSE(cli, argc, argv);
+  o.request_timeout = std::chrono::milliseconds(request_timeout_ms);
+  o.drain_timeout = std::chrono::seconds(drain_timeout_s);
+
+  auto env = ReadEnvFile(env_file);
+  auto get = [&](const char* key) {
+    if (const char* v = std::getenv(key); v != nullptr && *v != '\0') return std::string(v);
+    return env[key];
+  };
+  auto gateway = base::ParseUrl(get("SECKILL_GATEWAY_URL"), 80);
+  if (!gateway.ok()) {
+    std::fprintf(stderr, "seckill-bench: no gateway URL (run `make up`, or set SECKILL_GATEWAY_URL): %s\n",
+                 std::string(base::Message(gateway.status())).c_str());
+    return 2;
+  }
+  o.host = gateway->host;
+  o.port = gateway->port;
+  o.admin_user = get("SECKILL_ADMIN_USER");
+  o.admin_password = get("SECKILL_ADMIN_PASSWORD");
+  o.db.host = get("SECKILL_DB_HOST");
+  o.db.port = std::atoi(get("SECKILL_DB_PORT").c_str());
+  o.db.user = get("SECKILL_DB_USER");
+  o.db.password = get("SECKILL_DB_PASSWORD");
+  o.db.database = get("SECKILL_DB_NAME");
+
+  auto report = bench::RunSale(o);
+  if (!report.ok()) {
+    std::fprintf(stderr, "seckill-bench: the sale could not run: %s\n", report.status().ToString().c_str());
+    return 2;
+  }
+  std::fputs(bench::FormatReport(*report).c_str(), stdout);
+  return report->violations.empty() ? 0 : 1;
+}

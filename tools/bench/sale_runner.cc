@@ -1,0 +1,250 @@
+#include "tools/bench/sale_runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <fstream>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/detached.hpp"
+#include "boost/asio/io_context.hpp"
+#include "fmt/format.h"
+#include "libs/base/clock.h"
+#include "libs/http/client.h"
+
+namespace seckill::bench {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct LoadState {
+  const SaleOptions* options;
+  std::string target;
+  const std::vector<BuyerAccount>* buyers;
+  std::vector<Attempt>* attempts;
+  std::atomic<size_t> next{0};
+  Clock::time_point start;
+};
+
+int64_t MicrosSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+}
+
+asio::awaitable<void> Worker(LoadState* state) {
+  http::Client client(co_await asio::this_coro::executor, state->options->host, state->options->port);
+  const size_t total = state->attempts->size();
+  while (true) {
+    const size_t i = state->next.fetch_add(1);
+    if (i >= total) break;
+    Attempt& a = (*state->attempts)[i];
+    a.buyer = static_cast<int>(i / static_cast<size_t>(state->options->attempts));
+    const BuyerAccount& buyer = (*state->buyers)[static_cast<size_t>(a.buyer)];
+    a.sent_us = MicrosSince(state->start);
+    // Built in its own statement: see the co_await note in libs/base/await.h.
+    auto send = client.Send("POST", state->target, "", {{"Authorization", "Bearer " + buyer.token}},
+                            state->options->request_timeout);
+    absl::StatusOr<http::Response> response = co_await std::move(send);
+    a.done_us = MicrosSince(state->start);
+    if (!response.ok()) continue;  // no answer: indeterminate
+    a.status = response->status;
+    if (a.status == 202) {
+      a.order_id = JsonString(response->body, "order_id");
+    } else {
+      a.code = ErrorCode(response->body);
+    }
+  }
+}
+
+double Percentile(const std::vector<int64_t>& sorted_us, double p) {
+  if (sorted_us.empty()) return 0;
+  const size_t index = std::min(sorted_us.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted_us.size())));
+  return static_cast<double>(sorted_us[index]) / 1000.0;
+}
+
+int64_t ToInt(const std::optional<std::string>& s) {
+  int64_t v = 0;
+  if (s) std::from_chars(s->data(), s->data() + s->size(), v);
+  return v;
+}
+
+// I1-I4 over the finished sale: the database rows, the ledger's figures and the answers given.
+void CheckInvariants(SaleReport& report, const std::vector<mysql::Row>& rows) {
+  const SaleOptions& o = report.options;
+  std::map<int64_t, int64_t> units_by_user;
+  std::set<std::string> live_ids, all_ids;
+  for (const mysql::Row& row : rows) {  // id, user_id, quantity, status
+    const std::string& status = *row[3];
+    all_ids.insert(*row[0]);
+    if (status == "CREATED" || status == "PAID") {
+      ++report.db_live_orders;
+      report.db_live_units += ToInt(row[2]);
+      units_by_user[ToInt(row[1])] += ToInt(row[2]);
+      live_ids.insert(*row[0]);
+    } else if (status == "FAILED") {
+      ++report.db_failed_orders;
+    }
+  }
+  report.db_distinct_buyers = static_cast<int64_t>(units_by_user.size());
+  auto& v = report.violations;
+
+  // I1: never more sold than the stock.
+  if (report.db_live_units > o.stock) {
+    v.push_back(fmt::format("I1 oversell: {} units in live orders, stock {}", report.db_live_units, o.stock));
+  }
+  // I2: conservation, nothing in flight after the drain, and no undersell.
+  const SaleClient::Stats& s = report.stats;
+  if (s.stock != s.remaining + s.reserved + report.db_live_units) {
+    v.push_back(fmt::format("I2 conservation: stock {} != remaining {} + reserved {} + sold {}",
+                            s.stock, s.remaining, s.reserved, report.db_live_units));
+  }
+  if (!report.drained) {
+    v.push_back(fmt::format("I2 not drained after {} s: queued {}, reserved {}", o.drain_timeout.count(),
+                            s.queued, s.reserved));
+  }
+  int64_t sold_out_answers = 0, indeterminate = 0;
+  std::set<std::string> accepted;
+  for (const Attempt& a : report.attempts) {
+    if (a.status == 202) accepted.insert(a.order_id);
+    if (a.code == "SOLD_OUT") ++sold_out_answers;
+    if (a.status == 0 || a.status >= 500) ++indeterminate;
+  }
+  if (sold_out_answers > 0 && s.remaining > 0 && indeterminate == 0) {
+    v.push_back(fmt::format("I2 undersell: buyers were told SOLD_OUT but {} units remain", s.remaining));
+  }
+  // I3: no buyer over the limit.
+  for (const auto& [user, units] : units_by_user) {
+    if (units > o.limit_per_user) {
+      v.push_back(fmt::format("I3 user {} holds {} units, limit {}", user, units, o.limit_per_user));
+    }
+  }
+  // I4: every 202 is exactly one order (live, or FAILED with its stock returned); an order
+  // nobody was told about can only come from an indeterminate answer.
+  for (const std::string& id : accepted) {
+    if (!all_ids.contains(id)) v.push_back(fmt::format("I4 order {} was accepted (202) but is missing", id));
+  }
+  int64_t unanswered = 0;
+  for (const std::string& id : all_ids) unanswered += accepted.contains(id) ? 0 : 1;
+  if (unanswered > indeterminate) {
+    v.push_back(fmt::format("I4 {} orders exist that no 202 announced, with only {} indeterminate answers",
+                            unanswered, indeterminate));
+  }
+  // The admin figures must agree with the database of record.
+  if (s.created + s.paid != report.db_live_orders || s.failed != report.db_failed_orders) {
+    v.push_back(fmt::format("stats disagree with the database: CREATED+PAID {} vs {}, FAILED {} vs {}",
+                            s.created + s.paid, report.db_live_orders, s.failed, report.db_failed_orders));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
+  SaleReport report;
+  report.options = o;
+  SaleClient client(o.host, o.port);
+  auto admin = client.Login(o.admin_user, o.admin_password);
+  if (!admin.ok()) return admin.status();
+  const int64_t now = base::SystemClock().NowMs();
+  auto product = client.CreateProduct(*admin, "seckill-bench product", 19900);
+  if (!product.ok()) return product.status();
+  auto activity = client.CreateActivity(*admin, *product, o.stock, 9900, now - 1000, now + 3'600'000,
+                                        o.limit_per_user);
+  if (!activity.ok()) return activity.status();
+  report.activity_id = *activity;
+  std::mt19937_64 rng(std::random_device{}());
+  auto buyers = client.CreateBuyers(*admin, fmt::format("b{}x{}", *activity, rng() % 100000), o.buyers,
+                                    "bench-password");
+  if (!buyers.ok()) return buyers.status();
+
+  // The sale: every buyer's attempts, back to back, over `concurrency` keep-alive connections.
+  report.attempts.resize(static_cast<size_t>(o.buyers) * static_cast<size_t>(o.attempts));
+  LoadState state;
+  state.options = &o;
+  state.target = fmt::format("/api/v1/activities/{}/orders", *activity);
+  state.buyers = &*buyers;
+  state.attempts = &report.attempts;
+  asio::io_context ioc;
+  state.start = Clock::now();
+  for (int w = 0; w < o.concurrency; ++w) asio::co_spawn(ioc, Worker(&state), asio::detached);
+  ioc.run();
+  report.seconds = std::chrono::duration<double>(Clock::now() - state.start).count();
+
+  std::vector<int64_t> latencies;
+  latencies.reserve(report.attempts.size());
+  for (const Attempt& a : report.attempts) {
+    latencies.push_back(a.done_us - a.sent_us);
+    std::string key = a.status == 0 ? "no answer" : std::to_string(a.status);
+    if (!a.code.empty()) key += " " + a.code;
+    ++report.outcomes[key];
+  }
+  std::sort(latencies.begin(), latencies.end());
+  report.p50_ms = Percentile(latencies, 0.50);
+  report.p90_ms = Percentile(latencies, 0.90);
+  report.p99_ms = Percentile(latencies, 0.99);
+  report.max_ms = latencies.empty() ? 0 : static_cast<double>(latencies.back()) / 1000.0;
+
+  // Drain: nothing queued, nothing reserved.
+  const auto drain_start = Clock::now();
+  while (true) {
+    auto stats = client.ActivityStats(*admin, *activity);
+    if (!stats.ok()) return stats.status();
+    report.stats = *stats;
+    if (stats->queued == 0 && stats->reserved == 0) {
+      report.drained = true;
+      break;
+    }
+    if (Clock::now() - drain_start > o.drain_timeout) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  report.drain_seconds = std::chrono::duration<double>(Clock::now() - drain_start).count();
+
+  auto db = mysql::Connection::Open(o.db);
+  if (!db.ok()) return db.status();
+  uint64_t activity_id = 0;
+  std::from_chars(activity->data(), activity->data() + activity->size(), activity_id);
+  auto rows = (*db)->Query("SELECT id, user_id, quantity, status FROM orders WHERE activity_id = ?",
+                           {activity_id});
+  if (!rows.ok()) return rows.status();
+  CheckInvariants(report, *rows);
+
+  if (!o.history_path.empty()) {
+    std::ofstream history(o.history_path);
+    history << "attempt,buyer,user_id,sent_us,done_us,status,code,order_id\n";
+    for (size_t i = 0; i < report.attempts.size(); ++i) {
+      const Attempt& a = report.attempts[i];
+      history << i << ',' << a.buyer << ',' << (*buyers)[static_cast<size_t>(a.buyer)].user_id << ','
+              << a.sent_us << ',' << a.done_us << ',' << a.status << ',' << a.code << ',' << a.order_id
+              << '\n';
+    }
+  }
+  return report;
+}
+
+std::string FormatReport(const SaleReport& r) {
+  const SaleOptions& o = r.options;
+  std::string out = fmt::format(
+      "seckill-bench: activity {}, stock {}, {} buyers x {} attempts, concurrency {}\n", r.activity_id,
+      o.stock, o.buyers, o.attempts, o.concurrency);
+  out += fmt::format("  requests     {} in {:.2f} s = {:.0f} req/s\n", r.attempts.size(), r.seconds,
+                     r.seconds > 0 ? static_cast<double>(r.attempts.size()) / r.seconds : 0.0);
+  out += fmt::format("  latency      p50 {:.1f} ms  p90 {:.1f} ms  p99 {:.1f} ms  max {:.1f} ms\n",
+                     r.p50_ms, r.p90_ms, r.p99_ms, r.max_ms);
+  out += "  outcomes    ";
+  for (const auto& [key, count] : r.outcomes) out += fmt::format(" {}: {} |", key, count);
+  out.back() = '\n';
+  out += fmt::format("  drain        {} in {:.2f} s (queued {}, reserved {})\n",
+                     r.drained ? "done" : "NOT DONE", r.drain_seconds, r.stats.queued, r.stats.reserved);
+  out += fmt::format("  database     {} orders ({} units) by {} distinct buyers; {} FAILED\n",
+                     r.db_live_orders, r.db_live_units, r.db_distinct_buyers, r.db_failed_orders);
+  out += fmt::format("  stock        {} = remaining {} + reserved {} + sold {}\n", r.stats.stock,
+                     r.stats.remaining, r.stats.reserved, r.db_live_units);
+  out += fmt::format("  invariants   {} violations\n", r.violations.size());
+  for (const std::string& v : r.violations) out += fmt::format("    VIOLATION {}\n", v);
+  return out;
+}
+
+}  // namespace seckill::bench

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "libs/mysql/connection.h"
+#include "tools/bench/sale_client.h"
+
+namespace seckill::bench {
+
+struct SaleOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;
+  std::string admin_user;
+  std::string admin_password;
+  int64_t stock = 100;
+  int buyers = 2000;
+  int attempts = 2;  // orders each buyer sends; a buyer's attempts are sent back to back, so they
+                     // race each other on different connections
+  int concurrency = 200;
+  int64_t limit_per_user = 1;
+  std::chrono::milliseconds request_timeout{10000};
+  std::chrono::seconds drain_timeout{30};
+  mysql::ConnectionOptions db;  // the database of record, for the invariant checks
+  std::string history_path;     // when set, one CSV line per request
+};
+
+// One request and how it ended. `status` 0 means no HTTP answer (indeterminate).
+struct Attempt {
+  int buyer = 0;
+  int64_t sent_us = 0;
+  int64_t done_us = 0;
+  int status = 0;
+  std::string code;
+  std::string order_id;
+};
+
+struct SaleReport {
+  std::string activity_id;
+  SaleOptions options;
+  std::vector<Attempt> attempts;
+  std::map<std::string, int64_t> outcomes;  // "202", "409 SOLD_OUT", "no answer", ...
+  double seconds = 0;
+  double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
+  bool drained = false;
+  double drain_seconds = 0;
+  SaleClient::Stats stats;
+  int64_t db_live_orders = 0;    // CREATED or PAID
+  int64_t db_live_units = 0;
+  int64_t db_failed_orders = 0;
+  int64_t db_distinct_buyers = 0;  // of live orders
+  std::vector<std::string> violations;
+};
+
+// Sets up an activity and its buyers through the admin API, sends every buyer's orders at the
+// chosen concurrency, waits for the queue to drain, then checks invariants I1-I4
+// (docs/RELIABILITY.md) against the database and the order statuses. An error status means the
+// sale could not be run at all; a run with broken invariants is reported in `violations`.
+absl::StatusOr<SaleReport> RunSale(const SaleOptions& options);
+
+// The human-readable report.
+std::string FormatReport(const SaleReport& report);
+
+}  // namespace seckill::bench
