@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# A flash sale on the local stack: 100 units, 2,000 buyers trying twice each at concurrency 200,
+# then the report and the invariant check. Stops the stack afterwards unless KEEP=1.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD_DIR=${BUILD_DIR:-$ROOT/build}
+cd "$ROOT"
+finish() {
+  local rc=$?
+  if [ -z "${KEEP:-}" ]; then scripts/stack.sh down || true; else echo "stack left running (make down stops it)"; fi
+  exit $rc
+}
+trap finish EXIT
+SECKILL_BIN_DIR="$BUILD_DIR/bin" scripts/stack.sh up >/dev/null
+"$BUILD_DIR/bin/seckill-bench" --stock "${STOCK:-100}" --buyers "${BUYERS:-2000}" \
+  --concurrency "${CONCURRENCY:-200}" --attempts "${ATTEMPTS:-2}"

@@ -1,0 +1,54 @@
+#include "tests/support/e2e_fixture.h"
+
+#include <random>
+
+#include "fmt/format.h"
+#include "libs/base/clock.h"
+
+namespace seckill::testing {
+
+E2eTest::E2eTest()
+    : env_(StackEnv::Get()),
+      client_(env_.Host("SECKILL_GATEWAY_URL"), env_.Port("SECKILL_GATEWAY_URL")) {
+  auto token = client_.Login(env_.At("SECKILL_ADMIN_USER"), env_.At("SECKILL_ADMIN_PASSWORD"));
+  if (!token.ok()) {
+    ADD_FAILURE() << "admin login failed (is the stack up? `make up`): " << token.status();
+    return;
+  }
+  admin_token_ = *token;
+}
+
+std::string E2eTest::NewActivity(int64_t stock, int64_t limit_per_user, int64_t start_offset_ms,
+                                 int64_t end_offset_ms) {
+  auto product = client_.CreateProduct(admin_token_, "e2e product", 1000);
+  EXPECT_TRUE(product.ok()) << product.status();
+  const int64_t now = base::SystemClock().NowMs();
+  auto activity = client_.CreateActivity(admin_token_, product.value_or(""), stock, 500,
+                                         now + start_offset_ms, now + end_offset_ms, limit_per_user);
+  EXPECT_TRUE(activity.ok()) << activity.status();
+  return activity.value_or("");
+}
+
+std::vector<bench::BuyerAccount> E2eTest::NewBuyers(int count) {
+  static std::mt19937_64 rng(std::random_device{}());
+  auto buyers = client_.CreateBuyers(admin_token_, fmt::format("e2e{}", rng() % 100'000'000), count,
+                                     "e2e-password");
+  EXPECT_TRUE(buyers.ok()) << buyers.status();
+  return buyers.value_or(std::vector<bench::BuyerAccount>{});
+}
+
+http::Response E2eTest::Order(const std::string& activity_id, const std::string& token,
+                              const std::string& body, http::Headers headers) {
+  auto r = client_.Call("POST", fmt::format("/api/v1/activities/{}/orders", activity_id), body, token,
+                        std::move(headers));
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.value_or(http::Response{});
+}
+
+bench::SaleClient::Stats E2eTest::Stats(const std::string& activity_id) {
+  auto stats = client_.ActivityStats(admin_token_, activity_id);
+  EXPECT_TRUE(stats.ok()) << stats.status();
+  return stats.value_or(bench::SaleClient::Stats{});
+}
+
+}  // namespace seckill::testing

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+
+#include "gtest/gtest.h"
+#include "tests/support/stack_clients.h"
+#include "tools/bench/sale_client.h"
+
+namespace seckill::testing {
+
+// Base for end-to-end tests: the running stack's gateway, an admin token, and helpers to set up
+// products, activities and buyers through the public API.
+class E2eTest : public ::testing::Test {
+ protected:
+  E2eTest();
+
+  // A new activity of a new product; times are offsets from now in milliseconds.
+  std::string NewActivity(int64_t stock, int64_t limit_per_user = 1, int64_t start_offset_ms = -1000,
+                          int64_t end_offset_ms = 3'600'000);
+  // `count` new buyers with tokens.
+  std::vector<bench::BuyerAccount> NewBuyers(int count);
+  // POST /api/v1/activities/{id}/orders.
+  http::Response Order(const std::string& activity_id, const std::string& token,
+                       const std::string& body = "", http::Headers headers = {});
+  bench::SaleClient::Stats Stats(const std::string& activity_id);
+
+  const StackEnv& env_;
+  bench::SaleClient client_;
+  std::string admin_token_;
+};
+
+}  // namespace seckill::testing
