@@ -7,7 +7,7 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 cd "$ROOT"
 finish() {
   local rc=$?
-  if [ -z "${KEEP:-}" ]; then scripts/stack.sh down || true; else echo "stack left running (make down stops it)"; fi
+  if [ -z "${KEEP:-}" ]; then "$ROOT/scripts/stack.sh" down || true; else echo "stack left running (make down stops it)"; fi
   exit $rc
 }
 trap finish EXIT

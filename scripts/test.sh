@@ -11,7 +11,7 @@ started=0
 scripts/stack.sh status | grep -q '^redis *running' || started=1
 finish() {
   local rc=$?
-  if [ "$started" = 1 ] && [ -z "${KEEP:-}" ]; then scripts/stack.sh down || true; fi
+  if [ "$started" = 1 ] && [ -z "${KEEP:-}" ]; then "$ROOT/scripts/stack.sh" down || true; fi
   exit $rc
 }
 trap finish EXIT
