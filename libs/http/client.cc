@@ -104,8 +104,8 @@ absl::StatusOr<Response> Fetch(const std::string& host, uint16_t port, const std
   Client client(ioc.get_executor(), host, port);
   absl::StatusOr<Response> result = absl::UnknownError("not run");
   asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
-        auto awaitable_0 = client.Send(method, target, body, headers, timeout);
-        result = co_await std::move(awaitable_0);
+        auto result_call = client.Send(method, target, body, headers, timeout);
+        result = co_await std::move(result_call);
       }, asio::detached);
   ioc.run();
   return result;

@@ -202,8 +202,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         }
         request.body = std::move(req.body());
         request.client_ip = client_ip;
-        auto awaitable_0 = self->handler_(std::move(request));
-        response = co_await std::move(awaitable_0);
+        auto response_call = self->handler_(std::move(request));
+        response = co_await std::move(response_call);
         keep_alive = keep_alive && !self->stopping_;
       }
       auto res = ToBeast(response, version, keep_alive);

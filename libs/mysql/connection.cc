@@ -125,16 +125,23 @@ struct BoundParams {
 
 }  // namespace
 
-absl::StatusOr<ExecResult> Connection::Execute(const std::string& sql,
-                                               const std::vector<Value>& params) {
+absl::StatusOr<MYSQL_STMT*> Connection::Run(const std::string& sql, const std::vector<Value>& params) {
   auto prepared = Prepare(sql);
   if (!prepared.ok()) return prepared.status();
   MYSQL_STMT* stmt = *prepared;
-  BoundParams bound(params);
+  BoundParams bound(params);  // read by mysql_stmt_execute only
   if (!params.empty() && mysql_stmt_bind_param(stmt, bound.binds.data()) != 0) {
     return Fail(mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
   }
   if (mysql_stmt_execute(stmt) != 0) return Fail(mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+  return stmt;
+}
+
+absl::StatusOr<ExecResult> Connection::Execute(const std::string& sql,
+                                               const std::vector<Value>& params) {
+  auto run = Run(sql, params);
+  if (!run.ok()) return run.status();
+  MYSQL_STMT* stmt = *run;
   ExecResult result{mysql_stmt_affected_rows(stmt), mysql_stmt_insert_id(stmt)};
   mysql_stmt_free_result(stmt);
   return result;
@@ -142,14 +149,9 @@ absl::StatusOr<ExecResult> Connection::Execute(const std::string& sql,
 
 absl::StatusOr<std::vector<Row>> Connection::Query(const std::string& sql,
                                                    const std::vector<Value>& params) {
-  auto prepared = Prepare(sql);
-  if (!prepared.ok()) return prepared.status();
-  MYSQL_STMT* stmt = *prepared;
-  BoundParams bound(params);
-  if (!params.empty() && mysql_stmt_bind_param(stmt, bound.binds.data()) != 0) {
-    return Fail(mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
-  }
-  if (mysql_stmt_execute(stmt) != 0) return Fail(mysql_stmt_errno(stmt), mysql_stmt_error(stmt));
+  auto run = Run(sql, params);
+  if (!run.ok()) return run.status();
+  MYSQL_STMT* stmt = *run;
   const unsigned int columns = mysql_stmt_field_count(stmt);
   std::vector<MYSQL_BIND> binds(columns);
   std::vector<std::string> buffers(columns, std::string(256, '\0'));

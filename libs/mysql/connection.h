@@ -60,6 +60,8 @@ class Connection {
   explicit Connection(ConnectionOptions options) : options_(std::move(options)) {}
   absl::Status Connect();
   absl::StatusOr<st_mysql_stmt*> Prepare(const std::string& sql);
+  // Prepares (or reuses), binds and executes; the statement holds the result.
+  absl::StatusOr<st_mysql_stmt*> Run(const std::string& sql, const std::vector<Value>& params);
   absl::Status Fail(unsigned int code, const std::string& what);
   absl::Status Simple(const char* sql);
 

@@ -24,6 +24,11 @@ absl::StatusOr<Pool::Lease> Pool::Acquire(std::chrono::milliseconds wait) {
   return Lease(this, std::move(*conn));
 }
 
+bool Pool::Ping(std::chrono::milliseconds wait) {
+  auto conn = Acquire(wait);
+  return conn.ok() && (*conn)->Query("SELECT 1").ok();
+}
+
 void Pool::Return(std::unique_ptr<Connection> conn) {
   std::lock_guard lock(mu_);
   idle_.push_back(std::move(conn));

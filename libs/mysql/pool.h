@@ -37,6 +37,8 @@ class Pool {
   // Waits up to `wait` for a free connection: UNAVAILABLE when the server cannot be reached,
   // RESOURCE_EXHAUSTED when every connection stays busy.
   absl::StatusOr<Lease> Acquire(std::chrono::milliseconds wait = std::chrono::milliseconds(5000));
+  // True when a connection answers `SELECT 1` (readiness probes). Blocks up to about `wait`.
+  bool Ping(std::chrono::milliseconds wait = std::chrono::milliseconds(1000));
 
  private:
   void Return(std::unique_ptr<Connection> conn);

@@ -83,10 +83,7 @@ int Run(const base::Config& config) {
   backends.product = product::v1::ProductService::NewStub(*product_channel);
   backends.order = order::v1::OrderService::NewStub(*order_channel);
   backends.timeout = std::chrono::milliseconds(*timeout_ms);
-  backends.database_ready = [&db] {
-    auto conn = db.Acquire(std::chrono::milliseconds(1000));
-    return conn.ok() && (*conn)->Query("SELECT 1").ok();
-  };
+  backends.database_ready = [&db] { return db.Ping(); };
   gateway::api::HttpApi api(accounts, std::move(backends), blocking, admission, clock);
 
   http::ServerOptions options;

@@ -2,10 +2,8 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
-#include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/thread_pool.hpp"
-#include "grpcpp/server_builder.h"
 #include "libs/amqp/consumer.h"
 #include "libs/amqp/publisher.h"
 #include "libs/base/await.h"
@@ -14,10 +12,10 @@
 #include "libs/base/logging.h"
 #include "libs/base/signals.h"
 #include "libs/base/status.h"
-#include "libs/http/health.h"
 #include "libs/mysql/config.h"
 #include "libs/mysql/pool.h"
 #include "libs/rpc/resolver.h"
+#include "libs/rpc/service_host.h"
 #include "services/order/adapters/amqp_order_event_publisher.h"
 #include "services/order/adapters/grpc_stock_reservations.h"
 #include "services/order/adapters/mariadb_order_repository.h"
@@ -58,7 +56,6 @@ int Run(const base::Config& config) {
   }
 
   asio::io_context ioc;
-  auto work = asio::make_work_guard(ioc);
   asio::thread_pool blocking(4);
   mysql::Pool db(*db_options, 8);
   base::SystemClock clock;
@@ -92,46 +89,19 @@ int Run(const base::Config& config) {
   publisher.Start();
   consumer->Start();
 
-  grpc::ServerBuilder builder;
-  const std::string address = fmt::format("127.0.0.1:{}", *grpc_port);
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials());
-  builder.RegisterService(&service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr) {
-    spdlog::error("cannot listen for gRPC on {}", address);
-    return 1;
-  }
-
-  http::ServerOptions probe_options;
-  probe_options.port = static_cast<uint16_t>(*http_port);
-  http::HttpServer probes(ioc, probe_options, http::HealthHandler([&]() -> asio::awaitable<bool> {
+  rpc::ServiceHostOptions host{"seckill-order", static_cast<uint16_t>(*grpc_port),
+                               static_cast<uint16_t>(*http_port)};
+  auto ready = [&]() -> asio::awaitable<bool> {
     if (!publisher.Connected() || !consumer->Connected()) co_return false;
-    auto awaitable_0 = base::Offload(blocking, [&db] {
-      auto conn = db.Acquire(std::chrono::milliseconds(1000));
-      return conn.ok() && (*conn)->Query("SELECT 1").ok();
-    });
-    co_return co_await std::move(awaitable_0);
-  }));
-  if (absl::Status s = probes.Start(); !s.ok()) {
-    spdlog::error("{}", s.message());
-    return 1;
-  }
-  std::thread io_thread([&ioc] { ioc.run(); });
-  spdlog::info("seckill-order serving gRPC on {}, probes on :{}", address, probes.port());
-
-  const int signal = base::WaitForTerminationSignal();
-  spdlog::info("signal {}: stopping (in-flight orders finish first)", signal);
-  probes.Stop(std::chrono::seconds(2), [] {});
-  // In-flight PlaceOrder calls still need the publisher: stop the server first.
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  publisher.Stop();
-  consumer->Stop();
-  blocking.join();
-  work.reset();
-  ioc.stop();
-  io_thread.join();
-  spdlog::info("seckill-order stopped");
-  return 0;
+    auto ping = base::Offload(blocking, [&db] { return db.Ping(); });
+    co_return co_await std::move(ping);
+  };
+  // In-flight PlaceOrder calls still need the publisher: it stops after the server.
+  return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
+    publisher.Stop();
+    consumer->Stop();
+    blocking.join();
+  });
 }
 
 }  // namespace

@@ -2,21 +2,19 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
-#include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/thread_pool.hpp"
-#include "grpcpp/server_builder.h"
 #include "libs/base/await.h"
 #include "libs/base/clock.h"
 #include "libs/base/config.h"
 #include "libs/base/logging.h"
 #include "libs/base/signals.h"
 #include "libs/base/status.h"
-#include "libs/http/health.h"
 #include "libs/mysql/config.h"
 #include "libs/mysql/pool.h"
 #include "libs/redis/config.h"
 #include "libs/redis/sync_client.h"
+#include "libs/rpc/service_host.h"
 #include "services/product/adapters/mariadb_catalog.h"
 #include "services/product/adapters/redis_stock_ledger.h"
 #include "services/product/api/product_grpc_service.h"
@@ -58,7 +56,6 @@ int Run(const base::Config& config) {
   }
 
   asio::io_context ioc;
-  auto work = asio::make_work_guard(ioc);
   asio::thread_pool blocking(4);
   auto redis_client = redis::AsyncClient::Create(ioc.get_executor(), *redis_options);
   mysql::Pool db(*db_options, 8);
@@ -70,44 +67,17 @@ int Run(const base::Config& config) {
   product::api::ProductGrpcService service(catalog, ledger, create_activity, view_activities,
                                            blocking);
 
-  grpc::ServerBuilder builder;
-  const std::string address = fmt::format("127.0.0.1:{}", *grpc_port);
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials());
-  builder.RegisterService(&service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr) {
-    spdlog::error("cannot listen for gRPC on {}", address);
-    return 1;
-  }
-
-  http::ServerOptions probe_options;
-  probe_options.port = static_cast<uint16_t>(*http_port);
-  http::HttpServer probes(ioc, probe_options, http::HealthHandler([&]() -> asio::awaitable<bool> {
+  rpc::ServiceHostOptions host{"seckill-product", static_cast<uint16_t>(*grpc_port),
+                               static_cast<uint16_t>(*http_port)};
+  auto ready = [&]() -> asio::awaitable<bool> {
     if (!redis_client->Connected()) co_return false;
-    auto awaitable_0 = base::Offload(blocking, [&db] {
-      auto conn = db.Acquire(std::chrono::milliseconds(1000));
-      return conn.ok() && (*conn)->Query("SELECT 1").ok();
-    });
-    co_return co_await std::move(awaitable_0);
-  }));
-  if (absl::Status s = probes.Start(); !s.ok()) {
-    spdlog::error("{}", s.message());
-    return 1;
-  }
-  std::thread io_thread([&ioc] { ioc.run(); });
-  spdlog::info("seckill-product serving gRPC on {}, probes on :{}", address, probes.port());
-
-  const int signal = base::WaitForTerminationSignal();
-  spdlog::info("signal {}: stopping (in-flight calls finish first)", signal);
-  probes.Stop(std::chrono::seconds(2), [] {});
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
-  blocking.join();
-  redis_client->Close();
-  work.reset();
-  ioc.stop();
-  io_thread.join();
-  spdlog::info("seckill-product stopped");
-  return 0;
+    auto ping = base::Offload(blocking, [&db] { return db.Ping(); });
+    co_return co_await std::move(ping);
+  };
+  return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
+    blocking.join();
+    redis_client->Close();
+  });
 }
 
 }  // namespace

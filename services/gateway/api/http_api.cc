@@ -191,8 +191,8 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
                           resource, request, access == Access::kPublic ? nullptr : &caller)) {
                     co_return *refused;
                   }
-                  auto awaitable_0 = handler(std::move(request), std::move(params), caller);
-                  co_return co_await std::move(awaitable_0);
+                  auto handled = handler(std::move(request), std::move(params), caller);
+                  co_return co_await std::move(handled);
                 });
   };
   route("GET", "/healthz", Access::kPublic, [](Request, Params, auto) -> asio::awaitable<Response> {
@@ -235,21 +235,21 @@ asio::awaitable<Response> HttpApi::Handle(Request request) {
     r.headers.emplace_back("Allow", match.allow);
     co_return r;
   }
-  auto awaitable_1 = match.route->handler(std::move(request), std::move(match.params));
-  co_return co_await std::move(awaitable_1);
+  auto handled = match.route->handler(std::move(request), std::move(match.params));
+  co_return co_await std::move(handled);
 }
 
 asio::awaitable<Response> HttpApi::Ready() {
   pv1::GetStockStatsRequest probe;
-  auto awaitable_2 = rpc::UnaryCall<pv1::GetStockStatsReply>(
+  auto product_call = rpc::UnaryCall<pv1::GetStockStatsReply>(
       SECKILL_ASYNC_METHOD(backends_.product, GetStockStats), probe, std::chrono::milliseconds(1000), "");
-  auto product = co_await std::move(awaitable_2);
+  auto product = co_await std::move(product_call);
   ov1::GetOrderStatsRequest order_probe;
-  auto awaitable_3 = rpc::UnaryCall<ov1::GetOrderStatsReply>(
+  auto order_call = rpc::UnaryCall<ov1::GetOrderStatsReply>(
       SECKILL_ASYNC_METHOD(backends_.order, GetOrderStats), order_probe, std::chrono::milliseconds(1000), "");
-  auto order = co_await std::move(awaitable_3);
-  auto awaitable_4 = base::Offload(blocking_, backends_.database_ready);
-  const bool database = co_await std::move(awaitable_4);
+  auto order = co_await std::move(order_call);
+  auto database_call = base::Offload(blocking_, backends_.database_ready);
+  const bool database = co_await std::move(database_call);
   if (!product.ok() || !order.ok() || !database) {
     co_return ErrorResponse(
         503, "UNAVAILABLE",
@@ -266,8 +266,8 @@ asio::awaitable<Response> HttpApi::Register(Request request) {
   auto username = fields.String("username", true);
   auto password = fields.String("password", true);
   if (absl::Status s = fields.Finish(); !s.ok()) co_return FromStatus(s, "request");
-  auto awaitable_5 = base::Offload(blocking_, [&] { return accounts_.Register(*username, *password); });
-  auto id = co_await std::move(awaitable_5);
+  auto id_call = base::Offload(blocking_, [&] { return accounts_.Register(*username, *password); });
+  auto id = co_await std::move(id_call);
   if (absl::IsAlreadyExists(id.status())) {
     co_return ErrorResponse(409, "USERNAME_TAKEN", "that username is taken; choose another");
   }
@@ -282,8 +282,8 @@ asio::awaitable<Response> HttpApi::Login(Request request) {
   auto username = fields.String("username", true);
   auto password = fields.String("password", true);
   if (absl::Status s = fields.Finish(); !s.ok()) co_return FromStatus(s, "request");
-  auto awaitable_6 = base::Offload(blocking_, [&] { return accounts_.Login(*username, *password); });
-  auto session = co_await std::move(awaitable_6);
+  auto session_call = base::Offload(blocking_, [&] { return accounts_.Login(*username, *password); });
+  auto session = co_await std::move(session_call);
   if (!session.ok()) co_return FromStatus(session.status(), "account store");
   co_return JsonResponse(200, {{"token", session->token.value},
                                {"user_id", std::to_string(session->user_id)},
@@ -291,10 +291,10 @@ asio::awaitable<Response> HttpApi::Login(Request request) {
 }
 
 asio::awaitable<Response> HttpApi::ListActivities(Request request) {
-  auto awaitable_7 = rpc::UnaryCall<pv1::ListActivitiesReply>(
+  auto reply_call = rpc::UnaryCall<pv1::ListActivitiesReply>(
       SECKILL_ASYNC_METHOD(backends_.product, ListActivities), pv1::ListActivitiesRequest(),
       backends_.timeout, Traceparent(request));
-  auto reply = co_await std::move(awaitable_7);
+  auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "product service");
   json::array activities;
   for (const pv1::Activity& a : reply->activities()) activities.push_back(ActivityJson(a));
@@ -306,9 +306,9 @@ asio::awaitable<Response> HttpApi::GetActivity(Request request, Params params) {
   if (!id) co_return ErrorResponse(400, "INVALID_ARGUMENT", "activity id must be a positive integer");
   pv1::GetActivityRequest req;
   req.set_activity_id(*id);
-  auto awaitable_8 = rpc::UnaryCall<pv1::GetActivityReply>(
+  auto reply_call = rpc::UnaryCall<pv1::GetActivityReply>(
       SECKILL_ASYNC_METHOD(backends_.product, GetActivity), req, backends_.timeout, Traceparent(request));
-  auto reply = co_await std::move(awaitable_8);
+  auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "product service");
   if (!reply->found()) co_return ErrorResponse(404, "NOT_FOUND", "no such activity");
   co_return JsonResponse(200, ActivityJson(reply->activity()));
@@ -332,9 +332,9 @@ asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, do
   req.set_user_id(caller.user_id);
   req.set_quantity(quantity.value_or(1));
   req.set_idempotency_key(key);
-  auto awaitable_9 = rpc::UnaryCall<ov1::PlaceOrderReply>(
+  auto reply_call = rpc::UnaryCall<ov1::PlaceOrderReply>(
       SECKILL_ASYNC_METHOD(backends_.order, PlaceOrder), req, backends_.timeout, Traceparent(request));
-  auto reply = co_await std::move(awaitable_9);
+  auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "ordering");
   if (reply->outcome() != ov1::PlaceOrderReply::QUEUED) co_return PlaceOrderRefusal(reply->outcome());
   co_return JsonResponse(202, {{"order_id", std::to_string(reply->order_id())}, {"status", "QUEUED"}});
@@ -343,9 +343,9 @@ asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, do
 asio::awaitable<Response> HttpApi::ListOrders(Request request, domain::Principal caller) {
   ov1::ListOrdersRequest req;
   req.set_user_id(caller.user_id);
-  auto awaitable_10 = rpc::UnaryCall<ov1::ListOrdersReply>(
+  auto reply_call = rpc::UnaryCall<ov1::ListOrdersReply>(
       SECKILL_ASYNC_METHOD(backends_.order, ListOrders), req, backends_.timeout, Traceparent(request));
-  auto reply = co_await std::move(awaitable_10);
+  auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "order service");
   json::array orders;
   for (const ov1::Order& o : reply->orders()) orders.push_back(OrderJson(o));
@@ -358,9 +358,9 @@ asio::awaitable<Response> HttpApi::GetOrder(Request request, Params params, doma
   ov1::GetOrderRequest req;
   req.set_order_id(*id);
   req.set_user_id(caller.user_id);
-  auto awaitable_11 = rpc::UnaryCall<ov1::GetOrderReply>(
+  auto reply_call = rpc::UnaryCall<ov1::GetOrderReply>(
       SECKILL_ASYNC_METHOD(backends_.order, GetOrder), req, backends_.timeout, Traceparent(request));
-  auto reply = co_await std::move(awaitable_11);
+  auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "order service");
   if (!reply->found()) co_return ErrorResponse(404, "NOT_FOUND", "no such order");
   co_return JsonResponse(200, OrderJson(reply->order()));
@@ -375,9 +375,9 @@ asio::awaitable<Response> HttpApi::PayOrder(Request request, Params params, doma
   ov1::PayOrderRequest req;
   req.set_order_id(*id);
   req.set_user_id(caller.user_id);
-  auto awaitable_12 = rpc::UnaryCall<ov1::PayOrderReply>(
+  auto reply_call = rpc::UnaryCall<ov1::PayOrderReply>(
       SECKILL_ASYNC_METHOD(backends_.order, PayOrder), req, backends_.timeout, Traceparent(request));
-  auto reply = co_await std::move(awaitable_12);
+  auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "order service");
   switch (reply->outcome()) {
     case ov1::PayOrderReply::PAID:
@@ -402,9 +402,9 @@ asio::awaitable<Response> HttpApi::CreateProduct(Request request) {
   req.set_name(*name);
   req.set_description(description.value_or(""));
   req.set_price_cents(*price);
-  auto awaitable_13 = rpc::UnaryCall<pv1::CreateProductReply>(
+  auto reply_call = rpc::UnaryCall<pv1::CreateProductReply>(
       SECKILL_ASYNC_METHOD(backends_.product, CreateProduct), req, backends_.timeout, Traceparent(request));
-  auto reply = co_await std::move(awaitable_13);
+  auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "product service");
   co_return JsonResponse(201, {{"product_id", std::to_string(reply->product_id())}});
 }
@@ -438,9 +438,9 @@ asio::awaitable<Response> HttpApi::CreateActivity(Request request) {
   req.set_start_at_ms(*start);
   req.set_end_at_ms(*end);
   req.set_limit_per_user(limit.value_or(1));
-  auto awaitable_14 = rpc::UnaryCall<pv1::CreateActivityReply>(
+  auto reply_call = rpc::UnaryCall<pv1::CreateActivityReply>(
       SECKILL_ASYNC_METHOD(backends_.product, CreateActivity), req, backends_.timeout, Traceparent(request));
-  auto reply = co_await std::move(awaitable_14);
+  auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "product service");
   if (reply->outcome() == pv1::CreateActivityReply::PRODUCT_NOT_FOUND) {
     co_return ErrorResponse(404, "NOT_FOUND", "no such product");
@@ -453,16 +453,16 @@ asio::awaitable<Response> HttpApi::ActivityStats(Request request, Params params)
   if (!id) co_return ErrorResponse(400, "INVALID_ARGUMENT", "activity id must be a positive integer");
   pv1::GetStockStatsRequest stock_req;
   stock_req.set_activity_id(*id);
-  auto awaitable_15 = rpc::UnaryCall<pv1::GetStockStatsReply>(
+  auto stock_call = rpc::UnaryCall<pv1::GetStockStatsReply>(
       SECKILL_ASYNC_METHOD(backends_.product, GetStockStats), stock_req, backends_.timeout, Traceparent(request));
-  auto stock = co_await std::move(awaitable_15);
+  auto stock = co_await std::move(stock_call);
   if (!stock.ok()) co_return FromStatus(stock.status(), "product service");
   if (!stock->found()) co_return ErrorResponse(404, "NOT_FOUND", "no such activity");
   ov1::GetOrderStatsRequest order_req;
   order_req.set_activity_id(*id);
-  auto awaitable_16 = rpc::UnaryCall<ov1::GetOrderStatsReply>(
+  auto orders_call = rpc::UnaryCall<ov1::GetOrderStatsReply>(
       SECKILL_ASYNC_METHOD(backends_.order, GetOrderStats), order_req, backends_.timeout, Traceparent(request));
-  auto orders = co_await std::move(awaitable_16);
+  auto orders = co_await std::move(orders_call);
   if (!orders.ok()) co_return FromStatus(orders.status(), "order service");
   co_return JsonResponse(200, {{"stock", stock->stock()},
                                {"remaining", stock->remaining()},
@@ -482,10 +482,10 @@ asio::awaitable<Response> HttpApi::CreateUsers(Request request) {
   auto count = fields.Int("count", true, 1, app::Accounts::kMaxBulkUsers);
   auto password = fields.String("password", true);
   if (absl::Status s = fields.Finish(); !s.ok()) co_return FromStatus(s, "request");
-  auto awaitable_17 = base::Offload(blocking_, [&] {
+  auto users_call = base::Offload(blocking_, [&] {
     return accounts_.RegisterMany(*prefix, static_cast<int>(*count), *password);
   });
-  auto users = co_await std::move(awaitable_17);
+  auto users = co_await std::move(users_call);
   if (absl::IsAlreadyExists(users.status())) {
     co_return ErrorResponse(409, "USERNAME_TAKEN", "some of those usernames are taken; use another prefix");
   }

@@ -23,6 +23,33 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// The order consumer as the service wires it, recording into an in-memory repository.
+struct RecordingConsumer {
+  explicit RecordingConsumer(const amqp::Topology& topology) {
+    amqp::ConsumerOptions options{seckill::testing::StackBrokerOptions(), topology,
+                                  topology.queues[1].name};
+    consumer = std::make_unique<amqp::Consumer>(options, [this](const amqp::Delivery& d) {
+      auto disposition = handler(d);
+      ++handled;
+      return disposition;
+    });
+    consumer->Start();
+  }
+  void WaitHandled(int n) {
+    for (int i = 0; i < 200 && handled < n; ++i) std::this_thread::sleep_for(50ms);
+  }
+  void Stop() { consumer->Stop(); }
+
+  base::SystemClock clock;
+  testing::FakeStockReservations reservations;
+  testing::InMemoryOrderRepository repository;
+  app::PendingOrders pending{clock};
+  app::RecordOrder record{reservations, repository, pending, clock};
+  std::atomic<int> handled{0};
+  std::unique_ptr<amqp::Consumer> consumer;
+  api::OrderMessageHandler handler{record, [this] { return consumer->Stopping(); }};
+};
+
 class AmqpOrderQueueTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -102,21 +129,7 @@ TEST_F(AmqpOrderQueueTest, BrokerUnreachableFailsFastAsUnavailable) {
 }
 
 TEST_F(AmqpOrderQueueTest, SameMessageDeliveredTwiceMakesOneOrder) {
-  base::SystemClock clock;
-  testing::FakeStockReservations reservations;
-  testing::InMemoryOrderRepository repository;
-  app::PendingOrders pending(clock);
-  app::RecordOrder record(reservations, repository, pending, clock);
-  std::atomic<int> handled{0};
-  std::unique_ptr<amqp::Consumer> consumer;
-  api::OrderMessageHandler handler(record, [&] { return consumer->Stopping(); });
-  amqp::ConsumerOptions co{seckill::testing::StackBrokerOptions(), topology_, topology_.queues[1].name};
-  consumer = std::make_unique<amqp::Consumer>(co, [&](const amqp::Delivery& d) {
-    auto disposition = handler(d);
-    ++handled;
-    return disposition;
-  });
-  consumer->Start();
+  RecordingConsumer consumer(topology_);
 
   amqp::Publisher publisher(PublisherOptions());
   publisher.Start();
@@ -124,41 +137,27 @@ TEST_F(AmqpOrderQueueTest, SameMessageDeliveredTwiceMakesOneOrder) {
   const std::string body = messaging::EncodeOrderPlaced(order, "");
   ASSERT_TRUE(PublishAndWait(publisher, {body, "4242"}).ok());
   ASSERT_TRUE(PublishAndWait(publisher, {body, "4242-again"}).ok());
-  for (int i = 0; i < 200 && handled < 2; ++i) std::this_thread::sleep_for(50ms);
-  consumer->Stop();
-  EXPECT_EQ(handled.load(), 2);
-  EXPECT_EQ(repository.CountByStatus(9)->at(domain::OrderStatus::kCreated), 1);
+  consumer.WaitHandled(2);
+  consumer.Stop();
+  EXPECT_EQ(consumer.handled.load(), 2);
+  EXPECT_EQ(consumer.repository.CountByStatus(9)->at(domain::OrderStatus::kCreated), 1);
   EXPECT_EQ(Depth(topology_.queues[1].name), 0u);
 }
 
 TEST_F(AmqpOrderQueueTest, PoisonMessageGoesToTheDeadLetterQueue) {
-  base::SystemClock clock;
-  testing::FakeStockReservations reservations;
-  testing::InMemoryOrderRepository repository;
-  app::PendingOrders pending(clock);
-  app::RecordOrder record(reservations, repository, pending, clock);
-  std::atomic<int> handled{0};
-  std::unique_ptr<amqp::Consumer> consumer;
-  api::OrderMessageHandler handler(record, [&] { return consumer->Stopping(); });
-  amqp::ConsumerOptions co{seckill::testing::StackBrokerOptions(), topology_, topology_.queues[1].name};
-  consumer = std::make_unique<amqp::Consumer>(co, [&](const amqp::Delivery& d) {
-    auto disposition = handler(d);
-    ++handled;
-    return disposition;
-  });
-  consumer->Start();
+  RecordingConsumer consumer(topology_);
   amqp::Publisher publisher(PublisherOptions());
   publisher.Start();
   ASSERT_TRUE(PublishAndWait(publisher, {"\xff\xfe definitely not an order", "poison-1"}).ok());
-  for (int i = 0; i < 200 && handled < 1; ++i) std::this_thread::sleep_for(50ms);
-  consumer->Stop();
+  consumer.WaitHandled(1);
+  consumer.Stop();
   uint32_t dead = 0;
   for (int i = 0; i < 100 && dead == 0; ++i) {
     dead = Depth(topology_.queues[0].name);
     if (dead == 0) std::this_thread::sleep_for(50ms);
   }
   EXPECT_EQ(dead, 1u);
-  EXPECT_TRUE(repository.CountByStatus(9)->empty());
+  EXPECT_TRUE(consumer.repository.CountByStatus(9)->empty());
 }
 
 }  // namespace

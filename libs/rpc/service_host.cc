@@ -1,0 +1,59 @@
+#include "libs/rpc/service_host.h"
+
+#include <thread>
+
+#include "boost/asio/executor_work_guard.hpp"
+#include "fmt/format.h"
+#include "grpcpp/server_builder.h"
+#include "libs/base/signals.h"
+#include "libs/base/status.h"
+#include "libs/http/health.h"
+#include "spdlog/spdlog.h"
+
+namespace seckill::rpc {
+
+int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::Service*>& services,
+                     boost::asio::io_context& ioc, std::function<boost::asio::awaitable<bool>()> ready,
+                     const std::function<void()>& after_server_stopped) {
+  auto work = boost::asio::make_work_guard(ioc);
+  std::thread io_thread([&ioc] { ioc.run(); });
+  auto stop_io = [&] {
+    work.reset();
+    ioc.stop();
+    io_thread.join();
+  };
+
+  grpc::ServerBuilder builder;
+  const std::string address = fmt::format("127.0.0.1:{}", options.grpc_port);
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials());
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr) {
+    spdlog::error("{}: cannot listen for gRPC on {}", options.name, address);
+    after_server_stopped();
+    stop_io();
+    return 1;
+  }
+  http::ServerOptions probe_options;
+  probe_options.port = options.probe_port;
+  http::HttpServer probes(ioc, probe_options, http::HealthHandler(std::move(ready)));
+  if (absl::Status s = probes.Start(); !s.ok()) {
+    spdlog::error("{}: {}", options.name, s.message());
+    server->Shutdown();
+    after_server_stopped();
+    stop_io();
+    return 1;
+  }
+  spdlog::info("{} serving gRPC on {}, probes on :{}", options.name, address, probes.port());
+
+  const int signal = base::WaitForTerminationSignal();
+  spdlog::info("{}: signal {}: stopping (in-flight calls finish first)", options.name, signal);
+  probes.Stop(std::chrono::seconds(2), [] {});
+  server->Shutdown(std::chrono::system_clock::now() + options.grace);
+  after_server_stopped();
+  stop_io();
+  spdlog::info("{} stopped", options.name);
+  return 0;
+}
+
+}  // namespace seckill::rpc

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "boost/asio/awaitable.hpp"
+#include "boost/asio/io_context.hpp"
+#include "grpcpp/impl/codegen/service_type.h"
+
+namespace seckill::rpc {
+
+struct ServiceHostOptions {
+  std::string name;  // for logs, e.g. "seckill-product"
+  uint16_t grpc_port = 0;
+  uint16_t probe_port = 0;
+  std::chrono::seconds grace{10};  // in-flight calls get this long to finish on stop
+};
+
+// Serves `services` over gRPC (127.0.0.1) and the HTTP probes (/healthz; /readyz answered by
+// `ready`) until SIGTERM or SIGINT, running `ioc` on one thread meanwhile. Then stops
+// gracefully: the probes close, the gRPC server stops accepting and finishes in-flight calls,
+// `after_server_stopped` runs (stop your publishers and pools there; `ioc` still runs), and
+// `ioc` stops. Returns 0 after a graceful stop, 1 when a port could not be bound. The caller
+// must have called base::BlockTerminationSignals() before starting any thread.
+int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::Service*>& services,
+                     boost::asio::io_context& ioc, std::function<boost::asio::awaitable<bool>()> ready,
+                     const std::function<void()>& after_server_stopped);
+
+}  // namespace seckill::rpc
