@@ -8,7 +8,8 @@ BUILD_DIR=${BUILD_DIR:-$ROOT/build}
 cd "$ROOT"
 
 started=0
-scripts/stack.sh status | grep -q '^redis *running' || started=1
+# (Not `status | grep -q`: with pipefail, grep's early exit would fail the pipeline.)
+case "$(scripts/stack.sh status)" in *"redis     running"*) ;; *) started=1 ;; esac
 finish() {
   local rc=$?
   if [ "$started" = 1 ] && [ -z "${KEEP:-}" ]; then "$ROOT/scripts/stack.sh" down || true; fi
