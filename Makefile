@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 BUILD_TYPE ?= Debug
-CMAKE_FLAGS ?=
+CMAKE_FLAGS ?= -DSECKILL_WERROR=ON
 
 .PHONY: help deps configure build test demo up down status clean
 
