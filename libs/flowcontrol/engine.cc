@@ -1,0 +1,455 @@
+#include "libs/flowcontrol/engine.h"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include "libs/flowcontrol/hotspot.h"
+#include "libs/flowcontrol/rate_limiters.h"
+#include "libs/flowcontrol/sliding_window.h"
+
+namespace seckill::flow {
+
+std::string_view BlockReasonName(BlockReason reason) {
+  switch (reason) {
+    case BlockReason::kNone: return "NONE";
+    case BlockReason::kFlow: return "FLOW";
+    case BlockReason::kHotspot: return "HOTSPOT";
+    case BlockReason::kSystem: return "SYSTEM";
+    case BlockReason::kDegrade: return "DEGRADE";
+  }
+  return "NONE";
+}
+
+// Lock-free counters of one resource; they live as long as the engine, across reloads.
+struct Engine::Stats {
+  std::string resource;
+  std::atomic<uint64_t> passed{0}, blocked_flow{0}, blocked_hotspot{0}, blocked_system{0},
+      blocked_degrade{0}, would_block{0}, success{0}, error{0};
+};
+
+namespace {
+
+// One flow rule's state. Everything a decision touches is atomic.
+struct FlowController {
+  FlowRule rule;
+  std::shared_ptr<SlidingWindow> window;      // WINDOW (and warm-up's current-window passes)
+  std::shared_ptr<SlidingWindow> per_second;  // warm-up: the previous second's passes
+  std::unique_ptr<TokenBucket> bucket;
+  std::unique_ptr<Gcra> gcra;
+  std::unique_ptr<Pacer> pacer;
+  std::unique_ptr<WarmUp> warm_up;
+  std::unique_ptr<ConcurrencyLimiter> concurrency;
+
+  explicit FlowController(const FlowRule& r, std::shared_ptr<SlidingWindow> reuse_window) : rule(r) {
+    const int64_t interval = r.stat_interval_ms * kNanosPerMilli;
+    if (r.metric == Metric::kConcurrency) {
+      concurrency = std::make_unique<ConcurrencyLimiter>(r.threshold);
+      return;
+    }
+    if (r.behavior == ControlBehavior::kThrottling) {
+      pacer = std::make_unique<Pacer>(r.threshold, interval, r.max_queueing_time_ms * kNanosPerMilli,
+                                      r.max_waiters);
+      return;
+    }
+    if (r.token_strategy == TokenStrategy::kWarmUp) {
+      warm_up = std::make_unique<WarmUp>(static_cast<double>(r.threshold), r.warm_up_period_sec,
+                                         r.cold_factor, r.start_warm);
+      per_second = std::make_shared<SlidingWindow>(2, 2 * kNanosPerSecond);
+    }
+    switch (r.algorithm) {
+      case Algorithm::kWindow:
+        window = reuse_window ? std::move(reuse_window) : std::make_shared<SlidingWindow>(r.sample_count, interval);
+        break;
+      case Algorithm::kTokenBucket:
+        bucket = std::make_unique<TokenBucket>(r.threshold, r.burst, interval);
+        break;
+      case Algorithm::kGcra:
+        gcra = std::make_unique<Gcra>(r.threshold, r.burst, interval);
+        break;
+    }
+    // Warm-up needs the current window's passes whatever the algorithm.
+    if (warm_up && !window) window = std::make_shared<SlidingWindow>(r.sample_count, interval);
+  }
+
+  // Same statistics (for window reuse across reloads).
+  bool StatCompatible(const FlowRule& other) const {
+    return window && rule.resource == other.resource && rule.metric == other.metric &&
+           rule.stat_interval_ms == other.stat_interval_ms && rule.sample_count == other.sample_count &&
+           other.algorithm == Algorithm::kWindow;
+  }
+
+  struct Taken {
+    LimitResult result;
+    int64_t limit = 0;
+  };
+
+  Taken TryPass(int64_t now, int64_t n) {
+    if (concurrency) return {{concurrency->TryAcquire(n), kNanosPerSecond, 0, 0}, 0};
+    if (pacer) return {pacer->TryAcquire(now, n), 0};
+    int64_t limit = rule.threshold;
+    if (warm_up) {
+      const double previous = static_cast<double>(per_second->BucketCount(now, 1));
+      limit = static_cast<int64_t>(warm_up->AllowedQps(now / kNanosPerMilli, previous));
+    }
+    LimitResult r;
+    if (gcra) {
+      r = gcra->TryAcquire(now, n);
+    } else if (bucket) {
+      r = bucket->TryAcquire(now, n);
+    } else {
+      r.admitted = window->TryAdd(now, n, limit);
+      if (!r.admitted) r.retry_after_ns = window->RetryAfterNs(now, n, limit);
+    }
+    if (r.admitted && warm_up) {
+      per_second->Add(now, n);
+      if (gcra || bucket) window->Add(now, n);
+    }
+    return {r, limit};
+  }
+
+  void Rollback(int64_t now, int64_t n, const Taken& t) {
+    if (concurrency) return concurrency->Release(n);
+    if (pacer) return pacer->Rollback(n, t.result.state_after);
+    if (gcra) gcra->Rollback(n, t.result.state_after);
+    else if (bucket) bucket->Rollback(n, t.result.state_after);
+    else window->Remove(now, n);
+    if (warm_up) {
+      per_second->Remove(now, n);
+      if (gcra || bucket) window->Remove(now, n);
+    }
+  }
+};
+
+struct HotspotController {
+  HotspotRule rule;
+  std::unique_ptr<HotspotLimiter> limiter;
+  explicit HotspotController(const HotspotRule& r)
+      : rule(r),
+        limiter(std::make_unique<HotspotLimiter>(r.threshold, r.burst_count, r.duration_sec * kNanosPerSecond,
+                                                 static_cast<size_t>(r.params_max_capacity), r.specific_items)) {}
+};
+
+struct BreakerController {
+  CircuitBreakerRule rule;
+  std::unique_ptr<CircuitBreaker> breaker;
+  explicit BreakerController(const CircuitBreakerRule& r) : rule(r) {
+    BreakerOptions o;
+    o.strategy = r.strategy == BreakerStrategyKind::kErrorCount   ? BreakerStrategy::kErrorCount
+                 : r.strategy == BreakerStrategyKind::kErrorRatio ? BreakerStrategy::kErrorRatio
+                                                                  : BreakerStrategy::kSlowRequestRatio;
+    o.threshold = r.threshold;
+    o.max_allowed_rt_ns = r.max_allowed_rt_ms * kNanosPerMilli;
+    o.min_request_amount = r.min_request_amount;
+    o.stat_interval_ns = r.stat_interval_ms * kNanosPerMilli;
+    o.stat_buckets = r.stat_bucket_count;
+    o.retry_timeout_ns = r.retry_timeout_ms * kNanosPerMilli;
+    o.probe_num = r.probe_num;
+    o.probe_success_to_close = r.probe_success_to_close;
+    o.half_open_max_wait_ns = r.half_open_max_wait_ms * kNanosPerMilli;
+    o.open_backoff_multiplier = r.open_backoff_multiplier;
+    o.go_compat = r.go_compat;
+    breaker = std::make_unique<CircuitBreaker>(o);
+  }
+};
+
+struct SystemController {
+  std::vector<SystemRule> rules;
+  std::unique_ptr<SystemGuard> guard;
+};
+
+}  // namespace
+
+struct ResourceRules {
+  std::vector<std::shared_ptr<FlowController>> flow;
+  std::vector<std::shared_ptr<HotspotController>> hotspot;
+  std::vector<std::shared_ptr<BreakerController>> breakers;
+};
+
+struct RuleSet {
+  uint64_t version = 0;
+  RuleDocument document;
+  std::unordered_map<std::string, ResourceRules, StringHash, std::equal_to<>> by_resource;
+  std::vector<std::shared_ptr<FlowController>> all_flow;
+  std::vector<std::shared_ptr<HotspotController>> all_hotspot;
+  std::vector<std::shared_ptr<BreakerController>> all_breakers;
+  std::shared_ptr<SystemController> system;
+
+  const ResourceRules* Find(std::string_view resource) const {
+    auto it = by_resource.find(resource);
+    return it == by_resource.end() ? nullptr : &it->second;
+  }
+};
+
+Engine::Engine(const Clock& clock, std::vector<std::string> resources, const SystemMetrics* system_metrics)
+    : clock_(clock), system_metrics_(system_metrics), other_stats_(std::make_unique<Stats>()) {
+  other_stats_->resource = "__other__";
+  for (std::string& r : resources) {
+    auto stats = std::make_unique<Stats>();
+    stats->resource = r;
+    stats_.emplace(std::move(r), std::move(stats));
+  }
+  rules_.store(std::make_shared<const RuleSet>());
+}
+
+Engine::~Engine() = default;
+
+Engine::Stats& Engine::StatsFor(std::string_view resource) const {
+  auto it = stats_.find(resource);
+  return it == stats_.end() ? *other_stats_ : *it->second;
+}
+
+const RuleSet* Engine::Current(std::shared_ptr<const RuleSet>* keep) const {
+  // Each thread keeps the rule set it last saw and re-checks only the version: no reference
+  // count traffic on the hot path. The cached pointer keeps its rule set alive.
+  struct Cache {
+    const Engine* engine = nullptr;
+    uint64_t version = ~0ull;
+    std::shared_ptr<const RuleSet> rules;
+  };
+  thread_local Cache cache;
+  const uint64_t version = version_.load(std::memory_order_acquire);
+  if (cache.engine != this || cache.version != version || cache.rules == nullptr) {
+    cache.rules = rules_.load(std::memory_order_acquire);
+    cache.engine = this;
+    cache.version = cache.rules->version;
+  }
+  if (keep != nullptr) *keep = cache.rules;
+  return cache.rules.get();
+}
+
+absl::Status Engine::Load(RuleDocument document) {
+  const bool empty = document.flow_rules.empty() && document.hotspot_rules.empty() &&
+                     document.breaker_rules.empty() && document.system_rules.empty();
+  std::shared_ptr<const RuleSet> old = rules_.load(std::memory_order_acquire);
+  if (empty && document.on_delete == OnDelete::kKeepLastGood && !old->document.flow_rules.empty()) {
+    return absl::FailedPreconditionError("an empty rule document is ignored (onDelete KEEP_LAST_GOOD)");
+  }
+  auto next = std::make_shared<RuleSet>();
+  // Identical rules keep their controller (warm-up tokens, TAT, breaker state, window);
+  // stat-compatible flow rules keep their window; anything else starts fresh.
+  for (const FlowRule& r : document.flow_rules) {
+    std::shared_ptr<FlowController> controller;
+    for (const auto& c : old->all_flow) {
+      if (c->rule == r) controller = c;
+    }
+    if (!controller) {
+      std::shared_ptr<SlidingWindow> window;
+      for (const auto& c : old->all_flow) {
+        if (c->StatCompatible(r)) window = c->window;
+      }
+      controller = std::make_shared<FlowController>(r, window);
+    }
+    next->all_flow.push_back(controller);
+    next->by_resource[r.resource].flow.push_back(controller);
+  }
+  for (const HotspotRule& r : document.hotspot_rules) {
+    std::shared_ptr<HotspotController> controller;
+    for (const auto& c : old->all_hotspot) {
+      if (c->rule == r) controller = c;
+    }
+    if (!controller) controller = std::make_shared<HotspotController>(r);
+    next->all_hotspot.push_back(controller);
+    next->by_resource[r.resource].hotspot.push_back(controller);
+  }
+  for (const CircuitBreakerRule& r : document.breaker_rules) {
+    std::shared_ptr<BreakerController> controller;
+    for (const auto& c : old->all_breakers) {
+      if (c->rule == r) controller = c;
+    }
+    if (!controller) controller = std::make_shared<BreakerController>(r);  // starts CLOSED
+    next->all_breakers.push_back(controller);
+    next->by_resource[r.resource].breakers.push_back(controller);
+  }
+  if (!document.system_rules.empty()) {
+    if (old->system && old->system->rules == document.system_rules) {
+      next->system = old->system;
+    } else {
+      // Several system rules merge by taking the strictest value of each limit.
+      SystemLimits limits;
+      auto tighten = [](auto& current, auto value) {
+        if (value >= 0 && (current < 0 || value < current)) current = value;
+      };
+      for (const SystemRule& r : document.system_rules) {
+        tighten(limits.max_inbound_qps, r.max_inbound_qps);
+        tighten(limits.max_concurrency, r.max_concurrency);
+        tighten(limits.max_avg_rt_ms, r.max_avg_rt_ms);
+        tighten(limits.max_load1, r.max_load1);
+        tighten(limits.max_cpu_usage, r.max_cpu_usage);
+        limits.bbr = limits.bbr || r.bbr;
+      }
+      next->system = std::make_shared<SystemController>(
+          SystemController{document.system_rules, std::make_unique<SystemGuard>(limits, system_metrics_)});
+    }
+  }
+  next->document = std::move(document);
+  next->version = old->version + 1;
+  rules_.store(next, std::memory_order_release);
+  version_.store(next->version, std::memory_order_release);
+  return absl::OkStatus();
+}
+
+Decision Engine::Enter(const RequestInfo& request) {
+  Decision d;
+  d.acquire = request.acquire;
+  Stats& stats = StatsFor(request.resource);
+  std::shared_ptr<const RuleSet> keep;
+  const RuleSet* rules = Current(nullptr);
+  const ResourceRules* rr = rules->Find(request.resource);
+  const bool system = request.inbound && rules->system != nullptr;
+  if (rr == nullptr && !system) {
+    stats.passed.fetch_add(1, std::memory_order_relaxed);
+    return d;
+  }
+  const int64_t now = clock_.NowNanos();
+  const int64_t n = request.acquire;
+  auto block = [&](BlockReason reason, const std::string& id, int64_t retry) {
+    d.admitted = false;
+    d.reason = reason;
+    d.rule_id = id;
+    d.retry_after_ns = retry;
+    switch (reason) {
+      case BlockReason::kFlow: stats.blocked_flow.fetch_add(1, std::memory_order_relaxed); break;
+      case BlockReason::kHotspot: stats.blocked_hotspot.fetch_add(1, std::memory_order_relaxed); break;
+      case BlockReason::kSystem: stats.blocked_system.fetch_add(1, std::memory_order_relaxed); break;
+      case BlockReason::kDegrade: stats.blocked_degrade.fetch_add(1, std::memory_order_relaxed); break;
+      case BlockReason::kNone: break;
+    }
+    return d;
+  };
+
+  // 1. An open breaker answers before any quota is used.
+  if (rr != nullptr) {
+    for (const auto& b : rr->breakers) {
+      auto peek = b->breaker->Peek(now);
+      if (!peek.admitted) return block(BlockReason::kDegrade, b->rule.id, peek.retry_after_ns);
+    }
+  }
+  // Everything taken so far, to hand back if a later rule blocks.
+  struct HotspotTaken {
+    HotspotController* c;
+    std::string value;
+    int64_t state;
+  };
+  std::vector<HotspotTaken> hotspot_taken;
+  std::vector<std::pair<FlowController*, FlowController::Taken>> flow_taken;
+  auto rollback = [&] {
+    for (auto& [c, t] : flow_taken) c->Rollback(now, n, t);
+    for (auto& h : hotspot_taken) h.c->limiter->Rollback(h.value, n, h.state);
+    if (d.system_entered) rules->system->guard->Rollback(now);
+    d.system_entered = false;
+  };
+  // 2. System protection, inbound only.
+  if (system) {
+    auto check = rules->system->guard->TryEnter(now);
+    if (check.reason != SystemReason::kNone) return block(BlockReason::kSystem, rules->system->rules.front().id, check.retry_after_ns);
+    d.system_entered = true;
+  }
+  if (rr != nullptr) {
+    // 3. Hotspot: per-value limits; a request without the value passes.
+    for (const auto& h : rr->hotspot) {
+      std::optional<std::string_view> value = request.param ? request.param(h->rule.param) : std::nullopt;
+      if (!value) continue;
+      LimitResult r = h->limiter->TryAcquire(*value, now, n);
+      if (!r.admitted) {
+        rollback();
+        return block(BlockReason::kHotspot, h->rule.id, r.retry_after_ns);
+      }
+      hotspot_taken.push_back({h.get(), std::string(*value), r.state_after});
+    }
+    // 4. Flow rules.
+    for (const auto& f : rr->flow) {
+      FlowController::Taken t = f->TryPass(now, n);
+      if (!t.result.admitted) {
+        if (f->rule.dry_run) {
+          d.would_block = true;
+          stats.would_block.fetch_add(1, std::memory_order_relaxed);
+          continue;
+        }
+        rollback();
+        return block(BlockReason::kFlow, f->rule.id, t.result.retry_after_ns);
+      }
+      flow_taken.emplace_back(f.get(), t);
+      d.delay_ns = std::max(d.delay_ns, t.result.delay_ns);
+      if (f->concurrency) d.concurrency.push_back(f->concurrency.get());
+    }
+    // 5. Breakers: take a probe permit when half-open.
+    for (const auto& b : rr->breakers) {
+      auto pass = b->breaker->TryPass(now);
+      if (!pass.admitted) {
+        for (auto& [ptr, probe] : d.breakers) {
+          if (probe) static_cast<CircuitBreaker*>(ptr)->ReleaseProbe();
+        }
+        d.breakers.clear();
+        d.concurrency.clear();
+        rollback();
+        return block(BlockReason::kDegrade, b->rule.id, pass.retry_after_ns);
+      }
+      d.breakers.emplace_back(b->breaker.get(), pass.probe);
+    }
+  }
+  stats.passed.fetch_add(1, std::memory_order_relaxed);
+  if (d.system_entered || !d.breakers.empty() || !d.concurrency.empty()) {
+    Current(&keep);
+    d.rules = std::move(keep);  // keeps the controllers alive until Exit
+    d.resource = std::string(request.resource);
+    d.entered_ns = now;
+  }
+  return d;
+}
+
+void Engine::Exit(Decision& d, bool error) {
+  if (!d.admitted) return;
+  Stats& stats = StatsFor(d.resource.empty() ? std::string_view("__other__") : std::string_view(d.resource));
+  (error ? stats.error : stats.success).fetch_add(1, std::memory_order_relaxed);
+  if (d.rules == nullptr) return;
+  const int64_t now = clock_.NowNanos();
+  const int64_t rt = now - d.entered_ns;
+  for (void* c : d.concurrency) static_cast<ConcurrencyLimiter*>(c)->Release(d.acquire);
+  for (auto& [ptr, probe] : d.breakers) static_cast<CircuitBreaker*>(ptr)->OnComplete(now, rt, error, probe);
+  if (d.system_entered) d.rules->system->guard->Exit(now, rt, !error);
+  d.rules.reset();
+  d.concurrency.clear();
+  d.breakers.clear();
+  d.system_entered = false;
+}
+
+RuleDocument Engine::rules() const { return rules_.load(std::memory_order_acquire)->document; }
+
+std::vector<ResourceCounters> Engine::Counters() const {
+  std::vector<ResourceCounters> out;
+  auto copy = [&out](const Stats& s) {
+    out.push_back(ResourceCounters{s.resource, s.passed.load(), s.blocked_flow.load(), s.blocked_hotspot.load(),
+                                   s.blocked_system.load(), s.blocked_degrade.load(), s.would_block.load(),
+                                   s.success.load(), s.error.load()});
+  };
+  std::map<std::string, const Stats*> sorted;
+  for (const auto& [name, s] : stats_) sorted[name] = s.get();
+  for (const auto& [name, s] : sorted) copy(*s);
+  copy(*other_stats_);
+  return out;
+}
+
+std::vector<BreakerStatus> Engine::Breakers() const {
+  std::vector<BreakerStatus> out;
+  for (const auto& b : rules_.load(std::memory_order_acquire)->all_breakers) {
+    out.push_back({b->rule.id, b->rule.resource, b->breaker->state()});
+  }
+  return out;
+}
+
+const void* Engine::FlowControllerForTest(const std::string& id) const {
+  for (const auto& c : rules_.load()->all_flow) {
+    if (c->rule.id == id) return c.get();
+  }
+  return nullptr;
+}
+
+const void* Engine::FlowWindowForTest(const std::string& id) const {
+  for (const auto& c : rules_.load()->all_flow) {
+    if (c->rule.id == id) return c->window.get();
+  }
+  return nullptr;
+}
+
+}  // namespace seckill::flow
