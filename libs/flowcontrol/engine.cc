@@ -160,6 +160,11 @@ struct SystemController {
 
 }  // namespace
 
+uint64_t NextEngineId() {
+  static std::atomic<uint64_t> next{1};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
 struct ResourceRules {
   std::vector<std::shared_ptr<FlowController>> flow;
   std::vector<std::shared_ptr<HotspotController>> hotspot;
@@ -182,14 +187,14 @@ struct RuleSet {
 };
 
 Engine::Engine(const Clock& clock, std::vector<std::string> resources, const SystemMetrics* system_metrics)
-    : clock_(clock), system_metrics_(system_metrics), other_stats_(std::make_unique<Stats>()) {
+    : clock_(clock), system_metrics_(system_metrics), id_(NextEngineId()), other_stats_(std::make_unique<Stats>()) {
   other_stats_->resource = "__other__";
   for (std::string& r : resources) {
     auto stats = std::make_unique<Stats>();
     stats->resource = r;
     stats_.emplace(std::move(r), std::move(stats));
   }
-  rules_.store(std::make_shared<const RuleSet>());
+  rules_ = std::make_shared<const RuleSet>();
 }
 
 Engine::~Engine() = default;
@@ -203,15 +208,16 @@ const RuleSet* Engine::Current(std::shared_ptr<const RuleSet>* keep) const {
   // Each thread keeps the rule set it last saw and re-checks only the version: no reference
   // count traffic on the hot path. The cached pointer keeps its rule set alive.
   struct Cache {
-    const Engine* engine = nullptr;
+    uint64_t engine = 0;
     uint64_t version = ~0ull;
     std::shared_ptr<const RuleSet> rules;
   };
   thread_local Cache cache;
   const uint64_t version = version_.load(std::memory_order_acquire);
-  if (cache.engine != this || cache.version != version || cache.rules == nullptr) {
-    cache.rules = rules_.load(std::memory_order_acquire);
-    cache.engine = this;
+  if (cache.engine != id_ || cache.version != version || cache.rules == nullptr) {
+    std::lock_guard lock(mu_);
+    cache.rules = rules_;
+    cache.engine = id_;
     cache.version = cache.rules->version;
   }
   if (keep != nullptr) *keep = cache.rules;
@@ -221,8 +227,15 @@ const RuleSet* Engine::Current(std::shared_ptr<const RuleSet>* keep) const {
 absl::Status Engine::Load(RuleDocument document) {
   const bool empty = document.flow_rules.empty() && document.hotspot_rules.empty() &&
                      document.breaker_rules.empty() && document.system_rules.empty();
-  std::shared_ptr<const RuleSet> old = rules_.load(std::memory_order_acquire);
-  if (empty && document.on_delete == OnDelete::kKeepLastGood && !old->document.flow_rules.empty()) {
+  std::shared_ptr<const RuleSet> old;
+  {
+    std::lock_guard lock(mu_);
+    old = rules_;
+  }
+  const RuleDocument& current = old->document;
+  const bool had_rules = !current.flow_rules.empty() || !current.hotspot_rules.empty() ||
+                         !current.breaker_rules.empty() || !current.system_rules.empty();
+  if (empty && document.on_delete == OnDelete::kKeepLastGood && had_rules) {
     return absl::FailedPreconditionError("an empty rule document is ignored (onDelete KEEP_LAST_GOOD)");
   }
   auto next = std::make_shared<RuleSet>();
@@ -267,8 +280,8 @@ absl::Status Engine::Load(RuleDocument document) {
     } else {
       // Several system rules merge by taking the strictest value of each limit.
       SystemLimits limits;
-      auto tighten = [](auto& current, auto value) {
-        if (value >= 0 && (current < 0 || value < current)) current = value;
+      auto tighten = [](auto& limit, auto value) {
+        if (value >= 0 && (limit < 0 || value < limit)) limit = value;
       };
       for (const SystemRule& r : document.system_rules) {
         tighten(limits.max_inbound_qps, r.max_inbound_qps);
@@ -284,8 +297,11 @@ absl::Status Engine::Load(RuleDocument document) {
   }
   next->document = std::move(document);
   next->version = old->version + 1;
-  rules_.store(next, std::memory_order_release);
-  version_.store(next->version, std::memory_order_release);
+  {
+    std::lock_guard lock(mu_);
+    rules_ = next;
+    version_.store(next->version, std::memory_order_release);
+  }
   return absl::OkStatus();
 }
 
@@ -414,7 +430,10 @@ void Engine::Exit(Decision& d, bool error) {
   d.system_entered = false;
 }
 
-RuleDocument Engine::rules() const { return rules_.load(std::memory_order_acquire)->document; }
+RuleDocument Engine::rules() const {
+  std::lock_guard lock(mu_);
+  return rules_->document;
+}
 
 std::vector<ResourceCounters> Engine::Counters() const {
   std::vector<ResourceCounters> out;
@@ -432,21 +451,28 @@ std::vector<ResourceCounters> Engine::Counters() const {
 
 std::vector<BreakerStatus> Engine::Breakers() const {
   std::vector<BreakerStatus> out;
-  for (const auto& b : rules_.load(std::memory_order_acquire)->all_breakers) {
+  std::shared_ptr<const RuleSet> rules;
+  {
+    std::lock_guard lock(mu_);
+    rules = rules_;
+  }
+  for (const auto& b : rules->all_breakers) {
     out.push_back({b->rule.id, b->rule.resource, b->breaker->state()});
   }
   return out;
 }
 
 const void* Engine::FlowControllerForTest(const std::string& id) const {
-  for (const auto& c : rules_.load()->all_flow) {
+  std::lock_guard lock(mu_);
+  for (const auto& c : rules_->all_flow) {
     if (c->rule.id == id) return c.get();
   }
   return nullptr;
 }
 
 const void* Engine::FlowWindowForTest(const std::string& id) const {
-  for (const auto& c : rules_.load()->all_flow) {
+  std::lock_guard lock(mu_);
+  for (const auto& c : rules_->all_flow) {
     if (c->rule.id == id) return c->window.get();
   }
   return nullptr;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -107,9 +108,16 @@ class Engine {
 
   const Clock& clock_;
   const SystemMetrics* system_metrics_;
+  // Unique per engine for the life of the process: thread-local caches are keyed by it, not by
+  // the engine's address (which a later engine may reuse).
+  const uint64_t id_;
   std::unordered_map<std::string, std::unique_ptr<Stats>, StringHash, std::equal_to<>> stats_;
   std::unique_ptr<Stats> other_stats_;
-  std::atomic<std::shared_ptr<const RuleSet>> rules_;
+  // The published rule set. Readers take `mu_` only when `version_` moved past the set their
+  // thread cached (libstdc++ 12's atomic<shared_ptr> unlocks with a relaxed store, a race
+  // ThreadSanitizer rightly reports).
+  mutable std::mutex mu_;
+  std::shared_ptr<const RuleSet> rules_;
   std::atomic<uint64_t> version_{0};
 };
 
