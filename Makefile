@@ -7,7 +7,7 @@ export CCACHE_NOHASHDIR := 1
 BUILD_TYPE ?= Debug
 CMAKE_FLAGS ?= -DSECKILL_WERROR=ON
 
-.PHONY: help deps configure build test demo up down status clean
+.PHONY: help deps configure build test demo up down status bench clean
 
 help:
 	@echo "make demo    build, start the local stack, run a flash sale and check it, stop (KEEP=1 keeps it)"
@@ -15,6 +15,7 @@ help:
 	@echo "make up      start Redis, MariaDB, RabbitMQ, etcd and the three services (.run/stack.env)"
 	@echo "make down    stop everything 'make up' started;  make status: what runs"
 	@echo "make deps    install the Debian packages needed (apt-get; idempotent)"
+	@echo "make bench   Release build, then the flow-control decision benchmark"
 
 deps:
 	@scripts/deps.sh
@@ -39,6 +40,11 @@ down:
 
 status:
 	@scripts/stack.sh status
+
+bench: deps
+	@cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build-release --target flowcontrol_benchmark
+	@build-release/bin/flowcontrol_benchmark --benchmark_min_time=0.5
 
 clean:
 	rm -rf $(BUILD_DIR)

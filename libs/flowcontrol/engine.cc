@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 
+#include "absl/container/inlined_vector.h"
 #include "libs/flowcontrol/hotspot.h"
 #include "libs/flowcontrol/rate_limiters.h"
 #include "libs/flowcontrol/sliding_window.h"
@@ -175,14 +176,21 @@ struct RuleSet {
   uint64_t version = 0;
   RuleDocument document;
   std::unordered_map<std::string, ResourceRules, StringHash, std::equal_to<>> by_resource;
+  // Every resource the engine knows: its rules (or none) and its counters, found with one
+  // hash lookup per decision.
+  struct Entry {
+    const ResourceRules* rules = nullptr;
+    void* stats = nullptr;
+  };
+  std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> entries;
   std::vector<std::shared_ptr<FlowController>> all_flow;
   std::vector<std::shared_ptr<HotspotController>> all_hotspot;
   std::vector<std::shared_ptr<BreakerController>> all_breakers;
   std::shared_ptr<SystemController> system;
 
-  const ResourceRules* Find(std::string_view resource) const {
-    auto it = by_resource.find(resource);
-    return it == by_resource.end() ? nullptr : &it->second;
+  const Entry* Find(std::string_view resource) const {
+    auto it = entries.find(resource);
+    return it == entries.end() ? nullptr : &it->second;
   }
 };
 
@@ -194,15 +202,12 @@ Engine::Engine(const Clock& clock, std::vector<std::string> resources, const Sys
     stats->resource = r;
     stats_.emplace(std::move(r), std::move(stats));
   }
-  rules_ = std::make_shared<const RuleSet>();
+  auto initial = std::make_shared<RuleSet>();
+  for (const auto& [name, stats] : stats_) initial->entries[name].stats = stats.get();
+  rules_ = std::move(initial);
 }
 
 Engine::~Engine() = default;
-
-Engine::Stats& Engine::StatsFor(std::string_view resource) const {
-  auto it = stats_.find(resource);
-  return it == stats_.end() ? *other_stats_ : *it->second;
-}
 
 const RuleSet* Engine::Current(std::shared_ptr<const RuleSet>* keep) const {
   // Each thread keeps the rule set it last saw and re-checks only the version: no reference
@@ -295,6 +300,12 @@ absl::Status Engine::Load(RuleDocument document) {
           SystemController{document.system_rules, std::make_unique<SystemGuard>(limits, system_metrics_)});
     }
   }
+  for (const auto& [name, stats] : stats_) next->entries[name].stats = stats.get();
+  for (const auto& [name, rules] : next->by_resource) {
+    RuleSet::Entry& entry = next->entries[name];
+    entry.rules = &rules;
+    if (entry.stats == nullptr) entry.stats = other_stats_.get();
+  }
   next->document = std::move(document);
   next->version = old->version + 1;
   {
@@ -308,10 +319,12 @@ absl::Status Engine::Load(RuleDocument document) {
 Decision Engine::Enter(const RequestInfo& request) {
   Decision d;
   d.acquire = request.acquire;
-  Stats& stats = StatsFor(request.resource);
   std::shared_ptr<const RuleSet> keep;
   const RuleSet* rules = Current(nullptr);
-  const ResourceRules* rr = rules->Find(request.resource);
+  const RuleSet::Entry* entry = rules->Find(request.resource);
+  Stats& stats = entry != nullptr ? *static_cast<Stats*>(entry->stats) : *other_stats_;
+  const ResourceRules* rr = entry != nullptr ? entry->rules : nullptr;
+  d.stats = &stats;
   const bool system = request.inbound && rules->system != nullptr;
   if (rr == nullptr && !system) {
     stats.passed.fetch_add(1, std::memory_order_relaxed);
@@ -347,8 +360,9 @@ Decision Engine::Enter(const RequestInfo& request) {
     std::string value;
     int64_t state;
   };
-  std::vector<HotspotTaken> hotspot_taken;
-  std::vector<std::pair<FlowController*, FlowController::Taken>> flow_taken;
+  // Inline storage: a decision allocates nothing in the common case.
+  absl::InlinedVector<HotspotTaken, 2> hotspot_taken;
+  absl::InlinedVector<std::pair<FlowController*, FlowController::Taken>, 4> flow_taken;
   auto rollback = [&] {
     for (auto& [c, t] : flow_taken) c->Rollback(now, n, t);
     for (auto& h : hotspot_taken) h.c->limiter->Rollback(h.value, n, h.state);
@@ -408,7 +422,6 @@ Decision Engine::Enter(const RequestInfo& request) {
   if (d.system_entered || !d.breakers.empty() || !d.concurrency.empty()) {
     Current(&keep);
     d.rules = std::move(keep);  // keeps the controllers alive until Exit
-    d.resource = std::string(request.resource);
     d.entered_ns = now;
   }
   return d;
@@ -416,7 +429,7 @@ Decision Engine::Enter(const RequestInfo& request) {
 
 void Engine::Exit(Decision& d, bool error) {
   if (!d.admitted) return;
-  Stats& stats = StatsFor(d.resource.empty() ? std::string_view("__other__") : std::string_view(d.resource));
+  Stats& stats = d.stats != nullptr ? *static_cast<Stats*>(d.stats) : *other_stats_;
   (error ? stats.error : stats.success).fetch_add(1, std::memory_order_relaxed);
   if (d.rules == nullptr) return;
   const int64_t now = clock_.NowNanos();

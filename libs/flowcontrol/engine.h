@@ -53,7 +53,7 @@ struct Decision {
 
   // What Exit releases.
   std::shared_ptr<const RuleSet> rules;
-  std::string resource;
+  void* stats = nullptr;  // the resource's counters
   int64_t entered_ns = 0;
   int64_t acquire = 1;
   bool system_entered = false;
@@ -104,7 +104,6 @@ class Engine {
  private:
   struct Stats;
   const RuleSet* Current(std::shared_ptr<const RuleSet>* keep) const;
-  Stats& StatsFor(std::string_view resource) const;
 
   const Clock& clock_;
   const SystemMetrics* system_metrics_;

@@ -77,7 +77,10 @@ class Reader {
       }
     }
     std::string allowed;
-    for (const auto& [name, value] : names) allowed += (allowed.empty() ? "" : "|") + std::string(name);
+    for (const auto& [name, value] : names) {
+      if (!allowed.empty()) allowed += '|';
+      allowed += name;
+    }
     Fail(fmt::format("{} must be one of {}", key, allowed));
   }
   const json::value* Field(const char* key) {
