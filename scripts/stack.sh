@@ -172,7 +172,10 @@ SECKILL_ORDER_ADDR=127.0.0.1:$ORDER_PORT
 SECKILL_PRODUCT_HEALTH_URL=http://127.0.0.1:$PRODUCT_HEALTH_PORT
 SECKILL_ORDER_HEALTH_URL=http://127.0.0.1:$ORDER_HEALTH_PORT
 SECKILL_JWT_SECRET=$(cat "$JWT_SECRET_FILE")
+SECKILL_FLOW_RULES_FILE=$RUN/flow-rules.json
 ENV
+  # The live flow-control rules: edit this copy and the gateway reloads it within a second.
+  [ -f "$RUN/flow-rules.json" ] || cp "$ROOT/configs/flow-rules.json" "$RUN/flow-rules.json"
 }
 
 start_service() { # start_service NAME HTTP_PORT [GRPC_PORT]

@@ -159,6 +159,11 @@ TEST(FlowTest, TokenBucket_FullStartEmptyStart) {
   bucket.Rollback(5, five.state_after);
   EXPECT_EQ(bucket.Available(t0 + 3600'000 * kMs), 10);
   EXPECT_FALSE(bucket.TryAcquire(t0, 11).admitted);  // more than the capacity never fits
+  // A rate that does not divide the interval still fills to exactly its capacity.
+  TokenBucket thirds(3, 3, 1000 * kMs);
+  int admitted = 0;
+  for (int i = 0; i < 10; ++i) admitted += thirds.TryAcquire(t0, 1).admitted;
+  EXPECT_EQ(admitted, 3);
 }
 
 TEST(FlowTest, Gcra_RetryAfterExact) {

@@ -51,8 +51,11 @@ LimitResult HotspotLimiter::TryAcquire(std::string_view value, int64_t now_ns, i
   const int64_t threshold = ThresholdFor(value);
   if (n <= 0) return {true, 0, 0, 0};
   if (threshold <= 0 || n > threshold + burst_) return {false, duration_ns_, 0, 0};
-  const int64_t full = CostNs(threshold + burst_, threshold, duration_ns_);
-  const int64_t cost = CostNs(n, threshold, duration_ns_);
+  // Whole unit costs only: a full bucket must hold exactly threshold + burst tokens however the
+  // division rounds.
+  const int64_t unit = CostNs(1, threshold, duration_ns_);
+  const int64_t full = unit * (threshold + burst_);
+  const int64_t cost = unit * n;
   Shard& shard = ShardFor(value);
   std::lock_guard lock(shard.mu);
   Slot& slot = Lookup(shard, value, now_ns, full);
@@ -70,7 +73,7 @@ void HotspotLimiter::Rollback(std::string_view value, int64_t n, int64_t state_a
   auto it = shard.index.find(value);
   if (it == shard.index.end()) return;
   Slot& slot = shard.slots[it->second];
-  if (slot.zero_time_ns == state_after) slot.zero_time_ns -= CostNs(n, threshold, duration_ns_);
+  if (slot.zero_time_ns == state_after) slot.zero_time_ns -= CostNs(1, threshold, duration_ns_) * n;
 }
 
 size_t HotspotLimiter::size() const {

@@ -35,6 +35,15 @@ TEST(HotspotTest, Hotspot_BurstAndSpecificItems) {
   EXPECT_FALSE(zero.TryAcquire("any", 0, 1).admitted);
 }
 
+TEST(HotspotTest, Hotspot_ThresholdsThatDoNotDivideASecondStillFillTheBucket) {
+  for (int64_t threshold : {3, 7, 9, 11, 13}) {
+    HotspotLimiter limiter(threshold, 0, kSec, 100);
+    int admitted = 0;
+    for (int i = 0; i < 100; ++i) admitted += limiter.TryAcquire("k", 5 * kSec, 1).admitted;
+    EXPECT_EQ(admitted, threshold);
+  }
+}
+
 TEST(HotspotTest, Hotspot_LongIntervalNoOverflow) {
   HotspotLimiter limiter(5, 0, kSec, 100);
   EXPECT_TRUE(limiter.TryAcquire("A", 0, 1).admitted);

@@ -19,17 +19,19 @@ TokenBucket::TokenBucket(int64_t threshold, int64_t burst, int64_t interval_ns)
       zero_time_ns_(std::numeric_limits<int64_t>::min() / 4) {}
 
 int64_t TokenBucket::Available(int64_t now_ns) const {
-  const int64_t full = CostNs(burst_, threshold_, interval_ns_);
-  const int64_t elapsed = std::min(now_ns - zero_time_ns_.load(std::memory_order_relaxed), full);
   if (threshold_ <= 0) return 0;
-  return static_cast<int64_t>(static_cast<__int128>(elapsed) * threshold_ / interval_ns_);
+  const int64_t unit = CostNs(1, threshold_, interval_ns_);
+  const int64_t elapsed = std::min(now_ns - zero_time_ns_.load(std::memory_order_relaxed), unit * burst_);
+  return elapsed / unit;
 }
 
 LimitResult TokenBucket::TryAcquire(int64_t now_ns, int64_t n) {
   if (n <= 0) return {true, 0, 0};
   if (threshold_ <= 0 || n > burst_) return {false, interval_ns_, 0};
-  const int64_t full = CostNs(burst_, threshold_, interval_ns_);
-  const int64_t cost = CostNs(n, threshold_, interval_ns_);
+  // Whole unit costs only, so a full bucket holds exactly `burst` tokens whatever the rounding.
+  const int64_t unit = CostNs(1, threshold_, interval_ns_);
+  const int64_t full = unit * burst_;
+  const int64_t cost = unit * n;
   int64_t zero = zero_time_ns_.load(std::memory_order_relaxed);
   while (true) {
     const int64_t start = std::max(zero, now_ns - full);  // a full bucket holds no more
@@ -44,7 +46,7 @@ LimitResult TokenBucket::TryAcquire(int64_t now_ns, int64_t n) {
 
 void TokenBucket::Rollback(int64_t n, int64_t state_after) {
   int64_t expected = state_after;
-  zero_time_ns_.compare_exchange_strong(expected, state_after - CostNs(n, threshold_, interval_ns_),
+  zero_time_ns_.compare_exchange_strong(expected, state_after - CostNs(1, threshold_, interval_ns_) * n,
                                         std::memory_order_acq_rel);
 }
 

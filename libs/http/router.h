@@ -33,6 +33,7 @@ class Router {
 
   void Add(std::string method, std::string pattern, RouteHandler handler);
   Match Find(const std::string& method, const std::string& path) const;
+  const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::vector<Route> routes_;

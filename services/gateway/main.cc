@@ -17,6 +17,8 @@
 #include "services/gateway/adapters/hs256_token_codec.h"
 #include "services/gateway/adapters/mariadb_user_repository.h"
 #include "services/gateway/adapters/sodium_password_hasher.h"
+#include "libs/flowcontrol/proc_system_metrics.h"
+#include "services/gateway/api/flow_control.h"
 #include "services/gateway/api/http_api.h"
 #include "spdlog/spdlog.h"
 
@@ -78,13 +80,20 @@ int Run(const base::Config& config) {
 
   asio::io_context ioc(static_cast<int>(*threads));
   asio::thread_pool blocking(4);
-  gateway::api::AdmitAll admission;
+  flow::SteadyClock flow_clock;
+  flow::ProcSystemMetrics system_metrics;
+  gateway::api::FlowControl flow_control(flow_clock, &system_metrics);
   gateway::api::Backends backends;
   backends.product = product::v1::ProductService::NewStub(*product_channel);
   backends.order = order::v1::OrderService::NewStub(*order_channel);
   backends.timeout = std::chrono::milliseconds(*timeout_ms);
   backends.database_ready = [&db] { return db.Ping(); };
-  gateway::api::HttpApi api(accounts, std::move(backends), blocking, admission, clock);
+  gateway::api::HttpApi api(accounts, std::move(backends), blocking, flow_control, flow_control, clock);
+  const std::string rules_file = config.GetString("flow.rules_file", "");
+  if (absl::Status s = flow_control.Start(api.Resources(), rules_file); !s.ok()) {
+    // A missing or broken file at start-up: serve without rules rather than not at all, loudly.
+    spdlog::error("flow control: {}; serving with no flow rules until the file is fixed", s.message());
+  }
 
   http::ServerOptions options;
   options.port = static_cast<uint16_t>(*port);

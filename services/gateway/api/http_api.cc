@@ -9,6 +9,8 @@
 #include "libs/http/json.h"
 #include "libs/rpc/trace_context.h"
 #include "libs/rpc/unary_call.h"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/this_coro.hpp"
 #include "spdlog/spdlog.h"
 
 namespace seckill::gateway::api {
@@ -40,6 +42,13 @@ Response Unauthenticated(std::string_view message) {
 
 // A failed status from a use case or a backend call. Business refusals never arrive here.
 Response FromStatus(const absl::Status& s, std::string_view what) {
+  if (auto retry = s.GetPayload(kDegradePayload); retry.has_value()) {
+    // An open circuit breaker answered for the backend: nothing was called.
+    json::object error{{"code", "UNAVAILABLE"}, {"message", base::Message(s)}, {"reason", "DEGRADE"}};
+    Response r = JsonResponse(503, json::object{{"error", std::move(error)}});
+    r.headers.emplace_back("Retry-After", std::string(*retry));
+    return r;
+  }
   switch (s.code()) {
     case absl::StatusCode::kInvalidArgument:
       return ErrorResponse(400, "INVALID_ARGUMENT", base::Message(s));
@@ -163,9 +172,9 @@ enum class Access { kPublic, kUser, kAdmin };
 }  // namespace
 
 HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_pool& blocking,
-                 AdmissionControl& admission, const base::Clock& clock)
+                 AdmissionControl& admission, BackendGuard& guard, const base::Clock& clock)
     : accounts_(accounts), backends_(std::move(backends)), blocking_(blocking),
-      admission_(admission), clock_(clock) {
+      admission_(admission), guard_(guard), clock_(clock) {
   using Handler = std::function<asio::awaitable<Response>(Request, Params, domain::Principal)>;
   // Every route: authenticate as its access level requires, ask admission control, run.
   auto route = [this](const char* method, const char* pattern, Access access, Handler handler) {
@@ -187,12 +196,19 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
                     }
                     caller = *principal;
                   }
-                  if (auto refused = admission_.Admit(
-                          resource, request, access == Access::kPublic ? nullptr : &caller)) {
-                    co_return *refused;
+                  Admission admitted =
+                      admission_.Admit(resource, request, params, access == Access::kPublic ? nullptr : &caller);
+                  if (admitted.refusal) co_return *admitted.refusal;
+                  if (admitted.delay.count() > 0) {
+                    // Paced by a throttling rule: parked on a timer, no thread sleeps.
+                    asio::steady_timer timer(co_await asio::this_coro::executor, admitted.delay);
+                    co_await timer.async_wait(asio::use_awaitable);
                   }
                   auto handled = handler(std::move(request), std::move(params), caller);
-                  co_return co_await std::move(handled);
+                  Response response = co_await std::move(handled);
+                  admission_.Complete(admitted, response.status);
+                  for (auto& header : admitted.headers) response.headers.push_back(std::move(header));
+                  co_return response;
                 });
   };
   route("GET", "/healthz", Access::kPublic, [](Request, Params, auto) -> asio::awaitable<Response> {
@@ -224,6 +240,26 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
         [this](Request r, Params p, auto) { return ActivityStats(std::move(r), std::move(p)); });
   route("POST", "/admin/v1/users:bulk", Access::kAdmin,
         [this](Request r, Params, auto) { return CreateUsers(std::move(r)); });
+  route("GET", "/admin/v1/flow/rules", Access::kAdmin, [this](Request, Params, auto) -> asio::awaitable<Response> {
+    Response r;
+    r.body = admission_.RulesJson();
+    co_return r;
+  });
+  route("GET", "/admin/v1/flow/metrics", Access::kAdmin, [this](Request, Params, auto) -> asio::awaitable<Response> {
+    Response r;
+    r.body = admission_.MetricsJson();
+    co_return r;
+  });
+}
+
+std::vector<std::string> HttpApi::Resources() const {
+  std::vector<std::string> resources;
+  for (const http::Router::Route& route : router_.routes()) {
+    resources.push_back(fmt::format("{} {}", route.method, route.pattern));
+  }
+  resources.push_back("grpc:product");
+  resources.push_back("grpc:order");
+  return resources;
 }
 
 asio::awaitable<Response> HttpApi::Handle(Request request) {
@@ -291,9 +327,8 @@ asio::awaitable<Response> HttpApi::Login(Request request) {
 }
 
 asio::awaitable<Response> HttpApi::ListActivities(Request request) {
-  auto reply_call = rpc::UnaryCall<pv1::ListActivitiesReply>(
-      SECKILL_ASYNC_METHOD(backends_.product, ListActivities), pv1::ListActivitiesRequest(),
-      backends_.timeout, Traceparent(request));
+  auto reply_call = Call<pv1::ListActivitiesReply>(
+      "product", SECKILL_ASYNC_METHOD(backends_.product, ListActivities), pv1::ListActivitiesRequest(), Traceparent(request));
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "product service");
   json::array activities;
@@ -306,8 +341,8 @@ asio::awaitable<Response> HttpApi::GetActivity(Request request, Params params) {
   if (!id) co_return ErrorResponse(400, "INVALID_ARGUMENT", "activity id must be a positive integer");
   pv1::GetActivityRequest req;
   req.set_activity_id(*id);
-  auto reply_call = rpc::UnaryCall<pv1::GetActivityReply>(
-      SECKILL_ASYNC_METHOD(backends_.product, GetActivity), req, backends_.timeout, Traceparent(request));
+  auto reply_call = Call<pv1::GetActivityReply>(
+      "product", SECKILL_ASYNC_METHOD(backends_.product, GetActivity), req, Traceparent(request));
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "product service");
   if (!reply->found()) co_return ErrorResponse(404, "NOT_FOUND", "no such activity");
@@ -332,8 +367,8 @@ asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, do
   req.set_user_id(caller.user_id);
   req.set_quantity(quantity.value_or(1));
   req.set_idempotency_key(key);
-  auto reply_call = rpc::UnaryCall<ov1::PlaceOrderReply>(
-      SECKILL_ASYNC_METHOD(backends_.order, PlaceOrder), req, backends_.timeout, Traceparent(request));
+  auto reply_call = Call<ov1::PlaceOrderReply>(
+      "order", SECKILL_ASYNC_METHOD(backends_.order, PlaceOrder), req, Traceparent(request));
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "ordering");
   if (reply->outcome() != ov1::PlaceOrderReply::QUEUED) co_return PlaceOrderRefusal(reply->outcome());
@@ -343,8 +378,8 @@ asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, do
 asio::awaitable<Response> HttpApi::ListOrders(Request request, domain::Principal caller) {
   ov1::ListOrdersRequest req;
   req.set_user_id(caller.user_id);
-  auto reply_call = rpc::UnaryCall<ov1::ListOrdersReply>(
-      SECKILL_ASYNC_METHOD(backends_.order, ListOrders), req, backends_.timeout, Traceparent(request));
+  auto reply_call = Call<ov1::ListOrdersReply>(
+      "order", SECKILL_ASYNC_METHOD(backends_.order, ListOrders), req, Traceparent(request));
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "order service");
   json::array orders;
@@ -358,8 +393,8 @@ asio::awaitable<Response> HttpApi::GetOrder(Request request, Params params, doma
   ov1::GetOrderRequest req;
   req.set_order_id(*id);
   req.set_user_id(caller.user_id);
-  auto reply_call = rpc::UnaryCall<ov1::GetOrderReply>(
-      SECKILL_ASYNC_METHOD(backends_.order, GetOrder), req, backends_.timeout, Traceparent(request));
+  auto reply_call = Call<ov1::GetOrderReply>(
+      "order", SECKILL_ASYNC_METHOD(backends_.order, GetOrder), req, Traceparent(request));
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "order service");
   if (!reply->found()) co_return ErrorResponse(404, "NOT_FOUND", "no such order");
@@ -375,8 +410,8 @@ asio::awaitable<Response> HttpApi::PayOrder(Request request, Params params, doma
   ov1::PayOrderRequest req;
   req.set_order_id(*id);
   req.set_user_id(caller.user_id);
-  auto reply_call = rpc::UnaryCall<ov1::PayOrderReply>(
-      SECKILL_ASYNC_METHOD(backends_.order, PayOrder), req, backends_.timeout, Traceparent(request));
+  auto reply_call = Call<ov1::PayOrderReply>(
+      "order", SECKILL_ASYNC_METHOD(backends_.order, PayOrder), req, Traceparent(request));
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "order service");
   switch (reply->outcome()) {
@@ -402,8 +437,8 @@ asio::awaitable<Response> HttpApi::CreateProduct(Request request) {
   req.set_name(*name);
   req.set_description(description.value_or(""));
   req.set_price_cents(*price);
-  auto reply_call = rpc::UnaryCall<pv1::CreateProductReply>(
-      SECKILL_ASYNC_METHOD(backends_.product, CreateProduct), req, backends_.timeout, Traceparent(request));
+  auto reply_call = Call<pv1::CreateProductReply>(
+      "product", SECKILL_ASYNC_METHOD(backends_.product, CreateProduct), req, Traceparent(request));
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "product service");
   co_return JsonResponse(201, {{"product_id", std::to_string(reply->product_id())}});
@@ -438,8 +473,8 @@ asio::awaitable<Response> HttpApi::CreateActivity(Request request) {
   req.set_start_at_ms(*start);
   req.set_end_at_ms(*end);
   req.set_limit_per_user(limit.value_or(1));
-  auto reply_call = rpc::UnaryCall<pv1::CreateActivityReply>(
-      SECKILL_ASYNC_METHOD(backends_.product, CreateActivity), req, backends_.timeout, Traceparent(request));
+  auto reply_call = Call<pv1::CreateActivityReply>(
+      "product", SECKILL_ASYNC_METHOD(backends_.product, CreateActivity), req, Traceparent(request));
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "product service");
   if (reply->outcome() == pv1::CreateActivityReply::PRODUCT_NOT_FOUND) {
@@ -453,15 +488,15 @@ asio::awaitable<Response> HttpApi::ActivityStats(Request request, Params params)
   if (!id) co_return ErrorResponse(400, "INVALID_ARGUMENT", "activity id must be a positive integer");
   pv1::GetStockStatsRequest stock_req;
   stock_req.set_activity_id(*id);
-  auto stock_call = rpc::UnaryCall<pv1::GetStockStatsReply>(
-      SECKILL_ASYNC_METHOD(backends_.product, GetStockStats), stock_req, backends_.timeout, Traceparent(request));
+  auto stock_call = Call<pv1::GetStockStatsReply>(
+      "product", SECKILL_ASYNC_METHOD(backends_.product, GetStockStats), stock_req, Traceparent(request));
   auto stock = co_await std::move(stock_call);
   if (!stock.ok()) co_return FromStatus(stock.status(), "product service");
   if (!stock->found()) co_return ErrorResponse(404, "NOT_FOUND", "no such activity");
   ov1::GetOrderStatsRequest order_req;
   order_req.set_activity_id(*id);
-  auto orders_call = rpc::UnaryCall<ov1::GetOrderStatsReply>(
-      SECKILL_ASYNC_METHOD(backends_.order, GetOrderStats), order_req, backends_.timeout, Traceparent(request));
+  auto orders_call = Call<ov1::GetOrderStatsReply>(
+      "order", SECKILL_ASYNC_METHOD(backends_.order, GetOrderStats), order_req, Traceparent(request));
   auto orders = co_await std::move(orders_call);
   if (!orders.ok()) co_return FromStatus(orders.status(), "order service");
   co_return JsonResponse(200, {{"stock", stock->stock()},

@@ -10,6 +10,8 @@
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/gateway/api/admission.h"
+#include "libs/base/await.h"
+#include "libs/rpc/unary_call.h"
 #include "services/gateway/app/accounts.h"
 
 namespace seckill::gateway::api {
@@ -29,9 +31,12 @@ struct Backends {
 class HttpApi {
  public:
   HttpApi(const app::Accounts& accounts, Backends backends, boost::asio::thread_pool& blocking,
-          AdmissionControl& admission, const base::Clock& clock);
+          AdmissionControl& admission, BackendGuard& guard, const base::Clock& clock);
 
   boost::asio::awaitable<http::Response> Handle(http::Request request);
+  // Every route as a flow-control resource ("METHOD /pattern"), and the backends
+  // ("grpc:product", "grpc:order").
+  std::vector<std::string> Resources() const;
 
  private:
   using Params = http::PathParams;
@@ -51,13 +56,39 @@ class HttpApi {
   boost::asio::awaitable<http::Response> ActivityStats(http::Request request, Params params);
   boost::asio::awaitable<http::Response> CreateUsers(http::Request request);
   boost::asio::awaitable<http::Response> Ready();
+  // A backend call through its circuit breaker (see BackendGuard). Not a coroutine: see
+  // libs/base/await.h.
+  template <class Reply, class Start, class Request>
+  boost::asio::awaitable<absl::StatusOr<Reply>> Call(std::string_view backend, Start start,
+                                                     Request request, const std::string& traceparent);
 
   const app::Accounts& accounts_;
   Backends backends_;
   boost::asio::thread_pool& blocking_;
   AdmissionControl& admission_;
+  BackendGuard& guard_;
   const base::Clock& clock_;
   http::Router router_;
 };
+
+template <class Reply, class Start, class Request>
+boost::asio::awaitable<absl::StatusOr<Reply>> HttpApi::Call(std::string_view backend, Start start,
+                                                            Request request,
+                                                            const std::string& traceparent) {
+  std::shared_ptr<void> ticket;
+  if (std::optional<absl::Status> refused = guard_.Before(backend, &ticket)) {
+    return base::AwaitCallback<absl::StatusOr<Reply>>(
+        [status = *refused](auto done) { done(absl::StatusOr<Reply>(status)); });
+  }
+  auto guarded = [start = std::move(start), ticket, guard = &guard_](
+                     grpc::ClientContext* c, const auto* q, auto* r,
+                     std::function<void(grpc::Status)> done) mutable {
+    start(c, q, r, std::function<void(grpc::Status)>([done = std::move(done), ticket, guard](grpc::Status s) {
+      guard->After(ticket, rpc::FromGrpc(s));
+      done(std::move(s));
+    }));
+  };
+  return rpc::UnaryCall<Reply>(std::move(guarded), std::move(request), backends_.timeout, traceparent);
+}
 
 }  // namespace seckill::gateway::api

@@ -1,0 +1,180 @@
+#include "services/gateway/api/flow_control.h"
+
+#include "boost/json/serialize.hpp"
+#include "fmt/format.h"
+#include "libs/base/status.h"
+#include "libs/http/json.h"
+
+namespace seckill::gateway::api {
+
+namespace json = boost::json;
+
+namespace {
+
+int64_t RetryAfterSeconds(int64_t retry_after_ns) {
+  const int64_t seconds = (retry_after_ns + flow::kNanosPerSecond - 1) / flow::kNanosPerSecond;
+  return std::max<int64_t>(seconds, 1);
+}
+
+http::Response Blocked(const flow::Decision& d, const std::string& resource) {
+  const int64_t retry = RetryAfterSeconds(d.retry_after_ns);
+  const bool degrade = d.reason == flow::BlockReason::kDegrade;
+  json::object error{{"code", degrade ? "UNAVAILABLE" : "RATE_LIMITED"},
+                     {"message", degrade ? fmt::format("{} is degraded; retry in {} s", resource, retry)
+                                         : fmt::format("too many requests; retry in {} s", retry)},
+                     {"reason", flow::BlockReasonName(d.reason)}};
+  http::Response r = http::JsonResponse(degrade ? 503 : 429, json::object{{"error", std::move(error)}});
+  r.headers.emplace_back("Retry-After", std::to_string(retry));
+  return r;
+}
+
+std::optional<std::string_view> QueryValue(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    const size_t eq = pair.find('=');
+    if (pair.substr(0, eq) == name) return eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string_view> CookieValue(std::string_view cookies, std::string_view name) {
+  while (!cookies.empty()) {
+    const size_t semi = cookies.find(';');
+    std::string_view pair = cookies.substr(0, semi);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    const size_t eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    if (semi == std::string_view::npos) break;
+    cookies.remove_prefix(semi + 1);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+FlowControl::FlowControl(const flow::Clock& clock, const flow::SystemMetrics* system_metrics)
+    : clock_(clock), system_metrics_(system_metrics) {}
+
+FlowControl::~FlowControl() {
+  if (watcher_) watcher_->Stop();
+}
+
+absl::Status FlowControl::Start(std::vector<std::string> resources, const std::string& rules_file) {
+  engine_ = std::make_unique<flow::Engine>(clock_, std::move(resources), system_metrics_);
+  if (rules_file.empty()) return absl::OkStatus();
+  watcher_ = std::make_unique<flow::RuleFileWatcher>(*engine_, rules_file);
+  absl::Status loaded = watcher_->LoadNow();
+  watcher_->Start();
+  return loaded;
+}
+
+absl::Status FlowControl::LoadRules(std::string_view json_text) {
+  return flow::ApplyRulesText(*engine_, json_text);
+}
+
+Admission FlowControl::Admit(const std::string& resource, const http::Request& request,
+                             const http::PathParams& params, const domain::Principal* principal) {
+  Admission admission;
+  if (!engine_) return admission;
+  const std::string user = principal != nullptr ? std::to_string(principal->user_id) : std::string();
+  flow::RequestInfo info;
+  info.resource = resource;
+  info.inbound = true;
+  info.param = [&](const flow::ParamSource& p) -> std::optional<std::string_view> {
+    switch (p.kind) {
+      case flow::ParamKind::kJwtClaim:
+        if (principal == nullptr) return std::nullopt;
+        if (p.name == "sub") return std::string_view(user);
+        if (p.name == "role") return domain::RoleName(principal->role);
+        return std::nullopt;
+      case flow::ParamKind::kPathVar: {
+        auto it = params.find(p.name);
+        return it == params.end() ? std::nullopt : std::optional<std::string_view>(it->second);
+      }
+      case flow::ParamKind::kClientIp:
+        return std::string_view(request.client_ip);
+      case flow::ParamKind::kHeader: {
+        auto it = request.headers.find(p.name);
+        return it == request.headers.end() ? std::nullopt : std::optional<std::string_view>(it->second);
+      }
+      case flow::ParamKind::kQuery:
+        return QueryValue(request.query, p.name);
+      case flow::ParamKind::kCookie:
+        return CookieValue(request.Header("cookie"), p.name);
+    }
+    return std::nullopt;
+  };
+  auto decision = std::make_shared<flow::Decision>(engine_->Enter(info));
+  if (!decision->admitted) {
+    admission.refusal = Blocked(*decision, resource);
+    return admission;
+  }
+  if (decision->would_block) {
+    admission.headers.emplace_back("X-FlowGuard-DryRun", "would-block;reason=FLOW");
+  }
+  admission.delay = std::chrono::nanoseconds(decision->delay_ns);
+  admission.ticket = std::move(decision);
+  return admission;
+}
+
+void FlowControl::Complete(Admission& admission, int http_status) {
+  if (!engine_ || !admission.ticket) return;
+  engine_->Exit(*std::static_pointer_cast<flow::Decision>(admission.ticket), http_status >= 500);
+}
+
+std::optional<absl::Status> FlowControl::Before(std::string_view backend, std::shared_ptr<void>* ticket) {
+  if (!engine_) return std::nullopt;
+  const std::string resource = BackendResource(backend);
+  auto decision = std::make_shared<flow::Decision>(engine_->Enter({resource, /*inbound=*/false}));
+  if (!decision->admitted) {
+    absl::Status refused = absl::UnavailableError(
+        fmt::format("the {} service is degraded (circuit breaker {} open)", backend, decision->rule_id));
+    refused.SetPayload(kDegradePayload, absl::Cord(std::to_string(RetryAfterSeconds(decision->retry_after_ns))));
+    return refused;
+  }
+  *ticket = std::move(decision);
+  return std::nullopt;
+}
+
+void FlowControl::After(const std::shared_ptr<void>& ticket, const absl::Status& status) {
+  if (!engine_ || !ticket) return;
+  // Only failures of the call itself count; business refusals come back as OK replies.
+  const bool error = absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status) ||
+                     absl::IsInternal(status) || absl::IsUnknown(status);
+  engine_->Exit(*std::static_pointer_cast<flow::Decision>(ticket), error);
+}
+
+std::string FlowControl::RulesJson() const {
+  if (!engine_) return "{}";
+  return flow::ToJson(engine_->rules());
+}
+
+std::string FlowControl::MetricsJson() const {
+  if (!engine_) return "{}";
+  json::array resources;
+  for (const flow::ResourceCounters& c : engine_->Counters()) {
+    resources.push_back(json::object{
+        {"resource", c.resource},
+        {"passed", c.passed},
+        {"blocked", {{"FLOW", c.blocked_flow}, {"HOTSPOT", c.blocked_hotspot},
+                     {"SYSTEM", c.blocked_system}, {"DEGRADE", c.blocked_degrade}}},
+        {"wouldBlock", c.would_block},
+        {"success", c.success},
+        {"error", c.error}});
+  }
+  json::array breakers;
+  for (const flow::BreakerStatus& b : engine_->Breakers()) {
+    const char* state = b.state == flow::BreakerState::kClosed ? "CLOSED"
+                        : b.state == flow::BreakerState::kOpen ? "OPEN"
+                                                               : "HALF_OPEN";
+    breakers.push_back(json::object{{"id", b.id}, {"resource", b.resource}, {"state", state}});
+  }
+  return json::serialize(json::object{{"rulesVersion", engine_->version()},
+                                      {"resources", std::move(resources)},
+                                      {"breakers", std::move(breakers)}});
+}
+
+}  // namespace seckill::gateway::api
