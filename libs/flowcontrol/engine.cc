@@ -475,6 +475,20 @@ std::vector<BreakerStatus> Engine::Breakers() const {
   return out;
 }
 
+std::vector<HotspotStatus> Engine::Hotspots() const {
+  std::shared_ptr<const RuleSet> rules;
+  {
+    std::lock_guard lock(mu_);
+    rules = rules_;
+  }
+  std::vector<HotspotStatus> out;
+  for (const auto& h : rules->all_hotspot) {
+    out.push_back({h->rule.id, h->rule.resource, h->limiter->size(), h->limiter->capacity(),
+                   h->limiter->evictions()});
+  }
+  return out;
+}
+
 const void* Engine::FlowControllerForTest(const std::string& id) const {
   std::lock_guard lock(mu_);
   for (const auto& c : rules_->all_flow) {

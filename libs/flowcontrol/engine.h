@@ -67,6 +67,12 @@ struct ResourceCounters {
   uint64_t would_block = 0, success = 0, error = 0;
 };
 
+struct HotspotStatus {
+  std::string id, resource;
+  size_t values = 0, capacity = 0;
+  uint64_t evictions = 0;  // a storm of these means keys are cycling past the limit
+};
+
 struct BreakerStatus {
   std::string id, resource;
   BreakerState state = BreakerState::kClosed;
@@ -96,6 +102,7 @@ class Engine {
   uint64_t version() const { return version_.load(std::memory_order_acquire); }
   std::vector<ResourceCounters> Counters() const;
   std::vector<BreakerStatus> Breakers() const;
+  std::vector<HotspotStatus> Hotspots() const;
 
   // Exposed for tests of state reuse (R3): the controller object behind a rule id, or null.
   const void* FlowControllerForTest(const std::string& id) const;

@@ -58,6 +58,25 @@ TEST(HotspotTest, Hotspot_CapacityBounded) {
   for (int i = 0; i < 1'000'000; ++i) limiter.TryAcquire(fmt::format("user-{}", i), 0, 1);
   EXPECT_LE(limiter.size(), limiter.capacity());
   EXPECT_GE(limiter.evictions(), 1'000'000u - limiter.capacity());
+  // Through the engine, the evictions are visible to an operator.
+  ManualClock clock(std::chrono::seconds(10));
+  Engine engine(clock, {"r"});
+  RuleDocument doc;
+  HotspotRule rule;
+  rule.id = "per-ip";
+  rule.resource = "r";
+  rule.param = {ParamKind::kClientIp, ""};
+  rule.threshold = 5;
+  rule.params_max_capacity = 64;
+  doc.hotspot_rules = {rule};
+  ASSERT_TRUE(engine.Load(doc).ok());
+  for (int i = 0; i < 1000; ++i) {
+    const std::string ip = fmt::format("10.0.{}.{}", i / 250, i % 250);
+    engine.Enter({"r", true, [&](const ParamSource&) { return std::optional<std::string_view>(ip); }});
+  }
+  ASSERT_EQ(engine.Hotspots().size(), 1u);
+  EXPECT_LE(engine.Hotspots()[0].values, 64u);
+  EXPECT_GE(engine.Hotspots()[0].evictions, 1000u - 64u);
 }
 
 TEST(HotspotTest, Hotspot_MissingParamPasses) {

@@ -172,9 +172,15 @@ std::string FlowControl::MetricsJson() const {
                                                                : "HALF_OPEN";
     breakers.push_back(json::object{{"id", b.id}, {"resource", b.resource}, {"state", state}});
   }
+  json::array hotspots;
+  for (const flow::HotspotStatus& h : engine_->Hotspots()) {
+    hotspots.push_back(json::object{{"id", h.id}, {"resource", h.resource}, {"values", h.values},
+                                    {"capacity", h.capacity}, {"evictions", h.evictions}});
+  }
   return json::serialize(json::object{{"rulesVersion", engine_->version()},
                                       {"resources", std::move(resources)},
-                                      {"breakers", std::move(breakers)}});
+                                      {"breakers", std::move(breakers)},
+                                      {"hotspots", std::move(hotspots)}});
 }
 
 }  // namespace seckill::gateway::api
