@@ -161,6 +161,15 @@ struct SystemController {
 
 }  // namespace
 
+// The controller of an identical rule in the old set, to keep its state across a reload.
+template <class Controller, class Rule>
+std::shared_ptr<Controller> IdenticalIn(const std::vector<std::shared_ptr<Controller>>& old, const Rule& rule) {
+  for (const auto& c : old) {
+    if (c->rule == rule) return c;
+  }
+  return nullptr;
+}
+
 uint64_t NextEngineId() {
   static std::atomic<uint64_t> next{1};
   return next.fetch_add(1, std::memory_order_relaxed);
@@ -247,10 +256,7 @@ absl::Status Engine::Load(RuleDocument document) {
   // Identical rules keep their controller (warm-up tokens, TAT, breaker state, window);
   // stat-compatible flow rules keep their window; anything else starts fresh.
   for (const FlowRule& r : document.flow_rules) {
-    std::shared_ptr<FlowController> controller;
-    for (const auto& c : old->all_flow) {
-      if (c->rule == r) controller = c;
-    }
+    std::shared_ptr<FlowController> controller = IdenticalIn(old->all_flow, r);
     if (!controller) {
       std::shared_ptr<SlidingWindow> window;
       for (const auto& c : old->all_flow) {
@@ -262,19 +268,13 @@ absl::Status Engine::Load(RuleDocument document) {
     next->by_resource[r.resource].flow.push_back(controller);
   }
   for (const HotspotRule& r : document.hotspot_rules) {
-    std::shared_ptr<HotspotController> controller;
-    for (const auto& c : old->all_hotspot) {
-      if (c->rule == r) controller = c;
-    }
+    std::shared_ptr<HotspotController> controller = IdenticalIn(old->all_hotspot, r);
     if (!controller) controller = std::make_shared<HotspotController>(r);
     next->all_hotspot.push_back(controller);
     next->by_resource[r.resource].hotspot.push_back(controller);
   }
   for (const CircuitBreakerRule& r : document.breaker_rules) {
-    std::shared_ptr<BreakerController> controller;
-    for (const auto& c : old->all_breakers) {
-      if (c->rule == r) controller = c;
-    }
+    std::shared_ptr<BreakerController> controller = IdenticalIn(old->all_breakers, r);
     if (!controller) controller = std::make_shared<BreakerController>(r);  // starts CLOSED
     next->all_breakers.push_back(controller);
     next->by_resource[r.resource].breakers.push_back(controller);
