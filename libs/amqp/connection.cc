@@ -97,8 +97,11 @@ absl::Status Connection::Declare(const Topology& topology) {
     if (q.quorum) add_string("x-queue-type", kQuorum);
     if (!q.dead_letter_exchange.empty()) {
       add_string("x-dead-letter-exchange", q.dead_letter_exchange);
-      add_string("x-dead-letter-strategy", kAtLeastOnce);
-      add_string("x-overflow", kRejectPublish);
+      if (!q.dead_letter_routing_key.empty()) add_string("x-dead-letter-routing-key", q.dead_letter_routing_key);
+      if (q.quorum) {  // at-least-once dead-lettering exists for quorum queues only
+        add_string("x-dead-letter-strategy", kAtLeastOnce);
+        add_string("x-overflow", kRejectPublish);
+      }
     }
     if (q.delivery_limit > 0) {
       amqp_table_entry_t e;

@@ -35,6 +35,7 @@ struct QueueSpec {
   // Dead letters go to this exchange (empty: none), at-least-once with reject-publish overflow,
   // after `delivery_limit` deliveries.
   std::string dead_letter_exchange;
+  std::string dead_letter_routing_key;  // empty: the message's own
   int delivery_limit = 0;
 };
 

@@ -135,6 +135,12 @@ void Publisher::SendQueued() {
     props.content_type = amqp_cstring_bytes(m.content_type.c_str());
     props.message_id = amqp_cstring_bytes(m.message_id.c_str());
     props.headers = amqp_table_t{static_cast<int>(entries.size()), entries.data()};
+    std::string expiration;
+    if (m.expiration_ms > 0) {
+      expiration = std::to_string(m.expiration_ms);
+      props._flags |= AMQP_BASIC_EXPIRATION_FLAG;
+      props.expiration = amqp_cstring_bytes(expiration.c_str());
+    }
     amqp_bytes_t body{m.body.size(), const_cast<char*>(m.body.data())};
     const int rc = amqp_basic_publish(conn_->state(), Connection::kChannel, exchange, routing_key,
                                       /*mandatory=*/1, /*immediate=*/0, &props, body);

@@ -24,6 +24,7 @@ struct Message {
   // Must be unique among messages in flight: a basic.return is matched to its publish by it.
   std::string message_id;
   std::string content_type = "application/x-protobuf";
+  int64_t expiration_ms = 0;  // > 0: the broker expires (dead-letters) it after this long
   std::vector<std::pair<std::string, std::string>> headers;
 };
 

@@ -1,4 +1,5 @@
 // seckill-order: the composition root of the order service. Only wiring happens here.
+#include <atomic>
 #include <thread>
 
 #include "CLI/CLI.hpp"
@@ -17,6 +18,9 @@
 #include "libs/rpc/resolver.h"
 #include "libs/rpc/service_host.h"
 #include "services/order/adapters/amqp_order_event_publisher.h"
+#include "services/order/adapters/amqp_payment_deadlines.h"
+#include "services/order/app/cancel_order.h"
+#include "services/order/app/record_order.h"
 #include "services/order/adapters/grpc_stock_reservations.h"
 #include "services/order/adapters/mariadb_order_repository.h"
 #include "services/order/messaging/order_queue.h"
@@ -33,10 +37,13 @@ int Run(const base::Config& config) {
   auto grpc_port = config.GetInt("grpc.port", 17502);
   auto http_port = config.GetInt("http.port", 17512);
   auto node_id = config.GetInt("order.node_id", 1);
+  auto payment_timeout_s = config.GetInt("order.payment_timeout_s", 900);
+  auto sweep_interval_s = config.GetInt("order.expiry_sweep_interval_s", 30);
   auto db_options = mysql::ConnectionOptionsFromConfig(config);
   auto broker = amqp::BrokerOptionsFromConfig(config);
   auto product_addr = config.RequireString("product.addr");
   for (const absl::Status& s : {grpc_port.status(), http_port.status(), node_id.status(),
+                                payment_timeout_s.status(), sweep_interval_s.status(),
                                 db_options.status(), broker.status(), product_addr.status()}) {
     if (!s.ok()) {
       spdlog::error("configuration: {}", s.message());
@@ -67,27 +74,72 @@ int Run(const base::Config& config) {
   publisher_options.routing_key = order::messaging::kOrderRoutingKey;
   amqp::Publisher publisher(publisher_options);
 
+  amqp::PublisherOptions deadline_options = publisher_options;
+  deadline_options.topology = order::messaging::PaymentDeadlineTopology();
+  deadline_options.exchange = order::messaging::kDeadlineExchange;
+  deadline_options.routing_key = order::messaging::kDeadlineRoutingKey;
+  amqp::Publisher deadline_publisher(deadline_options);
+  const int64_t payment_timeout_ms = *payment_timeout_s * 1000;
+
   order::adapters::GrpcStockReservations reservations(*product_channel, {});
+  order::adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, payment_timeout_ms);
   order::adapters::AmqpOrderEventPublisher events(publisher);
   order::adapters::MariaDbOrderRepository repository(db);
   order::domain::OrderIdGenerator ids(clock, static_cast<uint16_t>(*node_id));
   order::app::PendingOrders pending(clock);
   order::app::PlaceOrder place_order(reservations, events, ids, pending, clock);
-  order::app::RecordOrder record_order(reservations, repository, pending, clock);
+  order::app::RecordOrder record_order(reservations, repository, pending, clock, &deadlines);
   order::app::ManageOrders manage_orders(repository, pending, clock);
-  order::api::OrderGrpcService service(place_order, manage_orders, blocking);
+  order::app::CancelOrder cancel_order(repository, reservations, pending, clock, payment_timeout_ms);
+  order::api::OrderGrpcService service(place_order, manage_orders, cancel_order, blocking);
 
   amqp::ConsumerOptions consumer_options;
   consumer_options.broker = *broker;
   consumer_options.topology = order::messaging::OrderQueueTopology();
   consumer_options.queue = order::messaging::kOrderQueue;
   std::unique_ptr<amqp::Consumer> consumer;
-  order::api::OrderMessageHandler handler(record_order, [&consumer] { return consumer->Stopping(); });
+  order::api::OrderMessageHandler handler(
+      [&record_order](const order::domain::Order& o) {
+        auto recorded = record_order(o);
+        if (recorded.ok() && *recorded == order::app::RecordOutcome::kRecordedAsFailed) {
+          spdlog::warn("order {}: its reservation was released before recording; stored as FAILED", o.order_id);
+        }
+        return recorded.status();
+      },
+      [&consumer] { return consumer->Stopping(); });
   consumer = std::make_unique<amqp::Consumer>(consumer_options,
                                               [&handler](const amqp::Delivery& d) { return handler(d); });
 
+  // Orders whose payment deadline message expired: cancelled unless paid meanwhile.
+  amqp::ConsumerOptions expiry_options = consumer_options;
+  expiry_options.topology = order::messaging::PaymentDeadlineTopology();
+  expiry_options.queue = order::messaging::kExpiredQueue;
+  std::unique_ptr<amqp::Consumer> expiry_consumer;
+  order::api::OrderMessageHandler expiry_handler(
+      [&cancel_order](const order::domain::Order& o) { return cancel_order.CancelExpired(o.order_id).status(); },
+      [&expiry_consumer] { return expiry_consumer->Stopping(); });
+  expiry_consumer = std::make_unique<amqp::Consumer>(
+      expiry_options, [&expiry_handler](const amqp::Delivery& d) { return expiry_handler(d); });
+
   publisher.Start();
+  deadline_publisher.Start();
   consumer->Start();
+  expiry_consumer->Start();
+
+  // The backstop: cancel what a lost deadline message missed, retry stock returns still owed.
+  std::atomic<bool> sweeping{true};
+  std::thread sweeper([&] {
+    while (sweeping) {
+      for (int64_t waited = 0; waited < *sweep_interval_s * 10 && sweeping; ++waited) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      if (!sweeping) break;
+      auto expired = cancel_order.SweepExpired();
+      if (expired.ok() && *expired > 0) spdlog::info("expiry sweep: cancelled {} unpaid orders", *expired);
+      auto returned = cancel_order.RetryStockReturns();
+      if (returned.ok() && *returned > 0) spdlog::info("expiry sweep: returned the stock of {} cancelled orders", *returned);
+    }
+  });
 
   rpc::ServiceHostOptions host{"seckill-order", static_cast<uint16_t>(*grpc_port),
                                static_cast<uint16_t>(*http_port)};
@@ -98,8 +150,12 @@ int Run(const base::Config& config) {
   };
   // In-flight PlaceOrder calls still need the publisher: it stops after the server.
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
+    sweeping = false;
+    sweeper.join();
     publisher.Stop();
     consumer->Stop();
+    expiry_consumer->Stop();
+    deadline_publisher.Stop();
     blocking.join();
   });
 }

@@ -232,6 +232,8 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
         [this](Request r, Params p, domain::Principal c) { return GetOrder(std::move(r), std::move(p), c); });
   route("POST", "/api/v1/orders/{id}/payment", Access::kUser,
         [this](Request r, Params p, domain::Principal c) { return PayOrder(std::move(r), std::move(p), c); });
+  route("POST", "/api/v1/orders/{id}/cancel", Access::kUser,
+        [this](Request r, Params p, domain::Principal c) { return CancelOrder(std::move(r), std::move(p), c); });
   route("POST", "/admin/v1/products", Access::kAdmin,
         [this](Request r, Params, auto) { return CreateProduct(std::move(r)); });
   route("POST", "/admin/v1/activities", Access::kAdmin,
@@ -422,6 +424,30 @@ asio::awaitable<Response> HttpApi::PayOrder(Request request, Params params, doma
     default:
       co_return ErrorResponse(409, "ORDER_NOT_PAYABLE",
                               "this order cannot be paid (still queued, failed or cancelled)");
+  }
+}
+
+asio::awaitable<Response> HttpApi::CancelOrder(Request request, Params params, domain::Principal caller) {
+  auto id = ParseId(params["id"]);
+  if (!id) co_return ErrorResponse(400, "INVALID_ARGUMENT", "order id must be a positive integer");
+  auto body = http::ParseJsonObject(request.body, /*allow_empty=*/true);
+  if (!body.ok()) co_return FromStatus(body.status(), "request");
+  if (absl::Status s = http::JsonFields(*body).Finish(); !s.ok()) co_return FromStatus(s, "request");
+  ov1::CancelOrderRequest req;
+  req.set_order_id(*id);
+  req.set_user_id(caller.user_id);
+  auto reply_call = Call<ov1::CancelOrderReply>(
+      "order", SECKILL_ASYNC_METHOD(backends_.order, CancelOrder), req, Traceparent(request));
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return FromStatus(reply.status(), "order service");
+  switch (reply->outcome()) {
+    case ov1::CancelOrderReply::CANCELLED:
+      co_return JsonResponse(200, {{"order_id", std::to_string(*id)}, {"status", "CANCELLED"}});
+    case ov1::CancelOrderReply::CANCEL_ORDER_NOT_FOUND:
+      co_return ErrorResponse(404, "NOT_FOUND", "no such order");
+    default:
+      co_return ErrorResponse(409, "ORDER_NOT_CANCELLABLE",
+                              "this order cannot be cancelled (paid, failed, or still queued)");
   }
 }
 

@@ -51,6 +51,8 @@ class HttpApi {
                                                   domain::Principal caller);
   boost::asio::awaitable<http::Response> PayOrder(http::Request request, Params params,
                                                   domain::Principal caller);
+  boost::asio::awaitable<http::Response> CancelOrder(http::Request request, Params params,
+                                                     domain::Principal caller);
   boost::asio::awaitable<http::Response> CreateProduct(http::Request request);
   boost::asio::awaitable<http::Response> CreateActivity(http::Request request);
   boost::asio::awaitable<http::Response> ActivityStats(http::Request request, Params params);

@@ -11,7 +11,9 @@
 #include "gtest/gtest.h"
 #include "libs/amqp/consumer.h"
 #include "libs/amqp/publisher.h"
+#include "services/order/adapters/amqp_payment_deadlines.h"
 #include "services/order/api/order_message_handler.h"
+#include "services/order/app/cancel_order.h"
 #include "services/order/app/record_order.h"
 #include "services/order/messaging/order_queue.h"
 #include "services/order/testing/fake_stock_reservations.h"
@@ -47,7 +49,8 @@ struct RecordingConsumer {
   app::RecordOrder record{reservations, repository, pending, clock};
   std::atomic<int> handled{0};
   std::unique_ptr<amqp::Consumer> consumer;
-  api::OrderMessageHandler handler{record, [this] { return consumer->Stopping(); }};
+  api::OrderMessageHandler handler{[this](const domain::Order& o) { return record(o).status(); },
+                                   [this] { return consumer->Stopping(); }};
 };
 
 class AmqpOrderQueueTest : public ::testing::Test {
@@ -55,9 +58,9 @@ class AmqpOrderQueueTest : public ::testing::Test {
   void SetUp() override {
     static std::mt19937_64 rng(std::random_device{}());
     suffix_ = std::to_string(rng() % 1'000'000'000);
-    amqp::QueueSpec dead{"test.dead." + suffix_, "test.dlx." + suffix_, "fanout", "", true, "", 0};
+    amqp::QueueSpec dead{"test.dead." + suffix_, "test.dlx." + suffix_, "fanout", "", true, "", "", 0};
     amqp::QueueSpec orders{"test.orders." + suffix_, "test.ex." + suffix_, "direct", "placed", true,
-                           dead.exchange, messaging::kDeliveryLimit};
+                           dead.exchange, "", messaging::kDeliveryLimit};
     topology_ = amqp::Topology{{dead, orders}};
   }
   void TearDown() override {
@@ -158,6 +161,54 @@ TEST_F(AmqpOrderQueueTest, PoisonMessageGoesToTheDeadLetterQueue) {
   }
   EXPECT_EQ(dead, 1u);
   EXPECT_TRUE(consumer.repository.CountByStatus(9)->empty());
+}
+
+// The payment deadline through the real broker: a per-message TTL, dead-lettering to the expired
+// queue, and its consumer cancelling the order unless it was paid.
+TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) {
+  amqp::QueueSpec expired{"test.expired." + suffix_, "test.expiry." + suffix_, "direct", "deadline", true, "", "", 0};
+  amqp::QueueSpec waiting{"test.wait." + suffix_, "test.deadline." + suffix_, "direct", "deadline", false,
+                          expired.exchange, "deadline", 0};
+  amqp::Topology deadline_topology{{expired, waiting}};
+  topology_.queues.insert(topology_.queues.end(), {expired, waiting});  // deleted by TearDown
+
+  base::SystemClock clock;
+  testing::FakeStockReservations reservations;
+  testing::InMemoryOrderRepository repository;
+  app::PendingOrders pending(clock);
+  app::CancelOrder cancel(repository, reservations, pending, clock, /*payment_timeout_ms=*/1000);
+  amqp::PublisherOptions po;
+  po.broker = seckill::testing::StackBrokerOptions();
+  po.topology = deadline_topology;
+  po.exchange = waiting.exchange;
+  po.routing_key = "deadline";
+  amqp::Publisher publisher(po);
+  publisher.Start();
+  adapters::AmqpPaymentDeadlines deadlines(publisher, 1000);
+  app::RecordOrder record(reservations, repository, pending, clock, &deadlines);
+
+  std::unique_ptr<amqp::Consumer> consumer;
+  api::OrderMessageHandler handler([&](const domain::Order& o) { return cancel.CancelExpired(o.order_id).status(); },
+                                   [&] { return consumer->Stopping(); });
+  consumer = std::make_unique<amqp::Consumer>(
+      amqp::ConsumerOptions{seckill::testing::StackBrokerOptions(), deadline_topology, expired.name},
+      [&](const amqp::Delivery& d) { return handler(d); });
+  consumer->Start();
+
+  const int64_t now = clock.NowMs();
+  ASSERT_TRUE(record({501, 9, 7, 1, 100, domain::OrderStatus::kQueued, now}).ok());
+  ASSERT_TRUE(record({502, 9, 8, 1, 100, domain::OrderStatus::kQueued, now}).ok());
+  ASSERT_EQ(repository.MarkPaid(502, 8, now).value(), domain::PayOutcome::kPaid);  // paid in time
+  auto status_of = [&](uint64_t id) { return (*repository.Find(id))->status; };
+  for (int i = 0; i < 200 && status_of(501) != domain::OrderStatus::kCancelled; ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  consumer->Stop();
+  publisher.Stop();
+  EXPECT_EQ(status_of(501), domain::OrderStatus::kCancelled);
+  EXPECT_EQ(status_of(502), domain::OrderStatus::kPaid);
+  std::lock_guard lock(reservations.mu_);
+  EXPECT_EQ(reservations.cancels, std::vector<uint64_t>{501});  // its stock went back, once
 }
 
 }  // namespace

@@ -59,6 +59,21 @@ void GrpcStockReservations::Reserve(const domain::ReserveRequest& r,
                                });
 }
 
+namespace {
+
+domain::ReleaseOutcome FromProto(pv1::ReleaseReservationReply::Outcome o) {
+  using R = pv1::ReleaseReservationReply;
+  using O = domain::ReleaseOutcome;
+  switch (o) {
+    case R::RELEASED: return O::kReleased;
+    case R::ALREADY_RELEASED: return O::kAlreadyReleased;
+    case R::ALREADY_CONFIRMED: return O::kAlreadyConfirmed;
+    default: return O::kNotFound;
+  }
+}
+
+}  // namespace
+
 void GrpcStockReservations::Release(uint64_t activity_id, uint64_t order_id,
                                     domain::Callback<domain::ReleaseOutcome> done) {
   auto call = NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationReply>(timeouts_.release);
@@ -67,14 +82,19 @@ void GrpcStockReservations::Release(uint64_t activity_id, uint64_t order_id,
   stub_->async()->ReleaseReservation(
       &call->context, &call->request, &call->reply, [call, done = std::move(done)](grpc::Status status) {
         if (!status.ok()) return done(rpc::FromGrpc(status));
-        using R = pv1::ReleaseReservationReply;
-        using O = domain::ReleaseOutcome;
-        switch (call->reply.outcome()) {
-          case R::RELEASED: return done(O::kReleased);
-          case R::ALREADY_RELEASED: return done(O::kAlreadyReleased);
-          case R::ALREADY_CONFIRMED: return done(O::kAlreadyConfirmed);
-          default: return done(O::kNotFound);
-        }
+        done(FromProto(call->reply.outcome()));
+      });
+}
+
+void GrpcStockReservations::Cancel(uint64_t activity_id, uint64_t order_id,
+                                   domain::Callback<domain::ReleaseOutcome> done) {
+  auto call = NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationReply>(timeouts_.release);
+  call->request.set_activity_id(activity_id);
+  call->request.set_order_id(order_id);
+  stub_->async()->CancelReservation(
+      &call->context, &call->request, &call->reply, [call, done = std::move(done)](grpc::Status status) {
+        if (!status.ok()) return done(rpc::FromGrpc(status));
+        done(FromProto(call->reply.outcome()));
       });
 }
 

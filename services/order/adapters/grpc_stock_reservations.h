@@ -28,6 +28,8 @@ class GrpcStockReservations final : public domain::StockReservations {
                domain::Callback<domain::ReleaseOutcome> done) override;
   void Confirm(uint64_t activity_id, uint64_t order_id,
                domain::Callback<domain::ConfirmOutcome> done) override;
+  void Cancel(uint64_t activity_id, uint64_t order_id,
+              domain::Callback<domain::ReleaseOutcome> done) override;
 
  private:
   std::unique_ptr<product::v1::ProductService::Stub> stub_;

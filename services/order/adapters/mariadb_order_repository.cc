@@ -39,9 +39,11 @@ absl::Status MariaDbOrderRepository::Insert(const domain::Order& o, int64_t now_
   if (!conn.ok()) return conn.status();
   auto result = (*conn)->Execute(
       "INSERT INTO orders (id, activity_id, user_id, quantity, amount_cents, status, "
-      "created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      "created_at_ms, updated_at_ms, stock_returned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {o.order_id, o.activity_id, o.user_id, o.quantity, o.amount_cents,
-       std::string(domain::StatusName(o.status)), o.created_at_ms, now_ms});
+       std::string(domain::StatusName(o.status)), o.created_at_ms, now_ms,
+       // A FAILED order's reservation was released before it was recorded.
+       int64_t{o.status == domain::OrderStatus::kFailed ? 1 : 0}});
   return result.status();
 }
 
@@ -98,6 +100,56 @@ absl::StatusOr<std::map<domain::OrderStatus, int64_t>> MariaDbOrderRepository::C
     if (auto status = domain::ParseStatus(row[0].value_or(""))) counts[*status] = Int(row[1]);
   }
   return counts;
+}
+
+absl::StatusOr<domain::CancelOutcome> MariaDbOrderRepository::MarkCancelled(
+    uint64_t order_id, std::optional<uint64_t> user_id, int64_t now_ms) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  const uint64_t owner = user_id.value_or(0);
+  auto updated = (*conn)->Execute(
+      "UPDATE orders SET status = 'CANCELLED', updated_at_ms = ? "
+      "WHERE id = ? AND status = 'CREATED' AND (? = 0 OR user_id = ?)",
+      {now_ms, order_id, owner, owner});
+  if (!updated.ok()) return updated.status();
+  if (updated->affected_rows == 1) return domain::CancelOutcome::kCancelled;
+  auto rows = (*conn)->Query("SELECT status FROM orders WHERE id = ? AND (? = 0 OR user_id = ?)",
+                             {order_id, owner, owner});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return domain::CancelOutcome::kNotFound;
+  if (rows->front()[0] == "CANCELLED") return domain::CancelOutcome::kAlreadyCancelled;
+  return domain::CancelOutcome::kNotCancellable;
+}
+
+absl::Status MariaDbOrderRepository::MarkStockReturned(uint64_t order_id) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  return (*conn)->Execute("UPDATE orders SET stock_returned = 1 WHERE id = ?", {order_id}).status();
+}
+
+absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListUnpaidBefore(int64_t created_before_ms,
+                                                                                   int limit) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto rows = (*conn)->Query(std::string(kColumns) +
+                                 "WHERE status = 'CREATED' AND created_at_ms < ? ORDER BY created_at_ms LIMIT ?",
+                             {created_before_ms, static_cast<int64_t>(limit)});
+  if (!rows.ok()) return rows.status();
+  std::vector<domain::Order> out;
+  for (const mysql::Row& row : *rows) out.push_back(ToOrder(row));
+  return out;
+}
+
+absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListCancelledAwaitingStock(int limit) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto rows = (*conn)->Query(std::string(kColumns) +
+                                 "WHERE status = 'CANCELLED' AND stock_returned = 0 ORDER BY updated_at_ms LIMIT ?",
+                             {static_cast<int64_t>(limit)});
+  if (!rows.ok()) return rows.status();
+  std::vector<domain::Order> out;
+  for (const mysql::Row& row : *rows) out.push_back(ToOrder(row));
+  return out;
 }
 
 }  // namespace seckill::order::adapters

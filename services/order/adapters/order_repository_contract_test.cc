@@ -1,7 +1,11 @@
 // The in-memory repository used by unit tests and the MariaDB one must agree.
+#include <algorithm>
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include "gtest/gtest.h"
+#include "libs/base/clock.h"
 #include "libs/mysql/pool.h"
 #include "services/order/adapters/mariadb_order_repository.h"
 #include "services/order/testing/in_memory_order_repository.h"
@@ -20,7 +24,7 @@ struct InMemoryEnv {
 
 struct MariaDbEnv {
   domain::OrderRepository& Repo() { return repo; }
-  mysql::Pool pool{seckill::testing::StackDbOptions(), 2};
+  mysql::Pool pool{seckill::testing::StackDbOptions(), 4};
   adapters::MariaDbOrderRepository repo{pool};
 };
 
@@ -89,6 +93,44 @@ TYPED_TEST(OrderRepositoryContractTest, CountsByStatusPerActivity) {
   EXPECT_EQ((*counts)[OrderStatus::kCreated], 1);
   EXPECT_EQ((*counts)[OrderStatus::kPaid], 1);
   EXPECT_EQ(this->repo().CountByStatus(this->base_ + 1)->size(), 0u);
+}
+
+TYPED_TEST(OrderRepositoryContractTest, CancelOnlyCreatedOrders) {
+  ASSERT_TRUE(this->repo().Insert(this->AnOrder(1, 1), 5).ok());
+  ASSERT_TRUE(this->repo().Insert(this->AnOrder(2, 1), 5).ok());
+  ASSERT_TRUE(this->repo().MarkPaid(this->base_ + 2, this->base_ + 1, 6).ok());
+  using domain::CancelOutcome;
+  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 1, this->base_ + 2, 7).value(), CancelOutcome::kNotFound);
+  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 1, this->base_ + 1, 7).value(), CancelOutcome::kCancelled);
+  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 1, std::nullopt, 8).value(), CancelOutcome::kAlreadyCancelled);
+  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 2, std::nullopt, 8).value(), CancelOutcome::kNotCancellable);
+  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 1, this->base_ + 1, 9).value(), PayOutcome::kNotPayable);
+  // (Named results: a range-for over *temporary_status_or would dangle before C++23.)
+  auto owed = this->repo().ListCancelledAwaitingStock(100000);
+  ASSERT_TRUE(owed.ok());
+  EXPECT_TRUE(std::any_of(owed->begin(), owed->end(), [&](const auto& o) { return o.order_id == this->base_ + 1; }));
+  ASSERT_TRUE(this->repo().MarkStockReturned(this->base_ + 1).ok());
+  auto still_owed = this->repo().ListCancelledAwaitingStock(100000);
+  ASSERT_TRUE(still_owed.ok());
+  EXPECT_TRUE(std::none_of(still_owed->begin(), still_owed->end(),
+                           [&](const auto& o) { return o.order_id == this->base_ + 1; }));
+}
+
+TYPED_TEST(OrderRepositoryContractTest, PayAndCancelRacingOnOneOrderHaveOneWinner) {
+  for (uint64_t n = 1; n <= 20; ++n) {
+    ASSERT_TRUE(this->repo().Insert(this->AnOrder(n, 1), 5).ok());
+    std::atomic<int> winners{0};
+    std::thread pay([&] {
+      winners += this->repo().MarkPaid(this->base_ + n, this->base_ + 1, 6).value() == PayOutcome::kPaid;
+    });
+    std::thread cancel([&] {
+      winners += this->repo().MarkCancelled(this->base_ + n, this->base_ + 1, 6).value() ==
+                 domain::CancelOutcome::kCancelled;
+    });
+    pay.join();
+    cancel.join();
+    EXPECT_EQ(winners.load(), 1) << "order " << n;
+  }
 }
 
 }  // namespace

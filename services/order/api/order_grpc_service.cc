@@ -133,6 +133,25 @@ ServerUnaryReactor* OrderGrpcService::PayOrder(grpc::CallbackServerContext* ctx,
   return reactor;
 }
 
+ServerUnaryReactor* OrderGrpcService::CancelOrder(grpc::CallbackServerContext* ctx,
+                                                  const v1::CancelOrderRequest* request,
+                                                  v1::CancelOrderReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, request, reply] {
+    auto outcome = cancel_order_.CancelByBuyer(request->order_id(), request->user_id());
+    if (!outcome.ok()) return reactor->Finish(rpc::ToGrpc(outcome.status()));
+    using R = v1::CancelOrderReply;
+    switch (*outcome) {
+      case domain::CancelOutcome::kCancelled:
+      case domain::CancelOutcome::kAlreadyCancelled: reply->set_outcome(R::CANCELLED); break;
+      case domain::CancelOutcome::kNotFound: reply->set_outcome(R::CANCEL_ORDER_NOT_FOUND); break;
+      case domain::CancelOutcome::kNotCancellable: reply->set_outcome(R::NOT_CANCELLABLE); break;
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
 ServerUnaryReactor* OrderGrpcService::GetOrderStats(grpc::CallbackServerContext* ctx,
                                                     const v1::GetOrderStatsRequest* request,
                                                     v1::GetOrderStatsReply* reply) {

@@ -2,6 +2,7 @@
 
 #include "boost/asio/thread_pool.hpp"
 #include "seckill/order/v1/order.grpc.pb.h"
+#include "services/order/app/cancel_order.h"
 #include "services/order/app/manage_orders.h"
 #include "services/order/app/place_order.h"
 
@@ -12,8 +13,9 @@ namespace seckill::order::api {
 class OrderGrpcService final : public seckill::order::v1::OrderService::CallbackService {
  public:
   OrderGrpcService(const app::PlaceOrder& place_order, const app::ManageOrders& manage_orders,
-                   boost::asio::thread_pool& blocking)
-      : place_order_(place_order), manage_orders_(manage_orders), blocking_(blocking) {}
+                   const app::CancelOrder& cancel_order, boost::asio::thread_pool& blocking)
+      : place_order_(place_order), manage_orders_(manage_orders), cancel_order_(cancel_order),
+        blocking_(blocking) {}
 
   grpc::ServerUnaryReactor* PlaceOrder(grpc::CallbackServerContext* ctx,
                                        const v1::PlaceOrderRequest* request,
@@ -27,6 +29,9 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
   grpc::ServerUnaryReactor* PayOrder(grpc::CallbackServerContext* ctx,
                                      const v1::PayOrderRequest* request,
                                      v1::PayOrderReply* reply) override;
+  grpc::ServerUnaryReactor* CancelOrder(grpc::CallbackServerContext* ctx,
+                                        const v1::CancelOrderRequest* request,
+                                        v1::CancelOrderReply* reply) override;
   grpc::ServerUnaryReactor* GetOrderStats(grpc::CallbackServerContext* ctx,
                                           const v1::GetOrderStatsRequest* request,
                                           v1::GetOrderStatsReply* reply) override;
@@ -34,6 +39,7 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
  private:
   const app::PlaceOrder& place_order_;
   const app::ManageOrders& manage_orders_;
+  const app::CancelOrder& cancel_order_;
   boost::asio::thread_pool& blocking_;
 };
 

@@ -26,21 +26,14 @@ amqp::Disposition OrderMessageHandler::operator()(const amqp::Delivery& delivery
   }
   std::chrono::milliseconds backoff(50);
   while (true) {
-    auto recorded = record_order_(*order);
-    if (recorded.ok()) {
-      if (*recorded == app::RecordOutcome::kRecordedAsFailed) {
-        spdlog::warn("order {}: its reservation was released before recording; stored as FAILED",
-                     order->order_id);
-      }
-      return amqp::Disposition::kAck;
-    }
-    if (!IsTransient(recorded.status())) {
-      spdlog::error("order {}: cannot be recorded ({}); dead-lettering it", order->order_id,
-                    recorded.status().ToString());
+    const absl::Status done = work_(*order);
+    if (done.ok()) return amqp::Disposition::kAck;
+    if (!IsTransient(done)) {
+      spdlog::error("order {}: cannot be processed ({}); dead-lettering it", order->order_id, done.ToString());
       return amqp::Disposition::kDeadLetter;
     }
-    spdlog::warn("order {}: recording failed ({}); retrying in {} ms", order->order_id,
-                 recorded.status().ToString(), backoff.count());
+    spdlog::warn("order {}: processing failed ({}); retrying in {} ms", order->order_id, done.ToString(),
+                 backoff.count());
     for (auto waited = std::chrono::milliseconds(0); waited < backoff;
          waited += std::chrono::milliseconds(50)) {
       if (stopping_()) return amqp::Disposition::kRequeue;

@@ -39,6 +39,7 @@ absl::StatusOr<RecordOutcome> RecordOrder::operator()(const domain::Order& order
   }
   if (!inserted.ok()) return inserted;
   pending_.Remove(order.order_id);
+  if (deadlines_ != nullptr && row.status == domain::OrderStatus::kCreated) deadlines_->Schedule(row);
   return row.status == domain::OrderStatus::kCreated ? RecordOutcome::kRecorded
                                                      : RecordOutcome::kRecordedAsFailed;
 }

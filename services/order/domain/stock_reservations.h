@@ -51,6 +51,8 @@ class StockReservations {
   virtual void Release(uint64_t activity_id, uint64_t order_id, Callback<ReleaseOutcome> done) = 0;
   // RESERVED -> CONFIRMED before recording the order; idempotent.
   virtual void Confirm(uint64_t activity_id, uint64_t order_id, Callback<ConfirmOutcome> done) = 0;
+  // A cancelled order's units go back (CONFIRMED or RESERVED -> RELEASED); idempotent.
+  virtual void Cancel(uint64_t activity_id, uint64_t order_id, Callback<ReleaseOutcome> done) = 0;
 };
 
 }  // namespace seckill::order::domain

@@ -20,6 +20,23 @@ amqp::Topology OrderQueueTopology() {
   return amqp::Topology{{dead, orders}};
 }
 
+amqp::Topology PaymentDeadlineTopology() {
+  amqp::QueueSpec expired;
+  expired.name = kExpiredQueue;
+  expired.exchange = kExpiryExchange;
+  expired.routing_key = kDeadlineRoutingKey;
+  amqp::QueueSpec waiting;
+  waiting.name = kPaymentWaitQueue;
+  waiting.exchange = kDeadlineExchange;
+  waiting.routing_key = kDeadlineRoutingKey;
+  // Classic: per-message TTL expires messages at the head, and every deadline has the same
+  // timeout, so the head is always the next to expire.
+  waiting.quorum = false;
+  waiting.dead_letter_exchange = kExpiryExchange;
+  waiting.dead_letter_routing_key = kDeadlineRoutingKey;
+  return amqp::Topology{{expired, waiting}};
+}
+
 std::string EncodeOrderPlaced(const domain::Order& order, const std::string& traceparent) {
   v1::OrderPlaced message;
   message.set_order_id(order.order_id);

@@ -20,6 +20,16 @@ inline constexpr int kDeliveryLimit = 5;
 
 amqp::Topology OrderQueueTopology();
 
+// Payment deadlines: a message per recorded order waits in a queue nobody consumes until its
+// per-message TTL (the payment timeout) runs out; it is then dead-lettered to the expired queue,
+// whose consumer cancels the order if it is still unpaid.
+inline constexpr char kDeadlineExchange[] = "seckill.orders.deadline";
+inline constexpr char kPaymentWaitQueue[] = "seckill.orders.payment-wait";
+inline constexpr char kExpiryExchange[] = "seckill.orders.expiry";
+inline constexpr char kExpiredQueue[] = "seckill.orders.expired";
+inline constexpr char kDeadlineRoutingKey[] = "payment.deadline";
+amqp::Topology PaymentDeadlineTopology();
+
 // The OrderPlaced message body (protobuf) and back. INVALID_ARGUMENT for a malformed body or
 // missing fields: such a message can never be recorded.
 std::string EncodeOrderPlaced(const domain::Order& order, const std::string& traceparent);

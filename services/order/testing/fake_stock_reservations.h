@@ -50,7 +50,22 @@ class FakeStockReservations final : public domain::StockReservations {
     done(answer);
   }
 
+  void Cancel(uint64_t, uint64_t order_id, domain::Callback<domain::ReleaseOutcome> done) override {
+    absl::StatusOr<domain::ReleaseOutcome> answer = domain::ReleaseOutcome::kReleased;
+    {
+      std::lock_guard lock(mu_);
+      cancels.push_back(order_id);
+      if (!cancel_answers.empty()) {
+        answer = cancel_answers.front();
+        cancel_answers.pop_front();
+      }
+    }
+    done(answer);
+  }
+
   std::mutex mu_;
+  std::deque<absl::StatusOr<domain::ReleaseOutcome>> cancel_answers;
+  std::vector<uint64_t> cancels;
   std::deque<absl::StatusOr<domain::Reservation>> reserve_answers;
   std::deque<absl::StatusOr<domain::ReleaseOutcome>> release_answers;
   std::deque<absl::StatusOr<domain::ConfirmOutcome>> confirm_answers;

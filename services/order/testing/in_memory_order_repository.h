@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <mutex>
+#include <set>
 
 #include "services/order/domain/order_repository.h"
 
@@ -21,6 +22,7 @@ class InMemoryOrderRepository final : public domain::OrderRepository {
     }
     if (orders_.contains(order.order_id)) return absl::AlreadyExistsError("duplicate order id");
     orders_[order.order_id] = order;
+    if (order.status == domain::OrderStatus::kFailed) returned_.insert(order.order_id);
     return absl::OkStatus();
   }
   absl::StatusOr<std::optional<domain::Order>> Find(uint64_t id) override {
@@ -57,11 +59,47 @@ class InMemoryOrderRepository final : public domain::OrderRepository {
     return counts;
   }
 
+  absl::StatusOr<domain::CancelOutcome> MarkCancelled(uint64_t id, std::optional<uint64_t> user_id,
+                                                      int64_t) override {
+    std::lock_guard lock(mu_);
+    auto it = orders_.find(id);
+    if (it == orders_.end() || (user_id && it->second.user_id != *user_id)) return domain::CancelOutcome::kNotFound;
+    if (it->second.status == domain::OrderStatus::kCancelled) return domain::CancelOutcome::kAlreadyCancelled;
+    if (it->second.status != domain::OrderStatus::kCreated) return domain::CancelOutcome::kNotCancellable;
+    it->second.status = domain::OrderStatus::kCancelled;
+    return domain::CancelOutcome::kCancelled;
+  }
+  absl::Status MarkStockReturned(uint64_t id) override {
+    std::lock_guard lock(mu_);
+    returned_.insert(id);
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<domain::Order>> ListUnpaidBefore(int64_t before, int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<domain::Order> out;
+    for (const auto& [id, o] : orders_) {
+      if (o.status == domain::OrderStatus::kCreated && o.created_at_ms < before) out.push_back(o);
+    }
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.created_at_ms < b.created_at_ms; });
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
+    return out;
+  }
+  absl::StatusOr<std::vector<domain::Order>> ListCancelledAwaitingStock(int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<domain::Order> out;
+    for (const auto& [id, o] : orders_) {
+      if (o.status == domain::OrderStatus::kCancelled && !returned_.contains(id)) out.push_back(o);
+    }
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
+    return out;
+  }
+
   std::deque<absl::Status> insert_errors;
 
  private:
   std::mutex mu_;
   std::map<uint64_t, domain::Order> orders_;
+  std::set<uint64_t> returned_;
 };
 
 }  // namespace seckill::order::testing

@@ -123,10 +123,20 @@ void RedisStockLedger::Reserve(const domain::ReservationRequest& req,
 
 void RedisStockLedger::Release(uint64_t activity_id, uint64_t order_id,
                                domain::Callback<domain::ReleaseResult> done) {
-  Call("seckill_release", activity_id, {std::to_string(order_id)},
+  ReleaseCall("seckill_release", activity_id, order_id, std::move(done));
+}
+
+void RedisStockLedger::Cancel(uint64_t activity_id, uint64_t order_id,
+                              domain::Callback<domain::ReleaseResult> done) {
+  ReleaseCall("seckill_cancel", activity_id, order_id, std::move(done));
+}
+
+void RedisStockLedger::ReleaseCall(const char* function, uint64_t activity_id, uint64_t order_id,
+                                   domain::Callback<domain::ReleaseResult> done) {
+  Call(function, activity_id, {std::to_string(order_id)},
        [done = std::move(done)](absl::StatusOr<Strings> r) {
          if (!r.ok()) return done(r.status());
-         if (r->size() != 2) return done(absl::InternalError("seckill_release: bad reply"));
+         if (r->size() != 2) return done(absl::InternalError("release/cancel: bad reply"));
          const std::string& o = (*r)[0];
          ReleaseOutcome outcome = o == "RELEASED"            ? ReleaseOutcome::kReleased
                                   : o == "ALREADY_RELEASED"  ? ReleaseOutcome::kAlreadyReleased

@@ -28,6 +28,8 @@ class RedisStockLedger final : public domain::StockLedger {
                domain::Callback<domain::ReleaseResult> done) override;
   void Confirm(uint64_t activity_id, uint64_t order_id,
                domain::Callback<domain::ConfirmResult> done) override;
+  void Cancel(uint64_t activity_id, uint64_t order_id,
+              domain::Callback<domain::ReleaseResult> done) override;
   void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
 
  private:
@@ -35,6 +37,10 @@ class RedisStockLedger final : public domain::StockLedger {
   // FCALL `function` over the activity's keys; the reply as strings.
   void Call(const char* function, uint64_t activity_id, Strings args,
             std::function<void(absl::StatusOr<Strings>)> done, bool retried = false);
+
+  // seckill_release and seckill_cancel share their reply.
+  void ReleaseCall(const char* function, uint64_t activity_id, uint64_t order_id,
+                   domain::Callback<domain::ReleaseResult> done);
 
   std::shared_ptr<redis::AsyncClient> client_;
 };

@@ -95,6 +95,22 @@ local function confirm(keys, args)
   return {'CONFIRMED', qty}
 end
 
+-- ARGV: order_id. An order cancelled (by its buyer, or unpaid past its deadline) gives its
+-- units back: CONFIRMED -> RELEASED, or RESERVED -> RELEASED if it was never confirmed.
+-- Idempotent: a second call returns nothing. Reply: {outcome, quantity_returned}.
+local function cancel(keys, args)
+  local record = redis.call('HGET', keys[4], args[1])
+  if not record then return {'RESERVATION_NOT_FOUND', '0'} end
+  local user, qty, state, idem = parse_reservation(record)
+  if state == 'X' then return {'ALREADY_RELEASED', '0'} end
+  redis.call('HSET', keys[4], args[1], user .. '|' .. qty .. '|X|' .. idem)
+  redis.call('INCRBY', keys[2], qty)
+  redis.call('HINCRBY', keys[3], user, -tonumber(qty))
+  if state == 'R' then redis.call('DECRBY', keys[6], qty) end
+  if idem ~= '' then redis.call('HDEL', keys[5], user .. '|' .. idem) end
+  return {'RELEASED', qty}
+end
+
 -- Reply: {found (0|1), stock, remaining, inflight}, one consistent snapshot.
 local function snapshot(keys, args)
   if redis.call('EXISTS', keys[1]) == 0 then return {'0', '0', '0', '0'} end
@@ -106,5 +122,6 @@ redis.register_function('seckill_seed', seed)
 redis.register_function('seckill_reserve', reserve)
 redis.register_function('seckill_release', release)
 redis.register_function('seckill_confirm', confirm)
+redis.register_function('seckill_cancel', cancel)
 redis.register_function{function_name = 'seckill_snapshot', callback = snapshot,
                         flags = {'no-writes'}}

@@ -90,6 +90,11 @@ class StockLedgerContractTest : public ::testing::Test {
              ledger().Confirm(activity_, order, done);
            }).value();
   }
+  domain::ReleaseResult Cancel(uint64_t order) {
+    return WaitFor<domain::ReleaseResult>([&](auto done) {
+             ledger().Cancel(activity_, order, done);
+           }).value();
+  }
   domain::StockSnapshot Snapshot() {
     return WaitFor<domain::StockSnapshot>([&](auto done) {
              ledger().Snapshot(activity_, done);
@@ -198,6 +203,33 @@ TYPED_TEST(StockLedgerContractTest, ConfirmedCannotBeReleasedAndReleasedCannotBe
   EXPECT_EQ(this->Confirm(703).outcome, ConfirmOutcome::kNotFound);
   auto s = this->Snapshot();
   EXPECT_EQ(s.remaining, 4);
+  EXPECT_EQ(s.reserved, 0);
+}
+
+TYPED_TEST(StockLedgerContractTest, CancellingAConfirmedOrderReturnsItsStockOnceAndFreesTheBuyer) {
+  this->Seed(this->Terms(1, 1));
+  this->Reserve(1, 801, 1, "key");
+  ASSERT_EQ(this->Confirm(801).outcome, ConfirmOutcome::kConfirmed);
+  EXPECT_EQ(this->Reserve(2, 802).outcome, ReserveOutcome::kSoldOut);
+  auto cancelled = this->Cancel(801);
+  EXPECT_EQ(cancelled.outcome, ReleaseOutcome::kReleased);
+  EXPECT_EQ(cancelled.quantity_returned, 1);
+  EXPECT_EQ(this->Cancel(801).outcome, ReleaseOutcome::kAlreadyReleased);
+  EXPECT_EQ(this->Cancel(899).outcome, ReleaseOutcome::kNotFound);
+  auto s = this->Snapshot();
+  EXPECT_EQ(s.remaining, 1);
+  EXPECT_EQ(s.reserved, 0);
+  // The cancelled buyer can buy again, with the same idempotency key even.
+  EXPECT_EQ(this->Reserve(1, 803, 1, "key").outcome, ReserveOutcome::kReserved);
+}
+
+TYPED_TEST(StockLedgerContractTest, CancellingAReservedOrderAlsoClearsItsInFlightUnits) {
+  this->Seed(this->Terms(3, 1));
+  this->Reserve(1, 901);
+  EXPECT_EQ(this->Cancel(901).outcome, ReleaseOutcome::kReleased);
+  EXPECT_EQ(this->Confirm(901).outcome, ConfirmOutcome::kReleased);  // too late to become an order
+  auto s = this->Snapshot();
+  EXPECT_EQ(s.remaining, 3);
   EXPECT_EQ(s.reserved, 0);
 }
 

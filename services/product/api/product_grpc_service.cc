@@ -151,24 +151,41 @@ ServerUnaryReactor* ProductGrpcService::ReserveStock(grpc::CallbackServerContext
   return reactor;
 }
 
+namespace {
+
+// Release and cancel answer alike.
+std::function<void(absl::StatusOr<domain::ReleaseResult>)> FinishRelease(ServerUnaryReactor* reactor,
+                                                                         v1::ReleaseReservationReply* reply) {
+  return [reactor, reply](absl::StatusOr<domain::ReleaseResult> result) {
+    if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+    using O = domain::ReleaseOutcome;
+    using R = v1::ReleaseReservationReply;
+    switch (result->outcome) {
+      case O::kReleased: reply->set_outcome(R::RELEASED); break;
+      case O::kAlreadyReleased: reply->set_outcome(R::ALREADY_RELEASED); break;
+      case O::kAlreadyConfirmed: reply->set_outcome(R::ALREADY_CONFIRMED); break;
+      case O::kNotFound: reply->set_outcome(R::RESERVATION_NOT_FOUND); break;
+    }
+    reply->set_quantity_returned(result->quantity_returned);
+    reactor->Finish(grpc::Status::OK);
+  };
+}
+
+}  // namespace
+
 ServerUnaryReactor* ProductGrpcService::ReleaseReservation(
     grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
     v1::ReleaseReservationReply* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ledger_.Release(request->activity_id(), request->order_id(),
-                  [reactor, reply](absl::StatusOr<domain::ReleaseResult> result) {
-                    if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-                    using O = domain::ReleaseOutcome;
-                    using R = v1::ReleaseReservationReply;
-                    switch (result->outcome) {
-                      case O::kReleased: reply->set_outcome(R::RELEASED); break;
-                      case O::kAlreadyReleased: reply->set_outcome(R::ALREADY_RELEASED); break;
-                      case O::kAlreadyConfirmed: reply->set_outcome(R::ALREADY_CONFIRMED); break;
-                      case O::kNotFound: reply->set_outcome(R::RESERVATION_NOT_FOUND); break;
-                    }
-                    reply->set_quantity_returned(result->quantity_returned);
-                    reactor->Finish(grpc::Status::OK);
-                  });
+  ledger_.Release(request->activity_id(), request->order_id(), FinishRelease(reactor, reply));
+  return reactor;
+}
+
+ServerUnaryReactor* ProductGrpcService::CancelReservation(
+    grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
+    v1::ReleaseReservationReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  ledger_.Cancel(request->activity_id(), request->order_id(), FinishRelease(reactor, reply));
   return reactor;
 }
 

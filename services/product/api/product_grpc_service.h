@@ -37,6 +37,9 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   grpc::ServerUnaryReactor* ReleaseReservation(grpc::CallbackServerContext* ctx,
                                                const v1::ReleaseReservationRequest* request,
                                                v1::ReleaseReservationReply* reply) override;
+  grpc::ServerUnaryReactor* CancelReservation(grpc::CallbackServerContext* ctx,
+                                              const v1::ReleaseReservationRequest* request,
+                                              v1::ReleaseReservationReply* reply) override;
   grpc::ServerUnaryReactor* ConfirmReservation(grpc::CallbackServerContext* ctx,
                                                const v1::ConfirmReservationRequest* request,
                                                v1::ConfirmReservationReply* reply) override;

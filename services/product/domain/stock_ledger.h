@@ -72,6 +72,9 @@ class StockLedger {
   virtual void Reserve(const ReservationRequest& request, Callback<ReserveResult> done) = 0;
   virtual void Release(uint64_t activity_id, uint64_t order_id, Callback<ReleaseResult> done) = 0;
   virtual void Confirm(uint64_t activity_id, uint64_t order_id, Callback<ConfirmResult> done) = 0;
+  // A cancelled order's units come back: CONFIRMED (or RESERVED) -> RELEASED, once. Reports
+  // kReleased with the quantity, kAlreadyReleased (0), or kNotFound.
+  virtual void Cancel(uint64_t activity_id, uint64_t order_id, Callback<ReleaseResult> done) = 0;
   virtual void Snapshot(uint64_t activity_id, Callback<StockSnapshot> done) = 0;
 };
 

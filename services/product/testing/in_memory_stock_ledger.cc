@@ -94,6 +94,33 @@ void InMemoryStockLedger::Release(uint64_t activity_id, uint64_t order_id,
   done(result);
 }
 
+void InMemoryStockLedger::Cancel(uint64_t activity_id, uint64_t order_id,
+                                 domain::Callback<domain::ReleaseResult> done) {
+  domain::ReleaseResult result;
+  {
+    std::lock_guard lock(mu_);
+    auto it = ledgers_.find(activity_id);
+    if (it != ledgers_.end()) {
+      Ledger& l = it->second;
+      auto rit = l.reservations.find(order_id);
+      if (rit != l.reservations.end()) {
+        Reservation& res = rit->second;
+        if (res.state == State::kReleased) {
+          result.outcome = ReleaseOutcome::kAlreadyReleased;
+        } else {
+          if (res.state == State::kReserved) l.inflight -= res.quantity;
+          res.state = State::kReleased;
+          l.remaining += res.quantity;
+          l.held[res.user_id] -= res.quantity;
+          if (!res.idempotency_key.empty()) l.idempotency.erase({res.user_id, res.idempotency_key});
+          result = {ReleaseOutcome::kReleased, res.quantity};
+        }
+      }
+    }
+  }
+  done(result);
+}
+
 void InMemoryStockLedger::Confirm(uint64_t activity_id, uint64_t order_id,
                                   domain::Callback<domain::ConfirmResult> done) {
   domain::ConfirmResult result;

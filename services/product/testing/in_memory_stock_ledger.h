@@ -23,6 +23,8 @@ class InMemoryStockLedger final : public domain::StockLedger {
                domain::Callback<domain::ReleaseResult> done) override;
   void Confirm(uint64_t activity_id, uint64_t order_id,
                domain::Callback<domain::ConfirmResult> done) override;
+  void Cancel(uint64_t activity_id, uint64_t order_id,
+              domain::Callback<domain::ReleaseResult> done) override;
   void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
 
  private:

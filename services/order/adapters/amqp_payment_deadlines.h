@@ -1,0 +1,21 @@
+#pragma once
+
+#include "libs/amqp/publisher.h"
+#include "services/order/domain/payment_deadlines.h"
+
+namespace seckill::order::adapters {
+
+// PaymentDeadlines on RabbitMQ: the order waits in the payment-wait queue with a per-message
+// TTL of `timeout_ms`, then is dead-lettered to the expired queue (messaging/order_queue.h).
+class AmqpPaymentDeadlines final : public domain::PaymentDeadlines {
+ public:
+  AmqpPaymentDeadlines(amqp::Publisher& publisher, int64_t timeout_ms)
+      : publisher_(publisher), timeout_ms_(timeout_ms) {}
+  void Schedule(const domain::Order& order) override;
+
+ private:
+  amqp::Publisher& publisher_;
+  const int64_t timeout_ms_;
+};
+
+}  // namespace seckill::order::adapters

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <optional>
+
+#include "libs/base/clock.h"
+#include "services/order/app/pending_orders.h"
+#include "services/order/domain/order_repository.h"
+#include "services/order/domain/stock_reservations.h"
+
+namespace seckill::order::app {
+
+// Cancels unpaid orders and returns their units to the stock, for the buyer (CancelByBuyer) or
+// when the payment time runs out (CancelExpired, SweepExpired). The order row decides: CREATED
+// -> CANCELLED is a compare-and-set, so of a payment and a cancellation racing on one order
+// exactly one wins. The stock return follows and is retried by RetryStockReturns until the
+// ledger has it (the ledger's cancel is idempotent). Blocks: call from worker threads.
+class CancelOrder {
+ public:
+  CancelOrder(domain::OrderRepository& repository, domain::StockReservations& reservations,
+              const PendingOrders& pending, const base::Clock& clock, int64_t payment_timeout_ms)
+      : repository_(repository), reservations_(reservations), pending_(pending), clock_(clock),
+        payment_timeout_ms_(payment_timeout_ms) {}
+
+  // kNotCancellable for a paid or failed order, and for one still QUEUED (not yet recorded).
+  absl::StatusOr<domain::CancelOutcome> CancelByBuyer(uint64_t order_id, uint64_t user_id) const;
+  // The payment deadline of `order_id` has passed: cancel it unless it was paid.
+  absl::StatusOr<domain::CancelOutcome> CancelExpired(uint64_t order_id) const;
+  // Cancels every CREATED order older than the payment timeout (at most `limit`); returns how
+  // many it cancelled.
+  absl::StatusOr<int> SweepExpired(int limit = 500) const;
+  // Returns the units of cancelled orders whose return has not been recorded yet.
+  absl::StatusOr<int> RetryStockReturns(int limit = 500) const;
+
+  int64_t payment_timeout_ms() const { return payment_timeout_ms_; }
+
+ private:
+  absl::StatusOr<domain::CancelOutcome> Cancel(uint64_t order_id, std::optional<uint64_t> user_id) const;
+  // The ledger's cancel, waited for; then the row records it.
+  absl::Status ReturnStock(const domain::Order& order) const;
+
+  domain::OrderRepository& repository_;
+  domain::StockReservations& reservations_;
+  const PendingOrders& pending_;
+  const base::Clock& clock_;
+  const int64_t payment_timeout_ms_;
+};
+
+}  // namespace seckill::order::app
