@@ -20,6 +20,7 @@
 #include "services/order/adapters/amqp_order_event_publisher.h"
 #include "services/order/adapters/amqp_payment_deadlines.h"
 #include "services/order/app/cancel_order.h"
+#include "services/order/app/reconcile_stock.h"
 #include "services/order/app/record_order.h"
 #include "services/order/adapters/grpc_stock_reservations.h"
 #include "services/order/adapters/mariadb_order_repository.h"
@@ -91,7 +92,8 @@ int Run(const base::Config& config) {
   order::app::RecordOrder record_order(reservations, repository, pending, clock, &deadlines);
   order::app::ManageOrders manage_orders(repository, pending, clock);
   order::app::CancelOrder cancel_order(repository, reservations, pending, clock, payment_timeout_ms);
-  order::api::OrderGrpcService service(place_order, manage_orders, cancel_order, blocking);
+  order::app::ReconcileStock reconcile(repository, reservations, pending);
+  order::api::OrderGrpcService service(place_order, manage_orders, cancel_order, reconcile, blocking);
 
   amqp::ConsumerOptions consumer_options;
   consumer_options.broker = *broker;
@@ -138,6 +140,16 @@ int Run(const base::Config& config) {
       if (expired.ok() && *expired > 0) spdlog::info("expiry sweep: cancelled {} unpaid orders", *expired);
       auto returned = cancel_order.RetryStockReturns();
       if (returned.ok() && *returned > 0) spdlog::info("expiry sweep: returned the stock of {} cancelled orders", *returned);
+      // The periodic reconciliation: report drift in activities that sold in the last hour.
+      auto active = repository.ActivitiesWithOrdersSince(clock.NowMs() - 3'600'000);
+      for (uint64_t activity : active.ok() ? *active : std::vector<uint64_t>{}) {
+        auto report = reconcile(activity, /*repair=*/false);
+        if (report.ok() && report->drift != 0 && report->reserved == 0 && report->queued == 0) {
+          spdlog::warn("reconciliation: activity {} drifts by {} (stock {}, remaining {}, sold {}, owed {}); "
+                       "repair with POST /admin/v1/activities/{}/reconcile {{\"repair\":true}}",
+                       activity, report->drift, report->stock, report->remaining, report->sold, report->owed, activity);
+        }
+      }
     }
   });
 

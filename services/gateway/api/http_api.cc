@@ -240,6 +240,8 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
         [this](Request r, Params, auto) { return CreateActivity(std::move(r)); });
   route("GET", "/admin/v1/activities/{id}/stats", Access::kAdmin,
         [this](Request r, Params p, auto) { return ActivityStats(std::move(r), std::move(p)); });
+  route("POST", "/admin/v1/activities/{id}/reconcile", Access::kAdmin,
+        [this](Request r, Params p, auto) { return Reconcile(std::move(r), std::move(p)); });
   route("POST", "/admin/v1/users:bulk", Access::kAdmin,
         [this](Request r, Params, auto) { return CreateUsers(std::move(r)); });
   route("GET", "/admin/v1/flow/rules", Access::kAdmin, [this](Request, Params, auto) -> asio::awaitable<Response> {
@@ -533,6 +535,39 @@ asio::awaitable<Response> HttpApi::ActivityStats(Request request, Params params)
                                            {"PAID", orders->paid()},
                                            {"CANCELLED", orders->cancelled()},
                                            {"FAILED", orders->failed()}}}});
+}
+
+asio::awaitable<Response> HttpApi::Reconcile(Request request, Params params) {
+  auto id = ParseId(params["id"]);
+  if (!id) co_return ErrorResponse(400, "INVALID_ARGUMENT", "activity id must be a positive integer");
+  auto body = http::ParseJsonObject(request.body, /*allow_empty=*/true);
+  if (!body.ok()) co_return FromStatus(body.status(), "request");
+  bool repair = false;
+  if (const json::value* v = body->if_contains("repair")) {
+    if (!v->is_bool()) co_return ErrorResponse(400, "INVALID_ARGUMENT", "field 'repair' must be true or false");
+    repair = v->as_bool();
+  }
+  http::JsonFields fields(*body);
+  fields.Accept("repair");
+  if (absl::Status s = fields.Finish(); !s.ok()) co_return FromStatus(s, "request");
+  ov1::ReconcileStockRequest req;
+  req.set_activity_id(*id);
+  req.set_repair(repair);
+  auto reply_call = Call<ov1::ReconcileStockReply>(
+      "order", SECKILL_ASYNC_METHOD(backends_.order, ReconcileStock), req, Traceparent(request));
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return FromStatus(reply.status(), "order service");
+  if (!reply->found()) co_return ErrorResponse(404, "NOT_FOUND", "no such activity");
+  co_return JsonResponse(200, {{"activity_id", std::to_string(*id)},
+                               {"stock", reply->stock()},
+                               {"remaining", reply->remaining()},
+                               {"reserved", reply->reserved()},
+                               {"sold", reply->sold()},
+                               {"owed", reply->owed()},
+                               {"queued", reply->queued()},
+                               {"drift", reply->drift()},
+                               {"repaired", reply->repaired()},
+                               {"note", reply->note()}});
 }
 
 asio::awaitable<Response> HttpApi::CreateUsers(Request request) {

@@ -117,4 +117,35 @@ void GrpcStockReservations::Confirm(uint64_t activity_id, uint64_t order_id,
       });
 }
 
+void GrpcStockReservations::Snapshot(uint64_t activity_id, domain::Callback<domain::LedgerSnapshot> done) {
+  auto call = NewCall<pv1::GetStockStatsRequest, pv1::GetStockStatsReply>(timeouts_.confirm);
+  call->request.set_activity_id(activity_id);
+  stub_->async()->GetStockStats(&call->context, &call->request, &call->reply,
+                                [call, done = std::move(done)](grpc::Status status) {
+                                  if (!status.ok()) return done(rpc::FromGrpc(status));
+                                  const auto& r = call->reply;
+                                  done(domain::LedgerSnapshot{r.found(), r.stock(), r.remaining(), r.reserved()});
+                                });
+}
+
+void GrpcStockReservations::Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
+                                   domain::Callback<domain::AdjustOutcome> done) {
+  auto call = NewCall<pv1::AdjustStockRequest, pv1::AdjustStockReply>(timeouts_.confirm);
+  call->request.set_activity_id(activity_id);
+  call->request.set_expected_remaining(expected_remaining);
+  call->request.set_delta(delta);
+  stub_->async()->AdjustStock(&call->context, &call->request, &call->reply,
+                              [call, done = std::move(done)](grpc::Status status) {
+                                if (!status.ok()) return done(rpc::FromGrpc(status));
+                                using R = pv1::AdjustStockReply;
+                                using O = domain::AdjustOutcome;
+                                switch (call->reply.outcome()) {
+                                  case R::ADJUSTED: return done(O::kAdjusted);
+                                  case R::CHANGED: return done(O::kChanged);
+                                  case R::NEGATIVE: return done(O::kNegative);
+                                  default: return done(O::kNotFound);
+                                }
+                              });
+}
+
 }  // namespace seckill::order::adapters

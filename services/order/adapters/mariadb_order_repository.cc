@@ -127,6 +127,28 @@ absl::Status MariaDbOrderRepository::MarkStockReturned(uint64_t order_id) {
   return (*conn)->Execute("UPDATE orders SET stock_returned = 1 WHERE id = ?", {order_id}).status();
 }
 
+absl::StatusOr<domain::SoldUnits> MariaDbOrderRepository::UnitsOf(uint64_t activity_id) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto rows = (*conn)->Query(
+      "SELECT COALESCE(SUM(CASE WHEN status IN ('CREATED','PAID') THEN quantity END), 0), "
+      "COALESCE(SUM(CASE WHEN status = 'CANCELLED' AND stock_returned = 0 THEN quantity END), 0) "
+      "FROM orders WHERE activity_id = ?",
+      {activity_id});
+  if (!rows.ok()) return rows.status();
+  return domain::SoldUnits{Int(rows->front()[0]), Int(rows->front()[1])};
+}
+
+absl::StatusOr<std::vector<uint64_t>> MariaDbOrderRepository::ActivitiesWithOrdersSince(int64_t since_ms) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto rows = (*conn)->Query("SELECT DISTINCT activity_id FROM orders WHERE created_at_ms >= ?", {since_ms});
+  if (!rows.ok()) return rows.status();
+  std::vector<uint64_t> out;
+  for (const mysql::Row& row : *rows) out.push_back(Uint(row[0]));
+  return out;
+}
+
 absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListUnpaidBefore(int64_t created_before_ms,
                                                                                    int limit) {
   auto conn = pool_.Acquire();

@@ -152,6 +152,28 @@ ServerUnaryReactor* OrderGrpcService::CancelOrder(grpc::CallbackServerContext* c
   return reactor;
 }
 
+ServerUnaryReactor* OrderGrpcService::ReconcileStock(grpc::CallbackServerContext* ctx,
+                                                     const v1::ReconcileStockRequest* request,
+                                                     v1::ReconcileStockReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, request, reply] {
+    auto report = reconcile_(request->activity_id(), request->repair());
+    if (!report.ok()) return reactor->Finish(rpc::ToGrpc(report.status()));
+    reply->set_found(report->found);
+    reply->set_stock(report->stock);
+    reply->set_remaining(report->remaining);
+    reply->set_reserved(report->reserved);
+    reply->set_sold(report->sold);
+    reply->set_owed(report->owed);
+    reply->set_queued(report->queued);
+    reply->set_drift(report->drift);
+    reply->set_repaired(report->repaired);
+    reply->set_note(report->note);
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
 ServerUnaryReactor* OrderGrpcService::GetOrderStats(grpc::CallbackServerContext* ctx,
                                                     const v1::GetOrderStatsRequest* request,
                                                     v1::GetOrderStatsReply* reply) {

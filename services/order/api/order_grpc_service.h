@@ -4,6 +4,7 @@
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "services/order/app/cancel_order.h"
 #include "services/order/app/manage_orders.h"
+#include "services/order/app/reconcile_stock.h"
 #include "services/order/app/place_order.h"
 
 namespace seckill::order::api {
@@ -13,9 +14,10 @@ namespace seckill::order::api {
 class OrderGrpcService final : public seckill::order::v1::OrderService::CallbackService {
  public:
   OrderGrpcService(const app::PlaceOrder& place_order, const app::ManageOrders& manage_orders,
-                   const app::CancelOrder& cancel_order, boost::asio::thread_pool& blocking)
+                   const app::CancelOrder& cancel_order, const app::ReconcileStock& reconcile,
+                   boost::asio::thread_pool& blocking)
       : place_order_(place_order), manage_orders_(manage_orders), cancel_order_(cancel_order),
-        blocking_(blocking) {}
+        reconcile_(reconcile), blocking_(blocking) {}
 
   grpc::ServerUnaryReactor* PlaceOrder(grpc::CallbackServerContext* ctx,
                                        const v1::PlaceOrderRequest* request,
@@ -32,6 +34,9 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
   grpc::ServerUnaryReactor* CancelOrder(grpc::CallbackServerContext* ctx,
                                         const v1::CancelOrderRequest* request,
                                         v1::CancelOrderReply* reply) override;
+  grpc::ServerUnaryReactor* ReconcileStock(grpc::CallbackServerContext* ctx,
+                                           const v1::ReconcileStockRequest* request,
+                                           v1::ReconcileStockReply* reply) override;
   grpc::ServerUnaryReactor* GetOrderStats(grpc::CallbackServerContext* ctx,
                                           const v1::GetOrderStatsRequest* request,
                                           v1::GetOrderStatsReply* reply) override;
@@ -40,6 +45,7 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
   const app::PlaceOrder& place_order_;
   const app::ManageOrders& manage_orders_;
   const app::CancelOrder& cancel_order_;
+  const app::ReconcileStock& reconcile_;
   boost::asio::thread_pool& blocking_;
 };
 

@@ -13,6 +13,12 @@ namespace seckill::order::domain {
 enum class PayOutcome { kPaid, kAlreadyPaid, kNotFound, kNotPayable };
 enum class CancelOutcome { kCancelled, kAlreadyCancelled, kNotFound, kNotCancellable };
 
+// An activity's units by what the stock ledger should show for them.
+struct SoldUnits {
+  int64_t live = 0;  // CREATED or PAID: sold
+  int64_t owed = 0;  // CANCELLED, not yet returned to the ledger
+};
+
 // The database of record for orders. Blocking: call from worker threads. Errors: UNAVAILABLE
 // (store unreachable; retry), ABORTED (deadlock or lock timeout; retry), INTERNAL.
 class OrderRepository {
@@ -32,6 +38,9 @@ class OrderRepository {
                                                       int64_t now_ms) = 0;
   // The cancelled order's units are back in the stock ledger.
   virtual absl::Status MarkStockReturned(uint64_t order_id) = 0;
+  virtual absl::StatusOr<SoldUnits> UnitsOf(uint64_t activity_id) = 0;
+  // Activities with orders created since `since_ms` (for the periodic reconciliation).
+  virtual absl::StatusOr<std::vector<uint64_t>> ActivitiesWithOrdersSince(int64_t since_ms) = 0;
   // CREATED orders created before `created_before_ms`, oldest first.
   virtual absl::StatusOr<std::vector<Order>> ListUnpaidBefore(int64_t created_before_ms, int limit) = 0;
   // CANCELLED orders whose units have not been returned yet.

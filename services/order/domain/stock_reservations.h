@@ -40,6 +40,12 @@ struct Reservation {
 enum class ReleaseOutcome { kReleased, kAlreadyReleased, kAlreadyConfirmed, kNotFound };
 enum class ConfirmOutcome { kConfirmed, kAlreadyConfirmed, kReleased, kNotFound };
 
+struct LedgerSnapshot {
+  bool found = false;
+  int64_t stock = 0, remaining = 0, reserved = 0;
+};
+enum class AdjustOutcome { kAdjusted, kChanged, kNegative, kNotFound };
+
 // The stock owner (the product service), seen from the order service. Non-blocking; callbacks
 // may run on any thread and must not block. Errors: UNAVAILABLE, DEADLINE_EXCEEDED (the call
 // may have taken effect), INTERNAL.
@@ -53,6 +59,11 @@ class StockReservations {
   virtual void Confirm(uint64_t activity_id, uint64_t order_id, Callback<ConfirmOutcome> done) = 0;
   // A cancelled order's units go back (CONFIRMED or RESERVED -> RELEASED); idempotent.
   virtual void Cancel(uint64_t activity_id, uint64_t order_id, Callback<ReleaseOutcome> done) = 0;
+  // The ledger's figures for one activity, in one consistent read.
+  virtual void Snapshot(uint64_t activity_id, Callback<LedgerSnapshot> done) = 0;
+  // remaining += delta if remaining is still `expected_remaining` and stays >= 0.
+  virtual void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
+                      Callback<AdjustOutcome> done) = 0;
 };
 
 }  // namespace seckill::order::domain

@@ -63,6 +63,30 @@ class FakeStockReservations final : public domain::StockReservations {
     done(answer);
   }
 
+  void Snapshot(uint64_t, domain::Callback<domain::LedgerSnapshot> done) override {
+    domain::LedgerSnapshot answer;
+    {
+      std::lock_guard lock(mu_);
+      answer = ledger;
+    }
+    done(answer);
+  }
+  void Adjust(uint64_t, int64_t expected, int64_t delta, domain::Callback<domain::AdjustOutcome> done) override {
+    domain::AdjustOutcome outcome = domain::AdjustOutcome::kAdjusted;
+    {
+      std::lock_guard lock(mu_);
+      if (ledger.remaining != expected) {
+        outcome = domain::AdjustOutcome::kChanged;
+      } else if (ledger.remaining + delta < 0) {
+        outcome = domain::AdjustOutcome::kNegative;
+      } else {
+        ledger.remaining += delta;
+      }
+    }
+    done(outcome);
+  }
+
+  domain::LedgerSnapshot ledger{true, 0, 0, 0};  // what Snapshot reports and Adjust changes
   std::mutex mu_;
   std::deque<absl::StatusOr<domain::ReleaseOutcome>> cancel_answers;
   std::vector<uint64_t> cancels;

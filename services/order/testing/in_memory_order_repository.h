@@ -94,6 +94,25 @@ class InMemoryOrderRepository final : public domain::OrderRepository {
     return out;
   }
 
+  absl::StatusOr<domain::SoldUnits> UnitsOf(uint64_t activity_id) override {
+    std::lock_guard lock(mu_);
+    domain::SoldUnits units;
+    for (const auto& [id, o] : orders_) {
+      if (o.activity_id != activity_id) continue;
+      if (o.status == domain::OrderStatus::kCreated || o.status == domain::OrderStatus::kPaid) units.live += o.quantity;
+      if (o.status == domain::OrderStatus::kCancelled && !returned_.contains(id)) units.owed += o.quantity;
+    }
+    return units;
+  }
+  absl::StatusOr<std::vector<uint64_t>> ActivitiesWithOrdersSince(int64_t since_ms) override {
+    std::lock_guard lock(mu_);
+    std::set<uint64_t> ids;
+    for (const auto& [id, o] : orders_) {
+      if (o.created_at_ms >= since_ms) ids.insert(o.activity_id);
+    }
+    return std::vector<uint64_t>(ids.begin(), ids.end());
+  }
+
   std::deque<absl::Status> insert_errors;
 
  private:

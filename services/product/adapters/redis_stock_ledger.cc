@@ -170,4 +170,20 @@ void RedisStockLedger::Snapshot(uint64_t activity_id,
   });
 }
 
+void RedisStockLedger::Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
+                              domain::Callback<domain::AdjustResult> done) {
+  Call("seckill_adjust", activity_id, {std::to_string(expected_remaining), std::to_string(delta)},
+       [done = std::move(done)](absl::StatusOr<Strings> r) {
+         if (!r.ok()) return done(r.status());
+         if (r->size() != 2) return done(absl::InternalError("seckill_adjust: bad reply"));
+         const std::string& o = (*r)[0];
+         using O = domain::AdjustOutcome;
+         O outcome = o == "ADJUSTED" ? O::kAdjusted
+                     : o == "CHANGED" ? O::kChanged
+                     : o == "NEGATIVE" ? O::kNegative
+                                       : O::kActivityNotFound;
+         done(domain::AdjustResult{outcome, ToInt((*r)[1])});
+       });
+}
+
 }  // namespace seckill::product::adapters

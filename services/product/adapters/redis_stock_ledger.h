@@ -31,6 +31,8 @@ class RedisStockLedger final : public domain::StockLedger {
   void Cancel(uint64_t activity_id, uint64_t order_id,
               domain::Callback<domain::ReleaseResult> done) override;
   void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
+  void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
+              domain::Callback<domain::AdjustResult> done) override;
 
  private:
   using Strings = std::vector<std::string>;

@@ -111,6 +111,19 @@ local function cancel(keys, args)
   return {'RELEASED', qty}
 end
 
+-- ARGV: expected_remaining, delta. The reconciler's repair: moves `remaining` by `delta` only
+-- if it still is `expected_remaining` (nothing sold meanwhile) and stays >= 0.
+-- Reply: {outcome (ADJUSTED|CHANGED|NEGATIVE|ACTIVITY_NOT_FOUND), remaining}.
+local function adjust(keys, args)
+  if redis.call('EXISTS', keys[1]) == 0 then return {'ACTIVITY_NOT_FOUND', '0'} end
+  local remaining = tonumber(redis.call('GET', keys[2]) or '0')
+  if remaining ~= tonumber(args[1]) then return {'CHANGED', tostring(remaining)} end
+  local target = remaining + tonumber(args[2])
+  if target < 0 then return {'NEGATIVE', tostring(remaining)} end
+  redis.call('SET', keys[2], tostring(target))
+  return {'ADJUSTED', tostring(target)}
+end
+
 -- Reply: {found (0|1), stock, remaining, inflight}, one consistent snapshot.
 local function snapshot(keys, args)
   if redis.call('EXISTS', keys[1]) == 0 then return {'0', '0', '0', '0'} end
@@ -123,5 +136,6 @@ redis.register_function('seckill_reserve', reserve)
 redis.register_function('seckill_release', release)
 redis.register_function('seckill_confirm', confirm)
 redis.register_function('seckill_cancel', cancel)
+redis.register_function('seckill_adjust', adjust)
 redis.register_function{function_name = 'seckill_snapshot', callback = snapshot,
                         flags = {'no-writes'}}

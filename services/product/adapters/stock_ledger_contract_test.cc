@@ -206,6 +206,23 @@ TYPED_TEST(StockLedgerContractTest, ConfirmedCannotBeReleasedAndReleasedCannotBe
   EXPECT_EQ(s.reserved, 0);
 }
 
+TYPED_TEST(StockLedgerContractTest, AdjustRepairsOnlyWhatItSawAndNeverBelowZero) {
+  this->Seed(this->Terms(10, 1));
+  auto adjust = [&](int64_t expected, int64_t delta) {
+    return WaitFor<domain::AdjustResult>([&](auto done) {
+             this->ledger().Adjust(this->activity_, expected, delta, done);
+           }).value();
+  };
+  EXPECT_EQ(adjust(9, -1).outcome, domain::AdjustOutcome::kChanged);  // it is 10, not 9
+  EXPECT_EQ(adjust(10, -11).outcome, domain::AdjustOutcome::kNegative);
+  auto done = adjust(10, -2);
+  EXPECT_EQ(done.outcome, domain::AdjustOutcome::kAdjusted);
+  EXPECT_EQ(done.remaining, 8);
+  EXPECT_EQ(this->Snapshot().remaining, 8);
+  this->activity_ += 1;
+  EXPECT_EQ(adjust(0, 1).outcome, domain::AdjustOutcome::kActivityNotFound);
+}
+
 TYPED_TEST(StockLedgerContractTest, CancellingAConfirmedOrderReturnsItsStockOnceAndFreesTheBuyer) {
   this->Seed(this->Terms(1, 1));
   this->Reserve(1, 801, 1, "key");

@@ -210,6 +210,27 @@ ServerUnaryReactor* ProductGrpcService::ConfirmReservation(
   return reactor;
 }
 
+ServerUnaryReactor* ProductGrpcService::AdjustStock(grpc::CallbackServerContext* ctx,
+                                                    const v1::AdjustStockRequest* request,
+                                                    v1::AdjustStockReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  ledger_.Adjust(request->activity_id(), request->expected_remaining(), request->delta(),
+                 [reactor, reply](absl::StatusOr<domain::AdjustResult> result) {
+                   if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+                   using O = domain::AdjustOutcome;
+                   using R = v1::AdjustStockReply;
+                   switch (result->outcome) {
+                     case O::kAdjusted: reply->set_outcome(R::ADJUSTED); break;
+                     case O::kChanged: reply->set_outcome(R::CHANGED); break;
+                     case O::kNegative: reply->set_outcome(R::NEGATIVE); break;
+                     case O::kActivityNotFound: reply->set_outcome(R::ADJUST_ACTIVITY_NOT_FOUND); break;
+                   }
+                   reply->set_remaining(result->remaining);
+                   reactor->Finish(grpc::Status::OK);
+                 });
+  return reactor;
+}
+
 ServerUnaryReactor* ProductGrpcService::GetStockStats(grpc::CallbackServerContext* ctx,
                                                       const v1::GetStockStatsRequest* request,
                                                       v1::GetStockStatsReply* reply) {

@@ -43,6 +43,9 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   grpc::ServerUnaryReactor* ConfirmReservation(grpc::CallbackServerContext* ctx,
                                                const v1::ConfirmReservationRequest* request,
                                                v1::ConfirmReservationReply* reply) override;
+  grpc::ServerUnaryReactor* AdjustStock(grpc::CallbackServerContext* ctx,
+                                        const v1::AdjustStockRequest* request,
+                                        v1::AdjustStockReply* reply) override;
   grpc::ServerUnaryReactor* GetStockStats(grpc::CallbackServerContext* ctx,
                                           const v1::GetStockStatsRequest* request,
                                           v1::GetStockStatsReply* reply) override;

@@ -50,6 +50,12 @@ struct ConfirmResult {
   int64_t quantity = 0;
 };
 
+enum class AdjustOutcome { kAdjusted, kChanged, kNegative, kActivityNotFound };
+struct AdjustResult {
+  AdjustOutcome outcome = AdjustOutcome::kActivityNotFound;
+  int64_t remaining = 0;
+};
+
 struct StockSnapshot {
   bool found = false;
   int64_t stock = 0;
@@ -76,6 +82,10 @@ class StockLedger {
   // kReleased with the quantity, kAlreadyReleased (0), or kNotFound.
   virtual void Cancel(uint64_t activity_id, uint64_t order_id, Callback<ReleaseResult> done) = 0;
   virtual void Snapshot(uint64_t activity_id, Callback<StockSnapshot> done) = 0;
+  // Repair: remaining += delta, only if remaining is still `expected_remaining` (kChanged
+  // otherwise) and the result is not negative (kNegative).
+  virtual void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
+                      Callback<AdjustResult> done) = 0;
 };
 
 }  // namespace seckill::product::domain

@@ -161,4 +161,26 @@ void InMemoryStockLedger::Snapshot(uint64_t activity_id,
   done(snapshot);
 }
 
+void InMemoryStockLedger::Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
+                                 domain::Callback<domain::AdjustResult> done) {
+  domain::AdjustResult result;
+  {
+    std::lock_guard lock(mu_);
+    auto it = ledgers_.find(activity_id);
+    if (it != ledgers_.end()) {
+      Ledger& l = it->second;
+      result.remaining = l.remaining;
+      if (l.remaining != expected_remaining) {
+        result.outcome = domain::AdjustOutcome::kChanged;
+      } else if (l.remaining + delta < 0) {
+        result.outcome = domain::AdjustOutcome::kNegative;
+      } else {
+        l.remaining += delta;
+        result = {domain::AdjustOutcome::kAdjusted, l.remaining};
+      }
+    }
+  }
+  done(result);
+}
+
 }  // namespace seckill::product::testing

@@ -1,0 +1,65 @@
+#include "services/order/app/reconcile_stock.h"
+
+#include "gtest/gtest.h"
+#include "services/order/testing/fake_stock_reservations.h"
+#include "services/order/testing/in_memory_order_repository.h"
+
+namespace seckill::order::app {
+namespace {
+
+class ReconcileStockTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // 10 units: 3 sold (one paid), 1 cancelled and not yet returned, 6 remaining.
+    for (uint64_t id = 1; id <= 4; ++id) {
+      ASSERT_TRUE(repository_.Insert({id, 42, id, 1, 100, domain::OrderStatus::kCreated, 5}, 5).ok());
+    }
+    ASSERT_TRUE(repository_.MarkPaid(1, 1, 6).ok());
+    ASSERT_TRUE(repository_.MarkCancelled(4, 4, 6).ok());
+    reservations_.ledger = {true, 10, 6, 0};
+  }
+  base::ManualClock clock_{1000};
+  testing::FakeStockReservations reservations_;
+  testing::InMemoryOrderRepository repository_;
+  PendingOrders pending_{clock_};
+  ReconcileStock reconcile_{repository_, reservations_, pending_};
+};
+
+TEST_F(ReconcileStockTest, ConsistentBooksShowNoDrift) {
+  auto report = reconcile_(42, false).value();
+  EXPECT_EQ(report.sold, 3);
+  EXPECT_EQ(report.owed, 1);
+  EXPECT_EQ(report.drift, 0);
+}
+
+TEST_F(ReconcileStockTest, ReportsDriftAndRepairsItWhenAsked) {
+  reservations_.ledger.remaining = 8;  // two decrements lost (e.g. Redis lost a second of writes)
+  auto report = reconcile_(42, false).value();
+  EXPECT_EQ(report.drift, -2);
+  EXPECT_FALSE(report.repaired);
+  EXPECT_EQ(reservations_.ledger.remaining, 8);  // reporting changes nothing
+  report = reconcile_(42, true).value();
+  EXPECT_TRUE(report.repaired);
+  EXPECT_EQ(reservations_.ledger.remaining, 6);
+  EXPECT_EQ(reconcile_(42, false).value().drift, 0);
+  reservations_.ledger.remaining = 5;  // a unit stranded the other way
+  EXPECT_EQ(reconcile_(42, true).value().drift, 1);
+  EXPECT_EQ(reservations_.ledger.remaining, 6);
+}
+
+TEST_F(ReconcileStockTest, NoRepairWhileOrdersAreInFlight) {
+  reservations_.ledger = {true, 10, 6, 1};  // one reserved: drift -1 may just be in flight
+  auto report = reconcile_(42, true).value();
+  EXPECT_EQ(report.drift, -1);
+  EXPECT_FALSE(report.repaired);
+  EXPECT_FALSE(report.note.empty());
+  EXPECT_EQ(reservations_.ledger.remaining, 6);
+}
+
+TEST_F(ReconcileStockTest, AnUnknownActivityIsReportedNotFound) {
+  reservations_.ledger = {false, 0, 0, 0};
+  EXPECT_FALSE(reconcile_(99, true).value().found);
+}
+
+}  // namespace
+}  // namespace seckill::order::app
