@@ -1,0 +1,94 @@
+#pragma once
+
+#include "services/order/domain/stock_reservations.h"
+#include "services/product/domain/stock_ledger.h"
+
+namespace seckill::testing {
+
+// The order service's view of the stock (StockReservations) served straight by a product-side
+// StockLedger, without the gRPC hop: lets a cross-service test run the order use cases against
+// the real Redis Functions.
+class LedgerBackedReservations final : public order::domain::StockReservations {
+ public:
+  explicit LedgerBackedReservations(product::domain::StockLedger& ledger) : ledger_(ledger) {}
+
+  void Reserve(const order::domain::ReserveRequest& r, order::domain::Callback<order::domain::Reservation> done) override {
+    ledger_.Reserve({r.activity_id, r.user_id, r.order_id, r.quantity, r.idempotency_key},
+                    [done = std::move(done)](absl::StatusOr<product::domain::ReserveResult> res) {
+                      if (!res.ok()) return done(res.status());
+                      using P = product::domain::ReserveOutcome;
+                      using O = order::domain::ReserveOutcome;
+                      O outcome = O::kActivityNotFound;
+                      switch (res->outcome) {
+                        case P::kReserved: outcome = O::kReserved; break;
+                        case P::kDuplicateRequest: outcome = O::kDuplicateRequest; break;
+                        case P::kActivityNotFound: outcome = O::kActivityNotFound; break;
+                        case P::kNotStarted: outcome = O::kNotStarted; break;
+                        case P::kEnded: outcome = O::kEnded; break;
+                        case P::kSoldOut: outcome = O::kSoldOut; break;
+                        case P::kPurchaseLimit: outcome = O::kPurchaseLimit; break;
+                        case P::kInvalidQuantity: outcome = O::kInvalidQuantity; break;
+                      }
+                      done(order::domain::Reservation{outcome, res->order_id, res->price_cents});
+                    });
+  }
+  void Release(uint64_t activity, uint64_t order, order::domain::Callback<order::domain::ReleaseOutcome> done) override {
+    ledger_.Release(activity, order, Releases(std::move(done)));
+  }
+  void Cancel(uint64_t activity, uint64_t order, order::domain::Callback<order::domain::ReleaseOutcome> done) override {
+    ledger_.Cancel(activity, order, Releases(std::move(done)));
+  }
+  void Confirm(uint64_t activity, uint64_t order, order::domain::Callback<order::domain::ConfirmOutcome> done) override {
+    ledger_.Confirm(activity, order, [done = std::move(done)](absl::StatusOr<product::domain::ConfirmResult> r) {
+      if (!r.ok()) return done(r.status());
+      using P = product::domain::ConfirmOutcome;
+      using O = order::domain::ConfirmOutcome;
+      switch (r->outcome) {
+        case P::kConfirmed: return done(O::kConfirmed);
+        case P::kAlreadyConfirmed: return done(O::kAlreadyConfirmed);
+        case P::kReleased: return done(O::kReleased);
+        case P::kNotFound: return done(O::kNotFound);
+      }
+    });
+  }
+  void Snapshot(uint64_t activity, order::domain::Callback<order::domain::LedgerSnapshot> done) override {
+    ledger_.Snapshot(activity, [done = std::move(done)](absl::StatusOr<product::domain::StockSnapshot> s) {
+      if (!s.ok()) return done(s.status());
+      done(order::domain::LedgerSnapshot{s->found, s->stock, s->remaining, s->reserved});
+    });
+  }
+  void Adjust(uint64_t activity, int64_t expected, int64_t delta,
+              order::domain::Callback<order::domain::AdjustOutcome> done) override {
+    ledger_.Adjust(activity, expected, delta, [done = std::move(done)](absl::StatusOr<product::domain::AdjustResult> r) {
+      if (!r.ok()) return done(r.status());
+      using P = product::domain::AdjustOutcome;
+      using O = order::domain::AdjustOutcome;
+      switch (r->outcome) {
+        case P::kAdjusted: return done(O::kAdjusted);
+        case P::kChanged: return done(O::kChanged);
+        case P::kNegative: return done(O::kNegative);
+        case P::kActivityNotFound: return done(O::kNotFound);
+      }
+    });
+  }
+
+ private:
+  static product::domain::Callback<product::domain::ReleaseResult> Releases(
+      order::domain::Callback<order::domain::ReleaseOutcome> done) {
+    return [done = std::move(done)](absl::StatusOr<product::domain::ReleaseResult> r) {
+      if (!r.ok()) return done(r.status());
+      using P = product::domain::ReleaseOutcome;
+      using O = order::domain::ReleaseOutcome;
+      switch (r->outcome) {
+        case P::kReleased: return done(O::kReleased);
+        case P::kAlreadyReleased: return done(O::kAlreadyReleased);
+        case P::kAlreadyConfirmed: return done(O::kAlreadyConfirmed);
+        case P::kNotFound: return done(O::kNotFound);
+      }
+    };
+  }
+
+  product::domain::StockLedger& ledger_;
+};
+
+}  // namespace seckill::testing
