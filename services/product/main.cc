@@ -1,4 +1,5 @@
 // seckill-product: the composition root of the product service. Only wiring happens here.
+#include <atomic>
 #include <thread>
 
 #include "CLI/CLI.hpp"
@@ -42,8 +43,10 @@ int Run(const base::Config& config) {
   auto http_port = config.GetInt("http.port", 17511);
   auto db_options = mysql::ConnectionOptionsFromConfig(config);
   auto redis_options = redis::ClientOptionsFromConfig(config);
+  auto reservation_ttl_s = config.GetInt("stock.reservation_ttl_s", 120);
+  auto sweep_interval_s = config.GetInt("stock.sweep_interval_s", 10);
   for (const absl::Status& s : {grpc_port.status(), http_port.status(), db_options.status(),
-                                redis_options.status()}) {
+                                redis_options.status(), reservation_ttl_s.status(), sweep_interval_s.status()}) {
     if (!s.ok()) {
       spdlog::error("configuration: {}", s.message());
       return 2;
@@ -67,6 +70,29 @@ int Run(const base::Config& config) {
   product::api::ProductGrpcService service(catalog, ledger, create_activity, view_activities,
                                            blocking);
 
+  // Returns stock stranded by reservations nobody resolved (an order service that died between
+  // reserve and publish): RESERVED past stock.reservation_ttl_s is released.
+  std::atomic<bool> sweeping{true};
+  std::thread sweeper([&] {
+    while (sweeping) {
+      for (int64_t waited = 0; waited < *sweep_interval_s * 10 && sweeping; ++waited) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      if (!sweeping) break;
+      auto activities = catalog.ListActivities(100);
+      if (!activities.ok()) continue;
+      for (const product::domain::Activity& a : *activities) {
+        ledger.SweepStale(a.activity_id, *reservation_ttl_s * 1000, 1000,
+                          [id = a.activity_id](absl::StatusOr<product::domain::SweepResult> r) {
+                            if (r.ok() && r->released > 0) {
+                              spdlog::warn("activity {}: released {} stale reservations ({} units)", id,
+                                           r->released, r->units);
+                            }
+                          });
+      }
+    }
+  });
+
   rpc::ServiceHostOptions host{"seckill-product", static_cast<uint16_t>(*grpc_port),
                                static_cast<uint16_t>(*http_port)};
   auto ready = [&]() -> asio::awaitable<bool> {
@@ -75,6 +101,8 @@ int Run(const base::Config& config) {
     co_return co_await std::move(ping);
   };
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
+    sweeping = false;
+    sweeper.join();
     blocking.join();
     redis_client->Close();
   });

@@ -19,12 +19,12 @@ const std::string& StockFunctionsSource() {
 
 namespace {
 
-constexpr int kKeyCount = 6;
+constexpr int kKeyCount = 7;
 
 std::vector<std::string> Keys(uint64_t activity_id) {
   const std::string tag = fmt::format("{{act:{}}}", activity_id);
-  return {tag + ":info", tag + ":remaining", tag + ":buyers",
-          tag + ":resv", tag + ":idem",      tag + ":inflight"};
+  return {tag + ":info", tag + ":remaining", tag + ":buyers", tag + ":resv",
+          tag + ":idem", tag + ":inflight",  tag + ":pending"};
 }
 
 int64_t ToInt(const std::string& s) {
@@ -183,6 +183,16 @@ void RedisStockLedger::Adjust(uint64_t activity_id, int64_t expected_remaining, 
                      : o == "NEGATIVE" ? O::kNegative
                                        : O::kActivityNotFound;
          done(domain::AdjustResult{outcome, ToInt((*r)[1])});
+       });
+}
+
+void RedisStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
+                                  domain::Callback<domain::SweepResult> done) {
+  Call("seckill_sweep", activity_id, {std::to_string(older_than_ms), std::to_string(limit)},
+       [done = std::move(done)](absl::StatusOr<Strings> r) {
+         if (!r.ok()) return done(r.status());
+         if (r->size() != 2) return done(absl::InternalError("seckill_sweep: bad reply"));
+         done(domain::SweepResult{ToInt((*r)[0]), ToInt((*r)[1])});
        });
 }
 

@@ -9,6 +9,8 @@
 --                                state R (reserved), C (confirmed), X (released)
 --   KEYS[5] {act:ID}:idem       hash: "user|idempotency_key" -> order_id
 --   KEYS[6] {act:ID}:inflight   integer: units in state R
+--   KEYS[7] {act:ID}:pending    sorted set: order_id of each R reservation, scored by when it
+--                                was made (Redis time, ms), for the sweep of stale ones
 -- Replies are arrays of strings, the outcome first.
 
 local function now_ms()
@@ -62,8 +64,19 @@ local function reserve(keys, args)
   redis.call('HINCRBY', keys[3], user_id, qty)
   redis.call('HSET', keys[4], order_id, user_id .. '|' .. qty .. '|R|' .. idem)
   redis.call('INCRBY', keys[6], qty)
+  redis.call('ZADD', keys[7], now, order_id)
   if idem ~= '' then redis.call('HSET', keys[5], user_id .. '|' .. idem, order_id) end
   return {'RESERVED', order_id, price, tostring(remaining)}
+end
+
+-- RESERVED -> RELEASED for one reservation already read (shared by release and the sweep).
+local function release_reserved(keys, order_id, user, qty, idem)
+  redis.call('HSET', keys[4], order_id, user .. '|' .. qty .. '|X|' .. idem)
+  redis.call('INCRBY', keys[2], qty)
+  redis.call('HINCRBY', keys[3], user, -tonumber(qty))
+  redis.call('DECRBY', keys[6], qty)
+  redis.call('ZREM', keys[7], order_id)
+  if idem ~= '' then redis.call('HDEL', keys[5], user .. '|' .. idem) end
 end
 
 -- ARGV: order_id. RESERVED -> RELEASED, returning the units exactly once.
@@ -74,11 +87,7 @@ local function release(keys, args)
   local user, qty, state, idem = parse_reservation(record)
   if state == 'X' then return {'ALREADY_RELEASED', '0'} end
   if state == 'C' then return {'ALREADY_CONFIRMED', '0'} end
-  redis.call('HSET', keys[4], args[1], user .. '|' .. qty .. '|X|' .. idem)
-  redis.call('INCRBY', keys[2], qty)
-  redis.call('HINCRBY', keys[3], user, -tonumber(qty))
-  redis.call('DECRBY', keys[6], qty)
-  if idem ~= '' then redis.call('HDEL', keys[5], user .. '|' .. idem) end
+  release_reserved(keys, args[1], user, qty, idem)
   return {'RELEASED', qty}
 end
 
@@ -92,6 +101,7 @@ local function confirm(keys, args)
   if state == 'X' then return {'RELEASED', qty} end
   redis.call('HSET', keys[4], args[1], user .. '|' .. qty .. '|C|' .. idem)
   redis.call('DECRBY', keys[6], qty)
+  redis.call('ZREM', keys[7], args[1])
   return {'CONFIRMED', qty}
 end
 
@@ -107,8 +117,32 @@ local function cancel(keys, args)
   redis.call('INCRBY', keys[2], qty)
   redis.call('HINCRBY', keys[3], user, -tonumber(qty))
   if state == 'R' then redis.call('DECRBY', keys[6], qty) end
+  redis.call('ZREM', keys[7], args[1])
   if idem ~= '' then redis.call('HDEL', keys[5], user .. '|' .. idem) end
   return {'RELEASED', qty}
+end
+
+-- ARGV: age_ms, limit. Releases reservations still RESERVED after `age_ms` (the service that
+-- made them died before publishing, or the publish never resolved), at most `limit` per call.
+-- A message that does arrive later finds its reservation released: the order becomes FAILED.
+-- Reply: {reservations released, units returned}.
+local function sweep(keys, args)
+  local cutoff = now_ms() - tonumber(args[1])
+  local stale = redis.call('ZRANGEBYSCORE', keys[7], '-inf', cutoff, 'LIMIT', 0, tonumber(args[2]))
+  local released, units = 0, 0
+  for _, order_id in ipairs(stale) do
+    local record = redis.call('HGET', keys[4], order_id)
+    redis.call('ZREM', keys[7], order_id)
+    if record then
+      local user, qty, state, idem = parse_reservation(record)
+      if state == 'R' then
+        release_reserved(keys, order_id, user, qty, idem)
+        released = released + 1
+        units = units + tonumber(qty)
+      end
+    end
+  end
+  return {tostring(released), tostring(units)}
 end
 
 -- ARGV: expected_remaining, delta. The reconciler's repair: moves `remaining` by `delta` only
@@ -137,5 +171,6 @@ redis.register_function('seckill_release', release)
 redis.register_function('seckill_confirm', confirm)
 redis.register_function('seckill_cancel', cancel)
 redis.register_function('seckill_adjust', adjust)
+redis.register_function('seckill_sweep', sweep)
 redis.register_function{function_name = 'seckill_snapshot', callback = snapshot,
                         flags = {'no-writes'}}

@@ -223,6 +223,30 @@ TYPED_TEST(StockLedgerContractTest, AdjustRepairsOnlyWhatItSawAndNeverBelowZero)
   EXPECT_EQ(adjust(0, 1).outcome, domain::AdjustOutcome::kActivityNotFound);
 }
 
+TYPED_TEST(StockLedgerContractTest, SweepReleasesOnlyStaleReservedUnits) {
+  this->Seed(this->Terms(5, 2));
+  this->Reserve(1, 1001, 2);
+  this->Reserve(2, 1002);
+  this->Reserve(3, 1003);
+  ASSERT_EQ(this->Confirm(1002).outcome, ConfirmOutcome::kConfirmed);
+  auto sweep = [&](int64_t age_ms) {
+    return WaitFor<domain::SweepResult>([&](auto done) {
+             this->ledger().SweepStale(this->activity_, age_ms, 100, done);
+           }).value();
+  };
+  EXPECT_EQ(sweep(60'000).released, 0);  // nothing is a minute old yet
+  auto swept = sweep(-1000);              // everything made up to now counts as stale
+  EXPECT_EQ(swept.released, 2);
+  EXPECT_EQ(swept.units, 3);
+  EXPECT_EQ(sweep(-1000).released, 0);  // once only
+  auto s = this->Snapshot();
+  EXPECT_EQ(s.remaining, 4);  // 5 - the confirmed unit
+  EXPECT_EQ(s.reserved, 0);
+  // A late message for a swept reservation cannot become an order.
+  EXPECT_EQ(this->Confirm(1001).outcome, ConfirmOutcome::kReleased);
+  EXPECT_EQ(this->Reserve(1, 1004, 2).outcome, ReserveOutcome::kReserved);  // the buyer is free again
+}
+
 TYPED_TEST(StockLedgerContractTest, CancellingAConfirmedOrderReturnsItsStockOnceAndFreesTheBuyer) {
   this->Seed(this->Terms(1, 1));
   this->Reserve(1, 801, 1, "key");

@@ -56,6 +56,11 @@ struct AdjustResult {
   int64_t remaining = 0;
 };
 
+struct SweepResult {
+  int64_t released = 0;  // reservations
+  int64_t units = 0;     // units returned
+};
+
 struct StockSnapshot {
   bool found = false;
   int64_t stock = 0;
@@ -86,6 +91,10 @@ class StockLedger {
   // otherwise) and the result is not negative (kNegative).
   virtual void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
                       Callback<AdjustResult> done) = 0;
+  // Releases reservations still RESERVED `older_than_ms` after they were made (at most
+  // `limit`): stock stranded by a service that died between reserve and publish.
+  virtual void SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
+                          Callback<SweepResult> done) = 0;
 };
 
 }  // namespace seckill::product::domain

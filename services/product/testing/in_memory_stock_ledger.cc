@@ -55,7 +55,7 @@ void InMemoryStockLedger::Reserve(const domain::ReservationRequest& r,
         l.inflight += r.quantity;
         l.held[r.user_id] += r.quantity;
         l.reservations[r.order_id] =
-            Reservation{r.user_id, r.quantity, State::kReserved, r.idempotency_key};
+            Reservation{r.user_id, r.quantity, State::kReserved, r.idempotency_key, now};
         if (!r.idempotency_key.empty()) l.idempotency[{r.user_id, r.idempotency_key}] = r.order_id;
         result.outcome = ReserveOutcome::kReserved;
       }
@@ -177,6 +177,31 @@ void InMemoryStockLedger::Adjust(uint64_t activity_id, int64_t expected_remainin
       } else {
         l.remaining += delta;
         result = {domain::AdjustOutcome::kAdjusted, l.remaining};
+      }
+    }
+  }
+  done(result);
+}
+
+void InMemoryStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
+                                     domain::Callback<domain::SweepResult> done) {
+  domain::SweepResult result;
+  {
+    std::lock_guard lock(mu_);
+    auto it = ledgers_.find(activity_id);
+    if (it != ledgers_.end()) {
+      Ledger& l = it->second;
+      const int64_t cutoff = clock_.NowMs() - older_than_ms;
+      for (auto& [order_id, res] : l.reservations) {
+        if (result.released >= limit) break;
+        if (res.state != State::kReserved || res.reserved_at_ms > cutoff) continue;
+        res.state = State::kReleased;
+        l.remaining += res.quantity;
+        l.inflight -= res.quantity;
+        l.held[res.user_id] -= res.quantity;
+        if (!res.idempotency_key.empty()) l.idempotency.erase({res.user_id, res.idempotency_key});
+        ++result.released;
+        result.units += res.quantity;
       }
     }
   }

@@ -28,6 +28,8 @@ class InMemoryStockLedger final : public domain::StockLedger {
   void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
   void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
               domain::Callback<domain::AdjustResult> done) override;
+  void SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
+                  domain::Callback<domain::SweepResult> done) override;
 
  private:
   enum class State { kReserved, kConfirmed, kReleased };
@@ -36,6 +38,7 @@ class InMemoryStockLedger final : public domain::StockLedger {
     int64_t quantity;
     State state;
     std::string idempotency_key;
+    int64_t reserved_at_ms = 0;
   };
   struct Ledger {
     domain::ActivityTerms terms;
