@@ -19,7 +19,9 @@
 #include "libs/rpc/service_host.h"
 #include "services/order/adapters/amqp_order_event_publisher.h"
 #include "services/order/adapters/amqp_payment_deadlines.h"
+#include "services/order/api/dead_letter_handler.h"
 #include "services/order/app/cancel_order.h"
+#include "services/order/app/dead_letters.h"
 #include "services/order/app/reconcile_stock.h"
 #include "services/order/app/record_order.h"
 #include "services/order/adapters/grpc_stock_reservations.h"
@@ -93,7 +95,8 @@ int Run(const base::Config& config) {
   order::app::ManageOrders manage_orders(repository, pending, clock);
   order::app::CancelOrder cancel_order(repository, reservations, pending, clock, payment_timeout_ms);
   order::app::ReconcileStock reconcile(repository, reservations, pending);
-  order::api::OrderGrpcService service(place_order, manage_orders, cancel_order, reconcile, blocking);
+  order::app::DeadLetters dead_letters(repository, reservations, clock);
+  order::api::OrderGrpcService service(place_order, manage_orders, cancel_order, reconcile, dead_letters, blocking);
 
   amqp::ConsumerOptions consumer_options;
   consumer_options.broker = *broker;
@@ -123,8 +126,17 @@ int Run(const base::Config& config) {
   expiry_consumer = std::make_unique<amqp::Consumer>(
       expiry_options, [&expiry_handler](const amqp::Delivery& d) { return expiry_handler(d); });
 
+  // The dead-letter queue's consumer: keeps each dead letter, fails its order, returns its stock.
+  amqp::ConsumerOptions dead_options = consumer_options;
+  dead_options.queue = order::messaging::kDeadLetterQueue;
+  std::unique_ptr<amqp::Consumer> dead_consumer;
+  order::api::DeadLetterHandler dead_handler(dead_letters, [&dead_consumer] { return dead_consumer->Stopping(); });
+  dead_consumer = std::make_unique<amqp::Consumer>(
+      dead_options, [&dead_handler](const amqp::Delivery& d) { return dead_handler(d); });
+
   publisher.Start();
   deadline_publisher.Start();
+  dead_consumer->Start();
   consumer->Start();
   expiry_consumer->Start();
 
@@ -167,6 +179,7 @@ int Run(const base::Config& config) {
     publisher.Stop();
     consumer->Stop();
     expiry_consumer->Stop();
+    dead_consumer->Stop();
     deadline_publisher.Stop();
     blocking.join();
   });

@@ -51,6 +51,20 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
       }
     });
   }
+  void Revive(uint64_t activity, uint64_t order, order::domain::Callback<order::domain::ReviveOutcome> done) override {
+    ledger_.Revive(activity, order, [done = std::move(done)](absl::StatusOr<product::domain::ReviveOutcome> r) {
+      if (!r.ok()) return done(r.status());
+      using P = product::domain::ReviveOutcome;
+      using O = order::domain::ReviveOutcome;
+      switch (*r) {
+        case P::kRevived: return done(O::kRevived);
+        case P::kNotReleased: return done(O::kNotReleased);
+        case P::kSoldOut: return done(O::kSoldOut);
+        case P::kPurchaseLimit: return done(O::kPurchaseLimit);
+        case P::kNotFound: return done(O::kNotFound);
+      }
+    });
+  }
   void Snapshot(uint64_t activity, order::domain::Callback<order::domain::LedgerSnapshot> done) override {
     ledger_.Snapshot(activity, [done = std::move(done)](absl::StatusOr<product::domain::StockSnapshot> s) {
       if (!s.ok()) return done(s.status());

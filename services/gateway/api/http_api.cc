@@ -242,6 +242,10 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
         [this](Request r, Params p, auto) { return ActivityStats(std::move(r), std::move(p)); });
   route("POST", "/admin/v1/activities/{id}/reconcile", Access::kAdmin,
         [this](Request r, Params p, auto) { return Reconcile(std::move(r), std::move(p)); });
+  route("GET", "/admin/v1/dead-letters", Access::kAdmin,
+        [this](Request r, Params, auto) { return ListDeadLetters(std::move(r)); });
+  route("POST", "/admin/v1/dead-letters/{id}/replay", Access::kAdmin,
+        [this](Request r, Params p, auto) { return ReplayDeadLetter(std::move(r), std::move(p)); });
   route("POST", "/admin/v1/users:bulk", Access::kAdmin,
         [this](Request r, Params, auto) { return CreateUsers(std::move(r)); });
   route("GET", "/admin/v1/flow/rules", Access::kAdmin, [this](Request, Params, auto) -> asio::awaitable<Response> {
@@ -568,6 +572,47 @@ asio::awaitable<Response> HttpApi::Reconcile(Request request, Params params) {
                                {"drift", reply->drift()},
                                {"repaired", reply->repaired()},
                                {"note", reply->note()}});
+}
+
+asio::awaitable<Response> HttpApi::ListDeadLetters(Request request) {
+  ov1::ListDeadLettersRequest req;
+  req.set_limit(100);
+  auto reply_call = Call<ov1::ListDeadLettersReply>(
+      "order", SECKILL_ASYNC_METHOD(backends_.order, ListDeadLetters), req, Traceparent(request));
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return FromStatus(reply.status(), "order service");
+  json::array letters;
+  for (const ov1::DeadLetterInfo& d : reply->dead_letters()) {
+    json::object o{{"id", std::to_string(d.id())},
+                   {"message_id", d.message_id()},
+                   {"reason", d.reason()},
+                   {"received_at", base::FormatRfc3339(d.received_at_ms())},
+                   {"replayed", d.replayed()}};
+    o["order_id"] = d.order_id() == 0 ? json::value(nullptr) : json::value(std::to_string(d.order_id()));
+    letters.push_back(std::move(o));
+  }
+  co_return JsonResponse(200, {{"dead_letters", std::move(letters)}});
+}
+
+asio::awaitable<Response> HttpApi::ReplayDeadLetter(Request request, Params params) {
+  auto id = ParseId(params["id"]);
+  if (!id) co_return ErrorResponse(400, "INVALID_ARGUMENT", "dead letter id must be a positive integer");
+  ov1::ReplayDeadLetterRequest req;
+  req.set_id(*id);
+  auto reply_call = Call<ov1::ReplayDeadLetterReply>(
+      "order", SECKILL_ASYNC_METHOD(backends_.order, ReplayDeadLetter), req, Traceparent(request));
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return FromStatus(reply.status(), "order service");
+  using R = ov1::ReplayDeadLetterReply;
+  switch (reply->outcome()) {
+    case R::REPLAYED: co_return JsonResponse(200, {{"id", std::to_string(*id)}, {"outcome", "REPLAYED"}});
+    case R::ALREADY_REPLAYED: co_return JsonResponse(200, {{"id", std::to_string(*id)}, {"outcome", "ALREADY_REPLAYED"}});
+    case R::ALREADY_LIVE: co_return JsonResponse(200, {{"id", std::to_string(*id)}, {"outcome", "ALREADY_LIVE"}});
+    case R::NOT_AN_ORDER: co_return ErrorResponse(409, "NOT_REPLAYABLE", "this dead letter is not an order message");
+    case R::REPLAY_SOLD_OUT: co_return ErrorResponse(409, "SOLD_OUT", "the order's units were sold meanwhile; it stays FAILED");
+    case R::REPLAY_PURCHASE_LIMIT: co_return ErrorResponse(409, "PURCHASE_LIMIT", "the buyer holds their limit; the order stays FAILED");
+    default: co_return ErrorResponse(404, "NOT_FOUND", "no such dead letter");
+  }
 }
 
 asio::awaitable<Response> HttpApi::CreateUsers(Request request) {

@@ -57,6 +57,8 @@ class HttpApi {
   boost::asio::awaitable<http::Response> CreateActivity(http::Request request);
   boost::asio::awaitable<http::Response> ActivityStats(http::Request request, Params params);
   boost::asio::awaitable<http::Response> Reconcile(http::Request request, Params params);
+  boost::asio::awaitable<http::Response> ListDeadLetters(http::Request request);
+  boost::asio::awaitable<http::Response> ReplayDeadLetter(http::Request request, Params params);
   boost::asio::awaitable<http::Response> CreateUsers(http::Request request);
   boost::asio::awaitable<http::Response> Ready();
   // A backend call through its circuit breaker (see BackendGuard). Not a coroutine: see

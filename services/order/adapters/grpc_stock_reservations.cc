@@ -117,6 +117,26 @@ void GrpcStockReservations::Confirm(uint64_t activity_id, uint64_t order_id,
       });
 }
 
+void GrpcStockReservations::Revive(uint64_t activity_id, uint64_t order_id,
+                                   domain::Callback<domain::ReviveOutcome> done) {
+  auto call = NewCall<pv1::ReleaseReservationRequest, pv1::ReviveReservationReply>(timeouts_.release);
+  call->request.set_activity_id(activity_id);
+  call->request.set_order_id(order_id);
+  stub_->async()->ReviveReservation(&call->context, &call->request, &call->reply,
+                                    [call, done = std::move(done)](grpc::Status status) {
+                                      if (!status.ok()) return done(rpc::FromGrpc(status));
+                                      using R = pv1::ReviveReservationReply;
+                                      using O = domain::ReviveOutcome;
+                                      switch (call->reply.outcome()) {
+                                        case R::REVIVED: return done(O::kRevived);
+                                        case R::NOT_RELEASED: return done(O::kNotReleased);
+                                        case R::REVIVE_SOLD_OUT: return done(O::kSoldOut);
+                                        case R::REVIVE_PURCHASE_LIMIT: return done(O::kPurchaseLimit);
+                                        default: return done(O::kNotFound);
+                                      }
+                                    });
+}
+
 void GrpcStockReservations::Snapshot(uint64_t activity_id, domain::Callback<domain::LedgerSnapshot> done) {
   auto call = NewCall<pv1::GetStockStatsRequest, pv1::GetStockStatsReply>(timeouts_.confirm);
   call->request.set_activity_id(activity_id);

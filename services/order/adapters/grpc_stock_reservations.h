@@ -30,6 +30,7 @@ class GrpcStockReservations final : public domain::StockReservations {
                domain::Callback<domain::ConfirmOutcome> done) override;
   void Cancel(uint64_t activity_id, uint64_t order_id,
               domain::Callback<domain::ReleaseOutcome> done) override;
+  void Revive(uint64_t activity_id, uint64_t order_id, domain::Callback<domain::ReviveOutcome> done) override;
   void Snapshot(uint64_t activity_id, domain::Callback<domain::LedgerSnapshot> done) override;
   void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
               domain::Callback<domain::AdjustOutcome> done) override;

@@ -127,6 +127,72 @@ absl::Status MariaDbOrderRepository::MarkStockReturned(uint64_t order_id) {
   return (*conn)->Execute("UPDATE orders SET stock_returned = 1 WHERE id = ?", {order_id}).status();
 }
 
+namespace {
+
+constexpr char kDeadLetterColumns[] =
+    "SELECT id, message_id, order_id, body, reason, received_at_ms, replayed_at_ms FROM dead_letters ";
+
+domain::DeadLetter ToDeadLetter(const mysql::Row& row) {
+  domain::DeadLetter d;
+  d.id = Uint(row[0]);
+  d.message_id = row[1].value_or("");
+  if (row[2]) d.order_id = Uint(row[2]);
+  d.body = row[3].value_or("");
+  d.reason = row[4].value_or("");
+  d.received_at_ms = Int(row[5]);
+  if (row[6]) d.replayed_at_ms = Int(row[6]);
+  return d;
+}
+
+}  // namespace
+
+absl::Status MariaDbOrderRepository::RecordDeadLetter(const domain::DeadLetter& d) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto result = (*conn)->Execute(
+      "INSERT INTO dead_letters (message_id, order_id, body, reason, received_at_ms) VALUES (?, ?, ?, ?, ?)",
+      {d.message_id.empty() ? mysql::Value(nullptr) : mysql::Value(d.message_id),
+       d.order_id ? mysql::Value(*d.order_id) : mysql::Value(nullptr), d.body, d.reason.substr(0, 255),
+       d.received_at_ms});
+  if (absl::IsAlreadyExists(result.status())) return absl::OkStatus();  // redelivered dead letter
+  return result.status();
+}
+
+absl::StatusOr<std::vector<domain::DeadLetter>> MariaDbOrderRepository::ListDeadLetters(int limit) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto rows = (*conn)->Query(std::string(kDeadLetterColumns) + "ORDER BY id DESC LIMIT ?", {static_cast<int64_t>(limit)});
+  if (!rows.ok()) return rows.status();
+  std::vector<domain::DeadLetter> out;
+  for (const mysql::Row& row : *rows) out.push_back(ToDeadLetter(row));
+  return out;
+}
+
+absl::StatusOr<std::optional<domain::DeadLetter>> MariaDbOrderRepository::FindDeadLetter(uint64_t id) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto rows = (*conn)->Query(std::string(kDeadLetterColumns) + "WHERE id = ?", {id});
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return std::optional<domain::DeadLetter>();
+  return std::optional<domain::DeadLetter>(ToDeadLetter(rows->front()));
+}
+
+absl::Status MariaDbOrderRepository::MarkDeadLetterReplayed(uint64_t id, int64_t now_ms) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  return (*conn)->Execute("UPDATE dead_letters SET replayed_at_ms = ? WHERE id = ?", {now_ms, id}).status();
+}
+
+absl::StatusOr<bool> MariaDbOrderRepository::ReviveFailedOrder(uint64_t order_id, int64_t now_ms) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto updated = (*conn)->Execute(
+      "UPDATE orders SET status = 'CREATED', stock_returned = 0, updated_at_ms = ? WHERE id = ? AND status = 'FAILED'",
+      {now_ms, order_id});
+  if (!updated.ok()) return updated.status();
+  return updated->affected_rows == 1;
+}
+
 absl::StatusOr<domain::SoldUnits> MariaDbOrderRepository::UnitsOf(uint64_t activity_id) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();

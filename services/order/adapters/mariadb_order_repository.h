@@ -21,6 +21,11 @@ class MariaDbOrderRepository final : public domain::OrderRepository {
                                                       int64_t now_ms) override;
   absl::Status MarkStockReturned(uint64_t order_id) override;
   absl::StatusOr<domain::SoldUnits> UnitsOf(uint64_t activity_id) override;
+  absl::Status RecordDeadLetter(const domain::DeadLetter& letter) override;
+  absl::StatusOr<std::vector<domain::DeadLetter>> ListDeadLetters(int limit) override;
+  absl::StatusOr<std::optional<domain::DeadLetter>> FindDeadLetter(uint64_t id) override;
+  absl::Status MarkDeadLetterReplayed(uint64_t id, int64_t now_ms) override;
+  absl::StatusOr<bool> ReviveFailedOrder(uint64_t order_id, int64_t now_ms) override;
   absl::StatusOr<std::vector<uint64_t>> ActivitiesWithOrdersSince(int64_t since_ms) override;
   absl::StatusOr<std::vector<domain::Order>> ListUnpaidBefore(int64_t created_before_ms, int limit) override;
   absl::StatusOr<std::vector<domain::Order>> ListCancelledAwaitingStock(int limit) override;

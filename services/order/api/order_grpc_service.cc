@@ -174,6 +174,50 @@ ServerUnaryReactor* OrderGrpcService::ReconcileStock(grpc::CallbackServerContext
   return reactor;
 }
 
+ServerUnaryReactor* OrderGrpcService::ListDeadLetters(grpc::CallbackServerContext* ctx,
+                                                      const v1::ListDeadLettersRequest* request,
+                                                      v1::ListDeadLettersReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, request, reply] {
+    const int limit = request->limit() > 0 && request->limit() <= 1000 ? request->limit() : 100;
+    auto letters = dead_letters_.List(limit);
+    if (!letters.ok()) return reactor->Finish(rpc::ToGrpc(letters.status()));
+    for (const domain::DeadLetter& d : *letters) {
+      v1::DeadLetterInfo* info = reply->add_dead_letters();
+      info->set_id(d.id);
+      info->set_message_id(d.message_id);
+      info->set_order_id(d.order_id.value_or(0));
+      info->set_reason(d.reason);
+      info->set_received_at_ms(d.received_at_ms);
+      info->set_replayed(d.replayed_at_ms.has_value());
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
+ServerUnaryReactor* OrderGrpcService::ReplayDeadLetter(grpc::CallbackServerContext* ctx,
+                                                       const v1::ReplayDeadLetterRequest* request,
+                                                       v1::ReplayDeadLetterReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  boost::asio::post(blocking_, [this, reactor, request, reply] {
+    auto outcome = dead_letters_.Replay(request->id());
+    if (!outcome.ok()) return reactor->Finish(rpc::ToGrpc(outcome.status()));
+    using R = v1::ReplayDeadLetterReply;
+    switch (*outcome) {
+      case app::ReplayOutcome::kReplayed: reply->set_outcome(R::REPLAYED); break;
+      case app::ReplayOutcome::kAlreadyReplayed: reply->set_outcome(R::ALREADY_REPLAYED); break;
+      case app::ReplayOutcome::kAlreadyLive: reply->set_outcome(R::ALREADY_LIVE); break;
+      case app::ReplayOutcome::kNotAnOrder: reply->set_outcome(R::NOT_AN_ORDER); break;
+      case app::ReplayOutcome::kSoldOut: reply->set_outcome(R::REPLAY_SOLD_OUT); break;
+      case app::ReplayOutcome::kPurchaseLimit: reply->set_outcome(R::REPLAY_PURCHASE_LIMIT); break;
+      case app::ReplayOutcome::kNotFound: reply->set_outcome(R::DEAD_LETTER_NOT_FOUND); break;
+    }
+    reactor->Finish(grpc::Status::OK);
+  });
+  return reactor;
+}
+
 ServerUnaryReactor* OrderGrpcService::GetOrderStats(grpc::CallbackServerContext* ctx,
                                                     const v1::GetOrderStatsRequest* request,
                                                     v1::GetOrderStatsReply* reply) {

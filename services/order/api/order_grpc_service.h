@@ -3,6 +3,7 @@
 #include "boost/asio/thread_pool.hpp"
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "services/order/app/cancel_order.h"
+#include "services/order/app/dead_letters.h"
 #include "services/order/app/manage_orders.h"
 #include "services/order/app/reconcile_stock.h"
 #include "services/order/app/place_order.h"
@@ -15,9 +16,9 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
  public:
   OrderGrpcService(const app::PlaceOrder& place_order, const app::ManageOrders& manage_orders,
                    const app::CancelOrder& cancel_order, const app::ReconcileStock& reconcile,
-                   boost::asio::thread_pool& blocking)
+                   const app::DeadLetters& dead_letters, boost::asio::thread_pool& blocking)
       : place_order_(place_order), manage_orders_(manage_orders), cancel_order_(cancel_order),
-        reconcile_(reconcile), blocking_(blocking) {}
+        reconcile_(reconcile), dead_letters_(dead_letters), blocking_(blocking) {}
 
   grpc::ServerUnaryReactor* PlaceOrder(grpc::CallbackServerContext* ctx,
                                        const v1::PlaceOrderRequest* request,
@@ -37,6 +38,12 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
   grpc::ServerUnaryReactor* ReconcileStock(grpc::CallbackServerContext* ctx,
                                            const v1::ReconcileStockRequest* request,
                                            v1::ReconcileStockReply* reply) override;
+  grpc::ServerUnaryReactor* ListDeadLetters(grpc::CallbackServerContext* ctx,
+                                            const v1::ListDeadLettersRequest* request,
+                                            v1::ListDeadLettersReply* reply) override;
+  grpc::ServerUnaryReactor* ReplayDeadLetter(grpc::CallbackServerContext* ctx,
+                                             const v1::ReplayDeadLetterRequest* request,
+                                             v1::ReplayDeadLetterReply* reply) override;
   grpc::ServerUnaryReactor* GetOrderStats(grpc::CallbackServerContext* ctx,
                                           const v1::GetOrderStatsRequest* request,
                                           v1::GetOrderStatsReply* reply) override;
@@ -46,6 +53,7 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
   const app::ManageOrders& manage_orders_;
   const app::CancelOrder& cancel_order_;
   const app::ReconcileStock& reconcile_;
+  const app::DeadLetters& dead_letters_;
   boost::asio::thread_pool& blocking_;
 };
 

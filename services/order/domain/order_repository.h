@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -12,6 +13,17 @@ namespace seckill::order::domain {
 
 enum class PayOutcome { kPaid, kAlreadyPaid, kNotFound, kNotPayable };
 enum class CancelOutcome { kCancelled, kAlreadyCancelled, kNotFound, kNotCancellable };
+
+// A message the order queue gave up on.
+struct DeadLetter {
+  uint64_t id = 0;
+  std::string message_id;               // may be empty
+  std::optional<uint64_t> order_id;     // when the body is an order
+  std::string body;
+  std::string reason;
+  int64_t received_at_ms = 0;
+  std::optional<int64_t> replayed_at_ms;
+};
 
 // An activity's units by what the stock ledger should show for them.
 struct SoldUnits {
@@ -41,6 +53,13 @@ class OrderRepository {
   virtual absl::StatusOr<SoldUnits> UnitsOf(uint64_t activity_id) = 0;
   // Activities with orders created since `since_ms` (for the periodic reconciliation).
   virtual absl::StatusOr<std::vector<uint64_t>> ActivitiesWithOrdersSince(int64_t since_ms) = 0;
+  // Keeps a dead letter; a second one with the same non-empty message id is ignored (OK).
+  virtual absl::Status RecordDeadLetter(const DeadLetter& letter) = 0;
+  virtual absl::StatusOr<std::vector<DeadLetter>> ListDeadLetters(int limit) = 0;
+  virtual absl::StatusOr<std::optional<DeadLetter>> FindDeadLetter(uint64_t id) = 0;
+  virtual absl::Status MarkDeadLetterReplayed(uint64_t id, int64_t now_ms) = 0;
+  // FAILED -> CREATED (a replayed order now holds its units again); false when not FAILED.
+  virtual absl::StatusOr<bool> ReviveFailedOrder(uint64_t order_id, int64_t now_ms) = 0;
   // CREATED orders created before `created_before_ms`, oldest first.
   virtual absl::StatusOr<std::vector<Order>> ListUnpaidBefore(int64_t created_before_ms, int limit) = 0;
   // CANCELLED orders whose units have not been returned yet.

@@ -45,6 +45,7 @@ struct LedgerSnapshot {
   int64_t stock = 0, remaining = 0, reserved = 0;
 };
 enum class AdjustOutcome { kAdjusted, kChanged, kNegative, kNotFound };
+enum class ReviveOutcome { kRevived, kNotReleased, kSoldOut, kPurchaseLimit, kNotFound };
 
 // The stock owner (the product service), seen from the order service. Non-blocking; callbacks
 // may run on any thread and must not block. Errors: UNAVAILABLE, DEADLINE_EXCEEDED (the call
@@ -59,6 +60,9 @@ class StockReservations {
   virtual void Confirm(uint64_t activity_id, uint64_t order_id, Callback<ConfirmOutcome> done) = 0;
   // A cancelled order's units go back (CONFIRMED or RESERVED -> RELEASED); idempotent.
   virtual void Cancel(uint64_t activity_id, uint64_t order_id, Callback<ReleaseOutcome> done) = 0;
+  // Replay of a dead-lettered order: its released units are taken again (RELEASED ->
+  // CONFIRMED) if available; idempotent.
+  virtual void Revive(uint64_t activity_id, uint64_t order_id, Callback<ReviveOutcome> done) = 0;
   // The ledger's figures for one activity, in one consistent read.
   virtual void Snapshot(uint64_t activity_id, Callback<LedgerSnapshot> done) = 0;
   // remaining += delta if remaining is still `expected_remaining` and stays >= 0.

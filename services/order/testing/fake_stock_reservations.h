@@ -86,6 +86,21 @@ class FakeStockReservations final : public domain::StockReservations {
     done(outcome);
   }
 
+  void Revive(uint64_t, uint64_t order_id, domain::Callback<domain::ReviveOutcome> done) override {
+    absl::StatusOr<domain::ReviveOutcome> answer = domain::ReviveOutcome::kRevived;
+    {
+      std::lock_guard lock(mu_);
+      revives.push_back(order_id);
+      if (!revive_answers.empty()) {
+        answer = revive_answers.front();
+        revive_answers.pop_front();
+      }
+    }
+    done(answer);
+  }
+  std::deque<absl::StatusOr<domain::ReviveOutcome>> revive_answers;
+  std::vector<uint64_t> revives;
+
   domain::LedgerSnapshot ledger{true, 0, 0, 0};  // what Snapshot reports and Adjust changes
   std::mutex mu_;
   std::deque<absl::StatusOr<domain::ReleaseOutcome>> cancel_answers;

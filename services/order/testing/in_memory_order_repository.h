@@ -113,9 +113,44 @@ class InMemoryOrderRepository final : public domain::OrderRepository {
     return std::vector<uint64_t>(ids.begin(), ids.end());
   }
 
+  absl::Status RecordDeadLetter(const domain::DeadLetter& letter) override {
+    std::lock_guard lock(mu_);
+    for (const auto& d : dead_letters_) {
+      if (!letter.message_id.empty() && d.message_id == letter.message_id) return absl::OkStatus();
+    }
+    dead_letters_.push_back(letter);
+    dead_letters_.back().id = dead_letters_.size();
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<domain::DeadLetter>> ListDeadLetters(int limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<domain::DeadLetter> out(dead_letters_.rbegin(), dead_letters_.rend());
+    if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
+    return out;
+  }
+  absl::StatusOr<std::optional<domain::DeadLetter>> FindDeadLetter(uint64_t id) override {
+    std::lock_guard lock(mu_);
+    if (id == 0 || id > dead_letters_.size()) return std::optional<domain::DeadLetter>();
+    return std::optional<domain::DeadLetter>(dead_letters_[id - 1]);
+  }
+  absl::Status MarkDeadLetterReplayed(uint64_t id, int64_t now_ms) override {
+    std::lock_guard lock(mu_);
+    if (id > 0 && id <= dead_letters_.size()) dead_letters_[id - 1].replayed_at_ms = now_ms;
+    return absl::OkStatus();
+  }
+  absl::StatusOr<bool> ReviveFailedOrder(uint64_t id, int64_t) override {
+    std::lock_guard lock(mu_);
+    auto it = orders_.find(id);
+    if (it == orders_.end() || it->second.status != domain::OrderStatus::kFailed) return false;
+    it->second.status = domain::OrderStatus::kCreated;
+    returned_.erase(id);
+    return true;
+  }
+
   std::deque<absl::Status> insert_errors;
 
  private:
+  std::vector<domain::DeadLetter> dead_letters_;
   std::mutex mu_;
   std::map<uint64_t, domain::Order> orders_;
   std::set<uint64_t> returned_;

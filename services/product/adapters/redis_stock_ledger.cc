@@ -186,6 +186,21 @@ void RedisStockLedger::Adjust(uint64_t activity_id, int64_t expected_remaining, 
        });
 }
 
+void RedisStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
+                              domain::Callback<domain::ReviveOutcome> done) {
+  Call("seckill_revive", activity_id, {std::to_string(order_id)}, [done = std::move(done)](absl::StatusOr<Strings> r) {
+    if (!r.ok()) return done(r.status());
+    if (r->size() != 2) return done(absl::InternalError("seckill_revive: bad reply"));
+    const std::string& o = (*r)[0];
+    using O = domain::ReviveOutcome;
+    done(o == "REVIVED" ? O::kRevived
+         : o == "NOT_RELEASED" ? O::kNotReleased
+         : o == "SOLD_OUT" ? O::kSoldOut
+         : o == "PURCHASE_LIMIT" ? O::kPurchaseLimit
+                                  : O::kNotFound);
+  });
+}
+
 void RedisStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
                                   domain::Callback<domain::SweepResult> done) {
   Call("seckill_sweep", activity_id, {std::to_string(older_than_ms), std::to_string(limit)},

@@ -33,6 +33,8 @@ class RedisStockLedger final : public domain::StockLedger {
   void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
   void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
               domain::Callback<domain::AdjustResult> done) override;
+  void Revive(uint64_t activity_id, uint64_t order_id,
+              domain::Callback<domain::ReviveOutcome> done) override;
   void SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
                   domain::Callback<domain::SweepResult> done) override;
 

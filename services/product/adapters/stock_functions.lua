@@ -122,6 +122,26 @@ local function cancel(keys, args)
   return {'RELEASED', qty}
 end
 
+-- ARGV: order_id. An operator replays a dead-lettered order whose units were returned:
+-- RELEASED -> CONFIRMED, taking the units again if they are still there and the buyer is within
+-- the limit. Replaying twice takes them once. Reply: {outcome, remaining}, outcome one of
+-- REVIVED, NOT_RELEASED (already live), SOLD_OUT, PURCHASE_LIMIT, RESERVATION_NOT_FOUND.
+local function revive(keys, args)
+  local record = redis.call('HGET', keys[4], args[1])
+  if not record then return {'RESERVATION_NOT_FOUND', '0'} end
+  local user, qty, state, idem = parse_reservation(record)
+  local remaining = tonumber(redis.call('GET', keys[2]) or '0')
+  if state ~= 'X' then return {'NOT_RELEASED', tostring(remaining)} end
+  local limit = tonumber(redis.call('HGET', keys[1], 'limit') or '0')
+  local held = tonumber(redis.call('HGET', keys[3], user) or '0')
+  if held + tonumber(qty) > limit then return {'PURCHASE_LIMIT', tostring(remaining)} end
+  if remaining < tonumber(qty) then return {'SOLD_OUT', tostring(remaining)} end
+  remaining = redis.call('DECRBY', keys[2], qty)
+  redis.call('HINCRBY', keys[3], user, qty)
+  redis.call('HSET', keys[4], args[1], user .. '|' .. qty .. '|C|' .. idem)
+  return {'REVIVED', tostring(remaining)}
+end
+
 -- ARGV: age_ms, limit. Releases reservations still RESERVED after `age_ms` (the service that
 -- made them died before publishing, or the publish never resolved), at most `limit` per call.
 -- A message that does arrive later finds its reservation released: the order becomes FAILED.
@@ -172,5 +192,6 @@ redis.register_function('seckill_confirm', confirm)
 redis.register_function('seckill_cancel', cancel)
 redis.register_function('seckill_adjust', adjust)
 redis.register_function('seckill_sweep', sweep)
+redis.register_function('seckill_revive', revive)
 redis.register_function{function_name = 'seckill_snapshot', callback = snapshot,
                         flags = {'no-writes'}}

@@ -247,6 +247,27 @@ TYPED_TEST(StockLedgerContractTest, SweepReleasesOnlyStaleReservedUnits) {
   EXPECT_EQ(this->Reserve(1, 1004, 2).outcome, ReserveOutcome::kReserved);  // the buyer is free again
 }
 
+TYPED_TEST(StockLedgerContractTest, ReviveTakesAReleasedOrdersUnitsBackOnce) {
+  this->Seed(this->Terms(1, 1));
+  this->Reserve(1, 1101);
+  auto revive = [&](uint64_t order) {
+    return WaitFor<domain::ReviveOutcome>([&](auto done) { this->ledger().Revive(this->activity_, order, done); }).value();
+  };
+  EXPECT_EQ(revive(1101), domain::ReviveOutcome::kNotReleased);  // still reserved
+  ASSERT_EQ(this->Release(1101).outcome, ReleaseOutcome::kReleased);
+  EXPECT_EQ(revive(1101), domain::ReviveOutcome::kRevived);
+  EXPECT_EQ(revive(1101), domain::ReviveOutcome::kNotReleased);  // once only
+  EXPECT_EQ(this->Snapshot().remaining, 0);
+  EXPECT_EQ(this->Confirm(1101).outcome, ConfirmOutcome::kAlreadyConfirmed);
+  EXPECT_EQ(this->Reserve(1, 1102).outcome, ReserveOutcome::kPurchaseLimit);  // the buyer holds it
+  // A released order whose unit was sold meanwhile cannot be revived.
+  this->Reserve(2, 1103);
+  ASSERT_EQ(this->Cancel(1101).outcome, ReleaseOutcome::kReleased);
+  ASSERT_EQ(this->Reserve(3, 1104).outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(revive(1101), domain::ReviveOutcome::kSoldOut);
+  EXPECT_EQ(revive(9999), domain::ReviveOutcome::kNotFound);
+}
+
 TYPED_TEST(StockLedgerContractTest, CancellingAConfirmedOrderReturnsItsStockOnceAndFreesTheBuyer) {
   this->Seed(this->Terms(1, 1));
   this->Reserve(1, 801, 1, "key");

@@ -231,6 +231,27 @@ ServerUnaryReactor* ProductGrpcService::AdjustStock(grpc::CallbackServerContext*
   return reactor;
 }
 
+ServerUnaryReactor* ProductGrpcService::ReviveReservation(grpc::CallbackServerContext* ctx,
+                                                          const v1::ReleaseReservationRequest* request,
+                                                          v1::ReviveReservationReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  ledger_.Revive(request->activity_id(), request->order_id(),
+                 [reactor, reply](absl::StatusOr<domain::ReviveOutcome> outcome) {
+                   if (!outcome.ok()) return reactor->Finish(rpc::ToGrpc(outcome.status()));
+                   using O = domain::ReviveOutcome;
+                   using R = v1::ReviveReservationReply;
+                   switch (*outcome) {
+                     case O::kRevived: reply->set_outcome(R::REVIVED); break;
+                     case O::kNotReleased: reply->set_outcome(R::NOT_RELEASED); break;
+                     case O::kSoldOut: reply->set_outcome(R::REVIVE_SOLD_OUT); break;
+                     case O::kPurchaseLimit: reply->set_outcome(R::REVIVE_PURCHASE_LIMIT); break;
+                     case O::kNotFound: reply->set_outcome(R::REVIVE_NOT_FOUND); break;
+                   }
+                   reactor->Finish(grpc::Status::OK);
+                 });
+  return reactor;
+}
+
 ServerUnaryReactor* ProductGrpcService::GetStockStats(grpc::CallbackServerContext* ctx,
                                                       const v1::GetStockStatsRequest* request,
                                                       v1::GetStockStatsReply* reply) {

@@ -46,6 +46,9 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   grpc::ServerUnaryReactor* AdjustStock(grpc::CallbackServerContext* ctx,
                                         const v1::AdjustStockRequest* request,
                                         v1::AdjustStockReply* reply) override;
+  grpc::ServerUnaryReactor* ReviveReservation(grpc::CallbackServerContext* ctx,
+                                              const v1::ReleaseReservationRequest* request,
+                                              v1::ReviveReservationReply* reply) override;
   grpc::ServerUnaryReactor* GetStockStats(grpc::CallbackServerContext* ctx,
                                           const v1::GetStockStatsRequest* request,
                                           v1::GetStockStatsReply* reply) override;

@@ -56,6 +56,8 @@ struct AdjustResult {
   int64_t remaining = 0;
 };
 
+enum class ReviveOutcome { kRevived, kNotReleased, kSoldOut, kPurchaseLimit, kNotFound };
+
 struct SweepResult {
   int64_t released = 0;  // reservations
   int64_t units = 0;     // units returned
@@ -93,6 +95,9 @@ class StockLedger {
                       Callback<AdjustResult> done) = 0;
   // Releases reservations still RESERVED `older_than_ms` after they were made (at most
   // `limit`): stock stranded by a service that died between reserve and publish.
+  // Replay of a dead-lettered order: RELEASED -> CONFIRMED, taking its units again if they are
+  // available and the buyer is within the limit. Idempotent (a second call: kNotReleased).
+  virtual void Revive(uint64_t activity_id, uint64_t order_id, Callback<ReviveOutcome> done) = 0;
   virtual void SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
                           Callback<SweepResult> done) = 0;
 };

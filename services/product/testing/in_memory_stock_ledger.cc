@@ -183,6 +183,35 @@ void InMemoryStockLedger::Adjust(uint64_t activity_id, int64_t expected_remainin
   done(result);
 }
 
+void InMemoryStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
+                                 domain::Callback<domain::ReviveOutcome> done) {
+  domain::ReviveOutcome outcome = domain::ReviveOutcome::kNotFound;
+  {
+    std::lock_guard lock(mu_);
+    auto it = ledgers_.find(activity_id);
+    if (it != ledgers_.end()) {
+      Ledger& l = it->second;
+      auto rit = l.reservations.find(order_id);
+      if (rit != l.reservations.end()) {
+        Reservation& res = rit->second;
+        if (res.state != State::kReleased) {
+          outcome = domain::ReviveOutcome::kNotReleased;
+        } else if (l.held[res.user_id] + res.quantity > l.terms.limit_per_user) {
+          outcome = domain::ReviveOutcome::kPurchaseLimit;
+        } else if (l.remaining < res.quantity) {
+          outcome = domain::ReviveOutcome::kSoldOut;
+        } else {
+          l.remaining -= res.quantity;
+          l.held[res.user_id] += res.quantity;
+          res.state = State::kConfirmed;
+          outcome = domain::ReviveOutcome::kRevived;
+        }
+      }
+    }
+  }
+  done(outcome);
+}
+
 void InMemoryStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
                                      domain::Callback<domain::SweepResult> done) {
   domain::SweepResult result;

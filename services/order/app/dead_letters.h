@@ -1,0 +1,45 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "libs/base/clock.h"
+#include "services/order/domain/order_repository.h"
+#include "services/order/domain/stock_reservations.h"
+
+namespace seckill::order::app {
+
+enum class ReplayOutcome {
+  kReplayed,         // the order holds its units again and is CREATED
+  kAlreadyReplayed,  // nothing changed
+  kAlreadyLive,      // the order was recorded after all; nothing to replay
+  kNotAnOrder,       // the body never was an order (poison); it cannot be replayed
+  kSoldOut,          // its units were sold meanwhile; the order stays FAILED
+  kPurchaseLimit,    // the buyer holds their limit by now; the order stays FAILED
+  kNotFound,
+};
+
+// The dead-letter queue's consumer and the operator's replay. A dead letter is kept; when it
+// carries an order that was not recorded, that order becomes FAILED and its units go back to the
+// stock (idempotently). Replay, once the cause is fixed, takes the units again and makes the
+// order CREATED, exactly once. Blocks: call from worker threads.
+class DeadLetters {
+ public:
+  DeadLetters(domain::OrderRepository& repository, domain::StockReservations& reservations,
+              const base::Clock& clock)
+      : repository_(repository), reservations_(reservations), clock_(clock) {}
+
+  // `order`: the decoded body, or nullopt for poison. Transient errors: retry.
+  absl::Status Receive(const std::string& message_id, const std::string& body,
+                       const std::optional<domain::Order>& order, const std::string& reason) const;
+  absl::StatusOr<std::vector<domain::DeadLetter>> List(int limit) const;
+  absl::StatusOr<ReplayOutcome> Replay(uint64_t dead_letter_id) const;
+
+ private:
+  domain::OrderRepository& repository_;
+  domain::StockReservations& reservations_;
+  const base::Clock& clock_;
+};
+
+}  // namespace seckill::order::app

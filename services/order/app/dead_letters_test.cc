@@ -1,0 +1,57 @@
+#include "services/order/app/dead_letters.h"
+
+#include "gtest/gtest.h"
+#include "services/order/testing/fake_stock_reservations.h"
+#include "services/order/testing/in_memory_order_repository.h"
+
+namespace seckill::order::app {
+namespace {
+
+class DeadLettersTest : public ::testing::Test {
+ protected:
+  domain::Order AnOrder(uint64_t id) { return {id, 42, 7, 1, 250, domain::OrderStatus::kQueued, 5}; }
+  base::ManualClock clock_{1000};
+  testing::FakeStockReservations reservations_;
+  testing::InMemoryOrderRepository repository_;
+  DeadLetters letters_{repository_, reservations_, clock_};
+};
+
+TEST_F(DeadLettersTest, AnOrderNeverRecordedBecomesFailedWithItsStockReturnedOnce) {
+  ASSERT_TRUE(letters_.Receive("m1", "body", AnOrder(11), "rejected").ok());
+  ASSERT_TRUE(letters_.Receive("m1", "body", AnOrder(11), "rejected").ok());  // redelivered
+  EXPECT_EQ((*repository_.Find(11))->status, domain::OrderStatus::kFailed);
+  EXPECT_EQ(reservations_.cancels, (std::vector<uint64_t>{11, 11}));  // idempotent in the ledger
+  EXPECT_EQ(letters_.List(10)->size(), 1u);
+}
+
+TEST_F(DeadLettersTest, AnOrderRecordedAfterAllKeepsItsUnits) {
+  domain::Order recorded = AnOrder(12);
+  recorded.status = domain::OrderStatus::kCreated;
+  ASSERT_TRUE(repository_.Insert(recorded, 5).ok());
+  ASSERT_TRUE(letters_.Receive("m2", "body", AnOrder(12), "delivery limit").ok());
+  EXPECT_EQ((*repository_.Find(12))->status, domain::OrderStatus::kCreated);
+  EXPECT_TRUE(reservations_.cancels.empty());
+  EXPECT_EQ(letters_.Replay(1).value(), ReplayOutcome::kAlreadyLive);
+}
+
+TEST_F(DeadLettersTest, ReplayMakesTheOrderOnceAndPoisonCannotBeReplayed) {
+  ASSERT_TRUE(letters_.Receive("m3", "body", AnOrder(13), "rejected").ok());
+  EXPECT_EQ(letters_.Replay(1).value(), ReplayOutcome::kReplayed);
+  EXPECT_EQ((*repository_.Find(13))->status, domain::OrderStatus::kCreated);
+  EXPECT_EQ(letters_.Replay(1).value(), ReplayOutcome::kAlreadyReplayed);
+  EXPECT_EQ(reservations_.revives.size(), 1u);
+  ASSERT_TRUE(letters_.Receive("", "\xff garbage", std::nullopt, "rejected").ok());
+  EXPECT_EQ(letters_.Replay(2).value(), ReplayOutcome::kNotAnOrder);
+  EXPECT_EQ(letters_.Replay(99).value(), ReplayOutcome::kNotFound);
+}
+
+TEST_F(DeadLettersTest, ReplayWhenTheUnitsAreGoneKeepsTheOrderFailed) {
+  ASSERT_TRUE(letters_.Receive("m4", "body", AnOrder(14), "rejected").ok());
+  reservations_.revive_answers.push_back(domain::ReviveOutcome::kSoldOut);
+  EXPECT_EQ(letters_.Replay(1).value(), ReplayOutcome::kSoldOut);
+  EXPECT_EQ((*repository_.Find(14))->status, domain::OrderStatus::kFailed);
+  EXPECT_FALSE((*letters_.List(10))[0].replayed_at_ms.has_value());
+}
+
+}  // namespace
+}  // namespace seckill::order::app
