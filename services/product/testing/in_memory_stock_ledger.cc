@@ -6,6 +6,14 @@ using domain::ConfirmOutcome;
 using domain::ReleaseOutcome;
 using domain::ReserveOutcome;
 
+void InMemoryStockLedger::ReturnUnits(Ledger& l, Reservation& res) {
+  if (res.state == State::kReserved) l.inflight -= res.quantity;
+  res.state = State::kReleased;
+  l.remaining += res.quantity;
+  l.held[res.user_id] -= res.quantity;
+  if (!res.idempotency_key.empty()) l.idempotency.erase({res.user_id, res.idempotency_key});
+}
+
 void InMemoryStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& terms,
                                domain::Callback<bool> done) {
   bool created = false;
@@ -68,83 +76,48 @@ void InMemoryStockLedger::Reserve(const domain::ReservationRequest& r,
 void InMemoryStockLedger::Release(uint64_t activity_id, uint64_t order_id,
                                   domain::Callback<domain::ReleaseResult> done) {
   domain::ReleaseResult result;
-  {
-    std::lock_guard lock(mu_);
-    auto it = ledgers_.find(activity_id);
-    if (it != ledgers_.end()) {
-      Ledger& l = it->second;
-      auto rit = l.reservations.find(order_id);
-      if (rit != l.reservations.end()) {
-        Reservation& res = rit->second;
-        if (res.state == State::kReleased) {
-          result.outcome = ReleaseOutcome::kAlreadyReleased;
-        } else if (res.state == State::kConfirmed) {
-          result.outcome = ReleaseOutcome::kAlreadyConfirmed;
-        } else {
-          res.state = State::kReleased;
-          l.remaining += res.quantity;
-          l.inflight -= res.quantity;
-          l.held[res.user_id] -= res.quantity;
-          if (!res.idempotency_key.empty()) l.idempotency.erase({res.user_id, res.idempotency_key});
-          result = {ReleaseOutcome::kReleased, res.quantity};
-        }
-      }
+  WithReservation(activity_id, order_id, [&](Ledger& l, Reservation& res) {
+    if (res.state == State::kReleased) {
+      result.outcome = ReleaseOutcome::kAlreadyReleased;
+    } else if (res.state == State::kConfirmed) {
+      result.outcome = ReleaseOutcome::kAlreadyConfirmed;
+    } else {
+      ReturnUnits(l, res);
+      result = {ReleaseOutcome::kReleased, res.quantity};
     }
-  }
+  });
   done(result);
 }
 
 void InMemoryStockLedger::Cancel(uint64_t activity_id, uint64_t order_id,
                                  domain::Callback<domain::ReleaseResult> done) {
   domain::ReleaseResult result;
-  {
-    std::lock_guard lock(mu_);
-    auto it = ledgers_.find(activity_id);
-    if (it != ledgers_.end()) {
-      Ledger& l = it->second;
-      auto rit = l.reservations.find(order_id);
-      if (rit != l.reservations.end()) {
-        Reservation& res = rit->second;
-        if (res.state == State::kReleased) {
-          result.outcome = ReleaseOutcome::kAlreadyReleased;
-        } else {
-          if (res.state == State::kReserved) l.inflight -= res.quantity;
-          res.state = State::kReleased;
-          l.remaining += res.quantity;
-          l.held[res.user_id] -= res.quantity;
-          if (!res.idempotency_key.empty()) l.idempotency.erase({res.user_id, res.idempotency_key});
-          result = {ReleaseOutcome::kReleased, res.quantity};
-        }
-      }
+  WithReservation(activity_id, order_id, [&](Ledger& l, Reservation& res) {
+    if (res.state == State::kReleased) {
+      result.outcome = ReleaseOutcome::kAlreadyReleased;
+    } else {
+      ReturnUnits(l, res);
+      result = {ReleaseOutcome::kReleased, res.quantity};
     }
-  }
+  });
   done(result);
 }
 
 void InMemoryStockLedger::Confirm(uint64_t activity_id, uint64_t order_id,
                                   domain::Callback<domain::ConfirmResult> done) {
   domain::ConfirmResult result;
-  {
-    std::lock_guard lock(mu_);
-    auto it = ledgers_.find(activity_id);
-    if (it != ledgers_.end()) {
-      Ledger& l = it->second;
-      auto rit = l.reservations.find(order_id);
-      if (rit != l.reservations.end()) {
-        Reservation& res = rit->second;
-        result.quantity = res.quantity;
-        if (res.state == State::kConfirmed) {
-          result.outcome = ConfirmOutcome::kAlreadyConfirmed;
-        } else if (res.state == State::kReleased) {
-          result.outcome = ConfirmOutcome::kReleased;
-        } else {
-          res.state = State::kConfirmed;
-          l.inflight -= res.quantity;
-          result.outcome = ConfirmOutcome::kConfirmed;
-        }
-      }
+  WithReservation(activity_id, order_id, [&](Ledger& l, Reservation& res) {
+    result.quantity = res.quantity;
+    if (res.state == State::kConfirmed) {
+      result.outcome = ConfirmOutcome::kAlreadyConfirmed;
+    } else if (res.state == State::kReleased) {
+      result.outcome = ConfirmOutcome::kReleased;
+    } else {
+      res.state = State::kConfirmed;
+      l.inflight -= res.quantity;
+      result.outcome = ConfirmOutcome::kConfirmed;
     }
-  }
+  });
   done(result);
 }
 
@@ -186,29 +159,20 @@ void InMemoryStockLedger::Adjust(uint64_t activity_id, int64_t expected_remainin
 void InMemoryStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
                                  domain::Callback<domain::ReviveOutcome> done) {
   domain::ReviveOutcome outcome = domain::ReviveOutcome::kNotFound;
-  {
-    std::lock_guard lock(mu_);
-    auto it = ledgers_.find(activity_id);
-    if (it != ledgers_.end()) {
-      Ledger& l = it->second;
-      auto rit = l.reservations.find(order_id);
-      if (rit != l.reservations.end()) {
-        Reservation& res = rit->second;
-        if (res.state != State::kReleased) {
-          outcome = domain::ReviveOutcome::kNotReleased;
-        } else if (l.held[res.user_id] + res.quantity > l.terms.limit_per_user) {
-          outcome = domain::ReviveOutcome::kPurchaseLimit;
-        } else if (l.remaining < res.quantity) {
-          outcome = domain::ReviveOutcome::kSoldOut;
-        } else {
-          l.remaining -= res.quantity;
-          l.held[res.user_id] += res.quantity;
-          res.state = State::kConfirmed;
-          outcome = domain::ReviveOutcome::kRevived;
-        }
-      }
+  WithReservation(activity_id, order_id, [&](Ledger& l, Reservation& res) {
+    if (res.state != State::kReleased) {
+      outcome = domain::ReviveOutcome::kNotReleased;
+    } else if (l.held[res.user_id] + res.quantity > l.terms.limit_per_user) {
+      outcome = domain::ReviveOutcome::kPurchaseLimit;
+    } else if (l.remaining < res.quantity) {
+      outcome = domain::ReviveOutcome::kSoldOut;
+    } else {
+      l.remaining -= res.quantity;
+      l.held[res.user_id] += res.quantity;
+      res.state = State::kConfirmed;
+      outcome = domain::ReviveOutcome::kRevived;
     }
-  }
+  });
   done(outcome);
 }
 
@@ -224,11 +188,7 @@ void InMemoryStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms
       for (auto& [order_id, res] : l.reservations) {
         if (result.released >= limit) break;
         if (res.state != State::kReserved || res.reserved_at_ms > cutoff) continue;
-        res.state = State::kReleased;
-        l.remaining += res.quantity;
-        l.inflight -= res.quantity;
-        l.held[res.user_id] -= res.quantity;
-        if (!res.idempotency_key.empty()) l.idempotency.erase({res.user_id, res.idempotency_key});
+        ReturnUnits(l, res);
         ++result.released;
         result.units += res.quantity;
       }

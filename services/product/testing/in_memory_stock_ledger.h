@@ -51,6 +51,20 @@ class InMemoryStockLedger final : public domain::StockLedger {
     std::map<std::pair<uint64_t, std::string>, uint64_t> idempotency;
   };
 
+  // RESERVED or CONFIRMED -> RELEASED: the units go back and the buyer and key are free.
+  static void ReturnUnits(Ledger& l, Reservation& res);
+  // Runs fn(ledger, reservation) under the lock when both exist; false when either does not.
+  template <class Fn>
+  bool WithReservation(uint64_t activity_id, uint64_t order_id, Fn fn) {
+    std::lock_guard lock(mu_);
+    auto it = ledgers_.find(activity_id);
+    if (it == ledgers_.end()) return false;
+    auto rit = it->second.reservations.find(order_id);
+    if (rit == it->second.reservations.end()) return false;
+    fn(it->second, rit->second);
+    return true;
+  }
+
   const base::Clock& clock_;
   std::mutex mu_;
   std::map<uint64_t, Ledger> ledgers_;
