@@ -188,6 +188,8 @@ class AsyncClientImpl final : public AsyncClient,
     }
     spdlog::info("redis {}:{}: connected", self->options_.host, self->options_.port);
     self->backoff_ = self->options_.reconnect_min;
+    if (self->ever_connected_ && self->options_.on_reconnect) self->options_.on_reconnect();
+    self->ever_connected_ = true;
     self->connected_ = true;
   }
 
@@ -226,6 +228,7 @@ class AsyncClientImpl final : public AsyncClient,
   std::atomic<bool> connected_{false};
   bool closing_ = false;
   bool reconnect_pending_ = false;
+  bool ever_connected_ = false;
   std::shared_ptr<AsyncClientImpl> self_while_connected_;
 };
 

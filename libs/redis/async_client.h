@@ -20,6 +20,9 @@ struct AsyncClientOptions {
   std::chrono::milliseconds command_timeout{1000};
   std::chrono::milliseconds reconnect_min{50};
   std::chrono::milliseconds reconnect_max{2000};
+  // Runs (on the client's strand, before any command goes out) each time the connection comes
+  // back after having been lost: the server may have restarted and lost data. Must not block.
+  std::function<void()> on_reconnect;
 };
 
 // A non-blocking Redis client: one hiredis connection driven by an Asio executor. Commands are

@@ -45,8 +45,10 @@ int Run(const base::Config& config) {
   auto redis_options = redis::ClientOptionsFromConfig(config);
   auto reservation_ttl_s = config.GetInt("stock.reservation_ttl_s", 120);
   auto sweep_interval_s = config.GetInt("stock.sweep_interval_s", 10);
+  auto reseed_grace_s = config.GetInt("stock.reseed_grace_s", 5);
   for (const absl::Status& s : {grpc_port.status(), http_port.status(), db_options.status(),
-                                redis_options.status(), reservation_ttl_s.status(), sweep_interval_s.status()}) {
+                                redis_options.status(), reservation_ttl_s.status(), sweep_interval_s.status(),
+                                reseed_grace_s.status()}) {
     if (!s.ok()) {
       spdlog::error("configuration: {}", s.message());
       return 2;
@@ -60,6 +62,12 @@ int Run(const base::Config& config) {
 
   asio::io_context ioc;
   asio::thread_pool blocking(4);
+  // The recovery is built after the client (it needs the ledger); until then a reconnect has
+  // nothing to gate.
+  std::atomic<product::app::StockRecovery*> recovery_on_reconnect{nullptr};
+  redis_options->on_reconnect = [&recovery_on_reconnect] {
+    if (auto* r = recovery_on_reconnect.load()) r->GateAll();
+  };
   auto redis_client = redis::AsyncClient::Create(ioc.get_executor(), *redis_options);
   mysql::Pool db(*db_options, 8);
   base::SystemClock clock;
@@ -67,12 +75,37 @@ int Run(const base::Config& config) {
   product::adapters::RedisStockLedger ledger(redis_client);
   product::app::CreateActivity create_activity(catalog, ledger);
   product::app::ViewActivities view_activities(catalog, ledger, clock);
-  product::api::ProductGrpcService service(catalog, ledger, create_activity, view_activities,
+  std::atomic<bool> sweeping{true};  // the background threads run while this holds
+  product::app::StockRecovery recovery(catalog, ledger, clock, *reseed_grace_s * 1000);
+  if (auto activities = catalog.ListActivities(1'000'000); activities.ok()) {
+    for (const auto& a : *activities) recovery.Known(a.activity_id);
+  }
+  recovery_on_reconnect = &recovery;
+  product::api::ProductGrpcService service(catalog, ledger, create_activity, view_activities, recovery,
                                            blocking);
+
+  // Watches Redis for a restart (a new run_id: whatever it kept, it may have lost the last
+  // writes) and re-seeds gated activities once their grace has passed.
+  std::thread watcher([&] {
+    redis::SyncClient probe(redis_options->host, redis_options->port, std::chrono::milliseconds(500));
+    std::string run_id;
+    while (sweeping) {
+      for (int i = 0; i < 10 && sweeping; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      auto info = probe.Command({"INFO", "server"});
+      if (info.ok() && info->type == redis::Reply::Type::kString) {
+        const size_t at = info->str.find("run_id:");
+        if (at != std::string::npos) {
+          std::string current = info->str.substr(at + 7, 40);
+          if (!run_id.empty() && current != run_id) recovery.GateAll();
+          run_id = std::move(current);
+        }
+      }
+      recovery.ReseedDue();
+    }
+  });
 
   // Returns stock stranded by reservations nobody resolved (an order service that died between
   // reserve and publish): RESERVED past stock.reservation_ttl_s is released.
-  std::atomic<bool> sweeping{true};
   std::thread sweeper([&] {
     while (sweeping) {
       for (int64_t waited = 0; waited < *sweep_interval_s * 10 && sweeping; ++waited) {
@@ -103,6 +136,7 @@ int Run(const base::Config& config) {
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
     sweeping = false;
     sweeper.join();
+    watcher.join();
     blocking.join();
     redis_client->Close();
   });

@@ -81,6 +81,11 @@ Response PlaceOrderRefusal(ov1::PlaceOrderReply::Outcome outcome) {
       return ErrorResponse(409, "PURCHASE_LIMIT", "you have reached this activity's purchase limit");
     case R::INVALID_QUANTITY:
       return ErrorResponse(400, "INVALID_ARGUMENT", "quantity is not allowed for this activity");
+    case R::RESTORING: {
+      Response r = ErrorResponse(503, "UNAVAILABLE", "this sale's stock is being restored; retry in a few seconds");
+      r.headers.emplace_back("Retry-After", "2");
+      return r;
+    }
     default: return ErrorResponse(500, "INTERNAL", "internal error");
   }
 }

@@ -36,6 +36,7 @@ domain::ReserveOutcome FromProto(pv1::ReserveOutcome o) {
     case pv1::RESERVE_SOLD_OUT: return O::kSoldOut;
     case pv1::PURCHASE_LIMIT: return O::kPurchaseLimit;
     case pv1::INVALID_QUANTITY: return O::kInvalidQuantity;
+    case pv1::RESTORING: return O::kRestoring;
     default: return O::kActivityNotFound;
   }
 }

@@ -43,6 +43,7 @@ v1::PlaceOrderReply::Outcome ToProto(app::PlaceOrderOutcome o) {
     case O::kSoldOut: return R::SOLD_OUT;
     case O::kPurchaseLimit: return R::PURCHASE_LIMIT;
     case O::kInvalidQuantity: return R::INVALID_QUANTITY;
+    case O::kRestoring: return R::RESTORING;
   }
   return R::OUTCOME_UNSPECIFIED;
 }

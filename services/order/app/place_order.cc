@@ -44,6 +44,8 @@ void PlaceOrder::operator()(const PlaceOrderRequest& request,
         return done(PlaceOrderResult{PlaceOrderOutcome::kPurchaseLimit, 0});
       case ReserveOutcome::kInvalidQuantity:
         return done(PlaceOrderResult{PlaceOrderOutcome::kInvalidQuantity, 0});
+      case ReserveOutcome::kRestoring:
+        return done(PlaceOrderResult{PlaceOrderOutcome::kRestoring, 0});
       case ReserveOutcome::kReserved:
         break;
     }

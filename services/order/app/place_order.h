@@ -25,6 +25,7 @@ enum class PlaceOrderOutcome {
   kSoldOut,
   kPurchaseLimit,
   kInvalidQuantity,
+  kRestoring,
 };
 
 struct PlaceOrderResult {

@@ -67,6 +67,7 @@ TEST_F(PlaceOrderTest, BusinessRefusalsAreOutcomesAndPublishNothing) {
       {ReserveOutcome::kPurchaseLimit, PlaceOrderOutcome::kPurchaseLimit},
       {ReserveOutcome::kNotStarted, PlaceOrderOutcome::kNotStarted},
       {ReserveOutcome::kEnded, PlaceOrderOutcome::kEnded},
+      {ReserveOutcome::kRestoring, PlaceOrderOutcome::kRestoring},
   };
   for (const auto& [reserve, expected] : cases) {
     reservations_.reserve_answers.push_back(domain::Reservation{reserve, 0, 0});

@@ -20,6 +20,7 @@ enum class ReserveOutcome {
   kSoldOut,
   kPurchaseLimit,
   kInvalidQuantity,
+  kRestoring,  // the stock owner is restoring this activity's stock data; retry shortly
 };
 
 struct ReserveRequest {

@@ -76,4 +76,20 @@ absl::StatusOr<std::vector<domain::Activity>> MariaDbCatalog::ListActivities(int
   return out;
 }
 
+// Reads the order service's table: the one place the product service does, for recovery only
+// (the orders are the record of what was sold when Redis has lost it).
+absl::StatusOr<std::vector<domain::LiveOrder>> MariaDbCatalog::LiveOrders(uint64_t activity_id) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto rows = (*conn)->Query(
+      "SELECT id, user_id, quantity FROM orders WHERE activity_id = ? AND status IN ('CREATED', 'PAID')",
+      {activity_id});
+  if (!rows.ok()) return rows.status();
+  std::vector<domain::LiveOrder> out;
+  for (const mysql::Row& row : *rows) {
+    out.push_back({static_cast<uint64_t>(Int(row[0])), static_cast<uint64_t>(Int(row[1])), Int(row[2])});
+  }
+  return out;
+}
+
 }  // namespace seckill::product::adapters

@@ -15,6 +15,7 @@ class MariaDbCatalog final : public domain::Catalog {
   absl::StatusOr<uint64_t> AddActivity(const domain::ActivityTerms& terms) override;
   absl::StatusOr<std::optional<domain::Activity>> FindActivity(uint64_t activity_id) override;
   absl::StatusOr<std::vector<domain::Activity>> ListActivities(int limit) override;
+  absl::StatusOr<std::vector<domain::LiveOrder>> LiveOrders(uint64_t activity_id) override;
 
  private:
   mysql::Pool& pool_;

@@ -201,6 +201,26 @@ void RedisStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
   });
 }
 
+void RedisStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTerms& t,
+                              const std::vector<domain::LiveOrder>& live, domain::Callback<int64_t> done) {
+  int64_t sold = 0;
+  for (const domain::LiveOrder& o : live) sold += o.quantity;
+  const int64_t remaining = std::max<int64_t>(t.stock - sold, 0);
+  Strings args = {std::to_string(t.stock), std::to_string(t.price_cents), std::to_string(t.start_at_ms),
+                  std::to_string(t.end_at_ms), std::to_string(t.limit_per_user), std::to_string(remaining),
+                  std::to_string(live.size())};
+  for (const domain::LiveOrder& o : live) {
+    args.push_back(std::to_string(o.order_id));
+    args.push_back(std::to_string(o.user_id));
+    args.push_back(std::to_string(o.quantity));
+  }
+  Call("seckill_reseed", activity_id, std::move(args), [done = std::move(done)](absl::StatusOr<Strings> r) {
+    if (!r.ok()) return done(r.status());
+    if (r->size() != 2) return done(absl::InternalError("seckill_reseed: bad reply"));
+    done(ToInt((*r)[1]));
+  });
+}
+
 void RedisStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
                                   domain::Callback<domain::SweepResult> done) {
   Call("seckill_sweep", activity_id, {std::to_string(older_than_ms), std::to_string(limit)},

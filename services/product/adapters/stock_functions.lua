@@ -142,6 +142,26 @@ local function revive(keys, args)
   return {'REVIVED', tostring(remaining)}
 end
 
+-- ARGV: stock, price_cents, start_ms, end_ms, limit, remaining, n_orders, then n_orders triples
+-- (order_id, user_id, quantity) of the live orders. Rebuilds the activity's ledger from the
+-- database of record after Redis lost data: every key is replaced; live orders come back as
+-- CONFIRMED reservations (so cancelling them still returns their units) and their buyers' units
+-- are counted against the limit. Idempotency keys are not restored. Reply: {'RESEEDED', remaining}.
+local function reseed(keys, args)
+  for i = 1, 7 do redis.call('DEL', keys[i]) end
+  redis.call('HSET', keys[1], 'stock', args[1], 'price_cents', args[2], 'start_ms', args[3],
+             'end_ms', args[4], 'limit', args[5])
+  redis.call('SET', keys[2], args[6])
+  redis.call('SET', keys[6], '0')
+  local n = tonumber(args[7])
+  for i = 0, n - 1 do
+    local order_id, user, qty = args[8 + 3 * i], args[9 + 3 * i], args[10 + 3 * i]
+    redis.call('HSET', keys[4], order_id, user .. '|' .. qty .. '|C|')
+    redis.call('HINCRBY', keys[3], user, qty)
+  end
+  return {'RESEEDED', args[6]}
+end
+
 -- ARGV: age_ms, limit. Releases reservations still RESERVED after `age_ms` (the service that
 -- made them died before publishing, or the publish never resolved), at most `limit` per call.
 -- A message that does arrive later finds its reservation released: the order becomes FAILED.
@@ -193,5 +213,6 @@ redis.register_function('seckill_cancel', cancel)
 redis.register_function('seckill_adjust', adjust)
 redis.register_function('seckill_sweep', sweep)
 redis.register_function('seckill_revive', revive)
+redis.register_function('seckill_reseed', reseed)
 redis.register_function{function_name = 'seckill_snapshot', callback = snapshot,
                         flags = {'no-writes'}}

@@ -268,6 +268,27 @@ TYPED_TEST(StockLedgerContractTest, ReviveTakesAReleasedOrdersUnitsBackOnce) {
   EXPECT_EQ(revive(9999), domain::ReviveOutcome::kNotFound);
 }
 
+TYPED_TEST(StockLedgerContractTest, ReseedRebuildsTheLedgerFromLiveOrders) {
+  const auto terms = this->Terms(5, 1);
+  this->Seed(terms);
+  this->Reserve(1, 1201);
+  this->Reserve(2, 1202);
+  // Reseeded from the database: orders 1201 (user 1) and 1301 (user 3) are live; 1202 is not.
+  auto remaining = WaitFor<int64_t>([&](auto done) {
+    this->ledger().Reseed(this->activity_, terms, {{1201, 1, 1}, {1301, 3, 1}}, done);
+  });
+  ASSERT_TRUE(remaining.ok());
+  EXPECT_EQ(*remaining, 3);
+  auto s = this->Snapshot();
+  EXPECT_EQ(s.remaining, 3);
+  EXPECT_EQ(s.reserved, 0);
+  EXPECT_EQ(this->Reserve(1, 1203).outcome, ReserveOutcome::kPurchaseLimit);  // user 1 holds one
+  EXPECT_EQ(this->Confirm(1202).outcome, ConfirmOutcome::kNotFound);  // its late message becomes FAILED
+  EXPECT_EQ(this->Cancel(1301).outcome, ReleaseOutcome::kReleased);   // live orders can still be cancelled
+  EXPECT_EQ(this->Snapshot().remaining, 4);
+  EXPECT_EQ(this->Reserve(2, 1204).outcome, ReserveOutcome::kReserved);
+}
+
 TYPED_TEST(StockLedgerContractTest, CancellingAConfirmedOrderReturnsItsStockOnceAndFreesTheBuyer) {
   this->Seed(this->Terms(1, 1));
   this->Reserve(1, 801, 1, "key");

@@ -82,8 +82,9 @@ ServerUnaryReactor* ProductGrpcService::CreateActivity(grpc::CallbackServerConte
     domain::ActivityTerms terms{request->product_id(), request->title(), request->price_cents(),
                                 request->stock(),      request->start_at_ms(),
                                 request->end_at_ms(),  request->limit_per_user()};
-    create_activity_(terms, [reactor, reply](absl::StatusOr<app::CreateActivityResult> result) {
+    create_activity_(terms, [this, reactor, reply](absl::StatusOr<app::CreateActivityResult> result) {
       if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+      if (result->outcome == app::CreateActivityOutcome::kCreated) recovery_.Known(result->activity_id);
       reply->set_outcome(result->outcome == app::CreateActivityOutcome::kCreated
                              ? v1::CreateActivityReply::CREATED
                              : v1::CreateActivityReply::PRODUCT_NOT_FOUND);
@@ -138,10 +139,23 @@ ServerUnaryReactor* ProductGrpcService::ReserveStock(grpc::CallbackServerContext
     return Reject(ctx, "idempotency_key must not contain '|'");
   }
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  domain::ReservationRequest r{request->activity_id(), request->user_id(), request->order_id(),
+  const uint64_t activity_id = request->activity_id();
+  // A refusal, not an error: it must not count against anyone's circuit breaker.
+  if (recovery_.IsGated(activity_id)) {
+    reply->set_outcome(v1::RESTORING);
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+  domain::ReservationRequest r{activity_id, request->user_id(), request->order_id(),
                                request->quantity(), request->idempotency_key()};
-  ledger_.Reserve(r, [reactor, reply](absl::StatusOr<domain::ReserveResult> result) {
+  ledger_.Reserve(r, [this, activity_id, reactor, reply](absl::StatusOr<domain::ReserveResult> result) {
     if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+    if (result->outcome == domain::ReserveOutcome::kActivityNotFound && recovery_.IsKnown(activity_id)) {
+      // The catalog has it but Redis does not: its stock data was lost.
+      recovery_.Gate(activity_id);
+      reply->set_outcome(v1::RESTORING);
+      return reactor->Finish(grpc::Status::OK);
+    }
     reply->set_outcome(ToProto(result->outcome));
     reply->set_order_id(result->order_id);
     reply->set_price_cents(result->price_cents);

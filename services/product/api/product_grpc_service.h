@@ -3,6 +3,7 @@
 #include "boost/asio/thread_pool.hpp"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/product/app/create_activity.h"
+#include "services/product/app/stock_recovery.h"
 #include "services/product/app/view_activities.h"
 
 namespace seckill::product::api {
@@ -14,10 +15,10 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
  public:
   ProductGrpcService(domain::Catalog& catalog, domain::StockLedger& ledger,
                      const app::CreateActivity& create_activity,
-                     const app::ViewActivities& view_activities,
+                     const app::ViewActivities& view_activities, app::StockRecovery& recovery,
                      boost::asio::thread_pool& blocking)
       : catalog_(catalog), ledger_(ledger), create_activity_(create_activity),
-        view_activities_(view_activities), blocking_(blocking) {}
+        view_activities_(view_activities), recovery_(recovery), blocking_(blocking) {}
 
   grpc::ServerUnaryReactor* CreateProduct(grpc::CallbackServerContext* ctx,
                                           const v1::CreateProductRequest* request,
@@ -58,6 +59,7 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   domain::StockLedger& ledger_;
   const app::CreateActivity& create_activity_;
   const app::ViewActivities& view_activities_;
+  app::StockRecovery& recovery_;
   boost::asio::thread_pool& blocking_;
 };
 

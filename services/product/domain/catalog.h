@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/product/domain/activity.h"
+#include "services/product/domain/stock_ledger.h"
 
 namespace seckill::product::domain {
 
@@ -21,6 +22,9 @@ class Catalog {
   virtual absl::StatusOr<std::optional<Activity>> FindActivity(uint64_t activity_id) = 0;
   // Newest first, at most `limit`.
   virtual absl::StatusOr<std::vector<Activity>> ListActivities(int limit) = 0;
+  // The activity's live (CREATED or PAID) orders, from the database of record: what re-seeding
+  // the stock ledger after a Redis data loss starts from.
+  virtual absl::StatusOr<std::vector<LiveOrder>> LiveOrders(uint64_t activity_id) = 0;
 };
 
 }  // namespace seckill::product::domain

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "services/product/domain/activity.h"
@@ -58,6 +59,13 @@ struct AdjustResult {
 
 enum class ReviveOutcome { kRevived, kNotReleased, kSoldOut, kPurchaseLimit, kNotFound };
 
+// A live order of an activity, as the database of record has it.
+struct LiveOrder {
+  uint64_t order_id = 0;
+  uint64_t user_id = 0;
+  int64_t quantity = 0;
+};
+
 struct SweepResult {
   int64_t released = 0;  // reservations
   int64_t units = 0;     // units returned
@@ -95,6 +103,10 @@ class StockLedger {
                       Callback<AdjustResult> done) = 0;
   // Releases reservations still RESERVED `older_than_ms` after they were made (at most
   // `limit`): stock stranded by a service that died between reserve and publish.
+  // Rebuilds an activity's ledger from the database of record (after Redis lost data):
+  // remaining = stock minus the live orders' units; each live order a CONFIRMED reservation.
+  virtual void Reseed(uint64_t activity_id, const ActivityTerms& terms, const std::vector<LiveOrder>& live,
+                      Callback<int64_t> done) = 0;
   // Replay of a dead-lettered order: RELEASED -> CONFIRMED, taking its units again if they are
   // available and the buyer is within the limit. Idempotent (a second call: kNotReleased).
   virtual void Revive(uint64_t activity_id, uint64_t order_id, Callback<ReviveOutcome> done) = 0;

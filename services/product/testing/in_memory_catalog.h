@@ -30,6 +30,12 @@ class InMemoryCatalog final : public domain::Catalog {
     if (it == activities_.end()) return std::optional<domain::Activity>();
     return std::optional<domain::Activity>(it->second);
   }
+  absl::StatusOr<std::vector<domain::LiveOrder>> LiveOrders(uint64_t activity_id) override {
+    std::lock_guard lock(mu_);
+    return live_orders[activity_id];
+  }
+  std::map<uint64_t, std::vector<domain::LiveOrder>> live_orders;  // what LiveOrders reports
+
   absl::StatusOr<std::vector<domain::Activity>> ListActivities(int limit) override {
     std::lock_guard lock(mu_);
     std::vector<domain::Activity> out;

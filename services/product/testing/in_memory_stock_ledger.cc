@@ -1,5 +1,7 @@
 #include "services/product/testing/in_memory_stock_ledger.h"
 
+#include <algorithm>
+
 namespace seckill::product::testing {
 
 using domain::ConfirmOutcome;
@@ -174,6 +176,25 @@ void InMemoryStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
     }
   });
   done(outcome);
+}
+
+void InMemoryStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTerms& terms,
+                                 const std::vector<domain::LiveOrder>& live, domain::Callback<int64_t> done) {
+  int64_t remaining = 0;
+  {
+    std::lock_guard lock(mu_);
+    Ledger fresh;
+    fresh.terms = terms;
+    int64_t sold = 0;
+    for (const domain::LiveOrder& o : live) {
+      sold += o.quantity;
+      fresh.held[o.user_id] += o.quantity;
+      fresh.reservations[o.order_id] = Reservation{o.user_id, o.quantity, State::kConfirmed, "", clock_.NowMs()};
+    }
+    fresh.remaining = remaining = std::max<int64_t>(terms.stock - sold, 0);
+    ledgers_[activity_id] = std::move(fresh);
+  }
+  done(remaining);
 }
 
 void InMemoryStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
