@@ -1,6 +1,7 @@
 #include "services/gateway/api/http_api.h"
 
 #include <charconv>
+#include <variant>
 
 #include "boost/json/array.hpp"
 #include "libs/base/await.h"
@@ -173,6 +174,17 @@ json::object OrderJson(const ov1::Order& o) {
 }
 
 enum class Access { kPublic, kUser, kAdmin };
+
+// The order of a POST /api/v1/orders/{id}/<action> whose body, if any, must be {}: its id, or
+// the 400 to answer instead.
+std::variant<uint64_t, Response> OrderActionTarget(const Request& request, http::PathParams& params) {
+  auto id = ParseId(params["id"]);
+  if (!id) return ErrorResponse(400, "INVALID_ARGUMENT", "order id must be a positive integer");
+  auto body = http::ParseJsonObject(request.body, /*allow_empty=*/true);
+  if (!body.ok()) return FromStatus(body.status(), "request");
+  if (absl::Status s = http::JsonFields(*body).Finish(); !s.ok()) return FromStatus(s, "request");
+  return *id;
+}
 
 }  // namespace
 
@@ -415,11 +427,9 @@ asio::awaitable<Response> HttpApi::GetOrder(Request request, Params params, doma
 }
 
 asio::awaitable<Response> HttpApi::PayOrder(Request request, Params params, domain::Principal caller) {
-  auto id = ParseId(params["id"]);
-  if (!id) co_return ErrorResponse(400, "INVALID_ARGUMENT", "order id must be a positive integer");
-  auto body = http::ParseJsonObject(request.body, /*allow_empty=*/true);
-  if (!body.ok()) co_return FromStatus(body.status(), "request");
-  if (absl::Status s = http::JsonFields(*body).Finish(); !s.ok()) co_return FromStatus(s, "request");
+  auto target = OrderActionTarget(request, params);
+  if (auto* refused = std::get_if<Response>(&target)) co_return std::move(*refused);
+  const uint64_t* id = std::get_if<uint64_t>(&target);
   ov1::PayOrderRequest req;
   req.set_order_id(*id);
   req.set_user_id(caller.user_id);
@@ -439,11 +449,9 @@ asio::awaitable<Response> HttpApi::PayOrder(Request request, Params params, doma
 }
 
 asio::awaitable<Response> HttpApi::CancelOrder(Request request, Params params, domain::Principal caller) {
-  auto id = ParseId(params["id"]);
-  if (!id) co_return ErrorResponse(400, "INVALID_ARGUMENT", "order id must be a positive integer");
-  auto body = http::ParseJsonObject(request.body, /*allow_empty=*/true);
-  if (!body.ok()) co_return FromStatus(body.status(), "request");
-  if (absl::Status s = http::JsonFields(*body).Finish(); !s.ok()) co_return FromStatus(s, "request");
+  auto target = OrderActionTarget(request, params);
+  if (auto* refused = std::get_if<Response>(&target)) co_return std::move(*refused);
+  const uint64_t* id = std::get_if<uint64_t>(&target);
   ov1::CancelOrderRequest req;
   req.set_order_id(*id);
   req.set_user_id(caller.user_id);
