@@ -18,7 +18,8 @@ std::map<std::string, std::string> ReadEnvFile(const std::string& path) {
   std::string line;
   while (std::getline(in, line)) {
     const size_t eq = line.find('=');
-    if (!line.empty() && line[0] != '#' && eq != std::string::npos) values[line.substr(0, eq)] = line.substr(eq + 1);
+    if (!line.empty() && line[0] != '#' && eq != std::string::npos)
+      values[line.substr(0, eq)] = line.substr(eq + 1);
   }
   return values;
 }
@@ -35,9 +36,16 @@ int main(int argc, char** argv) {
   cli.add_option("--stock", o.stock, "units on sale")->check(CLI::Range(1, 10'000'000));
   cli.add_option("--buyers", o.buyers, "distinct buyers")->check(CLI::Range(1, 100'000));
   cli.add_option("--attempts", o.attempts, "orders each buyer sends")->check(CLI::Range(1, 100));
-  cli.add_option("--concurrency", o.concurrency, "connections sending at once")->check(CLI::Range(1, 10'000));
-  cli.add_option("--limit-per-user", o.limit_per_user, "the activity's per-user limit")->check(CLI::Range(1, 1000));
-  cli.add_option("--request-timeout-ms", request_timeout_ms, "after it a request counts as unanswered");
+  cli.add_option("--concurrency", o.concurrency, "connections sending at once")
+      ->check(CLI::Range(1, 10'000));
+  cli.add_option("--rate", o.rate,
+                 "open loop: requests per second, each sent when due (0: closed loop)")
+      ->check(CLI::Range(0.0, 1e6));
+  cli.add_option("--seed", o.seed, "shuffles the buyers' arrival order reproducibly (0: in order)");
+  cli.add_option("--limit-per-user", o.limit_per_user, "the activity's per-user limit")
+      ->check(CLI::Range(1, 1000));
+  cli.add_option("--request-timeout-ms", request_timeout_ms,
+                 "after it a request counts as unanswered");
   cli.add_option("--drain-timeout-s", drain_timeout_s, "how long to wait for the queue to drain");
   cli.add_option("--history", o.history_path, "write one CSV line per request to this file");
   CLI11_PARSE(cli, argc, argv);
@@ -51,7 +59,8 @@ int main(int argc, char** argv) {
   };
   auto gateway = base::ParseUrl(get("SECKILL_GATEWAY_URL"), 80);
   if (!gateway.ok()) {
-    std::fprintf(stderr, "seckill-bench: no gateway URL (run `make up`, or set SECKILL_GATEWAY_URL): %s\n",
+    std::fprintf(stderr,
+                 "seckill-bench: no gateway URL (run `make up`, or set SECKILL_GATEWAY_URL): %s\n",
                  std::string(base::Message(gateway.status())).c_str());
     return 2;
   }
@@ -67,7 +76,8 @@ int main(int argc, char** argv) {
 
   auto report = bench::RunSale(o);
   if (!report.ok()) {
-    std::fprintf(stderr, "seckill-bench: the sale could not run: %s\n", report.status().ToString().c_str());
+    std::fprintf(stderr, "seckill-bench: the sale could not run: %s\n",
+                 report.status().ToString().c_str());
     return 2;
   }
   std::fputs(bench::FormatReport(*report).c_str(), stdout);

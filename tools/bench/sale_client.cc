@@ -27,8 +27,9 @@ std::string ErrorCode(const std::string& body) {
   return code != nullptr && code->is_string() ? std::string(code->as_string()) : "";
 }
 
-absl::StatusOr<http::Response> SaleClient::Call(const std::string& method, const std::string& target,
-                                                const std::string& body, const std::string& token,
+absl::StatusOr<http::Response> SaleClient::Call(const std::string& method,
+                                                const std::string& target, const std::string& body,
+                                                const std::string& token,
                                                 http::Headers extra) const {
   if (!token.empty()) extra.emplace_back("Authorization", "Bearer " + token);
   return http::Fetch(host_, port_, method, target, body, extra, std::chrono::seconds(60));
@@ -56,7 +57,8 @@ absl::StatusOr<std::string> SaleClient::Login(const std::string& username,
 absl::StatusOr<std::string> SaleClient::CreateProduct(const std::string& admin_token,
                                                       const std::string& name,
                                                       int64_t price_cents) const {
-  json::object body{{"name", name}, {"description", "created by seckill-bench"}, {"price_cents", price_cents}};
+  json::object body{
+      {"name", name}, {"description", "created by seckill-bench"}, {"price_cents", price_cents}};
   return Expect(Call("POST", "/admin/v1/products", json::serialize(body), admin_token), 201,
                 "product_id", "create product");
 }
@@ -64,7 +66,8 @@ absl::StatusOr<std::string> SaleClient::CreateProduct(const std::string& admin_t
 absl::StatusOr<std::string> SaleClient::CreateActivity(const std::string& admin_token,
                                                        const std::string& product_id, int64_t stock,
                                                        int64_t price_cents, int64_t start_ms,
-                                                       int64_t end_ms, int64_t limit_per_user) const {
+                                                       int64_t end_ms,
+                                                       int64_t limit_per_user) const {
   json::object body{{"product_id", product_id},
                     {"title", "seckill-bench sale"},
                     {"price_cents", price_cents},
@@ -76,10 +79,9 @@ absl::StatusOr<std::string> SaleClient::CreateActivity(const std::string& admin_
                 "activity_id", "create activity");
 }
 
-absl::StatusOr<std::vector<BuyerAccount>> SaleClient::CreateBuyers(const std::string& admin_token,
-                                                                   const std::string& prefix,
-                                                                   int count,
-                                                                   const std::string& password) const {
+absl::StatusOr<std::vector<BuyerAccount>> SaleClient::CreateBuyers(
+    const std::string& admin_token, const std::string& prefix, int count,
+    const std::string& password) const {
   std::vector<BuyerAccount> buyers;
   constexpr int kBatch = 5000;
   for (int done = 0; done < count; done += kBatch) {
@@ -89,7 +91,8 @@ absl::StatusOr<std::vector<BuyerAccount>> SaleClient::CreateBuyers(const std::st
                       {"password", password}};
     auto r = Call("POST", "/admin/v1/users:bulk", json::serialize(body), admin_token);
     if (!r.ok()) return r.status();
-    if (r->status != 201) return absl::InternalError(fmt::format("create buyers: HTTP {} {}", r->status, r->body));
+    if (r->status != 201)
+      return absl::InternalError(fmt::format("create buyers: HTTP {} {}", r->status, r->body));
     json::value v = json::parse(r->body);
     for (const json::value& u : v.at("users").as_array()) {
       const json::object& o = u.as_object();
@@ -105,7 +108,8 @@ absl::StatusOr<SaleClient::Stats> SaleClient::ActivityStats(const std::string& a
                                                             const std::string& activity_id) const {
   auto r = Call("GET", fmt::format("/admin/v1/activities/{}/stats", activity_id), "", admin_token);
   if (!r.ok()) return r.status();
-  if (r->status != 200) return absl::InternalError(fmt::format("stats: HTTP {} {}", r->status, r->body));
+  if (r->status != 200)
+    return absl::InternalError(fmt::format("stats: HTTP {} {}", r->status, r->body));
   json::object o = json::parse(r->body).as_object();
   const json::object& orders = o.at("orders").as_object();
   Stats s;

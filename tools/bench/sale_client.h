@@ -38,7 +38,8 @@ class SaleClient {
     int64_t stock = 0, remaining = 0, reserved = 0;
     int64_t queued = 0, created = 0, paid = 0, cancelled = 0, failed = 0;
   };
-  absl::StatusOr<Stats> ActivityStats(const std::string& admin_token, const std::string& activity_id) const;
+  absl::StatusOr<Stats> ActivityStats(const std::string& admin_token,
+                                      const std::string& activity_id) const;
 
   // Any request; for tests.
   absl::StatusOr<http::Response> Call(const std::string& method, const std::string& target,

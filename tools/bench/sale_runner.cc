@@ -4,6 +4,7 @@
 #include <atomic>
 #include <charconv>
 #include <fstream>
+#include <numeric>
 #include <random>
 #include <set>
 #include <thread>
@@ -11,6 +12,8 @@
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/detached.hpp"
 #include "boost/asio/io_context.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/use_awaitable.hpp"
 #include "fmt/format.h"
 #include "libs/base/clock.h"
 #include "libs/http/client.h"
@@ -26,9 +29,11 @@ struct LoadState {
   const SaleOptions* options;
   std::string target;
   const std::vector<BuyerAccount>* buyers;
+  std::vector<int> buyer_order;  // position in the arrival order -> buyer index
   std::vector<Attempt>* attempts;
   std::atomic<size_t> next{0};
   Clock::time_point start;
+  int64_t late_starts = 0;  // only touched on the io_context's single thread
 };
 
 int64_t MicrosSince(Clock::time_point start) {
@@ -36,15 +41,28 @@ int64_t MicrosSince(Clock::time_point start) {
 }
 
 asio::awaitable<void> Worker(LoadState* state) {
-  http::Client client(co_await asio::this_coro::executor, state->options->host, state->options->port);
+  const auto executor = co_await asio::this_coro::executor;
+  http::Client client(executor, state->options->host, state->options->port);
   const size_t total = state->attempts->size();
   while (true) {
     const size_t i = state->next.fetch_add(1);
     if (i >= total) break;
     Attempt& a = (*state->attempts)[i];
-    a.buyer = static_cast<int>(i / static_cast<size_t>(state->options->attempts));
+    a.buyer = state->buyer_order[i / static_cast<size_t>(state->options->attempts)];
     const BuyerAccount& buyer = (*state->buyers)[static_cast<size_t>(a.buyer)];
-    a.sent_us = MicrosSince(state->start);
+    if (state->options->rate > 0) {
+      a.sent_us = static_cast<int64_t>(static_cast<double>(i) * 1e6 / state->options->rate);
+      const int64_t now_us = MicrosSince(state->start);
+      if (now_us < a.sent_us) {
+        asio::steady_timer due(executor, state->start + std::chrono::microseconds(a.sent_us));
+        auto wait = due.async_wait(asio::use_awaitable);
+        co_await std::move(wait);
+      } else if (now_us - a.sent_us > 10'000) {
+        ++state->late_starts;
+      }
+    } else {
+      a.sent_us = MicrosSince(state->start);
+    }
     // Built in its own statement: see the co_await note in libs/base/await.h.
     auto send = client.Send("POST", state->target, "", {{"Authorization", "Bearer " + buyer.token}},
                             state->options->request_timeout);
@@ -62,7 +80,8 @@ asio::awaitable<void> Worker(LoadState* state) {
 
 double Percentile(const std::vector<int64_t>& sorted_us, double p) {
   if (sorted_us.empty()) return 0;
-  const size_t index = std::min(sorted_us.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted_us.size())));
+  const size_t index = std::min(sorted_us.size() - 1,
+                                static_cast<size_t>(p * static_cast<double>(sorted_us.size())));
   return static_cast<double>(sorted_us[index]) / 1000.0;
 }
 
@@ -94,7 +113,8 @@ void CheckInvariants(SaleReport& report, const std::vector<mysql::Row>& rows) {
 
   // I1: never more sold than the stock.
   if (report.db_live_units > o.stock) {
-    v.push_back(fmt::format("I1 oversell: {} units in live orders, stock {}", report.db_live_units, o.stock));
+    v.push_back(fmt::format("I1 oversell: {} units in live orders, stock {}", report.db_live_units,
+                            o.stock));
   }
   // I2: conservation, nothing in flight after the drain, and no undersell.
   const SaleClient::Stats& s = report.stats;
@@ -103,8 +123,8 @@ void CheckInvariants(SaleReport& report, const std::vector<mysql::Row>& rows) {
                             s.stock, s.remaining, s.reserved, report.db_live_units));
   }
   if (!report.drained) {
-    v.push_back(fmt::format("I2 not drained after {} s: queued {}, reserved {}", o.drain_timeout.count(),
-                            s.queued, s.reserved));
+    v.push_back(fmt::format("I2 not drained after {} s: queued {}, reserved {}",
+                            o.drain_timeout.count(), s.queued, s.reserved));
   }
   int64_t sold_out_answers = 0, indeterminate = 0;
   std::set<std::string> accepted;
@@ -114,29 +134,34 @@ void CheckInvariants(SaleReport& report, const std::vector<mysql::Row>& rows) {
     if (a.status == 0 || a.status >= 500) ++indeterminate;
   }
   if (sold_out_answers > 0 && s.remaining > 0 && indeterminate == 0) {
-    v.push_back(fmt::format("I2 undersell: buyers were told SOLD_OUT but {} units remain", s.remaining));
+    v.push_back(
+        fmt::format("I2 undersell: buyers were told SOLD_OUT but {} units remain", s.remaining));
   }
   // I3: no buyer over the limit.
   for (const auto& [user, units] : units_by_user) {
     if (units > o.limit_per_user) {
-      v.push_back(fmt::format("I3 user {} holds {} units, limit {}", user, units, o.limit_per_user));
+      v.push_back(
+          fmt::format("I3 user {} holds {} units, limit {}", user, units, o.limit_per_user));
     }
   }
   // I4: every 202 is exactly one order (live, or FAILED with its stock returned); an order
   // nobody was told about can only come from an indeterminate answer.
   for (const std::string& id : accepted) {
-    if (!all_ids.contains(id)) v.push_back(fmt::format("I4 order {} was accepted (202) but is missing", id));
+    if (!all_ids.contains(id))
+      v.push_back(fmt::format("I4 order {} was accepted (202) but is missing", id));
   }
   int64_t unanswered = 0;
   for (const std::string& id : all_ids) unanswered += accepted.contains(id) ? 0 : 1;
   if (unanswered > indeterminate) {
-    v.push_back(fmt::format("I4 {} orders exist that no 202 announced, with only {} indeterminate answers",
-                            unanswered, indeterminate));
+    v.push_back(
+        fmt::format("I4 {} orders exist that no 202 announced, with only {} indeterminate answers",
+                    unanswered, indeterminate));
   }
   // The admin figures must agree with the database of record.
   if (s.created + s.paid != report.db_live_orders || s.failed != report.db_failed_orders) {
-    v.push_back(fmt::format("stats disagree with the database: CREATED+PAID {} vs {}, FAILED {} vs {}",
-                            s.created + s.paid, report.db_live_orders, s.failed, report.db_failed_orders));
+    v.push_back(
+        fmt::format("stats disagree with the database: CREATED+PAID {} vs {}, FAILED {} vs {}",
+                    s.created + s.paid, report.db_live_orders, s.failed, report.db_failed_orders));
   }
 }
 
@@ -151,13 +176,13 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   const int64_t now = base::SystemClock().NowMs();
   auto product = client.CreateProduct(*admin, "seckill-bench product", 19900);
   if (!product.ok()) return product.status();
-  auto activity = client.CreateActivity(*admin, *product, o.stock, 9900, now - 1000, now + 3'600'000,
-                                        o.limit_per_user);
+  auto activity = client.CreateActivity(*admin, *product, o.stock, 9900, now - 1000,
+                                        now + 3'600'000, o.limit_per_user);
   if (!activity.ok()) return activity.status();
   report.activity_id = *activity;
   std::mt19937_64 rng(std::random_device{}());
-  auto buyers = client.CreateBuyers(*admin, fmt::format("b{}x{}", *activity, rng() % 100000), o.buyers,
-                                    "bench-password");
+  auto buyers = client.CreateBuyers(*admin, fmt::format("b{}x{}", *activity, rng() % 100000),
+                                    o.buyers, "bench-password");
   if (!buyers.ok()) return buyers.status();
 
   // The sale: every buyer's attempts, back to back, over `concurrency` keep-alive connections.
@@ -167,11 +192,18 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   state.target = fmt::format("/api/v1/activities/{}/orders", *activity);
   state.buyers = &*buyers;
   state.attempts = &report.attempts;
+  state.buyer_order.resize(static_cast<size_t>(o.buyers));
+  std::iota(state.buyer_order.begin(), state.buyer_order.end(), 0);
+  if (o.seed != 0) {
+    std::mt19937_64 order_rng(o.seed);
+    std::shuffle(state.buyer_order.begin(), state.buyer_order.end(), order_rng);
+  }
   asio::io_context ioc;
   state.start = Clock::now();
   for (int w = 0; w < o.concurrency; ++w) asio::co_spawn(ioc, Worker(&state), asio::detached);
   ioc.run();
   report.seconds = std::chrono::duration<double>(Clock::now() - state.start).count();
+  report.late_starts = state.late_starts;
 
   std::vector<int64_t> latencies;
   latencies.reserve(report.attempts.size());
@@ -216,9 +248,9 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
     history << "attempt,buyer,user_id,sent_us,done_us,status,code,order_id\n";
     for (size_t i = 0; i < report.attempts.size(); ++i) {
       const Attempt& a = report.attempts[i];
-      history << i << ',' << a.buyer << ',' << (*buyers)[static_cast<size_t>(a.buyer)].user_id << ','
-              << a.sent_us << ',' << a.done_us << ',' << a.status << ',' << a.code << ',' << a.order_id
-              << '\n';
+      history << i << ',' << a.buyer << ',' << (*buyers)[static_cast<size_t>(a.buyer)].user_id
+              << ',' << a.sent_us << ',' << a.done_us << ',' << a.status << ',' << a.code << ','
+              << a.order_id << '\n';
     }
   }
   return report;
@@ -226,18 +258,24 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
 
 std::string FormatReport(const SaleReport& r) {
   const SaleOptions& o = r.options;
-  std::string out = fmt::format(
-      "seckill-bench: activity {}, stock {}, {} buyers x {} attempts, concurrency {}\n", r.activity_id,
-      o.stock, o.buyers, o.attempts, o.concurrency);
+  std::string out =
+      fmt::format("seckill-bench: activity {}, stock {}, {} buyers x {} attempts, concurrency {}\n",
+                  r.activity_id, o.stock, o.buyers, o.attempts, o.concurrency);
   out += fmt::format("  requests     {} in {:.2f} s = {:.0f} req/s\n", r.attempts.size(), r.seconds,
                      r.seconds > 0 ? static_cast<double>(r.attempts.size()) / r.seconds : 0.0);
+  if (o.rate > 0) {
+    out +=
+        fmt::format("  pacing       open loop at {:.0f} req/s, seed {}; {} late starts (> 10 ms)\n",
+                    o.rate, o.seed, r.late_starts);
+  }
   out += fmt::format("  latency      p50 {:.1f} ms  p90 {:.1f} ms  p99 {:.1f} ms  max {:.1f} ms\n",
                      r.p50_ms, r.p90_ms, r.p99_ms, r.max_ms);
   out += "  outcomes    ";
   for (const auto& [key, count] : r.outcomes) out += fmt::format(" {}: {} |", key, count);
   out.back() = '\n';
   out += fmt::format("  drain        {} in {:.2f} s (queued {}, reserved {})\n",
-                     r.drained ? "done" : "NOT DONE", r.drain_seconds, r.stats.queued, r.stats.reserved);
+                     r.drained ? "done" : "NOT DONE", r.drain_seconds, r.stats.queued,
+                     r.stats.reserved);
   out += fmt::format("  database     {} orders ({} units) by {} distinct buyers; {} FAILED\n",
                      r.db_live_orders, r.db_live_units, r.db_distinct_buyers, r.db_failed_orders);
   out += fmt::format("  stock        {} = remaining {} + reserved {} + sold {}\n", r.stats.stock,

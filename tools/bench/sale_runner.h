@@ -22,6 +22,14 @@ struct SaleOptions {
   int attempts = 2;  // orders each buyer sends; a buyer's attempts are sent back to back, so they
                      // race each other on different connections
   int concurrency = 200;
+  // Open loop: when > 0, attempt i is due at start + i / rate seconds, whatever the answers so far,
+  // so a sale can be stretched over a fault. Latency is then measured from the due time, so a
+  // request that waited for a free connection counts its wait (no coordinated omission); raise
+  // `concurrency` if the report shows late starts. 0 sends as fast as the connections allow.
+  double rate = 0;
+  // Orders the buyers: the same seed gives the same arrival order (and so the same winners when
+  // nothing else interferes). 0 keeps buyer 0, 1, 2, ... in order.
+  uint64_t seed = 0;
   int64_t limit_per_user = 1;
   std::chrono::milliseconds request_timeout{10000};
   std::chrono::seconds drain_timeout{30};
@@ -45,11 +53,12 @@ struct SaleReport {
   std::vector<Attempt> attempts;
   std::map<std::string, int64_t> outcomes;  // "202", "409 SOLD_OUT", "no answer", ...
   double seconds = 0;
+  int64_t late_starts = 0;  // paced mode: attempts sent more than 10 ms after they were due
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;
   bool drained = false;
   double drain_seconds = 0;
   SaleClient::Stats stats;
-  int64_t db_live_orders = 0;    // CREATED or PAID
+  int64_t db_live_orders = 0;  // CREATED or PAID
   int64_t db_live_units = 0;
   int64_t db_failed_orders = 0;
   int64_t db_distinct_buyers = 0;  // of live orders
