@@ -1,9 +1,8 @@
-#include "libs/rpc/resolver.h"
-#include "libs/rpc/trace_context.h"
-
 #include "fmt/format.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "libs/rpc/resolver.h"
+#include "libs/rpc/trace_context.h"
 
 namespace seckill::rpc {
 
@@ -45,6 +44,12 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const Resolver& resol
   args.SetInt(GRPC_ARG_ENABLE_RETRIES, 0);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000);
+  // A restarted peer must be picked up within about a second, not after gRPC's default back-off
+  // (up to 120 s): during a sale the breaker's half-open probes would otherwise find the channel
+  // still waiting and reopen, keeping the sale refused long after the peer is back.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
 }
 

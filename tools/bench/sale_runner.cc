@@ -200,6 +200,7 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   }
   asio::io_context ioc;
   state.start = Clock::now();
+  report.started_epoch_ms = base::SystemClock().NowMs();
   for (int w = 0; w < o.concurrency; ++w) asio::co_spawn(ioc, Worker(&state), asio::detached);
   ioc.run();
   report.seconds = std::chrono::duration<double>(Clock::now() - state.start).count();
@@ -222,14 +223,20 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   // Drain: nothing queued, nothing reserved.
   const auto drain_start = Clock::now();
   while (true) {
+    // After a fault the admin route may refuse for a while (an open breaker, a service
+    // restarting): that is part of recovering, so it is retried until the drain deadline.
     auto stats = client.ActivityStats(*admin, *activity);
-    if (!stats.ok()) return stats.status();
-    report.stats = *stats;
-    if (stats->queued == 0 && stats->reserved == 0) {
-      report.drained = true;
+    if (stats.ok()) {
+      report.stats = *stats;
+      if (stats->queued == 0 && stats->reserved == 0) {
+        report.drained = true;
+        break;
+      }
+    }
+    if (Clock::now() - drain_start > o.drain_timeout) {
+      if (!stats.ok()) return stats.status();
       break;
     }
-    if (Clock::now() - drain_start > o.drain_timeout) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   report.drain_seconds = std::chrono::duration<double>(Clock::now() - drain_start).count();
@@ -264,9 +271,10 @@ std::string FormatReport(const SaleReport& r) {
   out += fmt::format("  requests     {} in {:.2f} s = {:.0f} req/s\n", r.attempts.size(), r.seconds,
                      r.seconds > 0 ? static_cast<double>(r.attempts.size()) / r.seconds : 0.0);
   if (o.rate > 0) {
-    out +=
-        fmt::format("  pacing       open loop at {:.0f} req/s, seed {}; {} late starts (> 10 ms)\n",
-                    o.rate, o.seed, r.late_starts);
+    out += fmt::format(
+        "  pacing       open loop at {:.0f} req/s, seed {}, started at {} ms (epoch); "
+        "{} late starts (> 10 ms)\n",
+        o.rate, o.seed, r.started_epoch_ms, r.late_starts);
   }
   out += fmt::format("  latency      p50 {:.1f} ms  p90 {:.1f} ms  p99 {:.1f} ms  max {:.1f} ms\n",
                      r.p50_ms, r.p90_ms, r.p99_ms, r.max_ms);

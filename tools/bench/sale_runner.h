@@ -52,6 +52,8 @@ struct SaleReport {
   SaleOptions options;
   std::vector<Attempt> attempts;
   std::map<std::string, int64_t> outcomes;  // "202", "409 SOLD_OUT", "no answer", ...
+  int64_t started_epoch_ms =
+      0;  // wall clock at the sale's start, to line faults up with the history
   double seconds = 0;
   int64_t late_starts = 0;  // paced mode: attempts sent more than 10 ms after they were due
   double p50_ms = 0, p90_ms = 0, p99_ms = 0, max_ms = 0;

@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Fault-injection suite (docs/RELIABILITY.md, fault matrix). For each fault and seed: an open-loop
+# sale runs (seckill-bench --rate), the fault is injected 2 s in, healed HOLD seconds later, and
+# after the sale has drained the bench checks I1-I4 over the whole request history; I5 (every dead
+# letter is a FAILED order or was replayed) is checked here in SQL. One table at the end.
+#
+#   scripts/chaos.sh [--seeds N] [FAULT...]     faults: F1 F2 F4 F5 F8 F10 F11 (default: all)
+#
+# It runs inside a network namespace it creates (`unshare -n`, lo only), with its own stack under
+# .run/chaos, so it never touches a stack started by `make up` and its traffic stays on loopback.
+# Every wait is bounded: a sale lasts SALE_S seconds, its drain at most DRAIN_S.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${SECKILL_BIN_DIR:-$ROOT/build/bin}
+
+if [ -z "${SECKILL_CHAOS_NETNS:-}" ]; then
+  if [ "$(id -u)" = 0 ]; then
+    exec unshare -n env SECKILL_CHAOS_NETNS=1 "$0" "$@"
+  fi
+  exec unshare -rn env SECKILL_CHAOS_NETNS=1 "$0" "$@"
+fi
+ip link set lo up
+
+SEEDS=3
+FAULTS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seeds) SEEDS=$2; shift 2 ;;
+    F*) FAULTS+=("$1"); shift ;;
+    *) echo "usage: $0 [--seeds N] [F1 F2 F4 F5 F8 F10 F11]" >&2; exit 2 ;;
+  esac
+done
+[ ${#FAULTS[@]} -gt 0 ] || FAULTS=(F1 F2 F4 F5 F8 F10 F11)
+
+export SECKILL_RUN_DIR=$ROOT/.run/chaos
+RUN=$SECKILL_RUN_DIR
+# Reservations stranded by a kill are swept within seconds, not the production two minutes.
+export SECKILL_STOCK_RESERVATION_TTL_S=${SECKILL_STOCK_RESERVATION_TTL_S:-5}
+export SECKILL_STOCK_SWEEP_INTERVAL_S=${SECKILL_STOCK_SWEEP_INTERVAL_S:-1}
+RATE=${CHAOS_RATE:-200}        # requests per second during the sale
+BUYERS=${CHAOS_BUYERS:-2400}   # one attempt each: the sale lasts BUYERS / RATE seconds
+STOCK=${CHAOS_STOCK:-1800}     # below the demand, so the sale sells out unless a fault stops it
+DRAIN_S=${CHAOS_DRAIN_S:-60}
+DB_DOWN_S=${CHAOS_DB_DOWN_S:-30}
+
+stack() { "$ROOT/scripts/stack.sh" "$@"; }
+log() { printf '[chaos] %s\n' "$*" >&2; }
+sql() { mariadb -S "$RUN/mariadb/m.sock" -uroot -N -B seckill -e "$1"; }
+
+rm -rf "$RUN"
+mkdir -p "$RUN/reports"
+trap 'stack down >/dev/null 2>&1 || true' EXIT
+stack up >/dev/null
+
+# inject FAULT / heal FAULT: each pair is one row of the fault matrix.
+hold_s() { case "$1" in F8) echo "$DB_DOWN_S" ;; *) echo 3 ;; esac; }
+inject() {
+  case "$1" in
+    F1) stack kill order ;;        # the consumer (and publisher) mid-batch
+    F2) stack kill product ;;      # between the Redis reservation and the publish
+    F4) stack kill rabbitmq ;;     # broker crash during publishing
+    F5) stack stop rabbitmq ;;     # broker graceful stop
+    F8) stack kill mariadb ;;      # database down, then crash recovery
+    F10|F11) stack kill redis ;;   # Redis crash
+  esac
+}
+heal() {
+  case "$1" in
+    F1) stack start order ;;
+    F2) stack start product ;;
+    F4|F5) stack start rabbitmq ;;
+    F8) stack start mariadb ;;
+    F10) rm -rf "$RUN/redis/appendonlydir"; stack start redis ;;  # came back with nothing
+    F11) stack start redis ;;                                      # came back from its AOF
+  esac
+}
+
+ROWS=()
+FAILED=0
+for fault in "${FAULTS[@]}"; do
+  runs=0 bad=0 worst_recover=0 outcomes="" failed_orders=0 dead_letters=0
+  declare -A per_invariant=([I1]=0 [I2]=0 [I3]=0 [I4]=0 [I5]=0)
+  for seed in $(seq 1 "$SEEDS"); do
+    report=$RUN/reports/$fault-seed$seed.txt
+    dl_before=$(sql "SELECT COUNT(*) FROM dead_letters")
+    "$BIN/seckill-bench" --stack-env "$RUN/stack.env" --stock "$STOCK" --buyers "$BUYERS" --attempts 1 \
+      --rate "$RATE" --seed "$seed" --concurrency 200 --request-timeout-ms 5000 \
+      --drain-timeout-s "$DRAIN_S" --history "$RUN/reports/$fault-seed$seed.csv" >"$report" 2>&1 &
+    bench=$!
+    sleep 2
+    log "$fault seed $seed: inject"
+    inject "$fault" >/dev/null 2>&1 || true
+    sleep "$(hold_s "$fault")"
+    heal "$fault" >/dev/null
+    healed_ms=$(date +%s%3N)
+    log "$fault seed $seed: healed"
+    set +e; wait $bench; rc=$?; set -e
+    runs=$((runs + 1))
+    if [ $rc -eq 2 ]; then
+      log "$fault seed $seed: the sale could not run:"; cat "$report" >&2
+      bad=$((bad + 1)); FAILED=1; continue
+    fi
+    # Recovery: from the heal to the first request sent after it that got a definite answer
+    # (202, or 409 once sold out). A sale that was refused to its end did not recover.
+    started_ms=$(sed -n 's/.*started at \([0-9]*\) ms.*/\1/p' "$report")
+    recover=$(awk -F, -v heal=$((healed_ms - started_ms)) 'NR > 1 && $4 / 1000 >= heal && ($6 == 202 || $6 == 409) {
+                 t = $5 / 1000 - heal; if (best == "" || t < best) best = t } END { print best == "" ? -1 : int(best / 1000 + 0.999) }' \
+              "$RUN/reports/$fault-seed$seed.csv")
+    if [ "$recover" -lt 0 ] || [ "$recover" -gt 30 ]; then
+      FAILED=1; log "$fault seed $seed: no definite answer within 30 s of the heal"; recover=99
+    fi
+    [ "$recover" -gt $worst_recover ] && worst_recover=$recover
+    for inv in I1 I2 I3 I4; do
+      n=$(grep -c "VIOLATION $inv" "$report" || true)
+      per_invariant[$inv]=$((per_invariant[$inv] + n))
+    done
+    grep -q "VIOLATION stats" "$report" && per_invariant[I4]=$((per_invariant[I4] + 1))
+    # I5: a dead letter of an order that is neither FAILED nor replayed.
+    i5=$(sql "SELECT COUNT(*) FROM dead_letters d LEFT JOIN orders o ON o.id = d.order_id
+              WHERE d.order_id IS NOT NULL AND d.replayed_at_ms IS NULL AND (o.id IS NULL OR o.status <> 'FAILED')")
+    per_invariant[I5]=$((per_invariant[I5] + i5))
+    dead_letters=$((dead_letters + $(sql "SELECT COUNT(*) FROM dead_letters") - dl_before))
+    failed_orders=$((failed_orders + $(sed -n 's/.*; \([0-9]*\) FAILED$/\1/p' "$report")))
+    [ $rc -ne 0 ] || [ "$i5" -ne 0 ] && { bad=$((bad + 1)); FAILED=1; log "$fault seed $seed: VIOLATIONS"; cat "$report" >&2; }
+    outcomes=$(sed -n 's/^  outcomes *//p' "$report")
+  done
+  ROWS+=("$(printf '| %-4s | %d | %d | %d | %d | %d | %d | %d | %2d s | %d | %d | %s |' "$fault" "$runs" "$bad" \
+    "${per_invariant[I1]}" "${per_invariant[I2]}" "${per_invariant[I3]}" "${per_invariant[I4]}" \
+    "${per_invariant[I5]}" "$worst_recover" "$failed_orders" "$dead_letters" "$outcomes")")
+  unset per_invariant
+done
+
+echo
+echo "seckill chaos: $SEEDS seeds, sale of $STOCK units to $BUYERS buyers at $RATE req/s, fault at 2 s"
+echo "| fault | runs | failed runs | I1 | I2 | I3 | I4 | I5 | recovery after heal (worst) | FAILED orders | dead letters | last run's outcomes |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${ROWS[@]}"
+echo "(reports and request histories: $RUN/reports)"
+exit $FAILED
