@@ -1,8 +1,8 @@
 #include "libs/mysql/connection.h"
 
+#include <errmsg.h>
 #include <mysql.h>
 #include <mysqld_error.h>
-#include <errmsg.h>
 
 #include <cstring>
 
@@ -125,7 +125,8 @@ struct BoundParams {
 
 }  // namespace
 
-absl::StatusOr<MYSQL_STMT*> Connection::Run(const std::string& sql, const std::vector<Value>& params) {
+absl::StatusOr<MYSQL_STMT*> Connection::Run(const std::string& sql,
+                                            const std::vector<Value>& params) {
   auto prepared = Prepare(sql);
   if (!prepared.ok()) return prepared.status();
   MYSQL_STMT* stmt = *prepared;
@@ -149,6 +150,16 @@ absl::StatusOr<ExecResult> Connection::Execute(const std::string& sql,
 
 absl::StatusOr<std::vector<Row>> Connection::Query(const std::string& sql,
                                                    const std::vector<Value>& params) {
+  const bool had_session = mysql_ != nullptr;
+  auto rows = QueryOnce(sql, params);
+  if (!rows.ok() && absl::IsUnavailable(rows.status()) && had_session && !in_transaction_) {
+    return QueryOnce(sql, params);
+  }
+  return rows;
+}
+
+absl::StatusOr<std::vector<Row>> Connection::QueryOnce(const std::string& sql,
+                                                       const std::vector<Value>& params) {
   auto run = Run(sql, params);
   if (!run.ok()) return run.status();
   MYSQL_STMT* stmt = *run;
@@ -207,8 +218,18 @@ absl::Status Connection::Simple(const char* sql) {
   return absl::OkStatus();
 }
 
-absl::Status Connection::Begin() { return Simple("START TRANSACTION"); }
-absl::Status Connection::Commit() { return Simple("COMMIT"); }
-absl::Status Connection::Rollback() { return Simple("ROLLBACK"); }
+absl::Status Connection::Begin() {
+  absl::Status s = Simple("START TRANSACTION");
+  in_transaction_ = s.ok();
+  return s;
+}
+absl::Status Connection::Commit() {
+  in_transaction_ = false;
+  return Simple("COMMIT");
+}
+absl::Status Connection::Rollback() {
+  in_transaction_ = false;
+  return Simple("ROLLBACK");
+}
 
 }  // namespace seckill::mysql

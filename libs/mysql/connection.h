@@ -50,6 +50,10 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   absl::StatusOr<ExecResult> Execute(const std::string& sql, const std::vector<Value>& params = {});
+  // Outside a transaction, a read that finds its session gone (the server restarted since the
+  // last use) is run once more on a fresh session: a SELECT has no effect to repeat, and a
+  // buyer's login should not fail because a pooled connection went stale. Writes and reads in a
+  // transaction are never retried here; their callers decide.
   absl::StatusOr<std::vector<Row>> Query(const std::string& sql,
                                          const std::vector<Value>& params = {});
   absl::Status Begin();
@@ -64,10 +68,13 @@ class Connection {
   absl::StatusOr<st_mysql_stmt*> Run(const std::string& sql, const std::vector<Value>& params);
   absl::Status Fail(unsigned int code, const std::string& what);
   absl::Status Simple(const char* sql);
+  absl::StatusOr<std::vector<Row>> QueryOnce(const std::string& sql,
+                                             const std::vector<Value>& params);
 
   ConnectionOptions options_;
   st_mysql* mysql_ = nullptr;
   std::map<std::string, st_mysql_stmt*> statements_;
+  bool in_transaction_ = false;
 };
 
 }  // namespace seckill::mysql
