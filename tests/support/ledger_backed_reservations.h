@@ -51,6 +51,9 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
       }
     });
   }
+  void MarkPublished(uint64_t activity, uint64_t order, order::domain::Callback<bool> done) override {
+    ledger_.MarkPublished(activity, order, std::move(done));
+  }
   void Revive(uint64_t activity, uint64_t order, order::domain::Callback<order::domain::ReviveOutcome> done) override {
     ledger_.Revive(activity, order, [done = std::move(done)](absl::StatusOr<product::domain::ReviveOutcome> r) {
       if (!r.ok()) return done(r.status());

@@ -29,15 +29,24 @@ std::shared_ptr<Call<Request, Reply>> NewCall(std::chrono::milliseconds timeout,
 domain::ReserveOutcome FromProto(pv1::ReserveOutcome o) {
   using O = domain::ReserveOutcome;
   switch (o) {
-    case pv1::RESERVED: return O::kReserved;
-    case pv1::DUPLICATE_REQUEST: return O::kDuplicateRequest;
-    case pv1::RESERVE_NOT_STARTED: return O::kNotStarted;
-    case pv1::RESERVE_ENDED: return O::kEnded;
-    case pv1::RESERVE_SOLD_OUT: return O::kSoldOut;
-    case pv1::PURCHASE_LIMIT: return O::kPurchaseLimit;
-    case pv1::INVALID_QUANTITY: return O::kInvalidQuantity;
-    case pv1::RESTORING: return O::kRestoring;
-    default: return O::kActivityNotFound;
+    case pv1::RESERVED:
+      return O::kReserved;
+    case pv1::DUPLICATE_REQUEST:
+      return O::kDuplicateRequest;
+    case pv1::RESERVE_NOT_STARTED:
+      return O::kNotStarted;
+    case pv1::RESERVE_ENDED:
+      return O::kEnded;
+    case pv1::RESERVE_SOLD_OUT:
+      return O::kSoldOut;
+    case pv1::PURCHASE_LIMIT:
+      return O::kPurchaseLimit;
+    case pv1::INVALID_QUANTITY:
+      return O::kInvalidQuantity;
+    case pv1::RESTORING:
+      return O::kRestoring;
+    default:
+      return O::kActivityNotFound;
   }
 }
 
@@ -45,19 +54,20 @@ domain::ReserveOutcome FromProto(pv1::ReserveOutcome o) {
 
 void GrpcStockReservations::Reserve(const domain::ReserveRequest& r,
                                     domain::Callback<domain::Reservation> done) {
-  auto call = NewCall<pv1::ReserveStockRequest, pv1::ReserveStockReply>(timeouts_.reserve, r.traceparent);
+  auto call =
+      NewCall<pv1::ReserveStockRequest, pv1::ReserveStockReply>(timeouts_.reserve, r.traceparent);
   call->request.set_activity_id(r.activity_id);
   call->request.set_user_id(r.user_id);
   call->request.set_order_id(r.order_id);
   call->request.set_quantity(r.quantity);
   call->request.set_idempotency_key(r.idempotency_key);
-  stub_->async()->ReserveStock(&call->context, &call->request, &call->reply,
-                               [call, done = std::move(done)](grpc::Status status) {
-                                 if (!status.ok()) return done(rpc::FromGrpc(status));
-                                 done(domain::Reservation{FromProto(call->reply.outcome()),
-                                                          call->reply.order_id(),
-                                                          call->reply.price_cents()});
-                               });
+  stub_->async()->ReserveStock(
+      &call->context, &call->request, &call->reply,
+      [call, done = std::move(done)](grpc::Status status) {
+        if (!status.ok()) return done(rpc::FromGrpc(status));
+        done(domain::Reservation{FromProto(call->reply.outcome()), call->reply.order_id(),
+                                 call->reply.price_cents()});
+      });
 }
 
 namespace {
@@ -66,10 +76,14 @@ domain::ReleaseOutcome FromProto(pv1::ReleaseReservationReply::Outcome o) {
   using R = pv1::ReleaseReservationReply;
   using O = domain::ReleaseOutcome;
   switch (o) {
-    case R::RELEASED: return O::kReleased;
-    case R::ALREADY_RELEASED: return O::kAlreadyReleased;
-    case R::ALREADY_CONFIRMED: return O::kAlreadyConfirmed;
-    default: return O::kNotFound;
+    case R::RELEASED:
+      return O::kReleased;
+    case R::ALREADY_RELEASED:
+      return O::kAlreadyReleased;
+    case R::ALREADY_CONFIRMED:
+      return O::kAlreadyConfirmed;
+    default:
+      return O::kNotFound;
   }
 }
 
@@ -77,50 +91,71 @@ domain::ReleaseOutcome FromProto(pv1::ReleaseReservationReply::Outcome o) {
 
 void GrpcStockReservations::Release(uint64_t activity_id, uint64_t order_id,
                                     domain::Callback<domain::ReleaseOutcome> done) {
-  auto call = NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationReply>(timeouts_.release);
+  auto call =
+      NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationReply>(timeouts_.release);
   call->request.set_activity_id(activity_id);
   call->request.set_order_id(order_id);
-  stub_->async()->ReleaseReservation(
-      &call->context, &call->request, &call->reply, [call, done = std::move(done)](grpc::Status status) {
-        if (!status.ok()) return done(rpc::FromGrpc(status));
-        done(FromProto(call->reply.outcome()));
-      });
+  stub_->async()->ReleaseReservation(&call->context, &call->request, &call->reply,
+                                     [call, done = std::move(done)](grpc::Status status) {
+                                       if (!status.ok()) return done(rpc::FromGrpc(status));
+                                       done(FromProto(call->reply.outcome()));
+                                     });
 }
 
 void GrpcStockReservations::Cancel(uint64_t activity_id, uint64_t order_id,
                                    domain::Callback<domain::ReleaseOutcome> done) {
-  auto call = NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationReply>(timeouts_.release);
+  auto call =
+      NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationReply>(timeouts_.release);
   call->request.set_activity_id(activity_id);
   call->request.set_order_id(order_id);
-  stub_->async()->CancelReservation(
-      &call->context, &call->request, &call->reply, [call, done = std::move(done)](grpc::Status status) {
-        if (!status.ok()) return done(rpc::FromGrpc(status));
-        done(FromProto(call->reply.outcome()));
-      });
+  stub_->async()->CancelReservation(&call->context, &call->request, &call->reply,
+                                    [call, done = std::move(done)](grpc::Status status) {
+                                      if (!status.ok()) return done(rpc::FromGrpc(status));
+                                      done(FromProto(call->reply.outcome()));
+                                    });
 }
 
 void GrpcStockReservations::Confirm(uint64_t activity_id, uint64_t order_id,
                                     domain::Callback<domain::ConfirmOutcome> done) {
-  auto call = NewCall<pv1::ConfirmReservationRequest, pv1::ConfirmReservationReply>(timeouts_.confirm);
+  auto call =
+      NewCall<pv1::ConfirmReservationRequest, pv1::ConfirmReservationReply>(timeouts_.confirm);
   call->request.set_activity_id(activity_id);
   call->request.set_order_id(order_id);
-  stub_->async()->ConfirmReservation(
-      &call->context, &call->request, &call->reply, [call, done = std::move(done)](grpc::Status status) {
-        if (!status.ok()) return done(rpc::FromGrpc(status));
-        using R = pv1::ConfirmReservationReply;
-        using O = domain::ConfirmOutcome;
-        switch (call->reply.outcome()) {
-          case R::CONFIRMED: return done(O::kConfirmed);
-          case R::ALREADY_CONFIRMED: return done(O::kAlreadyConfirmed);
-          case R::RELEASED: return done(O::kReleased);
-          default: return done(O::kNotFound);
-        }
-      });
+  stub_->async()->ConfirmReservation(&call->context, &call->request, &call->reply,
+                                     [call, done = std::move(done)](grpc::Status status) {
+                                       if (!status.ok()) return done(rpc::FromGrpc(status));
+                                       using R = pv1::ConfirmReservationReply;
+                                       using O = domain::ConfirmOutcome;
+                                       switch (call->reply.outcome()) {
+                                         case R::CONFIRMED:
+                                           return done(O::kConfirmed);
+                                         case R::ALREADY_CONFIRMED:
+                                           return done(O::kAlreadyConfirmed);
+                                         case R::RELEASED:
+                                           return done(O::kReleased);
+                                         default:
+                                           return done(O::kNotFound);
+                                       }
+                                     });
+}
+
+void GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_id,
+                                          domain::Callback<bool> done) {
+  auto call = NewCall<pv1::ReleaseReservationRequest, pv1::MarkReservationPublishedReply>(
+      timeouts_.confirm);
+  call->request.set_activity_id(activity_id);
+  call->request.set_order_id(order_id);
+  stub_->async()->MarkReservationPublished(&call->context, &call->request, &call->reply,
+                                           [call, done = std::move(done)](grpc::Status status) {
+                                             if (!status.ok()) return done(rpc::FromGrpc(status));
+                                             done(call->reply.marked());
+                                           });
 }
 
 void GrpcStockReservations::Revive(uint64_t activity_id, uint64_t order_id,
                                    domain::Callback<domain::ReviveOutcome> done) {
-  auto call = NewCall<pv1::ReleaseReservationRequest, pv1::ReviveReservationReply>(timeouts_.release);
+  auto call =
+      NewCall<pv1::ReleaseReservationRequest, pv1::ReviveReservationReply>(timeouts_.release);
   call->request.set_activity_id(activity_id);
   call->request.set_order_id(order_id);
   stub_->async()->ReviveReservation(&call->context, &call->request, &call->reply,
@@ -129,24 +164,31 @@ void GrpcStockReservations::Revive(uint64_t activity_id, uint64_t order_id,
                                       using R = pv1::ReviveReservationReply;
                                       using O = domain::ReviveOutcome;
                                       switch (call->reply.outcome()) {
-                                        case R::REVIVED: return done(O::kRevived);
-                                        case R::NOT_RELEASED: return done(O::kNotReleased);
-                                        case R::REVIVE_SOLD_OUT: return done(O::kSoldOut);
-                                        case R::REVIVE_PURCHASE_LIMIT: return done(O::kPurchaseLimit);
-                                        default: return done(O::kNotFound);
+                                        case R::REVIVED:
+                                          return done(O::kRevived);
+                                        case R::NOT_RELEASED:
+                                          return done(O::kNotReleased);
+                                        case R::REVIVE_SOLD_OUT:
+                                          return done(O::kSoldOut);
+                                        case R::REVIVE_PURCHASE_LIMIT:
+                                          return done(O::kPurchaseLimit);
+                                        default:
+                                          return done(O::kNotFound);
                                       }
                                     });
 }
 
-void GrpcStockReservations::Snapshot(uint64_t activity_id, domain::Callback<domain::LedgerSnapshot> done) {
+void GrpcStockReservations::Snapshot(uint64_t activity_id,
+                                     domain::Callback<domain::LedgerSnapshot> done) {
   auto call = NewCall<pv1::GetStockStatsRequest, pv1::GetStockStatsReply>(timeouts_.confirm);
   call->request.set_activity_id(activity_id);
-  stub_->async()->GetStockStats(&call->context, &call->request, &call->reply,
-                                [call, done = std::move(done)](grpc::Status status) {
-                                  if (!status.ok()) return done(rpc::FromGrpc(status));
-                                  const auto& r = call->reply;
-                                  done(domain::LedgerSnapshot{r.found(), r.stock(), r.remaining(), r.reserved()});
-                                });
+  stub_->async()->GetStockStats(
+      &call->context, &call->request, &call->reply,
+      [call, done = std::move(done)](grpc::Status status) {
+        if (!status.ok()) return done(rpc::FromGrpc(status));
+        const auto& r = call->reply;
+        done(domain::LedgerSnapshot{r.found(), r.stock(), r.remaining(), r.reserved()});
+      });
 }
 
 void GrpcStockReservations::Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
@@ -161,10 +203,14 @@ void GrpcStockReservations::Adjust(uint64_t activity_id, int64_t expected_remain
                                 using R = pv1::AdjustStockReply;
                                 using O = domain::AdjustOutcome;
                                 switch (call->reply.outcome()) {
-                                  case R::ADJUSTED: return done(O::kAdjusted);
-                                  case R::CHANGED: return done(O::kChanged);
-                                  case R::NEGATIVE: return done(O::kNegative);
-                                  default: return done(O::kNotFound);
+                                  case R::ADJUSTED:
+                                    return done(O::kAdjusted);
+                                  case R::CHANGED:
+                                    return done(O::kChanged);
+                                  case R::NEGATIVE:
+                                    return done(O::kNegative);
+                                  default:
+                                    return done(O::kNotFound);
                                 }
                               });
 }

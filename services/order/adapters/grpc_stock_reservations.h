@@ -28,9 +28,11 @@ class GrpcStockReservations final : public domain::StockReservations {
                domain::Callback<domain::ReleaseOutcome> done) override;
   void Confirm(uint64_t activity_id, uint64_t order_id,
                domain::Callback<domain::ConfirmOutcome> done) override;
+  void MarkPublished(uint64_t activity_id, uint64_t order_id, domain::Callback<bool> done) override;
   void Cancel(uint64_t activity_id, uint64_t order_id,
               domain::Callback<domain::ReleaseOutcome> done) override;
-  void Revive(uint64_t activity_id, uint64_t order_id, domain::Callback<domain::ReviveOutcome> done) override;
+  void Revive(uint64_t activity_id, uint64_t order_id,
+              domain::Callback<domain::ReviveOutcome> done) override;
   void Snapshot(uint64_t activity_id, domain::Callback<domain::LedgerSnapshot> done) override;
   void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
               domain::Callback<domain::AdjustOutcome> done) override;

@@ -19,7 +19,7 @@ void PlaceOrder::operator()(const PlaceOrderRequest& request,
   order.quantity = request.quantity;
   order.status = domain::OrderStatus::kQueued;
   order.created_at_ms = clock_.NowMs();
-  domain::ReserveRequest reserve{request.activity_id, request.user_id, order.order_id,
+  domain::ReserveRequest reserve{request.activity_id, request.user_id,         order.order_id,
                                  request.quantity,    request.idempotency_key, request.traceparent};
   reservations_.Reserve(reserve, [this, order, traceparent = request.traceparent,
                                   done = std::move(done)](
@@ -51,22 +51,35 @@ void PlaceOrder::operator()(const PlaceOrderRequest& request,
     }
     order.amount_cents = reservation->price_cents * order.quantity;
     pending_.Add(order);
-    publisher_.Publish(order, traceparent, [this, order, done = std::move(done)](absl::Status published) mutable {
-      if (published.ok()) return done(PlaceOrderResult{PlaceOrderOutcome::kQueued, order.order_id});
-      spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
-                   published.ToString());
-      pending_.Remove(order.order_id);
-      Compensate(order, absl::UnavailableError("the order could not be queued; its stock was returned"),
-                 std::move(done));
-    });
+    publisher_.Publish(
+        order, traceparent, [this, order, done = std::move(done)](absl::Status published) mutable {
+          if (published.ok()) {
+            // The buyer's answer does not wait for the mark: it only keeps the sweep away.
+            reservations_.MarkPublished(
+                order.activity_id, order.order_id,
+                [id = order.order_id](absl::StatusOr<bool> marked) {
+                  if (!marked.ok())
+                    spdlog::warn("order {}: marking its reservation published failed: {}", id,
+                                 marked.status().ToString());
+                });
+            return done(PlaceOrderResult{PlaceOrderOutcome::kQueued, order.order_id});
+          }
+          spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
+                       published.ToString());
+          pending_.Remove(order.order_id);
+          Compensate(
+              order,
+              absl::UnavailableError("the order could not be queued; its stock was returned"),
+              std::move(done));
+        });
   });
 }
 
 void PlaceOrder::Compensate(const domain::Order& order, absl::Status error,
                             domain::Callback<PlaceOrderResult> done) const {
   reservations_.Release(order.activity_id, order.order_id,
-                        [order, error = std::move(error), done = std::move(done)](
-                            absl::StatusOr<domain::ReleaseOutcome> released) {
+                        [order, error = std::move(error),
+                         done = std::move(done)](absl::StatusOr<domain::ReleaseOutcome> released) {
                           if (!released.ok()) {
                             // Left RESERVED; the reservation sweeper returns it later.
                             spdlog::error("order {}: releasing its reservation failed: {}",

@@ -34,6 +34,8 @@ TEST_F(PlaceOrderTest, QueuedOnlyAfterThePublishIsConfirmed) {
   EXPECT_EQ(order.amount_cents, 500);  // 2 x 250, the price the stock step returned
   EXPECT_EQ(pending_.Find(order.order_id)->status, domain::OrderStatus::kQueued);
   EXPECT_TRUE(reservations_.releases.empty());
+  // The broker holds it: the stale-reservation sweep must leave it to the consumer.
+  EXPECT_EQ(reservations_.marked_published, std::vector<uint64_t>{order.order_id});
 }
 
 TEST_F(PlaceOrderTest, FailedPublishReleasesTheStockAndAnswersUnavailable) {
@@ -43,6 +45,7 @@ TEST_F(PlaceOrderTest, FailedPublishReleasesTheStockAndAnswersUnavailable) {
   ASSERT_EQ(reservations_.releases.size(), 1u);
   EXPECT_EQ(reservations_.releases[0], reservations_.reserves[0].order_id);
   EXPECT_FALSE(pending_.Find(reservations_.reserves[0].order_id).has_value());
+  EXPECT_TRUE(reservations_.marked_published.empty());
 }
 
 TEST_F(PlaceOrderTest, UnknownPublishOutcomeIsAlsoCompensated) {

@@ -57,6 +57,10 @@ class StockReservations {
   virtual void Reserve(const ReserveRequest& request, Callback<Reservation> done) = 0;
   // Compensation; idempotent.
   virtual void Release(uint64_t activity_id, uint64_t order_id, Callback<ReleaseOutcome> done) = 0;
+  // The order's message is confirmed by the broker: the stock owner's sweep of stale
+  // reservations leaves this one to the consumer. Best effort (if it fails, the sweep may later
+  // release the reservation and the order ends FAILED, never oversold); idempotent.
+  virtual void MarkPublished(uint64_t activity_id, uint64_t order_id, Callback<bool> done) = 0;
   // RESERVED -> CONFIRMED before recording the order; idempotent.
   virtual void Confirm(uint64_t activity_id, uint64_t order_id, Callback<ConfirmOutcome> done) = 0;
   // A cancelled order's units go back (CONFIRMED or RESERVED -> RELEASED); idempotent.

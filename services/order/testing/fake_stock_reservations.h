@@ -12,7 +12,8 @@ namespace seckill::order::testing {
 // released, confirmed) and every call is recorded. Callbacks run inline.
 class FakeStockReservations final : public domain::StockReservations {
  public:
-  void Reserve(const domain::ReserveRequest& request, domain::Callback<domain::Reservation> done) override {
+  void Reserve(const domain::ReserveRequest& request,
+               domain::Callback<domain::Reservation> done) override {
     absl::StatusOr<domain::Reservation> answer =
         domain::Reservation{domain::ReserveOutcome::kReserved, request.order_id, 250};
     {
@@ -25,7 +26,8 @@ class FakeStockReservations final : public domain::StockReservations {
     }
     done(answer);
   }
-  void Release(uint64_t, uint64_t order_id, domain::Callback<domain::ReleaseOutcome> done) override {
+  void Release(uint64_t, uint64_t order_id,
+               domain::Callback<domain::ReleaseOutcome> done) override {
     absl::StatusOr<domain::ReleaseOutcome> answer = domain::ReleaseOutcome::kReleased;
     {
       std::lock_guard lock(mu_);
@@ -37,7 +39,8 @@ class FakeStockReservations final : public domain::StockReservations {
     }
     done(answer);
   }
-  void Confirm(uint64_t, uint64_t order_id, domain::Callback<domain::ConfirmOutcome> done) override {
+  void Confirm(uint64_t, uint64_t order_id,
+               domain::Callback<domain::ConfirmOutcome> done) override {
     absl::StatusOr<domain::ConfirmOutcome> answer = domain::ConfirmOutcome::kConfirmed;
     {
       std::lock_guard lock(mu_);
@@ -48,6 +51,14 @@ class FakeStockReservations final : public domain::StockReservations {
       }
     }
     done(answer);
+  }
+
+  void MarkPublished(uint64_t, uint64_t order_id, domain::Callback<bool> done) override {
+    {
+      std::lock_guard lock(mu_);
+      marked_published.push_back(order_id);
+    }
+    done(true);
   }
 
   void Cancel(uint64_t, uint64_t order_id, domain::Callback<domain::ReleaseOutcome> done) override {
@@ -71,7 +82,8 @@ class FakeStockReservations final : public domain::StockReservations {
     }
     done(answer);
   }
-  void Adjust(uint64_t, int64_t expected, int64_t delta, domain::Callback<domain::AdjustOutcome> done) override {
+  void Adjust(uint64_t, int64_t expected, int64_t delta,
+              domain::Callback<domain::AdjustOutcome> done) override {
     domain::AdjustOutcome outcome = domain::AdjustOutcome::kAdjusted;
     {
       std::lock_guard lock(mu_);
@@ -111,6 +123,7 @@ class FakeStockReservations final : public domain::StockReservations {
   std::vector<domain::ReserveRequest> reserves;
   std::vector<uint64_t> releases;
   std::vector<uint64_t> confirms;
+  std::vector<uint64_t> marked_published;
 };
 
 }  // namespace seckill::order::testing

@@ -161,6 +161,16 @@ void RedisStockLedger::Confirm(uint64_t activity_id, uint64_t order_id,
        });
 }
 
+void RedisStockLedger::MarkPublished(uint64_t activity_id, uint64_t order_id,
+                                     domain::Callback<bool> done) {
+  Call("seckill_published", activity_id, {std::to_string(order_id)},
+       [done = std::move(done)](absl::StatusOr<Strings> r) {
+         if (!r.ok()) return done(r.status());
+         if (r->empty()) return done(absl::InternalError("seckill_published: empty reply"));
+         done((*r)[0] == "MARKED");
+       });
+}
+
 void RedisStockLedger::Snapshot(uint64_t activity_id,
                                 domain::Callback<domain::StockSnapshot> done) {
   Call("seckill_snapshot", activity_id, {}, [done = std::move(done)](absl::StatusOr<Strings> r) {
@@ -178,8 +188,8 @@ void RedisStockLedger::Adjust(uint64_t activity_id, int64_t expected_remaining, 
          if (r->size() != 2) return done(absl::InternalError("seckill_adjust: bad reply"));
          const std::string& o = (*r)[0];
          using O = domain::AdjustOutcome;
-         O outcome = o == "ADJUSTED" ? O::kAdjusted
-                     : o == "CHANGED" ? O::kChanged
+         O outcome = o == "ADJUSTED"   ? O::kAdjusted
+                     : o == "CHANGED"  ? O::kChanged
                      : o == "NEGATIVE" ? O::kNegative
                                        : O::kActivityNotFound;
          done(domain::AdjustResult{outcome, ToInt((*r)[1])});
@@ -188,37 +198,41 @@ void RedisStockLedger::Adjust(uint64_t activity_id, int64_t expected_remaining, 
 
 void RedisStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
                               domain::Callback<domain::ReviveOutcome> done) {
-  Call("seckill_revive", activity_id, {std::to_string(order_id)}, [done = std::move(done)](absl::StatusOr<Strings> r) {
-    if (!r.ok()) return done(r.status());
-    if (r->size() != 2) return done(absl::InternalError("seckill_revive: bad reply"));
-    const std::string& o = (*r)[0];
-    using O = domain::ReviveOutcome;
-    done(o == "REVIVED" ? O::kRevived
-         : o == "NOT_RELEASED" ? O::kNotReleased
-         : o == "SOLD_OUT" ? O::kSoldOut
-         : o == "PURCHASE_LIMIT" ? O::kPurchaseLimit
-                                  : O::kNotFound);
-  });
+  Call("seckill_revive", activity_id, {std::to_string(order_id)},
+       [done = std::move(done)](absl::StatusOr<Strings> r) {
+         if (!r.ok()) return done(r.status());
+         if (r->size() != 2) return done(absl::InternalError("seckill_revive: bad reply"));
+         const std::string& o = (*r)[0];
+         using O = domain::ReviveOutcome;
+         done(o == "REVIVED"          ? O::kRevived
+              : o == "NOT_RELEASED"   ? O::kNotReleased
+              : o == "SOLD_OUT"       ? O::kSoldOut
+              : o == "PURCHASE_LIMIT" ? O::kPurchaseLimit
+                                      : O::kNotFound);
+       });
 }
 
 void RedisStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTerms& t,
-                              const std::vector<domain::LiveOrder>& live, domain::Callback<int64_t> done) {
+                              const std::vector<domain::LiveOrder>& live,
+                              domain::Callback<int64_t> done) {
   int64_t sold = 0;
   for (const domain::LiveOrder& o : live) sold += o.quantity;
   const int64_t remaining = std::max<int64_t>(t.stock - sold, 0);
-  Strings args = {std::to_string(t.stock), std::to_string(t.price_cents), std::to_string(t.start_at_ms),
-                  std::to_string(t.end_at_ms), std::to_string(t.limit_per_user), std::to_string(remaining),
+  Strings args = {std::to_string(t.stock),          std::to_string(t.price_cents),
+                  std::to_string(t.start_at_ms),    std::to_string(t.end_at_ms),
+                  std::to_string(t.limit_per_user), std::to_string(remaining),
                   std::to_string(live.size())};
   for (const domain::LiveOrder& o : live) {
     args.push_back(std::to_string(o.order_id));
     args.push_back(std::to_string(o.user_id));
     args.push_back(std::to_string(o.quantity));
   }
-  Call("seckill_reseed", activity_id, std::move(args), [done = std::move(done)](absl::StatusOr<Strings> r) {
-    if (!r.ok()) return done(r.status());
-    if (r->size() != 2) return done(absl::InternalError("seckill_reseed: bad reply"));
-    done(ToInt((*r)[1]));
-  });
+  Call("seckill_reseed", activity_id, std::move(args),
+       [done = std::move(done)](absl::StatusOr<Strings> r) {
+         if (!r.ok()) return done(r.status());
+         if (r->size() != 2) return done(absl::InternalError("seckill_reseed: bad reply"));
+         done(ToInt((*r)[1]));
+       });
 }
 
 void RedisStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,

@@ -9,8 +9,9 @@
 --                                state R (reserved), C (confirmed), X (released)
 --   KEYS[5] {act:ID}:idem       hash: "user|idempotency_key" -> order_id
 --   KEYS[6] {act:ID}:inflight   integer: units in state R
---   KEYS[7] {act:ID}:pending    sorted set: order_id of each R reservation, scored by when it
---                                was made (Redis time, ms), for the sweep of stale ones
+--   KEYS[7] {act:ID}:pending    sorted set: order_id of each R reservation not yet known to be
+--                                published, scored by when it was made (Redis time, ms), for
+--                                the sweep of stale ones
 -- Replies are arrays of strings, the outcome first.
 
 local function now_ms()
@@ -103,6 +104,19 @@ local function confirm(keys, args)
   redis.call('DECRBY', keys[6], qty)
   redis.call('ZREM', keys[7], args[1])
   return {'CONFIRMED', qty}
+end
+
+-- ARGV: order_id. The order's message is with the broker (its publish was confirmed), so its
+-- consumer will confirm the reservation or its dead letter will release it: the sweep must leave
+-- it alone however long the queue takes (a database outage holds messages in the queue).
+-- Reply: {outcome (MARKED|NOT_RESERVED|RESERVATION_NOT_FOUND)}.
+local function published(keys, args)
+  local record = redis.call('HGET', keys[4], args[1])
+  if not record then return {'RESERVATION_NOT_FOUND'} end
+  local _, _, state = parse_reservation(record)
+  if state ~= 'R' then return {'NOT_RESERVED'} end
+  redis.call('ZREM', keys[7], args[1])
+  return {'MARKED'}
 end
 
 -- ARGV: order_id. An order cancelled (by its buyer, or unpaid past its deadline) gives its
@@ -209,6 +223,7 @@ redis.register_function('seckill_seed', seed)
 redis.register_function('seckill_reserve', reserve)
 redis.register_function('seckill_release', release)
 redis.register_function('seckill_confirm', confirm)
+redis.register_function('seckill_published', published)
 redis.register_function('seckill_cancel', cancel)
 redis.register_function('seckill_adjust', adjust)
 redis.register_function('seckill_sweep', sweep)

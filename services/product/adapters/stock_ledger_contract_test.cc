@@ -69,7 +69,7 @@ class StockLedgerContractTest : public ::testing::Test {
   domain::ActivityTerms Terms(int64_t stock, int64_t limit, int64_t start_offset_ms = -60'000,
                               int64_t end_offset_ms = 600'000) {
     const int64_t now = base::SystemClock().NowMs();
-    return domain::ActivityTerms{1, "t", 990, stock, now + start_offset_ms, now + end_offset_ms,
+    return domain::ActivityTerms{1,    "t", 990, stock, now + start_offset_ms, now + end_offset_ms,
                                  limit};
   }
   bool Seed(const domain::ActivityTerms& terms) {
@@ -81,24 +81,23 @@ class StockLedgerContractTest : public ::testing::Test {
     return WaitFor<domain::ReserveResult>([&](auto done) { ledger().Reserve(r, done); }).value();
   }
   domain::ReleaseResult Release(uint64_t order) {
-    return WaitFor<domain::ReleaseResult>([&](auto done) {
-             ledger().Release(activity_, order, done);
-           }).value();
+    return WaitFor<domain::ReleaseResult>(
+               [&](auto done) { ledger().Release(activity_, order, done); })
+        .value();
   }
   domain::ConfirmResult Confirm(uint64_t order) {
-    return WaitFor<domain::ConfirmResult>([&](auto done) {
-             ledger().Confirm(activity_, order, done);
-           }).value();
+    return WaitFor<domain::ConfirmResult>(
+               [&](auto done) { ledger().Confirm(activity_, order, done); })
+        .value();
   }
   domain::ReleaseResult Cancel(uint64_t order) {
-    return WaitFor<domain::ReleaseResult>([&](auto done) {
-             ledger().Cancel(activity_, order, done);
-           }).value();
+    return WaitFor<domain::ReleaseResult>(
+               [&](auto done) { ledger().Cancel(activity_, order, done); })
+        .value();
   }
   domain::StockSnapshot Snapshot() {
-    return WaitFor<domain::StockSnapshot>([&](auto done) {
-             ledger().Snapshot(activity_, done);
-           }).value();
+    return WaitFor<domain::StockSnapshot>([&](auto done) { ledger().Snapshot(activity_, done); })
+        .value();
   }
 
   Env env_;
@@ -209,9 +208,9 @@ TYPED_TEST(StockLedgerContractTest, ConfirmedCannotBeReleasedAndReleasedCannotBe
 TYPED_TEST(StockLedgerContractTest, AdjustRepairsOnlyWhatItSawAndNeverBelowZero) {
   this->Seed(this->Terms(10, 1));
   auto adjust = [&](int64_t expected, int64_t delta) {
-    return WaitFor<domain::AdjustResult>([&](auto done) {
-             this->ledger().Adjust(this->activity_, expected, delta, done);
-           }).value();
+    return WaitFor<domain::AdjustResult>(
+               [&](auto done) { this->ledger().Adjust(this->activity_, expected, delta, done); })
+        .value();
   };
   EXPECT_EQ(adjust(9, -1).outcome, domain::AdjustOutcome::kChanged);  // it is 10, not 9
   EXPECT_EQ(adjust(10, -11).outcome, domain::AdjustOutcome::kNegative);
@@ -230,12 +229,12 @@ TYPED_TEST(StockLedgerContractTest, SweepReleasesOnlyStaleReservedUnits) {
   this->Reserve(3, 1003);
   ASSERT_EQ(this->Confirm(1002).outcome, ConfirmOutcome::kConfirmed);
   auto sweep = [&](int64_t age_ms) {
-    return WaitFor<domain::SweepResult>([&](auto done) {
-             this->ledger().SweepStale(this->activity_, age_ms, 100, done);
-           }).value();
+    return WaitFor<domain::SweepResult>(
+               [&](auto done) { this->ledger().SweepStale(this->activity_, age_ms, 100, done); })
+        .value();
   };
   EXPECT_EQ(sweep(60'000).released, 0);  // nothing is a minute old yet
-  auto swept = sweep(-1000);              // everything made up to now counts as stale
+  auto swept = sweep(-1000);             // everything made up to now counts as stale
   EXPECT_EQ(swept.released, 2);
   EXPECT_EQ(swept.units, 3);
   EXPECT_EQ(sweep(-1000).released, 0);  // once only
@@ -244,14 +243,41 @@ TYPED_TEST(StockLedgerContractTest, SweepReleasesOnlyStaleReservedUnits) {
   EXPECT_EQ(s.reserved, 0);
   // A late message for a swept reservation cannot become an order.
   EXPECT_EQ(this->Confirm(1001).outcome, ConfirmOutcome::kReleased);
-  EXPECT_EQ(this->Reserve(1, 1004, 2).outcome, ReserveOutcome::kReserved);  // the buyer is free again
+  EXPECT_EQ(this->Reserve(1, 1004, 2).outcome,
+            ReserveOutcome::kReserved);  // the buyer is free again
+}
+
+// A reservation whose message the broker holds is resolved by its consumer, never by the sweep,
+// however long the queue takes (a database outage holds messages in it).
+TYPED_TEST(StockLedgerContractTest, SweepLeavesPublishedReservationsToTheirConsumer) {
+  this->Seed(this->Terms(5, 2));
+  this->Reserve(1, 1401);
+  this->Reserve(2, 1402);
+  auto mark = [&](uint64_t order) {
+    return WaitFor<bool>(
+               [&](auto done) { this->ledger().MarkPublished(this->activity_, order, done); })
+        .value();
+  };
+  EXPECT_TRUE(mark(1401));
+  EXPECT_FALSE(mark(1499));  // no such reservation
+  auto swept = WaitFor<domain::SweepResult>([&](auto done) {
+                 this->ledger().SweepStale(this->activity_, -1000, 100, done);
+               }).value();
+  EXPECT_EQ(swept.released, 1);  // only the unpublished 1402
+  EXPECT_FALSE(mark(1402));      // released: nothing to mark
+  EXPECT_EQ(this->Snapshot().reserved, 1);
+  EXPECT_EQ(this->Confirm(1401).outcome, ConfirmOutcome::kConfirmed);  // its consumer resolves it
+  EXPECT_FALSE(mark(1401));                                            // confirmed: nothing to mark
+  EXPECT_EQ(this->Snapshot().reserved, 0);
 }
 
 TYPED_TEST(StockLedgerContractTest, ReviveTakesAReleasedOrdersUnitsBackOnce) {
   this->Seed(this->Terms(1, 1));
   this->Reserve(1, 1101);
   auto revive = [&](uint64_t order) {
-    return WaitFor<domain::ReviveOutcome>([&](auto done) { this->ledger().Revive(this->activity_, order, done); }).value();
+    return WaitFor<domain::ReviveOutcome>(
+               [&](auto done) { this->ledger().Revive(this->activity_, order, done); })
+        .value();
   };
   EXPECT_EQ(revive(1101), domain::ReviveOutcome::kNotReleased);  // still reserved
   ASSERT_EQ(this->Release(1101).outcome, ReleaseOutcome::kReleased);
@@ -283,8 +309,10 @@ TYPED_TEST(StockLedgerContractTest, ReseedRebuildsTheLedgerFromLiveOrders) {
   EXPECT_EQ(s.remaining, 3);
   EXPECT_EQ(s.reserved, 0);
   EXPECT_EQ(this->Reserve(1, 1203).outcome, ReserveOutcome::kPurchaseLimit);  // user 1 holds one
-  EXPECT_EQ(this->Confirm(1202).outcome, ConfirmOutcome::kNotFound);  // its late message becomes FAILED
-  EXPECT_EQ(this->Cancel(1301).outcome, ReleaseOutcome::kReleased);   // live orders can still be cancelled
+  EXPECT_EQ(this->Confirm(1202).outcome,
+            ConfirmOutcome::kNotFound);  // its late message becomes FAILED
+  EXPECT_EQ(this->Cancel(1301).outcome,
+            ReleaseOutcome::kReleased);  // live orders can still be cancelled
   EXPECT_EQ(this->Snapshot().remaining, 4);
   EXPECT_EQ(this->Reserve(2, 1204).outcome, ReserveOutcome::kReserved);
 }

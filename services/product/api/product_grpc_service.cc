@@ -12,10 +12,14 @@ namespace {
 
 v1::ActivityStatus ToProto(domain::ActivityStatus s) {
   switch (s) {
-    case domain::ActivityStatus::kUpcoming: return v1::UPCOMING;
-    case domain::ActivityStatus::kActive: return v1::ACTIVE;
-    case domain::ActivityStatus::kSoldOut: return v1::SOLD_OUT;
-    case domain::ActivityStatus::kEnded: return v1::ENDED;
+    case domain::ActivityStatus::kUpcoming:
+      return v1::UPCOMING;
+    case domain::ActivityStatus::kActive:
+      return v1::ACTIVE;
+    case domain::ActivityStatus::kSoldOut:
+      return v1::SOLD_OUT;
+    case domain::ActivityStatus::kEnded:
+      return v1::ENDED;
   }
   return v1::ACTIVITY_STATUS_UNSPECIFIED;
 }
@@ -23,14 +27,22 @@ v1::ActivityStatus ToProto(domain::ActivityStatus s) {
 v1::ReserveOutcome ToProto(domain::ReserveOutcome o) {
   using O = domain::ReserveOutcome;
   switch (o) {
-    case O::kReserved: return v1::RESERVED;
-    case O::kDuplicateRequest: return v1::DUPLICATE_REQUEST;
-    case O::kActivityNotFound: return v1::ACTIVITY_NOT_FOUND;
-    case O::kNotStarted: return v1::RESERVE_NOT_STARTED;
-    case O::kEnded: return v1::RESERVE_ENDED;
-    case O::kSoldOut: return v1::RESERVE_SOLD_OUT;
-    case O::kPurchaseLimit: return v1::PURCHASE_LIMIT;
-    case O::kInvalidQuantity: return v1::INVALID_QUANTITY;
+    case O::kReserved:
+      return v1::RESERVED;
+    case O::kDuplicateRequest:
+      return v1::DUPLICATE_REQUEST;
+    case O::kActivityNotFound:
+      return v1::ACTIVITY_NOT_FOUND;
+    case O::kNotStarted:
+      return v1::RESERVE_NOT_STARTED;
+    case O::kEnded:
+      return v1::RESERVE_ENDED;
+    case O::kSoldOut:
+      return v1::RESERVE_SOLD_OUT;
+    case O::kPurchaseLimit:
+      return v1::PURCHASE_LIMIT;
+    case O::kInvalidQuantity:
+      return v1::INVALID_QUANTITY;
   }
   return v1::RESERVE_OUTCOME_UNSPECIFIED;
 }
@@ -79,18 +91,20 @@ ServerUnaryReactor* ProductGrpcService::CreateActivity(grpc::CallbackServerConte
                                                        v1::CreateActivityReply* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   boost::asio::post(blocking_, [this, reactor, request, reply] {
-    domain::ActivityTerms terms{request->product_id(), request->title(), request->price_cents(),
-                                request->stock(),      request->start_at_ms(),
-                                request->end_at_ms(),  request->limit_per_user()};
-    create_activity_(terms, [this, reactor, reply](absl::StatusOr<app::CreateActivityResult> result) {
-      if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-      if (result->outcome == app::CreateActivityOutcome::kCreated) recovery_.Known(result->activity_id);
-      reply->set_outcome(result->outcome == app::CreateActivityOutcome::kCreated
-                             ? v1::CreateActivityReply::CREATED
-                             : v1::CreateActivityReply::PRODUCT_NOT_FOUND);
-      reply->set_activity_id(result->activity_id);
-      reactor->Finish(grpc::Status::OK);
-    });
+    domain::ActivityTerms terms{
+        request->product_id(),  request->title(),     request->price_cents(),   request->stock(),
+        request->start_at_ms(), request->end_at_ms(), request->limit_per_user()};
+    create_activity_(terms,
+                     [this, reactor, reply](absl::StatusOr<app::CreateActivityResult> result) {
+                       if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+                       if (result->outcome == app::CreateActivityOutcome::kCreated)
+                         recovery_.Known(result->activity_id);
+                       reply->set_outcome(result->outcome == app::CreateActivityOutcome::kCreated
+                                              ? v1::CreateActivityReply::CREATED
+                                              : v1::CreateActivityReply::PRODUCT_NOT_FOUND);
+                       reply->set_activity_id(result->activity_id);
+                       reactor->Finish(grpc::Status::OK);
+                     });
   });
   return reactor;
 }
@@ -120,11 +134,13 @@ ServerUnaryReactor* ProductGrpcService::ListActivities(grpc::CallbackServerConte
                                                        v1::ListActivitiesReply* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   boost::asio::post(blocking_, [this, reactor, reply] {
-    view_activities_.Many(100, [reactor, reply](absl::StatusOr<std::vector<app::ActivityView>> views) {
-      if (!views.ok()) return reactor->Finish(rpc::ToGrpc(views.status()));
-      for (const app::ActivityView& view : *views) FillActivity(view, reply->add_activities());
-      reactor->Finish(grpc::Status::OK);
-    });
+    view_activities_.Many(100,
+                          [reactor, reply](absl::StatusOr<std::vector<app::ActivityView>> views) {
+                            if (!views.ok()) return reactor->Finish(rpc::ToGrpc(views.status()));
+                            for (const app::ActivityView& view : *views)
+                              FillActivity(view, reply->add_activities());
+                            reactor->Finish(grpc::Status::OK);
+                          });
   });
   return reactor;
 }
@@ -148,37 +164,47 @@ ServerUnaryReactor* ProductGrpcService::ReserveStock(grpc::CallbackServerContext
   }
   domain::ReservationRequest r{activity_id, request->user_id(), request->order_id(),
                                request->quantity(), request->idempotency_key()};
-  ledger_.Reserve(r, [this, activity_id, reactor, reply](absl::StatusOr<domain::ReserveResult> result) {
-    if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-    if (result->outcome == domain::ReserveOutcome::kActivityNotFound && recovery_.IsKnown(activity_id)) {
-      // The catalog has it but Redis does not: its stock data was lost.
-      recovery_.Gate(activity_id);
-      reply->set_outcome(v1::RESTORING);
-      return reactor->Finish(grpc::Status::OK);
-    }
-    reply->set_outcome(ToProto(result->outcome));
-    reply->set_order_id(result->order_id);
-    reply->set_price_cents(result->price_cents);
-    reply->set_remaining(result->remaining);
-    reactor->Finish(grpc::Status::OK);
-  });
+  ledger_.Reserve(
+      r, [this, activity_id, reactor, reply](absl::StatusOr<domain::ReserveResult> result) {
+        if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+        if (result->outcome == domain::ReserveOutcome::kActivityNotFound &&
+            recovery_.IsKnown(activity_id)) {
+          // The catalog has it but Redis does not: its stock data was lost.
+          recovery_.Gate(activity_id);
+          reply->set_outcome(v1::RESTORING);
+          return reactor->Finish(grpc::Status::OK);
+        }
+        reply->set_outcome(ToProto(result->outcome));
+        reply->set_order_id(result->order_id);
+        reply->set_price_cents(result->price_cents);
+        reply->set_remaining(result->remaining);
+        reactor->Finish(grpc::Status::OK);
+      });
   return reactor;
 }
 
 namespace {
 
 // Release and cancel answer alike.
-std::function<void(absl::StatusOr<domain::ReleaseResult>)> FinishRelease(ServerUnaryReactor* reactor,
-                                                                         v1::ReleaseReservationReply* reply) {
+std::function<void(absl::StatusOr<domain::ReleaseResult>)> FinishRelease(
+    ServerUnaryReactor* reactor, v1::ReleaseReservationReply* reply) {
   return [reactor, reply](absl::StatusOr<domain::ReleaseResult> result) {
     if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
     using O = domain::ReleaseOutcome;
     using R = v1::ReleaseReservationReply;
     switch (result->outcome) {
-      case O::kReleased: reply->set_outcome(R::RELEASED); break;
-      case O::kAlreadyReleased: reply->set_outcome(R::ALREADY_RELEASED); break;
-      case O::kAlreadyConfirmed: reply->set_outcome(R::ALREADY_CONFIRMED); break;
-      case O::kNotFound: reply->set_outcome(R::RESERVATION_NOT_FOUND); break;
+      case O::kReleased:
+        reply->set_outcome(R::RELEASED);
+        break;
+      case O::kAlreadyReleased:
+        reply->set_outcome(R::ALREADY_RELEASED);
+        break;
+      case O::kAlreadyConfirmed:
+        reply->set_outcome(R::ALREADY_CONFIRMED);
+        break;
+      case O::kNotFound:
+        reply->set_outcome(R::RESERVATION_NOT_FOUND);
+        break;
     }
     reply->set_quantity_returned(result->quantity_returned);
     reactor->Finish(grpc::Status::OK);
@@ -203,6 +229,19 @@ ServerUnaryReactor* ProductGrpcService::CancelReservation(
   return reactor;
 }
 
+ServerUnaryReactor* ProductGrpcService::MarkReservationPublished(
+    grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
+    v1::MarkReservationPublishedReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  ledger_.MarkPublished(request->activity_id(), request->order_id(),
+                        [reactor, reply](absl::StatusOr<bool> marked) {
+                          if (!marked.ok()) return reactor->Finish(rpc::ToGrpc(marked.status()));
+                          reply->set_marked(*marked);
+                          reactor->Finish(grpc::Status::OK);
+                        });
+  return reactor;
+}
+
 ServerUnaryReactor* ProductGrpcService::ConfirmReservation(
     grpc::CallbackServerContext* ctx, const v1::ConfirmReservationRequest* request,
     v1::ConfirmReservationReply* reply) {
@@ -213,10 +252,18 @@ ServerUnaryReactor* ProductGrpcService::ConfirmReservation(
                     using O = domain::ConfirmOutcome;
                     using R = v1::ConfirmReservationReply;
                     switch (result->outcome) {
-                      case O::kConfirmed: reply->set_outcome(R::CONFIRMED); break;
-                      case O::kAlreadyConfirmed: reply->set_outcome(R::ALREADY_CONFIRMED); break;
-                      case O::kReleased: reply->set_outcome(R::RELEASED); break;
-                      case O::kNotFound: reply->set_outcome(R::RESERVATION_NOT_FOUND); break;
+                      case O::kConfirmed:
+                        reply->set_outcome(R::CONFIRMED);
+                        break;
+                      case O::kAlreadyConfirmed:
+                        reply->set_outcome(R::ALREADY_CONFIRMED);
+                        break;
+                      case O::kReleased:
+                        reply->set_outcome(R::RELEASED);
+                        break;
+                      case O::kNotFound:
+                        reply->set_outcome(R::RESERVATION_NOT_FOUND);
+                        break;
                     }
                     reply->set_quantity(result->quantity);
                     reactor->Finish(grpc::Status::OK);
@@ -234,10 +281,18 @@ ServerUnaryReactor* ProductGrpcService::AdjustStock(grpc::CallbackServerContext*
                    using O = domain::AdjustOutcome;
                    using R = v1::AdjustStockReply;
                    switch (result->outcome) {
-                     case O::kAdjusted: reply->set_outcome(R::ADJUSTED); break;
-                     case O::kChanged: reply->set_outcome(R::CHANGED); break;
-                     case O::kNegative: reply->set_outcome(R::NEGATIVE); break;
-                     case O::kActivityNotFound: reply->set_outcome(R::ADJUST_ACTIVITY_NOT_FOUND); break;
+                     case O::kAdjusted:
+                       reply->set_outcome(R::ADJUSTED);
+                       break;
+                     case O::kChanged:
+                       reply->set_outcome(R::CHANGED);
+                       break;
+                     case O::kNegative:
+                       reply->set_outcome(R::NEGATIVE);
+                       break;
+                     case O::kActivityNotFound:
+                       reply->set_outcome(R::ADJUST_ACTIVITY_NOT_FOUND);
+                       break;
                    }
                    reply->set_remaining(result->remaining);
                    reactor->Finish(grpc::Status::OK);
@@ -245,9 +300,9 @@ ServerUnaryReactor* ProductGrpcService::AdjustStock(grpc::CallbackServerContext*
   return reactor;
 }
 
-ServerUnaryReactor* ProductGrpcService::ReviveReservation(grpc::CallbackServerContext* ctx,
-                                                          const v1::ReleaseReservationRequest* request,
-                                                          v1::ReviveReservationReply* reply) {
+ServerUnaryReactor* ProductGrpcService::ReviveReservation(
+    grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
+    v1::ReviveReservationReply* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ledger_.Revive(request->activity_id(), request->order_id(),
                  [reactor, reply](absl::StatusOr<domain::ReviveOutcome> outcome) {
@@ -255,11 +310,21 @@ ServerUnaryReactor* ProductGrpcService::ReviveReservation(grpc::CallbackServerCo
                    using O = domain::ReviveOutcome;
                    using R = v1::ReviveReservationReply;
                    switch (*outcome) {
-                     case O::kRevived: reply->set_outcome(R::REVIVED); break;
-                     case O::kNotReleased: reply->set_outcome(R::NOT_RELEASED); break;
-                     case O::kSoldOut: reply->set_outcome(R::REVIVE_SOLD_OUT); break;
-                     case O::kPurchaseLimit: reply->set_outcome(R::REVIVE_PURCHASE_LIMIT); break;
-                     case O::kNotFound: reply->set_outcome(R::REVIVE_NOT_FOUND); break;
+                     case O::kRevived:
+                       reply->set_outcome(R::REVIVED);
+                       break;
+                     case O::kNotReleased:
+                       reply->set_outcome(R::NOT_RELEASED);
+                       break;
+                     case O::kSoldOut:
+                       reply->set_outcome(R::REVIVE_SOLD_OUT);
+                       break;
+                     case O::kPurchaseLimit:
+                       reply->set_outcome(R::REVIVE_PURCHASE_LIMIT);
+                       break;
+                     case O::kNotFound:
+                       reply->set_outcome(R::REVIVE_NOT_FOUND);
+                       break;
                    }
                    reactor->Finish(grpc::Status::OK);
                  });

@@ -17,8 +17,12 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
                      const app::CreateActivity& create_activity,
                      const app::ViewActivities& view_activities, app::StockRecovery& recovery,
                      boost::asio::thread_pool& blocking)
-      : catalog_(catalog), ledger_(ledger), create_activity_(create_activity),
-        view_activities_(view_activities), recovery_(recovery), blocking_(blocking) {}
+      : catalog_(catalog),
+        ledger_(ledger),
+        create_activity_(create_activity),
+        view_activities_(view_activities),
+        recovery_(recovery),
+        blocking_(blocking) {}
 
   grpc::ServerUnaryReactor* CreateProduct(grpc::CallbackServerContext* ctx,
                                           const v1::CreateProductRequest* request,
@@ -44,6 +48,9 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   grpc::ServerUnaryReactor* ConfirmReservation(grpc::CallbackServerContext* ctx,
                                                const v1::ConfirmReservationRequest* request,
                                                v1::ConfirmReservationReply* reply) override;
+  grpc::ServerUnaryReactor* MarkReservationPublished(
+      grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
+      v1::MarkReservationPublishedReply* reply) override;
   grpc::ServerUnaryReactor* AdjustStock(grpc::CallbackServerContext* ctx,
                                         const v1::AdjustStockRequest* request,
                                         v1::AdjustStockReply* reply) override;

@@ -93,6 +93,10 @@ class StockLedger {
   virtual void Reserve(const ReservationRequest& request, Callback<ReserveResult> done) = 0;
   virtual void Release(uint64_t activity_id, uint64_t order_id, Callback<ReleaseResult> done) = 0;
   virtual void Confirm(uint64_t activity_id, uint64_t order_id, Callback<ConfirmResult> done) = 0;
+  // The order's message is safely with the broker: its consumer (or its dead letter) will
+  // resolve the reservation, so SweepStale must not release it. True when a RESERVED
+  // reservation was marked; false when it was not RESERVED or does not exist.
+  virtual void MarkPublished(uint64_t activity_id, uint64_t order_id, Callback<bool> done) = 0;
   // A cancelled order's units come back: CONFIRMED (or RESERVED) -> RELEASED, once. Reports
   // kReleased with the quantity, kAlreadyReleased (0), or kNotFound.
   virtual void Cancel(uint64_t activity_id, uint64_t order_id, Callback<ReleaseResult> done) = 0;
@@ -101,12 +105,13 @@ class StockLedger {
   // otherwise) and the result is not negative (kNegative).
   virtual void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
                       Callback<AdjustResult> done) = 0;
-  // Releases reservations still RESERVED `older_than_ms` after they were made (at most
-  // `limit`): stock stranded by a service that died between reserve and publish.
+  // Releases reservations still RESERVED `older_than_ms` after they were made and never marked
+  // published (at most `limit`): stock stranded by a service that died between reserve and
+  // publish, or by a publish whose outcome never resolved.
   // Rebuilds an activity's ledger from the database of record (after Redis lost data):
   // remaining = stock minus the live orders' units; each live order a CONFIRMED reservation.
-  virtual void Reseed(uint64_t activity_id, const ActivityTerms& terms, const std::vector<LiveOrder>& live,
-                      Callback<int64_t> done) = 0;
+  virtual void Reseed(uint64_t activity_id, const ActivityTerms& terms,
+                      const std::vector<LiveOrder>& live, Callback<int64_t> done) = 0;
   // Replay of a dead-lettered order: RELEASED -> CONFIRMED, taking its units again if they are
   // available and the buyer is within the limit. Idempotent (a second call: kNotReleased).
   virtual void Revive(uint64_t activity_id, uint64_t order_id, Callback<ReviveOutcome> done) = 0;

@@ -179,7 +179,8 @@ void InMemoryStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
 }
 
 void InMemoryStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTerms& terms,
-                                 const std::vector<domain::LiveOrder>& live, domain::Callback<int64_t> done) {
+                                 const std::vector<domain::LiveOrder>& live,
+                                 domain::Callback<int64_t> done) {
   int64_t remaining = 0;
   {
     std::lock_guard lock(mu_);
@@ -189,12 +190,24 @@ void InMemoryStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTer
     for (const domain::LiveOrder& o : live) {
       sold += o.quantity;
       fresh.held[o.user_id] += o.quantity;
-      fresh.reservations[o.order_id] = Reservation{o.user_id, o.quantity, State::kConfirmed, "", clock_.NowMs()};
+      fresh.reservations[o.order_id] =
+          Reservation{o.user_id, o.quantity, State::kConfirmed, "", clock_.NowMs()};
     }
     fresh.remaining = remaining = std::max<int64_t>(terms.stock - sold, 0);
     ledgers_[activity_id] = std::move(fresh);
   }
   done(remaining);
+}
+
+void InMemoryStockLedger::MarkPublished(uint64_t activity_id, uint64_t order_id,
+                                        domain::Callback<bool> done) {
+  bool marked = false;
+  WithReservation(activity_id, order_id, [&](Ledger&, Reservation& res) {
+    if (res.state != State::kReserved) return;
+    res.published = true;
+    marked = true;
+  });
+  done(marked);
 }
 
 void InMemoryStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
@@ -208,7 +221,7 @@ void InMemoryStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms
       const int64_t cutoff = clock_.NowMs() - older_than_ms;
       for (auto& [order_id, res] : l.reservations) {
         if (result.released >= limit) break;
-        if (res.state != State::kReserved || res.reserved_at_ms > cutoff) continue;
+        if (res.state != State::kReserved || res.published || res.reserved_at_ms > cutoff) continue;
         ReturnUnits(l, res);
         ++result.released;
         result.units += res.quantity;

@@ -25,6 +25,7 @@ class InMemoryStockLedger final : public domain::StockLedger {
                domain::Callback<domain::ConfirmResult> done) override;
   void Cancel(uint64_t activity_id, uint64_t order_id,
               domain::Callback<domain::ReleaseResult> done) override;
+  void MarkPublished(uint64_t activity_id, uint64_t order_id, domain::Callback<bool> done) override;
   void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
   void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
               domain::Callback<domain::AdjustResult> done) override;
@@ -43,6 +44,7 @@ class InMemoryStockLedger final : public domain::StockLedger {
     State state;
     std::string idempotency_key;
     int64_t reserved_at_ms = 0;
+    bool published = false;
   };
   struct Ledger {
     domain::ActivityTerms terms;
