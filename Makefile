@@ -7,7 +7,7 @@ export CCACHE_NOHASHDIR := 1
 BUILD_TYPE ?= Debug
 CMAKE_FLAGS ?= -DSECKILL_WERROR=ON
 
-.PHONY: help deps configure build test demo up down status bench clean
+.PHONY: help deps configure build test demo up down status bench chaos clean
 
 help:
 	@echo "make demo    build, start the local stack, run a flash sale and check it, stop (KEEP=1 keeps it)"
@@ -16,6 +16,7 @@ help:
 	@echo "make down    stop everything 'make up' started;  make status: what runs"
 	@echo "make deps    install the Debian packages needed (apt-get; idempotent)"
 	@echo "make bench   Release build, then the flow-control decision benchmark"
+	@echo "make chaos   the fault suite: sales under injected faults, I1-I5 checked (SEEDS=3)"
 
 deps:
 	@scripts/deps.sh
@@ -40,6 +41,9 @@ down:
 
 status:
 	@scripts/stack.sh status
+
+chaos: build
+	@SECKILL_BIN_DIR=$(abspath $(BUILD_DIR))/bin scripts/chaos.sh --seeds $(or $(SEEDS),3) $(FAULTS)
 
 bench: deps
 	@cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null

@@ -37,6 +37,17 @@ Reply CopyReply(const redisReply* r) {
   return out;
 }
 
+absl::Status ErrorReplyStatus(std::string_view context, std::string_view error) {
+  std::string message = fmt::format("redis {}: {}", context, error);
+  for (std::string_view transient : {"LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN"}) {
+    if (error.starts_with(transient) &&
+        (error.size() == transient.size() || error[transient.size()] == ' ')) {
+      return absl::UnavailableError(message);
+    }
+  }
+  return absl::InternalError(message);
+}
+
 absl::StatusOr<std::string> Reply::AsText() const {
   switch (type) {
     case Type::kString:
@@ -45,7 +56,7 @@ absl::StatusOr<std::string> Reply::AsText() const {
     case Type::kInteger:
       return std::to_string(integer);
     case Type::kError:
-      return absl::InternalError(fmt::format("redis error: {}", str));
+      return ErrorReplyStatus("error", str);
     default:
       return absl::InternalError("redis reply is not text");
   }
@@ -58,7 +69,7 @@ absl::StatusOr<int64_t> Reply::AsInteger() const {
     auto [end, ec] = std::from_chars(str.data(), str.data() + str.size(), value);
     if (ec == std::errc() && end == str.data() + str.size()) return value;
   }
-  if (type == Type::kError) return absl::InternalError(fmt::format("redis error: {}", str));
+  if (type == Type::kError) return ErrorReplyStatus("error", str);
   return absl::InternalError("redis reply is not an integer");
 }
 

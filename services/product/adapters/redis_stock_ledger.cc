@@ -79,7 +79,7 @@ void RedisStockLedger::Call(const char* function, uint64_t activity_id, Strings 
                          });
         return;
       }
-      done(absl::InternalError(fmt::format("redis {}: {}", function, reply->str)));
+      done(redis::ErrorReplyStatus(function, reply->str));
       return;
     }
     if (reply->type != redis::Reply::Type::kArray) {
