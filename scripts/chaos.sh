@@ -4,7 +4,7 @@
 # after the sale has drained the bench checks I1-I4 over the whole request history; I5 (every dead
 # letter is a FAILED order or was replayed) is checked here in SQL. One table at the end.
 #
-#   scripts/chaos.sh [--seeds N] [FAULT...]     faults: F1 F2 F4 F5 F8 F10 F11 (default: all)
+#   scripts/chaos.sh [--seeds N] [FAULT...]     faults: F1 F2 F4 F5 F6 F8 F10 F11 (default: all)
 #
 # It runs inside a network namespace it creates (`unshare -n`, lo only), with its own stack under
 # .run/chaos, so it never touches a stack started by `make up` and its traffic stays on loopback.
@@ -28,10 +28,10 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) SEEDS=$2; shift 2 ;;
     F*) FAULTS+=("$1"); shift ;;
-    *) echo "usage: $0 [--seeds N] [F1 F2 F4 F5 F8 F10 F11]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--seeds N] [F1 F2 F4 F5 F6 F8 F10 F11]" >&2; exit 2 ;;
   esac
 done
-[ ${#FAULTS[@]} -gt 0 ] || FAULTS=(F1 F2 F4 F5 F8 F10 F11)
+[ ${#FAULTS[@]} -gt 0 ] || FAULTS=(F1 F2 F4 F5 F6 F8 F10 F11)
 
 export SECKILL_RUN_DIR=$ROOT/.run/chaos
 RUN=$SECKILL_RUN_DIR
@@ -54,13 +54,19 @@ trap 'stack down >/dev/null 2>&1 || true' EXIT
 stack up >/dev/null
 
 # inject FAULT / heal FAULT: each pair is one row of the fault matrix.
-hold_s() { case "$1" in F8) echo "$DB_DOWN_S" ;; *) echo 3 ;; esac; }
+AMQP_PORT=$(sed -n 's|^SECKILL_AMQP_URL=.*@[^:]*:\([0-9]*\)/.*|\1|p' "$RUN/stack.env")
+# F6 is held past the publisher's 5 s confirm timeout, so publishes become ambiguous.
+hold_s() { case "$1" in F8) echo "$DB_DOWN_S" ;; F6) echo 8 ;; *) echo 3 ;; esac; }
+# A silent partition: every packet to or from the broker's port vanishes (no RST, no FIN), in
+# this namespace only.
+partition() { iptables "$1" INPUT -p tcp --dport "$AMQP_PORT" -j DROP && iptables "$1" INPUT -p tcp --sport "$AMQP_PORT" -j DROP; }
 inject() {
   case "$1" in
     F1) stack kill order ;;        # the consumer (and publisher) mid-batch
     F2) stack kill product ;;      # between the Redis reservation and the publish
     F4) stack kill rabbitmq ;;     # broker crash during publishing
     F5) stack stop rabbitmq ;;     # broker graceful stop
+    F6) partition -A || { log "iptables failed: F6 needs it (make deps)"; exit 2; } ;;  # confirms never come
     F8) stack kill mariadb ;;      # database down, then crash recovery
     F10|F11) stack kill redis ;;   # Redis crash
   esac
@@ -70,6 +76,7 @@ heal() {
     F1) stack start order ;;
     F2) stack start product ;;
     F4|F5) stack start rabbitmq ;;
+    F6) partition -D ;;
     F8) stack start mariadb ;;
     F10) rm -rf "$RUN/redis/appendonlydir"; stack start redis ;;  # came back with nothing
     F11) stack start redis ;;                                      # came back from its AOF

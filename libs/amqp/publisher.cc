@@ -6,6 +6,8 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "fmt/format.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
@@ -236,16 +238,15 @@ void Publisher::PumpFrames(int wait_ms) {
 }
 
 void Publisher::ExpireDeadlines() {
+  // A confirm overdue by the whole timeout means the broker, or the path to it, went silent (a
+  // live broker confirms in milliseconds, and heartbeats would take two intervals to notice).
+  // Everything sent on this connection is now of unknown outcome; dropping the connection makes
+  // what comes next fail fast as certainly-not-sent while it reconnects, instead of vanishing
+  // into the same silence.
   const auto now = Clock::now();
-  for (auto it = outstanding_.begin(); it != outstanding_.end();) {
-    if (it->second.deadline <= now) {
-      Pending p = std::move(it->second);
-      it = outstanding_.erase(it);
-      p.done(absl::DeadlineExceededError("the broker did not confirm in time"));
-    } else {
-      ++it;
-    }
-  }
+  const bool overdue = std::any_of(outstanding_.begin(), outstanding_.end(),
+                                   [&](const auto& entry) { return entry.second.deadline <= now; });
+  if (overdue) Broken(absl::DeadlineExceededError("the broker did not confirm in time"));
 }
 
 void Publisher::Loop() {

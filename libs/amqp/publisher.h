@@ -48,7 +48,9 @@ struct PublisherOptions {
 //   UNAVAILABLE        certainly not delivered (not connected, nacked, or unroutable/returned);
 //   DEADLINE_EXCEEDED  outcome unknown (sent, but the confirm never came: timeout or connection
 //                      lost). The message may still arrive; consumers must tolerate it.
-// Reconnects with back-off and redeclares the topology. Thread-safe.
+// Reconnects with back-off and redeclares the topology. A confirm overdue by `confirm_timeout`
+// counts as a lost connection: it is dropped and re-opened, failing what is still in flight
+// with DEADLINE_EXCEEDED. Thread-safe.
 class Publisher {
  public:
   using Done = std::function<void(absl::Status)>;

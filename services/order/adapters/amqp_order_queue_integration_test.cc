@@ -19,6 +19,7 @@
 #include "services/order/testing/fake_stock_reservations.h"
 #include "services/order/testing/in_memory_order_repository.h"
 #include "tests/support/stack_clients.h"
+#include "tests/support/stalling_proxy.h"
 
 namespace seckill::order {
 namespace {
@@ -129,6 +130,41 @@ TEST_F(AmqpOrderQueueTest, BrokerUnreachableFailsFastAsUnavailable) {
   absl::Status status = PublishAndWait(publisher, {"x", "1"});
   EXPECT_TRUE(absl::IsUnavailable(status)) << status;
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+// F6 in miniature: the broker goes silent (no reset, no close). The publish in flight ends
+// DEADLINE_EXCEEDED after the confirm timeout, and the publisher drops that connection, so what
+// follows fails fast as UNAVAILABLE (certainly not sent) instead of joining the ambiguous ones;
+// once the broker answers again, publishing resumes on a new connection.
+TEST_F(AmqpOrderQueueTest, SilentBrokerEndsTheConfirmWaitThenReconnects) {
+  const amqp::BrokerOptions broker = seckill::testing::StackBrokerOptions();
+  seckill::testing::StallingProxy proxy(broker.host, broker.port);
+  amqp::PublisherOptions o = PublisherOptions();
+  o.broker.port = proxy.port();
+  o.broker.connect_timeout = 300ms;
+  o.confirm_timeout = 500ms;
+  o.reconnect_min = 50ms;
+  o.reconnect_max = 200ms;
+  amqp::Publisher publisher(o);
+  publisher.Start();
+  ASSERT_TRUE(PublishAndWait(publisher, {"before", "1"}).ok());
+
+  proxy.Stall();
+  absl::Status in_flight = PublishAndWait(publisher, {"during", "2"});
+  EXPECT_TRUE(absl::IsDeadlineExceeded(in_flight)) << in_flight;
+  absl::Status after = PublishAndWait(publisher, {"during", "3"});
+  EXPECT_TRUE(absl::IsUnavailable(after)) << after;
+
+  proxy.Resume();
+  absl::Status resumed = absl::UnavailableError("not tried");
+  for (int i = 0; i < 100 && !resumed.ok(); ++i) {
+    resumed = PublishAndWait(publisher, {"after", "4"});
+    if (!resumed.ok()) std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(resumed.ok()) << resumed;
+  publisher.Stop();
+  // The stalled bytes died with their connection: the first and the last message only.
+  EXPECT_EQ(Depth(topology_.queues[1].name), 2u);
 }
 
 TEST_F(AmqpOrderQueueTest, SameMessageDeliveredTwiceMakesOneOrder) {
