@@ -4,7 +4,7 @@
 # after the sale has drained the bench checks I1-I4 over the whole request history; I5 (every dead
 # letter is a FAILED order or was replayed) is checked here in SQL. One table at the end.
 #
-#   scripts/chaos.sh [--seeds N] [FAULT...]     faults: F1 F2 F4 F5 F6 F8 F10 F11 (default: all)
+#   scripts/chaos.sh [--seeds N] [FAULT...]     faults: F1 F2 F4 F5 F6 F8 F10 F11 F19 F20 (default: all)
 #
 # It runs inside a network namespace it creates (`unshare -n`, lo only), with its own stack under
 # .run/chaos, so it never touches a stack started by `make up` and its traffic stays on loopback.
@@ -28,10 +28,10 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) SEEDS=$2; shift 2 ;;
     F*) FAULTS+=("$1"); shift ;;
-    *) echo "usage: $0 [--seeds N] [F1 F2 F4 F5 F6 F8 F10 F11]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--seeds N] [F1 F2 F4 F5 F6 F8 F10 F11 F19 F20]" >&2; exit 2 ;;
   esac
 done
-[ ${#FAULTS[@]} -gt 0 ] || FAULTS=(F1 F2 F4 F5 F6 F8 F10 F11)
+[ ${#FAULTS[@]} -gt 0 ] || FAULTS=(F1 F2 F4 F5 F6 F8 F10 F11 F19 F20)
 
 export SECKILL_RUN_DIR=$ROOT/.run/chaos
 RUN=$SECKILL_RUN_DIR
@@ -45,7 +45,8 @@ DRAIN_S=${CHAOS_DRAIN_S:-60}
 DB_DOWN_S=${CHAOS_DB_DOWN_S:-30}
 
 stack() { "$ROOT/scripts/stack.sh" "$@"; }
-log() { printf '[chaos] %s\n' "$*" >&2; }
+exec 3>&2  # the terminal's stderr, for messages from steps whose own output is silenced
+log() { printf '[chaos] %s\n' "$*" >&3; }
 sql() { mariadb -S "$RUN/mariadb/m.sock" -uroot -N -B seckill -e "$1"; }
 
 rm -rf "$RUN"
@@ -54,9 +55,25 @@ trap 'stack down >/dev/null 2>&1 || true' EXIT
 stack up >/dev/null
 
 # inject FAULT / heal FAULT: each pair is one row of the fault matrix.
-AMQP_PORT=$(sed -n 's|^SECKILL_AMQP_URL=.*@[^:]*:\([0-9]*\)/.*|\1|p' "$RUN/stack.env")
-# F6 is held past the publisher's 5 s confirm timeout, so publishes become ambiguous.
-hold_s() { case "$1" in F8) echo "$DB_DOWN_S" ;; F6) echo 8 ;; *) echo 3 ;; esac; }
+setting() { sed -n "s|^$1=||p" "$RUN/stack.env"; }
+AMQP_URL=$(setting SECKILL_AMQP_URL)
+AMQP_PORT=$(sed -n 's|.*@[^:]*:\([0-9]*\)/.*|\1|p' <<<"$AMQP_URL")
+ORDER_PROBES=$(setting SECKILL_ORDER_HEALTH_URL)
+PRODUCT_PROBES=$(setting SECKILL_PRODUCT_HEALTH_URL)
+# F6 lasts 15 s (the fault matrix), well past the publisher's 5 s confirm timeout.
+hold_s() { case "$1" in F8) echo "$DB_DOWN_S" ;; F6) echo 15 ;; F19|F20) echo 0 ;; *) echo 3 ;; esac; }
+# F19 is the load tool's: one more buyer sends 50 orders at once at 2 s, and again after the sale.
+bench_args() { case "$1" in F19) echo "--duplicate-burst 50 --burst-at-ms 2000" ;; esac; }
+# The services' counters (GET /metrics on their probe ports): publish compensations, stale
+# reservations swept, redeliveries. A service that is down counts 0.
+counter() { curl -s --max-time 2 "$1/metrics" | awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }'; }
+counters() {
+  echo "$(counter "$ORDER_PROBES" seckill_order_compensations_total)" \
+       "$(counter "$PRODUCT_PROBES" seckill_product_stale_reservations_released_total)" \
+       "$(counter "$ORDER_PROBES" seckill_order_redeliveries_total)"
+}
+# Which service the fault restarts (its counters start again from 0).
+restarts() { case "$1" in F1) echo order ;; F2) echo product ;; esac; }
 # A silent partition: every packet to or from the broker's port vanishes (no RST, no FIN), in
 # this namespace only.
 partition() { iptables "$1" INPUT -p tcp --dport "$AMQP_PORT" -j DROP && iptables "$1" INPUT -p tcp --sport "$AMQP_PORT" -j DROP; }
@@ -67,6 +84,8 @@ inject() {
     F4) stack kill rabbitmq ;;     # broker crash during publishing
     F5) stack stop rabbitmq ;;     # broker graceful stop
     F6) partition -A || { log "iptables failed: F6 needs it (make deps)"; exit 2; } ;;  # confirms never come
+    F20) amqp-publish --url "$AMQP_URL" -e seckill.orders -r order.placed -p -b "$POISON" \
+           || { log "amqp-publish failed: F20 needs amqp-tools (make deps)"; exit 2; } ;;
     F8) stack kill mariadb ;;      # database down, then crash recovery
     F10|F11) stack kill redis ;;   # Redis crash
   esac
@@ -86,16 +105,21 @@ heal() {
 ROWS=()
 FAILED=0
 for fault in "${FAULTS[@]}"; do
-  runs=0 bad=0 worst_recover=0 outcomes="" failed_orders=0 dead_letters=0
+  runs=0 bad=0 worst_recover=0 outcomes="" failed_orders=0 dead_letters=0 compensations=0 swept=0 redeliveries=0
   declare -A per_invariant=([I1]=0 [I2]=0 [I3]=0 [I4]=0 [I5]=0)
   for seed in $(seq 1 "$SEEDS"); do
     report=$RUN/reports/$fault-seed$seed.txt
     dl_before=$(sql "SELECT COUNT(*) FROM dead_letters")
+    POISON="chaos poison: $fault seed $seed at $(date +%s%N)"
+    read -r -a c0 <<<"$(counters)"
+    # shellcheck disable=SC2046
     "$BIN/seckill-bench" --stack-env "$RUN/stack.env" --stock "$STOCK" --buyers "$BUYERS" --attempts 1 \
       --rate "$RATE" --seed "$seed" --concurrency 200 --request-timeout-ms 5000 \
-      --drain-timeout-s "$DRAIN_S" --history "$RUN/reports/$fault-seed$seed.csv" >"$report" 2>&1 &
+      --drain-timeout-s "$DRAIN_S" --history "$RUN/reports/$fault-seed$seed.csv" $(bench_args "$fault") \
+      >"$report" 2>&1 &
     bench=$!
     sleep 2
+    read -r -a c1 <<<"$(counters)"
     log "$fault seed $seed: inject"
     inject "$fault" >/dev/null 2>&1 || true
     sleep "$(hold_s "$fault")"
@@ -133,22 +157,36 @@ for fault in "${FAULTS[@]}"; do
     # I5: a dead letter of an order that is neither FAILED nor replayed.
     i5=$(sql "SELECT COUNT(*) FROM dead_letters d LEFT JOIN orders o ON o.id = d.order_id
               WHERE d.order_id IS NOT NULL AND d.replayed_at_ms IS NULL AND (o.id IS NULL OR o.status <> 'FAILED')")
+    if [ "$fault" = F20 ]; then  # the poison must be kept, as not an order
+      kept=$(sql "SELECT COUNT(*) FROM dead_letters WHERE order_id IS NULL AND body = '$POISON'")
+      [ "$kept" = 1 ] || { log "$fault seed $seed: the poison message was not kept as a dead letter"; i5=$((i5 + 1)); }
+    fi
     per_invariant[I5]=$((per_invariant[I5] + i5))
+    read -r -a c2 <<<"$(counters)"
+    for k in 0 1 2; do
+      case "$k:$(restarts "$fault")" in
+        0:order|2:order|1:product) d[k]=$(( c1[k] - c0[k] + c2[k] )) ;;
+        *) d[k]=$(( c2[k] - c0[k] )) ;;
+      esac
+    done
+    compensations=$((compensations + d[0])) swept=$((swept + d[1])) redeliveries=$((redeliveries + d[2]))
     dead_letters=$((dead_letters + $(sql "SELECT COUNT(*) FROM dead_letters") - dl_before))
     failed_orders=$((failed_orders + $(sed -n 's/.*; \([0-9]*\) FAILED$/\1/p' "$report")))
     [ $rc -ne 0 ] || [ "$i5" -ne 0 ] && { bad=$((bad + 1)); FAILED=1; log "$fault seed $seed: VIOLATIONS"; cat "$report" >&2; }
     outcomes=$(sed -n 's/^  outcomes *//p' "$report")
+    [ "$fault" = F19 ] && log "$fault seed $seed:$(sed -n 's/^  burst *[^:]*://p' "$report")"
   done
-  ROWS+=("$(printf '| %-4s | %d | %d | %d | %d | %d | %d | %d | %2d s | %d | %d | %s |' "$fault" "$runs" "$bad" \
-    "${per_invariant[I1]}" "${per_invariant[I2]}" "${per_invariant[I3]}" "${per_invariant[I4]}" \
-    "${per_invariant[I5]}" "$worst_recover" "$failed_orders" "$dead_letters" "$outcomes")")
+  ROWS+=("$(printf '| %-4s | %d | %d | %d | %d | %d | %d | %d | %2d s | %d | %d | %d | %d | %d | %s |' "$fault" "$runs" \
+    "$bad" "${per_invariant[I1]}" "${per_invariant[I2]}" "${per_invariant[I3]}" "${per_invariant[I4]}" \
+    "${per_invariant[I5]}" "$worst_recover" "$compensations" "$swept" "$redeliveries" "$failed_orders" \
+    "$dead_letters" "$outcomes")")
   unset per_invariant
 done
 
 echo
 echo "seckill chaos: $SEEDS seeds, sale of $STOCK units to $BUYERS buyers at $RATE req/s, fault at 2 s"
-echo "| fault | runs | failed runs | I1 | I2 | I3 | I4 | I5 | recovery after heal (worst) | FAILED orders | dead letters | last run's outcomes |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| fault | runs | failed runs | I1 | I2 | I3 | I4 | I5 | recovery after heal (worst) | compensations | stale reservations swept | redeliveries | FAILED orders | dead letters | last run's outcomes |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"
 echo "(reports and request histories: $RUN/reports)"
 exit $FAILED

@@ -14,7 +14,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # servers the local stack runs, and the tools its scripts use
   redis-server redis-tools mariadb-server mariadb-client rabbitmq-server etcd-server etcd-client
-  curl jq procps iproute2 iptables wrk
+  curl jq procps iproute2 iptables amqp-tools wrk
 )
 
 missing=()

@@ -41,6 +41,11 @@
 namespace seckill::base {
 // The status message as a std::string_view (Debian's absl::string_view is a distinct type).
 inline std::string_view Message(const absl::Status& s) { return {s.message().data(), s.message().size()}; }
+// A failure that may pass by itself (a dependency down or slow, a lost race): worth retrying.
+inline bool IsTransient(const absl::Status& s) {
+  return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s) || absl::IsAborted(s) ||
+         absl::IsResourceExhausted(s);
+}
 }  // namespace seckill::base
 
 // Debian's absl has its own string_view type (not std::string_view), which fmt and spdlog cannot

@@ -1,5 +1,6 @@
 #include "libs/http/health.h"
 
+#include "libs/base/counters.h"
 #include "libs/http/json.h"
 
 namespace seckill::http {
@@ -13,6 +14,13 @@ Handler HealthHandler(std::function<boost::asio::awaitable<bool>()> ready) {
       auto probe = ready();
       if (co_await std::move(probe)) co_return JsonResponse(200, {{"status", "ready"}});
       co_return ErrorResponse(503, "UNAVAILABLE", "a dependency is unreachable");
+    }
+    if (request.path == "/metrics") {
+      Response response;
+      response.status = 200;
+      response.content_type = "text/plain; version=0.0.4";
+      response.body = base::Counters::Process().PrometheusText();
+      co_return response;
     }
     co_return ErrorResponse(404, "NOT_FOUND", "no such route");
   };

@@ -130,7 +130,12 @@ int Run(const base::Config& config) {
   amqp::ConsumerOptions dead_options = consumer_options;
   dead_options.queue = order::messaging::kDeadLetterQueue;
   std::unique_ptr<amqp::Consumer> dead_consumer;
-  order::api::DeadLetterHandler dead_handler(dead_letters, [&dead_consumer] { return dead_consumer->Stopping(); });
+  order::api::DeadLetterHandler dead_handler(
+      [&dead_letters](const std::string& message_id, const std::string& body,
+                      const std::optional<order::domain::Order>& order, const std::string& reason) {
+        return dead_letters.Receive(message_id, body, order, reason);
+      },
+      [&dead_consumer] { return dead_consumer->Stopping(); });
   dead_consumer = std::make_unique<amqp::Consumer>(
       dead_options, [&dead_handler](const amqp::Delivery& d) { return dead_handler(d); });
 

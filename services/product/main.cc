@@ -7,6 +7,7 @@
 #include "boost/asio/thread_pool.hpp"
 #include "libs/base/await.h"
 #include "libs/base/clock.h"
+#include "libs/base/counters.h"
 #include "libs/base/config.h"
 #include "libs/base/logging.h"
 #include "libs/base/signals.h"
@@ -117,7 +118,12 @@ int Run(const base::Config& config) {
       for (const product::domain::Activity& a : *activities) {
         ledger.SweepStale(a.activity_id, *reservation_ttl_s * 1000, 1000,
                           [id = a.activity_id](absl::StatusOr<product::domain::SweepResult> r) {
+                            static base::Counter& swept = base::Counters::Process().Get(
+                                "seckill_product_stale_reservations_released_total",
+                                "Reservations left RESERVED past the TTL (their order service died) "
+                                "whose stock the sweep returned");
                             if (r.ok() && r->released > 0) {
+                              swept.Add(r->released);
                               spdlog::warn("activity {}: released {} stale reservations ({} units)", id,
                                            r->released, r->units);
                             }

@@ -5,14 +5,28 @@
 
 #include "fmt/format.h"
 #include "gtest/gtest.h"
+#include "libs/base/url.h"
+#include "libs/http/client.h"
 #include "libs/mysql/connection.h"
 #include "tests/support/e2e_fixture.h"
+#include "tests/support/stack_env.h"
 
 namespace seckill::testing {
 namespace {
 
 int Stack(const std::string& args) {
   return std::system(fmt::format("{}/scripts/stack.sh {} >/dev/null 2>&1", SECKILL_SOURCE_DIR, args).c_str());
+}
+
+// A counter of the order service's GET /metrics (0 when not yet counted).
+int64_t OrderServiceCounter(const std::string& name) {
+  auto url = base::ParseUrl(StackEnv::Get().At("SECKILL_ORDER_HEALTH_URL"), 80);
+  auto metrics = http::Fetch(url->host, url->port, "GET", "/metrics");
+  EXPECT_TRUE(metrics.ok() && metrics->status == 200);
+  if (!metrics.ok()) return -1;
+  const std::string prefix = "\n" + name + " ";
+  const size_t at = ("\n" + metrics->body).find(prefix);
+  return at == std::string::npos ? 0 : std::stoll(("\n" + metrics->body).substr(at + prefix.size()));
 }
 
 class CompensationE2eTest : public E2eTest {};
@@ -26,6 +40,7 @@ TEST_F(CompensationE2eTest, PublishFailureRefusesWith503AndReturnsTheStock) {
   } broker_back;
   ASSERT_EQ(Stack("stop rabbitmq"), 0);
 
+  const int64_t compensations_before = OrderServiceCounter("seckill_order_compensations_total");
   auto refused = Order(activity, buyer.token);
   EXPECT_EQ(refused.status, 503) << refused.body;
   EXPECT_EQ(bench::ErrorCode(refused.body), "UNAVAILABLE");
@@ -34,6 +49,7 @@ TEST_F(CompensationE2eTest, PublishFailureRefusesWith503AndReturnsTheStock) {
   EXPECT_EQ(stats.remaining, 5);
   EXPECT_EQ(stats.reserved, 0);
   EXPECT_EQ(stats.queued, 0);
+  EXPECT_EQ(OrderServiceCounter("seckill_order_compensations_total"), compensations_before + 1);
 
   ASSERT_EQ(Stack("start rabbitmq"), 0);
   // The publisher reconnects on its own; the same buyer can then buy (the release freed them).

@@ -42,6 +42,12 @@ int main(int argc, char** argv) {
                  "open loop: requests per second, each sent when due (0: closed loop)")
       ->check(CLI::Range(0.0, 1e6));
   cli.add_option("--seed", o.seed, "shuffles the buyers' arrival order reproducibly (0: in order)");
+  int burst_at_ms = 2000;
+  cli.add_option("--duplicate-burst", o.duplicate_burst,
+                 "one extra buyer sends this many orders at once (F19)")
+      ->check(CLI::Range(0, 1000));
+  cli.add_option("--burst-at-ms", burst_at_ms, "when the duplicate burst is sent, from the start")
+      ->check(CLI::Range(0, 3'600'000));
   cli.add_option("--limit-per-user", o.limit_per_user, "the activity's per-user limit")
       ->check(CLI::Range(1, 1000));
   cli.add_option("--request-timeout-ms", request_timeout_ms,
@@ -51,6 +57,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(cli, argc, argv);
   o.request_timeout = std::chrono::milliseconds(request_timeout_ms);
   o.drain_timeout = std::chrono::seconds(drain_timeout_s);
+  o.burst_at = std::chrono::milliseconds(burst_at_ms);
 
   auto env = ReadEnvFile(env_file);
   auto get = [&](const char* key) {

@@ -31,6 +31,9 @@ struct LoadState {
   const std::vector<BuyerAccount>* buyers;
   std::vector<int> buyer_order;  // position in the arrival order -> buyer index
   std::vector<Attempt>* attempts;
+  size_t regular_attempts = 0;  // the buyers' attempts; the duplicate bursts' follow them
+  int burst_buyer = 0;
+  int workers_left = 0;  // the last one to finish sends the second burst
   std::atomic<size_t> next{0};
   Clock::time_point start;
   int64_t late_starts = 0;  // only touched on the io_context's single thread
@@ -40,10 +43,53 @@ int64_t MicrosSince(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
 }
 
-asio::awaitable<void> Worker(LoadState* state) {
+// Answers one request into `a` (status 0: no answer, indeterminate).
+asio::awaitable<void> SendOrder(http::Client& client, const LoadState& state, const BuyerAccount& buyer,
+                                const std::string& idempotency_key, Attempt& a) {
+  http::Headers headers{{"Authorization", "Bearer " + buyer.token}};
+  if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
+  // Built in its own statement: see the co_await note in libs/base/await.h.
+  auto send = client.Send("POST", state.target, "", headers, state.options->request_timeout);
+  absl::StatusOr<http::Response> response = co_await std::move(send);
+  a.done_us = MicrosSince(state.start);
+  if (!response.ok()) co_return;
+  a.status = response->status;
+  if (a.status == 202) {
+    a.order_id = JsonString(response->body, "order_id");
+  } else {
+    a.code = ErrorCode(response->body);
+  }
+}
+
+// One of a duplicate burst's requests, due at `due`, on a connection of its own so that all of
+// the burst is in flight at once.
+asio::awaitable<void> BurstOrder(LoadState* state, size_t attempt_index, Clock::time_point due) {
   const auto executor = co_await asio::this_coro::executor;
   http::Client client(executor, state->options->host, state->options->port);
-  const size_t total = state->attempts->size();
+  Attempt& a = (*state->attempts)[attempt_index];
+  a.buyer = state->burst_buyer;
+  a.sent_us = std::chrono::duration_cast<std::chrono::microseconds>(due - state->start).count();
+  asio::steady_timer timer(executor, due);
+  auto wait = timer.async_wait(asio::use_awaitable);
+  co_await std::move(wait);
+  const std::string key = attempt_index % 2 == 0 ? "bench-burst" : "";
+  auto send = SendOrder(client, *state, (*state->buyers)[static_cast<size_t>(a.buyer)], key, a);
+  co_await std::move(send);
+}
+
+// Sends burst `round` (0: during the sale, 1: after it) of the duplicate burst.
+void SpawnBurst(asio::io_context& ioc, LoadState* state, int round, Clock::time_point due) {
+  const size_t n = static_cast<size_t>(state->options->duplicate_burst);
+  for (size_t i = 0; i < n; ++i) {
+    asio::co_spawn(ioc, BurstOrder(state, state->regular_attempts + static_cast<size_t>(round) * n + i, due),
+                   asio::detached);
+  }
+}
+
+asio::awaitable<void> Worker(LoadState* state, asio::io_context& ioc) {
+  const auto executor = co_await asio::this_coro::executor;
+  http::Client client(executor, state->options->host, state->options->port);
+  const size_t total = state->regular_attempts;
   while (true) {
     const size_t i = state->next.fetch_add(1);
     if (i >= total) break;
@@ -63,19 +109,11 @@ asio::awaitable<void> Worker(LoadState* state) {
     } else {
       a.sent_us = MicrosSince(state->start);
     }
-    // Built in its own statement: see the co_await note in libs/base/await.h.
-    auto send = client.Send("POST", state->target, "", {{"Authorization", "Bearer " + buyer.token}},
-                            state->options->request_timeout);
-    absl::StatusOr<http::Response> response = co_await std::move(send);
-    a.done_us = MicrosSince(state->start);
-    if (!response.ok()) continue;  // no answer: indeterminate
-    a.status = response->status;
-    if (a.status == 202) {
-      a.order_id = JsonString(response->body, "order_id");
-    } else {
-      a.code = ErrorCode(response->body);
-    }
+    auto send = SendOrder(client, *state, buyer, "", a);
+    co_await std::move(send);
   }
+  // The sale is over: the same buyer repeats the burst (a replay of a finished sale).
+  if (--state->workers_left == 0 && state->options->duplicate_burst > 0) SpawnBurst(ioc, state, 1, Clock::now());
 }
 
 double Percentile(const std::vector<int64_t>& sorted_us, double p) {
@@ -144,6 +182,16 @@ void CheckInvariants(SaleReport& report, const std::vector<mysql::Row>& rows) {
           fmt::format("I3 user {} holds {} units, limit {}", user, units, o.limit_per_user));
     }
   }
+  // F19: however many requests the burst sent, its buyer was told of one order at most (its
+  // even-numbered requests share an Idempotency-Key, so they may all name the same one).
+  std::set<std::string> burst_orders;
+  for (const Attempt& a : report.attempts) {
+    if (a.buyer == o.buyers && a.status == 202) burst_orders.insert(a.order_id);
+  }
+  if (o.duplicate_burst > 0 && static_cast<int64_t>(burst_orders.size()) > o.limit_per_user) {
+    v.push_back(fmt::format("I3 the duplicate burst's buyer was told of {} different orders, limit {}",
+                            burst_orders.size(), o.limit_per_user));
+  }
   // I4: every 202 is exactly one order (live, or FAILED with its stock returned); an order
   // nobody was told about can only come from an indeterminate answer.
   for (const std::string& id : accepted) {
@@ -181,13 +229,17 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   if (!activity.ok()) return activity.status();
   report.activity_id = *activity;
   std::mt19937_64 rng(std::random_device{}());
+  const int burst_buyer = o.buyers;  // an extra account, so the burst is all its own
   auto buyers = client.CreateBuyers(*admin, fmt::format("b{}x{}", *activity, rng() % 100000),
-                                    o.buyers, "bench-password");
+                                    o.buyers + (o.duplicate_burst > 0 ? 1 : 0), "bench-password");
   if (!buyers.ok()) return buyers.status();
 
   // The sale: every buyer's attempts, back to back, over `concurrency` keep-alive connections.
-  report.attempts.resize(static_cast<size_t>(o.buyers) * static_cast<size_t>(o.attempts));
   LoadState state;
+  state.regular_attempts = static_cast<size_t>(o.buyers) * static_cast<size_t>(o.attempts);
+  report.attempts.resize(state.regular_attempts + 2 * static_cast<size_t>(o.duplicate_burst));
+  state.burst_buyer = burst_buyer;
+  state.workers_left = o.concurrency;
   state.options = &o;
   state.target = fmt::format("/api/v1/activities/{}/orders", *activity);
   state.buyers = &*buyers;
@@ -201,7 +253,8 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   asio::io_context ioc;
   state.start = Clock::now();
   report.started_epoch_ms = base::SystemClock().NowMs();
-  for (int w = 0; w < o.concurrency; ++w) asio::co_spawn(ioc, Worker(&state), asio::detached);
+  for (int w = 0; w < o.concurrency; ++w) asio::co_spawn(ioc, Worker(&state, ioc), asio::detached);
+  if (o.duplicate_burst > 0) SpawnBurst(ioc, &state, 0, state.start + o.burst_at);
   ioc.run();
   report.seconds = std::chrono::duration<double>(Clock::now() - state.start).count();
   report.late_starts = state.late_starts;
@@ -213,6 +266,7 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
     std::string key = a.status == 0 ? "no answer" : std::to_string(a.status);
     if (!a.code.empty()) key += " " + a.code;
     ++report.outcomes[key];
+    if (a.buyer == burst_buyer) ++report.burst_outcomes[key];
   }
   std::sort(latencies.begin(), latencies.end());
   report.p50_ms = Percentile(latencies, 0.50);
@@ -281,6 +335,12 @@ std::string FormatReport(const SaleReport& r) {
   out += "  outcomes    ";
   for (const auto& [key, count] : r.outcomes) out += fmt::format(" {}: {} |", key, count);
   out.back() = '\n';
+  if (o.duplicate_burst > 0) {
+    out += fmt::format("  burst        {} orders at once by one buyer at {} ms and again after the sale:",
+                       o.duplicate_burst, o.burst_at.count());
+    for (const auto& [key, count] : r.burst_outcomes) out += fmt::format(" {}: {} |", key, count);
+    out.back() = '\n';
+  }
   out += fmt::format("  drain        {} in {:.2f} s (queued {}, reserved {})\n",
                      r.drained ? "done" : "NOT DONE", r.drain_seconds, r.stats.queued,
                      r.stats.reserved);

@@ -30,6 +30,12 @@ struct SaleOptions {
   // Orders the buyers: the same seed gives the same arrival order (and so the same winners when
   // nothing else interferes). 0 keeps buyer 0, 1, 2, ... in order.
   uint64_t seed = 0;
+  // F19: one more buyer sends this many orders at once, `burst_at` into the sale, and again once
+  // every other attempt is answered. Even-numbered ones share one Idempotency-Key (a resent
+  // request), odd ones carry none (repeated presses). Their answers are in the history and the
+  // checks like everyone else's, and the buyer must be told of one order at most.
+  int duplicate_burst = 0;
+  std::chrono::milliseconds burst_at{0};
   int64_t limit_per_user = 1;
   std::chrono::milliseconds request_timeout{10000};
   std::chrono::seconds drain_timeout{30};
@@ -52,6 +58,7 @@ struct SaleReport {
   SaleOptions options;
   std::vector<Attempt> attempts;
   std::map<std::string, int64_t> outcomes;  // "202", "409 SOLD_OUT", "no answer", ...
+  std::map<std::string, int64_t> burst_outcomes;  // the duplicate burst's share of `outcomes`
   int64_t started_epoch_ms =
       0;  // wall clock at the sale's start, to line faults up with the history
   double seconds = 0;

@@ -133,5 +133,24 @@ TYPED_TEST(OrderRepositoryContractTest, PayAndCancelRacingOnOneOrderHaveOneWinne
   }
 }
 
+// The dead-letter consumer acks only what it kept, so every letter the broker can carry must fit:
+// the longest AMQP message id, and a body at the size the order service keeps (DeadLetters).
+TYPED_TEST(OrderRepositoryContractTest, KeepsTheLongestMessageIdAndAMebibyteBody) {
+  domain::DeadLetter letter;
+  letter.message_id = std::to_string(this->base_) + std::string(255 - std::to_string(this->base_).size(), 'x');
+  letter.body = std::string(1 << 20, '\xff');
+  letter.body[1] = '\0';
+  letter.reason = "not an OrderPlaced message";
+  letter.received_at_ms = 7;
+  ASSERT_TRUE(this->repo().RecordDeadLetter(letter).ok());
+  auto letters = this->repo().ListDeadLetters(100);
+  ASSERT_TRUE(letters.ok()) << letters.status();
+  auto kept = std::find_if(letters->begin(), letters->end(),
+                           [&](const domain::DeadLetter& d) { return d.message_id == letter.message_id; });
+  ASSERT_NE(kept, letters->end());
+  EXPECT_EQ(kept->body, letter.body);
+  EXPECT_FALSE(kept->order_id.has_value());
+}
+
 }  // namespace
 }  // namespace seckill::order

@@ -1,25 +1,34 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "libs/amqp/consumer.h"
-#include "services/order/app/dead_letters.h"
+#include "services/order/domain/order.h"
 
 namespace seckill::order::api {
 
 // The dead-letter queue's consumer: every delivery is kept (and, when it is an order, failed with
-// its stock returned) before it is acked; transient errors are retried in place with back-off
-// until `stopping()`. The dead-letter queue has no dead-letter queue of its own: nothing is
-// rejected here.
+// its stock returned: app::DeadLetters::Receive) before it is acked. Nothing is ever dropped: the
+// dead-letter queue has no dead-letter queue of its own, so a letter that cannot be kept is
+// retried in place with back-off (logged as an error when the failure is not transient, such as
+// a schema problem an operator must fix) until it is kept or `stopping()` gives it back.
 class DeadLetterHandler {
  public:
-  DeadLetterHandler(const app::DeadLetters& dead_letters, std::function<bool()> stopping)
-      : dead_letters_(dead_letters), stopping_(std::move(stopping)) {}
+  using Keep = std::function<absl::Status(const std::string& message_id, const std::string& body,
+                                          const std::optional<domain::Order>& order,
+                                          const std::string& reason)>;
+  DeadLetterHandler(Keep keep, std::function<bool()> stopping,
+                    std::chrono::milliseconds max_backoff = std::chrono::seconds(5))
+      : keep_(std::move(keep)), stopping_(std::move(stopping)), max_backoff_(max_backoff) {}
   amqp::Disposition operator()(const amqp::Delivery& delivery) const;
 
  private:
-  const app::DeadLetters& dead_letters_;
+  Keep keep_;
   std::function<bool()> stopping_;
+  std::chrono::milliseconds max_backoff_;
 };
 
 }  // namespace seckill::order::api

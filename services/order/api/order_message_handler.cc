@@ -2,22 +2,20 @@
 
 #include <thread>
 
+#include "libs/base/counters.h"
 #include "libs/base/status.h"
 #include "services/order/messaging/order_queue.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::order::api {
 
-namespace {
-
-bool IsTransient(const absl::Status& s) {
-  return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s) || absl::IsAborted(s) ||
-         absl::IsResourceExhausted(s);
-}
-
-}  // namespace
-
 amqp::Disposition OrderMessageHandler::operator()(const amqp::Delivery& delivery) const {
+  if (delivery.redelivered) {
+    static base::Counter& redeliveries = base::Counters::Process().Get(
+        "seckill_order_redeliveries_total",
+        "Messages the broker delivered again (a consumer died or gave them back before its ack)");
+    redeliveries.Add();
+  }
   auto order = messaging::DecodeOrderPlaced(delivery.body);
   if (!order.ok()) {
     spdlog::error("order queue: dead-lettering message {}: {}", delivery.message_id,
@@ -28,7 +26,7 @@ amqp::Disposition OrderMessageHandler::operator()(const amqp::Delivery& delivery
   while (true) {
     const absl::Status done = work_(*order);
     if (done.ok()) return amqp::Disposition::kAck;
-    if (!IsTransient(done)) {
+    if (!base::IsTransient(done)) {
       spdlog::error("order {}: cannot be processed ({}); dead-lettering it", order->order_id, done.ToString());
       return amqp::Disposition::kDeadLetter;
     }

@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "fmt/format.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
@@ -24,8 +25,10 @@ absl::Status DeadLetters::Receive(const std::string& message_id, const std::stri
                                   const std::optional<domain::Order>& order, const std::string& reason) const {
   domain::DeadLetter letter;
   letter.message_id = message_id;
-  letter.body = body;
-  letter.reason = reason;
+  letter.body = body.substr(0, kMaxKeptBodyBytes);
+  letter.reason = body.size() > kMaxKeptBodyBytes
+                      ? fmt::format("body cut to {} of {} bytes; {}", kMaxKeptBodyBytes, body.size(), reason)
+                      : reason;
   letter.received_at_ms = clock_.NowMs();
   if (order) {
     letter.order_id = order->order_id;

@@ -30,6 +30,9 @@ class DeadLetters {
               const base::Clock& clock)
       : repository_(repository), reservations_(reservations), clock_(clock) {}
 
+  // Longer bodies are kept cut to this size (sql/migrations/004), so any letter can be kept.
+  static constexpr size_t kMaxKeptBodyBytes = 1 << 20;
+
   // `order`: the decoded body, or nullopt for poison. Transient errors: retry.
   absl::Status Receive(const std::string& message_id, const std::string& body,
                        const std::optional<domain::Order>& order, const std::string& reason) const;

@@ -45,6 +45,15 @@ TEST_F(DeadLettersTest, ReplayMakesTheOrderOnceAndPoisonCannotBeReplayed) {
   EXPECT_EQ(letters_.Replay(99).value(), ReplayOutcome::kNotFound);
 }
 
+TEST_F(DeadLettersTest, AnOversizedBodyIsKeptCutAndSaysSo) {
+  const std::string body(DeadLetters::kMaxKeptBodyBytes + 10, 'z');
+  ASSERT_TRUE(letters_.Receive("big", body, std::nullopt, "not an OrderPlaced message").ok());
+  auto kept = repository_.FindDeadLetter(1);
+  ASSERT_TRUE(kept.ok() && kept->has_value());
+  EXPECT_EQ((*kept)->body.size(), DeadLetters::kMaxKeptBodyBytes);
+  EXPECT_EQ((*kept)->reason.rfind("body cut to 1048576 of 1048586 bytes", 0), 0u) << (*kept)->reason;
+}
+
 TEST_F(DeadLettersTest, ReplayWhenTheUnitsAreGoneKeepsTheOrderFailed) {
   ASSERT_TRUE(letters_.Receive("m4", "body", AnOrder(14), "rejected").ok());
   reservations_.revive_answers.push_back(domain::ReviveOutcome::kSoldOut);

@@ -1,5 +1,6 @@
 #include "services/order/app/place_order.h"
 
+#include "libs/base/counters.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
@@ -66,6 +67,14 @@ void PlaceOrder::operator()(const PlaceOrderRequest& request,
           }
           spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
                        published.ToString());
+          static base::Counter& compensations = base::Counters::Process().Get(
+              "seckill_order_compensations_total",
+              "Orders whose publish failed or went unconfirmed, so their stock was released");
+          static base::Counter& unconfirmed = base::Counters::Process().Get(
+              "seckill_order_publish_unconfirmed_total",
+              "Publishes of unknown outcome (no broker confirm): the message may still arrive");
+          compensations.Add();
+          if (absl::IsDeadlineExceeded(published)) unconfirmed.Add();
           pending_.Remove(order.order_id);
           Compensate(
               order,

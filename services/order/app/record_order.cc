@@ -2,6 +2,7 @@
 
 #include <future>
 
+#include "libs/base/counters.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
@@ -39,6 +40,12 @@ absl::StatusOr<RecordOutcome> RecordOrder::operator()(const domain::Order& order
   }
   if (!inserted.ok()) return inserted;
   pending_.Remove(order.order_id);
+  if (row.status == domain::OrderStatus::kFailed) {
+    static base::Counter& failed = base::Counters::Process().Get(
+        "seckill_order_failed_on_arrival_total",
+        "Order messages whose reservation was already released (a compensated publish that arrived)");
+    failed.Add();
+  }
   if (deadlines_ != nullptr && row.status == domain::OrderStatus::kCreated) deadlines_->Schedule(row);
   return row.status == domain::OrderStatus::kCreated ? RecordOutcome::kRecorded
                                                      : RecordOutcome::kRecordedAsFailed;

@@ -1,0 +1,57 @@
+#include "services/order/api/dead_letter_handler.h"
+
+#include <deque>
+
+#include "gtest/gtest.h"
+#include "services/order/messaging/order_queue.h"
+
+namespace seckill::order::api {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(DeadLetterHandlerTest, ALetterThatCannotBeKeptIsRetriedNeverDropped) {
+  std::deque<absl::Status> answers = {absl::InternalError("schema problem"),
+                                      absl::InvalidArgumentError("too long"),
+                                      absl::UnavailableError("db down"), absl::OkStatus()};
+  int calls = 0;
+  DeadLetterHandler handler(
+      [&](const std::string& message_id, const std::string&,
+          const std::optional<domain::Order>& order, const std::string&) {
+        EXPECT_EQ(message_id, "77");
+        EXPECT_TRUE(order.has_value() && order->order_id == 77u);
+        ++calls;
+        absl::Status s = answers.front();
+        answers.pop_front();
+        return s;
+      },
+      [] { return false; }, /*max_backoff=*/50ms);
+  amqp::Delivery letter;
+  letter.body =
+      messaging::EncodeOrderPlaced({77, 42, 7, 1, 250, domain::OrderStatus::kQueued, 5}, "");
+  letter.message_id = "77";
+  EXPECT_EQ(handler(letter), amqp::Disposition::kAck);
+  EXPECT_EQ(calls, 4);  // acked only once it was kept
+}
+
+TEST(DeadLetterHandlerTest, PoisonIsKeptAsNotAnOrderAndStoppingGivesItBack) {
+  bool stopping = false;
+  std::string kept_reason;
+  DeadLetterHandler handler(
+      [&](const std::string&, const std::string& body, const std::optional<domain::Order>& order,
+          const std::string& reason) {
+        EXPECT_EQ(body, "\xff not protobuf");
+        EXPECT_FALSE(order.has_value());
+        kept_reason = reason;
+        stopping = true;
+        return absl::InternalError("schema problem");
+      },
+      [&] { return stopping; }, 50ms);
+  amqp::Delivery poison;
+  poison.body = "\xff not protobuf";
+  EXPECT_EQ(handler(poison), amqp::Disposition::kRequeue);  // back to the queue, not acked away
+  EXPECT_FALSE(kept_reason.empty());
+}
+
+}  // namespace
+}  // namespace seckill::order::api
