@@ -1,5 +1,6 @@
 #include "services/order/adapters/grpc_stock_reservations.h"
 
+#include "grpcpp/alarm.h"
 #include "libs/rpc/status.h"
 #include "libs/rpc/trace_context.h"
 
@@ -139,17 +140,53 @@ void GrpcStockReservations::Confirm(uint64_t activity_id, uint64_t order_id,
                                      });
 }
 
-void GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_id,
-                                          domain::Callback<bool> done) {
-  auto call = NewCall<pv1::ReleaseReservationRequest, pv1::MarkReservationPublishedReply>(
-      timeouts_.confirm);
+namespace {
+
+// Marking is idempotent, so an attempt cut off by the product service going away (or refused
+// while its Redis is down) is made again after `backoff` (doubling, at most 2 s);
+// wait_for_ready holds an attempt until the service is reachable again.
+void MarkPublishedUntil(std::shared_ptr<pv1::ProductService::Stub> stub, uint64_t activity_id,
+                        uint64_t order_id, std::chrono::milliseconds attempt_timeout,
+                        std::chrono::steady_clock::time_point give_up,
+                        std::chrono::milliseconds backoff, domain::Callback<bool> done) {
+  auto call =
+      NewCall<pv1::ReleaseReservationRequest, pv1::MarkReservationPublishedReply>(attempt_timeout);
+  call->context.set_wait_for_ready(true);
   call->request.set_activity_id(activity_id);
   call->request.set_order_id(order_id);
-  stub_->async()->MarkReservationPublished(&call->context, &call->request, &call->reply,
-                                           [call, done = std::move(done)](grpc::Status status) {
-                                             if (!status.ok()) return done(rpc::FromGrpc(status));
-                                             done(call->reply.marked());
-                                           });
+  auto* async = stub->async();
+  async->MarkReservationPublished(
+      &call->context, &call->request, &call->reply,
+      [stub, call, activity_id, order_id, attempt_timeout, give_up, backoff,
+       done = std::move(done)](grpc::Status status) mutable {
+        if (status.ok()) return done(call->reply.marked());
+        const bool retry = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                           status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+        if (!retry || std::chrono::steady_clock::now() + backoff >= give_up) {
+          return done(rpc::FromGrpc(status));
+        }
+        auto alarm = std::make_shared<grpc::Alarm>();
+        alarm->Set(std::chrono::system_clock::now() + backoff,
+                   [stub, alarm, activity_id, order_id, attempt_timeout, give_up, backoff,
+                    done = std::move(done)](bool fired) mutable {
+                     // The alarm owns this callback; dropping it here breaks that cycle (gRPC
+                     // holds its own reference until the callback returns).
+                     auto fired_alarm = std::move(alarm);
+                     if (!fired) return done(absl::CancelledError("stopping"));
+                     MarkPublishedUntil(std::move(stub), activity_id, order_id, attempt_timeout,
+                                        give_up, std::min(backoff * 2, std::chrono::milliseconds(2000)),
+                                        std::move(done));
+                   });
+      });
+}
+
+}  // namespace
+
+void GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_id,
+                                          domain::Callback<bool> done) {
+  MarkPublishedUntil(stub_, activity_id, order_id, timeouts_.confirm,
+                     std::chrono::steady_clock::now() + timeouts_.mark_published_budget,
+                     std::chrono::milliseconds(100), std::move(done));
 }
 
 void GrpcStockReservations::Revive(uint64_t activity_id, uint64_t order_id,

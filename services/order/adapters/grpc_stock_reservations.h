@@ -14,6 +14,10 @@ struct StockCallTimeouts {
   // Compensation runs under its own deadline, independent of the buyer's request.
   std::chrono::milliseconds release{3000};
   std::chrono::milliseconds confirm{3000};
+  // The published mark is retried (waiting for the product service to come back) for this long:
+  // an unmarked reservation is the stale sweep's after stock.reservation_ttl_s (120 s), and a
+  // swept one turns its accepted order FAILED.
+  std::chrono::milliseconds mark_published_budget{60000};
 };
 
 // StockReservations through the product service's gRPC API (callback stubs; no thread waits).
@@ -38,7 +42,8 @@ class GrpcStockReservations final : public domain::StockReservations {
               domain::Callback<domain::AdjustOutcome> done) override;
 
  private:
-  std::unique_ptr<product::v1::ProductService::Stub> stub_;
+  // Shared with retries still pending (a published mark), which may outlive this object.
+  std::shared_ptr<product::v1::ProductService::Stub> stub_;
   StockCallTimeouts timeouts_;
 };
 

@@ -58,8 +58,9 @@ class StockReservations {
   // Compensation; idempotent.
   virtual void Release(uint64_t activity_id, uint64_t order_id, Callback<ReleaseOutcome> done) = 0;
   // The order's message is confirmed by the broker: the stock owner's sweep of stale
-  // reservations leaves this one to the consumer. Best effort (if it fails, the sweep may later
-  // release the reservation and the order ends FAILED, never oversold); idempotent.
+  // reservations leaves this one to the consumer. Idempotent; an implementation keeps trying
+  // through a short outage. If it still fails, the sweep may later release the reservation and
+  // the order ends FAILED (stock returned), never oversold.
   virtual void MarkPublished(uint64_t activity_id, uint64_t order_id, Callback<bool> done) = 0;
   // RESERVED -> CONFIRMED before recording the order; idempotent.
   virtual void Confirm(uint64_t activity_id, uint64_t order_id, Callback<ConfirmOutcome> done) = 0;

@@ -1,0 +1,113 @@
+// The published mark through a real gRPC channel to a stand-in product service on loopback: an
+// attempt the service refuses or never answers is made again, so a short outage of the product
+// service does not leave an accepted order's reservation to the stale sweep.
+#include "services/order/adapters/grpc_stock_reservations.h"
+
+#include <atomic>
+#include <future>
+
+#include "grpcpp/server_builder.h"
+#include "gtest/gtest.h"
+#include "libs/rpc/resolver.h"
+
+namespace seckill::order::adapters {
+namespace {
+
+using namespace std::chrono_literals;
+namespace pv1 = seckill::product::v1;
+
+// Refuses the first `refusals` marks with UNAVAILABLE (what a product service whose Redis is down
+// answers), then marks.
+class StandInProductService final : public pv1::ProductService::CallbackService {
+ public:
+  explicit StandInProductService(int refusals) : refusals_(refusals) {}
+  grpc::ServerUnaryReactor* MarkReservationPublished(grpc::CallbackServerContext* ctx,
+                                                     const pv1::ReleaseReservationRequest* request,
+                                                     pv1::MarkReservationPublishedReply* reply) override {
+    auto* reactor = ctx->DefaultReactor();
+    const int call = ++calls;
+    if (request->order_id() != 42 || call <= refusals_) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "stock store down"));
+    } else {
+      reply->set_marked(true);
+      reactor->Finish(grpc::Status::OK);
+    }
+    return reactor;
+  }
+  std::atomic<int> calls{0};
+
+ private:
+  int refusals_;
+};
+
+std::unique_ptr<grpc::Server> Serve(grpc::Service* service, int* port) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort("127.0.0.1:" + std::to_string(*port), grpc::InsecureServerCredentials(), port);
+  builder.RegisterService(service);
+  return builder.BuildAndStart();
+}
+
+absl::StatusOr<bool> Mark(GrpcStockReservations& reservations) {
+  std::promise<absl::StatusOr<bool>> promise;
+  auto future = promise.get_future();
+  reservations.MarkPublished(7, 42, [&promise](absl::StatusOr<bool> marked) { promise.set_value(marked); });
+  if (future.wait_for(20s) != std::future_status::ready) return absl::DeadlineExceededError("test timeout");
+  return future.get();
+}
+
+std::shared_ptr<grpc::Channel> ChannelTo(int port) {
+  rpc::StaticResolver resolver({{"product", {"127.0.0.1:" + std::to_string(port)}}});
+  return *rpc::MakeChannel(resolver, "product");
+}
+
+TEST(GrpcStockReservationsTest, MarkPublishedIsMadeAgainWhileTheServiceRefuses) {
+  StandInProductService service(/*refusals=*/3);
+  int port = 0;
+  auto server = Serve(&service, &port);
+  ASSERT_NE(server, nullptr);
+  GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{});
+  absl::StatusOr<bool> marked = Mark(reservations);
+  ASSERT_TRUE(marked.ok()) << marked.status();
+  EXPECT_TRUE(*marked);
+  EXPECT_EQ(service.calls.load(), 4);  // three refusals, then the mark
+  server->Shutdown();
+}
+
+TEST(GrpcStockReservationsTest, MarkPublishedWaitsForTheServiceToComeBack) {
+  StandInProductService service(/*refusals=*/0);
+  int port = 0;
+  auto first = Serve(&service, &port);  // only to find a free port
+  ASSERT_NE(first, nullptr);
+  first->Shutdown();
+  first.reset();
+  GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{});
+  std::promise<absl::StatusOr<bool>> promise;
+  auto future = promise.get_future();
+  reservations.MarkPublished(7, 42, [&promise](absl::StatusOr<bool> marked) { promise.set_value(marked); });
+  EXPECT_EQ(future.wait_for(500ms), std::future_status::timeout);  // nobody listens: still trying
+  auto second = Serve(&service, &port);  // the service is back on the same port
+  ASSERT_NE(second, nullptr);
+  ASSERT_EQ(future.wait_for(20s), std::future_status::ready);
+  absl::StatusOr<bool> marked = future.get();
+  ASSERT_TRUE(marked.ok()) << marked.status();
+  EXPECT_TRUE(*marked);
+  second->Shutdown();
+}
+
+TEST(GrpcStockReservationsTest, MarkPublishedGivesUpAfterItsBudget) {
+  StandInProductService service(/*refusals=*/1'000'000);
+  int port = 0;
+  auto server = Serve(&service, &port);
+  ASSERT_NE(server, nullptr);
+  StockCallTimeouts timeouts;
+  timeouts.mark_published_budget = 1s;
+  GrpcStockReservations reservations(ChannelTo(port), timeouts);
+  absl::StatusOr<bool> marked = Mark(reservations);
+  EXPECT_TRUE(absl::IsUnavailable(marked.status())) << marked.status();
+  EXPECT_GE(service.calls.load(), 3);
+  EXPECT_LE(service.calls.load(), 6);  // backing off (100, 200, 400 ms ...), not spinning
+  server->Shutdown();
+}
+
+}  // namespace
+}  // namespace seckill::order::adapters
