@@ -63,7 +63,14 @@ PRODUCT_PROBES=$(setting SECKILL_PRODUCT_HEALTH_URL)
 # F6 lasts 15 s (the fault matrix), well past the publisher's 5 s confirm timeout.
 hold_s() { case "$1" in F8) echo "$DB_DOWN_S" ;; F6) echo 15 ;; F19|F20) echo 0 ;; *) echo 3 ;; esac; }
 # F19 is the load tool's: one more buyer sends 50 orders at once at 2 s, and again after the sale.
-bench_args() { case "$1" in F19) echo "--duplicate-burst 50 --burst-at-ms 2000" ;; esac; }
+# After F6, messages the publisher gave up on can still reach the broker with TCP's backed-off
+# retransmissions (seconds after the heal, past the end of the sale): the checks wait for them.
+bench_args() {
+  case "$1" in
+    F6) echo "--settle-s 20" ;;
+    F19) echo "--duplicate-burst 50 --burst-at-ms 2000" ;;
+  esac
+}
 # The services' counters (GET /metrics on their probe ports): publish compensations, stale
 # reservations swept, redeliveries. A service that is down counts 0.
 counter() { curl -s --max-time 2 "$1/metrics" | awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }'; }

@@ -53,10 +53,15 @@ int main(int argc, char** argv) {
   cli.add_option("--request-timeout-ms", request_timeout_ms,
                  "after it a request counts as unanswered");
   cli.add_option("--drain-timeout-s", drain_timeout_s, "how long to wait for the queue to drain");
+  int settle_s = 0;
+  cli.add_option("--settle-s", settle_s,
+                 "wait this long after the sale before the drain and the checks (late messages)")
+      ->check(CLI::Range(0, 600));
   cli.add_option("--history", o.history_path, "write one CSV line per request to this file");
   CLI11_PARSE(cli, argc, argv);
   o.request_timeout = std::chrono::milliseconds(request_timeout_ms);
   o.drain_timeout = std::chrono::seconds(drain_timeout_s);
+  o.settle = std::chrono::seconds(settle_s);
   o.burst_at = std::chrono::milliseconds(burst_at_ms);
 
   auto env = ReadEnvFile(env_file);

@@ -274,6 +274,7 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   report.p99_ms = Percentile(latencies, 0.99);
   report.max_ms = latencies.empty() ? 0 : static_cast<double>(latencies.back()) / 1000.0;
 
+  std::this_thread::sleep_for(o.settle);
   // Drain: nothing queued, nothing reserved.
   const auto drain_start = Clock::now();
   while (true) {

@@ -39,6 +39,10 @@ struct SaleOptions {
   int64_t limit_per_user = 1;
   std::chrono::milliseconds request_timeout{10000};
   std::chrono::seconds drain_timeout{30};
+  // Waited after the sale, before the drain and the checks: for orders a fault can delay past
+  // the end of the sale (after a network partition, messages the broker has not received yet
+  // arrive with TCP's retransmissions, seconds later), so the checks see them too.
+  std::chrono::seconds settle{0};
   mysql::ConnectionOptions db;  // the database of record, for the invariant checks
   std::string history_path;     // when set, one CSV line per request
 };
