@@ -51,7 +51,8 @@ sql() { mariadb -S "$RUN/mariadb/m.sock" -uroot -N -B seckill -e "$1"; }
 
 rm -rf "$RUN"
 mkdir -p "$RUN/reports"
-trap 'stack down >/dev/null 2>&1 || true' EXIT
+db_pid() { cat "$RUN/mariadb/m.pid" 2>/dev/null; }
+trap 'kill -CONT "$(db_pid)" 2>/dev/null; stack down >/dev/null 2>&1 || true' EXIT
 stack up >/dev/null
 
 # inject FAULT / heal FAULT: each pair is one row of the fault matrix.
@@ -86,7 +87,9 @@ restarts() { case "$1" in F1) echo order ;; F2) echo product ;; esac; }
 partition() { iptables "$1" INPUT -p tcp --dport "$AMQP_PORT" -j DROP && iptables "$1" INPUT -p tcp --sport "$AMQP_PORT" -j DROP; }
 inject() {
   case "$1" in
-    F1) stack kill order ;;        # the consumer (and publisher) mid-batch
+    # The consumer (and publisher) mid-batch: with MariaDB frozen for a second the consumer holds
+    # deliveries it cannot commit yet, and dies holding them (they are redelivered).
+    F1) kill -STOP "$(db_pid)"; sleep 1; stack kill order; kill -CONT "$(db_pid)" ;;
     F2) stack kill product ;;      # between the Redis reservation and the publish
     F4) stack kill rabbitmq ;;     # broker crash during publishing
     F5) stack stop rabbitmq ;;     # broker graceful stop
