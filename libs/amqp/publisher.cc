@@ -6,6 +6,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 
 #include "fmt/format.h"
 #include "libs/base/status.h"
