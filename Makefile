@@ -6,11 +6,15 @@ export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := 1
 BUILD_TYPE ?= Debug
 CMAKE_FLAGS ?= -DSECKILL_WERROR=ON
+# `make demo` and `make bench` measure speed, so they use a Release build in a folder of its own
+# (never the Debug build of `make test`).
+RELEASE_DIR ?= build-release
+SERVICE_TARGETS := seckill-gateway seckill-product seckill-order seckill-bench
 
-.PHONY: help deps configure build test demo up down status bench chaos clean
+.PHONY: help deps configure build configure-release test demo up down status bench chaos clean
 
 help:
-	@echo "make demo    build, start the local stack, run a flash sale and check it, stop (KEEP=1 keeps it)"
+	@echo "make demo    Release build, start the local stack, run a flash sale and check it, stop (KEEP=1 keeps it)"
 	@echo "make test    build and run every test (unit, integration, e2e) on the real servers"
 	@echo "make up      start Redis, MariaDB, RabbitMQ, etcd and the three services (.run/stack.env)"
 	@echo "make down    stop everything 'make up' started;  make status: what runs"
@@ -30,8 +34,12 @@ build: configure
 test: build
 	@BUILD_DIR=$(abspath $(BUILD_DIR)) scripts/test.sh
 
-demo: build
-	@BUILD_DIR=$(abspath $(BUILD_DIR)) scripts/demo.sh
+configure-release: deps
+	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+
+demo: configure-release
+	@cmake --build $(RELEASE_DIR) --target $(SERVICE_TARGETS)
+	@BUILD_DIR=$(abspath $(RELEASE_DIR)) scripts/demo.sh
 
 up: build
 	@SECKILL_BIN_DIR=$(abspath $(BUILD_DIR))/bin scripts/stack.sh up
@@ -45,10 +53,9 @@ status:
 chaos: build
 	@SECKILL_BIN_DIR=$(abspath $(BUILD_DIR))/bin scripts/chaos.sh --seeds $(or $(SEEDS),3) $(FAULTS)
 
-bench: deps
-	@cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
-	@cmake --build build-release --target flowcontrol_benchmark
-	@build-release/bin/flowcontrol_benchmark --benchmark_min_time=0.5
+bench: configure-release
+	@cmake --build $(RELEASE_DIR) --target flowcontrol_benchmark
+	@$(RELEASE_DIR)/bin/flowcontrol_benchmark --benchmark_min_time=0.5
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(RELEASE_DIR)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fault-injection suite (docs/RELIABILITY.md, fault matrix). For each fault and seed: an open-loop
+# Fault-injection suite (docs/reliability.md, fault matrix). For each fault and seed: an open-loop
 # sale runs (seckill-bench --rate), the fault is injected 2 s in, healed HOLD seconds later, and
 # after the sale has drained the bench checks I1-I4 over the whole request history; I5 (every dead
 # letter is a FAILED order or was replayed) is checked here in SQL. One table at the end.

@@ -1,4 +1,4 @@
-// Circuit-breaker rules C1-C7 of docs FLOW_CONTROL.md.
+// Circuit-breaker rules C1-C7 of docs/flow-control-spec.md.
 #include "libs/flowcontrol/circuit_breaker.h"
 
 #include "gtest/gtest.h"

@@ -1,4 +1,4 @@
-// Flow rules F1-F12 of docs FLOW_CONTROL.md. Time moves only through ManualClock: no sleeps.
+// Flow rules F1-F12 of docs/flow-control-spec.md. Time moves only through ManualClock: no sleeps.
 #include <barrier>
 #include <cstdlib>
 #include <random>

@@ -1,4 +1,4 @@
-// Hotspot rules H1-H5 of docs FLOW_CONTROL.md.
+// Hotspot rules H1-H5 of docs/flow-control-spec.md.
 #include "libs/flowcontrol/hotspot.h"
 
 #include "fmt/format.h"

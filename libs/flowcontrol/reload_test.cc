@@ -1,4 +1,4 @@
-// Reload R1-R4 of docs FLOW_CONTROL.md, and the rules file being watched.
+// Reload R1-R4 of docs/flow-control-spec.md, and the rules file being watched.
 #include <barrier>
 #include <filesystem>
 #include <fstream>

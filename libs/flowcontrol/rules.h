@@ -12,7 +12,7 @@
 namespace seckill::flow {
 
 // The rule document (JSON), field names as in Sentinel-Go where one exists. Defaults are those
-// of docs FLOW_CONTROL.md. Every rule has an `id` (unique per kind) and a `resource` (for the
+// of docs/flow-control-spec.md. Every rule has an `id` (unique per kind) and a `resource` (for the
 // gateway: "METHOD /route/pattern").
 
 enum class Metric { kQps, kConcurrency };

@@ -1,4 +1,4 @@
-// System rules S1-S2 of docs FLOW_CONTROL.md.
+// System rules S1-S2 of docs/flow-control-spec.md.
 #include "gtest/gtest.h"
 #include "libs/flowcontrol/engine.h"
 

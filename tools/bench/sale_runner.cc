@@ -25,6 +25,14 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// The 1, 5 and 15 minute load averages, as /proc/loadavg gives them.
+std::string LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  if (!(in >> one >> five >> fifteen)) return "unknown";
+  return fmt::format("{} {} {}", one, five, fifteen);
+}
+
 struct LoadState {
   const SaleOptions* options;
   std::string target;
@@ -218,6 +226,9 @@ void CheckInvariants(SaleReport& report, const std::vector<mysql::Row>& rows) {
 absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   SaleReport report;
   report.options = o;
+  report.build_type = SECKILL_BUILD_TYPE;
+  report.cores = std::thread::hardware_concurrency();
+  report.load_before = LoadAverage();
   SaleClient client(o.host, o.port);
   auto admin = client.Login(o.admin_user, o.admin_password);
   if (!admin.ok()) return admin.status();
@@ -258,6 +269,7 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   ioc.run();
   report.seconds = std::chrono::duration<double>(Clock::now() - state.start).count();
   report.late_starts = state.late_starts;
+  report.load_after = LoadAverage();
 
   std::vector<int64_t> latencies;
   latencies.reserve(report.attempts.size());
@@ -323,6 +335,8 @@ std::string FormatReport(const SaleReport& r) {
   std::string out =
       fmt::format("seckill-bench: activity {}, stock {}, {} buyers x {} attempts, concurrency {}\n",
                   r.activity_id, o.stock, o.buyers, o.attempts, o.concurrency);
+  out += fmt::format("  machine      {} build, {} cores, load average {} before the sale, {} after\n",
+                     r.build_type, r.cores, r.load_before, r.load_after);
   out += fmt::format("  requests     {} in {:.2f} s = {:.0f} req/s\n", r.attempts.size(), r.seconds,
                      r.seconds > 0 ? static_cast<double>(r.attempts.size()) / r.seconds : 0.0);
   if (o.rate > 0) {

@@ -76,11 +76,16 @@ struct SaleReport {
   int64_t db_failed_orders = 0;
   int64_t db_distinct_buyers = 0;  // of live orders
   std::vector<std::string> violations;
+  // Where the figures come from: this build's type (the services of `make demo` come from the
+  // same build folder), the cores, and /proc/loadavg before and after the sale.
+  std::string build_type;
+  unsigned cores = 0;
+  std::string load_before, load_after;
 };
 
 // Sets up an activity and its buyers through the admin API, sends every buyer's orders at the
 // chosen concurrency, waits for the queue to drain, then checks invariants I1-I4
-// (docs/RELIABILITY.md) against the database and the order statuses. An error status means the
+// (docs/reliability.md) against the database and the order statuses. An error status means the
 // sale could not be run at all; a run with broken invariants is reported in `violations`.
 absl::StatusOr<SaleReport> RunSale(const SaleOptions& options);
 

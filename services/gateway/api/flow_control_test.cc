@@ -1,4 +1,4 @@
-// HTTP behaviour of flow control (HTTP1-HTTP3 of docs FLOW_CONTROL.md) and the gateway's
+// HTTP behaviour of flow control (HTTP1-HTTP3 of docs/flow-control-spec.md) and the gateway's
 // parameter sources for hotspot rules.
 #include "services/gateway/api/flow_control.h"
 

@@ -1,0 +1,133 @@
+// docs/openapi.yaml and the gateway cannot drift apart: the spec's operations are exactly the
+// gateway's routes, and the spec's error codes are exactly the codes the gateway's sources send.
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "boost/asio/thread_pool.hpp"
+#include "gtest/gtest.h"
+#include "libs/base/clock.h"
+#include "libs/flowcontrol/clock.h"
+#include "services/gateway/adapters/hs256_token_codec.h"
+#include "services/gateway/adapters/sodium_password_hasher.h"
+#include "services/gateway/api/flow_control.h"
+#include "services/gateway/api/http_api.h"
+#include "services/gateway/app/accounts.h"
+#include "services/gateway/testing/in_memory_user_repository.h"
+#include "yaml-cpp/yaml.h"
+
+namespace seckill::gateway::api {
+namespace {
+
+const std::string kSpec = SECKILL_SOURCE_DIR "/docs/openapi.yaml";
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// "METHOD /path" for every operation of the spec.
+std::set<std::string> SpecOperations() {
+  static const std::set<std::string> kMethods = {"get", "put", "post", "delete", "patch", "head", "options", "trace"};
+  std::set<std::string> operations;
+  YAML::Node spec = YAML::LoadFile(kSpec);
+  for (const auto& path : spec["paths"]) {
+    for (const auto& item : path.second) {
+      const std::string key = item.first.as<std::string>();
+      if (kMethods.contains(key)) operations.insert(Upper(key) + " " + path.first.as<std::string>());
+    }
+  }
+  return operations;
+}
+
+// "METHOD /pattern" for every route of a gateway built the way main.cc builds it.
+std::set<std::string> GatewayRoutes() {
+  base::ManualClock clock{1'800'000'000'000};
+  testing::InMemoryUserRepository users;
+  adapters::SodiumPasswordHasher hasher;
+  adapters::Hs256TokenCodec tokens{std::string(32, 'k'), std::chrono::seconds(60)};
+  app::Accounts accounts{users, hasher, tokens, clock};
+  boost::asio::thread_pool blocking{1};
+  flow::ManualClock flow_clock{std::chrono::seconds(100)};
+  FlowControl flow_control{flow_clock};
+  HttpApi api{accounts, Backends{}, blocking, flow_control, flow_control, clock};
+  std::set<std::string> routes;
+  for (const std::string& resource : api.Resources()) {
+    if (resource.rfind("grpc:", 0) != 0) routes.insert(resource);
+  }
+  return routes;
+}
+
+// The codes of the gateway's error replies: ErrorResponse(STATUS, "CODE", ...) and the HTTP
+// layer's PlainError(STATUS, "CODE", ...), and the literals of {"code", ...} JSON members.
+std::set<std::string> CodesSentBy(const std::vector<std::string>& files) {
+  static const std::regex kCall(R"re((?:ErrorResponse|PlainError)\(\s*\d{3},\s*"([A-Z_]+)")re");
+  static const std::regex kMember(R"re(\{"code",([^}]*)\})re");
+  static const std::regex kLiteral(R"re("([A-Z][A-Z_]+)")re");
+  std::set<std::string> codes;
+  for (const std::string& file : files) {
+    const std::string text = ReadFile(std::string(SECKILL_SOURCE_DIR "/") + file);
+    EXPECT_FALSE(text.empty()) << file << " is missing or empty";
+    for (std::sregex_iterator m(text.begin(), text.end(), kCall), end; m != end; ++m) codes.insert((*m)[1]);
+    for (std::sregex_iterator m(text.begin(), text.end(), kMember), end; m != end; ++m) {
+      const std::string expr = (*m)[1];
+      for (std::sregex_iterator l(expr.begin(), expr.end(), kLiteral); l != end; ++l) codes.insert((*l)[1]);
+    }
+  }
+  return codes;
+}
+
+std::set<std::string> SpecErrorCodes() {
+  YAML::Node code = YAML::LoadFile(kSpec)["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"];
+  std::set<std::string> codes;
+  for (const auto& c : code["enum"]) codes.insert(c.as<std::string>());
+  return codes;
+}
+
+std::string Join(const std::set<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) out += "\n  " + item;
+  return out;
+}
+
+std::set<std::string> Minus(const std::set<std::string>& a, const std::set<std::string>& b) {
+  std::set<std::string> out;
+  for (const auto& x : a) {
+    if (!b.contains(x)) out.insert(x);
+  }
+  return out;
+}
+
+TEST(HttpApiSpecTest, SpecOperationsAreExactlyTheGatewayRoutes) {
+  const std::set<std::string> spec = SpecOperations();
+  const std::set<std::string> routes = GatewayRoutes();
+  ASSERT_GE(routes.size(), 20u);
+  EXPECT_TRUE(routes.contains("POST /api/v1/activities/{id}/orders"));
+  EXPECT_EQ(Minus(routes, spec), std::set<std::string>{}) << "routes missing from " << kSpec << ":"
+                                                          << Join(Minus(routes, spec));
+  EXPECT_EQ(Minus(spec, routes), std::set<std::string>{}) << "spec operations the gateway does not serve:"
+                                                          << Join(Minus(spec, routes));
+}
+
+TEST(HttpApiSpecTest, SpecErrorCodesAreExactlyTheCodesTheGatewaySends) {
+  const std::set<std::string> sent = CodesSentBy(
+      {"services/gateway/api/http_api.cc", "services/gateway/api/flow_control.cc", "libs/http/server.cc"});
+  const std::set<std::string> spec = SpecErrorCodes();
+  ASSERT_GE(sent.size(), 15u);
+  EXPECT_TRUE(sent.contains("SOLD_OUT") && sent.contains("RATE_LIMITED") && sent.contains("PAYLOAD_TOO_LARGE"));
+  EXPECT_EQ(Minus(sent, spec), std::set<std::string>{}) << "codes the gateway sends that the spec lacks:"
+                                                        << Join(Minus(sent, spec));
+  EXPECT_EQ(Minus(spec, sent), std::set<std::string>{}) << "codes in the spec that nothing sends:"
+                                                        << Join(Minus(spec, sent));
+}
+
+}  // namespace
+}  // namespace seckill::gateway::api
