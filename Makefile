@@ -18,7 +18,7 @@ help:
 	@echo "make test    build and run every test (unit, integration, e2e) on the real servers"
 	@echo "make up      start Redis, MariaDB, RabbitMQ, etcd and the three services (.run/stack.env)"
 	@echo "make down    stop everything 'make up' started;  make status: what runs"
-	@echo "make deps    install the Debian packages needed (apt-get; idempotent)"
+	@echo "make deps    install the Debian packages and the pinned npm packages needed (idempotent)"
 	@echo "make bench   Release build, then the flow-control decision benchmark"
 	@echo "make chaos   the fault suite: sales under injected faults, I1-I5 checked (SEEDS=3)"
 

@@ -183,7 +183,7 @@ for fault in "${FAULTS[@]}"; do
     dead_letters=$((dead_letters + $(sql "SELECT COUNT(*) FROM dead_letters") - dl_before))
     failed_orders=$((failed_orders + $(sed -n 's/.*; \([0-9]*\) FAILED$/\1/p' "$report")))
     [ $rc -ne 0 ] || [ "$i5" -ne 0 ] && { bad=$((bad + 1)); FAILED=1; log "$fault seed $seed: VIOLATIONS"; cat "$report" >&2; }
-    outcomes=$(sed -n 's/^  outcomes *//p' "$report")
+    outcomes=$(sed -n 's/^  outcomes *//p' "$report" | sed 's/ | /, /g')  # a table cell: no pipes
     [ "$fault" = F19 ] && log "$fault seed $seed:$(sed -n 's/^  burst *[^:]*://p' "$report")"
   done
   ROWS+=("$(printf '| %-4s | %d | %d | %d | %d | %d | %d | %d | %2d s | %d | %d | %d | %d | %d | %s |' "$fault" "$runs" \

@@ -51,9 +51,11 @@ int64_t MicrosSince(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
 }
 
-// Answers one request into `a` (status 0: no answer, indeterminate).
+// Answers one request into `a` (status 0: no answer, indeterminate). The key is taken by value:
+// a coroutine keeps its reference parameters, and a caller's temporary (`""`) is gone by the time
+// the body runs (the Release demo sent freed stack bytes as every buyer's Idempotency-Key).
 asio::awaitable<void> SendOrder(http::Client& client, const LoadState& state, const BuyerAccount& buyer,
-                                const std::string& idempotency_key, Attempt& a) {
+                                std::string idempotency_key, Attempt& a) {
   http::Headers headers{{"Authorization", "Bearer " + buyer.token}};
   if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
   // Built in its own statement: see the co_await note in libs/base/await.h.
@@ -117,7 +119,7 @@ asio::awaitable<void> Worker(LoadState* state, asio::io_context& ioc) {
     } else {
       a.sent_us = MicrosSince(state->start);
     }
-    auto send = SendOrder(client, *state, buyer, "", a);
+    auto send = SendOrder(client, *state, buyer, std::string(), a);
     co_await std::move(send);
   }
   // The sale is over: the same buyer repeats the burst (a replay of a finished sale).
@@ -330,6 +332,19 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   return report;
 }
 
+namespace {
+
+// " 202: 100 | 409 SOLD_OUT: 3800\n"
+std::string OutcomeList(const std::map<std::string, int64_t>& outcomes) {
+  std::string out;
+  for (const auto& [key, count] : outcomes) {
+    out += fmt::format("{} {}: {}", out.empty() ? "" : " |", key, count);
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
 std::string FormatReport(const SaleReport& r) {
   const SaleOptions& o = r.options;
   std::string out =
@@ -348,13 +363,11 @@ std::string FormatReport(const SaleReport& r) {
   out += fmt::format("  latency      p50 {:.1f} ms  p90 {:.1f} ms  p99 {:.1f} ms  max {:.1f} ms\n",
                      r.p50_ms, r.p90_ms, r.p99_ms, r.max_ms);
   out += "  outcomes    ";
-  for (const auto& [key, count] : r.outcomes) out += fmt::format(" {}: {} |", key, count);
-  out.back() = '\n';
+  out += OutcomeList(r.outcomes);
   if (o.duplicate_burst > 0) {
     out += fmt::format("  burst        {} orders at once by one buyer at {} ms and again after the sale:",
                        o.duplicate_burst, o.burst_at.count());
-    for (const auto& [key, count] : r.burst_outcomes) out += fmt::format(" {}: {} |", key, count);
-    out.back() = '\n';
+    out += OutcomeList(r.burst_outcomes);
   }
   out += fmt::format("  drain        {} in {:.2f} s (queued {}, reserved {})\n",
                      r.drained ? "done" : "NOT DONE", r.drain_seconds, r.stats.queued,
