@@ -19,7 +19,7 @@ help:
 	@echo "make up      start Redis, MariaDB, RabbitMQ, etcd and the three services (.run/stack.env)"
 	@echo "make down    stop everything 'make up' started;  make status: what runs"
 	@echo "make deps    install the Debian packages and the pinned npm packages needed (idempotent)"
-	@echo "make bench   Release build, then the flow-control decision benchmark"
+	@echo "make bench   Release build; the system against nginx and Redis in one run (.run/bench/results)"
 	@echo "make chaos   the fault suite: sales under injected faults, I1-I5 checked (SEEDS=3)"
 
 deps:
@@ -54,8 +54,9 @@ chaos: build
 	@SECKILL_BIN_DIR=$(abspath $(BUILD_DIR))/bin scripts/chaos.sh --seeds $(or $(SEEDS),3) $(FAULTS)
 
 bench: configure-release
-	@cmake --build $(RELEASE_DIR) --target flowcontrol_benchmark
+	@cmake --build $(RELEASE_DIR) --target $(SERVICE_TARGETS) flowcontrol_benchmark
 	@$(RELEASE_DIR)/bin/flowcontrol_benchmark --benchmark_min_time=0.5
+	@SECKILL_BIN_DIR=$(abspath $(RELEASE_DIR))/bin scripts/bench.sh
 
 clean:
 	rm -rf $(BUILD_DIR) $(RELEASE_DIR)

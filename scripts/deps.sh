@@ -22,6 +22,8 @@ PACKAGES=(
   # servers the local stack runs, and the tools its scripts use
   redis-server redis-tools mariadb-server mariadb-client rabbitmq-server etcd-server etcd-client
   curl jq procps iproute2 iptables amqp-tools wrk
+  # make bench: the nginx baseline, its plot, CPU pinning (taskset), the Redis baseline
+  nginx gnuplot-nox util-linux
 )
 # The OpenAPI validator (tools/openapi) runs on Node.js. A machine that already has a node with
 # npm (e.g. NodeSource's nodejs, which bundles npm and conflicts with Debian's npm) keeps it.

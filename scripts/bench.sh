@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# `make bench`: the system measured side by side with its baselines, in one run
+# (docs/performance.md says how and why). A stack of its own (Release binaries, data under
+# .run/bench) inside a network namespace this script creates, so it never meets a `make up`
+# stack and its traffic stays on loopback. The servers (nginx, Redis, MariaDB, RabbitMQ, etcd,
+# the three services) are pinned to CPU 0, the load generator to CPU 1.
+#
+# For each closed-loop path, ROUNDS rounds of SECONDS each after a warm-up, interleaved with the
+# baselines (nginx, healthz, read, sold out, 429, nginx, ... per round): throughput, latency
+# p50/p99/p99.9 (wrk, 64 connections), CPU µs per request of every server process (utime+stime
+# from /proc/PID/stat over the run), and the median ratio to the baseline. Every run is checked:
+# a path that answers the wrong thing fails the bench, however fast it was. Then the rush a user
+# quotes: 100,000 buyers for 10,000 units (seckill-bench, stack and load generator sharing both
+# cores), with its invariants checked and its throughput and latency per second plotted.
+#
+#   scripts/bench.sh      results: .run/bench/results/{bench.json,table.md,rush.png,...}
+#
+# Knobs: BENCH_ROUNDS (3), BENCH_SECONDS (8), BENCH_CONNECTIONS (64), BENCH_RUSH_BUYERS (100000),
+# BENCH_RUSH_STOCK (10000; 0 skips the rush).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export SECKILL_BIN_DIR=${SECKILL_BIN_DIR:-$ROOT/build-release/bin}
+
+if [ -z "${SECKILL_BENCH_NETNS:-}" ]; then
+  if [ "$(id -u)" = 0 ]; then exec unshare -n env SECKILL_BENCH_NETNS=1 "$0" "$@"; fi
+  exec unshare -rn env SECKILL_BENCH_NETNS=1 "$0" "$@"
+fi
+ip link set lo up
+
+ROUNDS=${BENCH_ROUNDS:-3}
+DURATION=${BENCH_SECONDS:-8}
+CONNS=${BENCH_CONNECTIONS:-64}
+RUSH_BUYERS=${BENCH_RUSH_BUYERS:-100000}
+RUSH_STOCK=${BENCH_RUSH_STOCK:-10000}
+NGINX_PORT=17590
+
+export SECKILL_RUN_DIR=$ROOT/.run/bench
+RUN=$SECKILL_RUN_DIR
+OUT=$RUN/results
+exec 3>&2
+log() { printf '[bench] %s\n' "$*" >&3; }
+die() { log "error: $*"; exit 1; }
+stack() { "$ROOT/scripts/stack.sh" "$@"; }
+
+if [ "$(nproc)" -ge 2 ]; then
+  SERVER_CPU=0 LOAD_CPU=1
+else
+  SERVER_CPU=0 LOAD_CPU=0
+  log "one CPU only: servers and load generator share it, the ratios mean less"
+fi
+on_servers() { taskset -c "$SERVER_CPU" "$@"; }
+on_load() { taskset -c "$LOAD_CPU" "$@"; }
+
+rm -rf "$RUN"
+mkdir -p "$OUT" "$RUN/nginx"
+trap '[ -f "$RUN/nginx/nginx.pid" ] && kill "$(cat "$RUN/nginx/nginx.pid")" 2>/dev/null; stack down >/dev/null 2>&1 || true' EXIT
+
+# --- flow-control rules: the production file with the order route's limits lifted, so the sold
+# out row measures the sold-out answer and not a 429; the 429 row swaps in a zero threshold.
+jq '(.flowRules[] | select(.id == "order-route-qps") | .threshold) = 100000000
+  | (.hotspotRules[] | select(.resource == "POST /api/v1/activities/{id}/orders") | .threshold) = 100000000' \
+  "$ROOT/configs/flow-rules.json" >"$RUN/rules.open.json"
+jq '(.flowRules[] | select(.id == "order-route-qps") | .threshold) = 0' "$RUN/rules.open.json" >"$RUN/rules.reject.json"
+cp "$RUN/rules.open.json" "$RUN/flow-rules.json"
+use_rules() { cp "$RUN/rules.$1.json" "$RUN/flow-rules.json.tmp" && mv "$RUN/flow-rules.json.tmp" "$RUN/flow-rules.json"; sleep 0.5; }
+
+log "starting the stack (Release, pinned to CPU $SERVER_CPU) and nginx"
+on_servers "$ROOT/scripts/stack.sh" up >/dev/null
+cat >"$RUN/nginx/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $RUN/nginx/nginx.pid;
+error_log $RUN/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  server { listen 127.0.0.1:$NGINX_PORT; location / { return 200; } }
+}
+EOF
+on_servers nginx -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" &
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$NGINX_PORT/" >/dev/null && break; sleep 0.1; done
+
+setting() { sed -n "s|^$1=||p" "$RUN/stack.env"; }
+GATEWAY=$(setting SECKILL_GATEWAY_URL)
+REDIS_PORT=$(setting SECKILL_REDIS_URL | sed 's|.*:||')
+api() { # api METHOD PATH [BODY] [TOKEN]
+  curl -sS -X "$1" "$GATEWAY$2" -H 'Content-Type: application/json' ${4:+-H "Authorization: Bearer $4"} \
+    ${3:+--data "$3"}
+}
+ADMIN=$(api POST /api/v1/sessions "{\"username\":\"$(setting SECKILL_ADMIN_USER)\",\"password\":\"$(setting SECKILL_ADMIN_PASSWORD)\"}" | jq -r .token)
+[ -n "$ADMIN" ] && [ "$ADMIN" != null ] || die "admin login failed"
+iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+PRODUCT=$(api POST /admin/v1/products '{"name":"bench","price_cents":100}' "$ADMIN" | jq -r .product_id)
+SOLD_OUT=$(api POST /admin/v1/activities "{\"product_id\":\"$PRODUCT\",\"title\":\"bench sold out\",\"price_cents\":100,\"stock\":1,\"start_at\":\"$(iso $(($(date +%s) - 5)))\",\"end_at\":\"$(iso $(($(date +%s) + 86400)))\"}" "$ADMIN" | jq -r .activity_id)
+log "creating 10,000 buyers with tokens"
+api POST /admin/v1/users:bulk '{"prefix":"benchbuyer","count":10000,"password":"bench-password"}' "$ADMIN" |
+  jq -r '.users[].token' >"$RUN/tokens.txt"
+[ "$(wc -l <"$RUN/tokens.txt")" -eq 10000 ] || die "bulk buyers failed"
+# The one unit goes to the first buyer: from here on the activity is sold out.
+first=$(head -1 "$RUN/tokens.txt")
+[ "$(api POST "/api/v1/activities/$SOLD_OUT/orders" '' "$first" | jq -r .status)" = QUEUED ] || die "could not sell the unit"
+
+# --- measuring ----------------------------------------------------------------------------------
+CLK_TCK=$(getconf CLK_TCK)
+pid_of() {
+  case "$1" in
+    nginx) cat "$RUN/nginx/nginx.pid" ;; redis) cat "$RUN/redis/redis.pid" ;;
+    mariadb) cat "$RUN/mariadb/m.pid" ;; rabbitmq) cat "$RUN/rabbitmq/rabbitmq.pid" ;;
+    *) cat "$RUN/$1.pid" ;;
+  esac
+}
+PROCESSES=(nginx gateway order product redis rabbitmq mariadb)
+cpu_ticks() { # utime+stime of each process and its children (nginx's worker), in PROCESSES order
+  local p pid
+  for p in "${PROCESSES[@]}"; do
+    pid=$(pid_of "$p")
+    cat "/proc/$pid/stat" $(pgrep -P "$pid" | sed 's|.*|/proc/&/stat|') 2>/dev/null |
+      awk '{ t += $14 + $15 } END { print t + 0 }'
+  done | tr '\n' ' '
+}
+# {"gateway": µs per request, ...} for the processes that used CPU.
+cpu_json() { # cpu_json BEFORE AFTER REQUESTS
+  local -a before=($1) after=($2)
+  local i out="" us
+  for i in "${!PROCESSES[@]}"; do
+    # Below 0.5 µs is a process idling through the run, not serving it.
+    us=$(awk -v d=$((after[i] - before[i])) -v t="$CLK_TCK" -v n="$3" 'BEGIN { if (n > 0 && d * 1e6 / t / n >= 0.5) printf "%.1f", d * 1e6 / t / n }')
+    [ -n "$us" ] && out+="${out:+,}\"${PROCESSES[i]}\":$us"
+  done
+  echo "{$out}"
+}
+flow_blocked() { api GET /admin/v1/flow/metrics '' "$ADMIN" | jq '[.resources[] | select(.resource == "POST /api/v1/activities/{id}/orders") | .blocked[]] | add // 0'; }
+orders_of_sold_out() { api GET "/admin/v1/activities/$SOLD_OUT/stats" '' "$ADMIN" | jq '.orders | add'; }
+
+# wrk_run ROW ROUND URL METHOD PATH [TOKENS]: one measured run, appended to raw.jsonl.
+wrk_run() {
+  local row=$1 round=$2 url=$3 method=$4 path=$5 tokens=${6:-}
+  local before after result blocked_before blocked_after
+  on_load wrk -t1 -c"$CONNS" -d2s -s "$ROOT/tools/bench/wrk/paths.lua" "$url" -- "$method" "$path" $tokens >/dev/null
+  blocked_before=$(flow_blocked)
+  before=$(cpu_ticks)
+  result=$(on_load wrk -t1 -c"$CONNS" -d"${DURATION}s" -s "$ROOT/tools/bench/wrk/paths.lua" "$url" -- "$method" "$path" $tokens | tail -1)
+  after=$(cpu_ticks)
+  blocked_after=$(flow_blocked)
+  jq -c --arg row "$row" --argjson round "$round" --argjson cpu "$(cpu_json "$before" "$after" "$(jq .requests <<<"$result")")" \
+    --argjson blocked $((blocked_after - blocked_before)) \
+    '. + {row: $row, round: $round, rps: (.requests / .seconds), cpu_us: $cpu, blocked: $blocked}' <<<"$result" >>"$OUT/raw.jsonl"
+  check_run "$row" "$(tail -1 "$OUT/raw.jsonl")"
+}
+# What each path must answer: all 2xx, or all 4xx of the right kind.
+check_run() {
+  local row=$1 run=$2 bad=""
+  case "$row" in
+    nginx|healthz|read) [ "$(jq '.status_4xx_5xx + .socket_errors' <<<"$run")" -eq 0 ] || bad="errors" ;;
+    sold_out) [ "$(jq '.status_4xx_5xx == .requests and .blocked == 0 and .socket_errors == 0' <<<"$run")" = true ] || bad="not every answer a 409"
+              [ "$(orders_of_sold_out)" -eq 1 ] || bad="a sold-out activity gained an order" ;;
+    reject) [ "$(jq '.status_4xx_5xx == .requests and .blocked >= .requests' <<<"$run")" = true ] || bad="not every answer a 429" ;;
+  esac
+  if [ -n "$bad" ]; then log "FAILED run: $row: $bad: $run"; FAILED=1; fi
+}
+
+redis_run() { # redis_run ROUND PIPELINE
+  local before after csv rps
+  local keys=()
+  for k in info remaining buyers resv idem inflight pending; do keys+=("{act:$SOLD_OUT}:$k"); done
+  before=$(cpu_ticks)
+  csv=$(on_load redis-benchmark -p "$REDIS_PORT" -c 50 -P "$2" -n $((40000 * $2 > 400000 ? 400000 : 40000 * $2)) --csv \
+        FCALL seckill_reserve 7 "${keys[@]}" 1 999999999 1 | tail -1)
+  after=$(cpu_ticks)
+  rps=$(cut -d, -f2 <<<"$csv" | tr -d '"')
+  local n=$((40000 * $2 > 400000 ? 400000 : 40000 * $2))
+  jq -nc --arg row "redis_P$2" --argjson round "$1" --argjson rps "$rps" \
+    --argjson p50 "$(cut -d, -f5 <<<"$csv" | tr -d '"')" --argjson p99 "$(cut -d, -f7 <<<"$csv" | tr -d '"')" \
+    --argjson cpu "$(cpu_json "$before" "$after" "$n")" \
+    '{row: $row, round: $round, rps: $rps, requests: '"$n"', p50_us: ($p50 * 1000), p99_us: ($p99 * 1000), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
+}
+# The production Function on the sold-out keys answers SOLD_OUT: the baseline does the real work.
+reply=$(redis-cli -p "$REDIS_PORT" FCALL seckill_reserve 7 $(for k in info remaining buyers resv idem inflight pending; do printf '{act:%s}:%s ' "$SOLD_OUT" "$k"; done) 1 999999999 1 | head -1)
+[ "$reply" = SOLD_OUT ] || die "the Redis baseline's call answers '$reply', not SOLD_OUT"
+
+FAILED=0
+: >"$OUT/raw.jsonl"
+for round in $(seq 1 "$ROUNDS"); do
+  log "round $round of $ROUNDS"
+  wrk_run nginx "$round" "http://127.0.0.1:$NGINX_PORT" GET /
+  wrk_run healthz "$round" "$GATEWAY" GET /healthz
+  wrk_run read "$round" "$GATEWAY" GET "/api/v1/activities/$SOLD_OUT"
+  wrk_run sold_out "$round" "$GATEWAY" POST "/api/v1/activities/$SOLD_OUT/orders" "$RUN/tokens.txt"
+  use_rules reject
+  wrk_run reject "$round" "$GATEWAY" POST "/api/v1/activities/$SOLD_OUT/orders" "$RUN/tokens.txt"
+  use_rules open
+  redis_run "$round" 1
+  redis_run "$round" 16
+done
+
+# --- the accept path: every request reserves a unit and is published with a confirm. Each buyer
+# buys once per activity, so each run (and its warm-up) gets a fresh activity with ample stock.
+new_activity() {
+  api POST /admin/v1/activities "{\"product_id\":\"$PRODUCT\",\"title\":\"bench $1\",\"price_cents\":100,\"stock\":1000000,\"start_at\":\"$(iso $(($(date +%s) - 5)))\",\"end_at\":\"$(iso $(($(date +%s) + 86400)))\"}" "$ADMIN" | jq -r .activity_id
+}
+# After the run: drained, and the books hold: every answered request is one order (a few more may
+# have been accepted after wrk stopped counting), stock == remaining + sold.
+check_accepted() { # check_accepted ACTIVITY RUN_JSON
+  local stats n
+  for _ in $(seq 600); do
+    stats=$(api GET "/admin/v1/activities/$1/stats" '' "$ADMIN")
+    [ "$(jq '.orders.QUEUED + .reserved' <<<"$stats")" -eq 0 ] && break
+    sleep 0.1
+  done
+  n=$(jq .requests <<<"$2")
+  jq -e --argjson n "$n" --argjson c "$CONNS" \
+    '.orders.QUEUED == 0 and .reserved == 0 and .orders.CREATED >= $n and .orders.CREATED <= $n + $c
+     and .stock == .remaining + .orders.CREATED' <<<"$stats" >/dev/null ||
+    { log "FAILED run: accept: books do not hold after $n answers: $stats"; FAILED=1; }
+}
+if [ "$(wc -l <"$RUN/tokens.txt")" -ge 2 ]; then
+  for round in $(seq 1 "$ROUNDS"); do
+    log "accept path, round $round of $ROUNDS"
+    warm=$(new_activity "warm-up $round")
+    on_load wrk -t1 -c"$CONNS" -d2s -s "$ROOT/tools/bench/wrk/paths.lua" "$GATEWAY" -- POST "/api/v1/activities/$warm/orders" "$RUN/tokens.txt" >/dev/null
+    target=$(new_activity "accept $round")
+    before=$(cpu_ticks)
+    result=$(on_load wrk -t1 -c"$CONNS" -d"${DURATION}s" -s "$ROOT/tools/bench/wrk/paths.lua" "$GATEWAY" -- POST "/api/v1/activities/$target/orders" "$RUN/tokens.txt" | tail -1)
+    after=$(cpu_ticks)
+    jq -c --argjson round "$round" --argjson cpu "$(cpu_json "$before" "$after" "$(jq .requests <<<"$result")")" \
+      '. + {row: "accept", round: $round, rps: (.requests / .seconds), cpu_us: $cpu}' <<<"$result" >>"$OUT/raw.jsonl"
+    [ "$(jq '.status_4xx_5xx + .socket_errors' <<<"$result")" -eq 0 ] ||
+      { log "FAILED run: accept: not every answer a 202 (more requests than buyers?): $result"; FAILED=1; }
+    check_accepted "$target" "$result"
+  done
+fi
+
+# --- the rush a user quotes: both cores shared, as a buyer's machine would not be --------------
+bench_sale() { # bench_sale NAME ARGS...: seckill-bench's report to NAME.txt; prints the CPU ticks
+  local name=$1; shift
+  local before after rc
+  before=$(cpu_ticks)
+  set +e
+  "$@" >"$OUT/$name.txt" 2>&1
+  rc=$?
+  set -e
+  after=$(cpu_ticks)
+  [ $rc -eq 0 ] || { log "FAILED: $name: seckill-bench exit $rc"; cat "$OUT/$name.txt" >&3; FAILED=1; }
+  echo "$before|$after"
+}
+sale_json() { # sale_json ROW ROUND REPORT CPU_BEFORE_AFTER
+  local report=$3 n rps p50 p99 max
+  n=$(sed -n 's/^  requests *\([0-9]*\) in.*/\1/p' "$report")
+  rps=$(sed -n 's/.*= \([0-9.]*\) req\/s/\1/p' "$report")
+  read -r p50 p99 max < <(sed -n 's/^  latency *p50 \([0-9.]*\) ms.*p99 \([0-9.]*\) ms  max \([0-9.]*\) ms/\1 \2 \3/p' "$report")
+  jq -nc --arg row "$1" --argjson round "$2" --argjson n "${n:-0}" --argjson rps "${rps:-0}" \
+    --argjson p50 "${p50:-0}" --argjson p99 "${p99:-0}" --argjson max "${max:-0}" \
+    --argjson cpu "$(cpu_json "${4%|*}" "${4#*|}" "${n:-0}")" \
+    '{row: $row, round: $round, requests: $n, rps: $rps, p50_us: ($p50 * 1000), p99_us: ($p99 * 1000), max_us: ($max * 1000), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
+}
+# Moves every server process (all threads, and nginx's worker) to CPUS.
+pin_servers() {
+  local p pid
+  for p in "${PROCESSES[@]}"; do
+    pid=$(pid_of "$p")
+    for q in $pid $(pgrep -P "$pid"); do taskset -a -cp "$1" "$q" >/dev/null 2>&1 || true; done
+  done
+}
+if [ "$RUSH_STOCK" -gt 0 ]; then
+  log "the rush: $RUSH_BUYERS buyers for $RUSH_STOCK units"
+  pin_servers "0-$(($(nproc) - 1))"
+  cpu=$(bench_sale rush taskset -c 0-$(($(nproc) - 1)) "$SECKILL_BIN_DIR/seckill-bench" --stack-env "$RUN/stack.env" \
+        --stock "$RUSH_STOCK" --buyers "$RUSH_BUYERS" --attempts 1 --concurrency 256 --history "$OUT/rush.csv")
+  sale_json rush 1 "$OUT/rush.txt" "$cpu"
+fi
+
+# --- the table --------------------------------------------------------------------------------
+"$ROOT/scripts/bench_report.sh" "$OUT" "$ROUNDS" "$DURATION" "$CONNS" | tee "$OUT/table.md"
+[ "$FAILED" -eq 0 ] || die "some runs answered wrongly (see above): their figures do not count"

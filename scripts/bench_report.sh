@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The table of `make bench` (scripts/bench.sh) from its raw runs: one JSON line per measured run
+# in OUT/raw.jsonl. Writes OUT/bench.json (every row's median, range, ratio and CPU per request)
+# and OUT/rush.png (the rush's answers per second and p99 per second), prints the Markdown table.
+#
+#   scripts/bench_report.sh OUT ROUNDS SECONDS CONNECTIONS
+set -euo pipefail
+OUT=$1 ROUNDS=$2 DURATION=$3 CONNS=$4
+RAW=$OUT/raw.jsonl
+
+# One summary per row: median throughput (min, max over the rounds), the latency and CPU of the
+# median round, and the median of the per-round ratios to the baseline (same round).
+summary() { # summary ROW BASELINE
+  jq -sc --arg row "$1" --arg base "$2" '
+    def median: sort | .[(length - 1) / 2 | floor];
+    [.[] | select(.row == $row)] as $runs
+    | [.[] | select(.row == $base)] as $baseline
+    | if ($runs | length) == 0 then null else
+      ($runs | sort_by(.rps) | .[(length - 1) / 2 | floor]) as $mid
+      | {row: $row, baseline: (if $base == "" then null else $base end),
+         rps: $mid.rps, rps_min: ([$runs[].rps] | min), rps_max: ([$runs[].rps] | max),
+         p50_us: $mid.p50_us, p99_us: $mid.p99_us, p999_us: $mid.p999_us, cpu_us: $mid.cpu_us,
+         rounds: ($runs | length),
+         ratio: (if ($baseline | length) == 0 then null else
+                 [$runs[] as $r | $baseline[] | select(.round == $r.round) | $r.rps / .rps] | median end)}
+      end' "$RAW"
+}
+
+ms() { awk -v us="$1" 'BEGIN { if (us == "" || us == "null") print "-"; else printf "%.2f", us / 1000 }'; }
+cpu_text() { jq -r '[to_entries[] | "\(.key) \(.value)"] | join(", ")' <<<"$1"; }
+
+rows=(
+  "R_nginx|nginx 1 worker, return 200|nginx|"
+  "-|gateway GET /healthz (HTTP stack only)|healthz|nginx"
+  "P4b|GET /api/v1/activities/{id}|read|nginx"
+  "P4|POST .../orders, sold out|sold_out|nginx"
+  "P1|stock path (the sold-out order crosses every hop to Redis: no shortcut yet)|sold_out|redis_P1"
+  "P3|429 from flow control|reject|nginx"
+  "R_redis|redis-benchmark FCALL seckill_reserve, sold-out keys, c=50|redis_P1|"
+  "R_redis P16|the same, -P 16|redis_P16|"
+  "P2|POST .../orders accepted (202 after the confirm)|accept|"
+)
+
+{
+  echo "| # | path | req/s (median, min-max) | p50 ms | p99 ms | p99.9 ms | CPU µs per request | vs baseline |"
+  echo "|---|---|---|---|---|---|---|---|"
+  json_rows=()
+  for spec in "${rows[@]}"; do
+    IFS='|' read -r id label row base <<<"$spec"
+    s=$(summary "$row" "$base")
+    [ "$s" != null ] || continue
+    json_rows+=("$(jq -c --arg id "$id" --arg path "$label" '. + {id: $id, path: $path}' <<<"$s")")
+    read -r rps lo hi p50 p99 p999 ratio < <(jq -r '[.rps, .rps_min, .rps_max, .p50_us, .p99_us, .p999_us, .ratio] | map(. // "null") | @tsv' <<<"$s")
+    ratio_text=$(awk -v r="$ratio" -v b="$base" 'BEGIN { if (r == "null") print "-"; else printf "%.3f of %s", r, (b == "redis_P1" ? "R_redis" : "R_nginx") }')
+    printf '| %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s |\n' "$id" "$label" \
+      "$(printf '%.0f' "$rps")" "$(printf '%.0f' "$lo")" "$(printf '%.0f' "$hi")" \
+      "$(ms "$p50")" "$(ms "$p99")" "$(ms "$p999")" "$(cpu_text "$(jq -c .cpu_us <<<"$s")")" "$ratio_text"
+  done
+  echo
+  echo "R_pub (publish-with-confirm of the AMQP client alone) and R_ins (single-row inserts) are not measured yet."
+  if [ -f "$OUT/rush.txt" ]; then
+    answered=$(sed -n 's/^  requests *[0-9]* in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")
+    drain=$(sed -n 's/^  drain *[a-zA-Z ]*in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")
+    echo
+    echo "The rush (stack and load generator sharing both cores): $(sed -n 's/^seckill-bench: [^,]*, //p' "$OUT/rush.txt")"
+    echo
+    echo '```'
+    sed -n '2,$p' "$OUT/rush.txt"
+    echo '```'
+    echo "Answered in ${answered:-?} s; the last order in the database ${drain:-?} s after the last answer."
+  fi
+  echo
+  echo "$ROUNDS rounds x $DURATION s per path after a 2 s warm-up, interleaved; wrk -t1 -c$CONNS on CPU 1, every server on CPU 0;"
+  echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(date -u +%Y-%m-%dT%H:%MZ)."
+  printf '%s\n' "${json_rows[@]}" | jq -s --arg when "$(date -u +%FT%TZ)" --argjson cores "$(nproc)" \
+    --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --argjson rounds "$ROUNDS" --argjson seconds "$DURATION" \
+    '{when: $when, cores: $cores, load_average: $load, rounds: $rounds, seconds_per_run: $seconds, rows: .}' >"$OUT/bench.json"
+}
+
+# The rush over time: answers per second and their p99, from the request history.
+if [ -f "$OUT/rush.csv" ]; then
+  awk -F, 'NR > 1 && $6 != 0 { s = int($5 / 1e6); n[s]++; lat[s] = lat[s] " " ($5 - $4) / 1000 }
+           END { for (s in n) print s, n[s], lat[s] }' "$OUT/rush.csv" | sort -n |
+    while read -r sec count rest; do
+      p99=$(tr ' ' '\n' <<<"$rest" | sed '/^$/d' | sort -g | awk '{ v[NR] = $1 } END { i = int(NR * 0.99); if (i < 1) i = 1; print v[i] }')
+      echo "$sec $count $p99"
+    done >"$OUT/rush.dat"
+  gnuplot <<EOF
+set terminal png size 900,500
+set output "$OUT/rush.png"
+set title "The rush: answers per second and p99 latency"
+set xlabel "seconds since the start"
+set ylabel "answers per second"
+set y2label "p99 latency (ms)"
+set ytics nomirror
+set y2tics
+set grid
+plot "$OUT/rush.dat" using 1:2 with linespoints title "answers/s" axes x1y1, \
+     "$OUT/rush.dat" using 1:3 with linespoints title "p99 ms" axes x1y2
+EOF
+fi
