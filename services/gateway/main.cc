@@ -33,6 +33,8 @@ int Run(const base::Config& config) {
   auto body_limit = config.GetInt("http.body_limit_bytes", 64 * 1024);
   auto header_limit = config.GetInt("http.header_limit_bytes", 8 * 1024);
   auto timeout_ms = config.GetInt("backend.timeout_ms", 3000);
+  auto cache_max_age_ms = config.GetInt("activity.cache_max_age_ms", 200);
+  auto sold_out_ttl_ms = config.GetInt("activity.sold_out_ttl_ms", 100);
   auto token_ttl = config.GetInt("jwt.ttl_seconds", 3600);
   auto secret = config.RequireString("jwt.secret");
   auto product_addr = config.RequireString("product.addr");
@@ -42,7 +44,7 @@ int Run(const base::Config& config) {
   auto db_options = mysql::ConnectionOptionsFromConfig(config);
   for (const absl::Status& s :
        {port.status(), threads.status(), body_limit.status(), header_limit.status(),
-        timeout_ms.status(), token_ttl.status(), secret.status(), product_addr.status(),
+        timeout_ms.status(), cache_max_age_ms.status(), sold_out_ttl_ms.status(), token_ttl.status(), secret.status(), product_addr.status(),
         order_addr.status(), admin_user.status(), admin_password.status(), db_options.status()}) {
     if (!s.ok()) {
       spdlog::error("configuration: {}", s.message());
@@ -88,7 +90,11 @@ int Run(const base::Config& config) {
   backends.order = order::v1::OrderService::NewStub(*order_channel);
   backends.timeout = std::chrono::milliseconds(*timeout_ms);
   backends.database_ready = [&db] { return db.Ping(); };
-  gateway::api::HttpApi api(accounts, std::move(backends), blocking, flow_control, flow_control, clock);
+  gateway::app::ActivityCache::Options cache_options;
+  cache_options.max_age_ms = *cache_max_age_ms;
+  cache_options.sold_out_ttl_ms = *sold_out_ttl_ms;
+  gateway::api::HttpApi api(accounts, std::move(backends), blocking, flow_control, flow_control, clock,
+                            ioc.get_executor(), cache_options);
   const std::string rules_file = config.GetString("flow.rules_file", "");
   if (absl::Status s = flow_control.Start(api.Resources(), rules_file); !s.ok()) {
     // A missing or broken file at start-up: serve without rules rather than not at all, loudly.

@@ -17,6 +17,11 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using bench::ErrorCode;
 using bench::JsonString;
+// configs/gateway.yaml: after a SOLD_OUT the gateway refuses orders of that activity by itself
+// for activity.sold_out_ttl_ms, and serves activity reads from a copy at most
+// activity.cache_max_age_ms old.
+constexpr auto kSoldOutTtl = 100ms;
+constexpr auto kActivityMaxAge = 200ms;
 
 class OrderLifecycleE2eTest : public E2eTest {
  protected:
@@ -58,7 +63,9 @@ TEST_F(OrderLifecycleE2eTest, CancelReturnsTheStockAndTheBuyerCanBuyAgain) {
   EXPECT_EQ(Post("/api/v1/orders/" + first + "/cancel", buyers[1].token).status, 404);
   EXPECT_EQ(Stats(activity).remaining, 1);  // the stock came back once
 
-  // The same buyer buys again (the limit of 1 counts live orders only).
+  // The same buyer buys again (the limit of 1 counts live orders only), once the gateway's
+  // sold-out mark from buyer 1's refusal has lapsed.
+  std::this_thread::sleep_for(kSoldOutTtl);
   const std::string second = PlaceRecorded(activity, buyers[0]);
   EXPECT_NE(second, first);
   EXPECT_EQ(Post("/api/v1/orders/" + second + "/payment", buyers[0].token).status, 200);
@@ -67,6 +74,32 @@ TEST_F(OrderLifecycleE2eTest, CancelReturnsTheStockAndTheBuyerCanBuyAgain) {
   EXPECT_EQ(stats.remaining, 0);
   EXPECT_EQ(stats.paid, 1);
   EXPECT_EQ(stats.cancelled, 1);
+}
+
+// The gateway answers SOLD_OUT by itself after the ledger said so once, but a unit that comes back
+// is sold again: to a new buyer, at most the mark's lifetime after it came back. Reads of the
+// activity show it within the cache's bound.
+TEST_F(OrderLifecycleE2eTest, AReturnedUnitIsSoldToANewBuyerOnceTheSoldOutMarkLapses) {
+  const std::string activity = NewActivity(1);
+  auto buyers = NewBuyers(3);
+  const std::string first = PlaceRecorded(activity, buyers[0]);
+  EXPECT_EQ(ErrorCode(Order(activity, buyers[1].token).body), "SOLD_OUT");  // the ledger's answer
+  EXPECT_EQ(ErrorCode(Order(activity, buyers[1].token).body), "SOLD_OUT");  // now the gateway's
+  std::this_thread::sleep_for(kActivityMaxAge);
+  auto read = client_.Call("GET", "/api/v1/activities/" + activity, "", "");
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(JsonString(read->body, "status"), "SOLD_OUT") << read->body;
+
+  ASSERT_EQ(Post("/api/v1/orders/" + first + "/cancel", buyers[0].token).status, 200);
+  EXPECT_EQ(Stats(activity).remaining, 1);
+  std::this_thread::sleep_for(std::max(kSoldOutTtl, kActivityMaxAge));
+  read = client_.Call("GET", "/api/v1/activities/" + activity, "", "");
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(JsonString(read->body, "status"), "ACTIVE") << "a copy older than the bound was served: " << read->body;
+  auto bought = Order(activity, buyers[2].token);
+  EXPECT_EQ(bought.status, 202) << "the returned unit was not offered again: " << bought.body;
+  EXPECT_EQ(ErrorCode(Order(activity, buyers[1].token).body), "SOLD_OUT");
+  EXPECT_EQ(Stats(activity).remaining, 0);
 }
 
 TEST_F(OrderLifecycleE2eTest, PayAndCancelRacingHaveExactlyOneWinner) {

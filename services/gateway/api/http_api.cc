@@ -10,6 +10,7 @@
 #include "libs/http/json.h"
 #include "libs/rpc/trace_context.h"
 #include "libs/rpc/unary_call.h"
+#include "boost/asio/co_spawn.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/this_coro.hpp"
 #include "spdlog/spdlog.h"
@@ -129,14 +130,19 @@ std::optional<uint64_t> IdField(const json::object& body, std::string_view key, 
   return std::nullopt;
 }
 
-std::string_view ActivityStatusName(pv1::ActivityStatus s) {
+domain::ActivityStatus StatusOf(pv1::ActivityStatus s) {
   switch (s) {
-    case pv1::UPCOMING: return "UPCOMING";
-    case pv1::ACTIVE: return "ACTIVE";
-    case pv1::SOLD_OUT: return "SOLD_OUT";
-    case pv1::ENDED: return "ENDED";
-    default: return "UNKNOWN";
+    case pv1::UPCOMING: return domain::ActivityStatus::kUpcoming;
+    case pv1::SOLD_OUT: return domain::ActivityStatus::kSoldOut;
+    case pv1::ENDED: return domain::ActivityStatus::kEnded;
+    default: return domain::ActivityStatus::kActive;
   }
+}
+
+domain::Activity ToDomain(const pv1::Activity& a) {
+  return domain::Activity{a.activity_id(), a.product_id(),  a.title(),       a.price_cents(),
+                          a.stock(),       a.remaining(),   a.start_at_ms(), a.end_at_ms(),
+                          a.limit_per_user(), StatusOf(a.status())};
 }
 
 std::string_view OrderStatusName(ov1::OrderStatus s) {
@@ -150,17 +156,17 @@ std::string_view OrderStatusName(ov1::OrderStatus s) {
   }
 }
 
-json::object ActivityJson(const pv1::Activity& a) {
-  return json::object{{"activity_id", std::to_string(a.activity_id())},
-                      {"product_id", std::to_string(a.product_id())},
-                      {"title", a.title()},
-                      {"price_cents", a.price_cents()},
-                      {"stock", a.stock()},
-                      {"remaining", a.remaining()},
-                      {"start_at", base::FormatRfc3339(a.start_at_ms())},
-                      {"end_at", base::FormatRfc3339(a.end_at_ms())},
-                      {"limit_per_user", a.limit_per_user()},
-                      {"status", ActivityStatusName(a.status())}};
+json::object ActivityJson(const domain::Activity& a) {
+  return json::object{{"activity_id", std::to_string(a.activity_id)},
+                      {"product_id", std::to_string(a.product_id)},
+                      {"title", a.title},
+                      {"price_cents", a.price_cents},
+                      {"stock", a.stock},
+                      {"remaining", a.remaining},
+                      {"start_at", base::FormatRfc3339(a.start_at_ms)},
+                      {"end_at", base::FormatRfc3339(a.end_at_ms)},
+                      {"limit_per_user", a.limit_per_user},
+                      {"status", domain::ActivityStatusName(a.status)}};
 }
 
 json::object OrderJson(const ov1::Order& o) {
@@ -189,9 +195,21 @@ std::variant<uint64_t, Response> OrderActionTarget(const Request& request, http:
 }  // namespace
 
 HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_pool& blocking,
-                 AdmissionControl& admission, BackendGuard& guard, const base::Clock& clock)
+                 AdmissionControl& admission, BackendGuard& guard, const base::Clock& clock,
+                 asio::any_io_executor executor, app::ActivityCache::Options cache_options)
     : accounts_(accounts), backends_(std::move(backends)), blocking_(blocking),
-      admission_(admission), guard_(guard), clock_(clock) {
+      admission_(admission), guard_(guard), clock_(clock), executor_(std::move(executor)),
+      activities_(
+          clock_,
+          [this](uint64_t id, app::ActivityCache::Done done) {
+            // A named awaitable, not a prvalue: see libs/base/await.h.
+            auto fetch = FetchActivity(id);
+            asio::co_spawn(executor_, std::move(fetch),
+                           [done = std::move(done)](std::exception_ptr e, app::ActivityCache::Fetched fetched) {
+                             done(e ? absl::InternalError("reading the activity failed") : std::move(fetched));
+                           });
+          },
+          cache_options) {
   using Handler = std::function<asio::awaitable<Response>(Request, Params, domain::Principal)>;
   // Every route: authenticate as its access level requires, ask admission control, run.
   auto route = [this](const char* method, const char* pattern, Access access, Handler handler) {
@@ -357,21 +375,30 @@ asio::awaitable<Response> HttpApi::ListActivities(Request request) {
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "product service");
   json::array activities;
-  for (const pv1::Activity& a : reply->activities()) activities.push_back(ActivityJson(a));
+  for (const pv1::Activity& a : reply->activities()) activities.push_back(ActivityJson(ToDomain(a)));
   co_return JsonResponse(200, {{"activities", std::move(activities)}});
 }
 
-asio::awaitable<Response> HttpApi::GetActivity(Request request, Params params) {
+asio::awaitable<Response> HttpApi::GetActivity(Request, Params params) {
   auto id = ParseId(params["id"]);
   if (!id) co_return ErrorResponse(400, "INVALID_ARGUMENT", "activity id must be a positive integer");
+  auto fetched_call = base::AwaitCallback<app::ActivityCache::Fetched>(
+      [this, id = *id](auto done) { activities_.Get(id, std::move(done)); });
+  auto fetched = co_await std::move(fetched_call);
+  if (!fetched.ok()) co_return FromStatus(fetched.status(), "product service");
+  if (!fetched->has_value()) co_return ErrorResponse(404, "NOT_FOUND", "no such activity");
+  co_return JsonResponse(200, ActivityJson(**fetched));
+}
+
+asio::awaitable<app::ActivityCache::Fetched> HttpApi::FetchActivity(uint64_t activity_id) {
   pv1::GetActivityRequest req;
-  req.set_activity_id(*id);
+  req.set_activity_id(activity_id);
   auto reply_call = Call<pv1::GetActivityReply>(
-      "product", SECKILL_ASYNC_METHOD(backends_.product, GetActivity), req, Traceparent(request));
+      "product", SECKILL_ASYNC_METHOD(backends_.product, GetActivity), req, "");
   auto reply = co_await std::move(reply_call);
-  if (!reply.ok()) co_return FromStatus(reply.status(), "product service");
-  if (!reply->found()) co_return ErrorResponse(404, "NOT_FOUND", "no such activity");
-  co_return JsonResponse(200, ActivityJson(reply->activity()));
+  if (!reply.ok()) co_return reply.status();
+  if (!reply->found()) co_return std::optional<domain::Activity>();
+  co_return std::optional<domain::Activity>(ToDomain(reply->activity()));
 }
 
 asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, domain::Principal caller) {
@@ -387,6 +414,14 @@ asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, do
     co_return ErrorResponse(400, "INVALID_ARGUMENT",
                             "Idempotency-Key must be 1 to 64 of letters, digits, '_', '-', '.', ':'");
   }
+  // What this gateway already knows costs no hop: a recent SOLD_OUT, or far outside the window.
+  if (std::optional<domain::KnownRefusal> known = activities_.Refusal(*id)) {
+    switch (*known) {
+      case domain::KnownRefusal::kSoldOut: co_return PlaceOrderRefusal(ov1::PlaceOrderReply::SOLD_OUT);
+      case domain::KnownRefusal::kNotStarted: co_return PlaceOrderRefusal(ov1::PlaceOrderReply::NOT_STARTED);
+      case domain::KnownRefusal::kEnded: co_return PlaceOrderRefusal(ov1::PlaceOrderReply::ENDED);
+    }
+  }
   ov1::PlaceOrderRequest req;
   req.set_activity_id(*id);
   req.set_user_id(caller.user_id);
@@ -396,6 +431,10 @@ asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, do
       "order", SECKILL_ASYNC_METHOD(backends_.order, PlaceOrder), req, Traceparent(request));
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return FromStatus(reply.status(), "ordering");
+  if (reply->outcome() == ov1::PlaceOrderReply::SOLD_OUT) activities_.NoteSoldOut(*id);
+  if (reply->outcome() == ov1::PlaceOrderReply::NOT_STARTED || reply->outcome() == ov1::PlaceOrderReply::ENDED) {
+    activities_.NoteOutsideWindow(*id);
+  }
   if (reply->outcome() != ov1::PlaceOrderReply::QUEUED) co_return PlaceOrderRefusal(reply->outcome());
   co_return JsonResponse(202, {{"order_id", std::to_string(reply->order_id())}, {"status", "QUEUED"}});
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 
+#include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "boost/asio/thread_pool.hpp"
 #include "libs/base/clock.h"
@@ -13,6 +14,7 @@
 #include "libs/base/await.h"
 #include "libs/rpc/unary_call.h"
 #include "services/gateway/app/accounts.h"
+#include "services/gateway/app/activity_cache.h"
 
 namespace seckill::gateway::api {
 
@@ -25,13 +27,15 @@ struct Backends {
 };
 
 // The public and admin HTTP API (docs/openapi.yaml): authentication, validation, admission,
-// then calls to the product and order services. Every error leaves through one status table
-// with a stable code. Handlers run on connection strands and never block: account work goes to
-// `blocking` workers, backend calls are awaited gRPC callbacks.
+// then calls to the product and order services. Handlers run on connection strands and never
+// block: account work goes to `blocking` workers, backend calls are awaited gRPC callbacks.
+// Activity reads and the refusals the gateway already knows (sold out, outside the sale window)
+// are answered from an ActivityCache, whose fetches run on `executor`.
 class HttpApi {
  public:
   HttpApi(const app::Accounts& accounts, Backends backends, boost::asio::thread_pool& blocking,
-          AdmissionControl& admission, BackendGuard& guard, const base::Clock& clock);
+          AdmissionControl& admission, BackendGuard& guard, const base::Clock& clock,
+          boost::asio::any_io_executor executor, app::ActivityCache::Options cache_options = {});
 
   boost::asio::awaitable<http::Response> Handle(http::Request request);
   // Every route as a flow-control resource ("METHOD /pattern"), and the backends
@@ -61,6 +65,8 @@ class HttpApi {
   boost::asio::awaitable<http::Response> ReplayDeadLetter(http::Request request, Params params);
   boost::asio::awaitable<http::Response> CreateUsers(http::Request request);
   boost::asio::awaitable<http::Response> Ready();
+  // One activity from the product service, for the cache (through the product breaker).
+  boost::asio::awaitable<app::ActivityCache::Fetched> FetchActivity(uint64_t activity_id);
   // A backend call through its circuit breaker (see BackendGuard). Not a coroutine: see
   // libs/base/await.h.
   template <class Reply, class Start, class Request>
@@ -73,6 +79,8 @@ class HttpApi {
   AdmissionControl& admission_;
   BackendGuard& guard_;
   const base::Clock& clock_;
+  boost::asio::any_io_executor executor_;
+  app::ActivityCache activities_;
   http::Router router_;
 };
 

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "boost/asio/io_context.hpp"
 #include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/clock.h"
@@ -58,7 +59,8 @@ std::set<std::string> GatewayRoutes() {
   boost::asio::thread_pool blocking{1};
   flow::ManualClock flow_clock{std::chrono::seconds(100)};
   FlowControl flow_control{flow_clock};
-  HttpApi api{accounts, Backends{}, blocking, flow_control, flow_control, clock};
+  boost::asio::io_context io;
+  HttpApi api{accounts, Backends{}, blocking, flow_control, flow_control, clock, io.get_executor()};
   std::set<std::string> routes;
   for (const std::string& resource : api.Resources()) {
     if (resource.rfind("grpc:", 0) != 0) routes.insert(resource);

@@ -1,0 +1,39 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace seckill::gateway::domain {
+
+enum class ActivityStatus { kUpcoming, kActive, kSoldOut, kEnded };
+
+constexpr std::string_view ActivityStatusName(ActivityStatus s) {
+  switch (s) {
+    case ActivityStatus::kUpcoming: return "UPCOMING";
+    case ActivityStatus::kActive: return "ACTIVE";
+    case ActivityStatus::kSoldOut: return "SOLD_OUT";
+    case ActivityStatus::kEnded: return "ENDED";
+  }
+  return "UNKNOWN";
+}
+
+// An activity as buyers see it: what the product service answered, held by the gateway for a
+// bounded time (app/activity_cache.h).
+struct Activity {
+  uint64_t activity_id = 0;
+  uint64_t product_id = 0;
+  std::string title;
+  int64_t price_cents = 0;
+  int64_t stock = 0;
+  int64_t remaining = 0;
+  int64_t start_at_ms = 0;
+  int64_t end_at_ms = 0;
+  int64_t limit_per_user = 0;
+  ActivityStatus status = ActivityStatus::kActive;
+};
+
+// The refusals of an order that the gateway can give from what it already knows, without a hop.
+enum class KnownRefusal { kSoldOut, kNotStarted, kEnded };
+
+}  // namespace seckill::gateway::domain
