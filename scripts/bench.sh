@@ -6,7 +6,8 @@
 # the three services) are pinned to CPU 0, the load generator to CPU 1.
 #
 # For each closed-loop path, ROUNDS rounds of SECONDS each after a warm-up, interleaved with the
-# baselines (nginx, healthz, read, sold out, 429, nginx, ... per round): throughput, latency
+# baselines (nginx, healthz, read, sold out, 429, Redis, nginx, ... per round; then the stock
+# path with the gateway's sold-out mark off, against Redis; then accepted orders): throughput, latency
 # p50/p99/p99.9 (wrk, 64 connections), CPU µs per request of every server process (utime+stime
 # from /proc/PID/stat over the run), and the median ratio to the baseline. Every run is checked:
 # a path that answers the wrong thing fails the bench, however fast it was. Then the rush a user
@@ -153,7 +154,7 @@ check_run() {
   local row=$1 run=$2 bad=""
   case "$row" in
     nginx|healthz|read) [ "$(jq '.status_4xx_5xx + .socket_errors' <<<"$run")" -eq 0 ] || bad="errors" ;;
-    sold_out) [ "$(jq '.status_4xx_5xx == .requests and .blocked == 0 and .socket_errors == 0' <<<"$run")" = true ] || bad="not every answer a 409"
+    sold_out|stock_path) [ "$(jq '.status_4xx_5xx == .requests and .blocked == 0 and .socket_errors == 0' <<<"$run")" = true ] || bad="not every answer a 409"
               [ "$(orders_of_sold_out)" -eq 1 ] || bad="a sold-out activity gained an order" ;;
     reject) [ "$(jq '.status_4xx_5xx == .requests and .blocked >= .requests' <<<"$run")" = true ] || bad="not every answer a 429" ;;
   esac
@@ -193,6 +194,19 @@ for round in $(seq 1 "$ROUNDS"); do
   redis_run "$round" 1
   redis_run "$round" 16
 done
+
+# --- P1, the stock path: every order crosses every hop to Redis. The gateway runs without its
+# sold-out mark (activity.sold_out_ttl_ms = 0) for these rounds, interleaved with the Redis
+# baseline again (rounds numbered on, so each ratio pairs runs of the same round).
+log "stock path: the gateway restarted without its sold-out mark"
+stack stop gateway >/dev/null
+SECKILL_ACTIVITY_SOLD_OUT_TTL_MS=0 on_servers "$ROOT/scripts/stack.sh" start gateway >/dev/null
+for round in $(seq "$((ROUNDS + 1))" "$((2 * ROUNDS))"); do
+  wrk_run stock_path "$round" "$GATEWAY" POST "/api/v1/activities/$SOLD_OUT/orders" "$RUN/tokens.txt"
+  redis_run "$round" 1
+done
+stack stop gateway >/dev/null
+on_servers "$ROOT/scripts/stack.sh" start gateway >/dev/null
 
 # --- the accept path: every request reserves a unit and is published with a confirm. Each buyer
 # buys once per activity, so each run (and its warm-up) gets a fresh activity with ample stock.

@@ -8,6 +8,7 @@
 #include "libs/base/clock.h"
 #include "libs/base/config.h"
 #include "libs/base/logging.h"
+#include "libs/base/runtime.h"
 #include "libs/base/signals.h"
 #include "libs/base/status.h"
 #include "libs/http/server.h"
@@ -126,6 +127,7 @@ int Run(const base::Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  base::InitRuntime();
   base::BlockTerminationSignals();
   CLI::App cli{"seckill-gateway: the HTTP API of the flash-sale system"};
   std::string config_path;

@@ -11,6 +11,7 @@
 #include "libs/base/clock.h"
 #include "libs/base/config.h"
 #include "libs/base/logging.h"
+#include "libs/base/runtime.h"
 #include "libs/base/signals.h"
 #include "libs/base/status.h"
 #include "libs/mysql/config.h"
@@ -193,6 +194,7 @@ int Run(const base::Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  base::InitRuntime();
   base::BlockTerminationSignals();
   CLI::App cli{"seckill-order: places orders (gRPC) and records them from the queue"};
   std::string config_path;

@@ -10,6 +10,7 @@
 #include "libs/base/counters.h"
 #include "libs/base/config.h"
 #include "libs/base/logging.h"
+#include "libs/base/runtime.h"
 #include "libs/base/signals.h"
 #include "libs/base/status.h"
 #include "libs/mysql/config.h"
@@ -151,6 +152,7 @@ int Run(const base::Config& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  base::InitRuntime();
   base::BlockTerminationSignals();
   CLI::App cli{"seckill-product: products, activities and their stock (gRPC)"};
   std::string config_path;

@@ -415,7 +415,7 @@ asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, do
                             "Idempotency-Key must be 1 to 64 of letters, digits, '_', '-', '.', ':'");
   }
   // What this gateway already knows costs no hop: a recent SOLD_OUT, or far outside the window.
-  if (std::optional<domain::KnownRefusal> known = activities_.Refusal(*id)) {
+  if (std::optional<domain::KnownRefusal> known = activities_.AdmitOrder(*id)) {
     switch (*known) {
       case domain::KnownRefusal::kSoldOut: co_return PlaceOrderRefusal(ov1::PlaceOrderReply::SOLD_OUT);
       case domain::KnownRefusal::kNotStarted: co_return PlaceOrderRefusal(ov1::PlaceOrderReply::NOT_STARTED);
@@ -430,11 +430,15 @@ asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, do
   auto reply_call = Call<ov1::PlaceOrderReply>(
       "order", SECKILL_ASYNC_METHOD(backends_.order, PlaceOrder), req, Traceparent(request));
   auto reply = co_await std::move(reply_call);
+  using Answer = app::ActivityCache::OrderAnswer;
+  const ov1::PlaceOrderReply::Outcome outcome = reply.ok() ? reply->outcome() : ov1::PlaceOrderReply::QUEUED;
+  activities_.NoteOrderAnswer(*id, !reply.ok()                                  ? Answer::kOther
+                                   : outcome == ov1::PlaceOrderReply::SOLD_OUT ? Answer::kSoldOut
+                                   : outcome == ov1::PlaceOrderReply::NOT_STARTED ||
+                                           outcome == ov1::PlaceOrderReply::ENDED
+                                       ? Answer::kOutsideWindow
+                                       : Answer::kOther);
   if (!reply.ok()) co_return FromStatus(reply.status(), "ordering");
-  if (reply->outcome() == ov1::PlaceOrderReply::SOLD_OUT) activities_.NoteSoldOut(*id);
-  if (reply->outcome() == ov1::PlaceOrderReply::NOT_STARTED || reply->outcome() == ov1::PlaceOrderReply::ENDED) {
-    activities_.NoteOutsideWindow(*id);
-  }
   if (reply->outcome() != ov1::PlaceOrderReply::QUEUED) co_return PlaceOrderRefusal(reply->outcome());
   co_return JsonResponse(202, {{"order_id", std::to_string(reply->order_id())}, {"status", "QUEUED"}});
 }

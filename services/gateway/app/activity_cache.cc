@@ -13,7 +13,7 @@ ActivityCache::Entry* ActivityCache::FindOrMake(uint64_t activity_id, int64_t no
     last_sweep_ms_ = now_ms;
     std::erase_if(entries_, [&](const auto& item) {
       const Entry& e = item.second;
-      return !e.fetching && now_ms - e.fetched_at_ms > options_.max_age_ms && now_ms >= e.sold_out_until_ms;
+      return !e.fetching && now_ms - e.fetched_at_ms > options_.max_age_ms && e.sold_out_until_ms == 0;
     });
   }
   if (entries_.size() >= options_.capacity) return nullptr;
@@ -58,13 +58,17 @@ void ActivityCache::Complete(uint64_t activity_id, int64_t started_ms, Fetched r
   for (Done& waiter : waiters) waiter(result);
 }
 
-std::optional<domain::KnownRefusal> ActivityCache::Refusal(uint64_t activity_id) const {
+std::optional<domain::KnownRefusal> ActivityCache::AdmitOrder(uint64_t activity_id) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(activity_id);
   if (it == entries_.end()) return std::nullopt;
-  const Entry& entry = it->second;
+  Entry& entry = it->second;
   const int64_t now = clock_.NowMs();
-  if (now < entry.sold_out_until_ms) return domain::KnownRefusal::kSoldOut;
+  if (entry.sold_out_until_ms != 0) {
+    if (now < entry.sold_out_until_ms || now < entry.probe_until_ms) return domain::KnownRefusal::kSoldOut;
+    entry.probe_until_ms = now + options_.sold_out_ttl_ms;  // this order is the probe
+    return std::nullopt;
+  }
   if (entry.known && entry.activity.has_value()) {
     if (now + options_.window_margin_ms < entry.activity->start_at_ms) return domain::KnownRefusal::kNotStarted;
     if (now >= entry.activity->end_at_ms + options_.window_margin_ms) return domain::KnownRefusal::kEnded;
@@ -72,19 +76,30 @@ std::optional<domain::KnownRefusal> ActivityCache::Refusal(uint64_t activity_id)
   return std::nullopt;
 }
 
-void ActivityCache::NoteSoldOut(uint64_t activity_id) {
+void ActivityCache::NoteOrderAnswer(uint64_t activity_id, OrderAnswer answer) {
+  if (answer == OrderAnswer::kOutsideWindow) {
+    {
+      std::lock_guard lock(mu_);
+      auto it = entries_.find(activity_id);
+      if (it != entries_.end() && (it->second.known || it->second.fetching)) return;
+    }
+    Get(activity_id, [](const Fetched&) {});
+    return;
+  }
   std::lock_guard lock(mu_);
   const int64_t now = clock_.NowMs();
-  if (Entry* entry = FindOrMake(activity_id, now)) entry->sold_out_until_ms = now + options_.sold_out_ttl_ms;
-}
-
-void ActivityCache::NoteOutsideWindow(uint64_t activity_id) {
-  {
-    std::lock_guard lock(mu_);
-    auto it = entries_.find(activity_id);
-    if (it != entries_.end() && (it->second.known || it->second.fetching)) return;
+  if (answer == OrderAnswer::kSoldOut) {
+    if (options_.sold_out_ttl_ms <= 0) return;
+    if (Entry* entry = FindOrMake(activity_id, now)) {
+      entry->sold_out_until_ms = now + options_.sold_out_ttl_ms;
+      entry->probe_until_ms = 0;
+    }
+    return;
   }
-  Get(activity_id, [](const Fetched&) {});
+  if (auto it = entries_.find(activity_id); it != entries_.end()) {
+    it->second.sold_out_until_ms = 0;
+    it->second.probe_until_ms = 0;
+  }
 }
 
 }  // namespace seckill::gateway::app

@@ -21,9 +21,12 @@ namespace seckill::gateway::app {
 //   flight per activity, no stampede when a copy expires under load). Failed fetches are not
 //   kept; "no such activity" is, for the same time.
 // - Sold out: a SOLD_OUT answer from the order service marks the activity for
-//   `sold_out_ttl_ms`, and orders inside that time are refused here. Only a new SOLD_OUT renews
-//   the mark, so a unit that comes back (cancel, release, sweep, re-seed, replay) is offered again
-//   at most `sold_out_ttl_ms` later, to a request that goes through.
+//   `sold_out_ttl_ms`, and orders inside that time are refused here. When the mark lapses, the
+//   next order goes through as a probe while the others are still refused; the probe's answer
+//   renews the mark (SOLD_OUT) or clears it (anything else), and a probe unanswered after
+//   another `sold_out_ttl_ms` is replaced by the next order. So a unit that comes back (cancel,
+//   release, sweep, re-seed, replay) is offered again at most `sold_out_ttl_ms` after it came
+//   back, and the ledger sees one order per lapse instead of a burst of every connection's.
 // - The sale window: an order more than `window_margin_ms` before the start or after the end of
 //   a known activity is refused here. The margin covers the difference between this host's
 //   clock and Redis', which the ledger uses; inside it the ledger decides.
@@ -51,12 +54,13 @@ class ActivityCache {
   // The activity, at most `max_age_ms` old. `done` may run before Get returns.
   void Get(uint64_t activity_id, Done done);
   // The refusal an order for this activity gets now without asking anyone, if there is one.
-  std::optional<domain::KnownRefusal> Refusal(uint64_t activity_id) const;
-  // The order service answered SOLD_OUT for this activity.
-  void NoteSoldOut(uint64_t activity_id);
-  // The order service answered NOT_STARTED or ENDED: learn the activity's window (one fetch, if
-  // it is not known), so the next orders are answered here.
-  void NoteOutsideWindow(uint64_t activity_id);
+  // nullopt means: ask the order service, then tell NoteOrderAnswer what it said.
+  std::optional<domain::KnownRefusal> AdmitOrder(uint64_t activity_id);
+  enum class OrderAnswer { kSoldOut, kOutsideWindow, kOther };
+  // What the order service answered an order that AdmitOrder let through. kOutsideWindow
+  // (NOT_STARTED or ENDED) makes the cache learn the activity's window (one fetch, if it is not
+  // known), so the next orders are answered here.
+  void NoteOrderAnswer(uint64_t activity_id, OrderAnswer answer);
 
   const Options& options() const { return options_; }
 
@@ -67,7 +71,8 @@ class ActivityCache {
     int64_t fetched_at_ms = 0;                 // when the fetch that brought it started
     bool fetching = false;
     std::vector<Done> waiters;
-    int64_t sold_out_until_ms = 0;
+    int64_t sold_out_until_ms = 0;  // 0: not marked
+    int64_t probe_until_ms = 0;     // a lapsed mark's probe is out until then
   };
   // The entry of `activity_id`, made if there is room; nullptr when the cache is full. Locked.
   Entry* FindOrMake(uint64_t activity_id, int64_t now_ms);

@@ -109,43 +109,70 @@ TEST_F(ActivityCacheTest, NoSuchActivityIsKeptForTheBound) {
   EXPECT_EQ(source_.calls.size(), 0u);
   ASSERT_TRUE(again->has_value());
   EXPECT_FALSE((*again)->value().has_value());
-  EXPECT_EQ(cache_.Refusal(404), std::nullopt) << "not found is for the order service to say";
+  EXPECT_EQ(cache_.AdmitOrder(404), std::nullopt) << "not found is for the order service to say";
 }
 
-TEST_F(ActivityCacheTest, TheSoldOutMarkLastsItsTtlAndNoLonger) {
-  EXPECT_EQ(cache_.Refusal(7), std::nullopt);
-  cache_.NoteSoldOut(7);
-  EXPECT_EQ(cache_.Refusal(7), KnownRefusal::kSoldOut);
+TEST_F(ActivityCacheTest, TheSoldOutMarkLastsItsTtlThenOneProbeGoesThrough) {
+  using Answer = ActivityCache::OrderAnswer;
+  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);
+  cache_.NoteOrderAnswer(7, Answer::kSoldOut);
+  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut);
   clock_.AdvanceMs(99);
-  EXPECT_EQ(cache_.Refusal(7), KnownRefusal::kSoldOut);
+  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut);
   clock_.AdvanceMs(1);
-  EXPECT_EQ(cache_.Refusal(7), std::nullopt) << "a unit that came back must be offered again";
-  cache_.NoteSoldOut(7);  // the next request went through and the ledger said SOLD_OUT again
-  EXPECT_EQ(cache_.Refusal(7), KnownRefusal::kSoldOut);
+  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt) << "the mark lapsed: this order must reach the ledger";
+  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut) << "one probe at a time";
+  cache_.NoteOrderAnswer(7, Answer::kSoldOut);  // the ledger said SOLD_OUT again: renewed
+  clock_.AdvanceMs(99);
+  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut);
+  clock_.AdvanceMs(1);
+  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);
+  cache_.NoteOrderAnswer(7, Answer::kOther);  // the probe bought a unit that came back
+  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);
+  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt) << "cleared: every order goes to the ledger again";
+}
+
+TEST_F(ActivityCacheTest, AProbeThatNeverAnswersIsReplacedAfterTheTtl) {
+  cache_.NoteOrderAnswer(7, ActivityCache::OrderAnswer::kSoldOut);
+  clock_.AdvanceMs(100);
+  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);  // the probe, which never comes back
+  clock_.AdvanceMs(99);
+  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut);
+  clock_.AdvanceMs(1);
+  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt) << "a lost probe must not keep the activity sold out";
+}
+
+TEST(ActivityCacheOptionsTest, ATtlOfZeroTurnsTheMarkOff) {
+  base::ManualClock clock{1'000'000};
+  FakeSource source;
+  ActivityCache cache(clock, source.fetch(), ActivityCache::Options{.sold_out_ttl_ms = 0});
+  cache.NoteOrderAnswer(7, ActivityCache::OrderAnswer::kSoldOut);
+  EXPECT_EQ(cache.AdmitOrder(7), std::nullopt);
+  EXPECT_EQ(cache.AdmitOrder(7), std::nullopt);
 }
 
 TEST_F(ActivityCacheTest, TheSaleWindowIsAnsweredLocallyOutsideTheMargin) {
   const int64_t now = clock_.NowMs();
   Get(7);
   source_.Answer(5, /*start_ms=*/now + 5000, /*end_ms=*/now + 10'000);
-  EXPECT_EQ(cache_.Refusal(7), KnownRefusal::kNotStarted);
+  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kNotStarted);
   clock_.AdvanceMs(4001);  // 999 ms before the start: inside the margin, the ledger decides
-  EXPECT_EQ(cache_.Refusal(7), std::nullopt);
+  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);
   clock_.AdvanceMs(6998);  // 999 ms after the end: still the ledger's call
-  EXPECT_EQ(cache_.Refusal(7), std::nullopt);
+  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);
   clock_.AdvanceMs(1);
-  EXPECT_EQ(cache_.Refusal(7), KnownRefusal::kEnded);
+  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kEnded);
 }
 
 TEST_F(ActivityCacheTest, OutsideTheWindowFetchesTheWindowOnce) {
-  cache_.NoteOutsideWindow(7);
-  cache_.NoteOutsideWindow(7);
+  cache_.NoteOrderAnswer(7, ActivityCache::OrderAnswer::kOutsideWindow);
+  cache_.NoteOrderAnswer(7, ActivityCache::OrderAnswer::kOutsideWindow);
   ASSERT_EQ(source_.calls.size(), 1u);
   const int64_t now = clock_.NowMs();
   source_.Answer(5, now - 20'000, now - 10'000);
-  cache_.NoteOutsideWindow(7);
+  cache_.NoteOrderAnswer(7, ActivityCache::OrderAnswer::kOutsideWindow);
   EXPECT_EQ(source_.calls.size(), 0u);
-  EXPECT_EQ(cache_.Refusal(7), KnownRefusal::kEnded);
+  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kEnded);
 }
 
 TEST(ActivityCacheCapacityTest, MemoryIsBoundedAndExpiredEntriesMakeRoom) {
