@@ -176,6 +176,20 @@ redis_run() { # redis_run ROUND PIPELINE
     --argjson cpu "$(cpu_json "$before" "$after" "$n")" \
     '{row: $row, round: $round, rps: $rps, requests: '"$n"', p50_us: ($p50 * 1000), p99_us: ($p99 * 1000), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
 }
+# R_ins: single-row INSERTs into the orders table, one connection (as the consumer has), each its
+# own transaction, with the stack's durability (innodb_flush_log_at_trx_commit=1).
+ins_run() { # ins_run ROUND
+  local before after out seconds n=3000
+  before=$(cpu_ticks)
+  out=$(on_load mariadb-slap -h 127.0.0.1 -P "$(setting SECKILL_DB_PORT)" -u "$(setting SECKILL_DB_USER)" \
+        -p"$(setting SECKILL_DB_PASSWORD)" --create-schema="$(setting SECKILL_DB_NAME)" --concurrency=1 \
+        --number-of-queries=$n --query="INSERT INTO orders (id, activity_id, user_id, quantity, amount_cents, status, created_at_ms, updated_at_ms) VALUES (UUID_SHORT(), 18446744073709551615, 1, 1, 100, 'CREATED', 0, 0)" 2>&1)
+  after=$(cpu_ticks)
+  seconds=$(sed -n 's/.*Average number of seconds to run all queries: \([0-9.]*\) seconds.*/\1/p' <<<"$out")
+  [ -n "$seconds" ] || { log "FAILED run: R_ins: $out"; FAILED=1; return; }
+  jq -nc --argjson round "$1" --argjson n "$n" --argjson s "$seconds" --argjson cpu "$(cpu_json "$before" "$after" "$n")" \
+    '{row: "inserts", round: $round, requests: $n, seconds: $s, rps: ($n / $s), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
+}
 # The production Function on the sold-out keys answers SOLD_OUT: the baseline does the real work.
 reply=$(redis-cli -p "$REDIS_PORT" FCALL seckill_reserve 7 $(for k in info remaining buyers resv idem inflight pending; do printf '{act:%s}:%s ' "$SOLD_OUT" "$k"; done) 1 999999999 1 | head -1)
 [ "$reply" = SOLD_OUT ] || die "the Redis baseline's call answers '$reply', not SOLD_OUT"
@@ -193,6 +207,7 @@ for round in $(seq 1 "$ROUNDS"); do
   use_rules open
   redis_run "$round" 1
   redis_run "$round" 16
+  ins_run "$round"
 done
 
 # --- P1, the stock path: every order crosses every hop to Redis. The gateway runs without its

@@ -39,6 +39,7 @@ rows=(
   "R_redis|redis-benchmark FCALL seckill_reserve, sold-out keys, c=50|redis_P1|"
   "R_redis P16|the same, -P 16|redis_P16|"
   "P2|POST .../orders accepted (202 after the confirm)|accept|"
+  "R_ins|single-row INSERTs into orders, one connection, a commit each|inserts|"
 )
 
 {
@@ -57,7 +58,7 @@ rows=(
       "$(ms "$p50")" "$(ms "$p99")" "$(ms "$p999")" "$(cpu_text "$(jq -c .cpu_us <<<"$s")")" "$ratio_text"
   done
   echo
-  echo "R_pub (publish-with-confirm of the AMQP client alone) and R_ins (single-row inserts) are not measured yet."
+  echo "R_pub (publish-with-confirm of the AMQP client alone) is not measured yet."
   if [ -f "$OUT/rush.txt" ]; then
     answered=$(sed -n 's/^  requests *[0-9]* in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")
     drain=$(sed -n 's/^  drain *[a-zA-Z ]*in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")
