@@ -92,6 +92,28 @@ Response PlaceOrderRefusal(ov1::PlaceOrderReply::Outcome outcome) {
   }
 }
 
+// The order service's outcome for a refusal the gateway gave by itself, so both speak alike.
+ov1::PlaceOrderReply::Outcome OutcomeOf(domain::KnownRefusal refusal) {
+  switch (refusal) {
+    case domain::KnownRefusal::kSoldOut: return ov1::PlaceOrderReply::SOLD_OUT;
+    case domain::KnownRefusal::kNotStarted: return ov1::PlaceOrderReply::NOT_STARTED;
+    case domain::KnownRefusal::kEnded: return ov1::PlaceOrderReply::ENDED;
+  }
+  return ov1::PlaceOrderReply::SOLD_OUT;
+}
+
+// What an order's answer tells the activity cache.
+app::ActivityCache::OrderAnswer AnswerOf(const absl::StatusOr<ov1::PlaceOrderReply>& reply) {
+  using Answer = app::ActivityCache::OrderAnswer;
+  if (!reply.ok()) return Answer::kOther;
+  switch (reply->outcome()) {
+    case ov1::PlaceOrderReply::SOLD_OUT: return Answer::kSoldOut;
+    case ov1::PlaceOrderReply::NOT_STARTED:
+    case ov1::PlaceOrderReply::ENDED: return Answer::kOutsideWindow;
+    default: return Answer::kOther;
+  }
+}
+
 // --- request parsing -------------------------------------------------------------------------
 
 // A path or body id: 1 to 20 decimal digits, not zero, within uint64.
@@ -416,11 +438,7 @@ asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, do
   }
   // What this gateway already knows costs no hop: a recent SOLD_OUT, or far outside the window.
   if (std::optional<domain::KnownRefusal> known = activities_.AdmitOrder(*id)) {
-    switch (*known) {
-      case domain::KnownRefusal::kSoldOut: co_return PlaceOrderRefusal(ov1::PlaceOrderReply::SOLD_OUT);
-      case domain::KnownRefusal::kNotStarted: co_return PlaceOrderRefusal(ov1::PlaceOrderReply::NOT_STARTED);
-      case domain::KnownRefusal::kEnded: co_return PlaceOrderRefusal(ov1::PlaceOrderReply::ENDED);
-    }
+    co_return PlaceOrderRefusal(OutcomeOf(*known));
   }
   ov1::PlaceOrderRequest req;
   req.set_activity_id(*id);
@@ -430,14 +448,7 @@ asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, do
   auto reply_call = Call<ov1::PlaceOrderReply>(
       "order", SECKILL_ASYNC_METHOD(backends_.order, PlaceOrder), req, Traceparent(request));
   auto reply = co_await std::move(reply_call);
-  using Answer = app::ActivityCache::OrderAnswer;
-  const ov1::PlaceOrderReply::Outcome outcome = reply.ok() ? reply->outcome() : ov1::PlaceOrderReply::QUEUED;
-  activities_.NoteOrderAnswer(*id, !reply.ok()                                  ? Answer::kOther
-                                   : outcome == ov1::PlaceOrderReply::SOLD_OUT ? Answer::kSoldOut
-                                   : outcome == ov1::PlaceOrderReply::NOT_STARTED ||
-                                           outcome == ov1::PlaceOrderReply::ENDED
-                                       ? Answer::kOutsideWindow
-                                       : Answer::kOther);
+  activities_.NoteOrderAnswer(*id, AnswerOf(reply));
   if (!reply.ok()) co_return FromStatus(reply.status(), "ordering");
   if (reply->outcome() != ov1::PlaceOrderReply::QUEUED) co_return PlaceOrderRefusal(reply->outcome());
   co_return JsonResponse(202, {{"order_id", std::to_string(reply->order_id())}, {"status", "QUEUED"}});
