@@ -8,13 +8,47 @@ namespace seckill::order::app {
 
 using domain::ReserveOutcome;
 
+void AcceptsInFlight::Begin(uint64_t order_id) {
+  std::lock_guard lock(mu_);
+  waiting_.try_emplace(order_id);
+}
+
+bool AcceptsInFlight::Join(uint64_t order_id, domain::Callback<PlaceOrderResult>& done) {
+  std::lock_guard lock(mu_);
+  auto it = waiting_.find(order_id);
+  if (it == waiting_.end()) return false;
+  it->second.push_back(std::move(done));
+  return true;
+}
+
+void AcceptsInFlight::Finish(uint64_t order_id, const absl::StatusOr<PlaceOrderResult>& result) {
+  std::vector<domain::Callback<PlaceOrderResult>> joined;
+  {
+    std::lock_guard lock(mu_);
+    auto it = waiting_.find(order_id);
+    if (it == waiting_.end()) return;
+    joined = std::move(it->second);
+    waiting_.erase(it);
+  }
+  for (auto& waiter : joined) waiter(result);
+}
+
 void PlaceOrder::operator()(const PlaceOrderRequest& request,
-                            domain::Callback<PlaceOrderResult> done) const {
+                            domain::Callback<PlaceOrderResult> answer) const {
   if (request.quantity < 1 || request.quantity > domain::kMaxQuantity) {
-    return done(PlaceOrderResult{PlaceOrderOutcome::kInvalidQuantity, 0});
+    return answer(PlaceOrderResult{PlaceOrderOutcome::kInvalidQuantity, 0});
   }
   domain::Order order;
   order.order_id = ids_.Next();
+  // In flight from before its reservation exists, so a duplicate that finds the reservation
+  // always finds it here too. Every answer below goes through `done`, which ends it.
+  in_flight_->Begin(order.order_id);
+  domain::Callback<PlaceOrderResult> done =
+      [in_flight = in_flight_, id = order.order_id, answer = std::move(answer)](
+          absl::StatusOr<PlaceOrderResult> result) mutable {
+        in_flight->Finish(id, result);
+        answer(std::move(result));
+      };
   order.activity_id = request.activity_id;
   order.user_id = request.user_id;
   order.quantity = request.quantity;
@@ -32,6 +66,8 @@ void PlaceOrder::operator()(const PlaceOrderRequest& request,
     if (!reservation.ok()) return done(reservation.status());
     switch (reservation->outcome) {
       case ReserveOutcome::kDuplicateRequest:
+        // The first request with this key: its answer, once it has one.
+        if (in_flight_->Join(reservation->order_id, done)) return;
         return done(PlaceOrderResult{PlaceOrderOutcome::kQueued, reservation->order_id});
       case ReserveOutcome::kActivityNotFound:
         return done(PlaceOrderResult{PlaceOrderOutcome::kActivityNotFound, 0});

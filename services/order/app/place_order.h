@@ -1,6 +1,10 @@
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "libs/base/clock.h"
 #include "services/order/app/pending_orders.h"
@@ -33,11 +37,28 @@ struct PlaceOrderResult {
   uint64_t order_id = 0;
 };
 
+// The accepts this process has started and not yet answered, so that a repeated Idempotency-Key
+// arriving meanwhile gets the first request's answer instead of an early 202. Thread-safe.
+class AcceptsInFlight {
+ public:
+  void Begin(uint64_t order_id);
+  // Queues `done` for the answer of `order_id` if it is still in flight here; false if it is not.
+  bool Join(uint64_t order_id, domain::Callback<PlaceOrderResult>& done);
+  // The answer of `order_id`: every joined request gets it too.
+  void Finish(uint64_t order_id, const absl::StatusOr<PlaceOrderResult>& result);
+
+ private:
+  std::mutex mu_;
+  std::unordered_map<uint64_t, std::vector<domain::Callback<PlaceOrderResult>>> waiting_;
+};
+
 // Accepts an order: reserves its stock, publishes it to the durable queue, and answers kQueued
 // only after the broker confirmed it. When publishing fails or its outcome is unknown, the
 // reservation is released first (under its own deadline, not the caller's) and the answer is
-// UNAVAILABLE. Business refusals are outcomes; errors are UNAVAILABLE/DEADLINE_EXCEEDED/
-// INTERNAL. Non-blocking; `done` runs on a dependency's thread.
+// UNAVAILABLE. A repeated Idempotency-Key answers what the first request with that key is
+// answered: at once if that one is finished, else when it is (never a 202 before the first's
+// confirm). Business refusals are outcomes; errors are UNAVAILABLE/DEADLINE_EXCEEDED/INTERNAL.
+// Non-blocking; `done` runs on a dependency's thread.
 class PlaceOrder {
  public:
   PlaceOrder(domain::StockReservations& reservations, domain::OrderEventPublisher& publisher,
@@ -57,6 +78,7 @@ class PlaceOrder {
   domain::OrderIdGenerator& ids_;
   PendingOrders& pending_;
   const base::Clock& clock_;
+  std::shared_ptr<AcceptsInFlight> in_flight_ = std::make_shared<AcceptsInFlight>();
 };
 
 }  // namespace seckill::order::app

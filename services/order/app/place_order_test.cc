@@ -92,6 +92,62 @@ TEST_F(PlaceOrderTest, RepeatedIdempotencyKeyAnswersTheFirstOrderWithoutPublishi
   EXPECT_TRUE(publisher_.published.empty());
 }
 
+// A repeated key that arrives while the first request's publish is unconfirmed waits for it: a
+// 202 is only ever the answer of a confirmed publish.
+class PlaceOrderInFlightTest : public PlaceOrderTest {
+ protected:
+  std::shared_ptr<std::optional<absl::StatusOr<PlaceOrderResult>>> Start(PlaceOrderRequest request) {
+    auto out = std::make_shared<std::optional<absl::StatusOr<PlaceOrderResult>>>();
+    place_(request, [out](absl::StatusOr<PlaceOrderResult> r) { *out = std::move(r); });
+    return out;
+  }
+  // The first request reserved and is publishing; the second, same key, is told of its order.
+  void FirstInFlightThenDuplicate() {
+    publisher_.hold = true;
+    first_ = Start({42, 7, 1, "key", ""});
+    ASSERT_EQ(publisher_.held.size(), 1u);
+    first_id_ = reservations_.reserves[0].order_id;
+    reservations_.reserve_answers.push_back(
+        domain::Reservation{ReserveOutcome::kDuplicateRequest, first_id_, 250});
+    second_ = Start({42, 7, 1, "key", ""});
+  }
+  std::shared_ptr<std::optional<absl::StatusOr<PlaceOrderResult>>> first_, second_;
+  uint64_t first_id_ = 0;
+};
+
+TEST_F(PlaceOrderInFlightTest, ARepeatedKeyWaitsForTheFirstConfirmAndAnswersTheSameOrder) {
+  FirstInFlightThenDuplicate();
+  EXPECT_FALSE(first_->has_value());
+  EXPECT_FALSE(second_->has_value()) << "answered before the first request's publish was confirmed";
+  publisher_.held[0](absl::OkStatus());
+  ASSERT_TRUE(second_->has_value());
+  ASSERT_TRUE((*second_)->ok());
+  EXPECT_EQ((**second_)->outcome, PlaceOrderOutcome::kQueued);
+  EXPECT_EQ((**second_)->order_id, first_id_);
+  EXPECT_EQ((**first_)->order_id, first_id_);
+  EXPECT_EQ(publisher_.published.size(), 1u);
+}
+
+TEST_F(PlaceOrderInFlightTest, ARepeatedKeyGetsTheFirstFailureNotA202) {
+  FirstInFlightThenDuplicate();
+  publisher_.held[0](absl::UnavailableError("broker down"));
+  ASSERT_TRUE(first_->has_value());
+  EXPECT_TRUE(absl::IsUnavailable((*first_)->status()));
+  ASSERT_TRUE(second_->has_value());
+  EXPECT_TRUE(absl::IsUnavailable((*second_)->status())) << "a 202 for an order that was compensated";
+  EXPECT_EQ(reservations_.releases, std::vector<uint64_t>{first_id_});
+}
+
+TEST_F(PlaceOrderInFlightTest, ARepeatedKeyAfterTheFirstFinishedIsAnsweredAtOnce) {
+  FirstInFlightThenDuplicate();
+  publisher_.held[0](absl::OkStatus());
+  reservations_.reserve_answers.push_back(
+      domain::Reservation{ReserveOutcome::kDuplicateRequest, first_id_, 250});
+  auto third = Start({42, 7, 1, "key", ""});
+  ASSERT_TRUE(third->has_value());
+  EXPECT_EQ((**third)->order_id, first_id_);
+}
+
 TEST_F(PlaceOrderTest, QuantityOutsideTheRangeIsRefusedBeforeTouchingStock) {
   EXPECT_EQ(Place({42, 7, 0, "", ""})->outcome, PlaceOrderOutcome::kInvalidQuantity);
   EXPECT_EQ(Place({42, 7, domain::kMaxQuantity + 1, "", ""})->outcome,
