@@ -161,20 +161,19 @@ check_run() {
   if [ -n "$bad" ]; then log "FAILED run: $row: $bad: $run"; FAILED=1; fi
 }
 
+# The sold-out activity's ledger keys, in the order seckill_reserve takes them.
+SOLD_OUT_KEYS=()
+for k in info remaining buyers resv idem inflight pending; do SOLD_OUT_KEYS+=("{act:$SOLD_OUT}:$k"); done
 redis_run() { # redis_run ROUND PIPELINE
-  local before after csv rps
-  local keys=()
-  for k in info remaining buyers resv idem inflight pending; do keys+=("{act:$SOLD_OUT}:$k"); done
+  local before after csv n=$((40000 * $2 > 400000 ? 400000 : 40000 * $2))
   before=$(cpu_ticks)
-  csv=$(on_load redis-benchmark -p "$REDIS_PORT" -c 50 -P "$2" -n $((40000 * $2 > 400000 ? 400000 : 40000 * $2)) --csv \
-        FCALL seckill_reserve 7 "${keys[@]}" 1 999999999 1 | tail -1)
+  csv=$(on_load redis-benchmark -p "$REDIS_PORT" -c 50 -P "$2" -n "$n" --csv \
+        FCALL seckill_reserve 7 "${SOLD_OUT_KEYS[@]}" 1 999999999 1 | tail -1 | tr -d '"')
   after=$(cpu_ticks)
-  rps=$(cut -d, -f2 <<<"$csv" | tr -d '"')
-  local n=$((40000 * $2 > 400000 ? 400000 : 40000 * $2))
-  jq -nc --arg row "redis_P$2" --argjson round "$1" --argjson rps "$rps" \
-    --argjson p50 "$(cut -d, -f5 <<<"$csv" | tr -d '"')" --argjson p99 "$(cut -d, -f7 <<<"$csv" | tr -d '"')" \
+  jq -nc --arg row "redis_P$2" --argjson round "$1" --argjson n "$n" --argjson rps "$(cut -d, -f2 <<<"$csv")" \
+    --argjson p50 "$(cut -d, -f5 <<<"$csv")" --argjson p99 "$(cut -d, -f7 <<<"$csv")" \
     --argjson cpu "$(cpu_json "$before" "$after" "$n")" \
-    '{row: $row, round: $round, rps: $rps, requests: '"$n"', p50_us: ($p50 * 1000), p99_us: ($p99 * 1000), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
+    '{row: $row, round: $round, rps: $rps, requests: $n, p50_us: ($p50 * 1000), p99_us: ($p99 * 1000), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
 }
 # R_ins: single-row INSERTs into the orders table, one connection (as the consumer has), each its
 # own transaction, with the stack's durability (innodb_flush_log_at_trx_commit=1).
@@ -191,7 +190,7 @@ ins_run() { # ins_run ROUND
     '{row: "inserts", round: $round, requests: $n, seconds: $s, rps: ($n / $s), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
 }
 # The production Function on the sold-out keys answers SOLD_OUT: the baseline does the real work.
-reply=$(redis-cli -p "$REDIS_PORT" FCALL seckill_reserve 7 $(for k in info remaining buyers resv idem inflight pending; do printf '{act:%s}:%s ' "$SOLD_OUT" "$k"; done) 1 999999999 1 | head -1)
+reply=$(redis-cli -p "$REDIS_PORT" FCALL seckill_reserve 7 "${SOLD_OUT_KEYS[@]}" 1 999999999 1 | head -1)
 [ "$reply" = SOLD_OUT ] || die "the Redis baseline's call answers '$reply', not SOLD_OUT"
 
 FAILED=0

@@ -40,20 +40,23 @@ void PlaceOrder::operator()(const PlaceOrderRequest& request,
   }
   domain::Order order;
   order.order_id = ids_.Next();
-  // In flight from before its reservation exists, so a duplicate that finds the reservation
-  // always finds it here too. Every answer below goes through `done`, which ends it.
-  in_flight_->Begin(order.order_id);
-  domain::Callback<PlaceOrderResult> done =
-      [in_flight = in_flight_, id = order.order_id, answer = std::move(answer)](
-          absl::StatusOr<PlaceOrderResult> result) mutable {
-        in_flight->Finish(id, result);
-        answer(std::move(result));
-      };
   order.activity_id = request.activity_id;
   order.user_id = request.user_id;
   order.quantity = request.quantity;
   order.status = domain::OrderStatus::kQueued;
   order.created_at_ms = clock_.NowMs();
+  // Only an order with an Idempotency-Key can be asked for again, so only those are tracked: in
+  // flight from before their reservation exists, so a duplicate that finds the reservation
+  // always finds it here too. Every answer below goes through `done`, which ends it.
+  domain::Callback<PlaceOrderResult> done = std::move(answer);
+  if (!request.idempotency_key.empty()) {
+    in_flight_->Begin(order.order_id);
+    done = [in_flight = in_flight_, id = order.order_id, answer = std::move(done)](
+               absl::StatusOr<PlaceOrderResult> result) mutable {
+      in_flight->Finish(id, result);
+      answer(std::move(result));
+    };
+  }
   domain::ReserveRequest reserve{request.activity_id, request.user_id,         order.order_id,
                                  request.quantity,    request.idempotency_key, request.traceparent};
   reservations_.Reserve(reserve, [this, order, traceparent = request.traceparent,

@@ -37,12 +37,13 @@ struct PlaceOrderResult {
   uint64_t order_id = 0;
 };
 
-// The accepts this process has started and not yet answered, so that a repeated Idempotency-Key
-// arriving meanwhile gets the first request's answer instead of an early 202. Thread-safe.
+// The accepts with an Idempotency-Key this process has started and not yet answered, so that a
+// repeated key arriving meanwhile gets the first request's answer instead of an early 202. Thread-safe.
 class AcceptsInFlight {
  public:
   void Begin(uint64_t order_id);
-  // Queues `done` for the answer of `order_id` if it is still in flight here; false if it is not.
+  // Takes `done` and queues it for the answer of `order_id` if that order is still in flight
+  // here; otherwise returns false and leaves `done` to the caller.
   bool Join(uint64_t order_id, domain::Callback<PlaceOrderResult>& done);
   // The answer of `order_id`: every joined request gets it too.
   void Finish(uint64_t order_id, const absl::StatusOr<PlaceOrderResult>& result);
