@@ -3,11 +3,20 @@
 #include <amqp.h>
 #include <amqp_framing.h>
 
+#include <algorithm>
+
 #include "fmt/format.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::amqp {
+
+Consumer::Consumer(ConsumerOptions options, Handler handler) : options_(std::move(options)) {
+  options_.max_batch = 1;
+  handler_ = [handler = std::move(handler)](const std::vector<Delivery>& batch) {
+    return std::vector<Disposition>{handler(batch.front())};
+  };
+}
 
 void Consumer::Start() { thread_ = std::thread([this] { Loop(); }); }
 
@@ -49,13 +58,18 @@ absl::Status Consumer::ConsumeOnce(Connection& conn) {
                      amqp_empty_bytes, 0, /*no_ack=*/0, 0, amqp_empty_table);
   if (absl::Status s = RpcError(state, "basic.consume"); !s.ok()) return s;
 
+  std::vector<Delivery> batch;
+  std::vector<uint64_t> tags;
+  const size_t max_batch = std::max<size_t>(1, options_.max_batch);
   while (!stopping_) {
-    amqp_maybe_release_buffers(state);
+    if (batch.empty()) amqp_maybe_release_buffers(state);
+    // The first delivery is waited for; the rest of a batch is what has already arrived.
+    timeval timeout{0, batch.empty() ? 200 * 1000 : 0};
     amqp_envelope_t envelope;
-    timeval timeout{0, 200 * 1000};
     amqp_rpc_reply_t reply = amqp_consume_message(state, &envelope, &timeout, 0);
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
         reply.library_error == AMQP_STATUS_TIMEOUT) {
+      if (absl::Status s = Dispatch(conn, batch, tags); !s.ok()) return s;
       continue;
     }
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
@@ -78,7 +92,7 @@ absl::Status Consumer::ConsumeOnce(Connection& conn) {
                                     ? amqp_error_string2(reply.library_error)
                                     : "server exception"));
     }
-    Delivery delivery;
+    Delivery& delivery = batch.emplace_back();
     delivery.body.assign(static_cast<char*>(envelope.message.body.bytes), envelope.message.body.len);
     delivery.redelivered = envelope.redelivered != 0;
     const amqp_basic_properties_t& props = envelope.message.properties;
@@ -94,27 +108,50 @@ absl::Status Consumer::ConsumeOnce(Connection& conn) {
         }
       }
     }
-    const uint64_t tag = envelope.delivery_tag;
+    tags.push_back(envelope.delivery_tag);
     amqp_destroy_envelope(&envelope);
-
-    const Disposition disposition = handler_(delivery);
-    int rc = AMQP_STATUS_OK;
-    switch (disposition) {
-      case Disposition::kAck:
-        rc = amqp_basic_ack(state, Connection::kChannel, tag, 0);
-        break;
-      case Disposition::kRequeue:
-        rc = amqp_basic_nack(state, Connection::kChannel, tag, 0, /*requeue=*/1);
-        break;
-      case Disposition::kDeadLetter:
-        rc = amqp_basic_reject(state, Connection::kChannel, tag, /*requeue=*/0);
-        break;
-    }
-    if (rc != AMQP_STATUS_OK) {
-      return absl::UnavailableError(fmt::format("ack failed: {}", amqp_error_string2(rc)));
+    if (batch.size() >= max_batch) {
+      if (absl::Status s = Dispatch(conn, batch, tags); !s.ok()) return s;
     }
   }
-  return absl::OkStatus();
+  // Finish what is in hand before closing.
+  return Dispatch(conn, batch, tags);
+}
+
+absl::Status Consumer::Dispatch(Connection& conn, std::vector<Delivery>& batch,
+                                std::vector<uint64_t>& tags) {
+  if (batch.empty()) return absl::OkStatus();
+  amqp_connection_state_t state = conn.state();
+  const std::vector<Disposition> dispositions = handler_(batch);
+  absl::Status status;
+  if (dispositions.size() != batch.size()) {
+    // A handler bug: leave the batch unacked; the broker redelivers it after the reconnect.
+    status = absl::InternalError("consumer handler: one disposition per delivery expected");
+  } else if (std::all_of(dispositions.begin(), dispositions.end(),
+                         [](Disposition d) { return d == Disposition::kAck; })) {
+    // Every earlier delivery is settled already, so `multiple` acks exactly this batch.
+    const int rc = amqp_basic_ack(state, Connection::kChannel, tags.back(), /*multiple=*/1);
+    if (rc != AMQP_STATUS_OK) status = absl::UnavailableError(fmt::format("ack failed: {}", amqp_error_string2(rc)));
+  } else {
+    for (size_t i = 0; i < batch.size() && status.ok(); ++i) {
+      int rc = AMQP_STATUS_OK;
+      switch (dispositions[i]) {
+        case Disposition::kAck:
+          rc = amqp_basic_ack(state, Connection::kChannel, tags[i], 0);
+          break;
+        case Disposition::kRequeue:
+          rc = amqp_basic_nack(state, Connection::kChannel, tags[i], 0, /*requeue=*/1);
+          break;
+        case Disposition::kDeadLetter:
+          rc = amqp_basic_reject(state, Connection::kChannel, tags[i], /*requeue=*/0);
+          break;
+      }
+      if (rc != AMQP_STATUS_OK) status = absl::UnavailableError(fmt::format("ack failed: {}", amqp_error_string2(rc)));
+    }
+  }
+  batch.clear();
+  tags.clear();
+  return status;
 }
 
 }  // namespace seckill::amqp

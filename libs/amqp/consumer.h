@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "libs/amqp/connection.h"
 
@@ -30,20 +31,28 @@ struct ConsumerOptions {
   Topology topology;
   std::string queue;
   uint16_t prefetch = 64;
+  // At most this many deliveries are handed to a batch handler at once: those that have arrived
+  // by the time the first is in hand (no waiting to fill a batch). Keep it <= prefetch.
+  size_t max_batch = 1;
   std::chrono::milliseconds reconnect_min{100};
   std::chrono::milliseconds reconnect_max{3000};
 };
 
 // Consumes one queue with manual acks on its own connection and thread; the handler runs on
 // that thread, may block (it writes to the database), and the ack is sent only after it
-// returns kAck. Reconnects with back-off, redeclaring the topology; deliveries not acked
-// before a disconnect are redelivered by the broker, so handlers must be idempotent.
+// returns kAck. A batch handler gets the deliveries that are waiting (up to max_batch) and
+// returns one disposition each; a batch all acked is acked with one `multiple` ack. Reconnects
+// with back-off, redeclaring the topology; deliveries not acked before a disconnect are
+// redelivered by the broker, so handlers must be idempotent.
 class Consumer {
  public:
   using Handler = std::function<Disposition(const Delivery&)>;
+  using BatchHandler = std::function<std::vector<Disposition>(const std::vector<Delivery>&)>;
 
-  Consumer(ConsumerOptions options, Handler handler)
+  Consumer(ConsumerOptions options, BatchHandler handler)
       : options_(std::move(options)), handler_(std::move(handler)) {}
+  // One delivery at a time (max_batch is ignored).
+  Consumer(ConsumerOptions options, Handler handler);
   ~Consumer() { Stop(); }
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
@@ -58,9 +67,11 @@ class Consumer {
  private:
   void Loop();
   absl::Status ConsumeOnce(Connection& conn);
+  // Hands the batch to the handler, settles each delivery as it says, and empties the batch.
+  absl::Status Dispatch(Connection& conn, std::vector<Delivery>& batch, std::vector<uint64_t>& tags);
 
   ConsumerOptions options_;
-  Handler handler_;
+  BatchHandler handler_;
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> connected_{false};

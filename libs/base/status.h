@@ -35,6 +35,7 @@
   } while (0)
 
 #include <string_view>
+#include <vector>
 
 #include "fmt/format.h"
 
@@ -45,6 +46,14 @@ inline std::string_view Message(const absl::Status& s) { return {s.message().dat
 inline bool IsTransient(const absl::Status& s) {
   return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s) || absl::IsAborted(s) ||
          absl::IsResourceExhausted(s);
+}
+// The status of each result of a batch, in order.
+template <class T>
+std::vector<absl::Status> StatusesOf(const std::vector<absl::StatusOr<T>>& results) {
+  std::vector<absl::Status> statuses;
+  statuses.reserve(results.size());
+  for (const absl::StatusOr<T>& r : results) statuses.push_back(r.status());
+  return statuses;
 }
 }  // namespace seckill::base
 

@@ -103,32 +103,35 @@ int Run(const base::Config& config) {
   consumer_options.broker = *broker;
   consumer_options.topology = order::messaging::OrderQueueTopology();
   consumer_options.queue = order::messaging::kOrderQueue;
+  // Orders are recorded in batches: what has arrived, up to max_batch, in one confirm call, one
+  // multi-row insert and one ack.
+  consumer_options.prefetch = 256;
+  consumer_options.max_batch = 128;
   std::unique_ptr<amqp::Consumer> consumer;
   order::api::OrderMessageHandler handler(
-      [&record_order](const order::domain::Order& o) {
-        auto recorded = record_order(o);
-        if (recorded.ok() && *recorded == order::app::RecordOutcome::kRecordedAsFailed) {
-          spdlog::warn("order {}: its reservation was released before recording; stored as FAILED", o.order_id);
-        }
-        return recorded.status();
+      [&record_order](const std::vector<order::domain::Order>& orders) {
+        return base::StatusesOf(record_order(orders));
       },
       [&consumer] { return consumer->Stopping(); });
-  consumer = std::make_unique<amqp::Consumer>(consumer_options,
-                                              [&handler](const amqp::Delivery& d) { return handler(d); });
+  consumer = std::make_unique<amqp::Consumer>(
+      consumer_options, [&handler](const std::vector<amqp::Delivery>& d) { return handler(d); });
 
   // Orders whose payment deadline message expired: cancelled unless paid meanwhile.
   amqp::ConsumerOptions expiry_options = consumer_options;
+  expiry_options.prefetch = 64;
   expiry_options.topology = order::messaging::PaymentDeadlineTopology();
   expiry_options.queue = order::messaging::kExpiredQueue;
   std::unique_ptr<amqp::Consumer> expiry_consumer;
   order::api::OrderMessageHandler expiry_handler(
-      [&cancel_order](const order::domain::Order& o) { return cancel_order.CancelExpired(o.order_id).status(); },
+      order::api::OrderMessageHandler::OneAtATime(
+          [&cancel_order](const order::domain::Order& o) { return cancel_order.CancelExpired(o.order_id).status(); }),
       [&expiry_consumer] { return expiry_consumer->Stopping(); });
   expiry_consumer = std::make_unique<amqp::Consumer>(
       expiry_options, [&expiry_handler](const amqp::Delivery& d) { return expiry_handler(d); });
 
   // The dead-letter queue's consumer: keeps each dead letter, fails its order, returns its stock.
   amqp::ConsumerOptions dead_options = consumer_options;
+  dead_options.prefetch = 64;
   dead_options.queue = order::messaging::kDeadLetterQueue;
   std::unique_ptr<amqp::Consumer> dead_consumer;
   order::api::DeadLetterHandler dead_handler(

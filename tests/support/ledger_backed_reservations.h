@@ -1,5 +1,6 @@
 #pragma once
 
+#include "libs/base/gather.h"
 #include "services/order/domain/stock_reservations.h"
 #include "services/product/domain/stock_ledger.h"
 
@@ -38,18 +39,26 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
   void Cancel(uint64_t activity, uint64_t order, order::domain::Callback<order::domain::ReleaseOutcome> done) override {
     ledger_.Cancel(activity, order, Releases(std::move(done)));
   }
-  void Confirm(uint64_t activity, uint64_t order, order::domain::Callback<order::domain::ConfirmOutcome> done) override {
-    ledger_.Confirm(activity, order, [done = std::move(done)](absl::StatusOr<product::domain::ConfirmResult> r) {
-      if (!r.ok()) return done(r.status());
-      using P = product::domain::ConfirmOutcome;
-      using O = order::domain::ConfirmOutcome;
-      switch (r->outcome) {
-        case P::kConfirmed: return done(O::kConfirmed);
-        case P::kAlreadyConfirmed: return done(O::kAlreadyConfirmed);
-        case P::kReleased: return done(O::kReleased);
-        case P::kNotFound: return done(O::kNotFound);
+  void Confirm(std::vector<order::domain::ReservationRef> refs,
+               order::domain::Callback<std::vector<order::domain::ConfirmOutcome>> done) override {
+    using P = product::domain::ConfirmOutcome;
+    using O = order::domain::ConfirmOutcome;
+    using Confirms = base::Gather<product::domain::ConfirmResult>;
+    auto gather = Confirms::Of(refs.size(), [done = std::move(done)](
+                                                absl::StatusOr<std::vector<product::domain::ConfirmResult>> rs) {
+      if (!rs.ok()) return done(rs.status());
+      std::vector<O> outcomes;
+      for (const product::domain::ConfirmResult& r : *rs) {
+        outcomes.push_back(r.outcome == P::kConfirmed          ? O::kConfirmed
+                           : r.outcome == P::kAlreadyConfirmed ? O::kAlreadyConfirmed
+                           : r.outcome == P::kReleased         ? O::kReleased
+                                                               : O::kNotFound);
       }
+      done(std::move(outcomes));
     });
+    for (size_t i = 0; i < refs.size(); ++i) {
+      ledger_.Confirm(refs[i].activity_id, refs[i].order_id, Confirms::Slot(gather, i));
+    }
   }
   void MarkPublished(uint64_t activity, uint64_t order, order::domain::Callback<bool> done) override {
     ledger_.MarkPublished(activity, order, std::move(done));

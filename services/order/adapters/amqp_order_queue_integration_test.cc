@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "libs/amqp/consumer.h"
 #include "libs/amqp/publisher.h"
+#include "libs/base/status.h"
 #include "services/order/adapters/amqp_payment_deadlines.h"
 #include "services/order/api/order_message_handler.h"
 #include "services/order/app/cancel_order.h"
@@ -26,17 +27,21 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The order consumer as the service wires it, recording into an in-memory repository.
+// The order consumer as the service wires it (in batches), recording into an in-memory
+// repository. Not started until Start(), so that messages published before wait for it.
 struct RecordingConsumer {
-  explicit RecordingConsumer(const amqp::Topology& topology) {
+  explicit RecordingConsumer(const amqp::Topology& topology, bool start = true) {
     amqp::ConsumerOptions options{seckill::testing::StackBrokerOptions(), topology,
                                   topology.queues[1].name};
-    consumer = std::make_unique<amqp::Consumer>(options, [this](const amqp::Delivery& d) {
-      auto disposition = handler(d);
-      ++handled;
-      return disposition;
+    options.prefetch = 256;
+    options.max_batch = 128;
+    consumer = std::make_unique<amqp::Consumer>(options, [this](const std::vector<amqp::Delivery>& d) {
+      auto dispositions = handler(d);
+      ++batches;
+      handled += static_cast<int>(d.size());
+      return dispositions;
     });
-    consumer->Start();
+    if (start) consumer->Start();
   }
   void WaitHandled(int n) {
     for (int i = 0; i < 200 && handled < n; ++i) std::this_thread::sleep_for(50ms);
@@ -49,9 +54,11 @@ struct RecordingConsumer {
   app::PendingOrders pending{clock};
   app::RecordOrder record{reservations, repository, pending, clock};
   std::atomic<int> handled{0};
+  std::atomic<int> batches{0};
   std::unique_ptr<amqp::Consumer> consumer;
-  api::OrderMessageHandler handler{[this](const domain::Order& o) { return record(o).status(); },
-                                   [this] { return consumer->Stopping(); }};
+  api::OrderMessageHandler handler{
+      [this](const std::vector<domain::Order>& orders) { return base::StatusesOf(record(orders)); },
+      [this] { return consumer->Stopping(); }};
 };
 
 class AmqpOrderQueueTest : public ::testing::Test {
@@ -199,6 +206,36 @@ TEST_F(AmqpOrderQueueTest, PoisonMessageGoesToTheDeadLetterQueue) {
   EXPECT_TRUE(consumer.repository.CountByStatus(9)->empty());
 }
 
+// A batch as the service consumes one: 200 orders waiting when the consumer starts, among them
+// an undecodable body and an order the database refuses. Those two go to the dead-letter queue
+// alone; the other 198 are recorded, in batches of more than one.
+TEST_F(AmqpOrderQueueTest, PoisonInsideABatchIsDeadLetteredAloneItsNeighboursAreRecorded) {
+  RecordingConsumer consumer(topology_, /*start=*/false);
+  consumer.repository.refused.insert(6100 + 120);
+  amqp::Publisher publisher(PublisherOptions());
+  publisher.Start();
+  for (uint64_t n = 0; n < 200; ++n) {
+    const uint64_t id = 6100 + n;
+    std::string body = n == 50 ? std::string("\xff\xfe not an order")
+                               : messaging::EncodeOrderPlaced({id, 9, 1000 + n, 1, 100, domain::OrderStatus::kQueued, 5}, "");
+    ASSERT_TRUE(PublishAndWait(publisher, {body, std::to_string(id)}).ok());
+  }
+  publisher.Stop();
+  consumer.consumer->Start();
+  consumer.WaitHandled(200);
+  uint32_t dead = 0;
+  for (int i = 0; i < 100 && dead < 2; ++i) {
+    dead = Depth(topology_.queues[0].name);
+    if (dead < 2) std::this_thread::sleep_for(50ms);
+  }
+  consumer.Stop();
+  EXPECT_EQ(dead, 2u);
+  EXPECT_EQ(consumer.repository.CountByStatus(9)->at(domain::OrderStatus::kCreated), 198);
+  EXPECT_FALSE(consumer.repository.Find(6100 + 120)->has_value());
+  EXPECT_LT(consumer.batches.load(), 200);  // batched: fewer handler calls than messages
+  EXPECT_EQ(Depth(topology_.queues[1].name), 0u);
+}
+
 // The payment deadline through the real broker: a per-message TTL, dead-lettering to the expired
 // queue, and its consumer cancelling the order unless it was paid.
 TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) {
@@ -224,8 +261,10 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   app::RecordOrder record(reservations, repository, pending, clock, &deadlines);
 
   std::unique_ptr<amqp::Consumer> consumer;
-  api::OrderMessageHandler handler([&](const domain::Order& o) { return cancel.CancelExpired(o.order_id).status(); },
-                                   [&] { return consumer->Stopping(); });
+  api::OrderMessageHandler handler(
+      api::OrderMessageHandler::OneAtATime(
+          [&](const domain::Order& o) { return cancel.CancelExpired(o.order_id).status(); }),
+      [&] { return consumer->Stopping(); });
   consumer = std::make_unique<amqp::Consumer>(
       amqp::ConsumerOptions{seckill::testing::StackBrokerOptions(), deadline_topology, expired.name},
       [&](const amqp::Delivery& d) { return handler(d); });

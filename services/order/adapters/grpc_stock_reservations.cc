@@ -116,28 +116,43 @@ void GrpcStockReservations::Cancel(uint64_t activity_id, uint64_t order_id,
                                     });
 }
 
-void GrpcStockReservations::Confirm(uint64_t activity_id, uint64_t order_id,
-                                    domain::Callback<domain::ConfirmOutcome> done) {
+void GrpcStockReservations::Confirm(std::vector<domain::ReservationRef> reservations,
+                                    domain::Callback<std::vector<domain::ConfirmOutcome>> done) {
   auto call =
-      NewCall<pv1::ConfirmReservationRequest, pv1::ConfirmReservationReply>(timeouts_.confirm);
-  call->request.set_activity_id(activity_id);
-  call->request.set_order_id(order_id);
-  stub_->async()->ConfirmReservation(&call->context, &call->request, &call->reply,
-                                     [call, done = std::move(done)](grpc::Status status) {
-                                       if (!status.ok()) return done(rpc::FromGrpc(status));
-                                       using R = pv1::ConfirmReservationReply;
-                                       using O = domain::ConfirmOutcome;
-                                       switch (call->reply.outcome()) {
-                                         case R::CONFIRMED:
-                                           return done(O::kConfirmed);
-                                         case R::ALREADY_CONFIRMED:
-                                           return done(O::kAlreadyConfirmed);
-                                         case R::RELEASED:
-                                           return done(O::kReleased);
-                                         default:
-                                           return done(O::kNotFound);
-                                       }
-                                     });
+      NewCall<pv1::ConfirmReservationsRequest, pv1::ConfirmReservationsReply>(timeouts_.confirm);
+  for (const domain::ReservationRef& r : reservations) {
+    pv1::ConfirmReservationRequest* item = call->request.add_items();
+    item->set_activity_id(r.activity_id);
+    item->set_order_id(r.order_id);
+  }
+  stub_->async()->ConfirmReservations(
+      &call->context, &call->request, &call->reply,
+      [call, done = std::move(done)](grpc::Status status) {
+        if (!status.ok()) return done(rpc::FromGrpc(status));
+        if (call->reply.results_size() != call->request.items_size()) {
+          return done(absl::InternalError("ConfirmReservations: one result per item expected"));
+        }
+        using R = pv1::ConfirmReservationReply;
+        using O = domain::ConfirmOutcome;
+        std::vector<O> outcomes;
+        outcomes.reserve(call->reply.results_size());
+        for (const R& result : call->reply.results()) {
+          switch (result.outcome()) {
+            case R::CONFIRMED:
+              outcomes.push_back(O::kConfirmed);
+              break;
+            case R::ALREADY_CONFIRMED:
+              outcomes.push_back(O::kAlreadyConfirmed);
+              break;
+            case R::RELEASED:
+              outcomes.push_back(O::kReleased);
+              break;
+            default:
+              outcomes.push_back(O::kNotFound);
+          }
+        }
+        done(std::move(outcomes));
+      });
 }
 
 namespace {

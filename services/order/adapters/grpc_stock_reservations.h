@@ -30,8 +30,8 @@ class GrpcStockReservations final : public domain::StockReservations {
                domain::Callback<domain::Reservation> done) override;
   void Release(uint64_t activity_id, uint64_t order_id,
                domain::Callback<domain::ReleaseOutcome> done) override;
-  void Confirm(uint64_t activity_id, uint64_t order_id,
-               domain::Callback<domain::ConfirmOutcome> done) override;
+  void Confirm(std::vector<domain::ReservationRef> reservations,
+               domain::Callback<std::vector<domain::ConfirmOutcome>> done) override;
   void MarkPublished(uint64_t activity_id, uint64_t order_id, domain::Callback<bool> done) override;
   void Cancel(uint64_t activity_id, uint64_t order_id,
               domain::Callback<domain::ReleaseOutcome> done) override;

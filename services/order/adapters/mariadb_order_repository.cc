@@ -35,16 +35,31 @@ domain::Order ToOrder(const mysql::Row& row) {
 }  // namespace
 
 absl::Status MariaDbOrderRepository::Insert(const domain::Order& o, int64_t now_ms) {
+  return InsertAll({o}, now_ms);
+}
+
+absl::Status MariaDbOrderRepository::InsertAll(const std::vector<domain::Order>& orders,
+                                               int64_t now_ms) {
+  if (orders.empty()) return absl::OkStatus();
+  std::string sql =
+      "INSERT INTO orders (id, activity_id, user_id, quantity, amount_cents, status, "
+      "created_at_ms, updated_at_ms, stock_returned) VALUES ";
+  std::vector<mysql::Value> params;
+  params.reserve(orders.size() * 9);
+  for (size_t i = 0; i < orders.size(); ++i) {
+    const domain::Order& o = orders[i];
+    sql += i == 0 ? "(?, ?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    for (mysql::Value v : std::initializer_list<mysql::Value>{
+             o.order_id, o.activity_id, o.user_id, o.quantity, o.amount_cents,
+             std::string(domain::StatusName(o.status)), o.created_at_ms, now_ms,
+             // A FAILED order's reservation was released before it was recorded.
+             int64_t{o.status == domain::OrderStatus::kFailed ? 1 : 0}}) {
+      params.push_back(std::move(v));
+    }
+  }
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
-  auto result = (*conn)->Execute(
-      "INSERT INTO orders (id, activity_id, user_id, quantity, amount_cents, status, "
-      "created_at_ms, updated_at_ms, stock_returned) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {o.order_id, o.activity_id, o.user_id, o.quantity, o.amount_cents,
-       std::string(domain::StatusName(o.status)), o.created_at_ms, now_ms,
-       // A FAILED order's reservation was released before it was recorded.
-       int64_t{o.status == domain::OrderStatus::kFailed ? 1 : 0}});
-  return result.status();
+  return (*conn)->Execute(sql, params).status();
 }
 
 absl::StatusOr<std::optional<domain::Order>> MariaDbOrderRepository::Find(uint64_t order_id) {

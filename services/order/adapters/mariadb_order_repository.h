@@ -12,6 +12,8 @@ class MariaDbOrderRepository final : public domain::OrderRepository {
   explicit MariaDbOrderRepository(mysql::Pool& pool) : pool_(pool) {}
 
   absl::Status Insert(const domain::Order& order, int64_t now_ms) override;
+  // One multi-row INSERT in autocommit: InnoDB rolls the whole statement back on any error.
+  absl::Status InsertAll(const std::vector<domain::Order>& orders, int64_t now_ms) override;
   absl::StatusOr<std::optional<domain::Order>> Find(uint64_t order_id) override;
   absl::StatusOr<std::vector<domain::Order>> ListByUser(uint64_t user_id, int limit) override;
   absl::StatusOr<domain::PayOutcome> MarkPaid(uint64_t order_id, uint64_t user_id,

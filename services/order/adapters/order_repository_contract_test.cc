@@ -56,6 +56,40 @@ TYPED_TEST(OrderRepositoryContractTest, InsertTwiceIsAlreadyExists) {
   EXPECT_EQ((*found)->status, OrderStatus::kCreated);
 }
 
+TYPED_TEST(OrderRepositoryContractTest, InsertAllStoresABatchInOneGo) {
+  std::vector<domain::Order> batch;
+  for (uint64_t n = 1; n <= 300; ++n) batch.push_back(this->AnOrder(n, n % 7));
+  batch[5].status = OrderStatus::kFailed;
+  ASSERT_TRUE(this->repo().InsertAll(batch, 5).ok());
+  auto counts = this->repo().CountByStatus(this->base_);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_EQ(counts->at(OrderStatus::kCreated), 299);
+  EXPECT_EQ(counts->at(OrderStatus::kFailed), 1);
+  auto found = this->repo().Find(this->base_ + 300);
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->user_id, this->base_ + 300 % 7);
+}
+
+// All or nothing: one row already there, twice in the batch, or refused by the table leaves
+// every row of the batch out, so the caller can retry them one at a time.
+TYPED_TEST(OrderRepositoryContractTest, InsertAllStoresNothingWhenOneRowFails) {
+  ASSERT_TRUE(this->repo().Insert(this->AnOrder(2, 1), 5).ok());
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      this->repo().InsertAll({this->AnOrder(1, 1), this->AnOrder(2, 1), this->AnOrder(3, 1)}, 6)));
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      this->repo().InsertAll({this->AnOrder(4, 1), this->AnOrder(4, 1)}, 6)));
+  domain::Order refused = this->AnOrder(6, 1);
+  refused.quantity = 0;  // the table's CHECK constraint
+  absl::Status bad_row = this->repo().InsertAll({this->AnOrder(5, 1), refused}, 6);
+  EXPECT_FALSE(bad_row.ok());
+  EXPECT_FALSE(absl::IsAlreadyExists(bad_row)) << bad_row;
+  for (uint64_t n : {1, 3, 4, 5, 6}) {
+    auto found = this->repo().Find(this->base_ + n);
+    ASSERT_TRUE(found.ok());
+    EXPECT_FALSE(found->has_value()) << "order " << n;
+  }
+}
+
 TYPED_TEST(OrderRepositoryContractTest, MissingOrderIsEmptyNotAnError) {
   auto found = this->repo().Find(this->base_ + 99);
   ASSERT_TRUE(found.ok());

@@ -2,25 +2,35 @@
 
 #include <chrono>
 #include <functional>
+#include <vector>
 
-#include "libs/amqp/consumer.h"
 #include "absl/status/status.h"
+#include "libs/amqp/consumer.h"
 #include "services/order/domain/order.h"
 
 namespace seckill::order::api {
 
-// Runs `work` on the order an order message carries (recording it, or cancelling it when its
-// payment deadline expired). Poison (an undecodable or invalid body, or a permanent error) is
-// dead-lettered; transient errors (database or stock service down) are retried in place with
-// back-off, never dead-lettered, until `stopping()` says to give the delivery back.
+// Runs `work` on the orders a batch of order messages carries (recording them, or cancelling
+// them when their payment deadline expired). Poison (an undecodable or invalid body, or a
+// permanent error for that order) is dead-lettered alone; the others of its batch go on.
+// Transient errors (database or stock service down) are retried in place with back-off, never
+// dead-lettered, until `stopping()` says to give the deliveries back.
 class OrderMessageHandler {
  public:
-  using Work = std::function<absl::Status(const domain::Order&)>;
+  // One status per order, in the orders' order.
+  using Work = std::function<std::vector<absl::Status>(const std::vector<domain::Order>&)>;
+  using WorkOnOne = std::function<absl::Status(const domain::Order&)>;
+
   OrderMessageHandler(Work work, std::function<bool()> stopping,
                       std::chrono::milliseconds max_backoff = std::chrono::seconds(5))
       : work_(std::move(work)), stopping_(std::move(stopping)), max_backoff_(max_backoff) {}
+  // For work that takes one order at a time.
+  static Work OneAtATime(WorkOnOne work);
 
-  amqp::Disposition operator()(const amqp::Delivery& delivery) const;
+  std::vector<amqp::Disposition> operator()(const std::vector<amqp::Delivery>& deliveries) const;
+  amqp::Disposition operator()(const amqp::Delivery& delivery) const {
+    return (*this)(std::vector<amqp::Delivery>{delivery}).front();
+  }
 
  private:
   Work work_;

@@ -10,10 +10,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-amqp::Delivery AnOrderMessage() {
+amqp::Delivery AnOrderMessage(uint64_t id = 77) {
   amqp::Delivery d;
-  d.body = messaging::EncodeOrderPlaced({77, 42, 7, 1, 250, domain::OrderStatus::kQueued, 5}, "");
-  d.message_id = "77";
+  d.body = messaging::EncodeOrderPlaced({id, 42, 7, 1, 250, domain::OrderStatus::kQueued, 5}, "");
+  d.message_id = std::to_string(id);
   return d;
 }
 
@@ -22,13 +22,13 @@ TEST(OrderMessageHandlerTest, TransientFailuresAreRetriedNotDeadLettered) {
                                       absl::DeadlineExceededError("slow"), absl::OkStatus()};
   int calls = 0;
   OrderMessageHandler handler(
-      [&](const domain::Order& o) {
+      OrderMessageHandler::OneAtATime([&](const domain::Order& o) {
         EXPECT_EQ(o.order_id, 77u);
         ++calls;
         absl::Status s = answers.front();
         answers.pop_front();
         return s;
-      },
+      }),
       [] { return false; }, /*max_backoff=*/50ms);
   EXPECT_EQ(handler(AnOrderMessage()), amqp::Disposition::kAck);
   EXPECT_EQ(calls, 4);  // three transient failures, then the commit
@@ -36,8 +36,9 @@ TEST(OrderMessageHandlerTest, TransientFailuresAreRetriedNotDeadLettered) {
 
 TEST(OrderMessageHandlerTest, PoisonAndPermanentErrorsAreDeadLettered) {
   int calls = 0;
-  OrderMessageHandler handler([&](const domain::Order&) { ++calls; return absl::InternalError("bad row"); },
-                              [] { return false; });
+  OrderMessageHandler handler(
+      OrderMessageHandler::OneAtATime([&](const domain::Order&) { ++calls; return absl::InternalError("bad row"); }),
+      [] { return false; });
   amqp::Delivery poison;
   poison.body = "\xff\xfe not protobuf";
   EXPECT_EQ(handler(poison), amqp::Disposition::kDeadLetter);
@@ -50,12 +51,58 @@ TEST(OrderMessageHandlerTest, StoppingDuringRetriesGivesTheMessageBack) {
   bool stopping = false;
   int calls = 0;
   OrderMessageHandler handler(
-      [&](const domain::Order&) {
+      OrderMessageHandler::OneAtATime([&](const domain::Order&) {
         if (++calls == 2) stopping = true;
         return absl::UnavailableError("db down");
-      },
+      }),
       [&] { return stopping; }, 50ms);
   EXPECT_EQ(handler(AnOrderMessage()), amqp::Disposition::kRequeue);  // not acked, not dead-lettered
+}
+
+// In a batch: the poison body and the order with a permanent error are dead-lettered alone, the
+// transiently failing one is retried until it passes, and only the orders still to do are
+// handed to the work again.
+TEST(OrderMessageHandlerTest, InABatchEachMessageGetsItsOwnDisposition) {
+  amqp::Delivery poison;
+  poison.body = "\xff\xfe not protobuf";
+  std::vector<std::vector<uint64_t>> calls;
+  int transient_left = 2;
+  OrderMessageHandler handler(
+      [&](const std::vector<domain::Order>& orders) {
+        calls.emplace_back();
+        std::vector<absl::Status> done;
+        for (const domain::Order& o : orders) {
+          calls.back().push_back(o.order_id);
+          if (o.order_id == 2) {
+            done.push_back(absl::InternalError("refused"));
+          } else if (o.order_id == 3 && transient_left > 0) {
+            --transient_left;
+            done.push_back(absl::UnavailableError("db down"));
+          } else {
+            done.push_back(absl::OkStatus());
+          }
+        }
+        return done;
+      },
+      [] { return false; }, 50ms);
+  using D = amqp::Disposition;
+  EXPECT_EQ(handler({AnOrderMessage(1), poison, AnOrderMessage(2), AnOrderMessage(3), AnOrderMessage(4)}),
+            (std::vector<D>{D::kAck, D::kDeadLetter, D::kDeadLetter, D::kAck, D::kAck}));
+  EXPECT_EQ(calls, (std::vector<std::vector<uint64_t>>{{1, 2, 3, 4}, {3}, {3}}));
+}
+
+TEST(OrderMessageHandlerTest, StoppingGivesBackOnlyTheMessagesStillToDo) {
+  OrderMessageHandler handler(
+      [&](const std::vector<domain::Order>& orders) {
+        std::vector<absl::Status> done;
+        for (const domain::Order& o : orders) {
+          done.push_back(o.order_id == 2 ? absl::UnavailableError("db down") : absl::OkStatus());
+        }
+        return done;
+      },
+      [] { return true; }, 50ms);
+  using D = amqp::Disposition;
+  EXPECT_EQ(handler({AnOrderMessage(1), AnOrderMessage(2)}), (std::vector<D>{D::kAck, D::kRequeue}));
 }
 
 }  // namespace

@@ -9,46 +9,94 @@
 namespace seckill::order::app {
 
 absl::StatusOr<RecordOutcome> RecordOrder::operator()(const domain::Order& order) const {
-  std::promise<absl::StatusOr<domain::ConfirmOutcome>> promise;
-  auto future = promise.get_future();
-  reservations_.Confirm(order.activity_id, order.order_id,
-                        [&promise](absl::StatusOr<domain::ConfirmOutcome> outcome) {
-                          promise.set_value(std::move(outcome));
-                        });
-  absl::StatusOr<domain::ConfirmOutcome> confirmed = future.get();
-  if (!confirmed.ok()) return confirmed.status();
+  return (*this)(std::vector<domain::Order>{order}).front();
+}
 
+std::vector<absl::StatusOr<RecordOutcome>> RecordOrder::operator()(
+    const std::vector<domain::Order>& orders) const {
+  using Results = std::vector<absl::StatusOr<RecordOutcome>>;
+  if (orders.empty()) return {};
+  std::vector<domain::ReservationRef> refs;
+  refs.reserve(orders.size());
+  for (const domain::Order& o : orders) refs.push_back({o.activity_id, o.order_id});
+  // The consumer's thread is a blocking one (the AMQP client's); it waits here for one call.
+  std::promise<absl::StatusOr<std::vector<domain::ConfirmOutcome>>> promise;
+  auto future = promise.get_future();
+  reservations_.Confirm(std::move(refs),
+                        [&promise](absl::StatusOr<std::vector<domain::ConfirmOutcome>> outcomes) {
+                          promise.set_value(std::move(outcomes));
+                        });
+  absl::StatusOr<std::vector<domain::ConfirmOutcome>> confirmed = future.get();
+  if (!confirmed.ok()) {
+    if (orders.size() == 1 || base::IsTransient(confirmed.status())) {
+      return Results(orders.size(), confirmed.status());
+    }
+    Results results;
+    for (const domain::Order& o : orders) results.push_back((*this)(o));
+    return results;
+  }
+
+  std::vector<domain::Order> rows;
+  rows.reserve(orders.size());
+  for (size_t i = 0; i < orders.size(); ++i) rows.push_back(RowFor(orders[i], (*confirmed)[i]));
+  const int64_t now_ms = clock_.NowMs();
+  if (rows.size() == 1) return {Store(rows.front(), now_ms)};
+  const absl::Status inserted = repository_.InsertAll(rows, now_ms);
+  Results results;
+  results.reserve(rows.size());
+  if (inserted.ok()) {
+    for (const domain::Order& row : rows) results.push_back(Finish(row));
+  } else if (base::IsTransient(inserted)) {
+    results.assign(rows.size(), inserted);
+  } else {
+    // A replay or a row the table refuses: find it by storing each row on its own.
+    for (const domain::Order& row : rows) results.push_back(Store(row, now_ms));
+  }
+  return results;
+}
+
+domain::Order RecordOrder::RowFor(const domain::Order& order, domain::ConfirmOutcome confirmed) {
   domain::Order row = order;
-  switch (*confirmed) {
+  switch (confirmed) {
     case domain::ConfirmOutcome::kConfirmed:
     case domain::ConfirmOutcome::kAlreadyConfirmed:
       row.status = domain::OrderStatus::kCreated;
       break;
     case domain::ConfirmOutcome::kReleased:
+      spdlog::warn("order {}: its reservation was released before recording; storing it as FAILED",
+                   order.order_id);
       row.status = domain::OrderStatus::kFailed;
       break;
     case domain::ConfirmOutcome::kNotFound:
       // The ledger has no such reservation (stock data lost): never sell it unaccounted.
-      spdlog::warn("order {}: no reservation found for it; recording it as FAILED", order.order_id);
+      spdlog::warn("order {}: no reservation found for it; storing it as FAILED", order.order_id);
       row.status = domain::OrderStatus::kFailed;
       break;
   }
-  absl::Status inserted = repository_.Insert(row, clock_.NowMs());
+  return row;
+}
+
+absl::StatusOr<RecordOutcome> RecordOrder::Store(const domain::Order& row, int64_t now_ms) const {
+  const absl::Status inserted = repository_.Insert(row, now_ms);
   if (absl::IsAlreadyExists(inserted)) {
-    pending_.Remove(order.order_id);
+    pending_.Remove(row.order_id);
     return RecordOutcome::kAlreadyRecorded;
   }
   if (!inserted.ok()) return inserted;
-  pending_.Remove(order.order_id);
+  return Finish(row);
+}
+
+RecordOutcome RecordOrder::Finish(const domain::Order& row) const {
+  pending_.Remove(row.order_id);
   if (row.status == domain::OrderStatus::kFailed) {
     static base::Counter& failed = base::Counters::Process().Get(
         "seckill_order_failed_on_arrival_total",
         "Order messages whose reservation was already released (a compensated publish that arrived)");
     failed.Add();
+    return RecordOutcome::kRecordedAsFailed;
   }
-  if (deadlines_ != nullptr && row.status == domain::OrderStatus::kCreated) deadlines_->Schedule(row);
-  return row.status == domain::OrderStatus::kCreated ? RecordOutcome::kRecorded
-                                                     : RecordOutcome::kRecordedAsFailed;
+  if (deadlines_ != nullptr) deadlines_->Schedule(row);
+  return RecordOutcome::kRecorded;
 }
 
 }  // namespace seckill::order::app

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <vector>
+
 #include "libs/base/clock.h"
 #include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_repository.h"
@@ -14,10 +16,11 @@ enum class RecordOutcome {
   kRecordedAsFailed,  // its reservation had been released: stored as FAILED, never sold
 };
 
-// Writes a queued order to the database, then schedules its payment deadline,, on the consumer's thread (blocks). First confirms the
-// reservation (RESERVED -> CONFIRMED); a reservation already released (a compensated publish
-// that arrived after all) makes the order FAILED instead, so it can never oversell. Idempotent.
-// Errors are transient (UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED: retry) or INTERNAL.
+// Writes queued orders to the database, then schedules their payment deadlines. First confirms
+// each reservation (RESERVED -> CONFIRMED); a reservation already released (a compensated
+// publish that arrived after all) makes its order FAILED instead, so it can never oversell.
+// Idempotent. Runs on the consumer's thread and blocks while the confirms are in flight.
+// Errors are transient (UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED: retry) or permanent.
 class RecordOrder {
  public:
   RecordOrder(domain::StockReservations& reservations, domain::OrderRepository& repository,
@@ -28,7 +31,20 @@ class RecordOrder {
 
   absl::StatusOr<RecordOutcome> operator()(const domain::Order& order) const;
 
+  // A batch: one confirm call for all, one multi-row insert, one commit. The results are in the
+  // order of `orders`. When the batch call fails for a reason that is not transient, each order
+  // is tried on its own, so one bad order fails alone and its neighbours are recorded; a
+  // transient failure is every order's (retry them all).
+  std::vector<absl::StatusOr<RecordOutcome>> operator()(const std::vector<domain::Order>& orders) const;
+
  private:
+  // The order as it is to be stored, from what confirming its reservation answered.
+  static domain::Order RowFor(const domain::Order& order, domain::ConfirmOutcome confirmed);
+  // Inserts one row and finishes it.
+  absl::StatusOr<RecordOutcome> Store(const domain::Order& row, int64_t now_ms) const;
+  // After the row is in the database: no longer pending, its deadline scheduled.
+  RecordOutcome Finish(const domain::Order& row) const;
+
   domain::StockReservations& reservations_;
   domain::OrderRepository& repository_;
   PendingOrders& pending_;

@@ -1,6 +1,7 @@
 #include "services/order/app/record_order.h"
 
 #include "gtest/gtest.h"
+#include "libs/base/status.h"
 #include "services/order/app/manage_orders.h"
 #include "services/order/testing/fake_stock_reservations.h"
 #include "services/order/testing/in_memory_order_repository.h"
@@ -63,6 +64,64 @@ TEST_F(RecordOrderTest, PayingMovesCreatedToPaidOnce) {
   EXPECT_EQ(manage_.Pay(9001, 7).value(), domain::PayOutcome::kAlreadyPaid);
   EXPECT_EQ(manage_.Pay(9001, 8).value(), domain::PayOutcome::kNotFound);
   EXPECT_EQ(manage_.Get(9001, 7)->status, domain::OrderStatus::kPaid);
+}
+
+std::vector<domain::Order> ABatch(std::initializer_list<uint64_t> ids) {
+  std::vector<domain::Order> orders;
+  for (uint64_t id : ids) orders.push_back(domain::Order{id, 42, id % 100, 1, 250, domain::OrderStatus::kQueued, 1000});
+  return orders;
+}
+
+TEST_F(RecordOrderTest, ABatchIsConfirmedInOneCallAndStoredTogether) {
+  reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kReleased,
+                                   domain::ConfirmOutcome::kAlreadyConfirmed};
+  auto results = record_(ABatch({101, 102, 103}));
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].value(), RecordOutcome::kRecorded);
+  EXPECT_EQ(results[1].value(), RecordOutcome::kRecordedAsFailed);
+  EXPECT_EQ(results[2].value(), RecordOutcome::kRecorded);
+  EXPECT_EQ(reservations_.confirm_calls, 1);
+  EXPECT_EQ(manage_.Stats(42)->at(domain::OrderStatus::kCreated), 2);
+  EXPECT_EQ(manage_.Stats(42)->at(domain::OrderStatus::kFailed), 1);
+}
+
+// A row the table refuses, or a replayed one, fails the multi-row insert; each row is then
+// stored on its own, so only the bad one fails and the replay is "already recorded".
+TEST_F(RecordOrderTest, ARefusedRowInABatchFailsAloneItsNeighboursAreStored) {
+  ASSERT_TRUE(record_(ABatch({203})).front().ok());
+  repository_.refused.insert(202);
+  auto results = record_(ABatch({201, 202, 203, 204}));
+  ASSERT_EQ(results.size(), 4u);
+  EXPECT_EQ(results[0].value(), RecordOutcome::kRecorded);
+  EXPECT_FALSE(results[1].ok());
+  EXPECT_FALSE(base::IsTransient(results[1].status()));
+  EXPECT_EQ(results[2].value(), RecordOutcome::kAlreadyRecorded);
+  EXPECT_EQ(results[3].value(), RecordOutcome::kRecorded);
+  EXPECT_EQ(manage_.Stats(42)->at(domain::OrderStatus::kCreated), 3);
+}
+
+TEST_F(RecordOrderTest, ATransientFailureIsEveryOrdersOfTheBatch) {
+  repository_.insert_errors.push_back(absl::UnavailableError("db down"));
+  for (const auto& r : record_(ABatch({301, 302}))) EXPECT_TRUE(absl::IsUnavailable(r.status()));
+  reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, absl::UnavailableError("product down")};
+  for (const auto& r : record_(ABatch({301, 302}))) EXPECT_TRUE(absl::IsUnavailable(r.status()));
+  EXPECT_FALSE(repository_.Find(301)->has_value());
+  EXPECT_FALSE(repository_.Find(302)->has_value());
+  for (const auto& r : record_(ABatch({301, 302}))) EXPECT_EQ(r.value(), RecordOutcome::kRecorded);
+}
+
+// A confirm call refused for the whole batch (one bad reservation) is retried per order.
+TEST_F(RecordOrderTest, APermanentConfirmFailureIsRetriedOneOrderAtATime) {
+  reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, absl::InvalidArgumentError("bad id"),
+                                   domain::ConfirmOutcome::kConfirmed,
+                                   // one at a time:
+                                   domain::ConfirmOutcome::kConfirmed, absl::InvalidArgumentError("bad id"),
+                                   domain::ConfirmOutcome::kConfirmed};
+  auto results = record_(ABatch({401, 402, 403}));
+  EXPECT_EQ(reservations_.confirm_calls, 4);
+  EXPECT_EQ(results[0].value(), RecordOutcome::kRecorded);
+  EXPECT_TRUE(absl::IsInvalidArgument(results[1].status()));
+  EXPECT_EQ(results[2].value(), RecordOutcome::kRecorded);
 }
 
 }  // namespace

@@ -38,6 +38,9 @@ class OrderRepository {
   virtual ~OrderRepository() = default;
   // OK when stored; ALREADY_EXISTS when an order with this id exists (a replay: nothing changes).
   virtual absl::Status Insert(const Order& order, int64_t now_ms) = 0;
+  // Stores every order or none, in one commit. ALREADY_EXISTS when one of them exists; any other
+  // error as for Insert. The caller finds the culprit by inserting one at a time.
+  virtual absl::Status InsertAll(const std::vector<Order>& orders, int64_t now_ms) = 0;
   virtual absl::StatusOr<std::optional<Order>> Find(uint64_t order_id) = 0;
   // The user's newest orders first, at most `limit`.
   virtual absl::StatusOr<std::vector<Order>> ListByUser(uint64_t user_id, int limit) = 0;

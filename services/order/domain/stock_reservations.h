@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 
@@ -38,6 +39,12 @@ struct Reservation {
   int64_t price_cents = 0;
 };
 
+// One reservation, named by its activity and the order that made it.
+struct ReservationRef {
+  uint64_t activity_id = 0;
+  uint64_t order_id = 0;
+};
+
 enum class ReleaseOutcome { kReleased, kAlreadyReleased, kAlreadyConfirmed, kNotFound };
 enum class ConfirmOutcome { kConfirmed, kAlreadyConfirmed, kReleased, kNotFound };
 
@@ -62,8 +69,11 @@ class StockReservations {
   // through a short outage. If it still fails, the sweep may later release the reservation and
   // the order ends FAILED (stock returned), never oversold.
   virtual void MarkPublished(uint64_t activity_id, uint64_t order_id, Callback<bool> done) = 0;
-  // RESERVED -> CONFIRMED before recording the order; idempotent.
-  virtual void Confirm(uint64_t activity_id, uint64_t order_id, Callback<ConfirmOutcome> done) = 0;
+  // RESERVED -> CONFIRMED before recording the orders, for many reservations in one call (each
+  // on its own, not one transaction); idempotent. The outcomes are in the order of
+  // `reservations`. An error is for the whole call; some may have been confirmed anyway.
+  virtual void Confirm(std::vector<ReservationRef> reservations,
+                       Callback<std::vector<ConfirmOutcome>> done) = 0;
   // A cancelled order's units go back (CONFIRMED or RESERVED -> RELEASED); idempotent.
   virtual void Cancel(uint64_t activity_id, uint64_t order_id, Callback<ReleaseOutcome> done) = 0;
   // Replay of a dead-lettered order: its released units are taken again (RELEASED ->

@@ -39,18 +39,31 @@ class FakeStockReservations final : public domain::StockReservations {
     }
     done(answer);
   }
-  void Confirm(uint64_t, uint64_t order_id,
-               domain::Callback<domain::ConfirmOutcome> done) override {
-    absl::StatusOr<domain::ConfirmOutcome> answer = domain::ConfirmOutcome::kConfirmed;
+  // One confirm_answers entry per reservation; an error entry fails the whole call, as a
+  // failed RPC does.
+  void Confirm(std::vector<domain::ReservationRef> reservations,
+               domain::Callback<std::vector<domain::ConfirmOutcome>> done) override {
+    std::vector<domain::ConfirmOutcome> outcomes;
+    absl::Status failed;
     {
       std::lock_guard lock(mu_);
-      confirms.push_back(order_id);
-      if (!confirm_answers.empty()) {
-        answer = confirm_answers.front();
-        confirm_answers.pop_front();
+      ++confirm_calls;
+      for (const domain::ReservationRef& r : reservations) {
+        confirms.push_back(r.order_id);
+        absl::StatusOr<domain::ConfirmOutcome> answer = domain::ConfirmOutcome::kConfirmed;
+        if (!confirm_answers.empty()) {
+          answer = confirm_answers.front();
+          confirm_answers.pop_front();
+        }
+        if (answer.ok()) {
+          outcomes.push_back(*answer);
+        } else if (failed.ok()) {
+          failed = answer.status();
+        }
       }
     }
-    done(answer);
+    if (!failed.ok()) return done(failed);
+    done(std::move(outcomes));
   }
 
   void MarkPublished(uint64_t, uint64_t order_id, domain::Callback<bool> done) override {
@@ -120,6 +133,7 @@ class FakeStockReservations final : public domain::StockReservations {
   std::deque<absl::StatusOr<domain::Reservation>> reserve_answers;
   std::deque<absl::StatusOr<domain::ReleaseOutcome>> release_answers;
   std::deque<absl::StatusOr<domain::ConfirmOutcome>> confirm_answers;
+  int confirm_calls = 0;
   std::vector<domain::ReserveRequest> reserves;
   std::vector<uint64_t> releases;
   std::vector<uint64_t> confirms;

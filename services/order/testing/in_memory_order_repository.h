@@ -10,19 +10,31 @@
 namespace seckill::order::testing {
 
 // An OrderRepository in memory with the MariaDB adapter's semantics; `insert_errors` are
-// returned by the next Insert calls first (to simulate an unreachable database).
+// returned by the next Insert calls first (to simulate an unreachable database), and an insert
+// holding an order id in `refused` fails as a row the table refuses would (a poison order).
 class InMemoryOrderRepository final : public domain::OrderRepository {
  public:
-  absl::Status Insert(const domain::Order& order, int64_t) override {
+  absl::Status Insert(const domain::Order& order, int64_t now_ms) override {
+    return InsertAll({order}, now_ms);
+  }
+  absl::Status InsertAll(const std::vector<domain::Order>& orders, int64_t) override {
     std::lock_guard lock(mu_);
     if (!insert_errors.empty()) {
       absl::Status error = insert_errors.front();
       insert_errors.pop_front();
       return error;
     }
-    if (orders_.contains(order.order_id)) return absl::AlreadyExistsError("duplicate order id");
-    orders_[order.order_id] = order;
-    if (order.status == domain::OrderStatus::kFailed) returned_.insert(order.order_id);
+    std::set<uint64_t> ids;
+    for (const domain::Order& order : orders) {
+      if (!ids.insert(order.order_id).second) return absl::AlreadyExistsError("duplicate order id");
+      if (order.quantity <= 0) return absl::InternalError("CONSTRAINT ck_orders_quantity failed");
+      if (refused.contains(order.order_id)) return absl::InternalError("row refused by the test");
+      if (orders_.contains(order.order_id)) return absl::AlreadyExistsError("duplicate order id");
+    }
+    for (const domain::Order& order : orders) {
+      orders_[order.order_id] = order;
+      if (order.status == domain::OrderStatus::kFailed) returned_.insert(order.order_id);
+    }
     return absl::OkStatus();
   }
   absl::StatusOr<std::optional<domain::Order>> Find(uint64_t id) override {
@@ -148,6 +160,7 @@ class InMemoryOrderRepository final : public domain::OrderRepository {
   }
 
   std::deque<absl::Status> insert_errors;
+  std::set<uint64_t> refused;
 
  private:
   std::vector<domain::DeadLetter> dead_letters_;

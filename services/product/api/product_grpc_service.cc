@@ -1,6 +1,7 @@
 #include "services/product/api/product_grpc_service.h"
 
 #include "boost/asio/post.hpp"
+#include "libs/base/gather.h"
 #include "libs/rpc/status.h"
 
 namespace seckill::product::api {
@@ -45,6 +46,22 @@ v1::ReserveOutcome ToProto(domain::ReserveOutcome o) {
       return v1::INVALID_QUANTITY;
   }
   return v1::RESERVE_OUTCOME_UNSPECIFIED;
+}
+
+v1::ConfirmReservationReply::Outcome ToProto(domain::ConfirmOutcome o) {
+  using O = domain::ConfirmOutcome;
+  using R = v1::ConfirmReservationReply;
+  switch (o) {
+    case O::kConfirmed:
+      return R::CONFIRMED;
+    case O::kAlreadyConfirmed:
+      return R::ALREADY_CONFIRMED;
+    case O::kReleased:
+      return R::RELEASED;
+    case O::kNotFound:
+      return R::RESERVATION_NOT_FOUND;
+  }
+  return R::OUTCOME_UNSPECIFIED;
 }
 
 void FillActivity(const app::ActivityView& view, v1::Activity* out) {
@@ -242,32 +259,31 @@ ServerUnaryReactor* ProductGrpcService::MarkReservationPublished(
   return reactor;
 }
 
-ServerUnaryReactor* ProductGrpcService::ConfirmReservation(
-    grpc::CallbackServerContext* ctx, const v1::ConfirmReservationRequest* request,
-    v1::ConfirmReservationReply* reply) {
+ServerUnaryReactor* ProductGrpcService::ConfirmReservations(
+    grpc::CallbackServerContext* ctx, const v1::ConfirmReservationsRequest* request,
+    v1::ConfirmReservationsReply* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ledger_.Confirm(request->activity_id(), request->order_id(),
-                  [reactor, reply](absl::StatusOr<domain::ConfirmResult> result) {
-                    if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-                    using O = domain::ConfirmOutcome;
-                    using R = v1::ConfirmReservationReply;
-                    switch (result->outcome) {
-                      case O::kConfirmed:
-                        reply->set_outcome(R::CONFIRMED);
-                        break;
-                      case O::kAlreadyConfirmed:
-                        reply->set_outcome(R::ALREADY_CONFIRMED);
-                        break;
-                      case O::kReleased:
-                        reply->set_outcome(R::RELEASED);
-                        break;
-                      case O::kNotFound:
-                        reply->set_outcome(R::RESERVATION_NOT_FOUND);
-                        break;
-                    }
-                    reply->set_quantity(result->quantity);
-                    reactor->Finish(grpc::Status::OK);
-                  });
+  const int n = request->items_size();
+  if (n == 0 || n > kMaxConfirmBatch) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "items: between 1 and " + std::to_string(kMaxConfirmBatch)));
+    return reactor;
+  }
+  // Every ledger call is sent before any answer is awaited: the Redis client pipelines them.
+  auto gather = base::Gather<domain::ConfirmResult>::Of(
+      n, [reactor, reply](absl::StatusOr<std::vector<domain::ConfirmResult>> results) {
+        if (!results.ok()) return reactor->Finish(rpc::ToGrpc(results.status()));
+        for (const domain::ConfirmResult& r : *results) {
+          v1::ConfirmReservationReply* out = reply->add_results();
+          out->set_outcome(ToProto(r.outcome));
+          out->set_quantity(r.quantity);
+        }
+        reactor->Finish(grpc::Status::OK);
+      });
+  for (int i = 0; i < n; ++i) {
+    const v1::ConfirmReservationRequest& item = request->items(i);
+    ledger_.Confirm(item.activity_id(), item.order_id(), base::Gather<domain::ConfirmResult>::Slot(gather, i));
+  }
   return reactor;
 }
 

@@ -13,6 +13,9 @@ namespace seckill::product::api {
 // no gRPC thread waits on the database.
 class ProductGrpcService final : public seckill::product::v1::ProductService::CallbackService {
  public:
+  // The most reservations one ConfirmReservations call may carry.
+  static constexpr int kMaxConfirmBatch = 1000;
+
   ProductGrpcService(domain::Catalog& catalog, domain::StockLedger& ledger,
                      const app::CreateActivity& create_activity,
                      const app::ViewActivities& view_activities, app::StockRecovery& recovery,
@@ -45,9 +48,9 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   grpc::ServerUnaryReactor* CancelReservation(grpc::CallbackServerContext* ctx,
                                               const v1::ReleaseReservationRequest* request,
                                               v1::ReleaseReservationReply* reply) override;
-  grpc::ServerUnaryReactor* ConfirmReservation(grpc::CallbackServerContext* ctx,
-                                               const v1::ConfirmReservationRequest* request,
-                                               v1::ConfirmReservationReply* reply) override;
+  grpc::ServerUnaryReactor* ConfirmReservations(grpc::CallbackServerContext* ctx,
+                                                const v1::ConfirmReservationsRequest* request,
+                                                v1::ConfirmReservationsReply* reply) override;
   grpc::ServerUnaryReactor* MarkReservationPublished(
       grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
       v1::MarkReservationPublishedReply* reply) override;
