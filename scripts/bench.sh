@@ -7,7 +7,8 @@
 #
 # For each closed-loop path, ROUNDS rounds of SECONDS each after a warm-up, interleaved with the
 # baselines (nginx, healthz, read, sold out, 429, Redis, nginx, ... per round; then the stock
-# path with the gateway's sold-out mark off, against Redis; then accepted orders): throughput, latency
+# path with the gateway's sold-out mark off, against Redis; then accepted orders, against the
+# publisher alone, seckill-publish-bench): throughput, latency
 # p50/p99/p99.9 (wrk, 64 connections), CPU µs per request of every server process (utime+stime
 # from /proc/PID/stat over the run), and the median ratio to the baseline. Every run is checked:
 # a path that answers the wrong thing fails the bench, however fast it was. Then the rush a user
@@ -189,6 +190,21 @@ ins_run() { # ins_run ROUND
   jq -nc --argjson round "$1" --argjson n "$n" --argjson s "$seconds" --argjson cpu "$(cpu_json "$before" "$after" "$n")" \
     '{row: "inserts", round: $round, requests: $n, seconds: $s, rps: ($n / $s), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
 }
+# R_pub: the project's publisher alone, confirmed publishes to a quorum queue declared like the
+# order queue, as many in flight as wrk has connections.
+pub_run() { # pub_run ROUND
+  local before after out n=20000 count seconds p50 p99 p999
+  before=$(cpu_ticks)
+  out=$(on_load "$SECKILL_BIN_DIR/seckill-publish-bench" --stack-env "$RUN/stack.env" --messages $n --window "$CONNS" 2>&1)
+  after=$(cpu_ticks)
+  read -r count seconds < <(sed -n 's/^  confirmed *\([0-9]*\) in \([0-9.]*\) s.*/\1 \2/p' <<<"$out")
+  read -r p50 p99 p999 < <(sed -n 's/^  latency *p50 \([0-9.]*\) ms  p99 \([0-9.]*\) ms  p99.9 \([0-9.]*\) ms/\1 \2 \3/p' <<<"$out")
+  [ "${count:-0}" -eq "$n" ] || { log "FAILED run: R_pub: $out"; FAILED=1; return; }
+  jq -nc --argjson round "$1" --argjson n "$n" --argjson s "$seconds" --argjson p50 "$p50" --argjson p99 "$p99" \
+    --argjson p999 "$p999" --argjson cpu "$(cpu_json "$before" "$after" "$n")" \
+    '{row: "publish", round: $round, requests: $n, seconds: $s, rps: ($n / $s), p50_us: ($p50 * 1000),
+      p99_us: ($p99 * 1000), p999_us: ($p999 * 1000), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
+}
 # The production Function on the sold-out keys answers SOLD_OUT: the baseline does the real work.
 reply=$(redis-cli -p "$REDIS_PORT" FCALL seckill_reserve 7 "${SOLD_OUT_KEYS[@]}" 1 999999999 1 | head -1)
 [ "$reply" = SOLD_OUT ] || die "the Redis baseline's call answers '$reply', not SOLD_OUT"
@@ -256,30 +272,37 @@ if [ "$(wc -l <"$RUN/tokens.txt")" -ge 2 ]; then
     [ "$(jq '.status_4xx_5xx + .socket_errors' <<<"$result")" -eq 0 ] ||
       { log "FAILED run: accept: not every answer a 202 (more requests than buyers?): $result"; FAILED=1; }
     check_accepted "$target" "$result"
+    pub_run "$round"
   done
 fi
 
 # --- the rush a user quotes: both cores shared, as a buyer's machine would not be --------------
-bench_sale() { # bench_sale NAME ARGS...: seckill-bench's report to NAME.txt; prints the CPU ticks
+bench_sale() { # bench_sale NAME ARGS...: seckill-bench's report to NAME.txt
   local name=$1; shift
-  local before after rc
-  before=$(cpu_ticks)
+  local rc
   set +e
   "$@" >"$OUT/$name.txt" 2>&1
   rc=$?
   set -e
-  after=$(cpu_ticks)
   [ $rc -eq 0 ] || { log "FAILED: $name: seckill-bench exit $rc"; cat "$OUT/$name.txt" >&3; FAILED=1; }
-  echo "$before|$after"
 }
-sale_json() { # sale_json ROW ROUND REPORT CPU_BEFORE_AFTER
-  local report=$3 n rps p50 p99 max
+# --watch NAME=PID for every server process: seckill-bench reports their CPU over the sale and
+# its drain only (not the setup, which registers every buyer).
+watch_args() {
+  local p
+  for p in "${PROCESSES[@]}"; do [ "$p" = nginx ] || printf -- '--watch %s=%s ' "$p" "$(pid_of "$p")"; done
+}
+sale_json() { # sale_json ROW ROUND REPORT
+  local report=$3 n rps p50 p99 max cpu
   n=$(sed -n 's/^  requests *\([0-9]*\) in.*/\1/p' "$report")
   rps=$(sed -n 's/.*= \([0-9.]*\) req\/s/\1/p' "$report")
   read -r p50 p99 max < <(sed -n 's/^  latency *p50 \([0-9.]*\) ms.*p99 \([0-9.]*\) ms  max \([0-9.]*\) ms/\1 \2 \3/p' "$report")
+  # "  cpu          µs per request, sale and drain: gateway 41.0 | order 9.5 | ..." -> JSON
+  cpu=$(sed -n 's/^  cpu .*drain: //p' "$report" | tr '|' '\n' |
+        awk 'NF == 2 { printf "%s\"%s\":%s", (n++ ? "," : ""), $1, $2 } END { print "" }')
   jq -nc --arg row "$1" --argjson round "$2" --argjson n "${n:-0}" --argjson rps "${rps:-0}" \
     --argjson p50 "${p50:-0}" --argjson p99 "${p99:-0}" --argjson max "${max:-0}" \
-    --argjson cpu "$(cpu_json "${4%|*}" "${4#*|}" "${n:-0}")" \
+    --argjson cpu "{$cpu}" \
     '{row: $row, round: $round, requests: $n, rps: $rps, p50_us: ($p50 * 1000), p99_us: ($p99 * 1000), max_us: ($max * 1000), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
 }
 # Moves every server process (all threads, and nginx's worker) to CPUS.
@@ -293,9 +316,10 @@ pin_servers() {
 if [ "$RUSH_STOCK" -gt 0 ]; then
   log "the rush: $RUSH_BUYERS buyers for $RUSH_STOCK units"
   pin_servers "0-$(($(nproc) - 1))"
-  cpu=$(bench_sale rush taskset -c 0-$(($(nproc) - 1)) "$SECKILL_BIN_DIR/seckill-bench" --stack-env "$RUN/stack.env" \
-        --stock "$RUSH_STOCK" --buyers "$RUSH_BUYERS" --attempts 1 --concurrency 256 --history "$OUT/rush.csv")
-  sale_json rush 1 "$OUT/rush.txt" "$cpu"
+  # shellcheck disable=SC2046
+  bench_sale rush taskset -c 0-$(($(nproc) - 1)) "$SECKILL_BIN_DIR/seckill-bench" --stack-env "$RUN/stack.env" \
+    --stock "$RUSH_STOCK" --buyers "$RUSH_BUYERS" --attempts 1 --concurrency 256 --history "$OUT/rush.csv" $(watch_args)
+  sale_json rush 1 "$OUT/rush.txt"
 fi
 
 # --- the table --------------------------------------------------------------------------------

@@ -38,7 +38,8 @@ rows=(
   "P3|429 from flow control|reject|nginx"
   "R_redis|redis-benchmark FCALL seckill_reserve, sold-out keys, c=50|redis_P1|"
   "R_redis P16|the same, -P 16|redis_P16|"
-  "P2|POST .../orders accepted (202 after the confirm)|accept|"
+  "P2|POST .../orders accepted (202 after the confirm)|accept|publish"
+  "R_pub|seckill-publish-bench: OrderPlaced, persistent, confirmed, quorum queue, window = connections|publish|"
   "R_ins|single-row INSERTs into orders, one connection, a commit each|inserts|"
 )
 
@@ -52,13 +53,13 @@ rows=(
     [ "$s" != null ] || continue
     json_rows+=("$(jq -c --arg id "$id" --arg path "$label" '. + {id: $id, path: $path}' <<<"$s")")
     read -r rps lo hi p50 p99 p999 ratio < <(jq -r '[.rps, .rps_min, .rps_max, .p50_us, .p99_us, .p999_us, .ratio] | map(. // "null") | @tsv' <<<"$s")
-    ratio_text=$(awk -v r="$ratio" -v b="$base" 'BEGIN { if (r == "null") print "-"; else printf "%.3f of %s", r, (b == "redis_P1" ? "R_redis" : "R_nginx") }')
+    ratio_text=$(awk -v r="$ratio" -v b="$base" 'BEGIN {
+      name["nginx"] = "R_nginx"; name["redis_P1"] = "R_redis"; name["publish"] = "R_pub"
+      if (r == "null") print "-"; else printf "%.3f of %s", r, name[b] }')
     printf '| %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s |\n' "$id" "$label" \
       "$(printf '%.0f' "$rps")" "$(printf '%.0f' "$lo")" "$(printf '%.0f' "$hi")" \
       "$(ms "$p50")" "$(ms "$p99")" "$(ms "$p999")" "$(cpu_text "$(jq -c .cpu_us <<<"$s")")" "$ratio_text"
   done
-  echo
-  echo "R_pub (publish-with-confirm of the AMQP client alone) is not measured yet."
   if [ -f "$OUT/rush.txt" ]; then
     answered=$(sed -n 's/^  requests *[0-9]* in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")
     drain=$(sed -n 's/^  drain *[a-zA-Z ]*in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
 #include "libs/base/status.h"
 #include "libs/base/url.h"
 #include "tools/bench/sale_runner.h"
@@ -57,8 +58,20 @@ int main(int argc, char** argv) {
   cli.add_option("--settle-s", settle_s,
                  "wait this long after the sale before the drain and the checks (late messages)")
       ->check(CLI::Range(0, 600));
+  std::vector<std::string> watch;
+  cli.add_option("--watch", watch,
+                 "NAME=PID of a server process whose CPU per request to report (repeatable)");
   cli.add_option("--history", o.history_path, "write one CSV line per request to this file");
   CLI11_PARSE(cli, argc, argv);
+  for (const std::string& w : watch) {
+    const size_t eq = w.find('=');
+    int pid = 0;
+    if (eq == std::string::npos || eq == 0 || !absl::SimpleAtoi(w.substr(eq + 1), &pid) || pid <= 0) {
+      std::fprintf(stderr, "seckill-bench: --watch %s: NAME=PID expected\n", w.c_str());
+      return 2;
+    }
+    o.watch[w.substr(0, eq)] = pid;
+  }
   o.request_timeout = std::chrono::milliseconds(request_timeout_ms);
   o.drain_timeout = std::chrono::seconds(drain_timeout_s);
   o.settle = std::chrono::seconds(settle_s);

@@ -7,7 +7,10 @@
 #include <numeric>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
+
+#include <unistd.h>
 
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/detached.hpp"
@@ -31,6 +34,30 @@ std::string LoadAverage() {
   std::string one, five, fifteen;
   if (!(in >> one >> five >> fifteen)) return "unknown";
   return fmt::format("{} {} {}", one, five, fifteen);
+}
+
+// CPU ticks (utime + stime) a process has used so far; -1 when it cannot be read.
+int64_t CpuTicks(int pid) {
+  std::ifstream in(pid == 0 ? "/proc/self/stat" : fmt::format("/proc/{}/stat", pid));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  int64_t utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoll(field);
+    if (i == 15) stime = std::stoll(field);
+  }
+  return utime + stime;
+}
+
+// The CPU ticks of every watched process, and of this one under "seckill-bench".
+std::map<std::string, int64_t> CpuTicksOf(const std::map<std::string, int>& watch) {
+  std::map<std::string, int64_t> ticks{{"seckill-bench", CpuTicks(0)}};
+  for (const auto& [name, pid] : watch) ticks[name] = CpuTicks(pid);
+  return ticks;
 }
 
 struct LoadState {
@@ -264,6 +291,7 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
     std::shuffle(state.buyer_order.begin(), state.buyer_order.end(), order_rng);
   }
   asio::io_context ioc;
+  const std::map<std::string, int64_t> cpu_before = CpuTicksOf(o.watch);
   state.start = Clock::now();
   report.started_epoch_ms = base::SystemClock().NowMs();
   for (int w = 0; w < o.concurrency; ++w) asio::co_spawn(ioc, Worker(&state, ioc), asio::detached);
@@ -309,6 +337,15 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   report.drain_seconds = std::chrono::duration<double>(Clock::now() - drain_start).count();
+  const std::map<std::string, int64_t> cpu_after = CpuTicksOf(o.watch);
+  const double tick_us = 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  for (const auto& [name, before] : cpu_before) {
+    const int64_t after = cpu_after.at(name);
+    if (before >= 0 && after >= before && !report.attempts.empty()) {
+      report.cpu_us_per_request[name] =
+          static_cast<double>(after - before) * tick_us / static_cast<double>(report.attempts.size());
+    }
+  }
 
   auto db = mysql::Connection::Open(o.db);
   if (!db.ok()) return db.status();
@@ -376,6 +413,15 @@ std::string FormatReport(const SaleReport& r) {
                      r.db_live_orders, r.db_live_units, r.db_distinct_buyers, r.db_failed_orders);
   out += fmt::format("  stock        {} = remaining {} + reserved {} + sold {}\n", r.stats.stock,
                      r.stats.remaining, r.stats.reserved, r.db_live_units);
+  if (!r.cpu_us_per_request.empty()) {
+    out += "  cpu          µs per request, sale and drain:";
+    std::string sep = " ";
+    for (const auto& [name, us] : r.cpu_us_per_request) {
+      out += fmt::format("{}{} {:.1f}", sep, name, us);
+      sep = " | ";
+    }
+    out += "\n";
+  }
   out += fmt::format("  invariants   {} violations\n", r.violations.size());
   for (const std::string& v : r.violations) out += fmt::format("    VIOLATION {}\n", v);
   return out;

@@ -45,6 +45,9 @@ struct SaleOptions {
   std::chrono::seconds settle{0};
   mysql::ConnectionOptions db;  // the database of record, for the invariant checks
   std::string history_path;     // when set, one CSV line per request
+  // Server processes (name -> pid) whose CPU time over the sale and its drain is reported per
+  // request, from /proc/PID/stat (utime + stime).
+  std::map<std::string, int> watch;
 };
 
 // One request and how it ended. `status` 0 means no HTTP answer (indeterminate).
@@ -81,6 +84,8 @@ struct SaleReport {
   std::string build_type;
   unsigned cores = 0;
   std::string load_before, load_after;
+  // CPU µs per request of each watched process, and of this load generator ("seckill-bench").
+  std::map<std::string, double> cpu_us_per_request;
 };
 
 // Sets up an activity and its buyers through the admin API, sends every buyer's orders at the

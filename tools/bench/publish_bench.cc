@@ -1,0 +1,137 @@
+// seckill-publish-bench: R_pub, the baseline of the accept path. Publishes OrderPlaced messages
+// of the production size with the project's AMQP publisher (persistent, mandatory, confirmed) to
+// a quorum queue declared like the order queue (its own name, deleted afterwards), keeping
+// `--window` publishes in flight, and reports the confirmed rate and the confirm latency.
+#include <amqp.h>
+#include <amqp_framing.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "libs/amqp/publisher.h"
+#include "libs/base/url.h"
+#include "services/order/messaging/order_queue.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::map<std::string, std::string> ReadEnvFile(const std::string& path) {
+  std::map<std::string, std::string> values;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t eq = line.find('=');
+    if (!line.empty() && line[0] != '#' && eq != std::string::npos)
+      values[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return values;
+}
+
+double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+  return v[k];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace seckill;
+  CLI::App cli{"seckill-publish-bench: publish-with-confirm rate to a quorum queue (R_pub)"};
+  std::string env_file = ".run/stack.env";
+  int messages = 20000, window = 256;
+  cli.add_option("--stack-env", env_file, "settings of the stack (written by `make up`)");
+  cli.add_option("--messages", messages, "messages to publish")->check(CLI::Range(1, 10'000'000));
+  cli.add_option("--window", window, "publishes in flight at once")->check(CLI::Range(1, 4096));
+  CLI11_PARSE(cli, argc, argv);
+
+  const auto env = ReadEnvFile(env_file);
+  auto it = env.find("SECKILL_AMQP_URL");
+  auto url = base::ParseUrl(it == env.end() ? "" : it->second, 5672);
+  if (!url.ok()) {
+    std::fprintf(stderr, "seckill-publish-bench: no SECKILL_AMQP_URL in %s\n", env_file.c_str());
+    return 2;
+  }
+  amqp::PublisherOptions options;
+  options.broker.host = url->host;
+  options.broker.port = url->port;
+  options.broker.user = url->user;
+  options.broker.password = url->password;
+  options.broker.vhost = url->path.empty() ? "/" : url->path;
+  // The order queue's declaration under names of its own.
+  amqp::Topology topology = order::messaging::OrderQueueTopology();
+  const std::string suffix = ".bench-pub." + std::to_string(getpid());
+  for (amqp::QueueSpec& q : topology.queues) {
+    q.name += suffix;
+    q.exchange += suffix;
+    if (!q.dead_letter_exchange.empty()) q.dead_letter_exchange += suffix;
+  }
+  options.topology = topology;
+  options.exchange = topology.queues[1].exchange;
+  options.routing_key = topology.queues[1].routing_key;
+  options.max_in_flight = static_cast<size_t>(window);
+
+  // A production-sized body: an OrderPlaced as the order service encodes it.
+  const std::string body = order::messaging::EncodeOrderPlaced(
+      {386418485946748928ULL, 2, 10002, 1, 100, order::domain::OrderStatus::kQueued, 1'764'662'400'000}, "");
+
+  amqp::Publisher publisher(options);
+  publisher.Start();
+  for (int i = 0; i < 100 && !publisher.Connected(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  if (!publisher.Connected()) {
+    std::fprintf(stderr, "seckill-publish-bench: cannot connect to the broker\n");
+    return 1;
+  }
+
+  std::mutex mu;
+  std::condition_variable finished;
+  std::vector<double> latencies_ms;
+  latencies_ms.reserve(static_cast<size_t>(messages));
+  int sent = 0, settled = 0, failed = 0;
+  std::function<void()> publish_next;
+  publish_next = [&] {  // called with `mu` held
+    const int n = sent++;
+    const Clock::time_point start = Clock::now();
+    publisher.Publish({body, "bench-" + std::to_string(n)}, [&, start](absl::Status status) {
+      const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+      std::lock_guard lock(mu);
+      latencies_ms.push_back(ms);
+      if (!status.ok()) ++failed;
+      if (++settled == messages) finished.notify_all();
+      if (sent < messages) publish_next();
+    });
+  };
+  const Clock::time_point t0 = Clock::now();
+  {
+    std::unique_lock lock(mu);
+    for (int i = 0; i < window && sent < messages; ++i) publish_next();
+    finished.wait(lock, [&] { return settled == messages; });
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+  publisher.Stop();
+
+  if (auto conn = amqp::Connection::Open(options.broker); conn.ok()) {
+    for (const amqp::QueueSpec& q : topology.queues) {
+      amqp_queue_delete((*conn)->state(), amqp::Connection::kChannel, amqp_cstring_bytes(q.name.c_str()), 0, 0);
+      amqp_exchange_delete((*conn)->state(), amqp::Connection::kChannel, amqp_cstring_bytes(q.exchange.c_str()), 0);
+    }
+  }
+  std::printf("seckill-publish-bench: %d messages of %zu bytes, window %d, quorum queue\n", messages,
+              body.size(), window);
+  std::printf("  confirmed    %d in %.2f s = %.0f msg/s\n", messages - failed, seconds,
+              (messages - failed) / seconds);
+  std::printf("  latency      p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms\n", Percentile(latencies_ms, 0.5),
+              Percentile(latencies_ms, 0.99), Percentile(latencies_ms, 0.999));
+  std::printf("  failed       %d\n", failed);
+  return failed == 0 ? 0 : 1;
+}
