@@ -53,22 +53,38 @@ domain::ReserveOutcome FromProto(pv1::ReserveOutcome o) {
 
 }  // namespace
 
+GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> channel,
+                                             StockCallTimeouts timeouts)
+    : stub_(product::v1::ProductService::NewStub(std::move(channel))), timeouts_(timeouts) {
+  reserves_ = Reserves::Create(
+      [stub = stub_, timeout = timeouts_.reserve](std::vector<pv1::ReserveStockRequest> items,
+                                                   Reserves::BatchDone done) {
+        auto call = NewCall<pv1::ReserveStocksRequest, pv1::ReserveStocksReply>(timeout);
+        for (pv1::ReserveStockRequest& item : items) *call->request.add_items() = std::move(item);
+        stub->async()->ReserveStocks(
+            &call->context, &call->request, &call->reply,
+            [call, done = std::move(done)](grpc::Status status) {
+              if (!status.ok()) return done(rpc::FromGrpc(status));
+              std::vector<pv1::ReserveStockReply> results(call->reply.results().begin(),
+                                                          call->reply.results().end());
+              done(std::move(results));
+            });
+      },
+      kReserveBatchesInFlight, kMaxReserveBatch);
+}
+
 void GrpcStockReservations::Reserve(const domain::ReserveRequest& r,
                                     domain::Callback<domain::Reservation> done) {
-  auto call =
-      NewCall<pv1::ReserveStockRequest, pv1::ReserveStockReply>(timeouts_.reserve, r.traceparent);
-  call->request.set_activity_id(r.activity_id);
-  call->request.set_user_id(r.user_id);
-  call->request.set_order_id(r.order_id);
-  call->request.set_quantity(r.quantity);
-  call->request.set_idempotency_key(r.idempotency_key);
-  stub_->async()->ReserveStock(
-      &call->context, &call->request, &call->reply,
-      [call, done = std::move(done)](grpc::Status status) {
-        if (!status.ok()) return done(rpc::FromGrpc(status));
-        done(domain::Reservation{FromProto(call->reply.outcome()), call->reply.order_id(),
-                                 call->reply.price_cents()});
-      });
+  pv1::ReserveStockRequest item;
+  item.set_activity_id(r.activity_id);
+  item.set_user_id(r.user_id);
+  item.set_order_id(r.order_id);
+  item.set_quantity(r.quantity);
+  item.set_idempotency_key(r.idempotency_key);
+  reserves_->Submit(std::move(item), [done = std::move(done)](absl::StatusOr<pv1::ReserveStockReply> reply) {
+    if (!reply.ok()) return done(reply.status());
+    done(domain::Reservation{FromProto(reply->outcome()), reply->order_id(), reply->price_cents()});
+  });
 }
 
 namespace {

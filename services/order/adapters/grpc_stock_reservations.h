@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "grpcpp/channel.h"
+#include "libs/base/coalescer.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/order/domain/stock_reservations.h"
 
@@ -21,10 +22,15 @@ struct StockCallTimeouts {
 };
 
 // StockReservations through the product service's gRPC API (callback stubs; no thread waits).
+// Reservations made at the same time share calls: while kReserveBatchesInFlight ReserveStocks
+// calls are out, new ones wait and leave together in the next (base::Coalescer), so a sale's
+// burst costs one RPC per batch rather than per order, and an idle service adds no delay.
 class GrpcStockReservations final : public domain::StockReservations {
  public:
-  GrpcStockReservations(std::shared_ptr<grpc::Channel> channel, StockCallTimeouts timeouts)
-      : stub_(product::v1::ProductService::NewStub(std::move(channel))), timeouts_(timeouts) {}
+  static constexpr size_t kReserveBatchesInFlight = 4;
+  static constexpr size_t kMaxReserveBatch = 256;
+
+  GrpcStockReservations(std::shared_ptr<grpc::Channel> channel, StockCallTimeouts timeouts);
 
   void Reserve(const domain::ReserveRequest& request,
                domain::Callback<domain::Reservation> done) override;
@@ -45,6 +51,8 @@ class GrpcStockReservations final : public domain::StockReservations {
   // Shared with retries still pending (a published mark), which may outlive this object.
   std::shared_ptr<product::v1::ProductService::Stub> stub_;
   StockCallTimeouts timeouts_;
+  using Reserves = base::Coalescer<product::v1::ReserveStockRequest, product::v1::ReserveStockReply>;
+  std::shared_ptr<Reserves> reserves_;
 };
 
 }  // namespace seckill::order::adapters

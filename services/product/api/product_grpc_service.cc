@@ -162,42 +162,55 @@ ServerUnaryReactor* ProductGrpcService::ListActivities(grpc::CallbackServerConte
   return reactor;
 }
 
-ServerUnaryReactor* ProductGrpcService::ReserveStock(grpc::CallbackServerContext* ctx,
-                                                     const v1::ReserveStockRequest* request,
-                                                     v1::ReserveStockReply* reply) {
-  if (request->activity_id() == 0 || request->user_id() == 0 || request->order_id() == 0) {
-    return Reject(ctx, "activity_id, user_id and order_id are required");
-  }
-  if (request->idempotency_key().find('|') != std::string::npos) {
-    return Reject(ctx, "idempotency_key must not contain '|'");
+ServerUnaryReactor* ProductGrpcService::ReserveStocks(grpc::CallbackServerContext* ctx,
+                                                      const v1::ReserveStocksRequest* request,
+                                                      v1::ReserveStocksReply* reply) {
+  const int n = request->items_size();
+  if (n == 0 || n > kMaxBatch) return Reject(ctx, "items: between 1 and 1000 expected");
+  for (const v1::ReserveStockRequest& item : request->items()) {
+    if (item.activity_id() == 0 || item.user_id() == 0 || item.order_id() == 0) {
+      return Reject(ctx, "activity_id, user_id and order_id are required");
+    }
+    if (item.idempotency_key().find('|') != std::string::npos) {
+      return Reject(ctx, "idempotency_key must not contain '|'");
+    }
   }
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  const uint64_t activity_id = request->activity_id();
-  // A refusal, not an error: it must not count against anyone's circuit breaker.
-  if (recovery_.IsGated(activity_id)) {
-    reply->set_outcome(v1::RESTORING);
+  // Every ledger call is sent before any answer is awaited: the Redis client pipelines them.
+  using Replies = base::Gather<v1::ReserveStockReply>;
+  auto gather = Replies::Of(n, [reactor, reply](absl::StatusOr<std::vector<v1::ReserveStockReply>> results) {
+    if (!results.ok()) return reactor->Finish(rpc::ToGrpc(results.status()));
+    for (v1::ReserveStockReply& r : *results) *reply->add_results() = std::move(r);
     reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-  domain::ReservationRequest r{activity_id, request->user_id(), request->order_id(),
-                               request->quantity(), request->idempotency_key()};
-  ledger_.Reserve(
-      r, [this, activity_id, reactor, reply](absl::StatusOr<domain::ReserveResult> result) {
-        if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-        if (result->outcome == domain::ReserveOutcome::kActivityNotFound &&
-            recovery_.IsKnown(activity_id)) {
-          // The catalog has it but Redis does not: its stock data was lost.
-          recovery_.Gate(activity_id);
-          reply->set_outcome(v1::RESTORING);
-          return reactor->Finish(grpc::Status::OK);
-        }
-        reply->set_outcome(ToProto(result->outcome));
-        reply->set_order_id(result->order_id);
-        reply->set_price_cents(result->price_cents);
-        reply->set_remaining(result->remaining);
-        reactor->Finish(grpc::Status::OK);
-      });
+  });
+  for (int i = 0; i < n; ++i) ReserveOne(request->items(i), Replies::Slot(gather, i));
   return reactor;
+}
+
+void ProductGrpcService::ReserveOne(const v1::ReserveStockRequest& item,
+                                    std::function<void(absl::StatusOr<v1::ReserveStockReply>)> done) {
+  const uint64_t activity_id = item.activity_id();
+  v1::ReserveStockReply restoring;
+  restoring.set_outcome(v1::RESTORING);
+  // A refusal, not an error: it must not count against anyone's circuit breaker.
+  if (recovery_.IsGated(activity_id)) return done(restoring);
+  domain::ReservationRequest r{activity_id, item.user_id(), item.order_id(), item.quantity(),
+                               item.idempotency_key()};
+  ledger_.Reserve(r, [this, activity_id, restoring, done = std::move(done)](
+                         absl::StatusOr<domain::ReserveResult> result) {
+    if (!result.ok()) return done(result.status());
+    if (result->outcome == domain::ReserveOutcome::kActivityNotFound && recovery_.IsKnown(activity_id)) {
+      // The catalog has it but Redis does not: its stock data was lost.
+      recovery_.Gate(activity_id);
+      return done(restoring);
+    }
+    v1::ReserveStockReply reply;
+    reply.set_outcome(ToProto(result->outcome));
+    reply.set_order_id(result->order_id);
+    reply.set_price_cents(result->price_cents);
+    reply.set_remaining(result->remaining);
+    done(std::move(reply));
+  });
 }
 
 namespace {
@@ -262,13 +275,9 @@ ServerUnaryReactor* ProductGrpcService::MarkReservationPublished(
 ServerUnaryReactor* ProductGrpcService::ConfirmReservations(
     grpc::CallbackServerContext* ctx, const v1::ConfirmReservationsRequest* request,
     v1::ConfirmReservationsReply* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
   const int n = request->items_size();
-  if (n == 0 || n > kMaxConfirmBatch) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "items: between 1 and " + std::to_string(kMaxConfirmBatch)));
-    return reactor;
-  }
+  if (n == 0 || n > kMaxBatch) return Reject(ctx, "items: between 1 and 1000 expected");
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
   // Every ledger call is sent before any answer is awaited: the Redis client pipelines them.
   auto gather = base::Gather<domain::ConfirmResult>::Of(
       n, [reactor, reply](absl::StatusOr<std::vector<domain::ConfirmResult>> results) {

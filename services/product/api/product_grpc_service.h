@@ -13,8 +13,8 @@ namespace seckill::product::api {
 // no gRPC thread waits on the database.
 class ProductGrpcService final : public seckill::product::v1::ProductService::CallbackService {
  public:
-  // The most reservations one ConfirmReservations call may carry.
-  static constexpr int kMaxConfirmBatch = 1000;
+  // The most items one batch call (ReserveStocks, ConfirmReservations) may carry.
+  static constexpr int kMaxBatch = 1000;
 
   ProductGrpcService(domain::Catalog& catalog, domain::StockLedger& ledger,
                      const app::CreateActivity& create_activity,
@@ -39,9 +39,9 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   grpc::ServerUnaryReactor* ListActivities(grpc::CallbackServerContext* ctx,
                                            const v1::ListActivitiesRequest* request,
                                            v1::ListActivitiesReply* reply) override;
-  grpc::ServerUnaryReactor* ReserveStock(grpc::CallbackServerContext* ctx,
-                                         const v1::ReserveStockRequest* request,
-                                         v1::ReserveStockReply* reply) override;
+  grpc::ServerUnaryReactor* ReserveStocks(grpc::CallbackServerContext* ctx,
+                                          const v1::ReserveStocksRequest* request,
+                                          v1::ReserveStocksReply* reply) override;
   grpc::ServerUnaryReactor* ReleaseReservation(grpc::CallbackServerContext* ctx,
                                                const v1::ReleaseReservationRequest* request,
                                                v1::ReleaseReservationReply* reply) override;
@@ -65,6 +65,10 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
                                           v1::GetStockStatsReply* reply) override;
 
  private:
+  // One item of ReserveStocks; `done` gets its reply or the ledger's error.
+  void ReserveOne(const v1::ReserveStockRequest& item,
+                  std::function<void(absl::StatusOr<v1::ReserveStockReply>)> done);
+
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;
   const app::CreateActivity& create_activity_;

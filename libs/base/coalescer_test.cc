@@ -1,0 +1,73 @@
+#include "libs/base/coalescer.h"
+
+#include "gtest/gtest.h"
+
+namespace seckill::base {
+namespace {
+
+// A batch sender that holds each batch until the test completes it.
+struct HeldBatches {
+  std::vector<std::vector<int>> sent;
+  std::vector<Coalescer<int, int>::BatchDone> pending;
+  Coalescer<int, int>::Send Sender() {
+    return [this](std::vector<int> items, Coalescer<int, int>::BatchDone done) {
+      sent.push_back(std::move(items));
+      pending.push_back(std::move(done));
+    };
+  }
+  // Answers batch `i` with each item times ten.
+  void Complete(size_t i) {
+    std::vector<int> results;
+    for (int x : sent[i]) results.push_back(x * 10);
+    auto done = std::move(pending[i]);
+    done(std::move(results));
+  }
+};
+
+TEST(CoalescerTest, AnIdleCallerSendsAtOnceABusyOneInBatches) {
+  HeldBatches held;
+  auto coalescer = Coalescer<int, int>::Create(held.Sender(), /*max_in_flight=*/1, /*max_batch=*/3);
+  std::map<int, int> got;
+  auto record = [&](int key) { return [&got, key](absl::StatusOr<int> r) { got[key] = r.value(); }; };
+  coalescer->Submit(1, record(1));
+  ASSERT_EQ(held.sent.size(), 1u);  // nothing in flight: sent at once, alone
+  for (int i = 2; i <= 6; ++i) coalescer->Submit(i, record(i));
+  EXPECT_EQ(held.sent.size(), 1u);  // waiting for the slot
+  held.Complete(0);
+  EXPECT_EQ(got.at(1), 10);
+  ASSERT_EQ(held.sent.size(), 2u);
+  EXPECT_EQ(held.sent[1], (std::vector<int>{2, 3, 4}));  // at most max_batch
+  held.Complete(1);
+  ASSERT_EQ(held.sent.size(), 3u);
+  EXPECT_EQ(held.sent[2], (std::vector<int>{5, 6}));
+  held.Complete(2);
+  EXPECT_EQ(got, (std::map<int, int>{{1, 10}, {2, 20}, {3, 30}, {4, 40}, {5, 50}, {6, 60}}));
+}
+
+TEST(CoalescerTest, UpToMaxInFlightBatchesAreSentWithoutWaiting) {
+  HeldBatches held;
+  auto coalescer = Coalescer<int, int>::Create(held.Sender(), 2, 100);
+  for (int i = 1; i <= 4; ++i) coalescer->Submit(i, [](absl::StatusOr<int>) {});
+  ASSERT_EQ(held.sent.size(), 2u);
+  EXPECT_EQ(held.sent[0], std::vector<int>{1});
+  EXPECT_EQ(held.sent[1], std::vector<int>{2});
+  held.Complete(1);  // out of order is fine
+  ASSERT_EQ(held.sent.size(), 3u);
+  EXPECT_EQ(held.sent[2], (std::vector<int>{3, 4}));
+}
+
+TEST(CoalescerTest, ABatchErrorIsEveryCallersAndAWrongSizedAnswerIsAnError) {
+  std::vector<absl::Status> statuses;
+  auto failing = Coalescer<int, int>::Create(
+      [](std::vector<int>, Coalescer<int, int>::BatchDone done) { done(absl::UnavailableError("down")); }, 1, 10);
+  failing->Submit(1, [&](absl::StatusOr<int> r) { statuses.push_back(r.status()); });
+  auto short_answer = Coalescer<int, int>::Create(
+      [](std::vector<int>, Coalescer<int, int>::BatchDone done) { done(std::vector<int>{}); }, 1, 10);
+  short_answer->Submit(2, [&](absl::StatusOr<int> r) { statuses.push_back(r.status()); });
+  ASSERT_EQ(statuses.size(), 2u);
+  EXPECT_TRUE(absl::IsUnavailable(statuses[0]));
+  EXPECT_TRUE(absl::IsInternal(statuses[1]));
+}
+
+}  // namespace
+}  // namespace seckill::base
