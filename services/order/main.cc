@@ -125,7 +125,8 @@ int Run(const base::Config& config) {
   order::api::OrderMessageHandler expiry_handler(
       order::api::OrderMessageHandler::OneAtATime(
           [&cancel_order](const order::domain::Order& o) { return cancel_order.CancelExpired(o.order_id).status(); }),
-      [&expiry_consumer] { return expiry_consumer->Stopping(); });
+      [&expiry_consumer] { return expiry_consumer->Stopping(); }, std::chrono::seconds(5),
+      order::messaging::DecodeExpiredOrders);
   expiry_consumer = std::make_unique<amqp::Consumer>(
       expiry_options, [&expiry_handler](const amqp::Delivery& d) { return expiry_handler(d); });
 

@@ -264,15 +264,18 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   api::OrderMessageHandler handler(
       api::OrderMessageHandler::OneAtATime(
           [&](const domain::Order& o) { return cancel.CancelExpired(o.order_id).status(); }),
-      [&] { return consumer->Stopping(); });
+      [&] { return consumer->Stopping(); }, 5s, messaging::DecodeExpiredOrders);
   consumer = std::make_unique<amqp::Consumer>(
       amqp::ConsumerOptions{seckill::testing::StackBrokerOptions(), deadline_topology, expired.name},
       [&](const amqp::Delivery& d) { return handler(d); });
   consumer->Start();
 
   const int64_t now = clock.NowMs();
-  ASSERT_TRUE(record({501, 9, 7, 1, 100, domain::OrderStatus::kQueued, now}).ok());
-  ASSERT_TRUE(record({502, 9, 8, 1, 100, domain::OrderStatus::kQueued, now}).ok());
+  // One batch: both deadlines in one message.
+  for (const auto& recorded : record(std::vector<domain::Order>{{501, 9, 7, 1, 100, domain::OrderStatus::kQueued, now},
+                                                                 {502, 9, 8, 1, 100, domain::OrderStatus::kQueued, now}})) {
+    ASSERT_TRUE(recorded.ok());
+  }
   ASSERT_EQ(repository.MarkPaid(502, 8, now).value(), domain::PayOutcome::kPaid);  // paid in time
   auto status_of = [&](uint64_t id) { return (*repository.Find(id))->status; };
   for (int i = 0; i < 200 && status_of(501) != domain::OrderStatus::kCancelled; ++i) {

@@ -1,21 +1,23 @@
 #include "services/order/adapters/amqp_payment_deadlines.h"
 
+#include "fmt/format.h"
 #include "libs/base/status.h"
 #include "services/order/messaging/order_queue.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::order::adapters {
 
-void AmqpPaymentDeadlines::Schedule(const domain::Order& order) {
+void AmqpPaymentDeadlines::Schedule(const std::vector<domain::Order>& orders) {
+  if (orders.empty()) return;
   amqp::Message message;
-  message.body = messaging::EncodeOrderPlaced(order, "");
-  message.message_id = "deadline-" + std::to_string(order.order_id);
+  message.body = messaging::EncodePaymentDeadlines(orders);
+  message.message_id = fmt::format("deadlines-{}-{}", orders.front().order_id, orders.size());
+  message.headers.emplace_back(messaging::kMessageHeader, messaging::kPaymentDeadlinesMessage);
   message.expiration_ms = timeout_ms_;
-  const uint64_t id = order.order_id;
-  publisher_.Publish(std::move(message), [id](absl::Status status) {
+  publisher_.Publish(std::move(message), [id = orders.front().order_id, n = orders.size()](absl::Status status) {
     if (!status.ok()) {
-      spdlog::warn("order {}: payment deadline not scheduled ({}); the expiry sweep will cancel it", id,
-                   status.ToString());
+      spdlog::warn("payment deadlines of {} orders from {} not scheduled ({}); the expiry sweep will cancel them",
+                   n, id, status.ToString());
     }
   });
 }

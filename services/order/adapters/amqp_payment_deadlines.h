@@ -5,13 +5,15 @@
 
 namespace seckill::order::adapters {
 
-// PaymentDeadlines on RabbitMQ: the order waits in the payment-wait queue with a per-message
-// TTL of `timeout_ms`, then is dead-lettered to the expired queue (messaging/order_queue.h).
+// PaymentDeadlines on RabbitMQ: one message names the orders, waits in the payment-wait queue
+// with a per-message TTL of `timeout_ms`, then is dead-lettered to the expired queue
+// (messaging/order_queue.h). One publish per consumer batch rather than per order: in a sale's
+// first seconds the broker's work per order is what bounds the accept rate.
 class AmqpPaymentDeadlines final : public domain::PaymentDeadlines {
  public:
   AmqpPaymentDeadlines(amqp::Publisher& publisher, int64_t timeout_ms)
       : publisher_(publisher), timeout_ms_(timeout_ms) {}
-  void Schedule(const domain::Order& order) override;
+  void Schedule(const std::vector<domain::Order>& orders) override;
 
  private:
   amqp::Publisher& publisher_;

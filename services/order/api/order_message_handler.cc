@@ -18,11 +18,17 @@ OrderMessageHandler::Work OrderMessageHandler::OneAtATime(WorkOnOne work) {
   };
 }
 
+absl::StatusOr<std::vector<domain::Order>> OrderMessageHandler::OrderPlaced(const amqp::Delivery& delivery) {
+  auto order = messaging::DecodeOrderPlaced(delivery.body);
+  if (!order.ok()) return order.status();
+  return std::vector<domain::Order>{*order};
+}
+
 std::vector<amqp::Disposition> OrderMessageHandler::operator()(
     const std::vector<amqp::Delivery>& deliveries) const {
   std::vector<amqp::Disposition> dispositions(deliveries.size(), amqp::Disposition::kAck);
   std::vector<domain::Order> orders;  // still to do
-  std::vector<size_t> where;          // each one's delivery
+  std::vector<size_t> where;          // each one's delivery (a delivery may name several)
   for (size_t i = 0; i < deliveries.size(); ++i) {
     const amqp::Delivery& delivery = deliveries[i];
     if (delivery.redelivered) {
@@ -31,15 +37,17 @@ std::vector<amqp::Disposition> OrderMessageHandler::operator()(
           "Messages the broker delivered again (a consumer died or gave them back before its ack)");
       redeliveries.Add();
     }
-    auto order = messaging::DecodeOrderPlaced(delivery.body);
-    if (!order.ok()) {
+    auto named = decode_(delivery);
+    if (!named.ok()) {
       spdlog::error("order queue: dead-lettering message {}: {}", delivery.message_id,
-                    order.status().ToString());
+                    named.status().ToString());
       dispositions[i] = amqp::Disposition::kDeadLetter;
       continue;
     }
-    orders.push_back(*order);
-    where.push_back(i);
+    for (domain::Order& order : *named) {
+      orders.push_back(std::move(order));
+      where.push_back(i);
+    }
   }
 
   std::chrono::milliseconds backoff(50);

@@ -40,11 +40,11 @@ std::vector<absl::StatusOr<RecordOutcome>> RecordOrder::operator()(
   rows.reserve(orders.size());
   for (size_t i = 0; i < orders.size(); ++i) rows.push_back(RowFor(orders[i], (*confirmed)[i]));
   const int64_t now_ms = clock_.NowMs();
-  if (rows.size() == 1) return {Store(rows.front(), now_ms)};
-  const absl::Status inserted = repository_.InsertAll(rows, now_ms);
   Results results;
   results.reserve(rows.size());
-  if (inserted.ok()) {
+  if (rows.size() == 1) {
+    results.push_back(Store(rows.front(), now_ms));
+  } else if (const absl::Status inserted = repository_.InsertAll(rows, now_ms); inserted.ok()) {
     for (const domain::Order& row : rows) results.push_back(Finish(row));
   } else if (base::IsTransient(inserted)) {
     results.assign(rows.size(), inserted);
@@ -52,6 +52,12 @@ std::vector<absl::StatusOr<RecordOutcome>> RecordOrder::operator()(
     // A replay or a row the table refuses: find it by storing each row on its own.
     for (const domain::Order& row : rows) results.push_back(Store(row, now_ms));
   }
+  // The new CREATED orders' payment deadlines, in one schedule.
+  std::vector<domain::Order> created;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (results[i].ok() && *results[i] == RecordOutcome::kRecorded) created.push_back(rows[i]);
+  }
+  if (deadlines_ != nullptr && !created.empty()) deadlines_->Schedule(created);
   return results;
 }
 
@@ -95,7 +101,6 @@ RecordOutcome RecordOrder::Finish(const domain::Order& row) const {
     failed.Add();
     return RecordOutcome::kRecordedAsFailed;
   }
-  if (deadlines_ != nullptr) deadlines_->Schedule(row);
   return RecordOutcome::kRecorded;
 }
 

@@ -42,7 +42,7 @@ class RecordOrder {
   static domain::Order RowFor(const domain::Order& order, domain::ConfirmOutcome confirmed);
   // Inserts one row and finishes it.
   absl::StatusOr<RecordOutcome> Store(const domain::Order& row, int64_t now_ms) const;
-  // After the row is in the database: no longer pending, its deadline scheduled.
+  // After the row is in the database: no longer pending. (Deadlines are scheduled per batch.)
   RecordOutcome Finish(const domain::Order& row) const;
 
   domain::StockReservations& reservations_;

@@ -72,6 +72,26 @@ std::vector<domain::Order> ABatch(std::initializer_list<uint64_t> ids) {
   return orders;
 }
 
+struct RecordedDeadlines final : domain::PaymentDeadlines {
+  void Schedule(const std::vector<domain::Order>& orders) override {
+    std::vector<uint64_t> ids;
+    for (const domain::Order& o : orders) ids.push_back(o.order_id);
+    scheduled.push_back(ids);
+  }
+  std::vector<std::vector<uint64_t>> scheduled;
+};
+
+// One schedule per batch, naming the orders it created (not the FAILED or the replayed ones).
+TEST_F(RecordOrderTest, ABatchSchedulesThePaymentDeadlinesOfItsNewOrdersAtOnce) {
+  RecordedDeadlines deadlines;
+  RecordOrder record(reservations_, repository_, pending_, clock_, &deadlines);
+  ASSERT_TRUE(record(ABatch({503})).front().ok());
+  reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kReleased,
+                                   domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kConfirmed};
+  record(ABatch({501, 502, 503, 504}));
+  EXPECT_EQ(deadlines.scheduled, (std::vector<std::vector<uint64_t>>{{503}, {501, 504}}));
+}
+
 TEST_F(RecordOrderTest, ABatchIsConfirmedInOneCallAndStoredTogether) {
   reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kReleased,
                                    domain::ConfirmOutcome::kAlreadyConfirmed};

@@ -68,4 +68,32 @@ absl::StatusOr<domain::Order> DecodeOrderPlaced(const std::string& body) {
   return order;
 }
 
+std::string EncodePaymentDeadlines(const std::vector<domain::Order>& orders) {
+  v1::PaymentDeadlines message;
+  for (const domain::Order& o : orders) message.add_order_ids(o.order_id);
+  return message.SerializeAsString();
+}
+
+absl::StatusOr<std::vector<domain::Order>> DecodeExpiredOrders(const amqp::Delivery& delivery) {
+  auto kind = delivery.headers.find(kMessageHeader);
+  if (kind == delivery.headers.end()) {
+    auto order = DecodeOrderPlaced(delivery.body);
+    if (!order.ok()) return order.status();
+    return std::vector<domain::Order>{*order};
+  }
+  v1::PaymentDeadlines message;
+  if (kind->second != kPaymentDeadlinesMessage || !message.ParseFromString(delivery.body) ||
+      message.order_ids_size() == 0) {
+    return absl::InvalidArgumentError("not a PaymentDeadlines message");
+  }
+  std::vector<domain::Order> orders;
+  for (uint64_t id : message.order_ids()) {
+    if (id == 0) return absl::InvalidArgumentError("PaymentDeadlines message with order id 0");
+    domain::Order o;
+    o.order_id = id;
+    orders.push_back(o);
+  }
+  return orders;
+}
+
 }  // namespace seckill::order::messaging

@@ -22,6 +22,30 @@ TEST(OrderQueueTest, PoisonBodiesAreInvalidArgument) {
   EXPECT_TRUE(absl::IsInvalidArgument(DecodeOrderPlaced(EncodeOrderPlaced(bad, "")).status()));
 }
 
+TEST(OrderQueueTest, ExpiredDeliveriesNameTheirOrdersInEitherFormat) {
+  amqp::Delivery batch;
+  batch.body = EncodePaymentDeadlines({domain::Order{11}, domain::Order{12}, domain::Order{13}});
+  batch.headers[kMessageHeader] = kPaymentDeadlinesMessage;
+  auto orders = DecodeExpiredOrders(batch);
+  ASSERT_TRUE(orders.ok()) << orders.status();
+  ASSERT_EQ(orders->size(), 3u);
+  EXPECT_EQ((*orders)[2].order_id, 13u);
+
+  // A deadline sent one per order, before the batches: an OrderPlaced without the header.
+  amqp::Delivery single;
+  single.body = EncodeOrderPlaced({77, 42, 7, 1, 500, domain::OrderStatus::kQueued, 1}, "");
+  orders = DecodeExpiredOrders(single);
+  ASSERT_TRUE(orders.ok());
+  EXPECT_EQ(orders->front().order_id, 77u);
+
+  amqp::Delivery empty = batch;
+  empty.body = EncodePaymentDeadlines({});
+  EXPECT_TRUE(absl::IsInvalidArgument(DecodeExpiredOrders(empty).status()));
+  amqp::Delivery unknown = batch;
+  unknown.headers[kMessageHeader] = "SomethingElse";
+  EXPECT_TRUE(absl::IsInvalidArgument(DecodeExpiredOrders(unknown).status()));
+}
+
 TEST(OrderQueueTest, TopologyDeadLettersSafely) {
   amqp::Topology topology = OrderQueueTopology();
   ASSERT_EQ(topology.queues.size(), 2u);
