@@ -70,7 +70,22 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> chan
               done(std::move(results));
             });
       },
-      kReserveBatchesInFlight, kMaxReserveBatch);
+      kBatchesInFlight, kMaxBatch);
+  marks_ = Marks::Create(
+      [stub = stub_, timeout = timeouts_.confirm](std::vector<pv1::ReleaseReservationRequest> items,
+                                                   Marks::BatchDone done) {
+        auto call = NewCall<pv1::MarkReservationsPublishedRequest, pv1::MarkReservationsPublishedReply>(timeout);
+        call->context.set_wait_for_ready(true);
+        for (pv1::ReleaseReservationRequest& item : items) *call->request.add_items() = std::move(item);
+        stub->async()->MarkReservationsPublished(
+            &call->context, &call->request, &call->reply,
+            [call, done = std::move(done)](grpc::Status status) {
+              if (!status.ok()) return done(rpc::FromGrpc(status));
+              done(std::vector<pv1::MarkReservationPublishedReply>(call->reply.results().begin(),
+                                                                   call->reply.results().end()));
+            });
+      },
+      kBatchesInFlight, kMaxBatch);
 }
 
 void GrpcStockReservations::Reserve(const domain::ReserveRequest& r,
@@ -174,48 +189,39 @@ void GrpcStockReservations::Confirm(std::vector<domain::ReservationRef> reservat
 namespace {
 
 // Marking is idempotent, so an attempt cut off by the product service going away (or refused
-// while its Redis is down) is made again after `backoff` (doubling, at most 2 s);
-// wait_for_ready holds an attempt until the service is reachable again.
-void MarkPublishedUntil(std::shared_ptr<pv1::ProductService::Stub> stub, uint64_t activity_id,
-                        uint64_t order_id, std::chrono::milliseconds attempt_timeout,
+// while its Redis is down) is made again after `backoff` (doubling, at most 2 s); the batch
+// calls wait_for_ready, which holds an attempt until the service is reachable again.
+void MarkPublishedUntil(std::shared_ptr<GrpcStockReservations::Marks> marks,
+                        pv1::ReleaseReservationRequest item,
                         std::chrono::steady_clock::time_point give_up,
                         std::chrono::milliseconds backoff, domain::Callback<bool> done) {
-  auto call =
-      NewCall<pv1::ReleaseReservationRequest, pv1::MarkReservationPublishedReply>(attempt_timeout);
-  call->context.set_wait_for_ready(true);
-  call->request.set_activity_id(activity_id);
-  call->request.set_order_id(order_id);
-  auto* async = stub->async();
-  async->MarkReservationPublished(
-      &call->context, &call->request, &call->reply,
-      [stub, call, activity_id, order_id, attempt_timeout, give_up, backoff,
-       done = std::move(done)](grpc::Status status) mutable {
-        if (status.ok()) return done(call->reply.marked());
-        const bool retry = status.error_code() == grpc::StatusCode::UNAVAILABLE ||
-                           status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
-        if (!retry || std::chrono::steady_clock::now() + backoff >= give_up) {
-          return done(rpc::FromGrpc(status));
-        }
-        auto alarm = std::make_shared<grpc::Alarm>();
-        alarm->Set(std::chrono::system_clock::now() + backoff,
-                   [stub, alarm, activity_id, order_id, attempt_timeout, give_up, backoff,
-                    done = std::move(done)](bool fired) mutable {
-                     // The alarm owns this callback; dropping it here breaks that cycle (gRPC
-                     // holds its own reference until the callback returns).
-                     auto fired_alarm = std::move(alarm);
-                     if (!fired) return done(absl::CancelledError("stopping"));
-                     MarkPublishedUntil(std::move(stub), activity_id, order_id, attempt_timeout,
-                                        give_up, std::min(backoff * 2, std::chrono::milliseconds(2000)),
-                                        std::move(done));
-                   });
-      });
+  marks->Submit(item, [marks, item, give_up, backoff, done = std::move(done)](
+                          absl::StatusOr<pv1::MarkReservationPublishedReply> reply) mutable {
+    if (reply.ok()) return done(reply->marked());
+    const bool retry = absl::IsUnavailable(reply.status()) || absl::IsDeadlineExceeded(reply.status());
+    if (!retry || std::chrono::steady_clock::now() + backoff >= give_up) return done(reply.status());
+    auto alarm = std::make_shared<grpc::Alarm>();
+    alarm->Set(std::chrono::system_clock::now() + backoff,
+               [marks = std::move(marks), alarm, item = std::move(item), give_up, backoff,
+                done = std::move(done)](bool fired) mutable {
+                 // The alarm owns this callback; dropping it here breaks that cycle (gRPC
+                 // holds its own reference until the callback returns).
+                 auto fired_alarm = std::move(alarm);
+                 if (!fired) return done(absl::CancelledError("stopping"));
+                 MarkPublishedUntil(std::move(marks), std::move(item), give_up,
+                                    std::min(backoff * 2, std::chrono::milliseconds(2000)), std::move(done));
+               });
+  });
 }
 
 }  // namespace
 
 void GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_id,
                                           domain::Callback<bool> done) {
-  MarkPublishedUntil(stub_, activity_id, order_id, timeouts_.confirm,
+  pv1::ReleaseReservationRequest item;
+  item.set_activity_id(activity_id);
+  item.set_order_id(order_id);
+  MarkPublishedUntil(marks_, std::move(item),
                      std::chrono::steady_clock::now() + timeouts_.mark_published_budget,
                      std::chrono::milliseconds(100), std::move(done));
 }

@@ -22,13 +22,16 @@ struct StockCallTimeouts {
 };
 
 // StockReservations through the product service's gRPC API (callback stubs; no thread waits).
-// Reservations made at the same time share calls: while kReserveBatchesInFlight ReserveStocks
-// calls are out, new ones wait and leave together in the next (base::Coalescer), so a sale's
-// burst costs one RPC per batch rather than per order, and an idle service adds no delay.
+// Reservations (and published marks) made at the same time share calls: while kBatchesInFlight
+// ReserveStocks calls are out, new ones wait and leave together in the next (base::Coalescer),
+// so a sale's burst costs one RPC per batch rather than per order, and an idle service adds no
+// delay.
 class GrpcStockReservations final : public domain::StockReservations {
  public:
-  static constexpr size_t kReserveBatchesInFlight = 4;
-  static constexpr size_t kMaxReserveBatch = 256;
+  static constexpr size_t kBatchesInFlight = 4;
+  static constexpr size_t kMaxBatch = 256;
+  using Marks = base::Coalescer<product::v1::ReleaseReservationRequest,
+                                product::v1::MarkReservationPublishedReply>;
 
   GrpcStockReservations(std::shared_ptr<grpc::Channel> channel, StockCallTimeouts timeouts);
 
@@ -53,6 +56,7 @@ class GrpcStockReservations final : public domain::StockReservations {
   StockCallTimeouts timeouts_;
   using Reserves = base::Coalescer<product::v1::ReserveStockRequest, product::v1::ReserveStockReply>;
   std::shared_ptr<Reserves> reserves_;
+  std::shared_ptr<Marks> marks_;
 };
 
 }  // namespace seckill::order::adapters

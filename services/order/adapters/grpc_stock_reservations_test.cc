@@ -21,15 +21,15 @@ namespace pv1 = seckill::product::v1;
 class StandInProductService final : public pv1::ProductService::CallbackService {
  public:
   explicit StandInProductService(int refusals) : refusals_(refusals) {}
-  grpc::ServerUnaryReactor* MarkReservationPublished(grpc::CallbackServerContext* ctx,
-                                                     const pv1::ReleaseReservationRequest* request,
-                                                     pv1::MarkReservationPublishedReply* reply) override {
+  grpc::ServerUnaryReactor* MarkReservationsPublished(grpc::CallbackServerContext* ctx,
+                                                      const pv1::MarkReservationsPublishedRequest* request,
+                                                      pv1::MarkReservationsPublishedReply* reply) override {
     auto* reactor = ctx->DefaultReactor();
     const int call = ++calls;
-    if (request->order_id() != 42 || call <= refusals_) {
+    if (request->items_size() != 1 || request->items(0).order_id() != 42 || call <= refusals_) {
       reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "stock store down"));
     } else {
-      reply->set_marked(true);
+      reply->add_results()->set_marked(true);
       reactor->Finish(grpc::Status::OK);
     }
     return reactor;

@@ -259,16 +259,21 @@ ServerUnaryReactor* ProductGrpcService::CancelReservation(
   return reactor;
 }
 
-ServerUnaryReactor* ProductGrpcService::MarkReservationPublished(
-    grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
-    v1::MarkReservationPublishedReply* reply) {
+ServerUnaryReactor* ProductGrpcService::MarkReservationsPublished(
+    grpc::CallbackServerContext* ctx, const v1::MarkReservationsPublishedRequest* request,
+    v1::MarkReservationsPublishedReply* reply) {
+  const int n = request->items_size();
+  if (n == 0 || n > kMaxBatch) return Reject(ctx, "items: between 1 and 1000 expected");
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ledger_.MarkPublished(request->activity_id(), request->order_id(),
-                        [reactor, reply](absl::StatusOr<bool> marked) {
-                          if (!marked.ok()) return reactor->Finish(rpc::ToGrpc(marked.status()));
-                          reply->set_marked(*marked);
-                          reactor->Finish(grpc::Status::OK);
-                        });
+  auto gather = base::Gather<bool>::Of(n, [reactor, reply](absl::StatusOr<std::vector<bool>> marked) {
+    if (!marked.ok()) return reactor->Finish(rpc::ToGrpc(marked.status()));
+    for (bool m : *marked) reply->add_results()->set_marked(m);
+    reactor->Finish(grpc::Status::OK);
+  });
+  for (int i = 0; i < n; ++i) {
+    const v1::ReleaseReservationRequest& item = request->items(i);
+    ledger_.MarkPublished(item.activity_id(), item.order_id(), base::Gather<bool>::Slot(gather, i));
+  }
   return reactor;
 }
 

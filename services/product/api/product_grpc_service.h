@@ -51,9 +51,9 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   grpc::ServerUnaryReactor* ConfirmReservations(grpc::CallbackServerContext* ctx,
                                                 const v1::ConfirmReservationsRequest* request,
                                                 v1::ConfirmReservationsReply* reply) override;
-  grpc::ServerUnaryReactor* MarkReservationPublished(
-      grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
-      v1::MarkReservationPublishedReply* reply) override;
+  grpc::ServerUnaryReactor* MarkReservationsPublished(
+      grpc::CallbackServerContext* ctx, const v1::MarkReservationsPublishedRequest* request,
+      v1::MarkReservationsPublishedReply* reply) override;
   grpc::ServerUnaryReactor* AdjustStock(grpc::CallbackServerContext* ctx,
                                         const v1::AdjustStockRequest* request,
                                         v1::AdjustStockReply* reply) override;
