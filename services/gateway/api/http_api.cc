@@ -231,7 +231,26 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
                              done(e ? absl::InternalError("reading the activity failed") : std::move(fetched));
                            });
           },
-          cache_options) {
+          cache_options),
+      placements_(Placements::Create(
+          [order = backends_.order, timeout = backends_.timeout](std::vector<ov1::PlaceOrderRequest> items,
+                                                                 Placements::BatchDone done) {
+            struct BatchCall {
+              grpc::ClientContext context;
+              ov1::PlaceOrdersRequest request;
+              ov1::PlaceOrdersReply reply;
+            };
+            auto call = std::make_shared<BatchCall>();
+            call->context.set_deadline(std::chrono::system_clock::now() + timeout);
+            for (ov1::PlaceOrderRequest& item : items) *call->request.add_items() = std::move(item);
+            order->async()->PlaceOrders(&call->context, &call->request, &call->reply,
+                                        [call, done = std::move(done)](grpc::Status status) {
+                                          if (!status.ok()) return done(rpc::FromGrpc(status));
+                                          done(std::vector<ov1::PlaceOrderResult>(call->reply.results().begin(),
+                                                                                  call->reply.results().end()));
+                                        });
+          },
+          kPlacementBatchesInFlight, kMaxPlacementBatch)) {
   using Handler = std::function<asio::awaitable<Response>(Request, Params, domain::Principal)>;
   // Every route: authenticate as its access level requires, ask admission control, run.
   auto route = [this](const char* method, const char* pattern, Access access, Handler handler) {
@@ -445,13 +464,32 @@ asio::awaitable<Response> HttpApi::PlaceOrder(Request request, Params params, do
   req.set_user_id(caller.user_id);
   req.set_quantity(quantity.value_or(1));
   req.set_idempotency_key(key);
-  auto reply_call = Call<ov1::PlaceOrderReply>(
-      "order", SECKILL_ASYNC_METHOD(backends_.order, PlaceOrder), req, Traceparent(request));
+  req.set_traceparent(Traceparent(request));
+  auto reply_call = Place(std::move(req));
   auto reply = co_await std::move(reply_call);
   activities_.NoteOrderAnswer(*id, AnswerOf(reply));
   if (!reply.ok()) co_return FromStatus(reply.status(), "ordering");
   if (reply->outcome() != ov1::PlaceOrderReply::QUEUED) co_return PlaceOrderRefusal(reply->outcome());
   co_return JsonResponse(202, {{"order_id", std::to_string(reply->order_id())}, {"status", "QUEUED"}});
+}
+
+asio::awaitable<absl::StatusOr<ov1::PlaceOrderReply>> HttpApi::Place(ov1::PlaceOrderRequest request) {
+  using Reply = absl::StatusOr<ov1::PlaceOrderReply>;
+  std::shared_ptr<void> ticket;
+  if (std::optional<absl::Status> refused = guard_.Before("order", &ticket)) {
+    return base::AwaitCallback<Reply>([status = *refused](auto done) { done(Reply(status)); });
+  }
+  return base::AwaitCallback<Reply>([placements = placements_, request = std::move(request), ticket,
+                                     guard = &guard_](auto done) mutable {
+    placements->Submit(std::move(request), [done, ticket, guard](absl::StatusOr<ov1::PlaceOrderResult> result) {
+      Reply reply = !result.ok()          ? Reply(result.status())
+                    : result->code() != 0 ? Reply(rpc::FromGrpc(grpc::Status(
+                                                static_cast<grpc::StatusCode>(result->code()), result->message())))
+                                          : Reply(result->reply());
+      guard->After(ticket, reply.status());
+      done(std::move(reply));
+    });
+  });
 }
 
 asio::awaitable<Response> HttpApi::ListOrders(Request request, domain::Principal caller) {

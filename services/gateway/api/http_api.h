@@ -12,6 +12,7 @@
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/gateway/api/admission.h"
 #include "libs/base/await.h"
+#include "libs/base/coalescer.h"
 #include "libs/rpc/unary_call.h"
 #include "services/gateway/app/accounts.h"
 #include "services/gateway/app/activity_cache.h"
@@ -72,6 +73,14 @@ class HttpApi {
   template <class Reply, class Start, class Request>
   boost::asio::awaitable<absl::StatusOr<Reply>> Call(std::string_view backend, Start start,
                                                      Request request, const std::string& traceparent);
+  // OrderService.PlaceOrder through the order breaker, batched: the orders placed at the same
+  // time share PlaceOrders calls (base::Coalescer: at once while fewer than
+  // kPlacementBatchesInFlight calls are out, else together in the next one). Each order keeps
+  // its own result and its own breaker outcome. Not a coroutine: see libs/base/await.h.
+  boost::asio::awaitable<absl::StatusOr<order::v1::PlaceOrderReply>> Place(order::v1::PlaceOrderRequest request);
+  static constexpr size_t kPlacementBatchesInFlight = 4;
+  static constexpr size_t kMaxPlacementBatch = 256;
+  using Placements = base::Coalescer<order::v1::PlaceOrderRequest, order::v1::PlaceOrderResult>;
 
   const app::Accounts& accounts_;
   Backends backends_;
@@ -81,6 +90,7 @@ class HttpApi {
   const base::Clock& clock_;
   boost::asio::any_io_executor executor_;
   app::ActivityCache activities_;
+  std::shared_ptr<Placements> placements_;
   http::Router router_;
 };
 

@@ -1,6 +1,9 @@
 #include "services/order/api/order_grpc_service.h"
 
+#include <optional>
+
 #include "boost/asio/post.hpp"
+#include "libs/base/gather.h"
 #include "libs/rpc/status.h"
 #include "libs/rpc/trace_context.h"
 
@@ -58,29 +61,73 @@ std::string Traceparent(const grpc::CallbackServerContext* ctx) {
 
 }  // namespace
 
+namespace {
+
+// The request's own error, if it has one.
+std::optional<grpc::Status> Invalid(const v1::PlaceOrderRequest& request) {
+  if (request.activity_id() == 0 || request.user_id() == 0) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "activity_id and user_id are required");
+  }
+  if (request.idempotency_key().size() > 64 || request.idempotency_key().find('|') != std::string::npos) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "idempotency_key must be at most 64 characters, without '|'");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void OrderGrpcService::PlaceOne(const v1::PlaceOrderRequest& request, const std::string& traceparent,
+                                std::function<void(grpc::Status, v1::PlaceOrderReply)> done) const {
+  if (std::optional<grpc::Status> invalid = Invalid(request)) return done(*invalid, {});
+  app::PlaceOrderRequest r{request.activity_id(), request.user_id(), request.quantity(),
+                           request.idempotency_key(), traceparent};
+  place_order_(r, [done = std::move(done)](absl::StatusOr<app::PlaceOrderResult> result) {
+    if (!result.ok()) return done(rpc::ToGrpc(result.status()), {});
+    v1::PlaceOrderReply reply;
+    reply.set_outcome(ToProto(result->outcome));
+    reply.set_order_id(result->order_id);
+    done(grpc::Status::OK, std::move(reply));
+  });
+}
+
 ServerUnaryReactor* OrderGrpcService::PlaceOrder(grpc::CallbackServerContext* ctx,
                                                  const v1::PlaceOrderRequest* request,
                                                  v1::PlaceOrderReply* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  if (request->activity_id() == 0 || request->user_id() == 0) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "activity_id and user_id are required"));
+  PlaceOne(*request, Traceparent(ctx), [reactor, reply](grpc::Status status, v1::PlaceOrderReply placed) {
+    *reply = std::move(placed);
+    reactor->Finish(status);
+  });
+  return reactor;
+}
+
+ServerUnaryReactor* OrderGrpcService::PlaceOrders(grpc::CallbackServerContext* ctx,
+                                                  const v1::PlaceOrdersRequest* request,
+                                                  v1::PlaceOrdersReply* reply) {
+  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  const int n = request->items_size();
+  if (n == 0 || n > 1000) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "items: between 1 and 1000 expected"));
     return reactor;
   }
-  if (request->idempotency_key().size() > 64 ||
-      request->idempotency_key().find('|') != std::string::npos) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "idempotency_key must be at most 64 characters, without '|'"));
-    return reactor;
-  }
-  app::PlaceOrderRequest r{request->activity_id(), request->user_id(), request->quantity(),
-                           request->idempotency_key(), Traceparent(ctx)};
-  place_order_(r, [reactor, reply](absl::StatusOr<app::PlaceOrderResult> result) {
-    if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-    reply->set_outcome(ToProto(result->outcome));
-    reply->set_order_id(result->order_id);
+  // Each item's result is a value (its status inside), so the gather never fails as a whole.
+  using Results = base::Gather<v1::PlaceOrderResult>;
+  auto gather = Results::Of(n, [reactor, reply](absl::StatusOr<std::vector<v1::PlaceOrderResult>> results) {
+    for (v1::PlaceOrderResult& r : *results) *reply->add_results() = std::move(r);
     reactor->Finish(grpc::Status::OK);
   });
+  for (int i = 0; i < n; ++i) {
+    const v1::PlaceOrderRequest& item = request->items(i);
+    const std::string traceparent = rpc::IsValidTraceparent(item.traceparent()) ? item.traceparent() : "";
+    PlaceOne(item, traceparent, [slot = Results::Slot(gather, i)](grpc::Status status, v1::PlaceOrderReply placed) {
+      v1::PlaceOrderResult result;
+      result.set_code(status.error_code());
+      result.set_message(status.error_message());
+      *result.mutable_reply() = std::move(placed);
+      slot(std::move(result));
+    });
+  }
   return reactor;
 }
 

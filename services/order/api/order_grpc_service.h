@@ -23,6 +23,9 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
   grpc::ServerUnaryReactor* PlaceOrder(grpc::CallbackServerContext* ctx,
                                        const v1::PlaceOrderRequest* request,
                                        v1::PlaceOrderReply* reply) override;
+  grpc::ServerUnaryReactor* PlaceOrders(grpc::CallbackServerContext* ctx,
+                                        const v1::PlaceOrdersRequest* request,
+                                        v1::PlaceOrdersReply* reply) override;
   grpc::ServerUnaryReactor* GetOrder(grpc::CallbackServerContext* ctx,
                                      const v1::GetOrderRequest* request,
                                      v1::GetOrderReply* reply) override;
@@ -49,6 +52,10 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
                                           v1::GetOrderStatsReply* reply) override;
 
  private:
+  // Validates and places one order; `done` gets the status PlaceOrder answers with, and the reply.
+  void PlaceOne(const v1::PlaceOrderRequest& request, const std::string& traceparent,
+                std::function<void(grpc::Status, v1::PlaceOrderReply)> done) const;
+
   const app::PlaceOrder& place_order_;
   const app::ManageOrders& manage_orders_;
   const app::CancelOrder& cancel_order_;
