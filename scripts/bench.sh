@@ -320,6 +320,16 @@ if [ "$RUSH_STOCK" -gt 0 ]; then
   bench_sale rush taskset -c 0-$(($(nproc) - 1)) "$SECKILL_BIN_DIR/seckill-bench" --stack-env "$RUN/stack.env" \
     --stock "$RUSH_STOCK" --buyers "$RUSH_BUYERS" --attempts 1 --concurrency 256 --history "$OUT/rush.csv" $(watch_args)
   sale_json rush 1 "$OUT/rush.txt"
+  # Redis memory per reservation: every key of the rush's activity (its ledger, the buyers, the
+  # reservation records, the idempotency index) over the units it sold.
+  rush_activity=$(sed -n 's/^seckill-bench: activity \([0-9]*\),.*/\1/p' "$OUT/rush.txt")
+  if [ -n "$rush_activity" ]; then
+    bytes=0
+    while read -r key; do
+      [ -n "$key" ] && bytes=$((bytes + $(redis-cli -p "$REDIS_PORT" MEMORY USAGE "$key" SAMPLES 0)))
+    done < <(redis-cli -p "$REDIS_PORT" --scan --pattern "{act:$rush_activity}:*")
+    echo "redis $bytes bytes for the rush's $RUSH_STOCK reservations ($((bytes / RUSH_STOCK)) bytes each)" >"$OUT/redis_memory.txt"
+  fi
 fi
 
 # --- the table --------------------------------------------------------------------------------

@@ -70,13 +70,20 @@ rows=(
     sed -n '2,$p' "$OUT/rush.txt"
     echo '```'
     echo "Answered in ${answered:-?} s; the last order in the database ${drain:-?} s after the last answer."
+    if [ -f "$OUT/redis_memory.txt" ]; then
+      echo "Redis memory: $(sed 's/^redis //' "$OUT/redis_memory.txt") (MEMORY USAGE of every key of the activity)."
+    fi
   fi
   echo
   echo "$ROUNDS rounds x $DURATION s per path after a 2 s warm-up, interleaved; wrk -t1 -c$CONNS on CPU 1, every server on CPU 0;"
   echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; $(date -u +%Y-%m-%dT%H:%MZ)."
+  per_reservation=null
+  [ -f "$OUT/redis_memory.txt" ] && per_reservation=$(sed -n 's/.*(\([0-9]*\) bytes each).*/\1/p' "$OUT/redis_memory.txt")
   printf '%s\n' "${json_rows[@]}" | jq -s --arg when "$(date -u +%FT%TZ)" --argjson cores "$(nproc)" \
+    --argjson redis_bytes_per_reservation "${per_reservation:-null}" \
     --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" --argjson rounds "$ROUNDS" --argjson seconds "$DURATION" \
-    '{when: $when, cores: $cores, load_average: $load, rounds: $rounds, seconds_per_run: $seconds, rows: .}' >"$OUT/bench.json"
+    '{when: $when, cores: $cores, load_average: $load, rounds: $rounds, seconds_per_run: $seconds,
+      redis_bytes_per_reservation: $redis_bytes_per_reservation, rows: .}' >"$OUT/bench.json"
 }
 
 # The rush over time: answers per second and their p99, from the request history.

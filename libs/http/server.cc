@@ -2,7 +2,7 @@
 
 #include <atomic>
 #include <mutex>
-#include <set>
+#include <unordered_set>
 
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
@@ -94,8 +94,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       self->on_drained_ = std::move(on_drained);
       {
         std::lock_guard lock(self->mu_);
-        for (const auto& weak : self->idle_) {
-          if (auto stream = weak.lock()) {
+        for (const auto& conn : self->open_) {
+          if (!conn->idle.load()) continue;
+          if (auto stream = conn->stream.lock()) {
             asio::post(stream->get_executor(), [stream] { stream->socket().close(); });
           }
         }
@@ -108,6 +109,13 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
 
  private:
   using StreamPtr = std::shared_ptr<beast::tcp_stream>;
+  // An open connection, and whether it waits for a request (which Stop may close at once).
+  // Registered once per connection; the flag is all a request touches.
+  struct OpenConnection {
+    std::weak_ptr<beast::tcp_stream> stream;
+    std::atomic<bool> idle{false};
+  };
+  using ConnPtr = std::shared_ptr<OpenConnection>;
 
   static asio::awaitable<void> Accept(std::shared_ptr<Impl> self) {
     while (!self->stopping_) {
@@ -120,9 +128,19 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       }
       socket.set_option(tcp::no_delay(true), ec);
       auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+      auto conn = std::make_shared<OpenConnection>();
+      conn->stream = stream;
+      {
+        std::lock_guard lock(self->mu_);
+        self->open_.insert(conn);
+      }
       ++self->connections_;
-      asio::co_spawn(stream->get_executor(), Session(self, stream),
-                     [self](std::exception_ptr e) {
+      asio::co_spawn(stream->get_executor(), Session(self, stream, conn),
+                     [self, conn](std::exception_ptr e) {
+                       {
+                         std::lock_guard lock(self->mu_);
+                         self->open_.erase(conn);
+                       }
                        if (e) {
                          try {
                            std::rethrow_exception(e);
@@ -136,16 +154,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
     }
   }
 
-  void SetIdle(const StreamPtr& stream, bool idle) {
-    std::lock_guard lock(mu_);
-    if (idle) {
-      idle_.insert(stream);
-    } else {
-      idle_.erase(stream);
-    }
-  }
-
-  static asio::awaitable<void> Session(std::shared_ptr<Impl> self, StreamPtr stream) {
+  static asio::awaitable<void> Session(std::shared_ptr<Impl> self, StreamPtr stream, ConnPtr conn) {
     beast::flat_buffer buffer;
     std::string client_ip;
     {
@@ -160,14 +169,14 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       parser.body_limit(self->options_.body_limit);
       stream->expires_after(first ? self->options_.read_timeout : self->options_.idle_timeout);
       first = false;
-      self->SetIdle(stream, true);
-      if (self->stopping_) {  // Stop() ran between the loop check and SetIdle
-        self->SetIdle(stream, false);
+      conn->idle = true;
+      if (self->stopping_) {  // Stop() ran between the loop check and marking it idle
+        conn->idle = false;
         break;
       }
       auto [ec, bytes] = co_await bhttp::async_read_header(*stream, buffer, parser,
                                                            asio::as_tuple(asio::use_awaitable));
-      self->SetIdle(stream, false);
+      conn->idle = false;
       if (!ec && !parser.is_done()) {
         stream->expires_after(self->options_.read_timeout);
         std::tie(ec, bytes) =
@@ -235,7 +244,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   std::atomic<int> connections_{0};
   std::function<void()> on_drained_;
   std::mutex mu_;
-  std::set<std::weak_ptr<beast::tcp_stream>, std::owner_less<>> idle_;
+  std::unordered_set<ConnPtr> open_;
 };
 
 HttpServer::HttpServer(asio::io_context& ioc, ServerOptions options, Handler handler)
