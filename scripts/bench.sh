@@ -238,10 +238,11 @@ done
 stack stop gateway >/dev/null
 on_servers "$ROOT/scripts/stack.sh" start gateway >/dev/null
 
-# --- the accept path: every request reserves a unit and is published with a confirm. Each buyer
-# buys once per activity, so each run (and its warm-up) gets a fresh activity with ample stock.
+# --- the accept path: every request reserves a unit and is published with a confirm. A buyer may
+# buy up to 1,000 units per activity (the API's most), so 10,000 buyers cover 10,000,000 orders,
+# and each run (and its warm-up) gets a fresh activity with ample stock.
 new_activity() {
-  api POST /admin/v1/activities "{\"product_id\":\"$PRODUCT\",\"title\":\"bench $1\",\"price_cents\":100,\"stock\":1000000,\"start_at\":\"$(iso $(($(date +%s) - 5)))\",\"end_at\":\"$(iso $(($(date +%s) + 86400)))\"}" "$ADMIN" | jq -r .activity_id
+  api POST /admin/v1/activities "{\"product_id\":\"$PRODUCT\",\"title\":\"bench $1\",\"price_cents\":100,\"stock\":1000000,\"limit_per_user\":1000,\"start_at\":\"$(iso $(($(date +%s) - 5)))\",\"end_at\":\"$(iso $(($(date +%s) + 86400)))\"}" "$ADMIN" | jq -r .activity_id
 }
 # After the run: drained, and the books hold: every answered request is one order (a few more may
 # have been accepted after wrk stopped counting), stock == remaining + sold.

@@ -1,7 +1,6 @@
 // seckill-bench: runs one flash sale against a running stack and checks its invariants.
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 
 #include "CLI/CLI.hpp"
@@ -9,23 +8,7 @@
 #include "libs/base/status.h"
 #include "libs/base/url.h"
 #include "tools/bench/sale_runner.h"
-
-namespace {
-
-// KEY=VALUE lines of a stack.env file.
-std::map<std::string, std::string> ReadEnvFile(const std::string& path) {
-  std::map<std::string, std::string> values;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    const size_t eq = line.find('=');
-    if (!line.empty() && line[0] != '#' && eq != std::string::npos)
-      values[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return values;
-}
-
-}  // namespace
+#include "tools/bench/stack_env.h"
 
 int main(int argc, char** argv) {
   using namespace seckill;
@@ -77,7 +60,7 @@ int main(int argc, char** argv) {
   o.settle = std::chrono::seconds(settle_s);
   o.burst_at = std::chrono::milliseconds(burst_at_ms);
 
-  auto env = ReadEnvFile(env_file);
+  auto env = bench::ReadEnvFile(env_file);
   auto get = [&](const char* key) {
     if (const char* v = std::getenv(key); v != nullptr && *v != '\0') return std::string(v);
     return env[key];

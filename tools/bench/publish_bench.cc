@@ -19,22 +19,12 @@
 #include "libs/amqp/publisher.h"
 #include "libs/base/url.h"
 #include "services/order/messaging/order_queue.h"
+#include "tools/bench/stack_env.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::map<std::string, std::string> ReadEnvFile(const std::string& path) {
-  std::map<std::string, std::string> values;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    const size_t eq = line.find('=');
-    if (!line.empty() && line[0] != '#' && eq != std::string::npos)
-      values[line.substr(0, eq)] = line.substr(eq + 1);
-  }
-  return values;
-}
 
 double Percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
@@ -55,7 +45,7 @@ int main(int argc, char** argv) {
   cli.add_option("--window", window, "publishes in flight at once")->check(CLI::Range(1, 4096));
   CLI11_PARSE(cli, argc, argv);
 
-  const auto env = ReadEnvFile(env_file);
+  const auto env = bench::ReadEnvFile(env_file);
   auto it = env.find("SECKILL_AMQP_URL");
   auto url = base::ParseUrl(it == env.end() ? "" : it->second, 5672);
   if (!url.ok()) {
