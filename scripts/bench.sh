@@ -190,6 +190,7 @@ ins_run() { # ins_run ROUND
   jq -nc --argjson round "$1" --argjson n "$n" --argjson s "$seconds" --argjson cpu "$(cpu_json "$before" "$after" "$n")" \
     '{row: "inserts", round: $round, requests: $n, seconds: $s, rps: ($n / $s), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
 }
+sql() { mariadb -h 127.0.0.1 -P "$(setting SECKILL_DB_PORT)" -u "$(setting SECKILL_DB_USER)" -p"$(setting SECKILL_DB_PASSWORD)" -N -B "$(setting SECKILL_DB_NAME)" -e "$1"; }
 # R_pub: the project's publisher alone, confirmed publishes to a quorum queue declared like the
 # order queue, as many in flight as wrk has connections.
 pub_run() { # pub_run ROUND
@@ -259,7 +260,36 @@ check_accepted() { # check_accepted ACTIVITY RUN_JSON
      and .stock == .remaining + .orders.CREATED' <<<"$stats" >/dev/null ||
     { log "FAILED run: accept: books do not hold after $n answers: $stats"; FAILED=1; }
 }
+# P6, the drain: 20,000 orders waiting in the order queue (their units reserved first, as
+# PlaceOrder would have), written by the order service's consumer once it starts. Rows/s from the
+# rows' own timestamps (first to last insert), against R_ins of the same round.
+drain_run() { # drain_run ROUND
+  local n=20000 act first_id first_user=1000000 span rows
+  act=$(new_activity "drain $1")
+  first_id=$((9000000000000 + $1 * 100000))
+  for i in $(seq 0 $((n - 1))); do
+    echo "FCALL seckill_reserve 7 {act:$act}:info {act:$act}:remaining {act:$act}:buyers {act:$act}:resv {act:$act}:idem {act:$act}:inflight {act:$act}:pending $((first_id + i)) $((first_user + i)) 1"
+  done | redis-cli -p "$REDIS_PORT" --pipe >/dev/null
+  stack stop order >/dev/null
+  on_load "$SECKILL_BIN_DIR/seckill-publish-bench" --stack-env "$RUN/stack.env" --messages $n --window "$CONNS" \
+    --order-queue --activity "$act" --first-order-id "$first_id" --first-user "$first_user" >/dev/null 2>&1 ||
+    { log "FAILED run: drain: could not fill the order queue"; FAILED=1; }
+  on_servers "$ROOT/scripts/stack.sh" start order >/dev/null
+  for _ in $(seq 1200); do
+    rows=$(sql "SELECT COUNT(*) FROM orders WHERE activity_id = $act AND status = 'CREATED'")
+    [ "$rows" -ge "$n" ] && break
+    sleep 0.1
+  done
+  span=$(sql "SELECT MAX(updated_at_ms) - MIN(updated_at_ms) FROM orders WHERE activity_id = $act")
+  [ "$rows" -eq "$n" ] || { log "FAILED run: drain: $rows of $n orders CREATED"; FAILED=1; return; }
+  jq -nc --argjson round "$1" --argjson n "$n" --argjson ms "$span" \
+    '{row: "drain", round: $round, requests: $n, seconds: ($ms / 1000), rps: ($n * 1000 / ([$ms, 1] | max)), cpu_us: {}}' >>"$OUT/raw.jsonl"
+}
 if [ "$(wc -l <"$RUN/tokens.txt")" -ge 2 ]; then
+  for round in $(seq 1 "$ROUNDS"); do
+    log "drain, round $round of $ROUNDS"
+    drain_run "$round"
+  done
   for round in $(seq 1 "$ROUNDS"); do
     log "accept path, round $round of $ROUNDS"
     warm=$(new_activity "warm-up $round")

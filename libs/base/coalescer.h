@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -14,15 +15,19 @@ namespace seckill::base {
 // `max_in_flight` batches are outstanding; otherwise it waits, and when a batch completes,
 // everything waiting (up to `max_batch`) goes out together as the next one. So an idle caller
 // pays no delay (a batch of one, sent at once) and a busy one sends one call for many, without
-// a timer. Each call's `done` gets its own result, or the batch's error. Thread-safe; `send`'s
-// callback may run on any thread, exactly once. Held by shared_ptr: batches in flight keep it.
+// a timer. Each call's `done` gets its own result, or the batch's error. A call may wait for a
+// slot, so `send` is told when the oldest call of the batch was submitted: a batch's deadline
+// counted from then keeps every call within its own deadline however long it waited. Thread-safe;
+// `send`'s callback may run on any thread, exactly once. Held by shared_ptr: batches in flight
+// keep it.
 template <class Item, class Result>
 class Coalescer : public std::enable_shared_from_this<Coalescer<Item, Result>> {
  public:
   using Done = std::function<void(absl::StatusOr<Result>)>;
   using BatchDone = std::function<void(absl::StatusOr<std::vector<Result>>)>;
+  using Clock = std::chrono::steady_clock;
   // Sends one batch; must call its callback with one result per item, in the items' order.
-  using Send = std::function<void(std::vector<Item>, BatchDone)>;
+  using Send = std::function<void(std::vector<Item>, Clock::time_point oldest, BatchDone)>;
 
   static std::shared_ptr<Coalescer> Create(Send send, size_t max_in_flight, size_t max_batch) {
     return std::shared_ptr<Coalescer>(new Coalescer(std::move(send), max_in_flight, max_batch));
@@ -30,7 +35,7 @@ class Coalescer : public std::enable_shared_from_this<Coalescer<Item, Result>> {
 
   void Submit(Item item, Done done) {
     std::unique_lock lock(mu_);
-    waiting_.push_back({std::move(item), std::move(done)});
+    waiting_.push_back({std::move(item), std::move(done), Clock::now()});
     if (in_flight_ < max_in_flight_) SendWaiting(lock);
   }
 
@@ -38,6 +43,7 @@ class Coalescer : public std::enable_shared_from_this<Coalescer<Item, Result>> {
   struct Call {
     Item item;
     Done done;
+    Clock::time_point submitted;
   };
 
   Coalescer(Send send, size_t max_in_flight, size_t max_batch)
@@ -47,6 +53,7 @@ class Coalescer : public std::enable_shared_from_this<Coalescer<Item, Result>> {
   void SendWaiting(std::unique_lock<std::mutex>& lock) {
     std::vector<Item> items;
     auto dones = std::make_shared<std::vector<Done>>();
+    const Clock::time_point oldest = waiting_.front().submitted;
     while (!waiting_.empty() && items.size() < max_batch_) {
       items.push_back(std::move(waiting_.front().item));
       dones->push_back(std::move(waiting_.front().done));
@@ -54,7 +61,7 @@ class Coalescer : public std::enable_shared_from_this<Coalescer<Item, Result>> {
     }
     ++in_flight_;
     lock.unlock();
-    send_(std::move(items), [self = this->shared_from_this(), dones](absl::StatusOr<std::vector<Result>> results) {
+    send_(std::move(items), oldest, [self = this->shared_from_this(), dones](absl::StatusOr<std::vector<Result>> results) {
       if (results.ok() && results->size() != dones->size()) {
         results = absl::InternalError("batch call: one result per item expected");
       }

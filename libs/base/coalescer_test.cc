@@ -1,5 +1,7 @@
 #include "libs/base/coalescer.h"
 
+#include <thread>
+
 #include "gtest/gtest.h"
 
 namespace seckill::base {
@@ -9,8 +11,11 @@ namespace {
 struct HeldBatches {
   std::vector<std::vector<int>> sent;
   std::vector<Coalescer<int, int>::BatchDone> pending;
+  std::vector<Coalescer<int, int>::Clock::time_point> oldest_submits;
   Coalescer<int, int>::Send Sender() {
-    return [this](std::vector<int> items, Coalescer<int, int>::BatchDone done) {
+    return [this](std::vector<int> items, Coalescer<int, int>::Clock::time_point oldest,
+                  Coalescer<int, int>::BatchDone done) {
+      oldest_submits.push_back(oldest);
       sent.push_back(std::move(items));
       pending.push_back(std::move(done));
     };
@@ -44,6 +49,22 @@ TEST(CoalescerTest, AnIdleCallerSendsAtOnceABusyOneInBatches) {
   EXPECT_EQ(got, (std::map<int, int>{{1, 10}, {2, 20}, {3, 30}, {4, 40}, {5, 50}, {6, 60}}));
 }
 
+// A batch is sent with its oldest call's submit time, so its deadline can be that call's.
+TEST(CoalescerTest, ABatchKnowsWhenItsOldestCallWasSubmitted) {
+  HeldBatches held;
+  auto coalescer = Coalescer<int, int>::Create(held.Sender(), 1, 10);
+  coalescer->Submit(1, [](absl::StatusOr<int>) {});
+  const auto before_second = Coalescer<int, int>::Clock::now();
+  coalescer->Submit(2, [](absl::StatusOr<int>) {});
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  coalescer->Submit(3, [](absl::StatusOr<int>) {});
+  held.Complete(0);
+  ASSERT_EQ(held.sent.size(), 2u);
+  EXPECT_EQ(held.sent[1], (std::vector<int>{2, 3}));
+  EXPECT_GE(held.oldest_submits[1], before_second);
+  EXPECT_LT(held.oldest_submits[1], before_second + std::chrono::milliseconds(20));
+}
+
 TEST(CoalescerTest, UpToMaxInFlightBatchesAreSentWithoutWaiting) {
   HeldBatches held;
   auto coalescer = Coalescer<int, int>::Create(held.Sender(), 2, 100);
@@ -59,10 +80,11 @@ TEST(CoalescerTest, UpToMaxInFlightBatchesAreSentWithoutWaiting) {
 TEST(CoalescerTest, ABatchErrorIsEveryCallersAndAWrongSizedAnswerIsAnError) {
   std::vector<absl::Status> statuses;
   auto failing = Coalescer<int, int>::Create(
-      [](std::vector<int>, Coalescer<int, int>::BatchDone done) { done(absl::UnavailableError("down")); }, 1, 10);
+      [](std::vector<int>, auto, Coalescer<int, int>::BatchDone done) { done(absl::UnavailableError("down")); }, 1,
+      10);
   failing->Submit(1, [&](absl::StatusOr<int> r) { statuses.push_back(r.status()); });
   auto short_answer = Coalescer<int, int>::Create(
-      [](std::vector<int>, Coalescer<int, int>::BatchDone done) { done(std::vector<int>{}); }, 1, 10);
+      [](std::vector<int>, auto, Coalescer<int, int>::BatchDone done) { done(std::vector<int>{}); }, 1, 10);
   short_answer->Submit(2, [&](absl::StatusOr<int> r) { statuses.push_back(r.status()); });
   ASSERT_EQ(statuses.size(), 2u);
   EXPECT_TRUE(absl::IsUnavailable(statuses[0]));

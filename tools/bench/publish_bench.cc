@@ -2,6 +2,9 @@
 // of the production size with the project's AMQP publisher (persistent, mandatory, confirmed) to
 // a quorum queue declared like the order queue (its own name, deleted afterwards), keeping
 // `--window` publishes in flight, and reports the confirmed rate and the confirm latency.
+// With --order-queue it fills the stack's own order queue instead, with orders of one activity
+// (ids from --first-order-id, one buyer each from --first-user): the drain measurement's input,
+// for reservations made beforehand.
 #include <amqp.h>
 #include <amqp_framing.h>
 
@@ -43,7 +46,17 @@ int main(int argc, char** argv) {
   cli.add_option("--stack-env", env_file, "settings of the stack (written by `make up`)");
   cli.add_option("--messages", messages, "messages to publish")->check(CLI::Range(1, 10'000'000));
   cli.add_option("--window", window, "publishes in flight at once")->check(CLI::Range(1, 4096));
+  bool order_queue = false;
+  uint64_t activity = 0, first_order_id = 0, first_user = 0;
+  cli.add_flag("--order-queue", order_queue, "publish to the stack's order queue (kept)");
+  cli.add_option("--activity", activity, "--order-queue: the orders' activity");
+  cli.add_option("--first-order-id", first_order_id, "--order-queue: the first order id");
+  cli.add_option("--first-user", first_user, "--order-queue: the first order's buyer");
   CLI11_PARSE(cli, argc, argv);
+  if (order_queue && (activity == 0 || first_order_id == 0 || first_user == 0)) {
+    std::fprintf(stderr, "seckill-publish-bench: --order-queue needs --activity, --first-order-id, --first-user\n");
+    return 2;
+  }
 
   const auto env = bench::ReadEnvFile(env_file);
   auto it = env.find("SECKILL_AMQP_URL");
@@ -60,8 +73,9 @@ int main(int argc, char** argv) {
   options.broker.vhost = url->path.empty() ? "/" : url->path;
   // The order queue's declaration under names of its own.
   amqp::Topology topology = order::messaging::OrderQueueTopology();
-  const std::string suffix = ".bench-pub." + std::to_string(getpid());
+  const std::string suffix = order_queue ? "" : ".bench-pub." + std::to_string(getpid());
   for (amqp::QueueSpec& q : topology.queues) {
+    if (order_queue) break;
     q.name += suffix;
     q.exchange += suffix;
     if (!q.dead_letter_exchange.empty()) q.dead_letter_exchange += suffix;
@@ -74,6 +88,13 @@ int main(int argc, char** argv) {
   // A production-sized body: an OrderPlaced as the order service encodes it.
   const std::string body = order::messaging::EncodeOrderPlaced(
       {386418485946748928ULL, 2, 10002, 1, 100, order::domain::OrderStatus::kQueued, 1'764'662'400'000}, "");
+  auto body_of = [&](int n) {
+    if (!order_queue) return body;
+    const auto i = static_cast<uint64_t>(n);
+    return order::messaging::EncodeOrderPlaced(
+        {first_order_id + i, activity, first_user + i, 1, 100, order::domain::OrderStatus::kQueued,
+         1'764'662'400'000}, "");
+  };
 
   amqp::Publisher publisher(options);
   publisher.Start();
@@ -92,7 +113,7 @@ int main(int argc, char** argv) {
   publish_next = [&] {  // called with `mu` held
     const int n = sent++;
     const Clock::time_point start = Clock::now();
-    publisher.Publish({body, "bench-" + std::to_string(n)}, [&, start](absl::Status status) {
+    publisher.Publish({body_of(n), "bench-" + std::to_string(n)}, [&, start](absl::Status status) {
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
       std::lock_guard lock(mu);
       latencies_ms.push_back(ms);
@@ -110,14 +131,14 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   publisher.Stop();
 
-  if (auto conn = amqp::Connection::Open(options.broker); conn.ok()) {
+  if (auto conn = amqp::Connection::Open(options.broker); conn.ok() && !order_queue) {
     for (const amqp::QueueSpec& q : topology.queues) {
       amqp_queue_delete((*conn)->state(), amqp::Connection::kChannel, amqp_cstring_bytes(q.name.c_str()), 0, 0);
       amqp_exchange_delete((*conn)->state(), amqp::Connection::kChannel, amqp_cstring_bytes(q.exchange.c_str()), 0);
     }
   }
-  std::printf("seckill-publish-bench: %d messages of %zu bytes, window %d, quorum queue\n", messages,
-              body.size(), window);
+  std::printf("seckill-publish-bench: %d messages of %zu bytes, window %d, quorum queue%s\n", messages,
+              body.size(), window, order_queue ? " (the order queue)" : "");
   std::printf("  confirmed    %d in %.2f s = %.0f msg/s\n", messages - failed, seconds,
               (messages - failed) / seconds);
   std::printf("  latency      p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms\n", Percentile(latencies_ms, 0.5),

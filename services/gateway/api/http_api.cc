@@ -234,6 +234,7 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
           cache_options),
       placements_(Placements::Create(
           [order = backends_.order, timeout = backends_.timeout](std::vector<ov1::PlaceOrderRequest> items,
+                                                                 Placements::Clock::time_point oldest,
                                                                  Placements::BatchDone done) {
             struct BatchCall {
               grpc::ClientContext context;
@@ -241,7 +242,8 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
               ov1::PlaceOrdersReply reply;
             };
             auto call = std::make_shared<BatchCall>();
-            call->context.set_deadline(std::chrono::system_clock::now() + timeout);
+            // Counted from the oldest order's arrival: none waits past its own deadline.
+            call->context.set_deadline(rpc::DeadlineFrom(oldest, timeout));
             for (ov1::PlaceOrderRequest& item : items) *call->request.add_items() = std::move(item);
             order->async()->PlaceOrders(&call->context, &call->request, &call->reply,
                                         [call, done = std::move(done)](grpc::Status status) {

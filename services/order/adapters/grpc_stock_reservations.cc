@@ -2,6 +2,7 @@
 
 #include "grpcpp/alarm.h"
 #include "libs/rpc/status.h"
+#include "libs/rpc/unary_call.h"
 #include "libs/rpc/trace_context.h"
 
 namespace seckill::order::adapters {
@@ -58,8 +59,9 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> chan
     : stub_(product::v1::ProductService::NewStub(std::move(channel))), timeouts_(timeouts) {
   reserves_ = Reserves::Create(
       [stub = stub_, timeout = timeouts_.reserve](std::vector<pv1::ReserveStockRequest> items,
-                                                   Reserves::BatchDone done) {
+                                                   Reserves::Clock::time_point oldest, Reserves::BatchDone done) {
         auto call = NewCall<pv1::ReserveStocksRequest, pv1::ReserveStocksReply>(timeout);
+        call->context.set_deadline(rpc::DeadlineFrom(oldest, timeout));
         for (pv1::ReserveStockRequest& item : items) *call->request.add_items() = std::move(item);
         stub->async()->ReserveStocks(
             &call->context, &call->request, &call->reply,
@@ -73,7 +75,7 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> chan
       kBatchesInFlight, kMaxBatch);
   marks_ = Marks::Create(
       [stub = stub_, timeout = timeouts_.confirm](std::vector<pv1::ReleaseReservationRequest> items,
-                                                   Marks::BatchDone done) {
+                                                   Marks::Clock::time_point, Marks::BatchDone done) {
         auto call = NewCall<pv1::MarkReservationsPublishedRequest, pv1::MarkReservationsPublishedReply>(timeout);
         call->context.set_wait_for_ready(true);
         for (pv1::ReleaseReservationRequest& item : items) *call->request.add_items() = std::move(item);
