@@ -8,6 +8,7 @@
 #include "libs/base/status.h"
 #include "libs/base/time_format.h"
 #include "libs/http/json.h"
+#include "libs/rpc/deadline.h"
 #include "libs/rpc/trace_context.h"
 #include "libs/rpc/unary_call.h"
 #include "boost/asio/co_spawn.hpp"

@@ -2,7 +2,7 @@
 
 #include "grpcpp/alarm.h"
 #include "libs/rpc/status.h"
-#include "libs/rpc/unary_call.h"
+#include "libs/rpc/deadline.h"
 #include "libs/rpc/trace_context.h"
 
 namespace seckill::order::adapters {

@@ -48,6 +48,12 @@ v1::ReserveOutcome ToProto(domain::ReserveOutcome o) {
   return v1::RESERVE_OUTCOME_UNSPECIFIED;
 }
 
+v1::ReserveStockReply Restoring() {
+  v1::ReserveStockReply reply;
+  reply.set_outcome(v1::RESTORING);
+  return reply;
+}
+
 v1::ConfirmReservationReply::Outcome ToProto(domain::ConfirmOutcome o) {
   using O = domain::ConfirmOutcome;
   using R = v1::ConfirmReservationReply;
@@ -82,6 +88,12 @@ ServerUnaryReactor* Reject(grpc::CallbackServerContext* ctx, const char* message
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message));
   return reactor;
+}
+
+// A batch call with no items or more than ProductGrpcService::kMaxBatch.
+ServerUnaryReactor* RejectBatchSize(grpc::CallbackServerContext* ctx) {
+  static_assert(ProductGrpcService::kMaxBatch == 1000, "the message below says 1000");
+  return Reject(ctx, "items: between 1 and 1000 expected");
 }
 
 }  // namespace
@@ -166,7 +178,7 @@ ServerUnaryReactor* ProductGrpcService::ReserveStocks(grpc::CallbackServerContex
                                                       const v1::ReserveStocksRequest* request,
                                                       v1::ReserveStocksReply* reply) {
   const int n = request->items_size();
-  if (n == 0 || n > kMaxBatch) return Reject(ctx, "items: between 1 and 1000 expected");
+  if (n == 0 || n > kMaxBatch) return RejectBatchSize(ctx);
   for (const v1::ReserveStockRequest& item : request->items()) {
     if (item.activity_id() == 0 || item.user_id() == 0 || item.order_id() == 0) {
       return Reject(ctx, "activity_id, user_id and order_id are required");
@@ -190,19 +202,17 @@ ServerUnaryReactor* ProductGrpcService::ReserveStocks(grpc::CallbackServerContex
 void ProductGrpcService::ReserveOne(const v1::ReserveStockRequest& item,
                                     std::function<void(absl::StatusOr<v1::ReserveStockReply>)> done) {
   const uint64_t activity_id = item.activity_id();
-  v1::ReserveStockReply restoring;
-  restoring.set_outcome(v1::RESTORING);
   // A refusal, not an error: it must not count against anyone's circuit breaker.
-  if (recovery_.IsGated(activity_id)) return done(restoring);
+  if (recovery_.IsGated(activity_id)) return done(Restoring());
   domain::ReservationRequest r{activity_id, item.user_id(), item.order_id(), item.quantity(),
                                item.idempotency_key()};
-  ledger_.Reserve(r, [this, activity_id, restoring, done = std::move(done)](
+  ledger_.Reserve(r, [this, activity_id, done = std::move(done)](
                          absl::StatusOr<domain::ReserveResult> result) {
     if (!result.ok()) return done(result.status());
     if (result->outcome == domain::ReserveOutcome::kActivityNotFound && recovery_.IsKnown(activity_id)) {
       // The catalog has it but Redis does not: its stock data was lost.
       recovery_.Gate(activity_id);
-      return done(restoring);
+      return done(Restoring());
     }
     v1::ReserveStockReply reply;
     reply.set_outcome(ToProto(result->outcome));
@@ -263,7 +273,7 @@ ServerUnaryReactor* ProductGrpcService::MarkReservationsPublished(
     grpc::CallbackServerContext* ctx, const v1::MarkReservationsPublishedRequest* request,
     v1::MarkReservationsPublishedReply* reply) {
   const int n = request->items_size();
-  if (n == 0 || n > kMaxBatch) return Reject(ctx, "items: between 1 and 1000 expected");
+  if (n == 0 || n > kMaxBatch) return RejectBatchSize(ctx);
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   auto gather = base::Gather<bool>::Of(n, [reactor, reply](absl::StatusOr<std::vector<bool>> marked) {
     if (!marked.ok()) return reactor->Finish(rpc::ToGrpc(marked.status()));
@@ -281,7 +291,7 @@ ServerUnaryReactor* ProductGrpcService::ConfirmReservations(
     grpc::CallbackServerContext* ctx, const v1::ConfirmReservationsRequest* request,
     v1::ConfirmReservationsReply* reply) {
   const int n = request->items_size();
-  if (n == 0 || n > kMaxBatch) return Reject(ctx, "items: between 1 and 1000 expected");
+  if (n == 0 || n > kMaxBatch) return RejectBatchSize(ctx);
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   // Every ledger call is sent before any answer is awaited: the Redis client pipelines them.
   auto gather = base::Gather<domain::ConfirmResult>::Of(
