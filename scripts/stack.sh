@@ -61,6 +61,9 @@ rabbit_env() {
     RABBITMQ_MNESIA_BASE=$RUN/rabbitmq/mnesia RABBITMQ_LOG_BASE=$RUN/rabbitmq/log \
     RABBITMQ_PID_FILE=$RUN/rabbitmq/rabbitmq.pid RABBITMQ_ENABLED_PLUGINS_FILE=$RUN/rabbitmq/enabled_plugins \
     ERL_EPMD_PORT=$EPMD_PORT ERL_EPMD_ADDRESS=127.0.0.1
+  # Erlang's schedulers spin while they wait for work ("busy wait"); on a host whose cores the
+  # broker shares with the services that spinning is CPU taken from them. Off, a scheduler sleeps.
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none"
 }
 
 # --- Redis -----------------------------------------------------------------------------------

@@ -137,8 +137,9 @@ int Run(const base::Config& config) {
   std::unique_ptr<amqp::Consumer> dead_consumer;
   order::api::DeadLetterHandler dead_handler(
       [&dead_letters](const std::string& message_id, const std::string& body,
-                      const std::optional<order::domain::Order>& order, const std::string& reason) {
-        return dead_letters.Receive(message_id, body, order, reason);
+                      const std::optional<order::domain::Order>& order, const std::string& reason,
+                      order::app::DeadLetters::Letter kind) {
+        return dead_letters.Receive(message_id, body, order, reason, kind);
       },
       [&dead_consumer] { return dead_consumer->Stopping(); });
   dead_consumer = std::make_unique<amqp::Consumer>(

@@ -1,17 +1,43 @@
 #include "services/order/adapters/amqp_order_event_publisher.h"
 
 #include "libs/rpc/trace_context.h"
-#include "services/order/messaging/order_queue.h"
 
 namespace seckill::order::adapters {
 
+AmqpOrderEventPublisher::AmqpOrderEventPublisher(amqp::Publisher& publisher,
+                                                 size_t messages_in_flight) {
+  messages_ = Messages::Create(
+      [&publisher](std::vector<messaging::PlacedOrder> orders, Messages::Clock::time_point,
+                   Messages::BatchDone done) {
+        amqp::Message message;
+        if (orders.size() == 1) {
+          const messaging::PlacedOrder& placed = orders.front();
+          message.body = messaging::EncodeOrderPlaced(placed.order, placed.traceparent);
+          message.message_id = std::to_string(placed.order.order_id);
+          if (!placed.traceparent.empty()) {
+            message.headers.emplace_back(rpc::kTraceparentKey, placed.traceparent);
+          }
+        } else {
+          // Unique among messages in flight, as the publisher needs: an order is in one message.
+          message.body = messaging::EncodeOrdersPlaced(orders);
+          message.message_id = "orders-" + std::to_string(orders.front().order.order_id);
+          message.headers.emplace_back(messaging::kMessageHeader, messaging::kOrdersPlacedMessage);
+        }
+        publisher.Publish(std::move(message),
+                          [n = orders.size(), done = std::move(done)](absl::Status status) {
+                            if (!status.ok()) return done(status);
+                            done(std::vector<Confirmed>(n));
+                          });
+      },
+      messages_in_flight, kMaxOrdersPerMessage);
+}
+
 void AmqpOrderEventPublisher::Publish(const domain::Order& order, const std::string& traceparent,
                                       std::function<void(absl::Status)> done) {
-  amqp::Message message;
-  message.body = messaging::EncodeOrderPlaced(order, traceparent);
-  message.message_id = std::to_string(order.order_id);
-  if (!traceparent.empty()) message.headers.emplace_back(rpc::kTraceparentKey, traceparent);
-  publisher_.Publish(std::move(message), std::move(done));
+  messages_->Submit({order, traceparent},
+                    [done = std::move(done)](absl::StatusOr<Confirmed> confirmed) {
+                      done(confirmed.status());
+                    });
 }
 
 }  // namespace seckill::order::adapters

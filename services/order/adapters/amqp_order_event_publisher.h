@@ -1,20 +1,34 @@
 #pragma once
 
+#include <memory>
+
 #include "libs/amqp/publisher.h"
+#include "libs/base/coalescer.h"
 #include "services/order/domain/order_event_publisher.h"
+#include "services/order/messaging/order_queue.h"
 
 namespace seckill::order::adapters {
 
-// OrderEventPublisher on RabbitMQ: the OrderPlaced message, persistent and mandatory, with
-// publisher confirms (see amqp::Publisher for the meaning of each status).
+// OrderEventPublisher on RabbitMQ: persistent, mandatory messages with publisher confirms (see
+// amqp::Publisher for the meaning of each status). While `messages_in_flight` messages await
+// their confirms, newly accepted orders wait and then leave together as one OrdersPlaced message
+// (base::Coalescer): under load one message, one broker write and one confirm carry many orders,
+// and every order of a message gets that message's status. An order accepted alone leaves at
+// once, as one OrderPlaced.
 class AmqpOrderEventPublisher final : public domain::OrderEventPublisher {
  public:
-  explicit AmqpOrderEventPublisher(amqp::Publisher& publisher) : publisher_(publisher) {}
+  static constexpr size_t kMessagesInFlight = 2;
+  static constexpr size_t kMaxOrdersPerMessage = 256;
+
+  explicit AmqpOrderEventPublisher(amqp::Publisher& publisher,
+                                   size_t messages_in_flight = kMessagesInFlight);
   void Publish(const domain::Order& order, const std::string& traceparent,
                std::function<void(absl::Status)> done) override;
 
  private:
-  amqp::Publisher& publisher_;
+  struct Confirmed {};
+  using Messages = base::Coalescer<messaging::PlacedOrder, Confirmed>;
+  std::shared_ptr<Messages> messages_;
 };
 
 }  // namespace seckill::order::adapters

@@ -12,6 +12,7 @@
 #include "libs/amqp/consumer.h"
 #include "libs/amqp/publisher.h"
 #include "libs/base/status.h"
+#include "services/order/adapters/amqp_order_event_publisher.h"
 #include "services/order/adapters/amqp_payment_deadlines.h"
 #include "services/order/api/order_message_handler.h"
 #include "services/order/app/cancel_order.h"
@@ -187,6 +188,37 @@ TEST_F(AmqpOrderQueueTest, SameMessageDeliveredTwiceMakesOneOrder) {
   consumer.Stop();
   EXPECT_EQ(consumer.handled.load(), 2);
   EXPECT_EQ(consumer.repository.CountByStatus(9)->at(domain::OrderStatus::kCreated), 1);
+  EXPECT_EQ(Depth(topology_.queues[1].name), 0u);
+}
+
+// Orders accepted while messages await their confirms leave together: fewer messages than
+// orders reach the queue, every order is confirmed, and the consumer records each one.
+TEST_F(AmqpOrderQueueTest, OrdersAcceptedTogetherShareMessagesAndAreEachRecorded) {
+  amqp::Publisher publisher(PublisherOptions());
+  publisher.Start();
+  adapters::AmqpOrderEventPublisher events(publisher, /*messages_in_flight=*/1);
+  constexpr int kOrders = 300;
+  std::atomic<int> confirmed{0}, failed{0};
+  std::promise<void> all;
+  std::atomic<int> answered{0};
+  for (uint64_t id = 1; id <= kOrders; ++id) {
+    events.Publish({id, 31, 1000 + id, 1, 100, domain::OrderStatus::kQueued, 5}, "", [&](absl::Status s) {
+      (s.ok() ? confirmed : failed)++;
+      if (++answered == kOrders) all.set_value();
+    });
+  }
+  ASSERT_EQ(all.get_future().wait_for(20s), std::future_status::ready);
+  EXPECT_EQ(confirmed.load(), kOrders);
+  EXPECT_EQ(failed.load(), 0);
+  const uint32_t messages = Depth(topology_.queues[1].name);
+  EXPECT_GE(messages, 2u);  // the first left alone, at once
+  EXPECT_LT(messages, static_cast<uint32_t>(kOrders) / 2);
+
+  RecordingConsumer consumer(topology_);
+  consumer.WaitHandled(static_cast<int>(messages));
+  consumer.Stop();
+  publisher.Stop();
+  EXPECT_EQ(consumer.repository.CountByStatus(31)->at(domain::OrderStatus::kCreated), kOrders);
   EXPECT_EQ(Depth(topology_.queues[1].name), 0u);
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "libs/amqp/consumer.h"
+#include "services/order/app/dead_letters.h"
 #include "services/order/domain/order.h"
 
 namespace seckill::order::api {
@@ -17,16 +18,21 @@ namespace seckill::order::api {
 // a schema problem an operator must fix) until it is kept or `stopping()` gives it back.
 class DeadLetterHandler {
  public:
-  using Keep = std::function<absl::Status(const std::string& message_id, const std::string& body,
-                                          const std::optional<domain::Order>& order,
-                                          const std::string& reason)>;
-  DeadLetterHandler(Keep keep, std::function<bool()> stopping,
+  using Letter = app::DeadLetters::Letter;
+  using KeepLetter = std::function<absl::Status(const std::string& message_id, const std::string& body,
+                                                const std::optional<domain::Order>& order,
+                                                const std::string& reason, Letter kind)>;
+  DeadLetterHandler(KeepLetter keep, std::function<bool()> stopping,
                     std::chrono::milliseconds max_backoff = std::chrono::seconds(5))
       : keep_(std::move(keep)), stopping_(std::move(stopping)), max_backoff_(max_backoff) {}
   amqp::Disposition operator()(const amqp::Delivery& delivery) const;
 
  private:
-  Keep keep_;
+  amqp::Disposition Keep(const std::string& message_id, const std::string& body,
+                         const std::optional<domain::Order>& order, const std::string& reason,
+                         Letter kind) const;
+
+  KeepLetter keep_;
   std::function<bool()> stopping_;
   std::chrono::milliseconds max_backoff_;
 };

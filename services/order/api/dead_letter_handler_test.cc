@@ -17,7 +17,7 @@ TEST(DeadLetterHandlerTest, ALetterThatCannotBeKeptIsRetriedNeverDropped) {
   int calls = 0;
   DeadLetterHandler handler(
       [&](const std::string& message_id, const std::string&,
-          const std::optional<domain::Order>& order, const std::string&) {
+          const std::optional<domain::Order>& order, const std::string&, DeadLetterHandler::Letter) {
         EXPECT_EQ(message_id, "77");
         EXPECT_TRUE(order.has_value() && order->order_id == 77u);
         ++calls;
@@ -39,7 +39,7 @@ TEST(DeadLetterHandlerTest, PoisonIsKeptAsNotAnOrderAndStoppingGivesItBack) {
   std::string kept_reason;
   DeadLetterHandler handler(
       [&](const std::string&, const std::string& body, const std::optional<domain::Order>& order,
-          const std::string& reason) {
+          const std::string& reason, DeadLetterHandler::Letter) {
         EXPECT_EQ(body, "\xff not protobuf");
         EXPECT_FALSE(order.has_value());
         kept_reason = reason;
@@ -51,6 +51,41 @@ TEST(DeadLetterHandlerTest, PoisonIsKeptAsNotAnOrderAndStoppingGivesItBack) {
   poison.body = "\xff not protobuf";
   EXPECT_EQ(handler(poison), amqp::Disposition::kRequeue);  // back to the queue, not acked away
   EXPECT_FALSE(kept_reason.empty());
+}
+
+TEST(DeadLetterHandlerTest, ALetterOfManyOrdersIsKeptOrderByOrder) {
+  struct Kept {
+    std::string message_id;
+    std::optional<domain::Order> order;
+    DeadLetterHandler::Letter kind;
+  };
+  std::vector<Kept> kept;
+  DeadLetterHandler handler(
+      [&](const std::string& message_id, const std::string& body,
+          const std::optional<domain::Order>& order, const std::string&, DeadLetterHandler::Letter kind) {
+        // Each member is kept with a body of its own, replayable as one OrderPlaced.
+        if (order) {
+          EXPECT_TRUE(messaging::DecodeOrderPlaced(body).ok());
+        }
+        kept.push_back({message_id, order, kind});
+        return absl::OkStatus();
+      },
+      [] { return false; }, 50ms);
+  amqp::Delivery letter;
+  letter.message_id = "orders-5";
+  letter.headers[messaging::kMessageHeader] = messaging::kOrdersPlacedMessage;
+  letter.body = messaging::EncodeOrdersPlaced(
+      {{{5, 42, 7, 1, 250, domain::OrderStatus::kQueued, 1}, ""},
+       {{6, 42, 8, 0, 250, domain::OrderStatus::kQueued, 1}, ""},  // quantity 0: poison
+       {{7, 42, 9, 2, 500, domain::OrderStatus::kQueued, 1}, ""}});
+  EXPECT_EQ(handler(letter), amqp::Disposition::kAck);
+  ASSERT_EQ(kept.size(), 3u);
+  EXPECT_EQ(kept[0].message_id, "5");
+  EXPECT_EQ(kept[0].order->order_id, 5u);
+  EXPECT_EQ(kept[1].message_id, "orders-5#1");
+  EXPECT_FALSE(kept[1].order.has_value());
+  EXPECT_EQ(kept[2].order->quantity, 2);
+  for (const Kept& k : kept) EXPECT_EQ(k.kind, DeadLetterHandler::Letter::kBatchMember);
 }
 
 }  // namespace

@@ -4,7 +4,6 @@
 
 #include "libs/base/counters.h"
 #include "libs/base/status.h"
-#include "services/order/messaging/order_queue.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::order::api {
@@ -18,10 +17,17 @@ OrderMessageHandler::Work OrderMessageHandler::OneAtATime(WorkOnOne work) {
   };
 }
 
-absl::StatusOr<std::vector<domain::Order>> OrderMessageHandler::OrderPlaced(const amqp::Delivery& delivery) {
-  auto order = messaging::DecodeOrderPlaced(delivery.body);
-  if (!order.ok()) return order.status();
-  return std::vector<domain::Order>{*order};
+std::vector<absl::Status> OrderMessageHandler::WorkInChunks(const std::vector<domain::Order>& orders) const {
+  if (orders.size() <= kMaxOrdersPerWork) return work_(orders);
+  std::vector<absl::Status> done;
+  done.reserve(orders.size());
+  for (size_t from = 0; from < orders.size(); from += kMaxOrdersPerWork) {
+    const size_t to = std::min(orders.size(), from + kMaxOrdersPerWork);
+    std::vector<absl::Status> part = work_(std::vector<domain::Order>(orders.begin() + from, orders.begin() + to));
+    part.resize(to - from, absl::InternalError("no result for it"));
+    for (absl::Status& s : part) done.push_back(std::move(s));
+  }
+  return done;
 }
 
 std::vector<amqp::Disposition> OrderMessageHandler::operator()(
@@ -44,7 +50,12 @@ std::vector<amqp::Disposition> OrderMessageHandler::operator()(
       dispositions[i] = amqp::Disposition::kDeadLetter;
       continue;
     }
-    for (domain::Order& order : *named) {
+    if (named->invalid > 0) {
+      spdlog::error("order queue: message {} holds {} invalid order(s); dead-lettering it once its "
+                    "{} valid one(s) are done", delivery.message_id, named->invalid, named->orders.size());
+      dispositions[i] = amqp::Disposition::kDeadLetter;
+    }
+    for (domain::Order& order : named->orders) {
       orders.push_back(std::move(order));
       where.push_back(i);
     }
@@ -52,7 +63,7 @@ std::vector<amqp::Disposition> OrderMessageHandler::operator()(
 
   std::chrono::milliseconds backoff(50);
   while (!orders.empty()) {
-    const std::vector<absl::Status> done = work_(orders);
+    const std::vector<absl::Status> done = WorkInChunks(orders);
     std::vector<domain::Order> retry;
     std::vector<size_t> retry_where;
     absl::Status transient;

@@ -7,13 +7,15 @@
 #include "absl/status/status.h"
 #include "libs/amqp/consumer.h"
 #include "services/order/domain/order.h"
+#include "services/order/messaging/order_queue.h"
 
 namespace seckill::order::api {
 
 // Runs `work` on the orders a batch of messages carries (recording them, or cancelling them when
-// their payment deadline expired); `decode` says which orders a message names (one OrderPlaced
-// by default). Poison (an undecodable or invalid body, or a permanent error for one of its
-// orders) is dead-lettered alone; the others of its batch go on. Transient errors (database or
+// their payment deadline expired); `decode` says which orders a message names (an OrderPlaced or
+// OrdersPlaced by default). Poison (an undecodable body, an invalid order in it, or a permanent
+// error for one of its orders) dead-letters its message once the message's other orders are
+// done; the other messages of the batch go on. Transient errors (database or
 // stock service down) are retried in place with back-off, never dead-lettered, until
 // `stopping()` says to give the deliveries back.
 class OrderMessageHandler {
@@ -21,17 +23,19 @@ class OrderMessageHandler {
   // One status per order, in the orders' order.
   using Work = std::function<std::vector<absl::Status>(const std::vector<domain::Order>&)>;
   using WorkOnOne = std::function<absl::Status(const domain::Order&)>;
-  using Decode = std::function<absl::StatusOr<std::vector<domain::Order>>(const amqp::Delivery&)>;
+  using Decode = std::function<absl::StatusOr<messaging::OrderMessage>(const amqp::Delivery&)>;
 
   OrderMessageHandler(Work work, std::function<bool()> stopping,
                       std::chrono::milliseconds max_backoff = std::chrono::seconds(5),
-                      Decode decode = OrderPlaced)
+                      Decode decode = messaging::DecodeOrderMessage)
       : work_(std::move(work)), stopping_(std::move(stopping)), max_backoff_(max_backoff),
         decode_(std::move(decode)) {}
-  // The default Decode: the message is one OrderPlaced.
-  static absl::StatusOr<std::vector<domain::Order>> OrderPlaced(const amqp::Delivery& delivery);
   // For work that takes one order at a time.
   static Work OneAtATime(WorkOnOne work);
+
+  // `work` gets at most this many orders at a time (messages may carry many each): the batch
+  // calls it makes (stock service, multi-row INSERT) have limits of their own.
+  static constexpr size_t kMaxOrdersPerWork = 512;
 
   std::vector<amqp::Disposition> operator()(const std::vector<amqp::Delivery>& deliveries) const;
   amqp::Disposition operator()(const amqp::Delivery& delivery) const {
@@ -39,6 +43,8 @@ class OrderMessageHandler {
   }
 
  private:
+  std::vector<absl::Status> WorkInChunks(const std::vector<domain::Order>& orders) const;
+
   Work work_;
   std::function<bool()> stopping_;
   std::chrono::milliseconds max_backoff_;

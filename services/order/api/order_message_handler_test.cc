@@ -105,5 +105,50 @@ TEST(OrderMessageHandlerTest, StoppingGivesBackOnlyTheMessagesStillToDo) {
   EXPECT_EQ(handler({AnOrderMessage(1), AnOrderMessage(2)}), (std::vector<D>{D::kAck, D::kRequeue}));
 }
 
+amqp::Delivery AnOrdersMessage(uint64_t first, size_t n, uint64_t invalid_id = 0) {
+  std::vector<messaging::PlacedOrder> orders;
+  for (uint64_t id = first; id < first + n; ++id) {
+    orders.push_back({{id, 42, 7, id == invalid_id ? 0 : 1, 250, domain::OrderStatus::kQueued, 5}, ""});
+  }
+  amqp::Delivery d;
+  d.body = messaging::EncodeOrdersPlaced(orders);
+  d.message_id = "orders-" + std::to_string(first);
+  d.headers[messaging::kMessageHeader] = messaging::kOrdersPlacedMessage;
+  return d;
+}
+
+TEST(OrderMessageHandlerTest, AMessageOfManyOrdersIsDoneInChunksAndAckedOnce) {
+  std::vector<size_t> chunks;
+  std::vector<uint64_t> seen;
+  OrderMessageHandler handler(
+      [&](const std::vector<domain::Order>& orders) {
+        chunks.push_back(orders.size());
+        for (const domain::Order& o : orders) seen.push_back(o.order_id);
+        return std::vector<absl::Status>(orders.size());
+      },
+      [] { return false; }, 50ms);
+  const size_t n = OrderMessageHandler::kMaxOrdersPerWork + 3;
+  const auto done = handler(std::vector<amqp::Delivery>{AnOrdersMessage(1000, n), AnOrderMessage(7)});
+  EXPECT_EQ(done, (std::vector<amqp::Disposition>{amqp::Disposition::kAck, amqp::Disposition::kAck}));
+  EXPECT_EQ(chunks, (std::vector<size_t>{OrderMessageHandler::kMaxOrdersPerWork, 4}));
+  ASSERT_EQ(seen.size(), n + 1);
+  EXPECT_EQ(seen.front(), 1000u);
+  EXPECT_EQ(seen.back(), 7u);
+}
+
+TEST(OrderMessageHandlerTest, AnInvalidOrderInAMessageDeadLettersItAfterItsValidOrders) {
+  std::vector<uint64_t> seen;
+  OrderMessageHandler handler(
+      [&](const std::vector<domain::Order>& orders) {
+        for (const domain::Order& o : orders) seen.push_back(o.order_id);
+        return std::vector<absl::Status>(orders.size());
+      },
+      [] { return false; }, 50ms);
+  const auto done = handler(std::vector<amqp::Delivery>{AnOrdersMessage(10, 3, /*invalid_id=*/11), AnOrderMessage(7)});
+  // Its valid neighbours are recorded; the dead-letter consumer keeps the invalid one alone.
+  EXPECT_EQ(done, (std::vector<amqp::Disposition>{amqp::Disposition::kDeadLetter, amqp::Disposition::kAck}));
+  EXPECT_EQ(seen, (std::vector<uint64_t>{10, 12, 7}));
+}
+
 }  // namespace
 }  // namespace seckill::order::api

@@ -22,7 +22,8 @@ absl::StatusOr<T> Await(Start start) {
 }  // namespace
 
 absl::Status DeadLetters::Receive(const std::string& message_id, const std::string& body,
-                                  const std::optional<domain::Order>& order, const std::string& reason) const {
+                                  const std::optional<domain::Order>& order, const std::string& reason,
+                                  Letter kind) const {
   domain::DeadLetter letter;
   letter.message_id = message_id;
   letter.body = body.substr(0, kMaxKeptBodyBytes);
@@ -36,6 +37,7 @@ absl::Status DeadLetters::Receive(const std::string& message_id, const std::stri
     if (!existing.ok()) return existing.status();
     const bool live = existing->has_value() && ((*existing)->status == domain::OrderStatus::kCreated ||
                                                (*existing)->status == domain::OrderStatus::kPaid);
+    if (live && kind == Letter::kBatchMember) return absl::OkStatus();
     if (!live) {
       // Not an order (yet): its units go back, and the buyer sees it FAILED.
       auto returned = Await<domain::ReleaseOutcome>([&](auto done) {

@@ -33,9 +33,15 @@ class DeadLetters {
   // Longer bodies are kept cut to this size (sql/migrations/004), so any letter can be kept.
   static constexpr size_t kMaxKeptBodyBytes = 1 << 20;
 
+  // What a letter is: a whole dead-lettered message, or one order of a dead-lettered message of
+  // many (dead-lettered for the sake of another order in it: a member that was recorded is no
+  // dead letter, and nothing is kept for it).
+  enum class Letter { kWhole, kBatchMember };
+
   // `order`: the decoded body, or nullopt for poison. Transient errors: retry.
   absl::Status Receive(const std::string& message_id, const std::string& body,
-                       const std::optional<domain::Order>& order, const std::string& reason) const;
+                       const std::optional<domain::Order>& order, const std::string& reason,
+                       Letter kind = Letter::kWhole) const;
   absl::StatusOr<std::vector<domain::DeadLetter>> List(int limit) const;
   absl::StatusOr<ReplayOutcome> Replay(uint64_t dead_letter_id) const;
 

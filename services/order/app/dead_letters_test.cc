@@ -34,6 +34,20 @@ TEST_F(DeadLettersTest, AnOrderRecordedAfterAllKeepsItsUnits) {
   EXPECT_EQ(letters_.Replay(1).value(), ReplayOutcome::kAlreadyLive);
 }
 
+TEST_F(DeadLettersTest, ARecordedMemberOfADeadLetteredBatchIsNoDeadLetter) {
+  domain::Order recorded = AnOrder(15);
+  recorded.status = domain::OrderStatus::kCreated;
+  ASSERT_TRUE(repository_.Insert(recorded, 5).ok());
+  using Letter = DeadLetters::Letter;
+  ASSERT_TRUE(letters_.Receive("15", "body", AnOrder(15), "its batch", Letter::kBatchMember).ok());
+  ASSERT_TRUE(letters_.Receive("16", "body", AnOrder(16), "its batch", Letter::kBatchMember).ok());
+  EXPECT_EQ((*repository_.Find(15))->status, domain::OrderStatus::kCreated);
+  EXPECT_EQ((*repository_.Find(16))->status, domain::OrderStatus::kFailed);
+  EXPECT_EQ(reservations_.cancels, (std::vector<uint64_t>{16}));
+  ASSERT_EQ(letters_.List(10)->size(), 1u);
+  EXPECT_EQ((*letters_.List(10))[0].order_id, 16u);
+}
+
 TEST_F(DeadLettersTest, ReplayMakesTheOrderOnceAndPoisonCannotBeReplayed) {
   ASSERT_TRUE(letters_.Receive("m3", "body", AnOrder(13), "rejected").ok());
   EXPECT_EQ(letters_.Replay(1).value(), ReplayOutcome::kReplayed);

@@ -37,21 +37,19 @@ amqp::Topology PaymentDeadlineTopology() {
   return amqp::Topology{{expired, waiting}};
 }
 
-std::string EncodeOrderPlaced(const domain::Order& order, const std::string& traceparent) {
-  v1::OrderPlaced message;
-  message.set_order_id(order.order_id);
-  message.set_activity_id(order.activity_id);
-  message.set_user_id(order.user_id);
-  message.set_quantity(order.quantity);
-  message.set_amount_cents(order.amount_cents);
-  message.set_created_at_ms(order.created_at_ms);
-  message.set_traceparent(traceparent);
-  return message.SerializeAsString();
+namespace {
+
+void ToMessage(const domain::Order& order, const std::string& traceparent, v1::OrderPlaced* m) {
+  m->set_order_id(order.order_id);
+  m->set_activity_id(order.activity_id);
+  m->set_user_id(order.user_id);
+  m->set_quantity(order.quantity);
+  m->set_amount_cents(order.amount_cents);
+  m->set_created_at_ms(order.created_at_ms);
+  m->set_traceparent(traceparent);
 }
 
-absl::StatusOr<domain::Order> DecodeOrderPlaced(const std::string& body) {
-  v1::OrderPlaced message;
-  if (!message.ParseFromString(body)) return absl::InvalidArgumentError("not an OrderPlaced message");
+absl::StatusOr<domain::Order> FromMessage(const v1::OrderPlaced& message) {
   if (message.order_id() == 0 || message.activity_id() == 0 || message.user_id() == 0 ||
       message.quantity() < 1 || message.quantity() > domain::kMaxQuantity ||
       message.amount_cents() < 0) {
@@ -68,32 +66,94 @@ absl::StatusOr<domain::Order> DecodeOrderPlaced(const std::string& body) {
   return order;
 }
 
+// The OrdersPlaced a delivery with the OrdersPlaced header carries.
+absl::StatusOr<v1::OrdersPlaced> ParseOrdersPlaced(const amqp::Delivery& delivery,
+                                                   const std::string& kind) {
+  v1::OrdersPlaced message;
+  if (kind != kOrdersPlacedMessage || !message.ParseFromString(delivery.body) ||
+      message.orders_size() == 0) {
+    return absl::InvalidArgumentError("not an OrdersPlaced message");
+  }
+  return message;
+}
+
+}  // namespace
+
+std::string EncodeOrderPlaced(const domain::Order& order, const std::string& traceparent) {
+  v1::OrderPlaced message;
+  ToMessage(order, traceparent, &message);
+  return message.SerializeAsString();
+}
+
+absl::StatusOr<domain::Order> DecodeOrderPlaced(const std::string& body) {
+  v1::OrderPlaced message;
+  if (!message.ParseFromString(body)) return absl::InvalidArgumentError("not an OrderPlaced message");
+  return FromMessage(message);
+}
+
+std::string EncodeOrdersPlaced(const std::vector<PlacedOrder>& orders) {
+  v1::OrdersPlaced message;
+  for (const PlacedOrder& placed : orders) ToMessage(placed.order, placed.traceparent, message.add_orders());
+  return message.SerializeAsString();
+}
+
+absl::StatusOr<std::vector<std::string>> SplitOrderMessage(const amqp::Delivery& delivery) {
+  auto kind = delivery.headers.find(kMessageHeader);
+  if (kind == delivery.headers.end()) return std::vector<std::string>{delivery.body};
+  auto message = ParseOrdersPlaced(delivery, kind->second);
+  if (!message.ok()) return message.status();
+  std::vector<std::string> bodies;
+  bodies.reserve(message->orders_size());
+  for (const v1::OrderPlaced& order : message->orders()) bodies.push_back(order.SerializeAsString());
+  return bodies;
+}
+
+absl::StatusOr<OrderMessage> DecodeOrderMessage(const amqp::Delivery& delivery) {
+  OrderMessage decoded;
+  auto kind = delivery.headers.find(kMessageHeader);
+  if (kind == delivery.headers.end()) {
+    auto order = DecodeOrderPlaced(delivery.body);
+    if (!order.ok()) return order.status();
+    decoded.orders.push_back(*order);
+    return decoded;
+  }
+  auto message = ParseOrdersPlaced(delivery, kind->second);
+  if (!message.ok()) return message.status();
+  decoded.orders.reserve(message->orders_size());
+  for (const v1::OrderPlaced& m : message->orders()) {
+    auto order = FromMessage(m);
+    if (order.ok()) {
+      decoded.orders.push_back(*order);
+    } else {
+      ++decoded.invalid;
+    }
+  }
+  if (decoded.orders.empty()) return absl::InvalidArgumentError("no valid order in the message");
+  return decoded;
+}
+
 std::string EncodePaymentDeadlines(const std::vector<domain::Order>& orders) {
   v1::PaymentDeadlines message;
   for (const domain::Order& o : orders) message.add_order_ids(o.order_id);
   return message.SerializeAsString();
 }
 
-absl::StatusOr<std::vector<domain::Order>> DecodeExpiredOrders(const amqp::Delivery& delivery) {
+absl::StatusOr<OrderMessage> DecodeExpiredOrders(const amqp::Delivery& delivery) {
   auto kind = delivery.headers.find(kMessageHeader);
-  if (kind == delivery.headers.end()) {
-    auto order = DecodeOrderPlaced(delivery.body);
-    if (!order.ok()) return order.status();
-    return std::vector<domain::Order>{*order};
-  }
+  if (kind == delivery.headers.end()) return DecodeOrderMessage(delivery);
   v1::PaymentDeadlines message;
   if (kind->second != kPaymentDeadlinesMessage || !message.ParseFromString(delivery.body) ||
       message.order_ids_size() == 0) {
     return absl::InvalidArgumentError("not a PaymentDeadlines message");
   }
-  std::vector<domain::Order> orders;
+  OrderMessage decoded;
   for (uint64_t id : message.order_ids()) {
     if (id == 0) return absl::InvalidArgumentError("PaymentDeadlines message with order id 0");
     domain::Order o;
     o.order_id = id;
-    orders.push_back(o);
+    decoded.orders.push_back(o);
   }
-  return orders;
+  return decoded;
 }
 
 }  // namespace seckill::order::messaging

@@ -37,12 +37,32 @@ amqp::Topology PaymentDeadlineTopology();
 std::string EncodeOrderPlaced(const domain::Order& order, const std::string& traceparent);
 absl::StatusOr<domain::Order> DecodeOrderPlaced(const std::string& body);
 
+// Many orders in one message: an OrdersPlaced body, sent with header kMessageHeader =
+// kOrdersPlacedMessage. A message of the order queue without that header is one OrderPlaced.
+inline constexpr char kMessageHeader[] = "seckill-message";
+inline constexpr char kOrdersPlacedMessage[] = "OrdersPlaced";
+struct PlacedOrder {
+  domain::Order order;
+  std::string traceparent;
+};
+std::string EncodeOrdersPlaced(const std::vector<PlacedOrder>& orders);
+// The OrderPlaced bodies a delivery of the order queue carries, one per order (the body itself
+// when it is one OrderPlaced). INVALID_ARGUMENT when the envelope cannot be read; each body is
+// still to be checked with DecodeOrderPlaced.
+absl::StatusOr<std::vector<std::string>> SplitOrderMessage(const amqp::Delivery& delivery);
+// The orders of a delivery of the order queue; `invalid` counts the bodies in it that are no
+// valid order (poison: the delivery is dead-lettered once its valid orders are done).
+struct OrderMessage {
+  std::vector<domain::Order> orders;
+  size_t invalid = 0;
+};
+absl::StatusOr<OrderMessage> DecodeOrderMessage(const amqp::Delivery& delivery);
+
 // A PaymentDeadlines message: its header, its body, and the orders a delivery of the expired
 // queue names (either kind: a message without the header is an OrderPlaced). The orders decoded
 // from a PaymentDeadlines body carry only their ids. INVALID_ARGUMENT as above.
-inline constexpr char kMessageHeader[] = "seckill-message";
 inline constexpr char kPaymentDeadlinesMessage[] = "PaymentDeadlines";
 std::string EncodePaymentDeadlines(const std::vector<domain::Order>& orders);
-absl::StatusOr<std::vector<domain::Order>> DecodeExpiredOrders(const amqp::Delivery& delivery);
+absl::StatusOr<OrderMessage> DecodeExpiredOrders(const amqp::Delivery& delivery);
 
 }  // namespace seckill::order::messaging

@@ -28,15 +28,15 @@ TEST(OrderQueueTest, ExpiredDeliveriesNameTheirOrdersInEitherFormat) {
   batch.headers[kMessageHeader] = kPaymentDeadlinesMessage;
   auto orders = DecodeExpiredOrders(batch);
   ASSERT_TRUE(orders.ok()) << orders.status();
-  ASSERT_EQ(orders->size(), 3u);
-  EXPECT_EQ((*orders)[2].order_id, 13u);
+  ASSERT_EQ(orders->orders.size(), 3u);
+  EXPECT_EQ(orders->orders[2].order_id, 13u);
 
   // A deadline sent one per order, before the batches: an OrderPlaced without the header.
   amqp::Delivery single;
   single.body = EncodeOrderPlaced({77, 42, 7, 1, 500, domain::OrderStatus::kQueued, 1}, "");
   orders = DecodeExpiredOrders(single);
   ASSERT_TRUE(orders.ok());
-  EXPECT_EQ(orders->front().order_id, 77u);
+  EXPECT_EQ(orders->orders.front().order_id, 77u);
 
   amqp::Delivery empty = batch;
   empty.body = EncodePaymentDeadlines({});
