@@ -1,7 +1,7 @@
 #pragma once
 
-#include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -13,17 +13,20 @@ struct Request {
   std::string target;  // path and query as sent
   std::string path;    // target without the query
   std::string query;   // after '?', undecoded
-  std::map<std::string, std::string> headers;  // names lower-cased
+  // Names lower-cased, in arrival order, a repeated field once (its last value). A request has a
+  // handful: a vector costs no allocation per field, as a map's nodes would.
+  std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string client_ip;
 
-  // The header's value, or "" when absent. `name` must be lower case.
-  const std::string& Header(const std::string& name) const;
+  // The header's value, or nullptr / "" when absent. `name` must be lower case.
+  const std::string* FindHeader(std::string_view name) const;
+  const std::string& Header(std::string_view name) const;
 };
 
 struct Response {
   int status = 200;
-  std::string content_type = "application/json";
+  std::string_view content_type = "application/json";  // a literal, or text that outlives it
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
 };

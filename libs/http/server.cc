@@ -1,5 +1,6 @@
 #include "libs/http/server.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <unordered_set>
@@ -7,11 +8,11 @@
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/detached.hpp"
-#include "boost/asio/detached.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/strand.hpp"
 #include "boost/asio/use_awaitable.hpp"
+#include "boost/asio/write.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "fmt/format.h"
@@ -24,10 +25,17 @@ namespace beast = boost::beast;
 namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
-const std::string& Request::Header(const std::string& name) const {
+const std::string* Request::FindHeader(std::string_view name) const {
+  for (const auto& [field, value] : headers) {
+    if (field == name) return &value;
+  }
+  return nullptr;
+}
+
+const std::string& Request::Header(std::string_view name) const {
   static const std::string kEmpty;
-  auto it = headers.find(name);
-  return it == headers.end() ? kEmpty : it->second;
+  const std::string* value = FindHeader(name);
+  return value == nullptr ? kEmpty : *value;
 }
 
 namespace {
@@ -38,15 +46,24 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bhttp::response<bhttp::string_body> ToBeast(const Response& r, unsigned version, bool keep_alive) {
-  bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
-  res.set(bhttp::field::server, "seckill");
-  if (!r.body.empty() || r.status != 204) res.set(bhttp::field::content_type, r.content_type);
-  for (const auto& [name, value] : r.headers) res.set(name, value);
-  res.body() = r.body;
-  res.keep_alive(keep_alive);
-  res.prepare_payload();
-  return res;
+// `r` as HTTP/1.x bytes into `out` (reused across a connection's responses, so its capacity
+// is). What Beast's serializer would write, without building a message of allocated fields.
+void Serialize(const Response& r, unsigned version, bool keep_alive, std::string& out) {
+  out.clear();
+  auto to = std::back_inserter(out);
+  const auto status = static_cast<bhttp::status>(r.status);
+  fmt::format_to(to, "HTTP/{}.{} {} {}\r\nServer: seckill\r\n", version / 10, version % 10, r.status,
+                 std::string_view(bhttp::obsolete_reason(status)));
+  // 1xx, 204 and 304 carry no body, so no length either.
+  const bool bodiless = r.status / 100 == 1 || r.status == 204 || r.status == 304;
+  if (!bodiless) {
+    fmt::format_to(to, "Content-Type: {}\r\nContent-Length: {}\r\n", r.content_type, r.body.size());
+  }
+  for (const auto& [name, value] : r.headers) fmt::format_to(to, "{}: {}\r\n", name, value);
+  if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
+  if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
+  out += "\r\n";
+  if (!bodiless) out += r.body;
 }
 
 Response PlainError(int status, const char* code, const char* message) {
@@ -156,6 +173,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
 
   static asio::awaitable<void> Session(std::shared_ptr<Impl> self, StreamPtr stream, ConnPtr conn) {
     beast::flat_buffer buffer;
+    std::string out;  // the response's bytes
     std::string client_ip;
     {
       boost::system::error_code ec;
@@ -206,8 +224,16 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         const size_t q = request.target.find('?');
         request.path = request.target.substr(0, q);
         if (q != std::string::npos) request.query = request.target.substr(q + 1);
+        request.headers.reserve(8);
         for (const auto& field : req) {
-          request.headers[Lower(field.name_string())] = std::string(field.value());
+          std::string name = Lower(field.name_string());
+          auto seen = std::find_if(request.headers.begin(), request.headers.end(),
+                                   [&name](const auto& f) { return f.first == name; });
+          if (seen != request.headers.end()) {
+            seen->second = std::string(field.value());
+          } else {
+            request.headers.emplace_back(std::move(name), std::string(field.value()));
+          }
         }
         request.body = std::move(req.body());
         request.client_ip = client_ip;
@@ -215,9 +241,10 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         response = co_await std::move(response_call);
         keep_alive = keep_alive && !self->stopping_;
       }
-      auto res = ToBeast(response, version, keep_alive);
+      Serialize(response, version, keep_alive, out);
       stream->expires_after(self->options_.write_timeout);
-      auto [wec, written] = co_await bhttp::async_write(*stream, res, asio::as_tuple(asio::use_awaitable));
+      auto [wec, written] =
+          co_await asio::async_write(*stream, asio::buffer(out), asio::as_tuple(asio::use_awaitable));
       if (wec || !keep_alive) break;
     }
     boost::system::error_code ignored;

@@ -2,10 +2,11 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 
+#include <algorithm>
 #include <charconv>
 
+#include "boost/json/monotonic_resource.hpp"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "libs/base/status.h"
@@ -57,30 +58,70 @@ bool Hs256TokenCodec::Base64UrlDecode(std::string_view text, std::string* out) {
   return bits < 6;  // a lone trailing character is not valid base64
 }
 
+struct Hs256TokenCodec::KeyedDigest::State {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~State() { EVP_MD_CTX_free(ctx); }
+};
+
+Hs256TokenCodec::KeyedDigest::KeyedDigest(std::string_view key)
+    : inner_(std::make_unique<State>()), outer_(std::make_unique<State>()) {
+  constexpr size_t kBlock = 64;  // SHA-256's block size
+  unsigned char block[kBlock] = {};
+  if (key.size() > kBlock) {
+    unsigned int n = 0;
+    SECKILL_CHECK(EVP_Digest(key.data(), key.size(), block, &n, EVP_sha256(), nullptr) == 1);
+  } else {
+    std::copy(key.begin(), key.end(), block);
+  }
+  unsigned char ipad[kBlock], opad[kBlock];
+  for (size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = block[i] ^ 0x36;
+    opad[i] = block[i] ^ 0x5c;
+  }
+  SECKILL_CHECK(inner_->ctx != nullptr && outer_->ctx != nullptr);
+  SECKILL_CHECK(EVP_DigestInit_ex(inner_->ctx, EVP_sha256(), nullptr) == 1 &&
+                EVP_DigestUpdate(inner_->ctx, ipad, kBlock) == 1);
+  SECKILL_CHECK(EVP_DigestInit_ex(outer_->ctx, EVP_sha256(), nullptr) == 1 &&
+                EVP_DigestUpdate(outer_->ctx, opad, kBlock) == 1);
+}
+
+Hs256TokenCodec::KeyedDigest::~KeyedDigest() = default;
+
+std::string Hs256TokenCodec::KeyedDigest::Mac(std::string_view message) const {
+  // One scratch context per thread, so no call allocates one.
+  thread_local State scratch;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  SECKILL_CHECK(EVP_MD_CTX_copy_ex(scratch.ctx, inner_->ctx) == 1 &&
+                EVP_DigestUpdate(scratch.ctx, message.data(), message.size()) == 1 &&
+                EVP_DigestFinal_ex(scratch.ctx, digest, &n) == 1);
+  SECKILL_CHECK(EVP_MD_CTX_copy_ex(scratch.ctx, outer_->ctx) == 1 &&
+                EVP_DigestUpdate(scratch.ctx, digest, n) == 1 &&
+                EVP_DigestFinal_ex(scratch.ctx, digest, &n) == 1);
+  return std::string(reinterpret_cast<char*>(digest), n);
+}
+
 Hs256TokenCodec::Hs256TokenCodec(std::string secret, std::chrono::seconds ttl)
-    : secret_(std::move(secret)), ttl_(ttl) {
+    : secret_(std::move(secret)),
+      ttl_(ttl),
+      mac_(secret_),
+      header_(Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})")) {
   SECKILL_CHECK(secret_.size() >= 32);
 }
 
 std::string Hs256TokenCodec::Sign(std::string_view signing_input) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac,
-       &length);
-  return std::string(reinterpret_cast<char*>(mac), length);
+  return mac_.Mac(signing_input);
 }
 
 domain::Token Hs256TokenCodec::Issue(const domain::Principal& principal, int64_t now_ms) const {
   const int64_t iat = now_ms / 1000;
   const int64_t exp = iat + ttl_.count();
-  const std::string header = Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})");
   json::object claims{{"sub", std::to_string(principal.user_id)},
                       {"role", domain::RoleName(principal.role)},
                       {"iat", iat},
                       {"exp", exp}};
   const std::string payload = Base64UrlEncode(json::serialize(claims));
-  const std::string signing_input = header + "." + payload;
+  const std::string signing_input = header_ + "." + payload;
   return domain::Token{signing_input + "." + Base64UrlEncode(Sign(signing_input)), exp * 1000};
 }
 
@@ -93,23 +134,30 @@ absl::StatusOr<domain::Principal> Hs256TokenCodec::Verify(std::string_view token
   if (second == std::string_view::npos || token.find('.', second + 1) != std::string_view::npos) {
     return invalid();
   }
-  std::string header, payload, signature;
-  if (!Base64UrlDecode(token.substr(0, first), &header) ||
-      !Base64UrlDecode(token.substr(first + 1, second - first - 1), &payload) ||
+  std::string payload, signature;
+  if (!Base64UrlDecode(token.substr(first + 1, second - first - 1), &payload) ||
       !Base64UrlDecode(token.substr(second + 1), &signature)) {
     return invalid();
   }
+  // JSON parsed here allocates from the stack, not the heap (claims are small; larger spills).
+  unsigned char scratch[1024];
+  json::monotonic_resource memory(scratch, sizeof(scratch));
   boost::system::error_code ec;
-  json::value header_json = json::parse(header, ec);
-  if (ec || !header_json.is_object()) return invalid();
-  const json::value* alg = header_json.as_object().if_contains("alg");
-  if (alg == nullptr || !alg->is_string() || alg->as_string() != "HS256") return invalid();
+  // The header this codec issues is known; any other must still say HS256.
+  if (token.substr(0, first) != header_) {
+    std::string header;
+    if (!Base64UrlDecode(token.substr(0, first), &header)) return invalid();
+    json::value header_json = json::parse(header, ec, &memory);
+    if (ec || !header_json.is_object()) return invalid();
+    const json::value* alg = header_json.as_object().if_contains("alg");
+    if (alg == nullptr || !alg->is_string() || alg->as_string() != "HS256") return invalid();
+  }
   const std::string expected = Sign(token.substr(0, second));
   if (signature.size() != expected.size() ||
       CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
     return invalid();
   }
-  json::value claims = json::parse(payload, ec);
+  json::value claims = json::parse(payload, ec, &memory);
   if (ec || !claims.is_object()) return invalid();
   const json::object& c = claims.as_object();
   const json::value* sub = c.if_contains("sub");

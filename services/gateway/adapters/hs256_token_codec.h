@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "services/gateway/domain/user.h"
@@ -26,8 +27,26 @@ class Hs256TokenCodec final : public domain::TokenCodec {
  private:
   std::string Sign(std::string_view signing_input) const;
 
+  // HMAC-SHA256 under the secret, with the digest states after the key's inner and outer pads
+  // computed once (RFC 2104): a signature costs two state copies and the hashing, not a key
+  // schedule and digest lookup per call, as OpenSSL's one-shot HMAC() does. Thread-safe.
+  class KeyedDigest {
+   public:
+    explicit KeyedDigest(std::string_view key);
+    ~KeyedDigest();
+    KeyedDigest(const KeyedDigest&) = delete;
+    KeyedDigest& operator=(const KeyedDigest&) = delete;
+    std::string Mac(std::string_view message) const;
+
+   private:
+    struct State;
+    std::unique_ptr<State> inner_, outer_;
+  };
+
   std::string secret_;
   std::chrono::seconds ttl_;
+  KeyedDigest mac_;
+  std::string header_;  // the encoded header this codec issues: one it knows without parsing
 };
 
 }  // namespace seckill::gateway::adapters

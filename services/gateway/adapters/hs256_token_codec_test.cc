@@ -19,6 +19,32 @@ TEST(Hs256TokenCodecTest, IssuedTokenVerifiesUntilItExpires) {
   EXPECT_TRUE(absl::IsUnauthenticated(codec.Verify(token.value, kNow + 60'000).status()));
 }
 
+std::string Hex(const std::string& bytes) {
+  std::string out;
+  for (unsigned char c : bytes) {
+    out += "0123456789abcdef"[c >> 4];
+    out += "0123456789abcdef"[c & 15];
+  }
+  return out;
+}
+
+// The codec's own HMAC-SHA256 against RFC 4231's vectors (keys of the codec's minimum size
+// and of more than a block, which is hashed first).
+TEST(Hs256TokenCodecTest, SignsAsHmacSha256) {
+  // RFC 4231 test case 6: a 131-byte key.
+  Hs256TokenCodec long_key(std::string(131, '\xaa'), std::chrono::seconds(60));
+  EXPECT_EQ(Hex(long_key.SignForTest("Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  // RFC 4231 test case 7: the same key, a message longer than a block.
+  EXPECT_EQ(Hex(long_key.SignForTest(
+                "This is a test using a larger than block-size key and a larger than block-size "
+                "data. The key needs to be hashed before being used by the HMAC algorithm.")),
+            "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+  // A key of exactly one block, computed independently (Python: hmac.new(b"k"*64, b"abc", sha256)).
+  Hs256TokenCodec block_key(std::string(64, 'k'), std::chrono::seconds(60));
+  EXPECT_EQ(Hex(block_key.SignForTest("abc")), "ae0c0e4a2340cf50185eb46aaa8723f4769153661612e212fb0d1fa3170c6202");
+}
+
 TEST(Hs256TokenCodecTest, RejectsAnotherKeysSignature) {
   Hs256TokenCodec mine(kSecret, std::chrono::seconds(60));
   Hs256TokenCodec theirs(std::string(32, 't'), std::chrono::seconds(60));

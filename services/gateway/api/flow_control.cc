@@ -97,8 +97,8 @@ Admission FlowControl::Admit(const std::string& resource, const http::Request& r
       case flow::ParamKind::kClientIp:
         return std::string_view(request.client_ip);
       case flow::ParamKind::kHeader: {
-        auto it = request.headers.find(p.name);
-        return it == request.headers.end() ? std::nullopt : std::optional<std::string_view>(it->second);
+        const std::string* value = request.FindHeader(p.name);
+        return value == nullptr ? std::nullopt : std::optional<std::string_view>(*value);
       }
       case flow::ParamKind::kQuery:
         return QueryValue(request.query, p.name);

@@ -51,10 +51,58 @@ absl::StatusOr<ReserveOutcome> ParseReserveOutcome(const std::string& s) {
   return absl::InternalError(fmt::format("unknown reserve outcome '{}'", s));
 }
 
+// An array reply's elements as text (a nested or nil element: "").
+std::vector<std::string> TextsOf(const redis::Reply& reply) {
+  std::vector<std::string> values;
+  values.reserve(reply.elements.size());
+  for (const redis::Reply& element : reply.elements) {
+    auto text = element.AsText();
+    values.push_back(text.ok() ? *text : std::string());
+  }
+  return values;
+}
+
+absl::StatusOr<domain::ReserveResult> ParseReserve(const std::vector<std::string>& r) {
+  if (r.size() != 4) return absl::InternalError("seckill_reserve: bad reply");
+  auto outcome = ParseReserveOutcome(r[0]);
+  if (!outcome.ok()) return outcome.status();
+  return domain::ReserveResult{*outcome, ToUint(r[1]), ToInt(r[2]), ToInt(r[3])};
+}
+
+absl::StatusOr<domain::ConfirmResult> ParseConfirm(const std::vector<std::string>& r) {
+  if (r.size() != 2) return absl::InternalError("seckill_confirm: bad reply");
+  const std::string& o = r[0];
+  ConfirmOutcome outcome = o == "CONFIRMED"           ? ConfirmOutcome::kConfirmed
+                           : o == "ALREADY_CONFIRMED" ? ConfirmOutcome::kAlreadyConfirmed
+                           : o == "RELEASED"          ? ConfirmOutcome::kReleased
+                                                      : ConfirmOutcome::kNotFound;
+  return domain::ConfirmResult{outcome, ToInt(r[1])};
+}
+
+absl::StatusOr<bool> ParseMarked(const std::vector<std::string>& r) {
+  if (r.empty()) return absl::InternalError("seckill_published: empty reply");
+  return r[0] == "MARKED";
+}
+
+std::vector<std::string> ReserveArgs(const domain::ReservationRequest& req) {
+  return {std::to_string(req.order_id), std::to_string(req.user_id), std::to_string(req.quantity),
+          req.idempotency_key};
+}
+
+// Relays a parsed reply to a single call's callback.
+template <class T>
+std::function<void(absl::StatusOr<std::vector<std::string>>)> Parsed(
+    absl::StatusOr<T> (*parse)(const std::vector<std::string>&), domain::Callback<T> done) {
+  return [parse, done = std::move(done)](absl::StatusOr<std::vector<std::string>> r) {
+    if (!r.ok()) return done(r.status());
+    done(parse(*r));
+  };
+}
+
 }  // namespace
 
-void RedisStockLedger::Call(const char* function, uint64_t activity_id, Strings args,
-                            std::function<void(absl::StatusOr<Strings>)> done, bool retried) {
+void RedisStockLedger::CallRaw(const char* function, uint64_t activity_id, Strings args,
+                               std::function<void(absl::StatusOr<redis::Reply>)> done, bool retried) {
   Strings command = {"FCALL", function, std::to_string(kKeyCount)};
   for (std::string& key : Keys(activity_id)) command.push_back(std::move(key));
   for (const std::string& arg : args) command.push_back(arg);
@@ -75,7 +123,7 @@ void RedisStockLedger::Call(const char* function, uint64_t activity_id, Strings 
                              done(loaded.status());
                              return;
                            }
-                           Call(function, activity_id, std::move(args), std::move(done), true);
+                           CallRaw(function, activity_id, std::move(args), std::move(done), true);
                          });
         return;
       }
@@ -86,13 +134,44 @@ void RedisStockLedger::Call(const char* function, uint64_t activity_id, Strings 
       done(absl::InternalError(fmt::format("redis {}: unexpected reply type", function)));
       return;
     }
-    Strings values;
-    for (const redis::Reply& element : reply->elements) {
-      auto text = element.AsText();
-      values.push_back(text.ok() ? *text : std::string());
-    }
-    done(std::move(values));
+    done(std::move(*reply));
   });
+}
+
+void RedisStockLedger::Call(const char* function, uint64_t activity_id, Strings args,
+                            std::function<void(absl::StatusOr<Strings>)> done) {
+  CallRaw(function, activity_id, std::move(args),
+          [done = std::move(done)](absl::StatusOr<redis::Reply> reply) {
+            if (!reply.ok()) return done(reply.status());
+            done(TextsOf(*reply));
+          });
+}
+
+template <class T>
+void RedisStockLedger::CallMany(const char* function, uint64_t activity_id,
+                                const std::vector<Strings>& calls,
+                                absl::StatusOr<T> (*parse)(const Strings&),
+                                domain::Callback<std::vector<T>> done) {
+  if (calls.empty()) return done(std::vector<T>{});
+  Strings args = {function, std::to_string(calls.front().size())};
+  args.reserve(2 + calls.size() * calls.front().size());
+  for (const Strings& call : calls) args.insert(args.end(), call.begin(), call.end());
+  CallRaw("seckill_many", activity_id, std::move(args),
+          [function, n = calls.size(), parse, done = std::move(done)](absl::StatusOr<redis::Reply> reply) {
+            if (!reply.ok()) return done(reply.status());
+            if (reply->elements.size() != n) {
+              return done(absl::InternalError(fmt::format("seckill_many {}: {} replies for {} calls",
+                                                          function, reply->elements.size(), n)));
+            }
+            std::vector<T> results;
+            results.reserve(n);
+            for (const redis::Reply& one : reply->elements) {
+              absl::StatusOr<T> result = parse(TextsOf(one));
+              if (!result.ok()) return done(result.status());
+              results.push_back(std::move(*result));
+            }
+            done(std::move(results));
+          });
 }
 
 void RedisStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& t,
@@ -109,16 +188,16 @@ void RedisStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& t
 
 void RedisStockLedger::Reserve(const domain::ReservationRequest& req,
                                domain::Callback<domain::ReserveResult> done) {
-  Call("seckill_reserve", req.activity_id,
-       {std::to_string(req.order_id), std::to_string(req.user_id), std::to_string(req.quantity),
-        req.idempotency_key},
-       [done = std::move(done)](absl::StatusOr<Strings> r) {
-         if (!r.ok()) return done(r.status());
-         if (r->size() != 4) return done(absl::InternalError("seckill_reserve: bad reply"));
-         auto outcome = ParseReserveOutcome((*r)[0]);
-         if (!outcome.ok()) return done(outcome.status());
-         done(domain::ReserveResult{*outcome, ToUint((*r)[1]), ToInt((*r)[2]), ToInt((*r)[3])});
-       });
+  Call("seckill_reserve", req.activity_id, ReserveArgs(req), Parsed(&ParseReserve, std::move(done)));
+}
+
+void RedisStockLedger::ReserveMany(uint64_t activity_id,
+                                   const std::vector<domain::ReservationRequest>& requests,
+                                   domain::Callback<std::vector<domain::ReserveResult>> done) {
+  std::vector<Strings> calls;
+  calls.reserve(requests.size());
+  for (const domain::ReservationRequest& req : requests) calls.push_back(ReserveArgs(req));
+  CallMany("reserve", activity_id, calls, &ParseReserve, std::move(done));
 }
 
 void RedisStockLedger::Release(uint64_t activity_id, uint64_t order_id,
@@ -148,27 +227,33 @@ void RedisStockLedger::ReleaseCall(const char* function, uint64_t activity_id, u
 
 void RedisStockLedger::Confirm(uint64_t activity_id, uint64_t order_id,
                                domain::Callback<domain::ConfirmResult> done) {
-  Call("seckill_confirm", activity_id, {std::to_string(order_id)},
-       [done = std::move(done)](absl::StatusOr<Strings> r) {
-         if (!r.ok()) return done(r.status());
-         if (r->size() != 2) return done(absl::InternalError("seckill_confirm: bad reply"));
-         const std::string& o = (*r)[0];
-         ConfirmOutcome outcome = o == "CONFIRMED"           ? ConfirmOutcome::kConfirmed
-                                  : o == "ALREADY_CONFIRMED" ? ConfirmOutcome::kAlreadyConfirmed
-                                  : o == "RELEASED"          ? ConfirmOutcome::kReleased
-                                                             : ConfirmOutcome::kNotFound;
-         done(domain::ConfirmResult{outcome, ToInt((*r)[1])});
-       });
+  Call("seckill_confirm", activity_id, {std::to_string(order_id)}, Parsed(&ParseConfirm, std::move(done)));
 }
 
 void RedisStockLedger::MarkPublished(uint64_t activity_id, uint64_t order_id,
                                      domain::Callback<bool> done) {
-  Call("seckill_published", activity_id, {std::to_string(order_id)},
-       [done = std::move(done)](absl::StatusOr<Strings> r) {
-         if (!r.ok()) return done(r.status());
-         if (r->empty()) return done(absl::InternalError("seckill_published: empty reply"));
-         done((*r)[0] == "MARKED");
-       });
+  Call("seckill_published", activity_id, {std::to_string(order_id)}, Parsed(&ParseMarked, std::move(done)));
+}
+
+namespace {
+
+std::vector<std::vector<std::string>> OrderIdCalls(const std::vector<uint64_t>& order_ids) {
+  std::vector<std::vector<std::string>> calls;
+  calls.reserve(order_ids.size());
+  for (uint64_t id : order_ids) calls.push_back({std::to_string(id)});
+  return calls;
+}
+
+}  // namespace
+
+void RedisStockLedger::ConfirmMany(uint64_t activity_id, const std::vector<uint64_t>& order_ids,
+                                   domain::Callback<std::vector<domain::ConfirmResult>> done) {
+  CallMany("confirm", activity_id, OrderIdCalls(order_ids), &ParseConfirm, std::move(done));
+}
+
+void RedisStockLedger::MarkPublishedMany(uint64_t activity_id, const std::vector<uint64_t>& order_ids,
+                                         domain::Callback<std::vector<bool>> done) {
+  CallMany("published", activity_id, OrderIdCalls(order_ids), &ParseMarked, std::move(done));
 }
 
 void RedisStockLedger::Snapshot(uint64_t activity_id,

@@ -31,6 +31,12 @@ class RedisStockLedger final : public domain::StockLedger {
   void Cancel(uint64_t activity_id, uint64_t order_id,
               domain::Callback<domain::ReleaseResult> done) override;
   void MarkPublished(uint64_t activity_id, uint64_t order_id, domain::Callback<bool> done) override;
+  void ReserveMany(uint64_t activity_id, const std::vector<domain::ReservationRequest>& requests,
+                   domain::Callback<std::vector<domain::ReserveResult>> done) override;
+  void ConfirmMany(uint64_t activity_id, const std::vector<uint64_t>& order_ids,
+                   domain::Callback<std::vector<domain::ConfirmResult>> done) override;
+  void MarkPublishedMany(uint64_t activity_id, const std::vector<uint64_t>& order_ids,
+                         domain::Callback<std::vector<bool>> done) override;
   void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
   void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
               domain::Callback<domain::AdjustResult> done) override;
@@ -45,7 +51,15 @@ class RedisStockLedger final : public domain::StockLedger {
   using Strings = std::vector<std::string>;
   // FCALL `function` over the activity's keys; the reply as strings.
   void Call(const char* function, uint64_t activity_id, Strings args,
-            std::function<void(absl::StatusOr<Strings>)> done, bool retried = false);
+            std::function<void(absl::StatusOr<Strings>)> done);
+  // The same, the reply as Redis gave it (an array: an error reply is an error status).
+  void CallRaw(const char* function, uint64_t activity_id, Strings args,
+               std::function<void(absl::StatusOr<redis::Reply>)> done, bool retried = false);
+  // FCALL seckill_many: `function` once per entry of `calls` (each with the same number of
+  // arguments), all over the activity's keys; each call's reply as strings, parsed by `parse`.
+  template <class T>
+  void CallMany(const char* function, uint64_t activity_id, const std::vector<Strings>& calls,
+                absl::StatusOr<T> (*parse)(const Strings&), domain::Callback<std::vector<T>> done);
 
   // seckill_release and seckill_cancel share their reply.
   void ReleaseCall(const char* function, uint64_t activity_id, uint64_t order_id,

@@ -1,5 +1,7 @@
 #include "services/product/api/product_grpc_service.h"
 
+#include <algorithm>
+
 #include "boost/asio/post.hpp"
 #include "libs/base/gather.h"
 #include "libs/rpc/status.h"
@@ -96,6 +98,48 @@ ServerUnaryReactor* RejectBatchSize(grpc::CallbackServerContext* ctx) {
   return Reject(ctx, "items: between 1 and 1000 expected");
 }
 
+// The order ids of some of a batch call's items.
+template <class Items>
+std::vector<uint64_t> OrderIds(const Items& all, const std::vector<int>& items) {
+  std::vector<uint64_t> ids;
+  ids.reserve(items.size());
+  for (int i : items) ids.push_back(all.Get(i).order_id());
+  return ids;
+}
+
+// A batch call's items grouped by activity, so each activity's go to the ledger in one call:
+// `many(activity_id, item indices, done)` runs once per activity, and `done` gets every item's
+// result in item order, or the first error.
+template <class T, class Items, class Many>
+void ByActivity(const Items& items, Many many, std::function<void(absl::StatusOr<std::vector<T>>)> done) {
+  // A sale's batch names one activity or few: a scan beats a map.
+  std::vector<std::pair<uint64_t, std::vector<int>>> groups;
+  for (int i = 0; i < items.size(); ++i) {
+    const uint64_t activity_id = items.Get(i).activity_id();
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [activity_id](const auto& g) { return g.first == activity_id; });
+    if (group == groups.end()) group = groups.insert(groups.end(), {activity_id, {}});
+    group->second.push_back(i);
+  }
+  auto where = std::make_shared<std::vector<std::vector<int>>>();
+  for (const auto& group : groups) where->push_back(group.second);
+  using Parts = base::Gather<std::vector<T>>;
+  auto gather = Parts::Of(groups.size(), [where, n = static_cast<size_t>(items.size()), done = std::move(done)](
+                                              absl::StatusOr<std::vector<std::vector<T>>> parts) {
+    if (!parts.ok()) return done(parts.status());
+    std::vector<T> results(n);
+    for (size_t g = 0; g < parts->size(); ++g) {
+      const std::vector<int>& items_of = (*where)[g];
+      if ((*parts)[g].size() != items_of.size()) {
+        return done(absl::InternalError("stock ledger: one result per call expected"));
+      }
+      for (size_t k = 0; k < items_of.size(); ++k) results[items_of[k]] = std::move((*parts)[g][k]);
+    }
+    done(std::move(results));
+  });
+  for (size_t g = 0; g < groups.size(); ++g) many(groups[g].first, groups[g].second, Parts::Slot(gather, g));
+}
+
 }  // namespace
 
 ServerUnaryReactor* ProductGrpcService::CreateProduct(grpc::CallbackServerContext* ctx,
@@ -188,38 +232,50 @@ ServerUnaryReactor* ProductGrpcService::ReserveStocks(grpc::CallbackServerContex
     }
   }
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  // Every ledger call is sent before any answer is awaited: the Redis client pipelines them.
-  using Replies = base::Gather<v1::ReserveStockReply>;
-  auto gather = Replies::Of(n, [reactor, reply](absl::StatusOr<std::vector<v1::ReserveStockReply>> results) {
-    if (!results.ok()) return reactor->Finish(rpc::ToGrpc(results.status()));
-    for (v1::ReserveStockReply& r : *results) *reply->add_results() = std::move(r);
-    reactor->Finish(grpc::Status::OK);
-  });
-  for (int i = 0; i < n; ++i) ReserveOne(request->items(i), Replies::Slot(gather, i));
+  ByActivity<v1::ReserveStockReply>(
+      request->items(),
+      [this, request](uint64_t activity_id, const std::vector<int>& items,
+                      domain::Callback<std::vector<v1::ReserveStockReply>> done) {
+        ReserveMany(activity_id, request->items(), items, std::move(done));
+      },
+      [reactor, reply](absl::StatusOr<std::vector<v1::ReserveStockReply>> results) {
+        if (!results.ok()) return reactor->Finish(rpc::ToGrpc(results.status()));
+        for (v1::ReserveStockReply& r : *results) *reply->add_results() = std::move(r);
+        reactor->Finish(grpc::Status::OK);
+      });
   return reactor;
 }
 
-void ProductGrpcService::ReserveOne(const v1::ReserveStockRequest& item,
-                                    std::function<void(absl::StatusOr<v1::ReserveStockReply>)> done) {
-  const uint64_t activity_id = item.activity_id();
+void ProductGrpcService::ReserveMany(
+    uint64_t activity_id, const google::protobuf::RepeatedPtrField<v1::ReserveStockRequest>& all,
+    const std::vector<int>& items, domain::Callback<std::vector<v1::ReserveStockReply>> done) {
   // A refusal, not an error: it must not count against anyone's circuit breaker.
-  if (recovery_.IsGated(activity_id)) return done(Restoring());
-  domain::ReservationRequest r{activity_id, item.user_id(), item.order_id(), item.quantity(),
-                               item.idempotency_key()};
-  ledger_.Reserve(r, [this, activity_id, done = std::move(done)](
-                         absl::StatusOr<domain::ReserveResult> result) {
-    if (!result.ok()) return done(result.status());
-    if (result->outcome == domain::ReserveOutcome::kActivityNotFound && recovery_.IsKnown(activity_id)) {
-      // The catalog has it but Redis does not: its stock data was lost.
-      recovery_.Gate(activity_id);
-      return done(Restoring());
+  if (recovery_.IsGated(activity_id)) return done(std::vector<v1::ReserveStockReply>(items.size(), Restoring()));
+  std::vector<domain::ReservationRequest> requests;
+  requests.reserve(items.size());
+  for (int i : items) {
+    const v1::ReserveStockRequest& item = all.Get(i);
+    requests.push_back({activity_id, item.user_id(), item.order_id(), item.quantity(), item.idempotency_key()});
+  }
+  ledger_.ReserveMany(activity_id, requests, [this, activity_id, done = std::move(done)](
+                                                 absl::StatusOr<std::vector<domain::ReserveResult>> results) {
+    if (!results.ok()) return done(results.status());
+    std::vector<v1::ReserveStockReply> replies;
+    replies.reserve(results->size());
+    for (const domain::ReserveResult& result : *results) {
+      if (result.outcome == domain::ReserveOutcome::kActivityNotFound && recovery_.IsKnown(activity_id)) {
+        // The catalog has it but Redis does not: its stock data was lost.
+        recovery_.Gate(activity_id);
+        replies.push_back(Restoring());
+        continue;
+      }
+      v1::ReserveStockReply& reply = replies.emplace_back();
+      reply.set_outcome(ToProto(result.outcome));
+      reply.set_order_id(result.order_id);
+      reply.set_price_cents(result.price_cents);
+      reply.set_remaining(result.remaining);
     }
-    v1::ReserveStockReply reply;
-    reply.set_outcome(ToProto(result->outcome));
-    reply.set_order_id(result->order_id);
-    reply.set_price_cents(result->price_cents);
-    reply.set_remaining(result->remaining);
-    done(std::move(reply));
+    done(std::move(replies));
   });
 }
 
@@ -275,15 +331,16 @@ ServerUnaryReactor* ProductGrpcService::MarkReservationsPublished(
   const int n = request->items_size();
   if (n == 0 || n > kMaxBatch) return RejectBatchSize(ctx);
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  auto gather = base::Gather<bool>::Of(n, [reactor, reply](absl::StatusOr<std::vector<bool>> marked) {
-    if (!marked.ok()) return reactor->Finish(rpc::ToGrpc(marked.status()));
-    for (bool m : *marked) reply->add_results()->set_marked(m);
-    reactor->Finish(grpc::Status::OK);
-  });
-  for (int i = 0; i < n; ++i) {
-    const v1::ReleaseReservationRequest& item = request->items(i);
-    ledger_.MarkPublished(item.activity_id(), item.order_id(), base::Gather<bool>::Slot(gather, i));
-  }
+  ByActivity<bool>(
+      request->items(),
+      [this, request](uint64_t activity_id, const std::vector<int>& items, domain::Callback<std::vector<bool>> done) {
+        ledger_.MarkPublishedMany(activity_id, OrderIds(request->items(), items), std::move(done));
+      },
+      [reactor, reply](absl::StatusOr<std::vector<bool>> marked) {
+        if (!marked.ok()) return reactor->Finish(rpc::ToGrpc(marked.status()));
+        for (bool m : marked.value()) reply->add_results()->set_marked(m);
+        reactor->Finish(grpc::Status::OK);
+      });
   return reactor;
 }
 
@@ -293,9 +350,13 @@ ServerUnaryReactor* ProductGrpcService::ConfirmReservations(
   const int n = request->items_size();
   if (n == 0 || n > kMaxBatch) return RejectBatchSize(ctx);
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  // Every ledger call is sent before any answer is awaited: the Redis client pipelines them.
-  auto gather = base::Gather<domain::ConfirmResult>::Of(
-      n, [reactor, reply](absl::StatusOr<std::vector<domain::ConfirmResult>> results) {
+  ByActivity<domain::ConfirmResult>(
+      request->items(),
+      [this, request](uint64_t activity_id, const std::vector<int>& items,
+                      domain::Callback<std::vector<domain::ConfirmResult>> done) {
+        ledger_.ConfirmMany(activity_id, OrderIds(request->items(), items), std::move(done));
+      },
+      [reactor, reply](absl::StatusOr<std::vector<domain::ConfirmResult>> results) {
         if (!results.ok()) return reactor->Finish(rpc::ToGrpc(results.status()));
         for (const domain::ConfirmResult& r : *results) {
           v1::ConfirmReservationReply* out = reply->add_results();
@@ -304,10 +365,6 @@ ServerUnaryReactor* ProductGrpcService::ConfirmReservations(
         }
         reactor->Finish(grpc::Status::OK);
       });
-  for (int i = 0; i < n; ++i) {
-    const v1::ConfirmReservationRequest& item = request->items(i);
-    ledger_.Confirm(item.activity_id(), item.order_id(), base::Gather<domain::ConfirmResult>::Slot(gather, i));
-  }
   return reactor;
 }
 

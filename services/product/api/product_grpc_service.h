@@ -65,9 +65,12 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
                                           v1::GetStockStatsReply* reply) override;
 
  private:
-  // One item of ReserveStocks; `done` gets its reply or the ledger's error.
-  void ReserveOne(const v1::ReserveStockRequest& item,
-                  std::function<void(absl::StatusOr<v1::ReserveStockReply>)> done);
+  // The items of ReserveStocks (indices into `all`) that name `activity_id`, in one ledger call;
+  // `done` gets their replies in that order, or the ledger's error.
+  void ReserveMany(uint64_t activity_id,
+                   const google::protobuf::RepeatedPtrField<v1::ReserveStockRequest>& all,
+                   const std::vector<int>& items,
+                   domain::Callback<std::vector<v1::ReserveStockReply>> done);
 
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;
