@@ -344,6 +344,45 @@ pin_servers() {
     for q in $pid $(pgrep -P "$pid"); do taskset -a -cp "$1" "$q" >/dev/null 2>&1 || true; done
   done
 }
+# --- open loop (seckill-bench --rate: each request sent when due, latency from when it was due,
+# so a stalled server is not hidden by a load generator that waits for it): P7, p99 at half the
+# measured maximum (sold out, accepted), and P5, goodput with ten times the accept path's
+# measured maximum offered for 6 s under the production flow rules, and each service's memory
+# before and after. Servers on CPU 0, seckill-bench on CPU 1, as for the rows above; 256
+# connections for P7 (enough for its rates), 1,024 to offer P5's.
+median_rps() { jq -s --arg row "$1" '[.[] | select(.row == $row) | .rps] | sort | .[(length - 1) / 2 | floor] // 0' "$OUT/raw.jsonl"; }
+rss_kb() { local p t=0; for p in gateway order product; do t=$((t + $(awk '/^VmRSS/ { print $2 }' "/proc/$(pid_of "$p")/status"))); done; echo "$t"; }
+open_run() { # open_run ROW RATE STOCK BUYERS ATTEMPTS CONNECTIONS
+  local row=$1 rate=$2 rss_before rss_after accepted
+  rss_before=$(rss_kb)
+  # shellcheck disable=SC2046
+  bench_sale "$row" on_load "$SECKILL_BIN_DIR/seckill-bench" --stack-env "$RUN/stack.env" --stock "$3" \
+    --buyers "$4" --attempts "$5" --limit-per-user 1000 --rate "$rate" --concurrency "$6" $(watch_args)
+  rss_after=$(rss_kb)
+  sale_json "$row" 1 "$OUT/$row.txt"
+  accepted=$(sed -n 's/^  outcomes .*202: \([0-9]*\).*/\1/p' "$OUT/$row.txt")
+  local last
+  last=$(tail -1 "$OUT/raw.jsonl")
+  jq -c --argjson rate "$rate" --argjson accepted "${accepted:-0}" --argjson before "$rss_before" --argjson after "$rss_after" \
+    '. + {offered_rps: $rate, goodput_rps: ($accepted / (.requests / ([.rps, 1] | max))), rss_kb_before: $before, rss_kb_after: $after}' \
+    <<<"$last" >"$OUT/raw.last" && sed -i '$d' "$OUT/raw.jsonl" && cat "$OUT/raw.last" >>"$OUT/raw.jsonl"
+}
+if [ "$(wc -l <"$RUN/tokens.txt")" -ge 2 ]; then
+  sold_rate=$(awk -v r="$(median_rps sold_out)" 'BEGIN { printf "%d", r / 2 }')
+  accept_rate=$(awk -v r="$(median_rps accept)" 'BEGIN { printf "%d", r / 2 }')
+  if [ "$sold_rate" -gt 0 ] && [ "$accept_rate" -gt 0 ]; then
+    log "open loop: sold out at $sold_rate/s, accepted at $accept_rate/s (half the measured maximum)"
+    open_run open_sold_out "$sold_rate" 1 10000 $(( (sold_rate * 6 + 9999) / 10000 )) 256
+    open_run open_accept "$accept_rate" 1000000 $(( accept_rate * 6 )) 1 256
+    overload=$((accept_rate * 20))
+    log "overload: $overload/s offered to the accept path (10x its maximum), production flow rules"
+    cp "$ROOT/configs/flow-rules.json" "$RUN/rules.production.json"
+    use_rules production
+    open_run overload "$overload" 1000000 50000 $(( (overload * 6 + 49999) / 50000 )) 1024
+    use_rules open
+  fi
+fi
+
 if [ "$RUSH_STOCK" -gt 0 ]; then
   log "the rush: $RUSH_BUYERS buyers for $RUSH_STOCK units"
   pin_servers "0-$(($(nproc) - 1))"

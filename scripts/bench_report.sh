@@ -61,6 +61,25 @@ rows=(
       "$(printf '%.0f' "$rps")" "$(printf '%.0f' "$lo")" "$(printf '%.0f' "$hi")" \
       "$(ms "$p50")" "$(ms "$p99")" "$(ms "$p999")" "$(cpu_text "$(jq -c .cpu_us <<<"$s")")" "$ratio_text"
   done
+  # The open-loop rows: one run each, judged against their targets rather than a baseline.
+  accept_peak=$(summary accept "" | jq '.rps // 0')
+  for spec in "P7|open loop, sold out, at half P4's median|open_sold_out|2" \
+              "P7|open loop, accepted, at half P2's median|open_accept|15" \
+              "P5|overload: 10x P2's median offered, production flow rules|overload|"; do
+    IFS='|' read -r id label row target <<<"$spec"
+    run=$(jq -c --arg row "$row" 'select(.row == $row)' "$RAW" | tail -1)
+    [ -n "$run" ] || continue
+    json_rows+=("$(jq -c --arg id "$id" --arg path "$label" '. + {id: $id, path: $path}' <<<"$run")")
+    read -r offered rps p50 p99 goodput before after < <(jq -r '[.offered_rps, .rps, .p50_us, .p99_us, .goodput_rps, .rss_kb_before, .rss_kb_after] | map(. // "null") | @tsv' <<<"$run")
+    if [ -n "$target" ]; then
+      judged=$(awk -v p="$p99" -v t="$target" -v o="$offered" 'BEGIN { printf "%s/s offered; p99 %.2f ms, target <= %s ms: %s", o, p / 1000, t, (p / 1000 <= t ? "met" : "not met") }')
+    else
+      judged=$(awk -v g="$goodput" -v peak="$accept_peak" -v o="$offered" -v b="$before" -v a="$after" 'BEGIN {
+        printf "%s/s offered; goodput %.0f accepted/s = %.3f of P2 (target >= 0.90); services RSS %.0f -> %.0f MB", o, g, (peak > 0 ? g / peak : 0), b / 1024, a / 1024 }')
+    fi
+    printf '| %s | %s | %s | %s | %s | - | %s | %s |\n' "$id" "$label" "$(printf '%.0f' "$rps")" \
+      "$(ms "$p50")" "$(ms "$p99")" "$(cpu_text "$(jq -c .cpu_us <<<"$run")")" "$judged"
+  done
   if [ -f "$OUT/rush.txt" ]; then
     answered=$(sed -n 's/^  requests *[0-9]* in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")
     drain=$(sed -n 's/^  drain *[a-zA-Z ]*in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")
