@@ -353,7 +353,7 @@ pin_servers() {
 median_rps() { jq -s --arg row "$1" '[.[] | select(.row == $row) | .rps] | sort | .[(length - 1) / 2 | floor] // 0' "$OUT/raw.jsonl"; }
 rss_kb() { local p t=0; for p in gateway order product; do t=$((t + $(awk '/^VmRSS/ { print $2 }' "/proc/$(pid_of "$p")/status"))); done; echo "$t"; }
 open_run() { # open_run ROW RATE STOCK BUYERS ATTEMPTS CONNECTIONS
-  local row=$1 rate=$2 rss_before rss_after accepted
+  local row=$1 rate=$2 rss_before rss_after accepted late
   rss_before=$(rss_kb)
   # shellcheck disable=SC2046
   bench_sale "$row" on_load "$SECKILL_BIN_DIR/seckill-bench" --stack-env "$RUN/stack.env" --stock "$3" \
@@ -361,10 +361,13 @@ open_run() { # open_run ROW RATE STOCK BUYERS ATTEMPTS CONNECTIONS
   rss_after=$(rss_kb)
   sale_json "$row" 1 "$OUT/$row.txt"
   accepted=$(sed -n 's/^  outcomes .*202: \([0-9]*\).*/\1/p' "$OUT/$row.txt")
+  late=$(sed -n 's/^  pacing .* \([0-9]*\) late starts.*/\1/p' "$OUT/$row.txt")
   local last
   last=$(tail -1 "$OUT/raw.jsonl")
   jq -c --argjson rate "$rate" --argjson accepted "${accepted:-0}" --argjson before "$rss_before" --argjson after "$rss_after" \
-    '. + {offered_rps: $rate, goodput_rps: ($accepted / (.requests / ([.rps, 1] | max))), rss_kb_before: $before, rss_kb_after: $after}' \
+    --argjson late "${late:-0}" \
+    '. + {offered_rps: $rate, goodput_rps: ($accepted / (.requests / ([.rps, 1] | max))), late_starts: $late,
+          rss_kb_before: $before, rss_kb_after: $after}' \
     <<<"$last" >"$OUT/raw.last" && sed -i '$d' "$OUT/raw.jsonl" && cat "$OUT/raw.last" >>"$OUT/raw.jsonl"
 }
 if [ "$(wc -l <"$RUN/tokens.txt")" -ge 2 ]; then
