@@ -43,28 +43,31 @@ class Client::Impl {
       if (stream_ == nullptr) {
         stream_ = std::make_unique<beast::tcp_stream>(executor_);
         stream_->expires_after(timeout);
-        auto [ec] = co_await stream_->async_connect(
-            tcp::endpoint(asio::ip::make_address(host_), port_), asio::as_tuple(asio::use_awaitable));
+        auto [ec] =
+            co_await stream_->async_connect(tcp::endpoint(asio::ip::make_address(host_), port_),
+                                            asio::as_tuple(asio::use_awaitable));
         if (ec) {
           stream_.reset();
-          co_return absl::UnavailableError(fmt::format("connect {}:{}: {}", host_, port_, ec.message()));
+          co_return absl::UnavailableError(
+              fmt::format("connect {}:{}: {}", host_, port_, ec.message()));
         }
         stream_->socket().set_option(tcp::no_delay(true));
       }
       stream_->expires_after(timeout);
-      auto [wec, written] =
-          co_await asio::async_write(*stream_, asio::buffer(request_), asio::as_tuple(asio::use_awaitable));
+      auto [wec, written] = co_await asio::async_write(*stream_, asio::buffer(request_),
+                                                       asio::as_tuple(asio::use_awaitable));
       bhttp::response_parser<bhttp::string_body> parser;
       parser.body_limit(64 * 1024 * 1024);
       beast::error_code rec = wec;
       if (!wec) {
-        std::tie(rec, std::ignore) =
-            co_await bhttp::async_read(*stream_, buffer_, parser, asio::as_tuple(asio::use_awaitable));
+        std::tie(rec, std::ignore) = co_await bhttp::async_read(
+            *stream_, buffer_, parser, asio::as_tuple(asio::use_awaitable));
       }
       if (rec) {
         stream_.reset();
         buffer_.clear();
-        if (rec == beast::error::timeout) co_return absl::DeadlineExceededError("request timed out");
+        if (rec == beast::error::timeout)
+          co_return absl::DeadlineExceededError("request timed out");
         if (reused && attempt == 0 && !parser.got_some()) continue;
         co_return absl::UnavailableError(fmt::format("request failed: {}", rec.message()));
       }
@@ -109,37 +112,45 @@ absl::StatusOr<Response> Fetch(const std::string& host, uint16_t port, const std
   asio::io_context ioc;
   Client client(ioc.get_executor(), host, port);
   absl::StatusOr<Response> result = absl::UnknownError("not run");
-  asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
+  asio::co_spawn(
+      ioc,
+      [&]() -> asio::awaitable<void> {
         auto result_call = client.Send(method, target, body, headers, timeout);
         result = co_await std::move(result_call);
-      }, asio::detached);
+      },
+      asio::detached);
   ioc.run();
   return result;
 }
 
-absl::StatusOr<std::string> SendRaw(const std::string& host, uint16_t port, const std::string& bytes,
-                                    std::chrono::milliseconds timeout) {
+absl::StatusOr<std::string> SendRaw(const std::string& host, uint16_t port,
+                                    const std::string& bytes, std::chrono::milliseconds timeout) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   std::string received;
   absl::Status status = absl::OkStatus();
-  asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
+  asio::co_spawn(
+      ioc,
+      [&]() -> asio::awaitable<void> {
         stream.expires_after(timeout);
-        auto [cec] = co_await stream.async_connect(tcp::endpoint(asio::ip::make_address(host), port),
-                                                   asio::as_tuple(asio::use_awaitable));
+        auto [cec] = co_await stream.async_connect(
+            tcp::endpoint(asio::ip::make_address(host), port), asio::as_tuple(asio::use_awaitable));
         if (cec) {
           status = absl::UnavailableError(cec.message());
           co_return;
         }
         // A server may answer and close before reading everything: ignore write errors then.
-        co_await asio::async_write(stream, asio::buffer(bytes), asio::as_tuple(asio::use_awaitable));
+        co_await asio::async_write(stream, asio::buffer(bytes),
+                                   asio::as_tuple(asio::use_awaitable));
         char chunk[4096];
         while (true) {
-          auto [rec, n] = co_await stream.async_read_some(asio::buffer(chunk), asio::as_tuple(asio::use_awaitable));
+          auto [rec, n] = co_await stream.async_read_some(asio::buffer(chunk),
+                                                          asio::as_tuple(asio::use_awaitable));
           received.append(chunk, n);
           if (rec) break;
         }
-      }, asio::detached);
+      },
+      asio::detached);
   ioc.run();
   if (!status.ok()) return status;
   return received;

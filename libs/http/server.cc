@@ -52,8 +52,8 @@ void Serialize(const Response& r, unsigned version, bool keep_alive, std::string
   out.clear();
   auto to = std::back_inserter(out);
   const auto status = static_cast<bhttp::status>(r.status);
-  fmt::format_to(to, "HTTP/{}.{} {} {}\r\nServer: seckill\r\n", version / 10, version % 10, r.status,
-                 std::string_view(bhttp::obsolete_reason(status)));
+  fmt::format_to(to, "HTTP/{}.{} {} {}\r\nServer: seckill\r\n", version / 10, version % 10,
+                 r.status, std::string_view(bhttp::obsolete_reason(status)));
   // 1xx, 204 and 304 carry no body, so no length either.
   const bool bodiless = r.status / 100 == 1 || r.status == 204 || r.status == 304;
   if (!bodiless) {
@@ -78,13 +78,16 @@ Response PlainError(int status, const char* code, const char* message) {
 class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
  public:
   Impl(asio::io_context& ioc, ServerOptions options, Handler handler)
-      : ioc_(ioc), options_(std::move(options)), handler_(std::move(handler)),
+      : ioc_(ioc),
+        options_(std::move(options)),
+        handler_(std::move(handler)),
         acceptor_(asio::make_strand(ioc)) {}
 
   absl::Status Start() {
     boost::system::error_code ec;
     tcp::endpoint endpoint(asio::ip::make_address(options_.address, ec), options_.port);
-    if (ec) return absl::InvalidArgumentError(fmt::format("bad listen address {}", options_.address));
+    if (ec)
+      return absl::InvalidArgumentError(fmt::format("bad listen address {}", options_.address));
     acceptor_.open(endpoint.protocol(), ec);
     if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor_.bind(endpoint, ec);
@@ -197,8 +200,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       conn->idle = false;
       if (!ec && !parser.is_done()) {
         stream->expires_after(self->options_.read_timeout);
-        std::tie(ec, bytes) =
-            co_await bhttp::async_read(*stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+        std::tie(ec, bytes) = co_await bhttp::async_read(*stream, buffer, parser,
+                                                         asio::as_tuple(asio::use_awaitable));
       }
       if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
           ec == beast::error::timeout || ec == asio::error::connection_reset ||
@@ -243,8 +246,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       }
       Serialize(response, version, keep_alive, out);
       stream->expires_after(self->options_.write_timeout);
-      auto [wec, written] =
-          co_await asio::async_write(*stream, asio::buffer(out), asio::as_tuple(asio::use_awaitable));
+      auto [wec, written] = co_await asio::async_write(*stream, asio::buffer(out),
+                                                       asio::as_tuple(asio::use_awaitable));
       if (wec || !keep_alive) break;
     }
     boost::system::error_code ignored;

@@ -42,7 +42,8 @@ TEST(Hs256TokenCodecTest, SignsAsHmacSha256) {
             "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
   // A key of exactly one block, computed independently (Python: hmac.new(b"k"*64, b"abc", sha256)).
   Hs256TokenCodec block_key(std::string(64, 'k'), std::chrono::seconds(60));
-  EXPECT_EQ(Hex(block_key.SignForTest("abc")), "ae0c0e4a2340cf50185eb46aaa8723f4769153661612e212fb0d1fa3170c6202");
+  EXPECT_EQ(Hex(block_key.SignForTest("abc")),
+            "ae0c0e4a2340cf50185eb46aaa8723f4769153661612e212fb0d1fa3170c6202");
 }
 
 TEST(Hs256TokenCodecTest, RejectsAnotherKeysSignature) {
@@ -61,7 +62,8 @@ TEST(Hs256TokenCodecTest, RejectsAlgNoneAndOtherAlgorithms) {
   const std::string hs512 = Hs256TokenCodec::Base64UrlEncode(R"({"alg":"HS512","typ":"JWT"})");
   const std::string input = hs512 + "." + claims;
   EXPECT_FALSE(
-      codec.Verify(input + "." + Hs256TokenCodec::Base64UrlEncode(codec.SignForTest(input)), kNow).ok());
+      codec.Verify(input + "." + Hs256TokenCodec::Base64UrlEncode(codec.SignForTest(input)), kNow)
+          .ok());
 }
 
 TEST(Hs256TokenCodecTest, RejectsTamperedClaimsAndGarbage) {

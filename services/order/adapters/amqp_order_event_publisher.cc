@@ -34,10 +34,9 @@ AmqpOrderEventPublisher::AmqpOrderEventPublisher(amqp::Publisher& publisher,
 
 void AmqpOrderEventPublisher::Publish(const domain::Order& order, const std::string& traceparent,
                                       std::function<void(absl::Status)> done) {
-  messages_->Submit({order, traceparent},
-                    [done = std::move(done)](absl::StatusOr<Confirmed> confirmed) {
-                      done(confirmed.status());
-                    });
+  messages_->Submit(
+      {order, traceparent},
+      [done = std::move(done)](absl::StatusOr<Confirmed> confirmed) { done(confirmed.status()); });
 }
 
 }  // namespace seckill::order::adapters

@@ -36,12 +36,13 @@ struct RecordingConsumer {
                                   topology.queues[1].name};
     options.prefetch = 256;
     options.max_batch = 128;
-    consumer = std::make_unique<amqp::Consumer>(options, [this](const std::vector<amqp::Delivery>& d) {
-      auto dispositions = handler(d);
-      ++batches;
-      handled += static_cast<int>(d.size());
-      return dispositions;
-    });
+    consumer =
+        std::make_unique<amqp::Consumer>(options, [this](const std::vector<amqp::Delivery>& d) {
+          auto dispositions = handler(d);
+          ++batches;
+          handled += static_cast<int>(d.size());
+          return dispositions;
+        });
     if (start) consumer->Start();
   }
   void WaitHandled(int n) {
@@ -67,17 +68,21 @@ class AmqpOrderQueueTest : public ::testing::Test {
   void SetUp() override {
     static std::mt19937_64 rng(std::random_device{}());
     suffix_ = std::to_string(rng() % 1'000'000'000);
-    amqp::QueueSpec dead{"test.dead." + suffix_, "test.dlx." + suffix_, "fanout", "", true, "", "", 0};
-    amqp::QueueSpec orders{"test.orders." + suffix_, "test.ex." + suffix_, "direct", "placed", true,
-                           dead.exchange, "", messaging::kDeliveryLimit};
+    amqp::QueueSpec dead{
+        "test.dead." + suffix_, "test.dlx." + suffix_, "fanout", "", true, "", "", 0};
+    amqp::QueueSpec orders{
+        "test.orders." + suffix_, "test.ex." + suffix_, "direct", "placed", true, dead.exchange, "",
+        messaging::kDeliveryLimit};
     topology_ = amqp::Topology{{dead, orders}};
   }
   void TearDown() override {
     auto conn = amqp::Connection::Open(seckill::testing::StackBrokerOptions());
     if (!conn.ok()) return;
     for (const auto& q : topology_.queues) {
-      amqp_queue_delete((*conn)->state(), amqp::Connection::kChannel, amqp_cstring_bytes(q.name.c_str()), 0, 0);
-      amqp_exchange_delete((*conn)->state(), amqp::Connection::kChannel, amqp_cstring_bytes(q.exchange.c_str()), 0);
+      amqp_queue_delete((*conn)->state(), amqp::Connection::kChannel,
+                        amqp_cstring_bytes(q.name.c_str()), 0, 0);
+      amqp_exchange_delete((*conn)->state(), amqp::Connection::kChannel,
+                           amqp_cstring_bytes(q.exchange.c_str()), 0);
     }
   }
 
@@ -93,7 +98,8 @@ class AmqpOrderQueueTest : public ::testing::Test {
     std::promise<absl::Status> promise;
     auto future = promise.get_future();
     publisher.Publish(std::move(message), [&promise](absl::Status s) { promise.set_value(s); });
-    if (future.wait_for(10s) != std::future_status::ready) return absl::DeadlineExceededError("test timeout");
+    if (future.wait_for(10s) != std::future_status::ready)
+      return absl::DeadlineExceededError("test timeout");
     return future.get();
   }
   // Messages waiting in `queue`, from a passive declare.
@@ -202,10 +208,11 @@ TEST_F(AmqpOrderQueueTest, OrdersAcceptedTogetherShareMessagesAndAreEachRecorded
   std::promise<void> all;
   std::atomic<int> answered{0};
   for (uint64_t id = 1; id <= kOrders; ++id) {
-    events.Publish({id, 31, 1000 + id, 1, 100, domain::OrderStatus::kQueued, 5}, "", [&](absl::Status s) {
-      (s.ok() ? confirmed : failed)++;
-      if (++answered == kOrders) all.set_value();
-    });
+    events.Publish({id, 31, 1000 + id, 1, 100, domain::OrderStatus::kQueued, 5}, "",
+                   [&](absl::Status s) {
+                     (s.ok() ? confirmed : failed)++;
+                     if (++answered == kOrders) all.set_value();
+                   });
   }
   ASSERT_EQ(all.get_future().wait_for(20s), std::future_status::ready);
   EXPECT_EQ(confirmed.load(), kOrders);
@@ -248,8 +255,10 @@ TEST_F(AmqpOrderQueueTest, PoisonInsideABatchIsDeadLetteredAloneItsNeighboursAre
   publisher.Start();
   for (uint64_t n = 0; n < 200; ++n) {
     const uint64_t id = 6100 + n;
-    std::string body = n == 50 ? std::string("\xff\xfe not an order")
-                               : messaging::EncodeOrderPlaced({id, 9, 1000 + n, 1, 100, domain::OrderStatus::kQueued, 5}, "");
+    std::string body = n == 50
+                           ? std::string("\xff\xfe not an order")
+                           : messaging::EncodeOrderPlaced(
+                                 {id, 9, 1000 + n, 1, 100, domain::OrderStatus::kQueued, 5}, "");
     ASSERT_TRUE(PublishAndWait(publisher, {body, std::to_string(id)}).ok());
   }
   publisher.Stop();
@@ -271,9 +280,16 @@ TEST_F(AmqpOrderQueueTest, PoisonInsideABatchIsDeadLetteredAloneItsNeighboursAre
 // The payment deadline through the real broker: a per-message TTL, dead-lettering to the expired
 // queue, and its consumer cancelling the order unless it was paid.
 TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) {
-  amqp::QueueSpec expired{"test.expired." + suffix_, "test.expiry." + suffix_, "direct", "deadline", true, "", "", 0};
-  amqp::QueueSpec waiting{"test.wait." + suffix_, "test.deadline." + suffix_, "direct", "deadline", false,
-                          expired.exchange, "deadline", 0};
+  amqp::QueueSpec expired{
+      "test.expired." + suffix_, "test.expiry." + suffix_, "direct", "deadline", true, "", "", 0};
+  amqp::QueueSpec waiting{"test.wait." + suffix_,
+                          "test.deadline." + suffix_,
+                          "direct",
+                          "deadline",
+                          false,
+                          expired.exchange,
+                          "deadline",
+                          0};
   amqp::Topology deadline_topology{{expired, waiting}};
   topology_.queues.insert(topology_.queues.end(), {expired, waiting});  // deleted by TearDown
 
@@ -297,15 +313,17 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
       api::OrderMessageHandler::OneAtATime(
           [&](const domain::Order& o) { return cancel.CancelExpired(o.order_id).status(); }),
       [&] { return consumer->Stopping(); }, 5s, messaging::DecodeExpiredOrders);
-  consumer = std::make_unique<amqp::Consumer>(
-      amqp::ConsumerOptions{seckill::testing::StackBrokerOptions(), deadline_topology, expired.name},
-      [&](const amqp::Delivery& d) { return handler(d); });
+  consumer =
+      std::make_unique<amqp::Consumer>(amqp::ConsumerOptions{seckill::testing::StackBrokerOptions(),
+                                                             deadline_topology, expired.name},
+                                       [&](const amqp::Delivery& d) { return handler(d); });
   consumer->Start();
 
   const int64_t now = clock.NowMs();
   // One batch: both deadlines in one message.
-  for (const auto& recorded : record(std::vector<domain::Order>{{501, 9, 7, 1, 100, domain::OrderStatus::kQueued, now},
-                                                                 {502, 9, 8, 1, 100, domain::OrderStatus::kQueued, now}})) {
+  for (const auto& recorded :
+       record(std::vector<domain::Order>{{501, 9, 7, 1, 100, domain::OrderStatus::kQueued, now},
+                                         {502, 9, 8, 1, 100, domain::OrderStatus::kQueued, now}})) {
     ASSERT_TRUE(recorded.ok());
   }
   ASSERT_EQ(repository.MarkPaid(502, 8, now).value(), domain::PayOutcome::kPaid);  // paid in time

@@ -22,14 +22,14 @@ amqp::Disposition DeadLetterHandler::operator()(const amqp::Delivery& delivery) 
   for (size_t i = 0; i < bodies->size(); ++i) {
     const std::string& body = (*bodies)[i];
     absl::StatusOr<domain::Order> decoded = messaging::DecodeOrderPlaced(body);
-    const std::string message_id =
-        kind == Letter::kWhole ? delivery.message_id
-        : decoded.ok()         ? std::to_string(decoded->order_id)
-                               : fmt::format("{}#{}", delivery.message_id, i);
+    const std::string message_id = kind == Letter::kWhole ? delivery.message_id
+                                   : decoded.ok()         ? std::to_string(decoded->order_id)
+                                                  : fmt::format("{}#{}", delivery.message_id, i);
     const std::string reason =
-        decoded.ok() ? (kind == Letter::kWhole ? "dead-lettered by the order queue"
-                                               : fmt::format("dead-lettered by the order queue in message {}",
-                                                             delivery.message_id))
+        decoded.ok() ? (kind == Letter::kWhole
+                            ? "dead-lettered by the order queue"
+                            : fmt::format("dead-lettered by the order queue in message {}",
+                                          delivery.message_id))
                      : std::string(decoded.status().message());
     const amqp::Disposition kept =
         Keep(message_id, body, decoded.ok() ? std::optional<domain::Order>(*decoded) : std::nullopt,

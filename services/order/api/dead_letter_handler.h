@@ -19,9 +19,9 @@ namespace seckill::order::api {
 class DeadLetterHandler {
  public:
   using Letter = app::DeadLetters::Letter;
-  using KeepLetter = std::function<absl::Status(const std::string& message_id, const std::string& body,
-                                                const std::optional<domain::Order>& order,
-                                                const std::string& reason, Letter kind)>;
+  using KeepLetter = std::function<absl::Status(
+      const std::string& message_id, const std::string& body,
+      const std::optional<domain::Order>& order, const std::string& reason, Letter kind)>;
   DeadLetterHandler(KeepLetter keep, std::function<bool()> stopping,
                     std::chrono::milliseconds max_backoff = std::chrono::seconds(5))
       : keep_(std::move(keep)), stopping_(std::move(stopping)), max_backoff_(max_backoff) {}

@@ -17,7 +17,8 @@ TEST(DeadLetterHandlerTest, ALetterThatCannotBeKeptIsRetriedNeverDropped) {
   int calls = 0;
   DeadLetterHandler handler(
       [&](const std::string& message_id, const std::string&,
-          const std::optional<domain::Order>& order, const std::string&, DeadLetterHandler::Letter) {
+          const std::optional<domain::Order>& order, const std::string&,
+          DeadLetterHandler::Letter) {
         EXPECT_EQ(message_id, "77");
         EXPECT_TRUE(order.has_value() && order->order_id == 77u);
         ++calls;
@@ -62,7 +63,8 @@ TEST(DeadLetterHandlerTest, ALetterOfManyOrdersIsKeptOrderByOrder) {
   std::vector<Kept> kept;
   DeadLetterHandler handler(
       [&](const std::string& message_id, const std::string& body,
-          const std::optional<domain::Order>& order, const std::string&, DeadLetterHandler::Letter kind) {
+          const std::optional<domain::Order>& order, const std::string&,
+          DeadLetterHandler::Letter kind) {
         // Each member is kept with a body of its own, replayable as one OrderPlaced.
         if (order) {
           EXPECT_TRUE(messaging::DecodeOrderPlaced(body).ok());

@@ -17,13 +17,15 @@ OrderMessageHandler::Work OrderMessageHandler::OneAtATime(WorkOnOne work) {
   };
 }
 
-std::vector<absl::Status> OrderMessageHandler::WorkInChunks(const std::vector<domain::Order>& orders) const {
+std::vector<absl::Status> OrderMessageHandler::WorkInChunks(
+    const std::vector<domain::Order>& orders) const {
   if (orders.size() <= kMaxOrdersPerWork) return work_(orders);
   std::vector<absl::Status> done;
   done.reserve(orders.size());
   for (size_t from = 0; from < orders.size(); from += kMaxOrdersPerWork) {
     const size_t to = std::min(orders.size(), from + kMaxOrdersPerWork);
-    std::vector<absl::Status> part = work_(std::vector<domain::Order>(orders.begin() + from, orders.begin() + to));
+    std::vector<absl::Status> part =
+        work_(std::vector<domain::Order>(orders.begin() + from, orders.begin() + to));
     part.resize(to - from, absl::InternalError("no result for it"));
     for (absl::Status& s : part) done.push_back(std::move(s));
   }
@@ -51,8 +53,10 @@ std::vector<amqp::Disposition> OrderMessageHandler::operator()(
       continue;
     }
     if (named->invalid > 0) {
-      spdlog::error("order queue: message {} holds {} invalid order(s); dead-lettering it once its "
-                    "{} valid one(s) are done", delivery.message_id, named->invalid, named->orders.size());
+      spdlog::error(
+          "order queue: message {} holds {} invalid order(s); dead-lettering it once its "
+          "{} valid one(s) are done",
+          delivery.message_id, named->invalid, named->orders.size());
       dispositions[i] = amqp::Disposition::kDeadLetter;
     }
     for (domain::Order& order : named->orders) {
@@ -68,7 +72,8 @@ std::vector<amqp::Disposition> OrderMessageHandler::operator()(
     std::vector<size_t> retry_where;
     absl::Status transient;
     for (size_t j = 0; j < orders.size(); ++j) {
-      const absl::Status status = j < done.size() ? done[j] : absl::InternalError("no result for it");
+      const absl::Status status =
+          j < done.size() ? done[j] : absl::InternalError("no result for it");
       if (status.ok()) continue;
       if (!base::IsTransient(status)) {
         spdlog::error("order {}: cannot be processed ({}); dead-lettering it", orders[j].order_id,

@@ -28,7 +28,9 @@ class OrderMessageHandler {
   OrderMessageHandler(Work work, std::function<bool()> stopping,
                       std::chrono::milliseconds max_backoff = std::chrono::seconds(5),
                       Decode decode = messaging::DecodeOrderMessage)
-      : work_(std::move(work)), stopping_(std::move(stopping)), max_backoff_(max_backoff),
+      : work_(std::move(work)),
+        stopping_(std::move(stopping)),
+        max_backoff_(max_backoff),
         decode_(std::move(decode)) {}
   // For work that takes one order at a time.
   static Work OneAtATime(WorkOnOne work);

@@ -18,7 +18,8 @@ amqp::Delivery AnOrderMessage(uint64_t id = 77) {
 }
 
 TEST(OrderMessageHandlerTest, TransientFailuresAreRetriedNotDeadLettered) {
-  std::deque<absl::Status> answers = {absl::UnavailableError("db down"), absl::AbortedError("deadlock"),
+  std::deque<absl::Status> answers = {absl::UnavailableError("db down"),
+                                      absl::AbortedError("deadlock"),
                                       absl::DeadlineExceededError("slow"), absl::OkStatus()};
   int calls = 0;
   OrderMessageHandler handler(
@@ -36,9 +37,11 @@ TEST(OrderMessageHandlerTest, TransientFailuresAreRetriedNotDeadLettered) {
 
 TEST(OrderMessageHandlerTest, PoisonAndPermanentErrorsAreDeadLettered) {
   int calls = 0;
-  OrderMessageHandler handler(
-      OrderMessageHandler::OneAtATime([&](const domain::Order&) { ++calls; return absl::InternalError("bad row"); }),
-      [] { return false; });
+  OrderMessageHandler handler(OrderMessageHandler::OneAtATime([&](const domain::Order&) {
+                                ++calls;
+                                return absl::InternalError("bad row");
+                              }),
+                              [] { return false; });
   amqp::Delivery poison;
   poison.body = "\xff\xfe not protobuf";
   EXPECT_EQ(handler(poison), amqp::Disposition::kDeadLetter);
@@ -56,7 +59,8 @@ TEST(OrderMessageHandlerTest, StoppingDuringRetriesGivesTheMessageBack) {
         return absl::UnavailableError("db down");
       }),
       [&] { return stopping; }, 50ms);
-  EXPECT_EQ(handler(AnOrderMessage()), amqp::Disposition::kRequeue);  // not acked, not dead-lettered
+  EXPECT_EQ(handler(AnOrderMessage()),
+            amqp::Disposition::kRequeue);  // not acked, not dead-lettered
 }
 
 // In a batch: the poison body and the order with a permanent error are dead-lettered alone, the
@@ -86,8 +90,9 @@ TEST(OrderMessageHandlerTest, InABatchEachMessageGetsItsOwnDisposition) {
       },
       [] { return false; }, 50ms);
   using D = amqp::Disposition;
-  EXPECT_EQ(handler({AnOrderMessage(1), poison, AnOrderMessage(2), AnOrderMessage(3), AnOrderMessage(4)}),
-            (std::vector<D>{D::kAck, D::kDeadLetter, D::kDeadLetter, D::kAck, D::kAck}));
+  EXPECT_EQ(
+      handler({AnOrderMessage(1), poison, AnOrderMessage(2), AnOrderMessage(3), AnOrderMessage(4)}),
+      (std::vector<D>{D::kAck, D::kDeadLetter, D::kDeadLetter, D::kAck, D::kAck}));
   EXPECT_EQ(calls, (std::vector<std::vector<uint64_t>>{{1, 2, 3, 4}, {3}, {3}}));
 }
 
@@ -102,13 +107,15 @@ TEST(OrderMessageHandlerTest, StoppingGivesBackOnlyTheMessagesStillToDo) {
       },
       [] { return true; }, 50ms);
   using D = amqp::Disposition;
-  EXPECT_EQ(handler({AnOrderMessage(1), AnOrderMessage(2)}), (std::vector<D>{D::kAck, D::kRequeue}));
+  EXPECT_EQ(handler({AnOrderMessage(1), AnOrderMessage(2)}),
+            (std::vector<D>{D::kAck, D::kRequeue}));
 }
 
 amqp::Delivery AnOrdersMessage(uint64_t first, size_t n, uint64_t invalid_id = 0) {
   std::vector<messaging::PlacedOrder> orders;
   for (uint64_t id = first; id < first + n; ++id) {
-    orders.push_back({{id, 42, 7, id == invalid_id ? 0 : 1, 250, domain::OrderStatus::kQueued, 5}, ""});
+    orders.push_back(
+        {{id, 42, 7, id == invalid_id ? 0 : 1, 250, domain::OrderStatus::kQueued, 5}, ""});
   }
   amqp::Delivery d;
   d.body = messaging::EncodeOrdersPlaced(orders);
@@ -128,8 +135,10 @@ TEST(OrderMessageHandlerTest, AMessageOfManyOrdersIsDoneInChunksAndAckedOnce) {
       },
       [] { return false; }, 50ms);
   const size_t n = OrderMessageHandler::kMaxOrdersPerWork + 3;
-  const auto done = handler(std::vector<amqp::Delivery>{AnOrdersMessage(1000, n), AnOrderMessage(7)});
-  EXPECT_EQ(done, (std::vector<amqp::Disposition>{amqp::Disposition::kAck, amqp::Disposition::kAck}));
+  const auto done =
+      handler(std::vector<amqp::Delivery>{AnOrdersMessage(1000, n), AnOrderMessage(7)});
+  EXPECT_EQ(done,
+            (std::vector<amqp::Disposition>{amqp::Disposition::kAck, amqp::Disposition::kAck}));
   EXPECT_EQ(chunks, (std::vector<size_t>{OrderMessageHandler::kMaxOrdersPerWork, 4}));
   ASSERT_EQ(seen.size(), n + 1);
   EXPECT_EQ(seen.front(), 1000u);
@@ -144,9 +153,11 @@ TEST(OrderMessageHandlerTest, AnInvalidOrderInAMessageDeadLettersItAfterItsValid
         return std::vector<absl::Status>(orders.size());
       },
       [] { return false; }, 50ms);
-  const auto done = handler(std::vector<amqp::Delivery>{AnOrdersMessage(10, 3, /*invalid_id=*/11), AnOrderMessage(7)});
+  const auto done = handler(
+      std::vector<amqp::Delivery>{AnOrdersMessage(10, 3, /*invalid_id=*/11), AnOrderMessage(7)});
   // Its valid neighbours are recorded; the dead-letter consumer keeps the invalid one alone.
-  EXPECT_EQ(done, (std::vector<amqp::Disposition>{amqp::Disposition::kDeadLetter, amqp::Disposition::kAck}));
+  EXPECT_EQ(done, (std::vector<amqp::Disposition>{amqp::Disposition::kDeadLetter,
+                                                  amqp::Disposition::kAck}));
   EXPECT_EQ(seen, (std::vector<uint64_t>{10, 12, 7}));
 }
 

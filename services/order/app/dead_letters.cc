@@ -22,21 +22,23 @@ absl::StatusOr<T> Await(Start start) {
 }  // namespace
 
 absl::Status DeadLetters::Receive(const std::string& message_id, const std::string& body,
-                                  const std::optional<domain::Order>& order, const std::string& reason,
-                                  Letter kind) const {
+                                  const std::optional<domain::Order>& order,
+                                  const std::string& reason, Letter kind) const {
   domain::DeadLetter letter;
   letter.message_id = message_id;
   letter.body = body.substr(0, kMaxKeptBodyBytes);
-  letter.reason = body.size() > kMaxKeptBodyBytes
-                      ? fmt::format("body cut to {} of {} bytes; {}", kMaxKeptBodyBytes, body.size(), reason)
-                      : reason;
+  letter.reason =
+      body.size() > kMaxKeptBodyBytes
+          ? fmt::format("body cut to {} of {} bytes; {}", kMaxKeptBodyBytes, body.size(), reason)
+          : reason;
   letter.received_at_ms = clock_.NowMs();
   if (order) {
     letter.order_id = order->order_id;
     auto existing = repository_.Find(order->order_id);
     if (!existing.ok()) return existing.status();
-    const bool live = existing->has_value() && ((*existing)->status == domain::OrderStatus::kCreated ||
-                                               (*existing)->status == domain::OrderStatus::kPaid);
+    const bool live =
+        existing->has_value() && ((*existing)->status == domain::OrderStatus::kCreated ||
+                                  (*existing)->status == domain::OrderStatus::kPaid);
     if (live && kind == Letter::kBatchMember) return absl::OkStatus();
     if (!live) {
       // Not an order (yet): its units go back, and the buyer sees it FAILED.
@@ -48,10 +50,12 @@ absl::Status DeadLetters::Receive(const std::string& message_id, const std::stri
       failed.status = domain::OrderStatus::kFailed;
       absl::Status inserted = repository_.Insert(failed, clock_.NowMs());
       if (!inserted.ok() && !absl::IsAlreadyExists(inserted)) return inserted;
-      spdlog::warn("order {}: dead-lettered ({}); marked FAILED and its stock returned", order->order_id, reason);
+      spdlog::warn("order {}: dead-lettered ({}); marked FAILED and its stock returned",
+                   order->order_id, reason);
     }
   } else {
-    spdlog::error("dead letter {}: not an order message ({}); kept for inspection", message_id, reason);
+    spdlog::error("dead letter {}: not an order message ({}); kept for inspection", message_id,
+                  reason);
   }
   return repository_.RecordDeadLetter(letter);
 }
@@ -76,14 +80,16 @@ absl::StatusOr<ReplayOutcome> DeadLetters::Replay(uint64_t id) const {
     return ReplayOutcome::kAlreadyLive;
   }
   if (o.status != domain::OrderStatus::kFailed) return ReplayOutcome::kNotFound;
-  auto revived = Await<domain::ReviveOutcome>([&](auto done) {
-    reservations_.Revive(o.activity_id, o.order_id, std::move(done));
-  });
+  auto revived = Await<domain::ReviveOutcome>(
+      [&](auto done) { reservations_.Revive(o.activity_id, o.order_id, std::move(done)); });
   if (!revived.ok()) return revived.status();
   switch (*revived) {
-    case domain::ReviveOutcome::kSoldOut: return ReplayOutcome::kSoldOut;
-    case domain::ReviveOutcome::kPurchaseLimit: return ReplayOutcome::kPurchaseLimit;
-    case domain::ReviveOutcome::kNotFound: return ReplayOutcome::kNotFound;
+    case domain::ReviveOutcome::kSoldOut:
+      return ReplayOutcome::kSoldOut;
+    case domain::ReviveOutcome::kPurchaseLimit:
+      return ReplayOutcome::kPurchaseLimit;
+    case domain::ReviveOutcome::kNotFound:
+      return ReplayOutcome::kNotFound;
     case domain::ReviveOutcome::kRevived:
     case domain::ReviveOutcome::kNotReleased:  // an earlier replay took the units, then stopped
       break;

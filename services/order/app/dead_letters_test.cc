@@ -9,7 +9,9 @@ namespace {
 
 class DeadLettersTest : public ::testing::Test {
  protected:
-  domain::Order AnOrder(uint64_t id) { return {id, 42, 7, 1, 250, domain::OrderStatus::kQueued, 5}; }
+  domain::Order AnOrder(uint64_t id) {
+    return {id, 42, 7, 1, 250, domain::OrderStatus::kQueued, 5};
+  }
   base::ManualClock clock_{1000};
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
@@ -65,7 +67,8 @@ TEST_F(DeadLettersTest, AnOversizedBodyIsKeptCutAndSaysSo) {
   auto kept = repository_.FindDeadLetter(1);
   ASSERT_TRUE(kept.ok() && kept->has_value());
   EXPECT_EQ((*kept)->body.size(), DeadLetters::kMaxKeptBodyBytes);
-  EXPECT_EQ((*kept)->reason.rfind("body cut to 1048576 of 1048586 bytes", 0), 0u) << (*kept)->reason;
+  EXPECT_EQ((*kept)->reason.rfind("body cut to 1048576 of 1048586 bytes", 0), 0u)
+      << (*kept)->reason;
 }
 
 TEST_F(DeadLettersTest, ReplayWhenTheUnitsAreGoneKeepsTheOrderFailed) {

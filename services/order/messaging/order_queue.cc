@@ -87,13 +87,15 @@ std::string EncodeOrderPlaced(const domain::Order& order, const std::string& tra
 
 absl::StatusOr<domain::Order> DecodeOrderPlaced(const std::string& body) {
   v1::OrderPlaced message;
-  if (!message.ParseFromString(body)) return absl::InvalidArgumentError("not an OrderPlaced message");
+  if (!message.ParseFromString(body))
+    return absl::InvalidArgumentError("not an OrderPlaced message");
   return FromMessage(message);
 }
 
 std::string EncodeOrdersPlaced(const std::vector<PlacedOrder>& orders) {
   v1::OrdersPlaced message;
-  for (const PlacedOrder& placed : orders) ToMessage(placed.order, placed.traceparent, message.add_orders());
+  for (const PlacedOrder& placed : orders)
+    ToMessage(placed.order, placed.traceparent, message.add_orders());
   return message.SerializeAsString();
 }
 
@@ -104,7 +106,8 @@ absl::StatusOr<std::vector<std::string>> SplitOrderMessage(const amqp::Delivery&
   if (!message.ok()) return message.status();
   std::vector<std::string> bodies;
   bodies.reserve(message->orders_size());
-  for (const v1::OrderPlaced& order : message->orders()) bodies.push_back(order.SerializeAsString());
+  for (const v1::OrderPlaced& order : message->orders())
+    bodies.push_back(order.SerializeAsString());
   return bodies;
 }
 

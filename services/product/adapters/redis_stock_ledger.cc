@@ -102,7 +102,8 @@ std::function<void(absl::StatusOr<std::vector<std::string>>)> Parsed(
 }  // namespace
 
 void RedisStockLedger::CallRaw(const char* function, uint64_t activity_id, Strings args,
-                               std::function<void(absl::StatusOr<redis::Reply>)> done, bool retried) {
+                               std::function<void(absl::StatusOr<redis::Reply>)> done,
+                               bool retried) {
   Strings command = {"FCALL", function, std::to_string(kKeyCount)};
   for (std::string& key : Keys(activity_id)) command.push_back(std::move(key));
   for (const std::string& arg : args) command.push_back(arg);
@@ -156,22 +157,24 @@ void RedisStockLedger::CallMany(const char* function, uint64_t activity_id,
   Strings args = {function, std::to_string(calls.front().size())};
   args.reserve(2 + calls.size() * calls.front().size());
   for (const Strings& call : calls) args.insert(args.end(), call.begin(), call.end());
-  CallRaw("seckill_many", activity_id, std::move(args),
-          [function, n = calls.size(), parse, done = std::move(done)](absl::StatusOr<redis::Reply> reply) {
-            if (!reply.ok()) return done(reply.status());
-            if (reply->elements.size() != n) {
-              return done(absl::InternalError(fmt::format("seckill_many {}: {} replies for {} calls",
-                                                          function, reply->elements.size(), n)));
-            }
-            std::vector<T> results;
-            results.reserve(n);
-            for (const redis::Reply& one : reply->elements) {
-              absl::StatusOr<T> result = parse(TextsOf(one));
-              if (!result.ok()) return done(result.status());
-              results.push_back(std::move(*result));
-            }
-            done(std::move(results));
-          });
+  CallRaw(
+      "seckill_many", activity_id, std::move(args),
+      [function, n = calls.size(), parse,
+       done = std::move(done)](absl::StatusOr<redis::Reply> reply) {
+        if (!reply.ok()) return done(reply.status());
+        if (reply->elements.size() != n) {
+          return done(absl::InternalError(fmt::format("seckill_many {}: {} replies for {} calls",
+                                                      function, reply->elements.size(), n)));
+        }
+        std::vector<T> results;
+        results.reserve(n);
+        for (const redis::Reply& one : reply->elements) {
+          absl::StatusOr<T> result = parse(TextsOf(one));
+          if (!result.ok()) return done(result.status());
+          results.push_back(std::move(*result));
+        }
+        done(std::move(results));
+      });
 }
 
 void RedisStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& t,
@@ -188,7 +191,8 @@ void RedisStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& t
 
 void RedisStockLedger::Reserve(const domain::ReservationRequest& req,
                                domain::Callback<domain::ReserveResult> done) {
-  Call("seckill_reserve", req.activity_id, ReserveArgs(req), Parsed(&ParseReserve, std::move(done)));
+  Call("seckill_reserve", req.activity_id, ReserveArgs(req),
+       Parsed(&ParseReserve, std::move(done)));
 }
 
 void RedisStockLedger::ReserveMany(uint64_t activity_id,
@@ -227,12 +231,14 @@ void RedisStockLedger::ReleaseCall(const char* function, uint64_t activity_id, u
 
 void RedisStockLedger::Confirm(uint64_t activity_id, uint64_t order_id,
                                domain::Callback<domain::ConfirmResult> done) {
-  Call("seckill_confirm", activity_id, {std::to_string(order_id)}, Parsed(&ParseConfirm, std::move(done)));
+  Call("seckill_confirm", activity_id, {std::to_string(order_id)},
+       Parsed(&ParseConfirm, std::move(done)));
 }
 
 void RedisStockLedger::MarkPublished(uint64_t activity_id, uint64_t order_id,
                                      domain::Callback<bool> done) {
-  Call("seckill_published", activity_id, {std::to_string(order_id)}, Parsed(&ParseMarked, std::move(done)));
+  Call("seckill_published", activity_id, {std::to_string(order_id)},
+       Parsed(&ParseMarked, std::move(done)));
 }
 
 namespace {
@@ -251,7 +257,8 @@ void RedisStockLedger::ConfirmMany(uint64_t activity_id, const std::vector<uint6
   CallMany("confirm", activity_id, OrderIdCalls(order_ids), &ParseConfirm, std::move(done));
 }
 
-void RedisStockLedger::MarkPublishedMany(uint64_t activity_id, const std::vector<uint64_t>& order_ids,
+void RedisStockLedger::MarkPublishedMany(uint64_t activity_id,
+                                         const std::vector<uint64_t>& order_ids,
                                          domain::Callback<std::vector<bool>> done) {
   CallMany("published", activity_id, OrderIdCalls(order_ids), &ParseMarked, std::move(done));
 }

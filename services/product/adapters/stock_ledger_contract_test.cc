@@ -111,8 +111,11 @@ TYPED_TEST_SUITE(StockLedgerContractTest, Implementations);
 TYPED_TEST(StockLedgerContractTest, ManyCallsAtOnceAnswerAsOneAtATime) {
   const uint64_t a = this->activity_;
   ASSERT_TRUE(this->Seed(this->Terms(/*stock=*/2, /*limit=*/1)));
-  std::vector<domain::ReservationRequest> requests = {
-      {a, 7, 101, 1, ""}, {a, 7, 102, 1, ""}, {a, 8, 103, 1, "k8"}, {a, 9, 104, 1, ""}, {a, 8, 105, 1, "k8"}};
+  std::vector<domain::ReservationRequest> requests = {{a, 7, 101, 1, ""},
+                                                      {a, 7, 102, 1, ""},
+                                                      {a, 8, 103, 1, "k8"},
+                                                      {a, 9, 104, 1, ""},
+                                                      {a, 8, 105, 1, "k8"}};
   auto reserved = WaitFor<std::vector<domain::ReserveResult>>(
       [&](auto done) { this->ledger().ReserveMany(a, requests, done); });
   ASSERT_TRUE(reserved.ok()) << reserved.status();
@@ -125,13 +128,15 @@ TYPED_TEST(StockLedgerContractTest, ManyCallsAtOnceAnswerAsOneAtATime) {
   EXPECT_EQ((*reserved)[4].outcome, ReserveOutcome::kDuplicateRequest);
   EXPECT_EQ((*reserved)[4].order_id, 103u);
 
-  auto marked = WaitFor<std::vector<bool>>(
-      [&](auto done) { this->ledger().MarkPublishedMany(a, {101, 999, 103}, done); });
+  auto marked = WaitFor<std::vector<bool>>([&](auto done) {
+    this->ledger().MarkPublishedMany(a, {101, 999, 103}, done);
+  });
   ASSERT_TRUE(marked.ok()) << marked.status();
   EXPECT_EQ(*marked, (std::vector<bool>{true, false, true}));
   EXPECT_EQ(this->Release(101).outcome, ReleaseOutcome::kReleased);
-  auto confirmed = WaitFor<std::vector<domain::ConfirmResult>>(
-      [&](auto done) { this->ledger().ConfirmMany(a, {103, 101, 999, 103}, done); });
+  auto confirmed = WaitFor<std::vector<domain::ConfirmResult>>([&](auto done) {
+    this->ledger().ConfirmMany(a, {103, 101, 999, 103}, done);
+  });
   ASSERT_TRUE(confirmed.ok()) << confirmed.status();
   ASSERT_EQ(confirmed->size(), 4u);
   EXPECT_EQ((*confirmed)[0].outcome, ConfirmOutcome::kConfirmed);

@@ -111,7 +111,8 @@ std::vector<uint64_t> OrderIds(const Items& all, const std::vector<int>& items) 
 // `many(activity_id, item indices, done)` runs once per activity, and `done` gets every item's
 // result in item order, or the first error.
 template <class T, class Items, class Many>
-void ByActivity(const Items& items, Many many, std::function<void(absl::StatusOr<std::vector<T>>)> done) {
+void ByActivity(const Items& items, Many many,
+                std::function<void(absl::StatusOr<std::vector<T>>)> done) {
   // A sale's batch names one activity or few: a scan beats a map.
   std::vector<std::pair<uint64_t, std::vector<int>>> groups;
   for (int i = 0; i < items.size(); ++i) {
@@ -124,20 +125,23 @@ void ByActivity(const Items& items, Many many, std::function<void(absl::StatusOr
   auto where = std::make_shared<std::vector<std::vector<int>>>();
   for (const auto& group : groups) where->push_back(group.second);
   using Parts = base::Gather<std::vector<T>>;
-  auto gather = Parts::Of(groups.size(), [where, n = static_cast<size_t>(items.size()), done = std::move(done)](
-                                              absl::StatusOr<std::vector<std::vector<T>>> parts) {
-    if (!parts.ok()) return done(parts.status());
-    std::vector<T> results(n);
-    for (size_t g = 0; g < parts->size(); ++g) {
-      const std::vector<int>& items_of = (*where)[g];
-      if ((*parts)[g].size() != items_of.size()) {
-        return done(absl::InternalError("stock ledger: one result per call expected"));
-      }
-      for (size_t k = 0; k < items_of.size(); ++k) results[items_of[k]] = std::move((*parts)[g][k]);
-    }
-    done(std::move(results));
-  });
-  for (size_t g = 0; g < groups.size(); ++g) many(groups[g].first, groups[g].second, Parts::Slot(gather, g));
+  auto gather = Parts::Of(
+      groups.size(), [where, n = static_cast<size_t>(items.size()),
+                      done = std::move(done)](absl::StatusOr<std::vector<std::vector<T>>> parts) {
+        if (!parts.ok()) return done(parts.status());
+        std::vector<T> results(n);
+        for (size_t g = 0; g < parts->size(); ++g) {
+          const std::vector<int>& items_of = (*where)[g];
+          if ((*parts)[g].size() != items_of.size()) {
+            return done(absl::InternalError("stock ledger: one result per call expected"));
+          }
+          for (size_t k = 0; k < items_of.size(); ++k)
+            results[items_of[k]] = std::move((*parts)[g][k]);
+        }
+        done(std::move(results));
+      });
+  for (size_t g = 0; g < groups.size(); ++g)
+    many(groups[g].first, groups[g].second, Parts::Slot(gather, g));
 }
 
 }  // namespace
@@ -250,33 +254,37 @@ void ProductGrpcService::ReserveMany(
     uint64_t activity_id, const google::protobuf::RepeatedPtrField<v1::ReserveStockRequest>& all,
     const std::vector<int>& items, domain::Callback<std::vector<v1::ReserveStockReply>> done) {
   // A refusal, not an error: it must not count against anyone's circuit breaker.
-  if (recovery_.IsGated(activity_id)) return done(std::vector<v1::ReserveStockReply>(items.size(), Restoring()));
+  if (recovery_.IsGated(activity_id))
+    return done(std::vector<v1::ReserveStockReply>(items.size(), Restoring()));
   std::vector<domain::ReservationRequest> requests;
   requests.reserve(items.size());
   for (int i : items) {
     const v1::ReserveStockRequest& item = all.Get(i);
-    requests.push_back({activity_id, item.user_id(), item.order_id(), item.quantity(), item.idempotency_key()});
+    requests.push_back(
+        {activity_id, item.user_id(), item.order_id(), item.quantity(), item.idempotency_key()});
   }
-  ledger_.ReserveMany(activity_id, requests, [this, activity_id, done = std::move(done)](
-                                                 absl::StatusOr<std::vector<domain::ReserveResult>> results) {
-    if (!results.ok()) return done(results.status());
-    std::vector<v1::ReserveStockReply> replies;
-    replies.reserve(results->size());
-    for (const domain::ReserveResult& result : *results) {
-      if (result.outcome == domain::ReserveOutcome::kActivityNotFound && recovery_.IsKnown(activity_id)) {
-        // The catalog has it but Redis does not: its stock data was lost.
-        recovery_.Gate(activity_id);
-        replies.push_back(Restoring());
-        continue;
-      }
-      v1::ReserveStockReply& reply = replies.emplace_back();
-      reply.set_outcome(ToProto(result.outcome));
-      reply.set_order_id(result.order_id);
-      reply.set_price_cents(result.price_cents);
-      reply.set_remaining(result.remaining);
-    }
-    done(std::move(replies));
-  });
+  ledger_.ReserveMany(activity_id, requests,
+                      [this, activity_id, done = std::move(done)](
+                          absl::StatusOr<std::vector<domain::ReserveResult>> results) {
+                        if (!results.ok()) return done(results.status());
+                        std::vector<v1::ReserveStockReply> replies;
+                        replies.reserve(results->size());
+                        for (const domain::ReserveResult& result : *results) {
+                          if (result.outcome == domain::ReserveOutcome::kActivityNotFound &&
+                              recovery_.IsKnown(activity_id)) {
+                            // The catalog has it but Redis does not: its stock data was lost.
+                            recovery_.Gate(activity_id);
+                            replies.push_back(Restoring());
+                            continue;
+                          }
+                          v1::ReserveStockReply& reply = replies.emplace_back();
+                          reply.set_outcome(ToProto(result.outcome));
+                          reply.set_order_id(result.order_id);
+                          reply.set_price_cents(result.price_cents);
+                          reply.set_remaining(result.remaining);
+                        }
+                        done(std::move(replies));
+                      });
 }
 
 namespace {
@@ -333,7 +341,8 @@ ServerUnaryReactor* ProductGrpcService::MarkReservationsPublished(
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ByActivity<bool>(
       request->items(),
-      [this, request](uint64_t activity_id, const std::vector<int>& items, domain::Callback<std::vector<bool>> done) {
+      [this, request](uint64_t activity_id, const std::vector<int>& items,
+                      domain::Callback<std::vector<bool>> done) {
         ledger_.MarkPublishedMany(activity_id, OrderIds(request->items(), items), std::move(done));
       },
       [reactor, reply](absl::StatusOr<std::vector<bool>> marked) {

@@ -103,24 +103,31 @@ class StockLedger {
   // each answered as its single call would be, in order, each atomic on its own, or one error
   // for all. A store that can answers them in one round trip (the Redis ledger: one FCALL);
   // these defaults make the single calls.
-  virtual void ReserveMany(uint64_t activity_id, const std::vector<ReservationRequest>& requests,
+  virtual void ReserveMany(uint64_t /*activity_id*/,
+                           const std::vector<ReservationRequest>& requests,
                            Callback<std::vector<ReserveResult>> done) {
-    (void)activity_id;
-    ForEach<ReserveResult>(requests, [&](const ReservationRequest& r, Callback<ReserveResult> slot) {
-      Reserve(r, std::move(slot));
-    }, std::move(done));
+    ForEach<ReserveResult>(
+        requests,
+        [&](const ReservationRequest& r, Callback<ReserveResult> slot) {
+          Reserve(r, std::move(slot));
+        },
+        std::move(done));
   }
   virtual void ConfirmMany(uint64_t activity_id, const std::vector<uint64_t>& order_ids,
                            Callback<std::vector<ConfirmResult>> done) {
-    ForEach<ConfirmResult>(order_ids, [&](uint64_t id, Callback<ConfirmResult> slot) {
-      Confirm(activity_id, id, std::move(slot));
-    }, std::move(done));
+    ForEach<ConfirmResult>(
+        order_ids,
+        [&](uint64_t id, Callback<ConfirmResult> slot) {
+          Confirm(activity_id, id, std::move(slot));
+        },
+        std::move(done));
   }
   virtual void MarkPublishedMany(uint64_t activity_id, const std::vector<uint64_t>& order_ids,
                                  Callback<std::vector<bool>> done) {
-    ForEach<bool>(order_ids, [&](uint64_t id, Callback<bool> slot) {
-      MarkPublished(activity_id, id, std::move(slot));
-    }, std::move(done));
+    ForEach<bool>(
+        order_ids,
+        [&](uint64_t id, Callback<bool> slot) { MarkPublished(activity_id, id, std::move(slot)); },
+        std::move(done));
   }
   // A cancelled order's units come back: CONFIRMED (or RESERVED) -> RELEASED, once. Reports
   // kReleased with the quantity, kAlreadyReleased (0), or kNotFound.
