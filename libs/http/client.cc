@@ -58,11 +58,11 @@ class Client::Impl {
                                                        asio::as_tuple(asio::use_awaitable));
       bhttp::response_parser<bhttp::string_body> parser;
       parser.body_limit(64 * 1024 * 1024);
-      beast::error_code rec = wec;
-      if (!wec) {
-        std::tie(rec, std::ignore) = co_await bhttp::async_read(
-            *stream_, buffer_, parser, asio::as_tuple(asio::use_awaitable));
-      }
+      // A server may answer before it has read the whole request (413 for a body too large) and
+      // close: the write then fails, but the answer may be there to read.
+      auto [rec, read] = co_await bhttp::async_read(*stream_, buffer_, parser,
+                                                    asio::as_tuple(asio::use_awaitable));
+      if (rec && wec) rec = wec;
       if (rec) {
         stream_.reset();
         buffer_.clear();

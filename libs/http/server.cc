@@ -4,6 +4,7 @@
 #include <atomic>
 #include <mutex>
 #include <unordered_set>
+#include <vector>
 
 #include "boost/asio/as_tuple.hpp"
 #include "boost/asio/co_spawn.hpp"
@@ -184,6 +185,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       if (!ec) client_ip = remote.address().to_string();
     }
     bool first = true;
+    bool answered_then_closing = false;
     while (!self->stopping_) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<uint32_t>(self->options_.header_limit));
@@ -248,12 +250,34 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       stream->expires_after(self->options_.write_timeout);
       auto [wec, written] = co_await asio::async_write(*stream, asio::buffer(out),
                                                        asio::as_tuple(asio::use_awaitable));
-      if (wec || !keep_alive) break;
+      if (wec) break;
+      if (!keep_alive) {
+        answered_then_closing = true;
+        break;
+      }
     }
     boost::system::error_code ignored;
     stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (answered_then_closing) {
+      // A lingering close (RFC 9112 section 9.6): a client may still be sending what this server
+      // did not read (the body of a request refused with 413, say). Closing with unread bytes
+      // resets the connection, and a reset can discard the answer before the client reads it;
+      // so read and drop what still comes, briefly, before closing.
+      stream->expires_after(kLinger);
+      std::vector<char> scratch(8 * 1024);  // not in the frame: only a closing session needs it
+      size_t dropped = 0;
+      while (dropped < kMaxLingerBytes) {
+        auto [rec, n] = co_await stream->async_read_some(asio::buffer(scratch),
+                                                         asio::as_tuple(asio::use_awaitable));
+        if (rec) break;
+        dropped += n;
+      }
+    }
     stream->socket().close(ignored);
   }
+
+  static constexpr std::chrono::milliseconds kLinger{500};
+  static constexpr size_t kMaxLingerBytes = 1 << 20;
 
   void MaybeDrained() {
     if (stopping_ && connections_.load() == 0) Drained();
