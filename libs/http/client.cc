@@ -80,7 +80,9 @@ class Client::Impl {
         out.headers.emplace_back(std::move(name), std::string(field.value()));
       }
       out.body = std::move(res.body());
-      if (!res.keep_alive()) stream_.reset();
+      // After a failed write the connection is in no state for another request, whatever the
+      // answer says.
+      if (wec || !res.keep_alive()) stream_.reset();
       co_return out;
     }
     co_return absl::UnavailableError("request failed");
