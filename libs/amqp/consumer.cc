@@ -5,71 +5,120 @@
 
 #include <algorithm>
 
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/detached.hpp"
+#include "boost/asio/posix/stream_descriptor.hpp"
+#include "boost/asio/redirect_error.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/use_awaitable.hpp"
 #include "fmt/format.h"
+#include "libs/base/backoff.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::amqp {
 
+namespace asio = boost::asio;
+
+namespace {
+
+// While nothing arrives the consumer still wakes this often: to notice Stop() and to let
+// rabbitmq-c send its heartbeats (it does so inside amqp_consume_message).
+constexpr std::chrono::milliseconds kIdleWake{200};
+
+}  // namespace
+
 Consumer::Consumer(ConsumerOptions options, Handler handler) : options_(std::move(options)) {
   options_.max_batch = 1;
-  handler_ = [handler = std::move(handler)](const std::vector<Delivery>& batch) {
-    return std::vector<Disposition>{handler(batch.front())};
+  handler_ = [handler = std::move(handler)](
+                 std::vector<Delivery> batch) -> asio::awaitable<std::vector<Disposition>> {
+    auto handled = handler(std::move(batch.front()));
+    const Disposition disposition = co_await std::move(handled);
+    co_return std::vector<Disposition>{disposition};
   };
 }
 
-void Consumer::Start() { thread_ = std::thread([this] { Loop(); }); }
+void Consumer::Start() {
+  asio::co_spawn(context_, Run(), [](std::exception_ptr e) {
+    if (e) std::rethrow_exception(e);  // a bug: let it end the process loudly
+  });
+  thread_ = std::thread([this] { context_.run(); });
+}
 
 void Consumer::Stop() {
   stopping_ = true;
   if (thread_.joinable()) thread_.join();
 }
 
-void Consumer::Loop() {
-  std::chrono::milliseconds backoff = options_.reconnect_min;
+asio::awaitable<void> Consumer::Run() {
+  base::Backoff backoff(options_.reconnect_min, options_.reconnect_max);
   while (!stopping_) {
     auto conn = Connection::Open(options_.broker);
     absl::Status status = conn.status();
     if (status.ok()) status = (*conn)->Declare(options_.topology);
     if (status.ok()) {
-      backoff = options_.reconnect_min;
+      backoff.Reset();
       connected_ = true;
       spdlog::info("amqp consumer: consuming {}", options_.queue);
-      status = ConsumeOnce(**conn);
+      auto consumed = ConsumeOnce(**conn);
+      status = co_await std::move(consumed);
       connected_ = false;
       if (!status.ok()) (*conn)->MarkBroken();
     }
     if (stopping_) break;
-    spdlog::warn("amqp consumer: {}; reconnecting in {} ms", status.ToString(), backoff.count());
-    for (auto waited = std::chrono::milliseconds(0); waited < backoff && !stopping_;
-         waited += std::chrono::milliseconds(50)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    backoff = std::min(backoff * 2, options_.reconnect_max);
+    const std::chrono::milliseconds delay = backoff.Next();
+    spdlog::warn("amqp consumer: {}; reconnecting in {} ms", status.ToString(), delay.count());
+    const std::function<bool()> stopping = [this] { return stopping_.load(); };
+    auto pause = base::PauseUnlessStopping(delay, stopping);
+    co_await std::move(pause);
   }
   spdlog::info("amqp consumer: stopped");
 }
 
-absl::Status Consumer::ConsumeOnce(Connection& conn) {
+asio::awaitable<absl::Status> Consumer::ConsumeOnce(Connection& conn) {
   amqp_connection_state_t state = conn.state();
   amqp_basic_qos(state, Connection::kChannel, 0, options_.prefetch, 0);
-  if (absl::Status s = RpcError(state, "basic.qos"); !s.ok()) return s;
+  if (absl::Status s = RpcError(state, "basic.qos"); !s.ok()) co_return s;
   amqp_basic_consume(state, Connection::kChannel, amqp_cstring_bytes(options_.queue.c_str()),
                      amqp_empty_bytes, 0, /*no_ack=*/0, 0, amqp_empty_table);
-  if (absl::Status s = RpcError(state, "basic.consume"); !s.ok()) return s;
+  if (absl::Status s = RpcError(state, "basic.consume"); !s.ok()) co_return s;
+
+  // The socket is rabbitmq-c's: Asio only waits for it to be readable, and lets it go unclosed.
+  const asio::any_io_executor executor = co_await asio::this_coro::executor;
+  asio::posix::stream_descriptor socket(executor, amqp_get_sockfd(state));
+  struct LetGo {
+    asio::posix::stream_descriptor& socket;
+    ~LetGo() { socket.release(); }
+  } let_go{socket};
+  asio::steady_timer wake(executor);
 
   std::vector<Delivery> batch;
   std::vector<uint64_t> tags;
   const size_t max_batch = std::max<size_t>(1, options_.max_batch);
   while (!stopping_) {
     if (batch.empty()) amqp_maybe_release_buffers(state);
-    // The first delivery is waited for; the rest of a batch is what has already arrived.
-    timeval timeout{0, batch.empty() ? 200 * 1000 : 0};
+    // Takes what has arrived without waiting (a zero timeout polls; frames rabbitmq-c has
+    // buffered already come first).
+    timeval no_wait{0, 0};
     amqp_envelope_t envelope;
-    amqp_rpc_reply_t reply = amqp_consume_message(state, &envelope, &timeout, 0);
+    amqp_rpc_reply_t reply = amqp_consume_message(state, &envelope, &no_wait, 0);
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
         reply.library_error == AMQP_STATUS_TIMEOUT) {
-      if (absl::Status s = Dispatch(conn, batch, tags); !s.ok()) return s;
+      if (!batch.empty()) {
+        // A batch is what had arrived by the time its first delivery was in hand.
+        auto dispatched = Dispatch(conn, batch, tags);
+        if (absl::Status s = co_await std::move(dispatched); !s.ok()) co_return s;
+        continue;
+      }
+      wake.expires_after(kIdleWake);
+      wake.async_wait([&socket](boost::system::error_code ec) {
+        if (!ec) socket.cancel();
+      });
+      boost::system::error_code ec;
+      auto readable = socket.async_wait(asio::posix::stream_descriptor::wait_read,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+      co_await std::move(readable);
+      wake.cancel();
       continue;
     }
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
@@ -77,17 +126,17 @@ absl::Status Consumer::ConsumeOnce(Connection& conn) {
       // A frame other than a delivery (e.g. the broker closing the channel).
       amqp_frame_t frame;
       if (amqp_simple_wait_frame(state, &frame) != AMQP_STATUS_OK) {
-        return absl::UnavailableError("connection lost");
+        co_return absl::UnavailableError("connection lost");
       }
       if (frame.frame_type == AMQP_FRAME_METHOD &&
           (frame.payload.method.id == AMQP_CHANNEL_CLOSE_METHOD ||
            frame.payload.method.id == AMQP_CONNECTION_CLOSE_METHOD)) {
-        return absl::UnavailableError("broker closed the channel");
+        co_return absl::UnavailableError("broker closed the channel");
       }
       continue;
     }
     if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
-      return absl::UnavailableError(fmt::format(
+      co_return absl::UnavailableError(fmt::format(
           "consume failed: {}", reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION
                                     ? amqp_error_string2(reply.library_error)
                                     : "server exception"));
@@ -111,20 +160,24 @@ absl::Status Consumer::ConsumeOnce(Connection& conn) {
     tags.push_back(envelope.delivery_tag);
     amqp_destroy_envelope(&envelope);
     if (batch.size() >= max_batch) {
-      if (absl::Status s = Dispatch(conn, batch, tags); !s.ok()) return s;
+      auto dispatched = Dispatch(conn, batch, tags);
+      if (absl::Status s = co_await std::move(dispatched); !s.ok()) co_return s;
     }
   }
   // Finish what is in hand before closing.
-  return Dispatch(conn, batch, tags);
+  auto dispatched = Dispatch(conn, batch, tags);
+  co_return co_await std::move(dispatched);
 }
 
-absl::Status Consumer::Dispatch(Connection& conn, std::vector<Delivery>& batch,
-                                std::vector<uint64_t>& tags) {
-  if (batch.empty()) return absl::OkStatus();
+asio::awaitable<absl::Status> Consumer::Dispatch(Connection& conn, std::vector<Delivery>& batch,
+                                                 std::vector<uint64_t>& tags) {
+  if (batch.empty()) co_return absl::OkStatus();
   amqp_connection_state_t state = conn.state();
-  const std::vector<Disposition> dispositions = handler_(batch);
+  const size_t count = batch.size();
+  auto handled = handler_(std::move(batch));
+  const std::vector<Disposition> dispositions = co_await std::move(handled);
   absl::Status status;
-  if (dispositions.size() != batch.size()) {
+  if (dispositions.size() != count) {
     // A handler bug: leave the batch unacked; the broker redelivers it after the reconnect.
     status = absl::InternalError("consumer handler: one disposition per delivery expected");
   } else if (std::all_of(dispositions.begin(), dispositions.end(),
@@ -133,7 +186,7 @@ absl::Status Consumer::Dispatch(Connection& conn, std::vector<Delivery>& batch,
     const int rc = amqp_basic_ack(state, Connection::kChannel, tags.back(), /*multiple=*/1);
     if (rc != AMQP_STATUS_OK) status = absl::UnavailableError(fmt::format("ack failed: {}", amqp_error_string2(rc)));
   } else {
-    for (size_t i = 0; i < batch.size() && status.ok(); ++i) {
+    for (size_t i = 0; i < count && status.ok(); ++i) {
       int rc = AMQP_STATUS_OK;
       switch (dispositions[i]) {
         case Disposition::kAck:
@@ -151,7 +204,7 @@ absl::Status Consumer::Dispatch(Connection& conn, std::vector<Delivery>& batch,
   }
   batch.clear();
   tags.clear();
-  return status;
+  co_return status;
 }
 
 }  // namespace seckill::amqp

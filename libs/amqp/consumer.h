@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include "boost/asio/awaitable.hpp"
+#include "boost/asio/io_context.hpp"
 #include "libs/amqp/connection.h"
 
 namespace seckill::amqp {
@@ -38,16 +40,20 @@ struct ConsumerOptions {
   std::chrono::milliseconds reconnect_max{3000};
 };
 
-// Consumes one queue with manual acks on its own connection and thread; the handler runs on
-// that thread, may block (it writes to the database), and the ack is sent only after it
-// returns kAck. A batch handler gets the deliveries that are waiting (up to max_batch) and
-// returns one disposition each; a batch all acked is acked with one `multiple` ack. Reconnects
-// with back-off, redeclaring the topology; deliveries not acked before a disconnect are
-// redelivered by the broker, so handlers must be idempotent.
+// Consumes one queue with manual acks on its own connection, driven by one coroutine on its
+// own thread: it waits for the socket to be readable (no thread blocks on a future or sleeps),
+// takes what has arrived (up to max_batch), awaits the handler's coroutine and sends the ack
+// only after it answered kAck. A batch all acked is acked with one `multiple` ack. The handler
+// runs on the consumer's thread and must not block it (blocking work goes to a worker pool,
+// awaited). Reconnects with back-off, redeclaring the topology; deliveries not acked before a
+// disconnect are redelivered by the broker, so handlers must be idempotent. Opening a
+// connection and the AMQP handshake are rabbitmq-c's blocking calls, bounded by the broker
+// options' connect timeout; they hold only this consumer's thread.
 class Consumer {
  public:
-  using Handler = std::function<Disposition(const Delivery&)>;
-  using BatchHandler = std::function<std::vector<Disposition>(const std::vector<Delivery>&)>;
+  using Handler = std::function<boost::asio::awaitable<Disposition>(Delivery)>;
+  using BatchHandler =
+      std::function<boost::asio::awaitable<std::vector<Disposition>>(std::vector<Delivery>)>;
 
   Consumer(ConsumerOptions options, BatchHandler handler)
       : options_(std::move(options)), handler_(std::move(handler)) {}
@@ -58,20 +64,23 @@ class Consumer {
   Consumer& operator=(const Consumer&) = delete;
 
   void Start();
-  // Finishes the delivery in hand, then closes. Idempotent.
+  // Finishes the batch in hand (the handler's retries give it back when Stopping()), then
+  // closes and joins the thread. Idempotent.
   void Stop();
-  // True while stopping; long-running handlers should check it between retries.
+  // True while stopping; handlers that retry should check it between tries.
   bool Stopping() const { return stopping_.load(); }
   bool Connected() const { return connected_.load(); }
 
  private:
-  void Loop();
-  absl::Status ConsumeOnce(Connection& conn);
+  boost::asio::awaitable<void> Run();
+  boost::asio::awaitable<absl::Status> ConsumeOnce(Connection& conn);
   // Hands the batch to the handler, settles each delivery as it says, and empties the batch.
-  absl::Status Dispatch(Connection& conn, std::vector<Delivery>& batch, std::vector<uint64_t>& tags);
+  boost::asio::awaitable<absl::Status> Dispatch(Connection& conn, std::vector<Delivery>& batch,
+                                                std::vector<uint64_t>& tags);
 
   ConsumerOptions options_;
   BatchHandler handler_;
+  boost::asio::io_context context_{1};
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   std::atomic<bool> connected_{false};

@@ -92,11 +92,12 @@ int Run(const base::Config& config) {
   order::domain::OrderIdGenerator ids(clock, static_cast<uint16_t>(*node_id));
   order::app::PendingOrders pending(clock);
   order::app::PlaceOrder place_order(reservations, events, ids, pending, clock);
-  order::app::RecordOrder record_order(reservations, repository, pending, clock, &deadlines);
+  order::app::RecordOrder record_order(reservations, repository, pending, clock,
+                                       blocking.get_executor(), &deadlines);
   order::app::ManageOrders manage_orders(repository, pending, clock);
   order::app::CancelOrder cancel_order(repository, reservations, pending, clock, payment_timeout_ms);
   order::app::ReconcileStock reconcile(repository, reservations, pending);
-  order::app::DeadLetters dead_letters(repository, reservations, clock);
+  order::app::DeadLetters dead_letters(repository, reservations, clock, blocking.get_executor());
   order::api::OrderGrpcService service(place_order, manage_orders, cancel_order, reconcile, dead_letters, blocking);
 
   amqp::ConsumerOptions consumer_options;
@@ -109,12 +110,14 @@ int Run(const base::Config& config) {
   consumer_options.max_batch = 128;
   std::unique_ptr<amqp::Consumer> consumer;
   order::api::OrderMessageHandler handler(
-      [&record_order](const std::vector<order::domain::Order>& orders) {
-        return base::StatusesOf(record_order(orders));
+      [&record_order](std::vector<order::domain::Order> orders)
+          -> asio::awaitable<std::vector<absl::Status>> {
+        auto recording = record_order(std::move(orders));
+        co_return base::StatusesOf(co_await std::move(recording));
       },
       [&consumer] { return consumer->Stopping(); });
   consumer = std::make_unique<amqp::Consumer>(
-      consumer_options, [&handler](const std::vector<amqp::Delivery>& d) { return handler(d); });
+      consumer_options, [&handler](std::vector<amqp::Delivery> d) { return handler(std::move(d)); });
 
   // Orders whose payment deadline message expired: cancelled unless paid meanwhile.
   amqp::ConsumerOptions expiry_options = consumer_options;
@@ -123,12 +126,15 @@ int Run(const base::Config& config) {
   expiry_options.queue = order::messaging::kExpiredQueue;
   std::unique_ptr<amqp::Consumer> expiry_consumer;
   order::api::OrderMessageHandler expiry_handler(
-      order::api::OrderMessageHandler::OneAtATime(
-          [&cancel_order](const order::domain::Order& o) { return cancel_order.CancelExpired(o.order_id).status(); }),
+      order::api::OrderMessageHandler::OneAtATime([&cancel_order, &blocking](order::domain::Order o) {
+        return base::Offload(blocking, [&cancel_order, id = o.order_id] {
+          return cancel_order.CancelExpired(id).status();
+        });
+      }),
       [&expiry_consumer] { return expiry_consumer->Stopping(); }, std::chrono::seconds(5),
       order::messaging::DecodeExpiredOrders);
   expiry_consumer = std::make_unique<amqp::Consumer>(
-      expiry_options, [&expiry_handler](const amqp::Delivery& d) { return expiry_handler(d); });
+      expiry_options, [&expiry_handler](amqp::Delivery d) { return expiry_handler(std::move(d)); });
 
   // The dead-letter queue's consumer: keeps each dead letter, fails its order, returns its stock.
   amqp::ConsumerOptions dead_options = consumer_options;
@@ -136,14 +142,15 @@ int Run(const base::Config& config) {
   dead_options.queue = order::messaging::kDeadLetterQueue;
   std::unique_ptr<amqp::Consumer> dead_consumer;
   order::api::DeadLetterHandler dead_handler(
-      [&dead_letters](const std::string& message_id, const std::string& body,
-                      const std::optional<order::domain::Order>& order, const std::string& reason,
+      [&dead_letters](std::string message_id, std::string body,
+                      std::optional<order::domain::Order> order, std::string reason,
                       order::app::DeadLetters::Letter kind) {
-        return dead_letters.Receive(message_id, body, order, reason, kind);
+        return dead_letters.Receive(std::move(message_id), std::move(body), std::move(order),
+                                    std::move(reason), kind);
       },
       [&dead_consumer] { return dead_consumer->Stopping(); });
   dead_consumer = std::make_unique<amqp::Consumer>(
-      dead_options, [&dead_handler](const amqp::Delivery& d) { return dead_handler(d); });
+      dead_options, [&dead_handler](amqp::Delivery d) { return dead_handler(std::move(d)); });
 
   publisher.Start();
   deadline_publisher.Start();

@@ -7,8 +7,10 @@
 
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
+#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/clock.h"
+#include "libs/base/run_to_completion.h"
 #include "services/order/app/place_order.h"
 #include "services/order/app/record_order.h"
 #include "services/order/testing/in_memory_order_repository.h"
@@ -74,7 +76,9 @@ TEST_F(AmbiguousPublishTest, CompensatedButDeliveredOrderEndsFailedWithStockRetu
   order::app::PendingOrders pending(clock);
   order::domain::OrderIdGenerator ids(clock, 9);
   order::app::PlaceOrder place(*reservations_, publisher, ids, pending, clock);
-  order::app::RecordOrder record(*reservations_, repository, pending, clock);
+  boost::asio::thread_pool blocking(1);
+  order::app::RecordOrder record(*reservations_, repository, pending, clock,
+                                 blocking.get_executor());
 
   // The buyer is refused (503): the publish outcome is unknown, so the stock was released.
   auto placed = WaitFor<order::app::PlaceOrderResult>([&](auto done) { place({activity_, 7, 1, "", ""}, done); });
@@ -89,7 +93,7 @@ TEST_F(AmbiguousPublishTest, CompensatedButDeliveredOrderEndsFailedWithStockRetu
 
   // The "lost" messages arrive at the consumer after all (twice each, as redeliveries may).
   for (int round = 0; round < 2; ++round) {
-    for (const auto& message : publisher.delivered) ASSERT_TRUE(record(message).ok());
+    for (const auto& message : publisher.delivered) ASSERT_TRUE(base::RunToCompletion(record(message)).ok());
   }
   // Both are FAILED orders, none was sold, and the stock came back exactly once each.
   for (const auto& message : publisher.delivered) {

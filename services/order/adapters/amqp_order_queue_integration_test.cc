@@ -8,9 +8,11 @@
 #include <random>
 #include <thread>
 
+#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/amqp/consumer.h"
 #include "libs/amqp/publisher.h"
+#include "libs/base/run_to_completion.h"
 #include "libs/base/status.h"
 #include "services/order/adapters/amqp_order_event_publisher.h"
 #include "services/order/adapters/amqp_payment_deadlines.h"
@@ -36,12 +38,16 @@ struct RecordingConsumer {
                                   topology.queues[1].name};
     options.prefetch = 256;
     options.max_batch = 128;
-    consumer =
-        std::make_unique<amqp::Consumer>(options, [this](const std::vector<amqp::Delivery>& d) {
-          auto dispositions = handler(d);
+    consumer = std::make_unique<amqp::Consumer>(
+        options,
+        [this](std::vector<amqp::Delivery> d)
+            -> boost::asio::awaitable<std::vector<amqp::Disposition>> {
+          const int n = static_cast<int>(d.size());
+          auto handling = handler(std::move(d));
+          std::vector<amqp::Disposition> dispositions = co_await std::move(handling);
           ++batches;
-          handled += static_cast<int>(d.size());
-          return dispositions;
+          handled += n;
+          co_return dispositions;
         });
     if (start) consumer->Start();
   }
@@ -54,12 +60,17 @@ struct RecordingConsumer {
   testing::FakeStockReservations reservations;
   testing::InMemoryOrderRepository repository;
   app::PendingOrders pending{clock};
-  app::RecordOrder record{reservations, repository, pending, clock};
+  boost::asio::thread_pool blocking{1};
+  app::RecordOrder record{reservations, repository, pending, clock, blocking.get_executor()};
   std::atomic<int> handled{0};
   std::atomic<int> batches{0};
   std::unique_ptr<amqp::Consumer> consumer;
   api::OrderMessageHandler handler{
-      [this](const std::vector<domain::Order>& orders) { return base::StatusesOf(record(orders)); },
+      [this](std::vector<domain::Order> orders)
+          -> boost::asio::awaitable<std::vector<absl::Status>> {
+        auto recording = record(std::move(orders));
+        co_return base::StatusesOf(co_await std::move(recording));
+      },
       [this] { return consumer->Stopping(); }};
 };
 
@@ -306,24 +317,28 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   amqp::Publisher publisher(po);
   publisher.Start();
   adapters::AmqpPaymentDeadlines deadlines(publisher, 1000);
-  app::RecordOrder record(reservations, repository, pending, clock, &deadlines);
+  boost::asio::thread_pool blocking(1);
+  app::RecordOrder record(reservations, repository, pending, clock, blocking.get_executor(),
+                          &deadlines);
 
   std::unique_ptr<amqp::Consumer> consumer;
   api::OrderMessageHandler handler(
       api::OrderMessageHandler::OneAtATime(
-          [&](const domain::Order& o) { return cancel.CancelExpired(o.order_id).status(); }),
+          [&](domain::Order o) -> boost::asio::awaitable<absl::Status> {
+            co_return cancel.CancelExpired(o.order_id).status();
+          }),
       [&] { return consumer->Stopping(); }, 5s, messaging::DecodeExpiredOrders);
   consumer =
       std::make_unique<amqp::Consumer>(amqp::ConsumerOptions{seckill::testing::StackBrokerOptions(),
                                                              deadline_topology, expired.name},
-                                       [&](const amqp::Delivery& d) { return handler(d); });
+                                       [&](amqp::Delivery d) { return handler(std::move(d)); });
   consumer->Start();
 
   const int64_t now = clock.NowMs();
   // One batch: both deadlines in one message.
-  for (const auto& recorded :
-       record(std::vector<domain::Order>{{501, 9, 7, 1, 100, domain::OrderStatus::kQueued, now},
-                                         {502, 9, 8, 1, 100, domain::OrderStatus::kQueued, now}})) {
+  std::vector<domain::Order> batch{{501, 9, 7, 1, 100, domain::OrderStatus::kQueued, now},
+                                   {502, 9, 8, 1, 100, domain::OrderStatus::kQueued, now}};
+  for (const auto& recorded : base::RunToCompletion(record(std::move(batch)))) {
     ASSERT_TRUE(recorded.ok());
   }
   ASSERT_EQ(repository.MarkPaid(502, 8, now).value(), domain::PayOutcome::kPaid);  // paid in time

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "boost/asio/awaitable.hpp"
 #include "libs/amqp/consumer.h"
 #include "services/order/app/dead_letters.h"
 #include "services/order/domain/order.h"
@@ -14,23 +15,24 @@ namespace seckill::order::api {
 // The dead-letter queue's consumer: every delivery is kept (and, when it is an order, failed with
 // its stock returned: app::DeadLetters::Receive) before it is acked. Nothing is ever dropped: the
 // dead-letter queue has no dead-letter queue of its own, so a letter that cannot be kept is
-// retried in place with back-off (logged as an error when the failure is not transient, such as
+// retried in place with back-off on a timer (logged as an error when the failure is not transient, such as
 // a schema problem an operator must fix) until it is kept or `stopping()` gives it back.
 class DeadLetterHandler {
  public:
   using Letter = app::DeadLetters::Letter;
-  using KeepLetter = std::function<absl::Status(
-      const std::string& message_id, const std::string& body,
-      const std::optional<domain::Order>& order, const std::string& reason, Letter kind)>;
+  // A coroutine; its arguments are copies the coroutine owns.
+  using KeepLetter = std::function<boost::asio::awaitable<absl::Status>(
+      std::string message_id, std::string body, std::optional<domain::Order> order,
+      std::string reason, Letter kind)>;
   DeadLetterHandler(KeepLetter keep, std::function<bool()> stopping,
                     std::chrono::milliseconds max_backoff = std::chrono::seconds(5))
       : keep_(std::move(keep)), stopping_(std::move(stopping)), max_backoff_(max_backoff) {}
-  amqp::Disposition operator()(const amqp::Delivery& delivery) const;
+  boost::asio::awaitable<amqp::Disposition> operator()(amqp::Delivery delivery) const;
 
  private:
-  amqp::Disposition Keep(const std::string& message_id, const std::string& body,
-                         const std::optional<domain::Order>& order, const std::string& reason,
-                         Letter kind) const;
+  boost::asio::awaitable<amqp::Disposition> Keep(std::string message_id, std::string body,
+                                                 std::optional<domain::Order> order,
+                                                 std::string reason, Letter kind) const;
 
   KeepLetter keep_;
   std::function<bool()> stopping_;

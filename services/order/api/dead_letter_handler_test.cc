@@ -3,6 +3,7 @@
 #include <deque>
 
 #include "gtest/gtest.h"
+#include "libs/base/run_to_completion.h"
 #include "services/order/messaging/order_queue.h"
 
 namespace seckill::order::api {
@@ -10,13 +11,31 @@ namespace {
 
 using namespace std::chrono_literals;
 
+using KeepNow = std::function<absl::Status(const std::string&, const std::string&,
+                                           const std::optional<domain::Order>&,
+                                           const std::string&, DeadLetterHandler::Letter)>;
+
+// The keeping as a coroutine, from a plain function.
+DeadLetterHandler::KeepLetter Async(KeepNow keep) {
+  return [keep = std::move(keep)](std::string message_id, std::string body,
+                                  std::optional<domain::Order> order, std::string reason,
+                                  DeadLetterHandler::Letter kind)
+             -> boost::asio::awaitable<absl::Status> {
+    co_return keep(message_id, body, order, reason, kind);
+  };
+}
+
+amqp::Disposition Handle(const DeadLetterHandler& handler, amqp::Delivery delivery) {
+  return base::RunToCompletion(handler(std::move(delivery)));
+}
+
 TEST(DeadLetterHandlerTest, ALetterThatCannotBeKeptIsRetriedNeverDropped) {
   std::deque<absl::Status> answers = {absl::InternalError("schema problem"),
                                       absl::InvalidArgumentError("too long"),
                                       absl::UnavailableError("db down"), absl::OkStatus()};
   int calls = 0;
   DeadLetterHandler handler(
-      [&](const std::string& message_id, const std::string&,
+      Async([&](const std::string& message_id, const std::string&,
           const std::optional<domain::Order>& order, const std::string&,
           DeadLetterHandler::Letter) {
         EXPECT_EQ(message_id, "77");
@@ -25,13 +44,13 @@ TEST(DeadLetterHandlerTest, ALetterThatCannotBeKeptIsRetriedNeverDropped) {
         absl::Status s = answers.front();
         answers.pop_front();
         return s;
-      },
+      }),
       [] { return false; }, /*max_backoff=*/50ms);
   amqp::Delivery letter;
   letter.body =
       messaging::EncodeOrderPlaced({77, 42, 7, 1, 250, domain::OrderStatus::kQueued, 5}, "");
   letter.message_id = "77";
-  EXPECT_EQ(handler(letter), amqp::Disposition::kAck);
+  EXPECT_EQ(Handle(handler, letter), amqp::Disposition::kAck);
   EXPECT_EQ(calls, 4);  // acked only once it was kept
 }
 
@@ -39,18 +58,18 @@ TEST(DeadLetterHandlerTest, PoisonIsKeptAsNotAnOrderAndStoppingGivesItBack) {
   bool stopping = false;
   std::string kept_reason;
   DeadLetterHandler handler(
-      [&](const std::string&, const std::string& body, const std::optional<domain::Order>& order,
+      Async([&](const std::string&, const std::string& body, const std::optional<domain::Order>& order,
           const std::string& reason, DeadLetterHandler::Letter) {
         EXPECT_EQ(body, "\xff not protobuf");
         EXPECT_FALSE(order.has_value());
         kept_reason = reason;
         stopping = true;
         return absl::InternalError("schema problem");
-      },
+      }),
       [&] { return stopping; }, 50ms);
   amqp::Delivery poison;
   poison.body = "\xff not protobuf";
-  EXPECT_EQ(handler(poison), amqp::Disposition::kRequeue);  // back to the queue, not acked away
+  EXPECT_EQ(Handle(handler, poison), amqp::Disposition::kRequeue);  // back to the queue, not acked away
   EXPECT_FALSE(kept_reason.empty());
 }
 
@@ -62,7 +81,7 @@ TEST(DeadLetterHandlerTest, ALetterOfManyOrdersIsKeptOrderByOrder) {
   };
   std::vector<Kept> kept;
   DeadLetterHandler handler(
-      [&](const std::string& message_id, const std::string& body,
+      Async([&](const std::string& message_id, const std::string& body,
           const std::optional<domain::Order>& order, const std::string&,
           DeadLetterHandler::Letter kind) {
         // Each member is kept with a body of its own, replayable as one OrderPlaced.
@@ -71,7 +90,7 @@ TEST(DeadLetterHandlerTest, ALetterOfManyOrdersIsKeptOrderByOrder) {
         }
         kept.push_back({message_id, order, kind});
         return absl::OkStatus();
-      },
+      }),
       [] { return false; }, 50ms);
   amqp::Delivery letter;
   letter.message_id = "orders-5";
@@ -80,7 +99,7 @@ TEST(DeadLetterHandlerTest, ALetterOfManyOrdersIsKeptOrderByOrder) {
       {{{5, 42, 7, 1, 250, domain::OrderStatus::kQueued, 1}, ""},
        {{6, 42, 8, 0, 250, domain::OrderStatus::kQueued, 1}, ""},  // quantity 0: poison
        {{7, 42, 9, 2, 500, domain::OrderStatus::kQueued, 1}, ""}});
-  EXPECT_EQ(handler(letter), amqp::Disposition::kAck);
+  EXPECT_EQ(Handle(handler, letter), amqp::Disposition::kAck);
   ASSERT_EQ(kept.size(), 3u);
   EXPECT_EQ(kept[0].message_id, "5");
   EXPECT_EQ(kept[0].order->order_id, 5u);

@@ -1,7 +1,6 @@
 #include "services/order/api/order_message_handler.h"
 
-#include <thread>
-
+#include "libs/base/backoff.h"
 #include "libs/base/counters.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
@@ -9,31 +8,46 @@
 namespace seckill::order::api {
 
 OrderMessageHandler::Work OrderMessageHandler::OneAtATime(WorkOnOne work) {
-  return [work = std::move(work)](const std::vector<domain::Order>& orders) {
+  return [work = std::move(work)](
+             std::vector<domain::Order> orders) -> boost::asio::awaitable<std::vector<absl::Status>> {
     std::vector<absl::Status> done;
     done.reserve(orders.size());
-    for (const domain::Order& o : orders) done.push_back(work(o));
-    return done;
+    for (domain::Order& o : orders) {
+      auto worked = work(std::move(o));
+      done.push_back(co_await std::move(worked));
+    }
+    co_return done;
   };
 }
 
-std::vector<absl::Status> OrderMessageHandler::WorkInChunks(
-    const std::vector<domain::Order>& orders) const {
-  if (orders.size() <= kMaxOrdersPerWork) return work_(orders);
+boost::asio::awaitable<std::vector<absl::Status>> OrderMessageHandler::WorkInChunks(
+    std::vector<domain::Order> orders) const {
+  if (orders.size() <= kMaxOrdersPerWork) {
+    auto worked = work_(std::move(orders));
+    co_return co_await std::move(worked);
+  }
   std::vector<absl::Status> done;
   done.reserve(orders.size());
   for (size_t from = 0; from < orders.size(); from += kMaxOrdersPerWork) {
     const size_t to = std::min(orders.size(), from + kMaxOrdersPerWork);
-    std::vector<absl::Status> part =
-        work_(std::vector<domain::Order>(orders.begin() + from, orders.begin() + to));
+    auto worked = work_(std::vector<domain::Order>(orders.begin() + from, orders.begin() + to));
+    std::vector<absl::Status> part = co_await std::move(worked);
     part.resize(to - from, absl::InternalError("no result for it"));
     for (absl::Status& s : part) done.push_back(std::move(s));
   }
-  return done;
+  co_return done;
 }
 
-std::vector<amqp::Disposition> OrderMessageHandler::operator()(
-    const std::vector<amqp::Delivery>& deliveries) const {
+boost::asio::awaitable<amqp::Disposition> OrderMessageHandler::operator()(
+    amqp::Delivery delivery) const {
+  std::vector<amqp::Delivery> one;
+  one.push_back(std::move(delivery));
+  auto handled = (*this)(std::move(one));
+  co_return (co_await std::move(handled)).front();
+}
+
+boost::asio::awaitable<std::vector<amqp::Disposition>> OrderMessageHandler::operator()(
+    std::vector<amqp::Delivery> deliveries) const {
   std::vector<amqp::Disposition> dispositions(deliveries.size(), amqp::Disposition::kAck);
   std::vector<domain::Order> orders;  // still to do
   std::vector<size_t> where;          // each one's delivery (a delivery may name several)
@@ -65,9 +79,10 @@ std::vector<amqp::Disposition> OrderMessageHandler::operator()(
     }
   }
 
-  std::chrono::milliseconds backoff(50);
+  base::Backoff backoff(std::chrono::milliseconds(50), max_backoff_);
   while (!orders.empty()) {
-    const std::vector<absl::Status> done = WorkInChunks(orders);
+    auto worked = WorkInChunks(orders);
+    const std::vector<absl::Status> done = co_await std::move(worked);
     std::vector<domain::Order> retry;
     std::vector<size_t> retry_where;
     absl::Status transient;
@@ -86,21 +101,19 @@ std::vector<amqp::Disposition> OrderMessageHandler::operator()(
       retry_where.push_back(where[j]);
     }
     if (retry.empty()) break;
+    const std::chrono::milliseconds delay = backoff.Next();
     spdlog::warn("{} order(s), first {}: processing failed ({}); retrying in {} ms", retry.size(),
-                 retry.front().order_id, transient.ToString(), backoff.count());
-    for (auto waited = std::chrono::milliseconds(0); waited < backoff;
-         waited += std::chrono::milliseconds(50)) {
-      if (stopping_()) {
-        for (size_t i : retry_where) dispositions[i] = amqp::Disposition::kRequeue;
-        return dispositions;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                 retry.front().order_id, transient.ToString(), delay.count());
+    auto pause = base::PauseUnlessStopping(delay, stopping_);
+    const bool waited = co_await std::move(pause);
+    if (!waited) {
+      for (size_t i : retry_where) dispositions[i] = amqp::Disposition::kRequeue;
+      co_return dispositions;
     }
-    backoff = std::min(backoff * 2, max_backoff_);
     orders = std::move(retry);
     where = std::move(retry_where);
   }
-  return dispositions;
+  co_return dispositions;
 }
 
 }  // namespace seckill::order::api

@@ -5,24 +5,26 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "boost/asio/awaitable.hpp"
 #include "libs/amqp/consumer.h"
 #include "services/order/domain/order.h"
 #include "services/order/messaging/order_queue.h"
 
 namespace seckill::order::api {
 
-// Runs `work` on the orders a batch of messages carries (recording them, or cancelling them when
+// Runs `work` (a coroutine) on the orders a batch of messages carries (recording them, or cancelling them when
 // their payment deadline expired); `decode` says which orders a message names (an OrderPlaced or
 // OrdersPlaced by default). Poison (an undecodable body, an invalid order in it, or a permanent
 // error for one of its orders) dead-letters its message once the message's other orders are
 // done; the other messages of the batch go on. Transient errors (database or
-// stock service down) are retried in place with back-off, never dead-lettered, until
+// stock service down) are retried in place with back-off on a timer, never dead-lettered, until
 // `stopping()` says to give the deliveries back.
 class OrderMessageHandler {
  public:
   // One status per order, in the orders' order.
-  using Work = std::function<std::vector<absl::Status>(const std::vector<domain::Order>&)>;
-  using WorkOnOne = std::function<absl::Status(const domain::Order&)>;
+  using Work =
+      std::function<boost::asio::awaitable<std::vector<absl::Status>>(std::vector<domain::Order>)>;
+  using WorkOnOne = std::function<boost::asio::awaitable<absl::Status>(domain::Order)>;
   using Decode = std::function<absl::StatusOr<messaging::OrderMessage>(const amqp::Delivery&)>;
 
   OrderMessageHandler(Work work, std::function<bool()> stopping,
@@ -39,13 +41,13 @@ class OrderMessageHandler {
   // calls it makes (stock service, multi-row INSERT) have limits of their own.
   static constexpr size_t kMaxOrdersPerWork = 512;
 
-  std::vector<amqp::Disposition> operator()(const std::vector<amqp::Delivery>& deliveries) const;
-  amqp::Disposition operator()(const amqp::Delivery& delivery) const {
-    return (*this)(std::vector<amqp::Delivery>{delivery}).front();
-  }
+  boost::asio::awaitable<std::vector<amqp::Disposition>> operator()(
+      std::vector<amqp::Delivery> deliveries) const;
+  boost::asio::awaitable<amqp::Disposition> operator()(amqp::Delivery delivery) const;
 
  private:
-  std::vector<absl::Status> WorkInChunks(const std::vector<domain::Order>& orders) const;
+  boost::asio::awaitable<std::vector<absl::Status>> WorkInChunks(
+      std::vector<domain::Order> orders) const;
 
   Work work_;
   std::function<bool()> stopping_;

@@ -3,12 +3,33 @@
 #include <deque>
 
 #include "gtest/gtest.h"
+#include "libs/base/run_to_completion.h"
 #include "services/order/messaging/order_queue.h"
 
 namespace seckill::order::api {
 namespace {
 
 using namespace std::chrono_literals;
+
+// The handler's work as coroutines, from plain functions: what the tests check is what the
+// handler decides from the work's answers.
+OrderMessageHandler::Work Async(
+    std::function<std::vector<absl::Status>(const std::vector<domain::Order>&)> work) {
+  return [work = std::move(work)](std::vector<domain::Order> orders)
+             -> boost::asio::awaitable<std::vector<absl::Status>> { co_return work(orders); };
+}
+
+OrderMessageHandler::Work OneAtATime(std::function<absl::Status(const domain::Order&)> work) {
+  return OrderMessageHandler::OneAtATime(
+      [work = std::move(work)](domain::Order o) -> boost::asio::awaitable<absl::Status> {
+        co_return work(o);
+      });
+}
+
+template <class Deliveries>
+auto Handle(const OrderMessageHandler& handler, Deliveries deliveries) {
+  return base::RunToCompletion(handler(std::move(deliveries)));
+}
 
 amqp::Delivery AnOrderMessage(uint64_t id = 77) {
   amqp::Delivery d;
@@ -23,7 +44,7 @@ TEST(OrderMessageHandlerTest, TransientFailuresAreRetriedNotDeadLettered) {
                                       absl::DeadlineExceededError("slow"), absl::OkStatus()};
   int calls = 0;
   OrderMessageHandler handler(
-      OrderMessageHandler::OneAtATime([&](const domain::Order& o) {
+      OneAtATime([&](const domain::Order& o) {
         EXPECT_EQ(o.order_id, 77u);
         ++calls;
         absl::Status s = answers.front();
@@ -31,22 +52,22 @@ TEST(OrderMessageHandlerTest, TransientFailuresAreRetriedNotDeadLettered) {
         return s;
       }),
       [] { return false; }, /*max_backoff=*/50ms);
-  EXPECT_EQ(handler(AnOrderMessage()), amqp::Disposition::kAck);
+  EXPECT_EQ(Handle(handler, AnOrderMessage()), amqp::Disposition::kAck);
   EXPECT_EQ(calls, 4);  // three transient failures, then the commit
 }
 
 TEST(OrderMessageHandlerTest, PoisonAndPermanentErrorsAreDeadLettered) {
   int calls = 0;
-  OrderMessageHandler handler(OrderMessageHandler::OneAtATime([&](const domain::Order&) {
+  OrderMessageHandler handler(OneAtATime([&](const domain::Order&) {
                                 ++calls;
                                 return absl::InternalError("bad row");
                               }),
                               [] { return false; });
   amqp::Delivery poison;
   poison.body = "\xff\xfe not protobuf";
-  EXPECT_EQ(handler(poison), amqp::Disposition::kDeadLetter);
+  EXPECT_EQ(Handle(handler, poison), amqp::Disposition::kDeadLetter);
   EXPECT_EQ(calls, 0);  // never reached the work
-  EXPECT_EQ(handler(AnOrderMessage()), amqp::Disposition::kDeadLetter);
+  EXPECT_EQ(Handle(handler, AnOrderMessage()), amqp::Disposition::kDeadLetter);
   EXPECT_EQ(calls, 1);
 }
 
@@ -54,12 +75,12 @@ TEST(OrderMessageHandlerTest, StoppingDuringRetriesGivesTheMessageBack) {
   bool stopping = false;
   int calls = 0;
   OrderMessageHandler handler(
-      OrderMessageHandler::OneAtATime([&](const domain::Order&) {
+      OneAtATime([&](const domain::Order&) {
         if (++calls == 2) stopping = true;
         return absl::UnavailableError("db down");
       }),
       [&] { return stopping; }, 50ms);
-  EXPECT_EQ(handler(AnOrderMessage()),
+  EXPECT_EQ(Handle(handler, AnOrderMessage()),
             amqp::Disposition::kRequeue);  // not acked, not dead-lettered
 }
 
@@ -72,7 +93,7 @@ TEST(OrderMessageHandlerTest, InABatchEachMessageGetsItsOwnDisposition) {
   std::vector<std::vector<uint64_t>> calls;
   int transient_left = 2;
   OrderMessageHandler handler(
-      [&](const std::vector<domain::Order>& orders) {
+      Async([&](const std::vector<domain::Order>& orders) {
         calls.emplace_back();
         std::vector<absl::Status> done;
         for (const domain::Order& o : orders) {
@@ -87,27 +108,27 @@ TEST(OrderMessageHandlerTest, InABatchEachMessageGetsItsOwnDisposition) {
           }
         }
         return done;
-      },
+      }),
       [] { return false; }, 50ms);
   using D = amqp::Disposition;
   EXPECT_EQ(
-      handler({AnOrderMessage(1), poison, AnOrderMessage(2), AnOrderMessage(3), AnOrderMessage(4)}),
+      Handle(handler, std::vector<amqp::Delivery>{AnOrderMessage(1), poison, AnOrderMessage(2), AnOrderMessage(3), AnOrderMessage(4)}),
       (std::vector<D>{D::kAck, D::kDeadLetter, D::kDeadLetter, D::kAck, D::kAck}));
   EXPECT_EQ(calls, (std::vector<std::vector<uint64_t>>{{1, 2, 3, 4}, {3}, {3}}));
 }
 
 TEST(OrderMessageHandlerTest, StoppingGivesBackOnlyTheMessagesStillToDo) {
   OrderMessageHandler handler(
-      [&](const std::vector<domain::Order>& orders) {
+      Async([&](const std::vector<domain::Order>& orders) {
         std::vector<absl::Status> done;
         for (const domain::Order& o : orders) {
           done.push_back(o.order_id == 2 ? absl::UnavailableError("db down") : absl::OkStatus());
         }
         return done;
-      },
+      }),
       [] { return true; }, 50ms);
   using D = amqp::Disposition;
-  EXPECT_EQ(handler({AnOrderMessage(1), AnOrderMessage(2)}),
+  EXPECT_EQ(Handle(handler, std::vector<amqp::Delivery>{AnOrderMessage(1), AnOrderMessage(2)}),
             (std::vector<D>{D::kAck, D::kRequeue}));
 }
 
@@ -128,15 +149,15 @@ TEST(OrderMessageHandlerTest, AMessageOfManyOrdersIsDoneInChunksAndAckedOnce) {
   std::vector<size_t> chunks;
   std::vector<uint64_t> seen;
   OrderMessageHandler handler(
-      [&](const std::vector<domain::Order>& orders) {
+      Async([&](const std::vector<domain::Order>& orders) {
         chunks.push_back(orders.size());
         for (const domain::Order& o : orders) seen.push_back(o.order_id);
         return std::vector<absl::Status>(orders.size());
-      },
+      }),
       [] { return false; }, 50ms);
   const size_t n = OrderMessageHandler::kMaxOrdersPerWork + 3;
   const auto done =
-      handler(std::vector<amqp::Delivery>{AnOrdersMessage(1000, n), AnOrderMessage(7)});
+      Handle(handler, std::vector<amqp::Delivery>{AnOrdersMessage(1000, n), AnOrderMessage(7)});
   EXPECT_EQ(done,
             (std::vector<amqp::Disposition>{amqp::Disposition::kAck, amqp::Disposition::kAck}));
   EXPECT_EQ(chunks, (std::vector<size_t>{OrderMessageHandler::kMaxOrdersPerWork, 4}));
@@ -148,12 +169,12 @@ TEST(OrderMessageHandlerTest, AMessageOfManyOrdersIsDoneInChunksAndAckedOnce) {
 TEST(OrderMessageHandlerTest, AnInvalidOrderInAMessageDeadLettersItAfterItsValidOrders) {
   std::vector<uint64_t> seen;
   OrderMessageHandler handler(
-      [&](const std::vector<domain::Order>& orders) {
+      Async([&](const std::vector<domain::Order>& orders) {
         for (const domain::Order& o : orders) seen.push_back(o.order_id);
         return std::vector<absl::Status>(orders.size());
-      },
+      }),
       [] { return false; }, 50ms);
-  const auto done = handler(
+  const auto done = Handle(handler,
       std::vector<amqp::Delivery>{AnOrdersMessage(10, 3, /*invalid_id=*/11), AnOrderMessage(7)});
   // Its valid neighbours are recorded; the dead-letter consumer keeps the invalid one alone.
   EXPECT_EQ(done, (std::vector<amqp::Disposition>{amqp::Disposition::kDeadLetter,

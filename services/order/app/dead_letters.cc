@@ -3,6 +3,7 @@
 #include <future>
 
 #include "fmt/format.h"
+#include "libs/base/await.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
@@ -21,9 +22,10 @@ absl::StatusOr<T> Await(Start start) {
 
 }  // namespace
 
-absl::Status DeadLetters::Receive(const std::string& message_id, const std::string& body,
-                                  const std::optional<domain::Order>& order,
-                                  const std::string& reason, Letter kind) const {
+boost::asio::awaitable<absl::Status> DeadLetters::Receive(std::string message_id,
+                                                         std::string body,
+                                                         std::optional<domain::Order> order,
+                                                         std::string reason, Letter kind) const {
   domain::DeadLetter letter;
   letter.message_id = message_id;
   letter.body = body.substr(0, kMaxKeptBodyBytes);
@@ -34,22 +36,30 @@ absl::Status DeadLetters::Receive(const std::string& message_id, const std::stri
   letter.received_at_ms = clock_.NowMs();
   if (order) {
     letter.order_id = order->order_id;
-    auto existing = repository_.Find(order->order_id);
-    if (!existing.ok()) return existing.status();
+    auto finding = base::Offload(blocking_, [this, id = order->order_id] {
+      return repository_.Find(id);
+    });
+    absl::StatusOr<std::optional<domain::Order>> existing = co_await std::move(finding);
+    if (!existing.ok()) co_return existing.status();
     const bool live =
         existing->has_value() && ((*existing)->status == domain::OrderStatus::kCreated ||
                                   (*existing)->status == domain::OrderStatus::kPaid);
-    if (live && kind == Letter::kBatchMember) return absl::OkStatus();
+    if (live && kind == Letter::kBatchMember) co_return absl::OkStatus();
     if (!live) {
       // Not an order (yet): its units go back, and the buyer sees it FAILED.
-      auto returned = Await<domain::ReleaseOutcome>([&](auto done) {
-        reservations_.Cancel(order->activity_id, order->order_id, std::move(done));
-      });
-      if (!returned.ok()) return returned.status();
+      auto returning = base::AwaitCallback<absl::StatusOr<domain::ReleaseOutcome>>(
+          [this, activity = order->activity_id, id = order->order_id](auto done) {
+            reservations_.Cancel(activity, id, std::move(done));
+          });
+      absl::StatusOr<domain::ReleaseOutcome> returned = co_await std::move(returning);
+      if (!returned.ok()) co_return returned.status();
       domain::Order failed = *order;
       failed.status = domain::OrderStatus::kFailed;
-      absl::Status inserted = repository_.Insert(failed, clock_.NowMs());
-      if (!inserted.ok() && !absl::IsAlreadyExists(inserted)) return inserted;
+      auto inserting = base::Offload(blocking_, [this, &failed] {
+        return repository_.Insert(failed, clock_.NowMs());
+      });
+      absl::Status inserted = co_await std::move(inserting);
+      if (!inserted.ok() && !absl::IsAlreadyExists(inserted)) co_return inserted;
       spdlog::warn("order {}: dead-lettered ({}); marked FAILED and its stock returned",
                    order->order_id, reason);
     }
@@ -57,7 +67,10 @@ absl::Status DeadLetters::Receive(const std::string& message_id, const std::stri
     spdlog::error("dead letter {}: not an order message ({}); kept for inspection", message_id,
                   reason);
   }
-  return repository_.RecordDeadLetter(letter);
+  auto recording = base::Offload(blocking_, [this, &letter] {
+    return repository_.RecordDeadLetter(letter);
+  });
+  co_return co_await std::move(recording);
 }
 
 absl::StatusOr<std::vector<domain::DeadLetter>> DeadLetters::List(int limit) const {

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "boost/asio/any_io_executor.hpp"
+#include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "services/order/domain/order_repository.h"
 #include "services/order/domain/stock_reservations.h"
@@ -23,12 +25,14 @@ enum class ReplayOutcome {
 // The dead-letter queue's consumer and the operator's replay. A dead letter is kept; when it
 // carries an order that was not recorded, that order becomes FAILED and its units go back to the
 // stock (idempotently). Replay, once the cause is fixed, takes the units again and makes the
-// order CREATED, exactly once. Blocks: call from worker threads.
+// order CREATED, exactly once. Receive is a coroutine that calls the repository (a blocking
+// port) on `blocking`; List and Replay block: call them from worker threads.
 class DeadLetters {
  public:
   DeadLetters(domain::OrderRepository& repository, domain::StockReservations& reservations,
-              const base::Clock& clock)
-      : repository_(repository), reservations_(reservations), clock_(clock) {}
+              const base::Clock& clock, boost::asio::any_io_executor blocking)
+      : repository_(repository), reservations_(reservations), clock_(clock),
+        blocking_(std::move(blocking)) {}
 
   // Longer bodies are kept cut to this size (sql/migrations/004), so any letter can be kept.
   static constexpr size_t kMaxKeptBodyBytes = 1 << 20;
@@ -39,9 +43,10 @@ class DeadLetters {
   enum class Letter { kWhole, kBatchMember };
 
   // `order`: the decoded body, or nullopt for poison. Transient errors: retry.
-  absl::Status Receive(const std::string& message_id, const std::string& body,
-                       const std::optional<domain::Order>& order, const std::string& reason,
-                       Letter kind = Letter::kWhole) const;
+  boost::asio::awaitable<absl::Status> Receive(std::string message_id, std::string body,
+                                               std::optional<domain::Order> order,
+                                               std::string reason,
+                                               Letter kind = Letter::kWhole) const;
   absl::StatusOr<std::vector<domain::DeadLetter>> List(int limit) const;
   absl::StatusOr<ReplayOutcome> Replay(uint64_t dead_letter_id) const;
 
@@ -49,6 +54,7 @@ class DeadLetters {
   domain::OrderRepository& repository_;
   domain::StockReservations& reservations_;
   const base::Clock& clock_;
+  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::order::app

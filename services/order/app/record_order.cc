@@ -1,45 +1,60 @@
 #include "services/order/app/record_order.h"
 
-#include <future>
-
+#include "libs/base/await.h"
 #include "libs/base/counters.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::order::app {
 
-absl::StatusOr<RecordOutcome> RecordOrder::operator()(const domain::Order& order) const {
-  return (*this)(std::vector<domain::Order>{order}).front();
+boost::asio::awaitable<absl::StatusOr<RecordOutcome>> RecordOrder::operator()(
+    domain::Order order) const {
+  std::vector<domain::Order> one;
+  one.push_back(std::move(order));
+  auto recording = (*this)(std::move(one));
+  Results recorded = co_await std::move(recording);
+  co_return std::move(recorded.front());
 }
 
-std::vector<absl::StatusOr<RecordOutcome>> RecordOrder::operator()(
-    const std::vector<domain::Order>& orders) const {
-  using Results = std::vector<absl::StatusOr<RecordOutcome>>;
-  if (orders.empty()) return {};
+boost::asio::awaitable<RecordOrder::Results> RecordOrder::operator()(
+    std::vector<domain::Order> orders) const {
+  if (orders.empty()) co_return Results{};
   std::vector<domain::ReservationRef> refs;
   refs.reserve(orders.size());
   for (const domain::Order& o : orders) refs.push_back({o.activity_id, o.order_id});
-  // The consumer's thread is a blocking one (the AMQP client's); it waits here for one call.
-  std::promise<absl::StatusOr<std::vector<domain::ConfirmOutcome>>> promise;
-  auto future = promise.get_future();
-  reservations_.Confirm(std::move(refs),
-                        [&promise](absl::StatusOr<std::vector<domain::ConfirmOutcome>> outcomes) {
-                          promise.set_value(std::move(outcomes));
-                        });
-  absl::StatusOr<std::vector<domain::ConfirmOutcome>> confirmed = future.get();
+  auto confirming = base::AwaitCallback<absl::StatusOr<std::vector<domain::ConfirmOutcome>>>(
+      [this, refs = std::move(refs)](auto done) mutable {
+        reservations_.Confirm(std::move(refs), std::move(done));
+      });
+  absl::StatusOr<std::vector<domain::ConfirmOutcome>> confirmed = co_await std::move(confirming);
   if (!confirmed.ok()) {
     if (orders.size() == 1 || base::IsTransient(confirmed.status())) {
-      return Results(orders.size(), confirmed.status());
+      co_return Results(orders.size(), confirmed.status());
     }
     Results results;
-    for (const domain::Order& o : orders) results.push_back((*this)(o));
-    return results;
+    for (const domain::Order& o : orders) {
+      auto recording = (*this)(o);
+      results.push_back(co_await std::move(recording));
+    }
+    co_return results;
   }
 
   std::vector<domain::Order> rows;
   rows.reserve(orders.size());
   for (size_t i = 0; i < orders.size(); ++i) rows.push_back(RowFor(orders[i], (*confirmed)[i]));
-  const int64_t now_ms = clock_.NowMs();
+  auto storing = base::Offload(blocking_, [this, &rows] { return StoreAll(rows, clock_.NowMs()); });
+  Results results = co_await std::move(storing);
+  // The new CREATED orders' payment deadlines, in one schedule.
+  std::vector<domain::Order> created;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (results[i].ok() && *results[i] == RecordOutcome::kRecorded) created.push_back(rows[i]);
+  }
+  if (deadlines_ != nullptr && !created.empty()) deadlines_->Schedule(created);
+  co_return results;
+}
+
+RecordOrder::Results RecordOrder::StoreAll(const std::vector<domain::Order>& rows,
+                                           int64_t now_ms) const {
   Results results;
   results.reserve(rows.size());
   if (rows.size() == 1) {
@@ -52,12 +67,6 @@ std::vector<absl::StatusOr<RecordOutcome>> RecordOrder::operator()(
     // A replay or a row the table refuses: find it by storing each row on its own.
     for (const domain::Order& row : rows) results.push_back(Store(row, now_ms));
   }
-  // The new CREATED orders' payment deadlines, in one schedule.
-  std::vector<domain::Order> created;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (results[i].ok() && *results[i] == RecordOutcome::kRecorded) created.push_back(rows[i]);
-  }
-  if (deadlines_ != nullptr && !created.empty()) deadlines_->Schedule(created);
   return results;
 }
 

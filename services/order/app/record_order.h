@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "boost/asio/any_io_executor.hpp"
+#include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_repository.h"
@@ -19,25 +21,31 @@ enum class RecordOutcome {
 // Writes queued orders to the database, then schedules their payment deadlines. First confirms
 // each reservation (RESERVED -> CONFIRMED); a reservation already released (a compensated
 // publish that arrived after all) makes its order FAILED instead, so it can never oversell.
-// Idempotent. Runs on the consumer's thread and blocks while the confirms are in flight.
+// Idempotent. A coroutine: it awaits the confirms, and the repository (a blocking port) is called
+// on `blocking`, awaited; no thread waits for either.
 // Errors are transient (UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED: retry) or permanent.
 class RecordOrder {
  public:
+  using Results = std::vector<absl::StatusOr<RecordOutcome>>;
+
   RecordOrder(domain::StockReservations& reservations, domain::OrderRepository& repository,
               PendingOrders& pending, const base::Clock& clock,
+              boost::asio::any_io_executor blocking,
               domain::PaymentDeadlines* deadlines = nullptr)
       : reservations_(reservations), repository_(repository), pending_(pending), clock_(clock),
-        deadlines_(deadlines) {}
+        blocking_(std::move(blocking)), deadlines_(deadlines) {}
 
-  absl::StatusOr<RecordOutcome> operator()(const domain::Order& order) const;
+  boost::asio::awaitable<absl::StatusOr<RecordOutcome>> operator()(domain::Order order) const;
 
   // A batch: one confirm call for all, one multi-row insert, one commit. The results are in the
   // order of `orders`. When the batch call fails for a reason that is not transient, each order
   // is tried on its own, so one bad order fails alone and its neighbours are recorded; a
   // transient failure is every order's (retry them all).
-  std::vector<absl::StatusOr<RecordOutcome>> operator()(const std::vector<domain::Order>& orders) const;
+  boost::asio::awaitable<Results> operator()(std::vector<domain::Order> orders) const;
 
  private:
+  // Inserts the rows (one multi-row insert, or one at a time to find a bad one). Blocking.
+  Results StoreAll(const std::vector<domain::Order>& rows, int64_t now_ms) const;
   // The order as it is to be stored, from what confirming its reservation answered.
   static domain::Order RowFor(const domain::Order& order, domain::ConfirmOutcome confirmed);
   // Inserts one row and finishes it.
@@ -49,6 +57,7 @@ class RecordOrder {
   domain::OrderRepository& repository_;
   PendingOrders& pending_;
   const base::Clock& clock_;
+  boost::asio::any_io_executor blocking_;
   domain::PaymentDeadlines* deadlines_;  // null: no payment deadline (tests)
 };
 

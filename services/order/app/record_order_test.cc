@@ -1,6 +1,8 @@
 #include "services/order/app/record_order.h"
 
+#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
+#include "libs/base/run_to_completion.h"
 #include "libs/base/status.h"
 #include "services/order/app/manage_orders.h"
 #include "services/order/testing/fake_stock_reservations.h"
@@ -18,36 +20,46 @@ class RecordOrderTest : public ::testing::Test {
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
   PendingOrders pending_{clock_};
-  RecordOrder record_{reservations_, repository_, pending_, clock_};
+  boost::asio::thread_pool blocking_{1};
+  RecordOrder record_{reservations_, repository_, pending_, clock_, blocking_.get_executor()};
+  // Runs the use case's coroutine to its end.
+  template <class Orders>
+  auto Record(const RecordOrder& record, Orders orders) {
+    return base::RunToCompletion(record(std::move(orders)));
+  }
+  template <class Orders>
+  auto Record(Orders orders) {
+    return Record(record_, std::move(orders));
+  }
   ManageOrders manage_{repository_, pending_, clock_};
 };
 
 TEST_F(RecordOrderTest, ConfirmsThenStoresAsCreated) {
   pending_.Add(AnOrder());
-  EXPECT_EQ(record_(AnOrder()).value(), RecordOutcome::kRecorded);
+  EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecorded);
   EXPECT_EQ(reservations_.confirms.size(), 1u);
   EXPECT_EQ(manage_.Get(9001, 7)->status, domain::OrderStatus::kCreated);
   EXPECT_FALSE(pending_.Find(9001).has_value());
 }
 
 TEST_F(RecordOrderTest, TheSameMessageTwiceMakesOneOrder) {
-  EXPECT_EQ(record_(AnOrder()).value(), RecordOutcome::kRecorded);
-  EXPECT_EQ(record_(AnOrder()).value(), RecordOutcome::kAlreadyRecorded);
+  EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecorded);
+  EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kAlreadyRecorded);
   EXPECT_EQ(manage_.Stats(42)->at(domain::OrderStatus::kCreated), 1);
 }
 
 TEST_F(RecordOrderTest, ReleasedReservationBecomesAFailedOrderNeverASale) {
   reservations_.confirm_answers.push_back(domain::ConfirmOutcome::kReleased);
-  EXPECT_EQ(record_(AnOrder()).value(), RecordOutcome::kRecordedAsFailed);
+  EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecordedAsFailed);
   EXPECT_EQ(manage_.Get(9001, 7)->status, domain::OrderStatus::kFailed);
 }
 
 TEST_F(RecordOrderTest, TransientErrorsAreReturnedForRetry) {
   reservations_.confirm_answers.push_back(absl::UnavailableError("product down"));
-  EXPECT_TRUE(absl::IsUnavailable(record_(AnOrder()).status()));
+  EXPECT_TRUE(absl::IsUnavailable(Record(AnOrder()).status()));
   repository_.insert_errors.push_back(absl::UnavailableError("db down"));
-  EXPECT_TRUE(absl::IsUnavailable(record_(AnOrder()).status()));
-  EXPECT_EQ(record_(AnOrder()).value(), RecordOutcome::kRecorded);
+  EXPECT_TRUE(absl::IsUnavailable(Record(AnOrder()).status()));
+  EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecorded);
 }
 
 TEST_F(RecordOrderTest, PendingOrderIsVisibleAsQueuedToItsOwnerOnly) {
@@ -59,7 +71,7 @@ TEST_F(RecordOrderTest, PendingOrderIsVisibleAsQueuedToItsOwnerOnly) {
 }
 
 TEST_F(RecordOrderTest, PayingMovesCreatedToPaidOnce) {
-  ASSERT_TRUE(record_(AnOrder()).ok());
+  ASSERT_TRUE(Record(AnOrder()).ok());
   EXPECT_EQ(manage_.Pay(9001, 7).value(), domain::PayOutcome::kPaid);
   EXPECT_EQ(manage_.Pay(9001, 7).value(), domain::PayOutcome::kAlreadyPaid);
   EXPECT_EQ(manage_.Pay(9001, 8).value(), domain::PayOutcome::kNotFound);
@@ -84,18 +96,19 @@ struct RecordedDeadlines final : domain::PaymentDeadlines {
 // One schedule per batch, naming the orders it created (not the FAILED or the replayed ones).
 TEST_F(RecordOrderTest, ABatchSchedulesThePaymentDeadlinesOfItsNewOrdersAtOnce) {
   RecordedDeadlines deadlines;
-  RecordOrder record(reservations_, repository_, pending_, clock_, &deadlines);
-  ASSERT_TRUE(record(ABatch({503})).front().ok());
+  RecordOrder record(reservations_, repository_, pending_, clock_, blocking_.get_executor(),
+                     &deadlines);
+  ASSERT_TRUE(Record(record, ABatch({503})).front().ok());
   reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kReleased,
                                    domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kConfirmed};
-  record(ABatch({501, 502, 503, 504}));
+  Record(record, ABatch({501, 502, 503, 504}));
   EXPECT_EQ(deadlines.scheduled, (std::vector<std::vector<uint64_t>>{{503}, {501, 504}}));
 }
 
 TEST_F(RecordOrderTest, ABatchIsConfirmedInOneCallAndStoredTogether) {
   reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kReleased,
                                    domain::ConfirmOutcome::kAlreadyConfirmed};
-  auto results = record_(ABatch({101, 102, 103}));
+  auto results = Record(ABatch({101, 102, 103}));
   ASSERT_EQ(results.size(), 3u);
   EXPECT_EQ(results[0].value(), RecordOutcome::kRecorded);
   EXPECT_EQ(results[1].value(), RecordOutcome::kRecordedAsFailed);
@@ -108,9 +121,9 @@ TEST_F(RecordOrderTest, ABatchIsConfirmedInOneCallAndStoredTogether) {
 // A row the table refuses, or a replayed one, fails the multi-row insert; each row is then
 // stored on its own, so only the bad one fails and the replay is "already recorded".
 TEST_F(RecordOrderTest, ARefusedRowInABatchFailsAloneItsNeighboursAreStored) {
-  ASSERT_TRUE(record_(ABatch({203})).front().ok());
+  ASSERT_TRUE(Record(ABatch({203})).front().ok());
   repository_.refused.insert(202);
-  auto results = record_(ABatch({201, 202, 203, 204}));
+  auto results = Record(ABatch({201, 202, 203, 204}));
   ASSERT_EQ(results.size(), 4u);
   EXPECT_EQ(results[0].value(), RecordOutcome::kRecorded);
   EXPECT_FALSE(results[1].ok());
@@ -122,12 +135,12 @@ TEST_F(RecordOrderTest, ARefusedRowInABatchFailsAloneItsNeighboursAreStored) {
 
 TEST_F(RecordOrderTest, ATransientFailureIsEveryOrdersOfTheBatch) {
   repository_.insert_errors.push_back(absl::UnavailableError("db down"));
-  for (const auto& r : record_(ABatch({301, 302}))) EXPECT_TRUE(absl::IsUnavailable(r.status()));
+  for (const auto& r : Record(ABatch({301, 302}))) EXPECT_TRUE(absl::IsUnavailable(r.status()));
   reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, absl::UnavailableError("product down")};
-  for (const auto& r : record_(ABatch({301, 302}))) EXPECT_TRUE(absl::IsUnavailable(r.status()));
+  for (const auto& r : Record(ABatch({301, 302}))) EXPECT_TRUE(absl::IsUnavailable(r.status()));
   EXPECT_FALSE(repository_.Find(301)->has_value());
   EXPECT_FALSE(repository_.Find(302)->has_value());
-  for (const auto& r : record_(ABatch({301, 302}))) EXPECT_EQ(r.value(), RecordOutcome::kRecorded);
+  for (const auto& r : Record(ABatch({301, 302}))) EXPECT_EQ(r.value(), RecordOutcome::kRecorded);
 }
 
 // A confirm call refused for the whole batch (one bad reservation) is retried per order.
@@ -137,7 +150,7 @@ TEST_F(RecordOrderTest, APermanentConfirmFailureIsRetriedOneOrderAtATime) {
                                    // one at a time:
                                    domain::ConfirmOutcome::kConfirmed, absl::InvalidArgumentError("bad id"),
                                    domain::ConfirmOutcome::kConfirmed};
-  auto results = record_(ABatch({401, 402, 403}));
+  auto results = Record(ABatch({401, 402, 403}));
   EXPECT_EQ(reservations_.confirm_calls, 4);
   EXPECT_EQ(results[0].value(), RecordOutcome::kRecorded);
   EXPECT_TRUE(absl::IsInvalidArgument(results[1].status()));
