@@ -48,13 +48,19 @@ int Run(const base::Config& config) {
   auto reservation_ttl_s = config.GetInt("stock.reservation_ttl_s", 120);
   auto sweep_interval_s = config.GetInt("stock.sweep_interval_s", 10);
   auto reseed_grace_s = config.GetInt("stock.reseed_grace_s", 5);
+  auto ledger_retention_s = config.GetInt("stock.ledger_retention_s", 86'400);
   for (const absl::Status& s : {grpc_port.status(), http_port.status(), db_options.status(),
                                 redis_options.status(), reservation_ttl_s.status(), sweep_interval_s.status(),
-                                reseed_grace_s.status()}) {
+                                reseed_grace_s.status(), ledger_retention_s.status()}) {
     if (!s.ok()) {
       spdlog::error("configuration: {}", s.message());
       return 2;
     }
+  }
+  if (*ledger_retention_s < 3600) {
+    spdlog::error("configuration: stock.ledger_retention_s must be at least 3600 (an hour, longer than "
+                  "any payment deadline: an unpaid order's cancellation needs its reservation)");
+    return 2;
   }
   if (!LoadStockFunctions(*redis_options)) {
     spdlog::error("cannot load the stock functions into Redis at {}:{}", redis_options->host,
@@ -74,7 +80,7 @@ int Run(const base::Config& config) {
   mysql::Pool db(*db_options, 8);
   base::SystemClock clock;
   product::adapters::MariaDbCatalog catalog(db, clock);
-  product::adapters::RedisStockLedger ledger(redis_client);
+  product::adapters::RedisStockLedger ledger(redis_client, *ledger_retention_s * 1000);
   product::app::CreateActivity create_activity(catalog, ledger);
   product::app::ViewActivities view_activities(catalog, ledger, clock);
   std::atomic<bool> sweeping{true};  // the background threads run while this holds

@@ -177,11 +177,15 @@ void RedisStockLedger::CallMany(const char* function, uint64_t activity_id,
       });
 }
 
+std::string RedisStockLedger::ExpireAt(const domain::ActivityTerms& t) const {
+  return retention_ms_ == kKeepForever ? std::string() : std::to_string(t.end_at_ms + retention_ms_);
+}
+
 void RedisStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& t,
                             domain::Callback<bool> done) {
   Call("seckill_seed", activity_id,
        {std::to_string(t.stock), std::to_string(t.price_cents), std::to_string(t.start_at_ms),
-        std::to_string(t.end_at_ms), std::to_string(t.limit_per_user)},
+        std::to_string(t.end_at_ms), std::to_string(t.limit_per_user), ExpireAt(t)},
        [done = std::move(done)](absl::StatusOr<Strings> r) {
          if (!r.ok()) return done(r.status());
          if (r->empty()) return done(absl::InternalError("seckill_seed: empty reply"));
@@ -319,6 +323,7 @@ void RedisStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTerms&
     args.push_back(std::to_string(o.user_id));
     args.push_back(std::to_string(o.quantity));
   }
+  args.push_back(ExpireAt(t));
   Call("seckill_reseed", activity_id, std::move(args),
        [done = std::move(done)](absl::StatusOr<Strings> r) {
          if (!r.ok()) return done(r.status());

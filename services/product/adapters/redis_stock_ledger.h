@@ -17,8 +17,11 @@ const std::string& StockFunctionsSource();
 // (a restart without persistence), the library is loaded again and the call retried once.
 class RedisStockLedger final : public domain::StockLedger {
  public:
-  explicit RedisStockLedger(std::shared_ptr<redis::AsyncClient> client)
-      : client_(std::move(client)) {}
+  // `retention_ms`: see StockLedger; the per-order keys get a Redis expiry at the activity's end
+  // plus it.
+  explicit RedisStockLedger(std::shared_ptr<redis::AsyncClient> client,
+                            int64_t retention_ms = kKeepForever)
+      : client_(std::move(client)), retention_ms_(retention_ms) {}
 
   void Seed(uint64_t activity_id, const domain::ActivityTerms& terms,
             domain::Callback<bool> done) override;
@@ -65,7 +68,11 @@ class RedisStockLedger final : public domain::StockLedger {
   void ReleaseCall(const char* function, uint64_t activity_id, uint64_t order_id,
                    domain::Callback<domain::ReleaseResult> done);
 
+  // The time the activity's per-order keys expire, as an argument ("" with no retention).
+  std::string ExpireAt(const domain::ActivityTerms& terms) const;
+
   std::shared_ptr<redis::AsyncClient> client_;
+  int64_t retention_ms_;
 };
 
 }  // namespace seckill::product::adapters

@@ -2,7 +2,7 @@
 -- The stock ledger of every activity, as Redis Functions (loaded with FUNCTION LOAD REPLACE;
 -- unlike EVALSHA scripts they survive restarts and replicate). Each call touches only keys of
 -- one activity, all under the hash tag {act:ID}:
---   KEYS[1] {act:ID}:info       hash: stock, price_cents, start_ms, end_ms, limit
+--   KEYS[1] {act:ID}:info       hash: stock, price_cents, start_ms, end_ms, limit, expire_at
 --   KEYS[2] {act:ID}:remaining  integer: units free to reserve
 --   KEYS[3] {act:ID}:buyers     hash: user_id -> units held (reserved or confirmed)
 --   KEYS[4] {act:ID}:resv       hash: order_id -> "user|qty|state|idempotency_key"
@@ -13,6 +13,9 @@
 --                                published, scored by when it was made (Redis time, ms), for
 --                                the sweep of stale ones
 -- Replies are arrays of strings, the outcome first.
+-- Retention: when `expire_at` is set (the activity's end plus the ledger's retention, ms), the
+-- per-order keys (buyers, resv, idem, pending) expire then, so memory stays bounded by recent
+-- sales; info, remaining and inflight stay for the stock figures.
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -23,12 +26,20 @@ local function parse_reservation(record)
   return string.match(record, '^([^|]*)|([^|]*)|([^|]*)|(.*)$')
 end
 
--- ARGV: stock, price_cents, start_ms, end_ms, limit. Creates the ledger once; a second call
--- for the same activity changes nothing (stock is never reset by a retry).
+-- Sets the expiry of the per-order keys that exist (`expire_at`: '' or nil for none).
+local function expire_records(keys, expire_at)
+  if not expire_at or expire_at == '' then return end
+  for _, i in ipairs({3, 4, 5, 7}) do redis.call('PEXPIREAT', keys[i], expire_at) end
+end
+
+-- ARGV: stock, price_cents, start_ms, end_ms, limit, expire_at ('' for none). Creates the
+-- ledger once; a second call for the same activity changes nothing (stock is never reset by a
+-- retry).
 local function seed(keys, args)
   if redis.call('EXISTS', keys[1]) == 1 then return {'EXISTS'} end
   redis.call('HSET', keys[1], 'stock', args[1], 'price_cents', args[2], 'start_ms', args[3],
              'end_ms', args[4], 'limit', args[5])
+  if args[6] and args[6] ~= '' then redis.call('HSET', keys[1], 'expire_at', args[6]) end
   redis.call('SET', keys[2], args[1])
   redis.call('SET', keys[6], '0')
   return {'SEEDED'}
@@ -40,7 +51,8 @@ local function reserve(keys, args)
   local order_id, user_id, idem = args[1], args[2], args[4] or ''
   local qty = tonumber(args[3])
   if redis.call('EXISTS', keys[1]) == 0 then return {'ACTIVITY_NOT_FOUND', order_id, '0', '0'} end
-  local info = redis.call('HMGET', keys[1], 'price_cents', 'start_ms', 'end_ms', 'limit')
+  local info = redis.call('HMGET', keys[1], 'price_cents', 'start_ms', 'end_ms', 'limit',
+                          'expire_at')
   local price = info[1]
   local remaining = tonumber(redis.call('GET', keys[2]) or '0')
   if idem ~= '' then
@@ -67,6 +79,8 @@ local function reserve(keys, args)
   redis.call('INCRBY', keys[6], qty)
   redis.call('ZADD', keys[7], now, order_id)
   if idem ~= '' then redis.call('HSET', keys[5], user_id .. '|' .. idem, order_id) end
+  -- Every time: a key emptied meanwhile (idem, pending) is created anew without an expiry.
+  expire_records(keys, info[5])
   return {'RESERVED', order_id, price, tostring(remaining)}
 end
 
@@ -157,7 +171,7 @@ local function revive(keys, args)
 end
 
 -- ARGV: stock, price_cents, start_ms, end_ms, limit, remaining, n_orders, then n_orders triples
--- (order_id, user_id, quantity) of the live orders. Rebuilds the activity's ledger from the
+-- (order_id, user_id, quantity) of the live orders, then expire_at ('' for none). Rebuilds the activity's ledger from the
 -- database of record after Redis lost data: every key is replaced; live orders come back as
 -- CONFIRMED reservations (so cancelling them still returns their units) and their buyers' units
 -- are counted against the limit. Idempotency keys are not restored. Reply: {'RESEEDED', remaining}.
@@ -172,6 +186,11 @@ local function reseed(keys, args)
     local order_id, user, qty = args[8 + 3 * i], args[9 + 3 * i], args[10 + 3 * i]
     redis.call('HSET', keys[4], order_id, user .. '|' .. qty .. '|C|')
     redis.call('HINCRBY', keys[3], user, qty)
+  end
+  local expire_at = args[8 + 3 * n]
+  if expire_at and expire_at ~= '' then
+    redis.call('HSET', keys[1], 'expire_at', expire_at)
+    expire_records(keys, expire_at)
   end
   return {'RESEEDED', args[6]}
 end

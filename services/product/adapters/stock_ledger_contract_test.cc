@@ -20,10 +20,14 @@ using domain::ReleaseOutcome;
 using domain::ReserveOutcome;
 using seckill::testing::WaitFor;
 
+// Both ledgers keep an ended activity's per-order records this long (a production ledger keeps
+// them for a day or more): the retention case below waits it out.
+constexpr int64_t kRetentionMs = 400;
+
 struct InMemoryEnv {
   domain::StockLedger& Ledger() { return ledger; }
   base::SystemClock clock;
-  testing::InMemoryStockLedger ledger{clock};
+  testing::InMemoryStockLedger ledger{clock, kRetentionMs};
 };
 
 struct RedisEnv {
@@ -41,7 +45,7 @@ struct RedisEnv {
       client->Command({"FUNCTION", "LOAD", "REPLACE", adapters::StockFunctionsSource()}, done);
     });
     EXPECT_TRUE(loaded.ok() && loaded->type != redis::Reply::Type::kError);
-    ledger.emplace(client);
+    ledger.emplace(client, kRetentionMs);
   }
   domain::StockLedger& Ledger() { return *ledger; }
   ~RedisEnv() {
@@ -382,6 +386,37 @@ TYPED_TEST(StockLedgerContractTest, CancellingAReservedOrderAlsoClearsItsInFligh
   auto s = this->Snapshot();
   EXPECT_EQ(s.remaining, 3);
   EXPECT_EQ(s.reserved, 0);
+}
+
+// Memory stays bounded: the retention after an activity's end, its per-order records are gone
+// (an operation on one of its orders answers not found); its stock figures stay for
+// reconciliation. Within the retention every record answers as ever.
+TYPED_TEST(StockLedgerContractTest, PerOrderRecordsGoTheRetentionAfterTheEnd) {
+  const int64_t end_offset_ms = 600;
+  ASSERT_TRUE(this->Seed(this->Terms(/*stock=*/5, /*limit=*/2, -60'000, end_offset_ms)));
+  const auto ended_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(end_offset_ms);
+  EXPECT_EQ(this->Reserve(7, 301, 1, "key-7").outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(8, 302).outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(9, 303).outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Confirm(301).outcome, ConfirmOutcome::kConfirmed);
+  EXPECT_EQ(this->Release(302).outcome, ReleaseOutcome::kReleased);
+  EXPECT_EQ(this->Confirm(303).outcome, ConfirmOutcome::kConfirmed);
+
+  std::this_thread::sleep_until(ended_at + std::chrono::milliseconds(50));
+  // Ended, within the retention: the records are there.
+  EXPECT_EQ(this->Reserve(7, 304, 1, "key-7").outcome, ReserveOutcome::kDuplicateRequest);
+  EXPECT_EQ(this->Cancel(303).outcome, ReleaseOutcome::kReleased);
+
+  std::this_thread::sleep_until(ended_at + std::chrono::milliseconds(kRetentionMs + 300));
+  EXPECT_EQ(this->Confirm(301).outcome, ConfirmOutcome::kNotFound);
+  EXPECT_EQ(this->Cancel(301).outcome, ReleaseOutcome::kNotFound);
+  EXPECT_EQ(this->Release(302).outcome, ReleaseOutcome::kNotFound);
+  EXPECT_EQ(this->Reserve(7, 305, 1, "key-7").outcome, ReserveOutcome::kEnded);
+  const domain::StockSnapshot after = this->Snapshot();
+  EXPECT_TRUE(after.found);
+  EXPECT_EQ(after.stock, 5);
+  EXPECT_EQ(after.remaining, 4);  // 301 sold; 302 released and 303 cancelled came back
+  EXPECT_EQ(after.reserved, 0);
 }
 
 }  // namespace

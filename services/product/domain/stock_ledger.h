@@ -85,8 +85,19 @@ struct StockSnapshot {
 // reserves once, releasing twice returns stock once. Non-blocking: callbacks run on the
 // ledger's own thread and must not block. Errors: UNAVAILABLE (store unreachable),
 // DEADLINE_EXCEEDED (no answer in time: the operation may have happened), INTERNAL.
+//
+// Retention: each ledger is built with a retention (kKeepForever: none). Once an activity's end
+// plus the retention has passed, its per-order records (reservations, idempotency keys, buyers'
+// holdings) are gone, so memory stays bounded by the sales of the last retention period: an
+// operation on one of its orders then answers not found (confirm: kNotFound, so a message that
+// late makes a FAILED order; cancel and release: kNotFound; revive: kNotFound). Its stock
+// figures (Snapshot) stay. The retention must exceed the payment timeout (an unpaid order's
+// cancellation returns its units through its record) and the time an operator needs to replay
+// dead letters.
 class StockLedger {
  public:
+  static constexpr int64_t kKeepForever = -1;
+
   virtual ~StockLedger() = default;
   // Creates the activity's ledger with its full stock; true when created, false when it
   // existed already (then nothing changes).

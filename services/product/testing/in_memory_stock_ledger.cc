@@ -16,6 +16,18 @@ void InMemoryStockLedger::ReturnUnits(Ledger& l, Reservation& res) {
   if (!res.idempotency_key.empty()) l.idempotency.erase({res.user_id, res.idempotency_key});
 }
 
+InMemoryStockLedger::Ledger* InMemoryStockLedger::Find(uint64_t activity_id) {
+  auto it = ledgers_.find(activity_id);
+  if (it == ledgers_.end()) return nullptr;
+  Ledger& l = it->second;
+  if (retention_ms_ != kKeepForever && clock_.NowMs() >= l.terms.end_at_ms + retention_ms_) {
+    l.held.clear();
+    l.reservations.clear();
+    l.idempotency.clear();
+  }
+  return &l;
+}
+
 void InMemoryStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& terms,
                                domain::Callback<bool> done) {
   bool created = false;
@@ -37,11 +49,11 @@ void InMemoryStockLedger::Reserve(const domain::ReservationRequest& r,
   result.order_id = r.order_id;
   {
     std::lock_guard lock(mu_);
-    auto it = ledgers_.find(r.activity_id);
-    if (it == ledgers_.end()) {
+    Ledger* ledger = Find(r.activity_id);
+    if (ledger == nullptr) {
       result.outcome = ReserveOutcome::kActivityNotFound;
     } else {
-      Ledger& l = it->second;
+      Ledger& l = *ledger;
       result.price_cents = l.terms.price_cents;
       const int64_t now = clock_.NowMs();
       auto idem = l.idempotency.find({r.user_id, r.idempotency_key});
@@ -215,9 +227,8 @@ void InMemoryStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms
   domain::SweepResult result;
   {
     std::lock_guard lock(mu_);
-    auto it = ledgers_.find(activity_id);
-    if (it != ledgers_.end()) {
-      Ledger& l = it->second;
+    if (Ledger* ledger = Find(activity_id); ledger != nullptr) {
+      Ledger& l = *ledger;
       const int64_t cutoff = clock_.NowMs() - older_than_ms;
       for (auto& [order_id, res] : l.reservations) {
         if (result.released >= limit) break;

@@ -13,7 +13,9 @@ namespace seckill::product::testing {
 // contract suite (stock_ledger_contract.h) runs against both. Callbacks run inline.
 class InMemoryStockLedger final : public domain::StockLedger {
  public:
-  explicit InMemoryStockLedger(const base::Clock& clock) : clock_(clock) {}
+  explicit InMemoryStockLedger(const base::Clock& clock,
+                               int64_t retention_ms = domain::StockLedger::kKeepForever)
+      : clock_(clock), retention_ms_(retention_ms) {}
 
   void Seed(uint64_t activity_id, const domain::ActivityTerms& terms,
             domain::Callback<bool> done) override;
@@ -57,19 +59,23 @@ class InMemoryStockLedger final : public domain::StockLedger {
 
   // RESERVED or CONFIRMED -> RELEASED: the units go back and the buyer and key are free.
   static void ReturnUnits(Ledger& l, Reservation& res);
+  // The activity's ledger (null: none), its per-order records dropped once the retention after
+  // its end has passed, as Redis expires them. Call under the lock.
+  Ledger* Find(uint64_t activity_id);
   // Runs fn(ledger, reservation) under the lock when both exist; false when either does not.
   template <class Fn>
   bool WithReservation(uint64_t activity_id, uint64_t order_id, Fn fn) {
     std::lock_guard lock(mu_);
-    auto it = ledgers_.find(activity_id);
-    if (it == ledgers_.end()) return false;
-    auto rit = it->second.reservations.find(order_id);
-    if (rit == it->second.reservations.end()) return false;
-    fn(it->second, rit->second);
+    Ledger* ledger = Find(activity_id);
+    if (ledger == nullptr) return false;
+    auto rit = ledger->reservations.find(order_id);
+    if (rit == ledger->reservations.end()) return false;
+    fn(*ledger, rit->second);
     return true;
   }
 
   const base::Clock& clock_;
+  const int64_t retention_ms_;
   std::mutex mu_;
   std::map<uint64_t, Ledger> ledgers_;
 };
