@@ -4,6 +4,7 @@
 #include <amqp_framing.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/detached.hpp"
@@ -110,14 +111,19 @@ asio::awaitable<absl::Status> Consumer::ConsumeOnce(Connection& conn) {
         if (absl::Status s = co_await std::move(dispatched); !s.ok()) co_return s;
         continue;
       }
+      // The wake-up's handler may run after this wait ended (both completed in one turn of the
+      // loop): it then finds itself disarmed and leaves the socket alone (which may be gone).
+      auto armed = std::make_shared<asio::posix::stream_descriptor*>(&socket);
       wake.expires_after(kIdleWake);
-      wake.async_wait([&socket](boost::system::error_code ec) {
-        if (!ec) socket.cancel();
+      wake.async_wait([armed](boost::system::error_code ec) {
+        boost::system::error_code ignored;
+        if (!ec && *armed != nullptr) (*armed)->cancel(ignored);
       });
       boost::system::error_code ec;
       auto readable = socket.async_wait(asio::posix::stream_descriptor::wait_read,
                                         asio::redirect_error(asio::use_awaitable, ec));
       co_await std::move(readable);
+      *armed = nullptr;
       wake.cancel();
       continue;
     }
@@ -136,13 +142,14 @@ asio::awaitable<absl::Status> Consumer::ConsumeOnce(Connection& conn) {
       continue;
     }
     if (reply.reply_type != AMQP_RESPONSE_NORMAL) {
-      co_return absl::UnavailableError(fmt::format(
-          "consume failed: {}", reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION
-                                    ? amqp_error_string2(reply.library_error)
-                                    : "server exception"));
+      co_return absl::UnavailableError(
+          fmt::format("consume failed: {}", reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION
+                                                ? amqp_error_string2(reply.library_error)
+                                                : "server exception"));
     }
     Delivery& delivery = batch.emplace_back();
-    delivery.body.assign(static_cast<char*>(envelope.message.body.bytes), envelope.message.body.len);
+    delivery.body.assign(static_cast<char*>(envelope.message.body.bytes),
+                         envelope.message.body.len);
     delivery.redelivered = envelope.redelivered != 0;
     const amqp_basic_properties_t& props = envelope.message.properties;
     if (props._flags & AMQP_BASIC_MESSAGE_ID_FLAG) {
@@ -184,7 +191,8 @@ asio::awaitable<absl::Status> Consumer::Dispatch(Connection& conn, std::vector<D
                          [](Disposition d) { return d == Disposition::kAck; })) {
     // Every earlier delivery is settled already, so `multiple` acks exactly this batch.
     const int rc = amqp_basic_ack(state, Connection::kChannel, tags.back(), /*multiple=*/1);
-    if (rc != AMQP_STATUS_OK) status = absl::UnavailableError(fmt::format("ack failed: {}", amqp_error_string2(rc)));
+    if (rc != AMQP_STATUS_OK)
+      status = absl::UnavailableError(fmt::format("ack failed: {}", amqp_error_string2(rc)));
   } else {
     for (size_t i = 0; i < count && status.ok(); ++i) {
       int rc = AMQP_STATUS_OK;
@@ -199,7 +207,8 @@ asio::awaitable<absl::Status> Consumer::Dispatch(Connection& conn, std::vector<D
           rc = amqp_basic_reject(state, Connection::kChannel, tags[i], /*requeue=*/0);
           break;
       }
-      if (rc != AMQP_STATUS_OK) status = absl::UnavailableError(fmt::format("ack failed: {}", amqp_error_string2(rc)));
+      if (rc != AMQP_STATUS_OK)
+        status = absl::UnavailableError(fmt::format("ack failed: {}", amqp_error_string2(rc)));
     }
   }
   batch.clear();

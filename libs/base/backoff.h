@@ -6,11 +6,15 @@
 #include <algorithm>
 #include <chrono>
 #include <functional>
+#include <string_view>
+#include <thread>
 
+#include "absl/status/status.h"
 #include "boost/asio/awaitable.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/this_coro.hpp"
 #include "boost/asio/use_awaitable.hpp"
+#include "spdlog/spdlog.h"
 
 namespace seckill::base {
 
@@ -48,6 +52,24 @@ inline boost::asio::awaitable<bool> PauseUnlessStopping(std::chrono::millisecond
     co_await std::move(tick);
   }
   co_return false;
+}
+
+// Start-up only: calls `attempt` until it succeeds, at most `attempts` times, `delay` apart, and
+// returns its last status. It blocks the calling thread on purpose, the one sleep in the
+// services: before a service serves, it has nothing else to do than wait for what it needs (its
+// Redis Functions loaded, the admin account in the database), and no other thread runs yet.
+// Everything after start-up waits on timers.
+inline absl::Status RetryAtStartup(int attempts, std::chrono::milliseconds delay,
+                                   std::string_view what,
+                                   const std::function<absl::Status()>& attempt) {
+  absl::Status status;
+  for (int i = 1; i <= attempts; ++i) {
+    status = attempt();
+    if (status.ok() || i == attempts) break;
+    spdlog::warn("{}: {}; trying again in {} ms", what, status.ToString(), delay.count());
+    std::this_thread::sleep_for(delay);
+  }
+  return status;
 }
 
 }  // namespace seckill::base

@@ -26,4 +26,12 @@ T RunToCompletion(boost::asio::awaitable<T> work) {
   return std::move(*result);
 }
 
+inline void RunToCompletion(boost::asio::awaitable<void> work) {
+  boost::asio::io_context context;
+  std::exception_ptr failure;
+  boost::asio::co_spawn(context, std::move(work), [&](std::exception_ptr e) { failure = e; });
+  context.run();
+  if (failure) std::rethrow_exception(failure);
+}
+
 }  // namespace seckill::base

@@ -1,24 +1,8 @@
 #include "libs/flowcontrol/proc_system_metrics.h"
 
-#include <chrono>
 #include <cstdio>
 
 namespace seckill::flow {
-
-ProcSystemMetrics::ProcSystemMetrics() {
-  Sample();
-  sampler_ = std::thread([this] {
-    while (!stop_.load()) {
-      for (int i = 0; i < 10 && !stop_.load(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      Sample();
-    }
-  });
-}
-
-ProcSystemMetrics::~ProcSystemMetrics() {
-  stop_ = true;
-  if (sampler_.joinable()) sampler_.join();
-}
 
 void ProcSystemMetrics::Sample() {
   if (FILE* f = std::fopen("/proc/loadavg", "r")) {
@@ -33,8 +17,9 @@ void ProcSystemMetrics::Sample() {
       const unsigned long long busy = user + nice + system + irq + softirq + steal;
       const unsigned long long total = busy + idle + iowait;
       if (total > last_total_ && last_total_ != 0) {
-        cpu_.store(static_cast<double>(busy - last_busy_) / static_cast<double>(total - last_total_),
-                   std::memory_order_relaxed);
+        cpu_.store(
+            static_cast<double>(busy - last_busy_) / static_cast<double>(total - last_total_),
+            std::memory_order_relaxed);
       }
       last_busy_ = busy;
       last_total_ = total;

@@ -1,28 +1,25 @@
 #pragma once
 
 #include <atomic>
-#include <thread>
 
 #include "libs/flowcontrol/system_guard.h"
 
 namespace seckill::flow {
 
-// SystemMetrics from /proc: the 1-minute load average and CPU usage over the last second,
-// refreshed by a sampler thread once a second (reading them never blocks a request).
+// SystemMetrics from /proc: the 1-minute load average and the CPU usage between the last two
+// samples. Its owner calls Sample() once a second (the gateway: a base::PeriodicTask); reading the
+// figures never blocks a request.
 class ProcSystemMetrics final : public SystemMetrics {
  public:
-  ProcSystemMetrics();
-  ~ProcSystemMetrics() override;
+  ProcSystemMetrics() { Sample(); }
   double Load1() const override { return load1_.load(std::memory_order_relaxed); }
   double CpuUsage() const override { return cpu_.load(std::memory_order_relaxed); }
-
- private:
+  // Reads /proc/loadavg and /proc/stat. Not reentrant: one caller at a time.
   void Sample();
 
+ private:
   std::atomic<double> load1_{0}, cpu_{0};
-  std::atomic<bool> stop_{false};
   unsigned long long last_busy_ = 0, last_total_ = 0;
-  std::thread sampler_;
 };
 
 }  // namespace seckill::flow

@@ -7,7 +7,9 @@
 #include "boost/asio/thread_pool.hpp"
 #include "libs/base/clock.h"
 #include "libs/base/config.h"
+#include "libs/base/backoff.h"
 #include "libs/base/logging.h"
+#include "libs/base/periodic_task.h"
 #include "libs/base/runtime.h"
 #include "libs/base/signals.h"
 #include "libs/base/status.h"
@@ -71,14 +73,13 @@ int Run(const base::Config& config) {
   gateway::adapters::SodiumPasswordHasher hasher;
   gateway::adapters::Hs256TokenCodec tokens(*secret, std::chrono::seconds(*token_ttl));
   gateway::app::Accounts accounts(users, hasher, tokens, clock);
-  for (int attempt = 0;; ++attempt) {
-    absl::Status admin = accounts.EnsureAdmin(*admin_user, *admin_password);
-    if (admin.ok()) break;
-    if (attempt == 50) {
-      spdlog::error("cannot create the admin account: {}", admin.ToString());
-      return 1;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // The database may still be starting.
+  if (absl::Status admin = base::RetryAtStartup(
+          50, std::chrono::milliseconds(200), "creating the admin account",
+          [&] { return accounts.EnsureAdmin(*admin_user, *admin_password); });
+      !admin.ok()) {
+    spdlog::error("cannot create the admin account: {}", admin.ToString());
+    return 1;
   }
 
   asio::io_context ioc(static_cast<int>(*threads));
@@ -111,12 +112,19 @@ int Run(const base::Config& config) {
     spdlog::error("{}", s.message());
     return 1;
   }
+  base::PeriodicTask sample_system(ioc.get_executor(), std::chrono::seconds(1),
+                                   [&system_metrics]() -> asio::awaitable<void> {
+                                     system_metrics.Sample();
+                                     co_return;
+                                   });
+  sample_system.Start();
   std::vector<std::thread> io_threads;
   for (int i = 0; i < *threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
   spdlog::info("seckill-gateway listening on http://127.0.0.1:{}", server.port());
 
   const int signal = base::WaitForTerminationSignal();
   spdlog::info("signal {}: stopping (in-flight requests finish first)", signal);
+  sample_system.Stop();
   server.Stop(std::chrono::seconds(10), [&ioc] { ioc.stop(); });
   for (std::thread& t : io_threads) t.join();
   blocking.join();

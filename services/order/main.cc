@@ -1,7 +1,4 @@
-// seckill-order: the composition root of the order service. Only wiring happens here.
-#include <atomic>
-#include <thread>
-
+// seckill-order: the composition root of the order service.
 #include "CLI/CLI.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/thread_pool.hpp"
@@ -11,6 +8,7 @@
 #include "libs/base/clock.h"
 #include "libs/base/config.h"
 #include "libs/base/logging.h"
+#include "libs/base/periodic_task.h"
 #include "libs/base/runtime.h"
 #include "libs/base/signals.h"
 #include "libs/base/status.h"
@@ -25,6 +23,7 @@
 #include "services/order/app/dead_letters.h"
 #include "services/order/app/reconcile_stock.h"
 #include "services/order/app/record_order.h"
+#include "services/order/app/sweep_orders.h"
 #include "services/order/adapters/grpc_stock_reservations.h"
 #include "services/order/adapters/mariadb_order_repository.h"
 #include "services/order/messaging/order_queue.h"
@@ -95,8 +94,9 @@ int Run(const base::Config& config) {
   order::app::RecordOrder record_order(reservations, repository, pending, clock,
                                        blocking.get_executor(), &deadlines);
   order::app::ManageOrders manage_orders(repository, pending, clock);
-  order::app::CancelOrder cancel_order(repository, reservations, pending, clock, payment_timeout_ms);
-  order::app::ReconcileStock reconcile(repository, reservations, pending);
+  order::app::CancelOrder cancel_order(repository, reservations, pending, clock, payment_timeout_ms,
+                                       blocking.get_executor());
+  order::app::ReconcileStock reconcile(repository, reservations, pending, blocking.get_executor());
   order::app::DeadLetters dead_letters(repository, reservations, clock, blocking.get_executor());
   order::api::OrderGrpcService service(place_order, manage_orders, cancel_order, reconcile, dead_letters, blocking);
 
@@ -126,11 +126,11 @@ int Run(const base::Config& config) {
   expiry_options.queue = order::messaging::kExpiredQueue;
   std::unique_ptr<amqp::Consumer> expiry_consumer;
   order::api::OrderMessageHandler expiry_handler(
-      order::api::OrderMessageHandler::OneAtATime([&cancel_order, &blocking](order::domain::Order o) {
-        return base::Offload(blocking, [&cancel_order, id = o.order_id] {
-          return cancel_order.CancelExpired(id).status();
-        });
-      }),
+      order::api::OrderMessageHandler::OneAtATime(
+          [&cancel_order](order::domain::Order o) -> asio::awaitable<absl::Status> {
+            auto cancelling = cancel_order.CancelExpired(o.order_id);
+            co_return (co_await std::move(cancelling)).status();
+          }),
       [&expiry_consumer] { return expiry_consumer->Stopping(); }, std::chrono::seconds(5),
       order::messaging::DecodeExpiredOrders);
   expiry_consumer = std::make_unique<amqp::Consumer>(
@@ -158,30 +158,12 @@ int Run(const base::Config& config) {
   consumer->Start();
   expiry_consumer->Start();
 
-  // The backstop: cancel what a lost deadline message missed, retry stock returns still owed.
-  std::atomic<bool> sweeping{true};
-  std::thread sweeper([&] {
-    while (sweeping) {
-      for (int64_t waited = 0; waited < *sweep_interval_s * 10 && sweeping; ++waited) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      if (!sweeping) break;
-      auto expired = cancel_order.SweepExpired();
-      if (expired.ok() && *expired > 0) spdlog::info("expiry sweep: cancelled {} unpaid orders", *expired);
-      auto returned = cancel_order.RetryStockReturns();
-      if (returned.ok() && *returned > 0) spdlog::info("expiry sweep: returned the stock of {} cancelled orders", *returned);
-      // The periodic reconciliation: report drift in activities that sold in the last hour.
-      auto active = repository.ActivitiesWithOrdersSince(clock.NowMs() - 3'600'000);
-      for (uint64_t activity : active.ok() ? *active : std::vector<uint64_t>{}) {
-        auto report = reconcile(activity, /*repair=*/false);
-        if (report.ok() && report->drift != 0 && report->reserved == 0 && report->queued == 0) {
-          spdlog::warn("reconciliation: activity {} drifts by {} (stock {}, remaining {}, sold {}, owed {}); "
-                       "repair with POST /admin/v1/activities/{}/reconcile {{\"repair\":true}}",
-                       activity, report->drift, report->stock, report->remaining, report->sold, report->owed, activity);
-        }
-      }
-    }
-  });
+  // The backstop: cancel what a lost deadline message missed, retry stock returns still owed,
+  // report drift.
+  order::app::SweepOrders sweep(cancel_order, reconcile, repository, clock, blocking.get_executor());
+  base::PeriodicTask sweeper(ioc.get_executor(), std::chrono::seconds(*sweep_interval_s),
+                             [&sweep] { return sweep(); });
+  sweeper.Start();
 
   rpc::ServiceHostOptions host{"seckill-order", static_cast<uint16_t>(*grpc_port),
                                static_cast<uint16_t>(*http_port)};
@@ -192,8 +174,7 @@ int Run(const base::Config& config) {
   };
   // In-flight PlaceOrder calls still need the publisher: it stops after the server.
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
-    sweeping = false;
-    sweeper.join();
+    sweeper.Stop();
     publisher.Stop();
     consumer->Stop();
     expiry_consumer->Stop();

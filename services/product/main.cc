@@ -1,15 +1,15 @@
-// seckill-product: the composition root of the product service. Only wiring happens here.
+// seckill-product: the composition root of the product service.
 #include <atomic>
-#include <thread>
 
 #include "CLI/CLI.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/thread_pool.hpp"
 #include "libs/base/await.h"
+#include "libs/base/backoff.h"
 #include "libs/base/clock.h"
-#include "libs/base/counters.h"
 #include "libs/base/config.h"
 #include "libs/base/logging.h"
+#include "libs/base/periodic_task.h"
 #include "libs/base/runtime.h"
 #include "libs/base/signals.h"
 #include "libs/base/status.h"
@@ -21,6 +21,7 @@
 #include "services/product/adapters/mariadb_catalog.h"
 #include "services/product/adapters/redis_stock_ledger.h"
 #include "services/product/api/product_grpc_service.h"
+#include "services/product/app/sweep_stale_reservations.h"
 #include "spdlog/spdlog.h"
 
 namespace asio = boost::asio;
@@ -29,15 +30,14 @@ using namespace seckill;
 namespace {
 
 // The Functions must exist before the first request; Redis may still be starting.
-bool LoadStockFunctions(const redis::AsyncClientOptions& options) {
+absl::Status LoadStockFunctions(const redis::AsyncClientOptions& options) {
   redis::SyncClient client(options.host, options.port, std::chrono::milliseconds(1000));
-  for (int attempt = 0; attempt < 50; ++attempt) {
+  return base::RetryAtStartup(50, std::chrono::milliseconds(200), "loading the Redis functions", [&] {
     auto reply = client.Command({"FUNCTION", "LOAD", "REPLACE", product::adapters::StockFunctionsSource()});
-    if (reply.ok() && reply->type != redis::Reply::Type::kError) return true;
-    spdlog::warn("loading Redis functions: {}", reply.ok() ? reply->str : reply.status().ToString());
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  }
-  return false;
+    if (!reply.ok()) return reply.status();
+    if (reply->type == redis::Reply::Type::kError) return absl::UnavailableError(reply->str);
+    return absl::OkStatus();
+  });
 }
 
 int Run(const base::Config& config) {
@@ -62,9 +62,9 @@ int Run(const base::Config& config) {
                   "any payment deadline: an unpaid order's cancellation needs its reservation)");
     return 2;
   }
-  if (!LoadStockFunctions(*redis_options)) {
-    spdlog::error("cannot load the stock functions into Redis at {}:{}", redis_options->host,
-                  redis_options->port);
+  if (absl::Status loaded = LoadStockFunctions(*redis_options); !loaded.ok()) {
+    spdlog::error("cannot load the stock functions into Redis at {}:{}: {}", redis_options->host,
+                  redis_options->port, loaded.ToString());
     return 1;
   }
 
@@ -83,8 +83,8 @@ int Run(const base::Config& config) {
   product::adapters::RedisStockLedger ledger(redis_client, *ledger_retention_s * 1000);
   product::app::CreateActivity create_activity(catalog, ledger);
   product::app::ViewActivities view_activities(catalog, ledger, clock);
-  std::atomic<bool> sweeping{true};  // the background threads run while this holds
-  product::app::StockRecovery recovery(catalog, ledger, clock, *reseed_grace_s * 1000);
+  product::app::StockRecovery recovery(catalog, ledger, clock, *reseed_grace_s * 1000,
+                                       blocking.get_executor());
   if (auto activities = catalog.ListActivities(1'000'000); activities.ok()) {
     for (const auto& a : *activities) recovery.Known(a.activity_id);
   }
@@ -94,50 +94,19 @@ int Run(const base::Config& config) {
 
   // Watches Redis for a restart (a new run_id: whatever it kept, it may have lost the last
   // writes) and re-seeds gated activities once their grace has passed.
-  std::thread watcher([&] {
-    redis::SyncClient probe(redis_options->host, redis_options->port, std::chrono::milliseconds(500));
-    std::string run_id;
-    while (sweeping) {
-      for (int i = 0; i < 10 && sweeping; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      auto info = probe.Command({"INFO", "server"});
-      if (info.ok() && info->type == redis::Reply::Type::kString) {
-        const size_t at = info->str.find("run_id:");
-        if (at != std::string::npos) {
-          std::string current = info->str.substr(at + 7, 40);
-          if (!run_id.empty() && current != run_id) recovery.GateAll();
-          run_id = std::move(current);
-        }
-      }
-      recovery.ReseedDue();
-    }
-  });
-
-  // Returns stock stranded by reservations nobody resolved (an order service that died between
-  // reserve and publish): RESERVED past stock.reservation_ttl_s is released.
-  std::thread sweeper([&] {
-    while (sweeping) {
-      for (int64_t waited = 0; waited < *sweep_interval_s * 10 && sweeping; ++waited) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      if (!sweeping) break;
-      auto activities = catalog.ListActivities(100);
-      if (!activities.ok()) continue;
-      for (const product::domain::Activity& a : *activities) {
-        ledger.SweepStale(a.activity_id, *reservation_ttl_s * 1000, 1000,
-                          [id = a.activity_id](absl::StatusOr<product::domain::SweepResult> r) {
-                            static base::Counter& swept = base::Counters::Process().Get(
-                                "seckill_product_stale_reservations_released_total",
-                                "Reservations left RESERVED past the TTL (their order service died) "
-                                "whose stock the sweep returned");
-                            if (r.ok() && r->released > 0) {
-                              swept.Add(r->released);
-                              spdlog::warn("activity {}: released {} stale reservations ({} units)", id,
-                                           r->released, r->units);
-                            }
-                          });
-      }
-    }
-  });
+  base::PeriodicTask recovery_check(ioc.get_executor(), std::chrono::seconds(1),
+                                    [&recovery] { return recovery.Check(); });
+  // Returns stock stranded by reservations nobody resolved: RESERVED past
+  // stock.reservation_ttl_s is released.
+  product::app::SweepStaleReservations sweep(catalog, ledger, *reservation_ttl_s * 1000,
+                                             blocking.get_executor());
+  base::PeriodicTask sweeper(ioc.get_executor(), std::chrono::seconds(*sweep_interval_s),
+                             [&sweep]() -> asio::awaitable<void> {
+                               auto sweeping = sweep();
+                               co_await std::move(sweeping);
+                             });
+  recovery_check.Start();
+  sweeper.Start();
 
   rpc::ServiceHostOptions host{"seckill-product", static_cast<uint16_t>(*grpc_port),
                                static_cast<uint16_t>(*http_port)};
@@ -147,9 +116,8 @@ int Run(const base::Config& config) {
     co_return co_await std::move(ping);
   };
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
-    sweeping = false;
-    sweeper.join();
-    watcher.join();
+    recovery_check.Stop();
+    sweeper.Stop();
     blocking.join();
     redis_client->Close();
   });

@@ -308,7 +308,9 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   testing::FakeStockReservations reservations;
   testing::InMemoryOrderRepository repository;
   app::PendingOrders pending(clock);
-  app::CancelOrder cancel(repository, reservations, pending, clock, /*payment_timeout_ms=*/1000);
+  boost::asio::thread_pool blocking(1);
+  app::CancelOrder cancel(repository, reservations, pending, clock, /*payment_timeout_ms=*/1000,
+                          blocking.get_executor());
   amqp::PublisherOptions po;
   po.broker = seckill::testing::StackBrokerOptions();
   po.topology = deadline_topology;
@@ -317,7 +319,6 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   amqp::Publisher publisher(po);
   publisher.Start();
   adapters::AmqpPaymentDeadlines deadlines(publisher, 1000);
-  boost::asio::thread_pool blocking(1);
   app::RecordOrder record(reservations, repository, pending, clock, blocking.get_executor(),
                           &deadlines);
 
@@ -325,7 +326,8 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   api::OrderMessageHandler handler(
       api::OrderMessageHandler::OneAtATime(
           [&](domain::Order o) -> boost::asio::awaitable<absl::Status> {
-            co_return cancel.CancelExpired(o.order_id).status();
+            auto cancelling = cancel.CancelExpired(o.order_id);
+            co_return (co_await std::move(cancelling)).status();
           }),
       [&] { return consumer->Stopping(); }, 5s, messaging::DecodeExpiredOrders);
   consumer =

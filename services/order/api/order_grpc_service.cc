@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "boost/asio/co_spawn.hpp"
 #include "boost/asio/post.hpp"
 #include "libs/base/gather.h"
 #include "libs/rpc/status.h"
@@ -13,6 +14,21 @@ namespace v1 = seckill::order::v1;
 using grpc::ServerUnaryReactor;
 
 namespace {
+
+// Runs a use case's coroutine on `executor` and finishes the call: `fill` writes the reply from
+// its value; an error is the call's status.
+template <class T, class Fill>
+void Answer(boost::asio::thread_pool& executor, ServerUnaryReactor* reactor,
+            boost::asio::awaitable<absl::StatusOr<T>> work, Fill fill) {
+  boost::asio::co_spawn(executor, std::move(work),
+                        [reactor, fill = std::move(fill)](std::exception_ptr e,
+                                                          absl::StatusOr<T> result) {
+                          if (e) return reactor->Finish(grpc::Status(grpc::INTERNAL, "unexpected exception"));
+                          if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+                          fill(*result);
+                          reactor->Finish(grpc::Status::OK);
+                        });
+}
 
 v1::OrderStatus ToProto(domain::OrderStatus s) {
   switch (s) {
@@ -185,18 +201,16 @@ ServerUnaryReactor* OrderGrpcService::CancelOrder(grpc::CallbackServerContext* c
                                                   const v1::CancelOrderRequest* request,
                                                   v1::CancelOrderReply* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, request, reply] {
-    auto outcome = cancel_order_.CancelByBuyer(request->order_id(), request->user_id());
-    if (!outcome.ok()) return reactor->Finish(rpc::ToGrpc(outcome.status()));
-    using R = v1::CancelOrderReply;
-    switch (*outcome) {
-      case domain::CancelOutcome::kCancelled:
-      case domain::CancelOutcome::kAlreadyCancelled: reply->set_outcome(R::CANCELLED); break;
-      case domain::CancelOutcome::kNotFound: reply->set_outcome(R::CANCEL_ORDER_NOT_FOUND); break;
-      case domain::CancelOutcome::kNotCancellable: reply->set_outcome(R::NOT_CANCELLABLE); break;
-    }
-    reactor->Finish(grpc::Status::OK);
-  });
+  Answer(blocking_, reactor, cancel_order_.CancelByBuyer(request->order_id(), request->user_id()),
+         [reply](domain::CancelOutcome outcome) {
+           using R = v1::CancelOrderReply;
+           switch (outcome) {
+             case domain::CancelOutcome::kCancelled:
+             case domain::CancelOutcome::kAlreadyCancelled: reply->set_outcome(R::CANCELLED); break;
+             case domain::CancelOutcome::kNotFound: reply->set_outcome(R::CANCEL_ORDER_NOT_FOUND); break;
+             case domain::CancelOutcome::kNotCancellable: reply->set_outcome(R::NOT_CANCELLABLE); break;
+           }
+         });
   return reactor;
 }
 
@@ -204,21 +218,19 @@ ServerUnaryReactor* OrderGrpcService::ReconcileStock(grpc::CallbackServerContext
                                                      const v1::ReconcileStockRequest* request,
                                                      v1::ReconcileStockReply* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, request, reply] {
-    auto report = reconcile_(request->activity_id(), request->repair());
-    if (!report.ok()) return reactor->Finish(rpc::ToGrpc(report.status()));
-    reply->set_found(report->found);
-    reply->set_stock(report->stock);
-    reply->set_remaining(report->remaining);
-    reply->set_reserved(report->reserved);
-    reply->set_sold(report->sold);
-    reply->set_owed(report->owed);
-    reply->set_queued(report->queued);
-    reply->set_drift(report->drift);
-    reply->set_repaired(report->repaired);
-    reply->set_note(report->note);
-    reactor->Finish(grpc::Status::OK);
-  });
+  Answer(blocking_, reactor, reconcile_(request->activity_id(), request->repair()),
+         [reply](const app::StockReport& report) {
+           reply->set_found(report.found);
+           reply->set_stock(report.stock);
+           reply->set_remaining(report.remaining);
+           reply->set_reserved(report.reserved);
+           reply->set_sold(report.sold);
+           reply->set_owed(report.owed);
+           reply->set_queued(report.queued);
+           reply->set_drift(report.drift);
+           reply->set_repaired(report.repaired);
+           reply->set_note(report.note);
+         });
   return reactor;
 }
 
@@ -248,11 +260,9 @@ ServerUnaryReactor* OrderGrpcService::ReplayDeadLetter(grpc::CallbackServerConte
                                                        const v1::ReplayDeadLetterRequest* request,
                                                        v1::ReplayDeadLetterReply* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, request, reply] {
-    auto outcome = dead_letters_.Replay(request->id());
-    if (!outcome.ok()) return reactor->Finish(rpc::ToGrpc(outcome.status()));
+  Answer(blocking_, reactor, dead_letters_.Replay(request->id()), [reply](app::ReplayOutcome outcome) {
     using R = v1::ReplayDeadLetterReply;
-    switch (*outcome) {
+    switch (outcome) {
       case app::ReplayOutcome::kReplayed: reply->set_outcome(R::REPLAYED); break;
       case app::ReplayOutcome::kAlreadyReplayed: reply->set_outcome(R::ALREADY_REPLAYED); break;
       case app::ReplayOutcome::kAlreadyLive: reply->set_outcome(R::ALREADY_LIVE); break;
@@ -261,7 +271,6 @@ ServerUnaryReactor* OrderGrpcService::ReplayDeadLetter(grpc::CallbackServerConte
       case app::ReplayOutcome::kPurchaseLimit: reply->set_outcome(R::REPLAY_PURCHASE_LIMIT); break;
       case app::ReplayOutcome::kNotFound: reply->set_outcome(R::DEAD_LETTER_NOT_FOUND); break;
     }
-    reactor->Finish(grpc::Status::OK);
   });
   return reactor;
 }

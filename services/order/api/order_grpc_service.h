@@ -10,8 +10,10 @@
 
 namespace seckill::order::api {
 
-// The OrderService gRPC API. PlaceOrder is non-blocking end to end; the reads and payment run
-// on `blocking` worker threads because they wait on the database.
+// The OrderService gRPC API. PlaceOrder is non-blocking end to end; cancellation,
+// reconciliation and replay are use-case coroutines run on `blocking` (they await the ledger and
+// their database calls); the reads and payment run on `blocking` worker threads because they wait
+// on the database.
 class OrderGrpcService final : public seckill::order::v1::OrderService::CallbackService {
  public:
   OrderGrpcService(const app::PlaceOrder& place_order, const app::ManageOrders& manage_orders,

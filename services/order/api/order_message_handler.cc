@@ -8,16 +8,17 @@
 namespace seckill::order::api {
 
 OrderMessageHandler::Work OrderMessageHandler::OneAtATime(WorkOnOne work) {
-  return [work = std::move(work)](
-             std::vector<domain::Order> orders) -> boost::asio::awaitable<std::vector<absl::Status>> {
-    std::vector<absl::Status> done;
-    done.reserve(orders.size());
-    for (domain::Order& o : orders) {
-      auto worked = work(std::move(o));
-      done.push_back(co_await std::move(worked));
-    }
-    co_return done;
-  };
+  return
+      [work = std::move(work)](
+          std::vector<domain::Order> orders) -> boost::asio::awaitable<std::vector<absl::Status>> {
+        std::vector<absl::Status> done;
+        done.reserve(orders.size());
+        for (domain::Order& o : orders) {
+          auto worked = work(std::move(o));
+          done.push_back(co_await std::move(worked));
+        }
+        co_return done;
+      };
 }
 
 boost::asio::awaitable<std::vector<absl::Status>> OrderMessageHandler::WorkInChunks(

@@ -1,70 +1,90 @@
 #include "services/order/app/cancel_order.h"
 
-#include <future>
-
+#include "libs/base/await.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::order::app {
 
-absl::StatusOr<domain::CancelOutcome> CancelOrder::CancelByBuyer(uint64_t order_id, uint64_t user_id) const {
-  return Cancel(order_id, user_id);
+boost::asio::awaitable<CancelOrder::Outcome> CancelOrder::CancelByBuyer(uint64_t order_id,
+                                                                        uint64_t user_id) const {
+  auto cancelling = Cancel(order_id, user_id);
+  co_return co_await std::move(cancelling);
 }
 
-absl::StatusOr<domain::CancelOutcome> CancelOrder::CancelExpired(uint64_t order_id) const {
-  return Cancel(order_id, std::nullopt);
+boost::asio::awaitable<CancelOrder::Outcome> CancelOrder::CancelExpired(uint64_t order_id) const {
+  auto cancelling = Cancel(order_id, std::nullopt);
+  co_return co_await std::move(cancelling);
 }
 
-absl::StatusOr<domain::CancelOutcome> CancelOrder::Cancel(uint64_t order_id,
-                                                          std::optional<uint64_t> user_id) const {
-  auto outcome = repository_.MarkCancelled(order_id, user_id, clock_.NowMs());
-  if (!outcome.ok()) return outcome.status();
+boost::asio::awaitable<CancelOrder::Outcome> CancelOrder::Cancel(
+    uint64_t order_id, std::optional<uint64_t> user_id) const {
+  auto marking = base::Offload(blocking_, [this, order_id, user_id] {
+    return repository_.MarkCancelled(order_id, user_id, clock_.NowMs());
+  });
+  Outcome outcome = co_await std::move(marking);
+  if (!outcome.ok()) co_return outcome;
   if (*outcome == domain::CancelOutcome::kNotFound) {
     // Accepted but not recorded yet: it cannot be cancelled before it exists.
-    if (auto pending = pending_.Find(order_id); pending && (!user_id || pending->user_id == *user_id)) {
-      return domain::CancelOutcome::kNotCancellable;
+    if (auto pending = pending_.Find(order_id);
+        pending && (!user_id || pending->user_id == *user_id)) {
+      co_return domain::CancelOutcome::kNotCancellable;
     }
-    return outcome;
+    co_return outcome;
   }
-  if (*outcome != domain::CancelOutcome::kCancelled) return outcome;
-  auto order = repository_.Find(order_id);
+  if (*outcome != domain::CancelOutcome::kCancelled) co_return outcome;
+  auto finding = base::Offload(blocking_, [this, order_id] { return repository_.Find(order_id); });
+  absl::StatusOr<std::optional<domain::Order>> order = co_await std::move(finding);
   if (order.ok() && order->has_value()) {
-    if (absl::Status returned = ReturnStock(**order); !returned.ok()) {
-      spdlog::warn("order {}: cancelled, but its stock return failed ({}); the sweep retries it", order_id,
-                   returned.ToString());
+    auto returning = ReturnStock((*order)->activity_id, order_id);
+    if (absl::Status returned = co_await std::move(returning); !returned.ok()) {
+      spdlog::warn("order {}: cancelled, but its stock return failed ({}); the sweep retries it",
+                   order_id, returned.ToString());
     }
   }
-  return outcome;
+  co_return outcome;
 }
 
-absl::Status CancelOrder::ReturnStock(const domain::Order& order) const {
-  std::promise<absl::StatusOr<domain::ReleaseOutcome>> promise;
-  auto future = promise.get_future();
-  reservations_.Cancel(order.activity_id, order.order_id,
-                       [&promise](absl::StatusOr<domain::ReleaseOutcome> r) { promise.set_value(std::move(r)); });
-  absl::StatusOr<domain::ReleaseOutcome> released = future.get();
-  if (!released.ok()) return released.status();
+boost::asio::awaitable<absl::Status> CancelOrder::ReturnStock(uint64_t activity_id,
+                                                              uint64_t order_id) const {
+  auto cancelling = base::AwaitCallback<absl::StatusOr<domain::ReleaseOutcome>>(
+      [this, activity_id, order_id](auto done) {
+        reservations_.Cancel(activity_id, order_id, std::move(done));
+      });
+  absl::StatusOr<domain::ReleaseOutcome> released = co_await std::move(cancelling);
+  if (!released.ok()) co_return released.status();
   // Released now, or already (a retry), or unknown to the ledger (nothing to return): done.
-  return repository_.MarkStockReturned(order.order_id);
+  auto marking = base::Offload(
+      blocking_, [this, order_id] { return repository_.MarkStockReturned(order_id); });
+  co_return co_await std::move(marking);
 }
 
-absl::StatusOr<int> CancelOrder::SweepExpired(int limit) const {
-  auto expired = repository_.ListUnpaidBefore(clock_.NowMs() - payment_timeout_ms_, limit);
-  if (!expired.ok()) return expired.status();
+boost::asio::awaitable<absl::StatusOr<int>> CancelOrder::SweepExpired(int limit) const {
+  auto listing = base::Offload(blocking_, [this, limit] {
+    return repository_.ListUnpaidBefore(clock_.NowMs() - payment_timeout_ms_, limit);
+  });
+  absl::StatusOr<std::vector<domain::Order>> expired = co_await std::move(listing);
+  if (!expired.ok()) co_return expired.status();
   int cancelled = 0;
   for (const domain::Order& order : *expired) {
-    auto outcome = CancelExpired(order.order_id);
+    auto cancelling = CancelExpired(order.order_id);
+    Outcome outcome = co_await std::move(cancelling);
     if (outcome.ok() && *outcome == domain::CancelOutcome::kCancelled) ++cancelled;
   }
-  return cancelled;
+  co_return cancelled;
 }
 
-absl::StatusOr<int> CancelOrder::RetryStockReturns(int limit) const {
-  auto owed = repository_.ListCancelledAwaitingStock(limit);
-  if (!owed.ok()) return owed.status();
+boost::asio::awaitable<absl::StatusOr<int>> CancelOrder::RetryStockReturns(int limit) const {
+  auto listing = base::Offload(
+      blocking_, [this, limit] { return repository_.ListCancelledAwaitingStock(limit); });
+  absl::StatusOr<std::vector<domain::Order>> owed = co_await std::move(listing);
+  if (!owed.ok()) co_return owed.status();
   int returned = 0;
-  for (const domain::Order& order : *owed) returned += ReturnStock(order).ok() ? 1 : 0;
-  return returned;
+  for (const domain::Order& order : *owed) {
+    auto returning = ReturnStock(order.activity_id, order.order_id);
+    returned += (co_await std::move(returning)).ok() ? 1 : 0;
+  }
+  co_return returned;
 }
 
 }  // namespace seckill::order::app

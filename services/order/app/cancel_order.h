@@ -2,6 +2,8 @@
 
 #include <optional>
 
+#include "boost/asio/any_io_executor.hpp"
+#include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_repository.h"
@@ -13,36 +15,44 @@ namespace seckill::order::app {
 // when the payment time runs out (CancelExpired, SweepExpired). The order row decides: CREATED
 // -> CANCELLED is a compare-and-set, so of a payment and a cancellation racing on one order
 // exactly one wins. The stock return follows and is retried by RetryStockReturns until the
-// ledger has it (the ledger's cancel is idempotent). Blocks: call from worker threads.
+// ledger has it (the ledger's cancel is idempotent). Coroutines: the ledger's calls are awaited
+// and the repository (a blocking port) runs on `blocking`, awaited.
 class CancelOrder {
  public:
   CancelOrder(domain::OrderRepository& repository, domain::StockReservations& reservations,
-              const PendingOrders& pending, const base::Clock& clock, int64_t payment_timeout_ms)
-      : repository_(repository), reservations_(reservations), pending_(pending), clock_(clock),
-        payment_timeout_ms_(payment_timeout_ms) {}
+              const PendingOrders& pending, const base::Clock& clock, int64_t payment_timeout_ms,
+              boost::asio::any_io_executor blocking)
+      : repository_(repository),
+        reservations_(reservations),
+        pending_(pending),
+        clock_(clock),
+        payment_timeout_ms_(payment_timeout_ms),
+        blocking_(std::move(blocking)) {}
 
+  using Outcome = absl::StatusOr<domain::CancelOutcome>;
   // kNotCancellable for a paid or failed order, and for one still QUEUED (not yet recorded).
-  absl::StatusOr<domain::CancelOutcome> CancelByBuyer(uint64_t order_id, uint64_t user_id) const;
+  boost::asio::awaitable<Outcome> CancelByBuyer(uint64_t order_id, uint64_t user_id) const;
   // The payment deadline of `order_id` has passed: cancel it unless it was paid.
-  absl::StatusOr<domain::CancelOutcome> CancelExpired(uint64_t order_id) const;
+  boost::asio::awaitable<Outcome> CancelExpired(uint64_t order_id) const;
   // Cancels every CREATED order older than the payment timeout (at most `limit`); returns how
   // many it cancelled.
-  absl::StatusOr<int> SweepExpired(int limit = 500) const;
+  boost::asio::awaitable<absl::StatusOr<int>> SweepExpired(int limit = 500) const;
   // Returns the units of cancelled orders whose return has not been recorded yet.
-  absl::StatusOr<int> RetryStockReturns(int limit = 500) const;
+  boost::asio::awaitable<absl::StatusOr<int>> RetryStockReturns(int limit = 500) const;
 
   int64_t payment_timeout_ms() const { return payment_timeout_ms_; }
 
  private:
-  absl::StatusOr<domain::CancelOutcome> Cancel(uint64_t order_id, std::optional<uint64_t> user_id) const;
-  // The ledger's cancel, waited for; then the row records it.
-  absl::Status ReturnStock(const domain::Order& order) const;
+  boost::asio::awaitable<Outcome> Cancel(uint64_t order_id, std::optional<uint64_t> user_id) const;
+  // The ledger's cancel, awaited; then the row records it.
+  boost::asio::awaitable<absl::Status> ReturnStock(uint64_t activity_id, uint64_t order_id) const;
 
   domain::OrderRepository& repository_;
   domain::StockReservations& reservations_;
   const PendingOrders& pending_;
   const base::Clock& clock_;
   const int64_t payment_timeout_ms_;
+  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::order::app

@@ -1,6 +1,8 @@
 #include "services/order/app/cancel_order.h"
 
+#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
+#include "libs/base/run_to_completion.h"
 #include "services/order/app/manage_orders.h"
 #include "services/order/testing/fake_stock_reservations.h"
 #include "services/order/testing/in_memory_order_repository.h"
@@ -20,7 +22,19 @@ class CancelOrderTest : public ::testing::Test {
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
   PendingOrders pending_{clock_};
-  CancelOrder cancel_{repository_, reservations_, pending_, clock_, /*payment_timeout_ms=*/15 * 60 * 1000};
+  boost::asio::thread_pool blocking_{1};
+  CancelOrder use_case_{repository_, reservations_, pending_, clock_,
+                        /*payment_timeout_ms=*/15 * 60 * 1000, blocking_.get_executor()};
+  // The use case's coroutines, run to their end.
+  struct {
+    CancelOrder& c;
+    CancelOrder::Outcome CancelByBuyer(uint64_t id, uint64_t user) {
+      return base::RunToCompletion(c.CancelByBuyer(id, user));
+    }
+    CancelOrder::Outcome CancelExpired(uint64_t id) { return base::RunToCompletion(c.CancelExpired(id)); }
+    absl::StatusOr<int> SweepExpired() { return base::RunToCompletion(c.SweepExpired()); }
+    absl::StatusOr<int> RetryStockReturns() { return base::RunToCompletion(c.RetryStockReturns()); }
+  } cancel_{use_case_};
   ManageOrders manage_{repository_, pending_, clock_};
 };
 

@@ -1,7 +1,5 @@
 #include "services/order/app/dead_letters.h"
 
-#include <future>
-
 #include "fmt/format.h"
 #include "libs/base/await.h"
 #include "libs/base/status.h"
@@ -9,23 +7,9 @@
 
 namespace seckill::order::app {
 
-namespace {
-
-// Waits for a callback-style ledger call (worker threads only).
-template <class T, class Start>
-absl::StatusOr<T> Await(Start start) {
-  std::promise<absl::StatusOr<T>> promise;
-  auto future = promise.get_future();
-  start([&promise](absl::StatusOr<T> value) { promise.set_value(std::move(value)); });
-  return future.get();
-}
-
-}  // namespace
-
-boost::asio::awaitable<absl::Status> DeadLetters::Receive(std::string message_id,
-                                                         std::string body,
-                                                         std::optional<domain::Order> order,
-                                                         std::string reason, Letter kind) const {
+boost::asio::awaitable<absl::Status> DeadLetters::Receive(std::string message_id, std::string body,
+                                                          std::optional<domain::Order> order,
+                                                          std::string reason, Letter kind) const {
   domain::DeadLetter letter;
   letter.message_id = message_id;
   letter.body = body.substr(0, kMaxKeptBodyBytes);
@@ -36,9 +20,8 @@ boost::asio::awaitable<absl::Status> DeadLetters::Receive(std::string message_id
   letter.received_at_ms = clock_.NowMs();
   if (order) {
     letter.order_id = order->order_id;
-    auto finding = base::Offload(blocking_, [this, id = order->order_id] {
-      return repository_.Find(id);
-    });
+    auto finding =
+        base::Offload(blocking_, [this, id = order->order_id] { return repository_.Find(id); });
     absl::StatusOr<std::optional<domain::Order>> existing = co_await std::move(finding);
     if (!existing.ok()) co_return existing.status();
     const bool live =
@@ -55,9 +38,8 @@ boost::asio::awaitable<absl::Status> DeadLetters::Receive(std::string message_id
       if (!returned.ok()) co_return returned.status();
       domain::Order failed = *order;
       failed.status = domain::OrderStatus::kFailed;
-      auto inserting = base::Offload(blocking_, [this, &failed] {
-        return repository_.Insert(failed, clock_.NowMs());
-      });
+      auto inserting = base::Offload(
+          blocking_, [this, &failed] { return repository_.Insert(failed, clock_.NowMs()); });
       absl::Status inserted = co_await std::move(inserting);
       if (!inserted.ok() && !absl::IsAlreadyExists(inserted)) co_return inserted;
       spdlog::warn("order {}: dead-lettered ({}); marked FAILED and its stock returned",
@@ -67,9 +49,8 @@ boost::asio::awaitable<absl::Status> DeadLetters::Receive(std::string message_id
     spdlog::error("dead letter {}: not an order message ({}); kept for inspection", message_id,
                   reason);
   }
-  auto recording = base::Offload(blocking_, [this, &letter] {
-    return repository_.RecordDeadLetter(letter);
-  });
+  auto recording =
+      base::Offload(blocking_, [this, &letter] { return repository_.RecordDeadLetter(letter); });
   co_return co_await std::move(recording);
 }
 
@@ -77,40 +58,55 @@ absl::StatusOr<std::vector<domain::DeadLetter>> DeadLetters::List(int limit) con
   return repository_.ListDeadLetters(limit);
 }
 
-absl::StatusOr<ReplayOutcome> DeadLetters::Replay(uint64_t id) const {
-  auto letter = repository_.FindDeadLetter(id);
-  if (!letter.ok()) return letter.status();
-  if (!letter->has_value()) return ReplayOutcome::kNotFound;
+boost::asio::awaitable<absl::StatusOr<ReplayOutcome>> DeadLetters::Replay(uint64_t id) const {
+  auto reading = base::Offload(blocking_, [this, id] { return repository_.FindDeadLetter(id); });
+  auto letter = co_await std::move(reading);
+  if (!letter.ok()) co_return letter.status();
+  if (!letter->has_value()) co_return ReplayOutcome::kNotFound;
   const domain::DeadLetter& d = **letter;
-  if (!d.order_id) return ReplayOutcome::kNotAnOrder;
-  if (d.replayed_at_ms) return ReplayOutcome::kAlreadyReplayed;
-  auto order = repository_.Find(*d.order_id);
-  if (!order.ok()) return order.status();
-  if (!order->has_value()) return ReplayOutcome::kNotFound;
+  if (!d.order_id) co_return ReplayOutcome::kNotAnOrder;
+  if (d.replayed_at_ms) co_return ReplayOutcome::kAlreadyReplayed;
+  auto finding = base::Offload(
+      blocking_, [this, order_id = *d.order_id] { return repository_.Find(order_id); });
+  auto order = co_await std::move(finding);
+  if (!order.ok()) co_return order.status();
+  if (!order->has_value()) co_return ReplayOutcome::kNotFound;
   const domain::Order& o = **order;
+  auto mark_replayed = [this, id] {
+    return base::Offload(
+        blocking_, [this, id] { return repository_.MarkDeadLetterReplayed(id, clock_.NowMs()); });
+  };
   if (o.status == domain::OrderStatus::kCreated || o.status == domain::OrderStatus::kPaid) {
-    if (absl::Status s = repository_.MarkDeadLetterReplayed(id, clock_.NowMs()); !s.ok()) return s;
-    return ReplayOutcome::kAlreadyLive;
+    auto marking = mark_replayed();
+    if (absl::Status s = co_await std::move(marking); !s.ok()) co_return s;
+    co_return ReplayOutcome::kAlreadyLive;
   }
-  if (o.status != domain::OrderStatus::kFailed) return ReplayOutcome::kNotFound;
-  auto revived = Await<domain::ReviveOutcome>(
-      [&](auto done) { reservations_.Revive(o.activity_id, o.order_id, std::move(done)); });
-  if (!revived.ok()) return revived.status();
+  if (o.status != domain::OrderStatus::kFailed) co_return ReplayOutcome::kNotFound;
+  auto reviving = base::AwaitCallback<absl::StatusOr<domain::ReviveOutcome>>(
+      [this, activity = o.activity_id, order_id = o.order_id](auto done) {
+        reservations_.Revive(activity, order_id, std::move(done));
+      });
+  absl::StatusOr<domain::ReviveOutcome> revived = co_await std::move(reviving);
+  if (!revived.ok()) co_return revived.status();
   switch (*revived) {
     case domain::ReviveOutcome::kSoldOut:
-      return ReplayOutcome::kSoldOut;
+      co_return ReplayOutcome::kSoldOut;
     case domain::ReviveOutcome::kPurchaseLimit:
-      return ReplayOutcome::kPurchaseLimit;
+      co_return ReplayOutcome::kPurchaseLimit;
     case domain::ReviveOutcome::kNotFound:
-      return ReplayOutcome::kNotFound;
+      co_return ReplayOutcome::kNotFound;
     case domain::ReviveOutcome::kRevived:
     case domain::ReviveOutcome::kNotReleased:  // an earlier replay took the units, then stopped
       break;
   }
-  auto created = repository_.ReviveFailedOrder(o.order_id, clock_.NowMs());
-  if (!created.ok()) return created.status();
-  if (absl::Status s = repository_.MarkDeadLetterReplayed(id, clock_.NowMs()); !s.ok()) return s;
-  return ReplayOutcome::kReplayed;
+  auto creating = base::Offload(blocking_, [this, order_id = o.order_id] {
+    return repository_.ReviveFailedOrder(order_id, clock_.NowMs());
+  });
+  auto created = co_await std::move(creating);
+  if (!created.ok()) co_return created.status();
+  auto marking = mark_replayed();
+  if (absl::Status s = co_await std::move(marking); !s.ok()) co_return s;
+  co_return ReplayOutcome::kReplayed;
 }
 
 }  // namespace seckill::order::app

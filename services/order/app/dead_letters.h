@@ -25,8 +25,8 @@ enum class ReplayOutcome {
 // The dead-letter queue's consumer and the operator's replay. A dead letter is kept; when it
 // carries an order that was not recorded, that order becomes FAILED and its units go back to the
 // stock (idempotently). Replay, once the cause is fixed, takes the units again and makes the
-// order CREATED, exactly once. Receive is a coroutine that calls the repository (a blocking
-// port) on `blocking`; List and Replay block: call them from worker threads.
+// order CREATED, exactly once. Receive and Replay are coroutines that call the repository (a
+// blocking port) on `blocking`, awaited; List blocks: call it from a worker thread.
 class DeadLetters {
  public:
   DeadLetters(domain::OrderRepository& repository, domain::StockReservations& reservations,
@@ -48,7 +48,7 @@ class DeadLetters {
                                                std::string reason,
                                                Letter kind = Letter::kWhole) const;
   absl::StatusOr<std::vector<domain::DeadLetter>> List(int limit) const;
-  absl::StatusOr<ReplayOutcome> Replay(uint64_t dead_letter_id) const;
+  boost::asio::awaitable<absl::StatusOr<ReplayOutcome>> Replay(uint64_t dead_letter_id) const;
 
  private:
   domain::OrderRepository& repository_;

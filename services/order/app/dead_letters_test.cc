@@ -26,6 +26,9 @@ class DeadLettersTest : public ::testing::Test {
     return base::RunToCompletion(letters_.Receive(std::move(message_id), std::move(body),
                                                   std::move(order), std::move(reason), kind));
   }
+  absl::StatusOr<ReplayOutcome> Replay(uint64_t id) {
+    return base::RunToCompletion(letters_.Replay(id));
+  }
 };
 
 TEST_F(DeadLettersTest, AnOrderNeverRecordedBecomesFailedWithItsStockReturnedOnce) {
@@ -43,7 +46,7 @@ TEST_F(DeadLettersTest, AnOrderRecordedAfterAllKeepsItsUnits) {
   ASSERT_TRUE(Receive("m2", "body", AnOrder(12), "delivery limit").ok());
   EXPECT_EQ((*repository_.Find(12))->status, domain::OrderStatus::kCreated);
   EXPECT_TRUE(reservations_.cancels.empty());
-  EXPECT_EQ(letters_.Replay(1).value(), ReplayOutcome::kAlreadyLive);
+  EXPECT_EQ(Replay(1).value(), ReplayOutcome::kAlreadyLive);
 }
 
 TEST_F(DeadLettersTest, ARecordedMemberOfADeadLetteredBatchIsNoDeadLetter) {
@@ -62,13 +65,13 @@ TEST_F(DeadLettersTest, ARecordedMemberOfADeadLetteredBatchIsNoDeadLetter) {
 
 TEST_F(DeadLettersTest, ReplayMakesTheOrderOnceAndPoisonCannotBeReplayed) {
   ASSERT_TRUE(Receive("m3", "body", AnOrder(13), "rejected").ok());
-  EXPECT_EQ(letters_.Replay(1).value(), ReplayOutcome::kReplayed);
+  EXPECT_EQ(Replay(1).value(), ReplayOutcome::kReplayed);
   EXPECT_EQ((*repository_.Find(13))->status, domain::OrderStatus::kCreated);
-  EXPECT_EQ(letters_.Replay(1).value(), ReplayOutcome::kAlreadyReplayed);
+  EXPECT_EQ(Replay(1).value(), ReplayOutcome::kAlreadyReplayed);
   EXPECT_EQ(reservations_.revives.size(), 1u);
   ASSERT_TRUE(Receive("", "\xff garbage", std::nullopt, "rejected").ok());
-  EXPECT_EQ(letters_.Replay(2).value(), ReplayOutcome::kNotAnOrder);
-  EXPECT_EQ(letters_.Replay(99).value(), ReplayOutcome::kNotFound);
+  EXPECT_EQ(Replay(2).value(), ReplayOutcome::kNotAnOrder);
+  EXPECT_EQ(Replay(99).value(), ReplayOutcome::kNotFound);
 }
 
 TEST_F(DeadLettersTest, AnOversizedBodyIsKeptCutAndSaysSo) {
@@ -84,7 +87,7 @@ TEST_F(DeadLettersTest, AnOversizedBodyIsKeptCutAndSaysSo) {
 TEST_F(DeadLettersTest, ReplayWhenTheUnitsAreGoneKeepsTheOrderFailed) {
   ASSERT_TRUE(Receive("m4", "body", AnOrder(14), "rejected").ok());
   reservations_.revive_answers.push_back(domain::ReviveOutcome::kSoldOut);
-  EXPECT_EQ(letters_.Replay(1).value(), ReplayOutcome::kSoldOut);
+  EXPECT_EQ(Replay(1).value(), ReplayOutcome::kSoldOut);
   EXPECT_EQ((*repository_.Find(14))->status, domain::OrderStatus::kFailed);
   EXPECT_FALSE((*letters_.List(10))[0].replayed_at_ms.has_value());
 }

@@ -1,27 +1,26 @@
 #include "services/order/app/reconcile_stock.h"
 
-#include <future>
-
 #include "fmt/format.h"
+#include "libs/base/await.h"
 
 namespace seckill::order::app {
 
-absl::StatusOr<StockReport> ReconcileStock::operator()(uint64_t activity_id, bool repair) const {
-  std::promise<absl::StatusOr<domain::LedgerSnapshot>> snapshot_promise;
-  auto snapshot_future = snapshot_promise.get_future();
-  reservations_.Snapshot(activity_id, [&](absl::StatusOr<domain::LedgerSnapshot> s) {
-    snapshot_promise.set_value(std::move(s));
-  });
+boost::asio::awaitable<absl::StatusOr<StockReport>> ReconcileStock::operator()(uint64_t activity_id,
+                                                                               bool repair) const {
+  auto reading = base::AwaitCallback<absl::StatusOr<domain::LedgerSnapshot>>(
+      [this, activity_id](auto done) { reservations_.Snapshot(activity_id, std::move(done)); });
   // The ledger first: a sale between the two reads must reserve, which the repair's
   // compare-and-set on `remaining` then notices.
-  absl::StatusOr<domain::LedgerSnapshot> ledger = snapshot_future.get();
-  if (!ledger.ok()) return ledger.status();
+  absl::StatusOr<domain::LedgerSnapshot> ledger = co_await std::move(reading);
+  if (!ledger.ok()) co_return ledger.status();
   StockReport report;
   report.activity_id = activity_id;
   report.found = ledger->found;
-  if (!ledger->found) return report;
-  auto units = repository_.UnitsOf(activity_id);
-  if (!units.ok()) return units.status();
+  if (!ledger->found) co_return report;
+  auto counting =
+      base::Offload(blocking_, [this, activity_id] { return repository_.UnitsOf(activity_id); });
+  auto units = co_await std::move(counting);
+  if (!units.ok()) co_return units.status();
   report.stock = ledger->stock;
   report.remaining = ledger->remaining;
   report.reserved = ledger->reserved;
@@ -29,18 +28,17 @@ absl::StatusOr<StockReport> ReconcileStock::operator()(uint64_t activity_id, boo
   report.owed = units->owed;
   report.queued = pending_.CountForActivity(activity_id);
   report.drift = report.stock - (report.remaining + report.reserved + report.sold + report.owed);
-  if (!repair || report.drift == 0) return report;
+  if (!repair || report.drift == 0) co_return report;
   if (report.reserved != 0 || report.queued != 0) {
     report.note = "orders are in flight; repair again once they have drained";
-    return report;
+    co_return report;
   }
-  std::promise<absl::StatusOr<domain::AdjustOutcome>> adjust_promise;
-  auto adjust_future = adjust_promise.get_future();
-  reservations_.Adjust(activity_id, report.remaining, report.drift, [&](absl::StatusOr<domain::AdjustOutcome> o) {
-    adjust_promise.set_value(std::move(o));
-  });
-  absl::StatusOr<domain::AdjustOutcome> adjusted = adjust_future.get();
-  if (!adjusted.ok()) return adjusted.status();
+  auto adjusting = base::AwaitCallback<absl::StatusOr<domain::AdjustOutcome>>(
+      [this, activity_id, expected = report.remaining, delta = report.drift](auto done) {
+        reservations_.Adjust(activity_id, expected, delta, std::move(done));
+      });
+  absl::StatusOr<domain::AdjustOutcome> adjusted = co_await std::move(adjusting);
+  if (!adjusted.ok()) co_return adjusted.status();
   switch (*adjusted) {
     case domain::AdjustOutcome::kAdjusted:
       report.repaired = true;
@@ -51,13 +49,14 @@ absl::StatusOr<StockReport> ReconcileStock::operator()(uint64_t activity_id, boo
       report.note = "the stock changed during the repair; nothing was changed, try again";
       break;
     case domain::AdjustOutcome::kNegative:
-      report.note = "more units are accounted for than remain: manual review needed (oversell risk)";
+      report.note =
+          "more units are accounted for than remain: manual review needed (oversell risk)";
       break;
     case domain::AdjustOutcome::kNotFound:
       report.note = "the ledger no longer knows this activity";
       break;
   }
-  return report;
+  co_return report;
 }
 
 }  // namespace seckill::order::app

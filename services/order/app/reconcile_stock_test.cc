@@ -1,6 +1,8 @@
 #include "services/order/app/reconcile_stock.h"
 
+#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
+#include "libs/base/run_to_completion.h"
 #include "services/order/testing/fake_stock_reservations.h"
 #include "services/order/testing/in_memory_order_repository.h"
 
@@ -22,7 +24,11 @@ class ReconcileStockTest : public ::testing::Test {
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
   PendingOrders pending_{clock_};
-  ReconcileStock reconcile_{repository_, reservations_, pending_};
+  boost::asio::thread_pool blocking_{1};
+  ReconcileStock use_case_{repository_, reservations_, pending_, blocking_.get_executor()};
+  absl::StatusOr<StockReport> reconcile_(uint64_t activity_id, bool repair) {
+    return base::RunToCompletion(use_case_(activity_id, repair));
+  }
 };
 
 TEST_F(ReconcileStockTest, ConsistentBooksShowNoDrift) {

@@ -104,9 +104,10 @@ absl::StatusOr<RecordOutcome> RecordOrder::Store(const domain::Order& row, int64
 RecordOutcome RecordOrder::Finish(const domain::Order& row) const {
   pending_.Remove(row.order_id);
   if (row.status == domain::OrderStatus::kFailed) {
-    static base::Counter& failed = base::Counters::Process().Get(
-        "seckill_order_failed_on_arrival_total",
-        "Order messages whose reservation was already released (a compensated publish that arrived)");
+    static base::Counter& failed =
+        base::Counters::Process().Get("seckill_order_failed_on_arrival_total",
+                                      "Order messages whose reservation was already released (a "
+                                      "compensated publish that arrived)");
     failed.Add();
     return RecordOutcome::kRecordedAsFailed;
   }

@@ -332,6 +332,17 @@ void RedisStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTerms&
        });
 }
 
+void RedisStockLedger::InstanceId(domain::Callback<std::string> done) {
+  client_->Command({"INFO", "server"}, [done = std::move(done)](absl::StatusOr<redis::Reply> r) {
+    if (!r.ok()) return done(r.status());
+    constexpr std::string_view kField = "run_id:";
+    const size_t at = r->type == redis::Reply::Type::kString ? r->str.find(kField) : std::string::npos;
+    if (at == std::string::npos) return done(absl::InternalError("INFO server: no run_id"));
+    const size_t from = at + kField.size();
+    done(r->str.substr(from, r->str.find_first_of("\r\n", from) - from));
+  });
+}
+
 void RedisStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
                                   domain::Callback<domain::SweepResult> done) {
   Call("seckill_sweep", activity_id, {std::to_string(older_than_ms), std::to_string(limit)},

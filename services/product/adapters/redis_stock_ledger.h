@@ -41,6 +41,8 @@ class RedisStockLedger final : public domain::StockLedger {
   void MarkPublishedMany(uint64_t activity_id, const std::vector<uint64_t>& order_ids,
                          domain::Callback<std::vector<bool>> done) override;
   void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
+  // Redis' run_id (INFO server).
+  void InstanceId(domain::Callback<std::string> done) override;
   void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
               domain::Callback<domain::AdjustResult> done) override;
   void Revive(uint64_t activity_id, uint64_t order_id,

@@ -419,5 +419,15 @@ TYPED_TEST(StockLedgerContractTest, PerOrderRecordsGoTheRetentionAfterTheEnd) {
   EXPECT_EQ(after.reserved, 0);
 }
 
+// The instance id names the running store: the same from one call to the next (a restart is
+// what changes it).
+TYPED_TEST(StockLedgerContractTest, TheInstanceIdIsStableWhileTheStoreRuns) {
+  auto first = WaitFor<std::string>([&](auto done) { this->ledger().InstanceId(done); });
+  auto second = WaitFor<std::string>([&](auto done) { this->ledger().InstanceId(done); });
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_FALSE(first->empty());
+  EXPECT_EQ(first.value(), second.value());
+}
+
 }  // namespace
 }  // namespace seckill::product

@@ -1,8 +1,9 @@
 #include "services/product/app/stock_recovery.h"
 
-#include <future>
+#include <utility>
 #include <vector>
 
+#include "libs/base/await.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
@@ -21,8 +22,9 @@ bool StockRecovery::IsKnown(uint64_t activity_id) const {
 void StockRecovery::Gate(uint64_t activity_id) {
   std::lock_guard lock(mu_);
   if (gated_since_ms_.emplace(activity_id, clock_.NowMs()).second) {
-    spdlog::warn("activity {}: its stock data is missing from Redis; selling stops until it is re-seeded",
-                 activity_id);
+    spdlog::warn(
+        "activity {}: its stock data is missing from Redis; selling stops until it is re-seeded",
+        activity_id);
   }
 }
 
@@ -30,7 +32,8 @@ void StockRecovery::GateAll() {
   std::lock_guard lock(mu_);
   const int64_t now = clock_.NowMs();
   for (uint64_t id : known_) gated_since_ms_.emplace(id, now);
-  spdlog::warn("Redis restarted: {} activities stop selling until they are re-seeded", known_.size());
+  spdlog::warn("Redis restarted: {} activities stop selling until they are re-seeded",
+               known_.size());
 }
 
 bool StockRecovery::IsGated(uint64_t activity_id) const {
@@ -38,7 +41,7 @@ bool StockRecovery::IsGated(uint64_t activity_id) const {
   return gated_since_ms_.contains(activity_id);
 }
 
-int StockRecovery::ReseedDue() {
+boost::asio::awaitable<int> StockRecovery::ReseedDue() {
   std::vector<uint64_t> due;
   {
     std::lock_guard lock(mu_);
@@ -49,25 +52,43 @@ int StockRecovery::ReseedDue() {
   }
   int restored = 0;
   for (uint64_t id : due) {
-    auto activity = catalog_.FindActivity(id);
-    auto live = catalog_.LiveOrders(id);
+    auto reading = base::Offload(blocking_, [this, id] {
+      return std::make_pair(catalog_.FindActivity(id), catalog_.LiveOrders(id));
+    });
+    auto read = co_await std::move(reading);
+    const absl::StatusOr<std::optional<domain::Activity>>& activity = read.first;
+    const absl::StatusOr<std::vector<domain::LiveOrder>>& live = read.second;
     if (!activity.ok() || !live.ok() || !activity->has_value()) continue;  // retried next time
-    std::promise<absl::StatusOr<int64_t>> promise;
-    auto future = promise.get_future();
-    ledger_.Reseed(id, (*activity)->terms, *live, [&promise](absl::StatusOr<int64_t> r) { promise.set_value(std::move(r)); });
-    absl::StatusOr<int64_t> remaining = future.get();
+    auto reseeding = base::AwaitCallback<absl::StatusOr<int64_t>>([this, id, &read](auto done) {
+      ledger_.Reseed(id, (*read.first)->terms, *read.second, std::move(done));
+    });
+    absl::StatusOr<int64_t> remaining = co_await std::move(reseeding);
     if (!remaining.ok()) {
-      spdlog::warn("activity {}: re-seeding failed ({}); retrying", id, remaining.status().ToString());
+      spdlog::warn("activity {}: re-seeding failed ({}); retrying", id,
+                   remaining.status().ToString());
       continue;
     }
     {
       std::lock_guard lock(mu_);
       gated_since_ms_.erase(id);
     }
-    spdlog::info("activity {}: re-seeded from {} live orders, {} remaining; selling again", id, live->size(), *remaining);
+    spdlog::info("activity {}: re-seeded from {} live orders, {} remaining; selling again", id,
+                 live->size(), *remaining);
     ++restored;
   }
-  return restored;
+  co_return restored;
+}
+
+boost::asio::awaitable<void> StockRecovery::Check() {
+  auto asking = base::AwaitCallback<absl::StatusOr<std::string>>(
+      [this](auto done) { ledger_.InstanceId(std::move(done)); });
+  absl::StatusOr<std::string> instance = co_await std::move(asking);
+  if (instance.ok()) {
+    if (!last_instance_.empty() && *instance != last_instance_) GateAll();
+    last_instance_ = *std::move(instance);
+  }
+  auto reseeding = ReseedDue();
+  co_await std::move(reseeding);
 }
 
 }  // namespace seckill::product::app

@@ -4,7 +4,10 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <string>
 
+#include "boost/asio/any_io_executor.hpp"
+#include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "services/product/domain/catalog.h"
 #include "services/product/domain/stock_ledger.h"
@@ -16,12 +19,14 @@ namespace seckill::product::app {
 // when its ledger is missing although the catalog knows it (a flush). A gated activity answers
 // UNAVAILABLE; after `grace_ms` (time for in-flight orders to resolve) it is re-seeded from its
 // live orders and opens again. Orders still in flight then become FAILED (their reservation is
-// gone), which keeps the books exact. Thread-safe; ReseedDue blocks on the catalog.
+// gone), which keeps the books exact. Thread-safe. The catalog (a blocking port) is called on
+// `blocking`, awaited.
 class StockRecovery {
  public:
   StockRecovery(domain::Catalog& catalog, domain::StockLedger& ledger, const base::Clock& clock,
-                int64_t grace_ms)
-      : catalog_(catalog), ledger_(ledger), clock_(clock), grace_ms_(grace_ms) {}
+                int64_t grace_ms, boost::asio::any_io_executor blocking)
+      : catalog_(catalog), ledger_(ledger), clock_(clock), grace_ms_(grace_ms),
+        blocking_(std::move(blocking)) {}
 
   void Known(uint64_t activity_id);
   bool IsKnown(uint64_t activity_id) const;
@@ -29,13 +34,19 @@ class StockRecovery {
   void GateAll();
   bool IsGated(uint64_t activity_id) const;
   // Re-seeds every activity gated for at least the grace; returns how many it restored.
-  int ReseedDue();
+  boost::asio::awaitable<int> ReseedDue();
+  // The periodic check (every second, one at a time): gates every activity when the ledger's
+  // store is another instance than at the last check (it restarted: whatever it kept, it may
+  // have lost the last writes), then re-seeds what is due.
+  boost::asio::awaitable<void> Check();
 
  private:
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;
   const base::Clock& clock_;
   const int64_t grace_ms_;
+  boost::asio::any_io_executor blocking_;
+  std::string last_instance_;  // Check's own (checks do not overlap)
   mutable std::mutex mu_;
   std::set<uint64_t> known_;
   std::map<uint64_t, int64_t> gated_since_ms_;

@@ -1,6 +1,8 @@
 #include "services/product/app/stock_recovery.h"
 
+#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
+#include "libs/base/run_to_completion.h"
 #include "services/product/testing/in_memory_catalog.h"
 #include "services/product/testing/in_memory_stock_ledger.h"
 
@@ -15,16 +17,17 @@ TEST(StockRecoveryTest, GatedActivityIsReseededFromLiveOrdersAfterTheGrace) {
   const domain::ActivityTerms terms{product, "sale", 100, 5, 1000, 100000, 1};
   const uint64_t id = catalog.AddActivity(terms).value();
   catalog.live_orders[id] = {{11, 1, 1}, {12, 2, 1}};
-  StockRecovery recovery(catalog, ledger, clock, /*grace_ms=*/5000);
+  boost::asio::thread_pool blocking(1);
+  StockRecovery recovery(catalog, ledger, clock, /*grace_ms=*/5000, blocking.get_executor());
   recovery.Known(id);
   EXPECT_TRUE(recovery.IsKnown(id));
   EXPECT_FALSE(recovery.IsKnown(id + 1));
 
   recovery.GateAll();  // Redis restarted
   EXPECT_TRUE(recovery.IsGated(id));
-  EXPECT_EQ(recovery.ReseedDue(), 0);  // in-flight orders get their grace first
+  EXPECT_EQ(base::RunToCompletion(recovery.ReseedDue()), 0);  // in-flight orders get their grace
   clock.AdvanceMs(5000);
-  EXPECT_EQ(recovery.ReseedDue(), 1);
+  EXPECT_EQ(base::RunToCompletion(recovery.ReseedDue()), 1);
   EXPECT_FALSE(recovery.IsGated(id));
   domain::StockSnapshot snapshot;
   ledger.Snapshot(id, [&](absl::StatusOr<domain::StockSnapshot> s) { snapshot = *s; });
@@ -32,6 +35,29 @@ TEST(StockRecoveryTest, GatedActivityIsReseededFromLiveOrdersAfterTheGrace) {
   domain::ReserveResult again;
   ledger.Reserve({id, 1, 99, 1, ""}, [&](absl::StatusOr<domain::ReserveResult> r) { again = *r; });
   EXPECT_EQ(again.outcome, domain::ReserveOutcome::kPurchaseLimit);  // buyer 1 still holds a unit
+}
+
+// The periodic check notices a store restart by its instance id, gates every known activity, and
+// re-seeds them once the grace has passed.
+TEST(StockRecoveryTest, AStoreRestartGatesEveryActivityUntilItIsReseeded) {
+  base::ManualClock clock(1500);
+  testing::InMemoryCatalog catalog;
+  testing::InMemoryStockLedger ledger(clock);
+  const uint64_t product = catalog.AddProduct({0, "p", "", 1}).value();
+  const uint64_t id = catalog.AddActivity({product, "sale", 100, 5, 1000, 100000, 1}).value();
+  boost::asio::thread_pool blocking(1);
+  StockRecovery recovery(catalog, ledger, clock, /*grace_ms=*/5000, blocking.get_executor());
+  recovery.Known(id);
+  base::RunToCompletion(recovery.Check());  // learns the instance
+  base::RunToCompletion(recovery.Check());
+  EXPECT_FALSE(recovery.IsGated(id));
+
+  ledger.Restart();
+  base::RunToCompletion(recovery.Check());
+  EXPECT_TRUE(recovery.IsGated(id));
+  clock.AdvanceMs(5000);
+  base::RunToCompletion(recovery.Check());
+  EXPECT_FALSE(recovery.IsGated(id));
 }
 
 }  // namespace

@@ -158,6 +158,9 @@ class StockLedger {
   // Replay of a dead-lettered order: RELEASED -> CONFIRMED, taking its units again if they are
   // available and the buyer is within the limit. Idempotent (a second call: kNotReleased).
   virtual void Revive(uint64_t activity_id, uint64_t order_id, Callback<ReviveOutcome> done) = 0;
+  // An id of the store's running instance: it changes when the store restarts (which may have
+  // lost its last writes: the recovery then gates every activity).
+  virtual void InstanceId(Callback<std::string> done) = 0;
   virtual void SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
                           Callback<SweepResult> done) = 0;
 

@@ -242,4 +242,18 @@ void InMemoryStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms
   done(result);
 }
 
+void InMemoryStockLedger::InstanceId(domain::Callback<std::string> done) {
+  std::string id;
+  {
+    std::lock_guard lock(mu_);
+    id = "in-memory-" + std::to_string(instance_);
+  }
+  done(std::move(id));
+}
+
+void InMemoryStockLedger::Restart() {
+  std::lock_guard lock(mu_);
+  ++instance_;
+}
+
 }  // namespace seckill::product::testing

@@ -37,6 +37,9 @@ class InMemoryStockLedger final : public domain::StockLedger {
               const std::vector<domain::LiveOrder>& live, domain::Callback<int64_t> done) override;
   void SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
                   domain::Callback<domain::SweepResult> done) override;
+  void InstanceId(domain::Callback<std::string> done) override;
+  // As a store restart looks to its clients: another instance id (the data stays).
+  void Restart();
 
  private:
   enum class State { kReserved, kConfirmed, kReleased };
@@ -76,6 +79,7 @@ class InMemoryStockLedger final : public domain::StockLedger {
 
   const base::Clock& clock_;
   const int64_t retention_ms_;
+  int instance_ = 1;
   std::mutex mu_;
   std::map<uint64_t, Ledger> ledgers_;
 };

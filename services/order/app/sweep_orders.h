@@ -1,0 +1,41 @@
+#pragma once
+
+#include "boost/asio/any_io_executor.hpp"
+#include "boost/asio/awaitable.hpp"
+#include "libs/base/clock.h"
+#include "services/order/app/cancel_order.h"
+#include "services/order/app/reconcile_stock.h"
+#include "services/order/domain/order_repository.h"
+
+namespace seckill::order::app {
+
+// The order service's backstop, run every order.expiry_sweep_interval_s: cancels the unpaid
+// orders a lost payment-deadline message missed, retries the stock returns still owed, and
+// reports (logs) the stock drift of every activity that sold in the last hour; a repair is the
+// operator's call (POST /admin/v1/activities/{id}/reconcile). Failures are logged and left to
+// the next run.
+class SweepOrders {
+ public:
+  SweepOrders(const CancelOrder& cancel, const ReconcileStock& reconcile,
+              domain::OrderRepository& repository, const base::Clock& clock,
+              boost::asio::any_io_executor blocking)
+      : cancel_(cancel),
+        reconcile_(reconcile),
+        repository_(repository),
+        clock_(clock),
+        blocking_(std::move(blocking)) {}
+
+  boost::asio::awaitable<void> operator()() const;
+
+  // Activities that sold within this window are reconciled on each run.
+  static constexpr int64_t kReconcileWindowMs = 3'600'000;
+
+ private:
+  const CancelOrder& cancel_;
+  const ReconcileStock& reconcile_;
+  domain::OrderRepository& repository_;
+  const base::Clock& clock_;
+  boost::asio::any_io_executor blocking_;
+};
+
+}  // namespace seckill::order::app

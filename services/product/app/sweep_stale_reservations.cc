@@ -1,0 +1,33 @@
+#include "services/product/app/sweep_stale_reservations.h"
+
+#include "libs/base/await.h"
+#include "libs/base/counters.h"
+#include "spdlog/spdlog.h"
+
+namespace seckill::product::app {
+
+boost::asio::awaitable<int64_t> SweepStaleReservations::operator()() const {
+  auto listing = base::Offload(blocking_, [this] { return catalog_.ListActivities(kActivities); });
+  absl::StatusOr<std::vector<domain::Activity>> activities = co_await std::move(listing);
+  if (!activities.ok()) co_return 0;  // the next run tries again
+  int64_t released = 0;
+  for (const domain::Activity& a : *activities) {
+    auto sweeping = base::AwaitCallback<absl::StatusOr<domain::SweepResult>>(
+        [this, id = a.activity_id](auto done) {
+          ledger_.SweepStale(id, ttl_ms_, kPerActivity, std::move(done));
+        });
+    absl::StatusOr<domain::SweepResult> swept = co_await std::move(sweeping);
+    if (!swept.ok() || swept->released == 0) continue;
+    static base::Counter& counter = base::Counters::Process().Get(
+        "seckill_product_stale_reservations_released_total",
+        "Reservations left RESERVED past the TTL (their order service died) whose stock the "
+        "sweep returned");
+    counter.Add(swept->released);
+    spdlog::warn("activity {}: released {} stale reservations ({} units)", a.activity_id,
+                 swept->released, swept->units);
+    released += swept->released;
+  }
+  co_return released;
+}
+
+}  // namespace seckill::product::app

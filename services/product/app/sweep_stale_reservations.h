@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstdint>
+
+#include "boost/asio/any_io_executor.hpp"
+#include "boost/asio/awaitable.hpp"
+#include "services/product/domain/catalog.h"
+#include "services/product/domain/stock_ledger.h"
+
+namespace seckill::product::app {
+
+// Returns stock stranded by reservations nobody resolved (an order service that died between
+// reserve and publish): in the newest kActivities activities, a reservation still RESERVED
+// `ttl_ms` after it was made and never marked published is released. Run every
+// stock.sweep_interval_s; the catalog (a blocking port) is called on `blocking`, awaited.
+class SweepStaleReservations {
+ public:
+  SweepStaleReservations(domain::Catalog& catalog, domain::StockLedger& ledger, int64_t ttl_ms,
+                         boost::asio::any_io_executor blocking)
+      : catalog_(catalog), ledger_(ledger), ttl_ms_(ttl_ms), blocking_(std::move(blocking)) {}
+
+  // Returns the reservations released.
+  boost::asio::awaitable<int64_t> operator()() const;
+
+  static constexpr int kActivities = 100;
+  static constexpr int64_t kPerActivity = 1000;  // per run
+
+ private:
+  domain::Catalog& catalog_;
+  domain::StockLedger& ledger_;
+  const int64_t ttl_ms_;
+  boost::asio::any_io_executor blocking_;
+};
+
+}  // namespace seckill::product::app
