@@ -18,7 +18,9 @@
 #   scripts/bench.sh      results: .run/bench/results/{bench.json,table.md,rush.png,...}
 #
 # Knobs: BENCH_ROUNDS (3), BENCH_SECONDS (8), BENCH_CONNECTIONS (64), BENCH_RUSH_BUYERS (100000),
-# BENCH_RUSH_STOCK (10000; 0 skips the rush).
+# BENCH_RUSH_STOCK (10000; 0 skips the rush), BENCH_PROFILE (1: `perf record` samples the stack's
+# processes during each path's last round and writes where their CPU went to profile.ROW.txt;
+# off by default, as sampling costs the measured run some throughput).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +37,8 @@ DURATION=${BENCH_SECONDS:-8}
 CONNS=${BENCH_CONNECTIONS:-64}
 RUSH_BUYERS=${BENCH_RUSH_BUYERS:-100000}
 RUSH_STOCK=${BENCH_RUSH_STOCK:-10000}
+PROFILE=${BENCH_PROFILE:-0}
+[ "$PROFILE" != 1 ] || command -v perf >/dev/null || { echo "BENCH_PROFILE=1 needs perf: apt-get install linux-perf" >&2; exit 2; }
 NGINX_PORT=17590
 
 export SECKILL_RUN_DIR=$ROOT/.run/bench
@@ -135,15 +139,37 @@ cpu_json() { # cpu_json BEFORE AFTER REQUESTS
 flow_blocked() { api GET /admin/v1/flow/metrics '' "$ADMIN" | jq '[.resources[] | select(.resource == "POST /api/v1/activities/{id}/orders") | .blocked[]] | add // 0'; }
 orders_of_sold_out() { api GET "/admin/v1/activities/$SOLD_OUT/stats" '' "$ADMIN" | jq '.orders | add'; }
 
+# profile_start ROW ROUND / profile_stop ROW: with BENCH_PROFILE=1, samples the stack's processes
+# (perf from Debian) through the last round of ROW, then writes the flat profile by process,
+# object and function to profile.ROW.txt.
+profile_start() {
+  [ "$PROFILE" = 1 ] && [ "$2" -eq "$ROUNDS" ] || return 0
+  local pids
+  pids=$(for p in gateway order product redis rabbitmq mariadb; do pid_of "$p"; done | paste -sd,)
+  perf record -q -F 997 -p "$pids" -o "$OUT/perf.$1.data" >/dev/null 2>&1 &
+  PERF_PID=$!
+}
+profile_stop() {
+  [ -n "${PERF_PID:-}" ] || return 0
+  kill -INT "$PERF_PID" 2>/dev/null || true
+  wait "$PERF_PID" || true
+  PERF_PID=
+  perf report -i "$OUT/perf.$1.data" --stdio --sort comm,dso,sym --percent-limit 0.7 2>/dev/null |
+    grep -v '^$' >"$OUT/profile.$1.txt" || true
+  rm -f "$OUT/perf.$1.data"
+}
+
 # wrk_run ROW ROUND URL METHOD PATH [TOKENS]: one measured run, appended to raw.jsonl.
 wrk_run() {
   local row=$1 round=$2 url=$3 method=$4 path=$5 tokens=${6:-}
   local before after result blocked_before blocked_after
   on_load wrk -t1 -c"$CONNS" -d2s -s "$ROOT/tools/bench/wrk/paths.lua" "$url" -- "$method" "$path" $tokens >/dev/null
   blocked_before=$(flow_blocked)
+  profile_start "$row" "$round"
   before=$(cpu_ticks)
   result=$(on_load wrk -t1 -c"$CONNS" -d"${DURATION}s" -s "$ROOT/tools/bench/wrk/paths.lua" "$url" -- "$method" "$path" $tokens | tail -1)
   after=$(cpu_ticks)
+  profile_stop "$row"
   blocked_after=$(flow_blocked)
   jq -c --arg row "$row" --argjson round "$round" --argjson cpu "$(cpu_json "$before" "$after" "$(jq .requests <<<"$result")")" \
     --argjson blocked $((blocked_after - blocked_before)) \
@@ -295,9 +321,11 @@ if [ "$(wc -l <"$RUN/tokens.txt")" -ge 2 ]; then
     warm=$(new_activity "warm-up $round")
     on_load wrk -t1 -c"$CONNS" -d2s -s "$ROOT/tools/bench/wrk/paths.lua" "$GATEWAY" -- POST "/api/v1/activities/$warm/orders" "$RUN/tokens.txt" >/dev/null
     target=$(new_activity "accept $round")
+    profile_start accept "$round"
     before=$(cpu_ticks)
     result=$(on_load wrk -t1 -c"$CONNS" -d"${DURATION}s" -s "$ROOT/tools/bench/wrk/paths.lua" "$GATEWAY" -- POST "/api/v1/activities/$target/orders" "$RUN/tokens.txt" | tail -1)
     after=$(cpu_ticks)
+    profile_stop accept
     jq -c --argjson round "$round" --argjson cpu "$(cpu_json "$before" "$after" "$(jq .requests <<<"$result")")" \
       '. + {row: "accept", round: $round, rps: (.requests / .seconds), cpu_us: $cpu}' <<<"$result" >>"$OUT/raw.jsonl"
     [ "$(jq '.status_4xx_5xx + .socket_errors' <<<"$result")" -eq 0 ] ||
