@@ -10,6 +10,8 @@ CMAKE_FLAGS ?= -DSECKILL_WERROR=ON
 # (never the Debug build of `make test`).
 RELEASE_DIR ?= build-release
 SERVICE_TARGETS := seckill-gateway seckill-product seckill-order seckill-bench
+# The bench also runs the publisher alone (R_pub) and fills the order queue with it (P6).
+BENCH_TARGETS := $(SERVICE_TARGETS) seckill-publish-bench flowcontrol_benchmark
 
 .PHONY: help deps configure build configure-release test demo up down status bench chaos clean
 
@@ -54,7 +56,7 @@ chaos: build
 	@SECKILL_BIN_DIR=$(abspath $(BUILD_DIR))/bin scripts/chaos.sh --seeds $(or $(SEEDS),3) $(FAULTS)
 
 bench: configure-release
-	@cmake --build $(RELEASE_DIR) --target $(SERVICE_TARGETS) flowcontrol_benchmark
+	@cmake --build $(RELEASE_DIR) --target $(BENCH_TARGETS)
 	@$(RELEASE_DIR)/bin/flowcontrol_benchmark --benchmark_min_time=0.5
 	@SECKILL_BIN_DIR=$(abspath $(RELEASE_DIR))/bin scripts/bench.sh
 

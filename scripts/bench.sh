@@ -25,6 +25,9 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export SECKILL_BIN_DIR=${SECKILL_BIN_DIR:-$ROOT/build-release/bin}
+for b in seckill-gateway seckill-order seckill-product seckill-bench seckill-publish-bench; do
+  [ -x "$SECKILL_BIN_DIR/$b" ] || { echo "bench: $SECKILL_BIN_DIR/$b is missing (make bench builds it)" >&2; exit 2; }
+done
 
 if [ -z "${SECKILL_BENCH_NETNS:-}" ]; then
   if [ "$(id -u)" = 0 ]; then exec unshare -n env SECKILL_BENCH_NETNS=1 "$0" "$@"; fi
