@@ -143,13 +143,15 @@ flow_blocked() { api GET /admin/v1/flow/metrics '' "$ADMIN" | jq '[.resources[] 
 orders_of_sold_out() { api GET "/admin/v1/activities/$SOLD_OUT/stats" '' "$ADMIN" | jq '.orders | add'; }
 
 # profile_start ROW ROUND / profile_stop ROW: with BENCH_PROFILE=1, samples the stack's processes
-# (perf from Debian) through the last round of ROW, then writes the flat profile by process,
-# object and function to profile.ROW.txt.
+# (perf from Debian) through the last round of ROW, then writes the flat profile by process and
+# object, and by function, to profile.ROW.txt.
 profile_start() {
-  [ "$PROFILE" = 1 ] && [ "$2" -eq "$ROUNDS" ] || return 0
-  local pids
-  pids=$(for p in gateway order product redis rabbitmq mariadb; do pid_of "$p"; done | paste -sd,)
-  perf record -q -F 997 -p "$pids" -o "$OUT/perf.$1.data" >/dev/null 2>&1 &
+  # The last round of ROW (the stock path's rounds are numbered after the others').
+  [ "$PROFILE" = 1 ] && [ "$1" != nginx ] && [ $(($2 % ROUNDS)) -eq 0 ] || return 0
+  local p pids=""
+  # (Command substitution per file: some pid files end without a newline.)
+  for p in gateway order product redis rabbitmq mariadb; do pids+="${pids:+,}$(pid_of "$p")"; done
+  perf record -q -F 997 -p "$pids" -o "$OUT/perf.$1.data" >"$OUT/perf.$1.log" 2>&1 &
   PERF_PID=$!
 }
 profile_stop() {
@@ -157,8 +159,18 @@ profile_stop() {
   kill -INT "$PERF_PID" 2>/dev/null || true
   wait "$PERF_PID" || true
   PERF_PID=
-  perf report -i "$OUT/perf.$1.data" --stdio --sort comm,dso,sym --percent-limit 0.7 2>/dev/null |
-    grep -v '^$' >"$OUT/profile.$1.txt" || true
+  local p names=""
+  for p in gateway order product redis rabbitmq mariadb; do names+="$(pid_of "$p")=$p "; done
+  { # The samples by process, then by process, object and function.
+    echo "# samples by process"
+    perf script -i "$OUT/perf.$1.data" -F pid 2>/dev/null | awk -v names="$names" '
+      BEGIN { split(names, kv, " "); for (i in kv) { split(kv[i], p, "="); name[p[1]] = p[2] } }
+      { n[$1]++; total++ }
+      END { for (pid in n) printf "%6.1f%%  %s\n", 100 * n[pid] / total, (pid in name) ? name[pid] : pid }' |
+      sort -rn
+    perf report -i "$OUT/perf.$1.data" --stdio --sort comm,dso,sym --percent-limit 0.7
+  } >"$OUT/profile.$1.txt" 2>>"$OUT/perf.$1.log" || true
+  if [ -s "$OUT/profile.$1.txt" ]; then rm -f "$OUT/perf.$1.log"; else log "no profile of $1: $(tail -3 "$OUT/perf.$1.log")"; fi
   rm -f "$OUT/perf.$1.data"
 }
 
