@@ -13,11 +13,12 @@ SERVICE_TARGETS := seckill-gateway seckill-product seckill-order seckill-bench
 # The bench also runs the publisher alone (R_pub) and fills the order queue with it (P6).
 BENCH_TARGETS := $(SERVICE_TARGETS) seckill-publish-bench flowcontrol_benchmark
 
-.PHONY: help deps configure build configure-release test demo up down status bench chaos clean
+.PHONY: help deps configure build configure-release lint test demo up down status bench chaos clean
 
 help:
 	@echo "make demo    Release build, start the local stack, run a flash sale and check it, stop (KEEP=1 keeps it)"
 	@echo "make test    build and run every test (unit, integration, e2e) on the real servers"
+	@echo "make lint    the style check (clang-format-14 against .clang-format); make test runs it first"
 	@echo "make up      start Redis, MariaDB, RabbitMQ, etcd and the three services (.run/stack.env)"
 	@echo "make down    stop everything 'make up' started;  make status: what runs"
 	@echo "make deps    install the Debian packages and the pinned npm packages needed (idempotent)"
@@ -33,7 +34,11 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD_DIR)
 
-test: build
+# The style check first: it fails in a second, the build takes minutes.
+lint: deps
+	@scripts/lint.sh
+
+test: lint build
 	@BUILD_DIR=$(abspath $(BUILD_DIR)) scripts/test.sh
 
 configure-release: deps

@@ -11,8 +11,8 @@
 namespace seckill::amqp {
 
 absl::StatusOr<BrokerOptions> BrokerOptionsFromConfig(const base::Config& config) {
-  auto url = base::ParseUrl(config.GetString("amqp.url", "amqp://guest:guest@127.0.0.1:5672/%2f"),
-                            5672);
+  auto url =
+      base::ParseUrl(config.GetString("amqp.url", "amqp://guest:guest@127.0.0.1:5672/%2f"), 5672);
   if (!url.ok()) return url.status();
   BrokerOptions options;
   options.host = url->host;
@@ -32,11 +32,12 @@ absl::Status RpcError(amqp_connection_state_t state, const char* what) {
       return absl::UnavailableError(
           fmt::format("amqp {}: {}", what, amqp_error_string2(reply.library_error)));
     case AMQP_RESPONSE_SERVER_EXCEPTION:
-      if (reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD || reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
+      if (reply.reply.id == AMQP_CONNECTION_CLOSE_METHOD ||
+          reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD) {
         const auto* close = static_cast<amqp_channel_close_t*>(reply.reply.decoded);
-        return absl::FailedPreconditionError(
-            fmt::format("amqp {}: broker closed the channel: {} {}", what, close->reply_code,
-                        std::string(static_cast<char*>(close->reply_text.bytes), close->reply_text.len)));
+        return absl::FailedPreconditionError(fmt::format(
+            "amqp {}: broker closed the channel: {} {}", what, close->reply_code,
+            std::string(static_cast<char*>(close->reply_text.bytes), close->reply_text.len)));
       }
       return absl::InternalError(fmt::format("amqp {}: server exception", what));
     default:
@@ -55,14 +56,14 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const BrokerOptions
   // Without these a silent broker (a partition) would hang login and declarations forever.
   amqp_set_handshake_timeout(conn->state_, &tv);
   amqp_set_rpc_timeout(conn->state_, &tv);
-  if (int rc = amqp_socket_open_noblock(socket, o.host.c_str(), o.port, &tv); rc != AMQP_STATUS_OK) {
+  if (int rc = amqp_socket_open_noblock(socket, o.host.c_str(), o.port, &tv);
+      rc != AMQP_STATUS_OK) {
     return absl::UnavailableError(
         fmt::format("amqp {}:{}: connect failed: {}", o.host, o.port, amqp_error_string2(rc)));
   }
-  amqp_rpc_reply_t login =
-      amqp_login(conn->state_, o.vhost.c_str(), 0, AMQP_DEFAULT_FRAME_SIZE,
-                 static_cast<int>(o.heartbeat.count()), AMQP_SASL_METHOD_PLAIN, o.user.c_str(),
-                 o.password.c_str());
+  amqp_rpc_reply_t login = amqp_login(conn->state_, o.vhost.c_str(), 0, AMQP_DEFAULT_FRAME_SIZE,
+                                      static_cast<int>(o.heartbeat.count()), AMQP_SASL_METHOD_PLAIN,
+                                      o.user.c_str(), o.password.c_str());
   if (login.reply_type != AMQP_RESPONSE_NORMAL) return RpcError(conn->state_, "login");
   amqp_channel_open(conn->state_, kChannel);
   if (absl::Status s = RpcError(conn->state_, "channel.open"); !s.ok()) return s;
@@ -97,7 +98,8 @@ absl::Status Connection::Declare(const Topology& topology) {
     if (q.quorum) add_string("x-queue-type", kQuorum);
     if (!q.dead_letter_exchange.empty()) {
       add_string("x-dead-letter-exchange", q.dead_letter_exchange);
-      if (!q.dead_letter_routing_key.empty()) add_string("x-dead-letter-routing-key", q.dead_letter_routing_key);
+      if (!q.dead_letter_routing_key.empty())
+        add_string("x-dead-letter-routing-key", q.dead_letter_routing_key);
       if (q.quorum) {  // at-least-once dead-lettering exists for quorum queues only
         add_string("x-dead-letter-strategy", kAtLeastOnce);
         add_string("x-overflow", kRejectPublish);
@@ -114,8 +116,8 @@ absl::Status Connection::Declare(const Topology& topology) {
     amqp_queue_declare(state_, kChannel, amqp_cstring_bytes(q.name.c_str()), 0, 1, 0, 0, table);
     if (absl::Status s = RpcError(state_, "queue.declare"); !s.ok()) return s;
     amqp_queue_bind(state_, kChannel, amqp_cstring_bytes(q.name.c_str()),
-                    amqp_cstring_bytes(q.exchange.c_str()), amqp_cstring_bytes(q.routing_key.c_str()),
-                    amqp_empty_table);
+                    amqp_cstring_bytes(q.exchange.c_str()),
+                    amqp_cstring_bytes(q.routing_key.c_str()), amqp_empty_table);
     if (absl::Status s = RpcError(state_, "queue.bind"); !s.ok()) return s;
   }
   return absl::OkStatus();

@@ -28,7 +28,7 @@ absl::StatusOr<BrokerOptions> BrokerOptionsFromConfig(const base::Config& config
 // A queue and how it is bound; declared durable, and as a quorum queue when `quorum`.
 struct QueueSpec {
   std::string name;
-  std::string exchange;     // bound to this exchange (declared durable)
+  std::string exchange;  // bound to this exchange (declared durable)
   std::string exchange_type = "direct";
   std::string routing_key;
   bool quorum = true;

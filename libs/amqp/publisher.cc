@@ -26,7 +26,9 @@ Publisher::~Publisher() {
   if (wake_fd_ >= 0) close(wake_fd_);
 }
 
-void Publisher::Start() { thread_ = std::thread([this] { Loop(); }); }
+void Publisher::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void Publisher::Publish(Message message, Done done) {
   {
@@ -110,7 +112,8 @@ void Publisher::SendQueued() {
   std::deque<Pending> batch;
   {
     std::lock_guard lock(mu_);
-    const size_t room = options_.max_in_flight - std::min(options_.max_in_flight, outstanding_.size());
+    const size_t room =
+        options_.max_in_flight - std::min(options_.max_in_flight, outstanding_.size());
     while (!queue_.empty() && batch.size() < room) {
       batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
@@ -175,7 +178,8 @@ void Publisher::Settle(uint64_t tag, bool multiple, bool acked) {
     }
   };
   if (multiple) {
-    while (!outstanding_.empty() && outstanding_.begin()->first <= tag) settle_one(outstanding_.begin());
+    while (!outstanding_.empty() && outstanding_.begin()->first <= tag)
+      settle_one(outstanding_.begin());
   } else if (auto it = outstanding_.find(tag); it != outstanding_.end()) {
     settle_one(it);
   }
@@ -260,7 +264,8 @@ void Publisher::Loop() {
     }
     if (stopping) {
       FailQueued(absl::UnavailableError("publisher is stopping"));
-      if (stop_deadline == Clock::time_point{}) stop_deadline = Clock::now() + options_.confirm_timeout;
+      if (stop_deadline == Clock::time_point{})
+        stop_deadline = Clock::now() + options_.confirm_timeout;
       if (outstanding_.empty() || conn_ == nullptr || Clock::now() >= stop_deadline) break;
     }
     if (conn_ == nullptr && !stopping) {

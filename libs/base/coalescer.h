@@ -61,21 +61,22 @@ class Coalescer : public std::enable_shared_from_this<Coalescer<Item, Result>> {
     }
     ++in_flight_;
     lock.unlock();
-    send_(std::move(items), oldest, [self = this->shared_from_this(), dones](absl::StatusOr<std::vector<Result>> results) {
-      if (results.ok() && results->size() != dones->size()) {
-        results = absl::InternalError("batch call: one result per item expected");
-      }
-      for (size_t i = 0; i < dones->size(); ++i) {
-        if (results.ok()) {
-          (*dones)[i](std::move((*results)[i]));
-        } else {
-          (*dones)[i](results.status());
-        }
-      }
-      std::unique_lock relock(self->mu_);
-      --self->in_flight_;
-      if (!self->waiting_.empty()) self->SendWaiting(relock);
-    });
+    send_(std::move(items), oldest,
+          [self = this->shared_from_this(), dones](absl::StatusOr<std::vector<Result>> results) {
+            if (results.ok() && results->size() != dones->size()) {
+              results = absl::InternalError("batch call: one result per item expected");
+            }
+            for (size_t i = 0; i < dones->size(); ++i) {
+              if (results.ok()) {
+                (*dones)[i](std::move((*results)[i]));
+              } else {
+                (*dones)[i](results.status());
+              }
+            }
+            std::unique_lock relock(self->mu_);
+            --self->in_flight_;
+            if (!self->waiting_.empty()) self->SendWaiting(relock);
+          });
   }
 
   Send send_;

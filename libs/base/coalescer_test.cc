@@ -33,7 +33,9 @@ TEST(CoalescerTest, AnIdleCallerSendsAtOnceABusyOneInBatches) {
   HeldBatches held;
   auto coalescer = Coalescer<int, int>::Create(held.Sender(), /*max_in_flight=*/1, /*max_batch=*/3);
   std::map<int, int> got;
-  auto record = [&](int key) { return [&got, key](absl::StatusOr<int> r) { got[key] = r.value(); }; };
+  auto record = [&](int key) {
+    return [&got, key](absl::StatusOr<int> r) { got[key] = r.value(); };
+  };
   coalescer->Submit(1, record(1));
   ASSERT_EQ(held.sent.size(), 1u);  // nothing in flight: sent at once, alone
   for (int i = 2; i <= 6; ++i) coalescer->Submit(i, record(i));
@@ -80,11 +82,14 @@ TEST(CoalescerTest, UpToMaxInFlightBatchesAreSentWithoutWaiting) {
 TEST(CoalescerTest, ABatchErrorIsEveryCallersAndAWrongSizedAnswerIsAnError) {
   std::vector<absl::Status> statuses;
   auto failing = Coalescer<int, int>::Create(
-      [](std::vector<int>, auto, Coalescer<int, int>::BatchDone done) { done(absl::UnavailableError("down")); }, 1,
-      10);
+      [](std::vector<int>, auto, Coalescer<int, int>::BatchDone done) {
+        done(absl::UnavailableError("down"));
+      },
+      1, 10);
   failing->Submit(1, [&](absl::StatusOr<int> r) { statuses.push_back(r.status()); });
   auto short_answer = Coalescer<int, int>::Create(
-      [](std::vector<int>, auto, Coalescer<int, int>::BatchDone done) { done(std::vector<int>{}); }, 1, 10);
+      [](std::vector<int>, auto, Coalescer<int, int>::BatchDone done) { done(std::vector<int>{}); },
+      1, 10);
   short_answer->Submit(2, [&](absl::StatusOr<int> r) { statuses.push_back(r.status()); });
   ASSERT_EQ(statuses.size(), 2u);
   EXPECT_TRUE(absl::IsUnavailable(statuses[0]));

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
-
 #include <charconv>
+#include <cstdlib>
 
 #include "fmt/format.h"
 
@@ -24,7 +23,8 @@ Config Config::FromYamlForTest(const std::string& yaml) { return Config(YAML::Lo
 std::string Config::EnvName(std::string_view key) {
   std::string name = "SECKILL_";
   for (char c : key) {
-    name += (c == '.' || c == '-') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    name += (c == '.' || c == '-') ? '_'
+                                   : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   return name;
 }
@@ -60,8 +60,8 @@ absl::StatusOr<int64_t> Config::GetInt(std::string_view key, int64_t fallback) c
   int64_t parsed = 0;
   const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
   if (ec != std::errc() || end != value.data() + value.size()) {
-    return absl::InvalidArgumentError(fmt::format("config {} ({}) must be an integer, got '{}'",
-                                                  key, EnvName(key), value));
+    return absl::InvalidArgumentError(
+        fmt::format("config {} ({}) must be an integer, got '{}'", key, EnvName(key), value));
   }
   return parsed;
 }

@@ -10,8 +10,8 @@
 
 namespace seckill::base {
 
-// Joins `n` (> 0) callback-style operations started together (e.g. pipelined Redis calls): `Slot(i)`
-// is the callback of the i-th. When the last one has run, `done` gets every value in slot
+// Joins `n` (> 0) callback-style operations started together (e.g. pipelined Redis calls):
+// `Slot(i)` is the callback of the i-th. When the last one has run, `done` gets every value in slot
 // order, or the first error any of them reported. Slots may run on any thread, each exactly
 // once; `done` runs on the thread of the last one.
 template <class T>
@@ -23,7 +23,8 @@ class Gather {
     return std::shared_ptr<Gather>(new Gather(n, std::move(done)));
   }
 
-  static std::function<void(absl::StatusOr<T>)> Slot(const std::shared_ptr<Gather>& self, size_t i) {
+  static std::function<void(absl::StatusOr<T>)> Slot(const std::shared_ptr<Gather>& self,
+                                                     size_t i) {
     return [self, i](absl::StatusOr<T> value) { self->Put(i, std::move(value)); };
   }
 

@@ -10,7 +10,8 @@ namespace {
 TEST(GatherTest, DeliversEveryValueInSlotOrderOnceTheLastArrives) {
   std::optional<absl::StatusOr<std::vector<int>>> got;
   auto gather = Gather<int>::Of(3, [&](absl::StatusOr<std::vector<int>> v) { got = std::move(v); });
-  auto s0 = Gather<int>::Slot(gather, 0), s1 = Gather<int>::Slot(gather, 1), s2 = Gather<int>::Slot(gather, 2);
+  auto s0 = Gather<int>::Slot(gather, 0), s1 = Gather<int>::Slot(gather, 1),
+       s2 = Gather<int>::Slot(gather, 2);
   gather.reset();  // the slots keep it alive
   s2(30);
   s0(10);

@@ -1,7 +1,8 @@
 #include "libs/base/signals.h"
 
-#include <csignal>
 #include <pthread.h>
+
+#include <csignal>
 
 namespace seckill::base {
 namespace {

@@ -11,9 +11,9 @@
 #define SECKILL_CONCAT(a, b) SECKILL_CONCAT_INNER(a, b)
 
 // Returns the status from the enclosing function when `expr` is not OK.
-#define SECKILL_RETURN_IF_ERROR(expr)            \
-  do {                                           \
-    ::absl::Status seckill_status_ = (expr);     \
+#define SECKILL_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::absl::Status seckill_status_ = (expr);           \
     if (!seckill_status_.ok()) return seckill_status_; \
   } while (0)
 
@@ -26,12 +26,12 @@
   lhs = std::move(tmp).value()
 
 // A broken invariant is a programmer error: abort loudly, in every build type.
-#define SECKILL_CHECK(cond)                                                              \
-  do {                                                                                   \
-    if (!(cond)) {                                                                       \
+#define SECKILL_CHECK(cond)                                                                 \
+  do {                                                                                      \
+    if (!(cond)) {                                                                          \
       std::fprintf(stderr, "%s:%d: SECKILL_CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                      \
-    }                                                                                    \
+      std::abort();                                                                         \
+    }                                                                                       \
   } while (0)
 
 #include <string_view>
@@ -41,7 +41,9 @@
 
 namespace seckill::base {
 // The status message as a std::string_view (Debian's absl::string_view is a distinct type).
-inline std::string_view Message(const absl::Status& s) { return {s.message().data(), s.message().size()}; }
+inline std::string_view Message(const absl::Status& s) {
+  return {s.message().data(), s.message().size()};
+}
 // A failure that may pass by itself (a dependency down or slow, a lost race): worth retrying.
 inline bool IsTransient(const absl::Status& s) {
   return absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s) || absl::IsAborted(s) ||

@@ -74,7 +74,8 @@ absl::StatusOr<int64_t> ParseRfc3339(std::string_view s) {
     return bad();
   }
   if (pos != s.size() || h > 23 || mi > 59 || sec > 60) return bad();
-  const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
+  const year_month_day ymd{year(y), month(static_cast<unsigned>(mo)),
+                           day(static_cast<unsigned>(d))};
   if (!ymd.ok()) return bad();
   const sys_days days{ymd};
   const int64_t seconds = duration_cast<std::chrono::seconds>(days.time_since_epoch()).count() +

@@ -19,9 +19,9 @@ TEST(TimeFormatTest, ParsesZuluOffsetsAndFractions) {
 }
 
 TEST(TimeFormatTest, RejectsMalformedAndImpossibleDates) {
-  for (const char* bad : {"", "2026-11-25", "2026-11-25T13:38:24", "2026-02-30T00:00:00Z",
-                          "2026-11-25T25:00:00Z", "2026-11-25T13:38:24+8", "tomorrow",
-                          "2026-11-25T13:38:24Zjunk", "2026-11-25T13:38:24.Z"}) {
+  for (const char* bad :
+       {"", "2026-11-25", "2026-11-25T13:38:24", "2026-02-30T00:00:00Z", "2026-11-25T25:00:00Z",
+        "2026-11-25T13:38:24+8", "tomorrow", "2026-11-25T13:38:24Zjunk", "2026-11-25T13:38:24.Z"}) {
     EXPECT_FALSE(ParseRfc3339(bad).ok()) << bad;
   }
 }

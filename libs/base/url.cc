@@ -13,7 +13,8 @@ std::string PercentDecode(std::string_view in) {
     if (in[i] == '%' && i + 2 < in.size()) {
       int value = 0;
       const char* first = in.data() + i + 1;
-      if (auto [end, ec] = std::from_chars(first, first + 2, value, 16); ec == std::errc() && end == first + 2) {
+      if (auto [end, ec] = std::from_chars(first, first + 2, value, 16);
+          ec == std::errc() && end == first + 2) {
         out += static_cast<char>(value);
         i += 2;
         continue;
@@ -56,7 +57,8 @@ absl::StatusOr<Url> ParseUrl(std::string_view text, uint16_t default_port) {
     }
     url.port = static_cast<uint16_t>(port);
   }
-  if (url.host.empty()) return absl::InvalidArgumentError(fmt::format("URL '{}' has no host", text));
+  if (url.host.empty())
+    return absl::InvalidArgumentError(fmt::format("URL '{}' has no host", text));
   return url;
 }
 

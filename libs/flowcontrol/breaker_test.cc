@@ -1,7 +1,6 @@
 // Circuit-breaker rules C1-C7 of docs/flow-control-spec.md.
-#include "libs/flowcontrol/circuit_breaker.h"
-
 #include "gtest/gtest.h"
+#include "libs/flowcontrol/circuit_breaker.h"
 #include "libs/flowcontrol/clock.h"
 #include "libs/flowcontrol/engine.h"
 

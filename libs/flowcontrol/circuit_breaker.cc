@@ -5,7 +5,8 @@
 namespace seckill::flow {
 
 CircuitBreaker::CircuitBreaker(BreakerOptions options)
-    : o_(options), total_(options.stat_buckets, options.stat_interval_ns),
+    : o_(options),
+      total_(options.stat_buckets, options.stat_interval_ns),
       bad_(options.stat_buckets, options.stat_interval_ns) {}
 
 bool CircuitBreaker::Bad(int64_t rt_ns, bool error) const {

@@ -19,11 +19,11 @@ struct BreakerOptions {
   int64_t stat_interval_ns = 1'000'000'000;
   int stat_buckets = 10;
   int64_t retry_timeout_ns = 5'000'000'000;
-  int probe_num = 1;               // concurrent probes in HALF_OPEN
-  int probe_success_to_close = 1;  // successful probes that close it
+  int probe_num = 1;                              // concurrent probes in HALF_OPEN
+  int probe_success_to_close = 1;                 // successful probes that close it
   int64_t half_open_max_wait_ns = 5'000'000'000;  // a probe not back by then re-opens it
-  double open_backoff_multiplier = 1.0;            // retry timeout grows by this per failed probe, to 8x
-  bool go_compat = false;  // Sentinel-Go comparisons (>=) instead of Java's (>)
+  double open_backoff_multiplier = 1.0;  // retry timeout grows by this per failed probe, to 8x
+  bool go_compat = false;                // Sentinel-Go comparisons (>=) instead of Java's (>)
 };
 
 // A circuit breaker: CLOSED -> OPEN when the bad share (or count) of the last interval passes
@@ -64,10 +64,10 @@ class CircuitBreaker {
   std::atomic<int64_t> next_retry_ns_{0};
   SlidingWindow total_, bad_;
   std::mutex mu_;
-  int probe_permits_ = 0;        // mu_
-  int probe_successes_ = 0;      // mu_
+  int probe_permits_ = 0;           // mu_
+  int probe_successes_ = 0;         // mu_
   int64_t half_open_since_ns_ = 0;  // mu_
-  double backoff_ = 1.0;         // mu_
+  double backoff_ = 1.0;            // mu_
 };
 
 }  // namespace seckill::flow

@@ -26,7 +26,8 @@ class SteadyClock final : public Clock {
 // Moves only when told to. Thread-safe.
 class ManualClock final : public Clock {
  public:
-  explicit ManualClock(std::chrono::nanoseconds now = std::chrono::nanoseconds(0)) : now_(now.count()) {}
+  explicit ManualClock(std::chrono::nanoseconds now = std::chrono::nanoseconds(0))
+      : now_(now.count()) {}
   int64_t NowNanos() const noexcept override { return now_.load(std::memory_order_relaxed); }
   void Advance(std::chrono::nanoseconds d) { now_.fetch_add(d.count(), std::memory_order_relaxed); }
   void Set(std::chrono::nanoseconds t) { now_.store(t.count(), std::memory_order_relaxed); }

@@ -13,11 +13,16 @@ namespace seckill::flow {
 
 std::string_view BlockReasonName(BlockReason reason) {
   switch (reason) {
-    case BlockReason::kNone: return "NONE";
-    case BlockReason::kFlow: return "FLOW";
-    case BlockReason::kHotspot: return "HOTSPOT";
-    case BlockReason::kSystem: return "SYSTEM";
-    case BlockReason::kDegrade: return "DEGRADE";
+    case BlockReason::kNone:
+      return "NONE";
+    case BlockReason::kFlow:
+      return "FLOW";
+    case BlockReason::kHotspot:
+      return "HOTSPOT";
+    case BlockReason::kSystem:
+      return "SYSTEM";
+    case BlockReason::kDegrade:
+      return "DEGRADE";
   }
   return "NONE";
 }
@@ -42,15 +47,16 @@ struct FlowController {
   std::unique_ptr<WarmUp> warm_up;
   std::unique_ptr<ConcurrencyLimiter> concurrency;
 
-  explicit FlowController(const FlowRule& r, std::shared_ptr<SlidingWindow> reuse_window) : rule(r) {
+  explicit FlowController(const FlowRule& r, std::shared_ptr<SlidingWindow> reuse_window)
+      : rule(r) {
     const int64_t interval = r.stat_interval_ms * kNanosPerMilli;
     if (r.metric == Metric::kConcurrency) {
       concurrency = std::make_unique<ConcurrencyLimiter>(r.threshold);
       return;
     }
     if (r.behavior == ControlBehavior::kThrottling) {
-      pacer = std::make_unique<Pacer>(r.threshold, interval, r.max_queueing_time_ms * kNanosPerMilli,
-                                      r.max_waiters);
+      pacer = std::make_unique<Pacer>(r.threshold, interval,
+                                      r.max_queueing_time_ms * kNanosPerMilli, r.max_waiters);
       return;
     }
     if (r.token_strategy == TokenStrategy::kWarmUp) {
@@ -60,7 +66,8 @@ struct FlowController {
     }
     switch (r.algorithm) {
       case Algorithm::kWindow:
-        window = reuse_window ? std::move(reuse_window) : std::make_shared<SlidingWindow>(r.sample_count, interval);
+        window = reuse_window ? std::move(reuse_window)
+                              : std::make_shared<SlidingWindow>(r.sample_count, interval);
         break;
       case Algorithm::kTokenBucket:
         bucket = std::make_unique<TokenBucket>(r.threshold, r.burst, interval);
@@ -76,8 +83,8 @@ struct FlowController {
   // Same statistics (for window reuse across reloads).
   bool StatCompatible(const FlowRule& other) const {
     return window && rule.resource == other.resource && rule.metric == other.metric &&
-           rule.stat_interval_ms == other.stat_interval_ms && rule.sample_count == other.sample_count &&
-           other.algorithm == Algorithm::kWindow;
+           rule.stat_interval_ms == other.stat_interval_ms &&
+           rule.sample_count == other.sample_count && other.algorithm == Algorithm::kWindow;
   }
 
   struct Taken {
@@ -112,9 +119,12 @@ struct FlowController {
   void Rollback(int64_t now, int64_t n, const Taken& t) {
     if (concurrency) return concurrency->Release(n);
     if (pacer) return pacer->Rollback(n, t.result.state_after);
-    if (gcra) gcra->Rollback(n, t.result.state_after);
-    else if (bucket) bucket->Rollback(n, t.result.state_after);
-    else window->Remove(now, n);
+    if (gcra)
+      gcra->Rollback(n, t.result.state_after);
+    else if (bucket)
+      bucket->Rollback(n, t.result.state_after);
+    else
+      window->Remove(now, n);
     if (warm_up) {
       per_second->Remove(now, n);
       if (gcra || bucket) window->Remove(now, n);
@@ -127,8 +137,9 @@ struct HotspotController {
   std::unique_ptr<HotspotLimiter> limiter;
   explicit HotspotController(const HotspotRule& r)
       : rule(r),
-        limiter(std::make_unique<HotspotLimiter>(r.threshold, r.burst_count, r.duration_sec * kNanosPerSecond,
-                                                 static_cast<size_t>(r.params_max_capacity), r.specific_items)) {}
+        limiter(std::make_unique<HotspotLimiter>(
+            r.threshold, r.burst_count, r.duration_sec * kNanosPerSecond,
+            static_cast<size_t>(r.params_max_capacity), r.specific_items)) {}
 };
 
 struct BreakerController {
@@ -136,9 +147,10 @@ struct BreakerController {
   std::unique_ptr<CircuitBreaker> breaker;
   explicit BreakerController(const CircuitBreakerRule& r) : rule(r) {
     BreakerOptions o;
-    o.strategy = r.strategy == BreakerStrategyKind::kErrorCount   ? BreakerStrategy::kErrorCount
-                 : r.strategy == BreakerStrategyKind::kErrorRatio ? BreakerStrategy::kErrorRatio
-                                                                  : BreakerStrategy::kSlowRequestRatio;
+    o.strategy = r.strategy == BreakerStrategyKind::kErrorCount ? BreakerStrategy::kErrorCount
+                 : r.strategy == BreakerStrategyKind::kErrorRatio
+                     ? BreakerStrategy::kErrorRatio
+                     : BreakerStrategy::kSlowRequestRatio;
     o.threshold = r.threshold;
     o.max_allowed_rt_ns = r.max_allowed_rt_ms * kNanosPerMilli;
     o.min_request_amount = r.min_request_amount;
@@ -163,7 +175,8 @@ struct SystemController {
 
 // The controller of an identical rule in the old set, to keep its state across a reload.
 template <class Controller, class Rule>
-std::shared_ptr<Controller> IdenticalIn(const std::vector<std::shared_ptr<Controller>>& old, const Rule& rule) {
+std::shared_ptr<Controller> IdenticalIn(const std::vector<std::shared_ptr<Controller>>& old,
+                                        const Rule& rule) {
   for (const auto& c : old) {
     if (c->rule == rule) return c;
   }
@@ -203,8 +216,12 @@ struct RuleSet {
   }
 };
 
-Engine::Engine(const Clock& clock, std::vector<std::string> resources, const SystemMetrics* system_metrics)
-    : clock_(clock), system_metrics_(system_metrics), id_(NextEngineId()), other_stats_(std::make_unique<Stats>()) {
+Engine::Engine(const Clock& clock, std::vector<std::string> resources,
+               const SystemMetrics* system_metrics)
+    : clock_(clock),
+      system_metrics_(system_metrics),
+      id_(NextEngineId()),
+      other_stats_(std::make_unique<Stats>()) {
   other_stats_->resource = "__other__";
   for (std::string& r : resources) {
     auto stats = std::make_unique<Stats>();
@@ -250,7 +267,8 @@ absl::Status Engine::Load(RuleDocument document) {
   const bool had_rules = !current.flow_rules.empty() || !current.hotspot_rules.empty() ||
                          !current.breaker_rules.empty() || !current.system_rules.empty();
   if (empty && document.on_delete == OnDelete::kKeepLastGood && had_rules) {
-    return absl::FailedPreconditionError("an empty rule document is ignored (onDelete KEEP_LAST_GOOD)");
+    return absl::FailedPreconditionError(
+        "an empty rule document is ignored (onDelete KEEP_LAST_GOOD)");
   }
   auto next = std::make_shared<RuleSet>();
   // Identical rules keep their controller (warm-up tokens, TAT, breaker state, window);
@@ -296,8 +314,8 @@ absl::Status Engine::Load(RuleDocument document) {
         tighten(limits.max_cpu_usage, r.max_cpu_usage);
         limits.bbr = limits.bbr || r.bbr;
       }
-      next->system = std::make_shared<SystemController>(
-          SystemController{document.system_rules, std::make_unique<SystemGuard>(limits, system_metrics_)});
+      next->system = std::make_shared<SystemController>(SystemController{
+          document.system_rules, std::make_unique<SystemGuard>(limits, system_metrics_)});
     }
   }
   for (const auto& [name, stats] : stats_) next->entries[name].stats = stats.get();
@@ -338,11 +356,20 @@ Decision Engine::Enter(const RequestInfo& request) {
     d.rule_id = id;
     d.retry_after_ns = retry;
     switch (reason) {
-      case BlockReason::kFlow: stats.blocked_flow.fetch_add(1, std::memory_order_relaxed); break;
-      case BlockReason::kHotspot: stats.blocked_hotspot.fetch_add(1, std::memory_order_relaxed); break;
-      case BlockReason::kSystem: stats.blocked_system.fetch_add(1, std::memory_order_relaxed); break;
-      case BlockReason::kDegrade: stats.blocked_degrade.fetch_add(1, std::memory_order_relaxed); break;
-      case BlockReason::kNone: break;
+      case BlockReason::kFlow:
+        stats.blocked_flow.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case BlockReason::kHotspot:
+        stats.blocked_hotspot.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case BlockReason::kSystem:
+        stats.blocked_system.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case BlockReason::kDegrade:
+        stats.blocked_degrade.fetch_add(1, std::memory_order_relaxed);
+        break;
+      case BlockReason::kNone:
+        break;
     }
     return d;
   };
@@ -372,13 +399,15 @@ Decision Engine::Enter(const RequestInfo& request) {
   // 2. System protection, inbound only.
   if (system) {
     auto check = rules->system->guard->TryEnter(now);
-    if (check.reason != SystemReason::kNone) return block(BlockReason::kSystem, rules->system->rules.front().id, check.retry_after_ns);
+    if (check.reason != SystemReason::kNone)
+      return block(BlockReason::kSystem, rules->system->rules.front().id, check.retry_after_ns);
     d.system_entered = true;
   }
   if (rr != nullptr) {
     // 3. Hotspot: per-value limits; a request without the value passes.
     for (const auto& h : rr->hotspot) {
-      std::optional<std::string_view> value = request.param ? request.param(h->rule.param) : std::nullopt;
+      std::optional<std::string_view> value =
+          request.param ? request.param(h->rule.param) : std::nullopt;
       if (!value) continue;
       LimitResult r = h->limiter->TryAcquire(*value, now, n);
       if (!r.admitted) {
@@ -435,7 +464,8 @@ void Engine::Exit(Decision& d, bool error) {
   const int64_t now = clock_.NowNanos();
   const int64_t rt = now - d.entered_ns;
   for (void* c : d.concurrency) static_cast<ConcurrencyLimiter*>(c)->Release(d.acquire);
-  for (auto& [ptr, probe] : d.breakers) static_cast<CircuitBreaker*>(ptr)->OnComplete(now, rt, error, probe);
+  for (auto& [ptr, probe] : d.breakers)
+    static_cast<CircuitBreaker*>(ptr)->OnComplete(now, rt, error, probe);
   if (d.system_entered) d.rules->system->guard->Exit(now, rt, !error);
   d.rules.reset();
   d.concurrency.clear();
@@ -451,9 +481,10 @@ RuleDocument Engine::rules() const {
 std::vector<ResourceCounters> Engine::Counters() const {
   std::vector<ResourceCounters> out;
   auto copy = [&out](const Stats& s) {
-    out.push_back(ResourceCounters{s.resource, s.passed.load(), s.blocked_flow.load(), s.blocked_hotspot.load(),
-                                   s.blocked_system.load(), s.blocked_degrade.load(), s.would_block.load(),
-                                   s.success.load(), s.error.load()});
+    out.push_back(ResourceCounters{s.resource, s.passed.load(), s.blocked_flow.load(),
+                                   s.blocked_hotspot.load(), s.blocked_system.load(),
+                                   s.blocked_degrade.load(), s.would_block.load(), s.success.load(),
+                                   s.error.load()});
   };
   std::map<std::string, const Stats*> sorted;
   for (const auto& [name, s] : stats_) sorted[name] = s.get();

@@ -63,7 +63,8 @@ struct Decision {
 
 struct ResourceCounters {
   std::string resource;
-  uint64_t passed = 0, blocked_flow = 0, blocked_hotspot = 0, blocked_system = 0, blocked_degrade = 0;
+  uint64_t passed = 0, blocked_flow = 0, blocked_hotspot = 0, blocked_system = 0,
+           blocked_degrade = 0;
   uint64_t would_block = 0, success = 0, error = 0;
 };
 

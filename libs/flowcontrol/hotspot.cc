@@ -4,9 +4,12 @@
 
 namespace seckill::flow {
 
-HotspotLimiter::HotspotLimiter(int64_t threshold, int64_t burst, int64_t duration_ns, size_t capacity,
+HotspotLimiter::HotspotLimiter(int64_t threshold, int64_t burst, int64_t duration_ns,
+                               size_t capacity,
                                std::map<std::string, int64_t, std::less<>> specific)
-    : threshold_(threshold), burst_(burst), duration_ns_(duration_ns),
+    : threshold_(threshold),
+      burst_(burst),
+      duration_ns_(duration_ns),
       capacity_(std::max<size_t>(capacity, 1)),
       per_shard_(std::max<size_t>(capacity_ / std::min<size_t>(64, capacity_), 1)),
       specific_(std::move(specific)),

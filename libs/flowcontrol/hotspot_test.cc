@@ -72,7 +72,8 @@ TEST(HotspotTest, Hotspot_CapacityBounded) {
   ASSERT_TRUE(engine.Load(doc).ok());
   for (int i = 0; i < 1000; ++i) {
     const std::string ip = fmt::format("10.0.{}.{}", i / 250, i % 250);
-    engine.Enter({"r", true, [&](const ParamSource&) { return std::optional<std::string_view>(ip); }});
+    engine.Enter(
+        {"r", true, [&](const ParamSource&) { return std::optional<std::string_view>(ip); }});
   }
   ASSERT_EQ(engine.Hotspots().size(), 1u);
   EXPECT_LE(engine.Hotspots()[0].values, 64u);
@@ -91,10 +92,12 @@ TEST(HotspotTest, Hotspot_MissingParamPasses) {
   rule.params_max_capacity = 100;
   doc.hotspot_rules = {rule};
   ASSERT_TRUE(engine.Load(doc).ok());
-  RequestInfo without{"r", true, [](const ParamSource&) { return std::optional<std::string_view>(); }};
+  RequestInfo without{"r", true,
+                      [](const ParamSource&) { return std::optional<std::string_view>(); }};
   EXPECT_TRUE(engine.Enter(without).admitted);
   RequestInfo with{"r", true, [](const ParamSource& p) {
-                     return p.name == "x-user-id" ? std::optional<std::string_view>("42") : std::nullopt;
+                     return p.name == "x-user-id" ? std::optional<std::string_view>("42")
+                                                  : std::nullopt;
                    }};
   Decision d = engine.Enter(with);
   EXPECT_FALSE(d.admitted);

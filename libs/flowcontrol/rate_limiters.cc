@@ -15,13 +15,16 @@ int64_t CostNs(int64_t n, int64_t threshold, int64_t interval_ns) {
 // --- TokenBucket ---------------------------------------------------------------------------
 
 TokenBucket::TokenBucket(int64_t threshold, int64_t burst, int64_t interval_ns)
-    : threshold_(threshold), burst_(burst), interval_ns_(interval_ns),
+    : threshold_(threshold),
+      burst_(burst),
+      interval_ns_(interval_ns),
       zero_time_ns_(std::numeric_limits<int64_t>::min() / 4) {}
 
 int64_t TokenBucket::Available(int64_t now_ns) const {
   if (threshold_ <= 0) return 0;
   const int64_t unit = CostNs(1, threshold_, interval_ns_);
-  const int64_t elapsed = std::min(now_ns - zero_time_ns_.load(std::memory_order_relaxed), unit * burst_);
+  const int64_t elapsed =
+      std::min(now_ns - zero_time_ns_.load(std::memory_order_relaxed), unit * burst_);
   return elapsed / unit;
 }
 
@@ -46,14 +49,16 @@ LimitResult TokenBucket::TryAcquire(int64_t now_ns, int64_t n) {
 
 void TokenBucket::Rollback(int64_t n, int64_t state_after) {
   int64_t expected = state_after;
-  zero_time_ns_.compare_exchange_strong(expected, state_after - CostNs(1, threshold_, interval_ns_) * n,
-                                        std::memory_order_acq_rel);
+  zero_time_ns_.compare_exchange_strong(
+      expected, state_after - CostNs(1, threshold_, interval_ns_) * n, std::memory_order_acq_rel);
 }
 
 // --- Gcra ----------------------------------------------------------------------------------
 
 Gcra::Gcra(int64_t threshold, int64_t burst, int64_t interval_ns)
-    : threshold_(threshold), burst_(burst), interval_ns_(interval_ns),
+    : threshold_(threshold),
+      burst_(burst),
+      interval_ns_(interval_ns),
       emission_ns_(CostNs(1, threshold, interval_ns)),
       tolerance_ns_(CostNs(1, threshold, interval_ns) * (burst + 1)) {}
 
@@ -86,7 +91,9 @@ int64_t Gcra::Remaining(int64_t now_ns) const {
 // --- Pacer ---------------------------------------------------------------------------------
 
 Pacer::Pacer(int64_t threshold, int64_t interval_ns, int64_t max_queue_ns, int64_t max_waiters)
-    : threshold_(threshold), interval_ns_(interval_ns), max_queue_ns_(max_queue_ns),
+    : threshold_(threshold),
+      interval_ns_(interval_ns),
+      max_queue_ns_(max_queue_ns),
       max_waiters_(max_waiters) {}
 
 LimitResult Pacer::TryAcquire(int64_t now_ns, int64_t n) {
@@ -120,7 +127,8 @@ WarmUp::WarmUp(double count, int warm_up_period_sec, int cold_factor, bool start
     : count_(count), cold_factor_(cold_factor <= 1 ? 3 : cold_factor) {
   // Sentinel's WarmUpController.construct, verbatim (including its integer casts).
   warning_token_ = static_cast<int64_t>(warm_up_period_sec * count_) / (cold_factor_ - 1);
-  max_token_ = warning_token_ + static_cast<int64_t>(2 * warm_up_period_sec * count_ / (1.0 + cold_factor_));
+  max_token_ =
+      warning_token_ + static_cast<int64_t>(2 * warm_up_period_sec * count_ / (1.0 + cold_factor_));
   slope_ = (cold_factor_ - 1.0) / count_ / static_cast<double>(max_token_ - warning_token_);
   // Sentinel starts cold (its first sync fills the bucket); startWarm starts at the warning line.
   stored_tokens_ = start_warm ? warning_token_ : max_token_;
@@ -129,7 +137,8 @@ WarmUp::WarmUp(double count, int warm_up_period_sec, int cold_factor, bool start
 int64_t WarmUp::CoolDownTokens(int64_t old_value, int64_t last_ms, int64_t current_ms,
                                double pass_qps) const {
   int64_t new_value = old_value;
-  const auto refill = static_cast<int64_t>(static_cast<double>(current_ms - last_ms) * count_ / 1000);
+  const auto refill =
+      static_cast<int64_t>(static_cast<double>(current_ms - last_ms) * count_ / 1000);
   if (old_value < warning_token_) {
     new_value = old_value + refill;
   } else if (old_value >= warning_token_) {
@@ -150,8 +159,9 @@ void WarmUp::SyncToken(int64_t now_ms, double previous_pass_qps) {
   if (current_ms <= last) return;
   // One winner per second resyncs the tokens; everyone else reads them.
   if (!last_filled_ms_.compare_exchange_strong(last, current_ms)) return;
-  const int64_t synced = CoolDownTokens(stored_tokens_.load(), last, current_ms, previous_pass_qps) -
-                         static_cast<int64_t>(previous_pass_qps);
+  const int64_t synced =
+      CoolDownTokens(stored_tokens_.load(), last, current_ms, previous_pass_qps) -
+      static_cast<int64_t>(previous_pass_qps);
   stored_tokens_.store(std::max<int64_t>(synced, 0));
 }
 
@@ -160,7 +170,8 @@ double WarmUp::AllowedQps(int64_t now_ms, double previous_pass_qps) {
   const int64_t rest = stored_tokens_.load();
   if (rest >= warning_token_) {
     const double above = static_cast<double>(rest - warning_token_);
-    return std::nextafter(1.0 / (above * slope_ + 1.0 / count_), std::numeric_limits<double>::max());
+    return std::nextafter(1.0 / (above * slope_ + 1.0 / count_),
+                          std::numeric_limits<double>::max());
   }
   return count_;
 }

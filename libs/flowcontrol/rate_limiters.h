@@ -86,7 +86,8 @@ class WarmUp {
 
  private:
   void SyncToken(int64_t now_ms, double previous_pass_qps);
-  int64_t CoolDownTokens(int64_t old_value, int64_t last_ms, int64_t current_ms, double pass_qps) const;
+  int64_t CoolDownTokens(int64_t old_value, int64_t last_ms, int64_t current_ms,
+                         double pass_qps) const;
 
   const double count_;
   const int cold_factor_;

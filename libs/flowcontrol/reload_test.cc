@@ -21,12 +21,14 @@ TEST(ReloadTest, Reload_InvalidDocumentKeepsLastGood) {
   Engine engine(clock, {"r"});
   ASSERT_TRUE(ApplyRulesText(engine, kFiveQps).ok());
   const uint64_t version = engine.version();
-  for (const char* bad : {"{", "[]", R"({"flowRules":[{"id":"x","resource":"r"}]})",
-                          R"({"flowRules":[{"id":"x","resource":"r","threshold":-1}]})",
-                          R"({"flowRules":[{"id":"x","resource":"r","threshold":1,"typo":1}]})",
-                          R"({"flowRules":[{"id":"x","resource":"r","threshold":1}, {"id":"x","resource":"q","threshold":1}]})",
-                          R"({"circuitBreakerRules":[{"id":"b","resource":"r","threshold":1.5}]})",
-                          R"j({"hotspotRules":[{"id":"h","resource":"r","threshold":1,"paramSource":"BODY(x)"}]})j"}) {
+  for (
+      const char* bad :
+      {"{", "[]", R"({"flowRules":[{"id":"x","resource":"r"}]})",
+       R"({"flowRules":[{"id":"x","resource":"r","threshold":-1}]})",
+       R"({"flowRules":[{"id":"x","resource":"r","threshold":1,"typo":1}]})",
+       R"({"flowRules":[{"id":"x","resource":"r","threshold":1}, {"id":"x","resource":"q","threshold":1}]})",
+       R"({"circuitBreakerRules":[{"id":"b","resource":"r","threshold":1.5}]})",
+       R"j({"hotspotRules":[{"id":"h","resource":"r","threshold":1,"paramSource":"BODY(x)"}]})j"}) {
     EXPECT_TRUE(absl::IsInvalidArgument(ApplyRulesText(engine, bad))) << bad;
   }
   EXPECT_EQ(engine.version(), version);
@@ -63,7 +65,11 @@ TEST(ReloadTest, Reload_StateReuseMatrix) {
   EXPECT_TRUE(engine.Enter({"r"}).admitted);   // 7 of 7
   EXPECT_FALSE(engine.Enter({"r"}).admitted);  // the 5 before the reload still count
   // Anything else: fresh state.
-  ASSERT_TRUE(ApplyRulesText(engine, R"({"flowRules":[{"id":"qps","resource":"r","threshold":7,"statIntervalMs":2000}]})").ok());
+  ASSERT_TRUE(
+      ApplyRulesText(
+          engine,
+          R"({"flowRules":[{"id":"qps","resource":"r","threshold":7,"statIntervalMs":2000}]})")
+          .ok());
   EXPECT_NE(engine.FlowWindowForTest("qps"), window);
   EXPECT_TRUE(engine.Enter({"r"}).admitted);
 }
@@ -72,7 +78,8 @@ TEST(ReloadTest, Reload_ConcurrentReadersNeverTorn) {
   ManualClock clock(10s);
   Engine engine(clock, {"r"});
   const std::string a = R"({"flowRules":[{"id":"A","resource":"r","threshold":0}]})";
-  const std::string b = R"({"flowRules":[{"id":"B","resource":"r","threshold":0},{"id":"B2","resource":"r","threshold":0}]})";
+  const std::string b =
+      R"({"flowRules":[{"id":"B","resource":"r","threshold":0},{"id":"B2","resource":"r","threshold":0}]})";
   ASSERT_TRUE(ApplyRulesText(engine, a).ok());
   std::atomic<bool> done{false};
   std::atomic<int> torn{0};
@@ -130,7 +137,8 @@ TEST_F(RuleFileWatcherTest, EditingTheFileChangesRulesAndABrokenFileIsRefused) {
   const auto edited = std::chrono::steady_clock::now();
   Write(kSevenQps);
   ASSERT_TRUE(Eventually([&] { return engine.rules().flow_rules.at(0).threshold == 7; }));
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - edited);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - edited);
   std::printf("rules file edit took effect after %lld ms\n", static_cast<long long>(took.count()));
   const uint64_t version = engine.version();
   Write("{ this is not json");

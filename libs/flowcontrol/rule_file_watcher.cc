@@ -20,7 +20,8 @@ absl::Status ApplyRulesText(Engine& engine, std::string_view text) {
   return engine.Load(std::move(*document));
 }
 
-RuleFileWatcher::RuleFileWatcher(Engine& engine, std::string path, std::chrono::milliseconds poll_interval)
+RuleFileWatcher::RuleFileWatcher(Engine& engine, std::string path,
+                                 std::chrono::milliseconds poll_interval)
     : engine_(engine), path_(std::move(path)), poll_interval_(poll_interval) {
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 }
@@ -81,14 +82,16 @@ void RuleFileWatcher::Start() {
     close(inotify_fd_);
     inotify_fd_ = -1;
   }
-  if (inotify_fd_ < 0) spdlog::warn("inotify unavailable for {}; polling every {} ms", dir, poll_interval_.count());
+  if (inotify_fd_ < 0)
+    spdlog::warn("inotify unavailable for {}; polling every {} ms", dir, poll_interval_.count());
   thread_ = std::thread([this] { Run(); });
 }
 
 void RuleFileWatcher::Stop() {
   stop_ = true;
   const uint64_t one = 1;
-  if (wake_fd_ >= 0) [[maybe_unused]] auto n = write(wake_fd_, &one, sizeof(one));
+  if (wake_fd_ >= 0) [[maybe_unused]]
+    auto n = write(wake_fd_, &one, sizeof(one));
   if (thread_.joinable()) thread_.join();
 }
 
@@ -98,8 +101,8 @@ void RuleFileWatcher::Run() {
   auto next_poll = std::chrono::steady_clock::now() + poll_interval_;
   while (!stop_) {
     const auto now = std::chrono::steady_clock::now();
-    const int timeout = static_cast<int>(
-        std::max<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(next_poll - now).count(), 0));
+    const int timeout = static_cast<int>(std::max<int64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(next_poll - now).count(), 0));
     pollfd fds[2] = {{wake_fd_, POLLIN, 0}, {inotify, POLLIN, 0}};
     const int ready = poll(fds, inotify >= 0 ? 2 : 1, timeout);
     if (stop_) break;

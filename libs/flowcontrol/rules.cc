@@ -12,12 +12,18 @@ namespace json = boost::json;
 
 std::string ToString(const ParamSource& p) {
   switch (p.kind) {
-    case ParamKind::kHeader: return fmt::format("HEADER({})", p.name);
-    case ParamKind::kQuery: return fmt::format("QUERY({})", p.name);
-    case ParamKind::kPathVar: return fmt::format("PATH_VAR({})", p.name);
-    case ParamKind::kCookie: return fmt::format("COOKIE({})", p.name);
-    case ParamKind::kClientIp: return "CLIENT_IP";
-    case ParamKind::kJwtClaim: return fmt::format("JWT_CLAIM({})", p.name);
+    case ParamKind::kHeader:
+      return fmt::format("HEADER({})", p.name);
+    case ParamKind::kQuery:
+      return fmt::format("QUERY({})", p.name);
+    case ParamKind::kPathVar:
+      return fmt::format("PATH_VAR({})", p.name);
+    case ParamKind::kCookie:
+      return fmt::format("COOKIE({})", p.name);
+    case ParamKind::kClientIp:
+      return "CLIENT_IP";
+    case ParamKind::kJwtClaim:
+      return fmt::format("JWT_CLAIM({})", p.name);
   }
   return "";
 }
@@ -52,8 +58,10 @@ class Reader {
   }
   void Bool(const char* key, bool* out) {
     if (const json::value* v = Field(key)) {
-      if (!v->is_bool()) Fail(fmt::format("{} must be true or false", key));
-      else *out = v->as_bool();
+      if (!v->is_bool())
+        Fail(fmt::format("{} must be true or false", key));
+      else
+        *out = v->as_bool();
     }
   }
   void Str(const char* key, std::string* out, bool required) {
@@ -62,8 +70,10 @@ class Reader {
       if (required) Fail(fmt::format("{} is required", key));
       return;
     }
-    if (!v->is_string() || v->as_string().empty()) Fail(fmt::format("{} must be a non-empty string", key));
-    else *out = std::string(v->as_string());
+    if (!v->is_string() || v->as_string().empty())
+      Fail(fmt::format("{} must be a non-empty string", key));
+    else
+      *out = std::string(v->as_string());
   }
   template <class E>
   void Enum(const char* key, E* out, std::initializer_list<std::pair<const char*, E>> names) {
@@ -110,14 +120,16 @@ class Reader {
 };
 
 absl::StatusOr<ParamSource> ParseParamSource(std::string_view text) {
-  const std::pair<const char*, ParamKind> kinds[] = {
-      {"HEADER", ParamKind::kHeader},     {"QUERY", ParamKind::kQuery},
-      {"PATH_VAR", ParamKind::kPathVar},  {"COOKIE", ParamKind::kCookie},
-      {"JWT_CLAIM", ParamKind::kJwtClaim}};
+  const std::pair<const char*, ParamKind> kinds[] = {{"HEADER", ParamKind::kHeader},
+                                                     {"QUERY", ParamKind::kQuery},
+                                                     {"PATH_VAR", ParamKind::kPathVar},
+                                                     {"COOKIE", ParamKind::kCookie},
+                                                     {"JWT_CLAIM", ParamKind::kJwtClaim}};
   if (text == "CLIENT_IP") return ParamSource{ParamKind::kClientIp, ""};
   for (const auto& [prefix, kind] : kinds) {
     const std::string open = std::string(prefix) + "(";
-    if (text.size() > open.size() + 1 && text.substr(0, open.size()) == open && text.back() == ')') {
+    if (text.size() > open.size() + 1 && text.substr(0, open.size()) == open &&
+        text.back() == ')') {
       std::string name(text.substr(open.size(), text.size() - open.size() - 1));
       if (kind == ParamKind::kHeader) {
         for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -127,7 +139,8 @@ absl::StatusOr<ParamSource> ParseParamSource(std::string_view text) {
   }
   return absl::InvalidArgumentError(fmt::format(
       "paramSource '{}' must be HEADER(name), QUERY(name), PATH_VAR(name), COOKIE(name), "
-      "CLIENT_IP or JWT_CLAIM(name)", text));
+      "CLIENT_IP or JWT_CLAIM(name)",
+      text));
 }
 
 const json::array* ArrayField(const json::object& doc, const char* key, std::string* error) {
@@ -150,7 +163,9 @@ absl::Status ParseFlow(const json::object& o, size_t i, FlowRule* r) {
   f.Int("statIntervalMs", &r->stat_interval_ms, 1, 3'600'000);
   f.Int("sampleCount", &r->sample_count, 1, 1000);
   f.Enum("algorithm", &r->algorithm,
-         {{"WINDOW", Algorithm::kWindow}, {"TOKEN_BUCKET", Algorithm::kTokenBucket}, {"GCRA", Algorithm::kGcra}});
+         {{"WINDOW", Algorithm::kWindow},
+          {"TOKEN_BUCKET", Algorithm::kTokenBucket},
+          {"GCRA", Algorithm::kGcra}});
   f.Int("burst", &r->burst, 0, 1'000'000'000);
   f.Enum("tokenCalculateStrategy", &r->token_strategy,
          {{"DIRECT", TokenStrategy::kDirect}, {"WARM_UP", TokenStrategy::kWarmUp}});
@@ -162,7 +177,8 @@ absl::Status ParseFlow(const json::object& o, size_t i, FlowRule* r) {
   f.Int("maxQueueingTimeMs", &r->max_queueing_time_ms, 0, 60'000);
   f.Int("maxWaiters", &r->max_waiters, 1, 1'000'000);
   f.Bool("dryRun", &r->dry_run);
-  if (r->stat_interval_ms % r->sample_count != 0) f.Fail("statIntervalMs must be a multiple of sampleCount");
+  if (r->stat_interval_ms % r->sample_count != 0)
+    f.Fail("statIntervalMs must be a multiple of sampleCount");
   if (r->burst < 0) r->burst = r->algorithm == Algorithm::kTokenBucket ? r->threshold : 0;
   if (r->max_waiters < 0) r->max_waiters = r->threshold * r->max_queueing_time_ms / 1000 + 1;
   if (r->metric == Metric::kConcurrency &&
@@ -201,10 +217,13 @@ absl::Status ParseHotspot(const json::object& o, size_t i, HotspotRule* r) {
   }
   if (!source.empty()) {
     auto parsed = ParseParamSource(source);
-    if (!parsed.ok()) f.Fail(std::string(parsed.status().message()));
-    else r->param = *parsed;
+    if (!parsed.ok())
+      f.Fail(std::string(parsed.status().message()));
+    else
+      r->param = *parsed;
   }
-  if (r->params_max_capacity < 0) r->params_max_capacity = std::min<int64_t>(4000 * r->duration_sec, 200'000);
+  if (r->params_max_capacity < 0)
+    r->params_max_capacity = std::min<int64_t>(4000 * r->duration_sec, 200'000);
   return f.Finish();
 }
 
@@ -231,7 +250,8 @@ absl::Status ParseBreaker(const json::object& o, size_t i, CircuitBreakerRule* r
   if (r->strategy != BreakerStrategyKind::kErrorCount && r->threshold > 1.0) {
     f.Fail("a ratio threshold must be between 0 and 1");
   }
-  if (r->strategy == BreakerStrategyKind::kSlowRequestRatio && o.if_contains("maxAllowedRtMs") == nullptr) {
+  if (r->strategy == BreakerStrategyKind::kSlowRequestRatio &&
+      o.if_contains("maxAllowedRtMs") == nullptr) {
     f.Fail("SLOW_REQUEST_RATIO needs maxAllowedRtMs");
   }
   if (r->probe_success_to_close < 0) r->probe_success_to_close = r->probe_num;
@@ -259,7 +279,8 @@ absl::Status ParseSystem(const json::object& o, size_t i, SystemRule* r) {
 absl::StatusOr<RuleDocument> ParseRules(std::string_view text) {
   boost::system::error_code ec;
   json::value root = json::parse(json::string_view(text.data(), text.size()), ec);
-  if (ec) return absl::InvalidArgumentError(fmt::format("rules are not valid JSON: {}", ec.message()));
+  if (ec)
+    return absl::InvalidArgumentError(fmt::format("rules are not valid JSON: {}", ec.message()));
   if (!root.is_object()) return absl::InvalidArgumentError("rules must be a JSON object");
   const json::object& doc = root.as_object();
   static const std::set<std::string> kKnown = {"flowRules", "hotspotRules", "circuitBreakerRules",
@@ -277,7 +298,8 @@ absl::StatusOr<RuleDocument> ParseRules(std::string_view text) {
     if (array == nullptr) return absl::OkStatus();
     std::set<std::string> ids;
     for (size_t i = 0; i < array->size(); ++i) {
-      if (!(*array)[i].is_object()) return absl::InvalidArgumentError(fmt::format("{}[{}] must be an object", key, i));
+      if (!(*array)[i].is_object())
+        return absl::InvalidArgumentError(fmt::format("{}[{}] must be an object", key, i));
       typename std::remove_pointer_t<decltype(rules)>::value_type rule;
       if (absl::Status s = parse((*array)[i].as_object(), i, &rule); !s.ok()) return s;
       if (!ids.insert(rule.id).second) {
@@ -289,12 +311,16 @@ absl::StatusOr<RuleDocument> ParseRules(std::string_view text) {
   };
   if (absl::Status s = each("flowRules", ParseFlow, &out.flow_rules); !s.ok()) return s;
   if (absl::Status s = each("hotspotRules", ParseHotspot, &out.hotspot_rules); !s.ok()) return s;
-  if (absl::Status s = each("circuitBreakerRules", ParseBreaker, &out.breaker_rules); !s.ok()) return s;
+  if (absl::Status s = each("circuitBreakerRules", ParseBreaker, &out.breaker_rules); !s.ok())
+    return s;
   if (absl::Status s = each("systemRules", ParseSystem, &out.system_rules); !s.ok()) return s;
   if (const json::value* v = doc.if_contains("onDelete")) {
-    if (v->is_string() && v->as_string() == "KEEP_LAST_GOOD") out.on_delete = OnDelete::kKeepLastGood;
-    else if (v->is_string() && v->as_string() == "CLEAR") out.on_delete = OnDelete::kClear;
-    else return absl::InvalidArgumentError("onDelete must be KEEP_LAST_GOOD or CLEAR");
+    if (v->is_string() && v->as_string() == "KEEP_LAST_GOOD")
+      out.on_delete = OnDelete::kKeepLastGood;
+    else if (v->is_string() && v->as_string() == "CLEAR")
+      out.on_delete = OnDelete::kClear;
+    else
+      return absl::InvalidArgumentError("onDelete must be KEEP_LAST_GOOD or CLEAR");
   }
   return out;
 }
@@ -303,22 +329,36 @@ std::string ToJson(const RuleDocument& d) {
   json::array flow, hotspot, breaker, system;
   for (const FlowRule& r : d.flow_rules) {
     flow.push_back(json::object{
-        {"id", r.id}, {"resource", r.resource},
-        {"metric", r.metric == Metric::kQps ? "QPS" : "CONCURRENCY"}, {"threshold", r.threshold},
-        {"statIntervalMs", r.stat_interval_ms}, {"sampleCount", r.sample_count},
-        {"algorithm", r.algorithm == Algorithm::kWindow ? "WINDOW" : r.algorithm == Algorithm::kGcra ? "GCRA" : "TOKEN_BUCKET"},
+        {"id", r.id},
+        {"resource", r.resource},
+        {"metric", r.metric == Metric::kQps ? "QPS" : "CONCURRENCY"},
+        {"threshold", r.threshold},
+        {"statIntervalMs", r.stat_interval_ms},
+        {"sampleCount", r.sample_count},
+        {"algorithm", r.algorithm == Algorithm::kWindow ? "WINDOW"
+                      : r.algorithm == Algorithm::kGcra ? "GCRA"
+                                                        : "TOKEN_BUCKET"},
         {"burst", r.burst},
-        {"tokenCalculateStrategy", r.token_strategy == TokenStrategy::kDirect ? "DIRECT" : "WARM_UP"},
-        {"warmUpPeriodSec", r.warm_up_period_sec}, {"coldFactor", r.cold_factor}, {"startWarm", r.start_warm},
+        {"tokenCalculateStrategy",
+         r.token_strategy == TokenStrategy::kDirect ? "DIRECT" : "WARM_UP"},
+        {"warmUpPeriodSec", r.warm_up_period_sec},
+        {"coldFactor", r.cold_factor},
+        {"startWarm", r.start_warm},
         {"controlBehavior", r.behavior == ControlBehavior::kReject ? "REJECT" : "THROTTLING"},
-        {"maxQueueingTimeMs", r.max_queueing_time_ms}, {"maxWaiters", r.max_waiters}, {"dryRun", r.dry_run}});
+        {"maxQueueingTimeMs", r.max_queueing_time_ms},
+        {"maxWaiters", r.max_waiters},
+        {"dryRun", r.dry_run}});
   }
   for (const HotspotRule& r : d.hotspot_rules) {
     json::object items;
     for (const auto& [k, v] : r.specific_items) items[k] = v;
-    hotspot.push_back(json::object{{"id", r.id}, {"resource", r.resource}, {"paramSource", ToString(r.param)},
-                                   {"metricType", "QPS"}, {"threshold", r.threshold},
-                                   {"durationInSec", r.duration_sec}, {"burstCount", r.burst_count},
+    hotspot.push_back(json::object{{"id", r.id},
+                                   {"resource", r.resource},
+                                   {"paramSource", ToString(r.param)},
+                                   {"metricType", "QPS"},
+                                   {"threshold", r.threshold},
+                                   {"durationInSec", r.duration_sec},
+                                   {"burstCount", r.burst_count},
                                    {"specificItems", std::move(items)},
                                    {"paramsMaxCapacity", r.params_max_capacity}});
   }
@@ -326,13 +366,20 @@ std::string ToJson(const RuleDocument& d) {
     const char* strategy = r.strategy == BreakerStrategyKind::kErrorRatio   ? "ERROR_RATIO"
                            : r.strategy == BreakerStrategyKind::kErrorCount ? "ERROR_COUNT"
                                                                             : "SLOW_REQUEST_RATIO";
-    breaker.push_back(json::object{
-        {"id", r.id}, {"resource", r.resource}, {"strategy", strategy}, {"threshold", r.threshold},
-        {"maxAllowedRtMs", r.max_allowed_rt_ms}, {"minRequestAmount", r.min_request_amount},
-        {"statIntervalMs", r.stat_interval_ms}, {"statBucketCount", r.stat_bucket_count},
-        {"retryTimeoutMs", r.retry_timeout_ms}, {"probeNum", r.probe_num},
-        {"probeSuccessToClose", r.probe_success_to_close}, {"halfOpenMaxWaitMs", r.half_open_max_wait_ms},
-        {"openBackoffMultiplier", r.open_backoff_multiplier}, {"goCompat", r.go_compat}});
+    breaker.push_back(json::object{{"id", r.id},
+                                   {"resource", r.resource},
+                                   {"strategy", strategy},
+                                   {"threshold", r.threshold},
+                                   {"maxAllowedRtMs", r.max_allowed_rt_ms},
+                                   {"minRequestAmount", r.min_request_amount},
+                                   {"statIntervalMs", r.stat_interval_ms},
+                                   {"statBucketCount", r.stat_bucket_count},
+                                   {"retryTimeoutMs", r.retry_timeout_ms},
+                                   {"probeNum", r.probe_num},
+                                   {"probeSuccessToClose", r.probe_success_to_close},
+                                   {"halfOpenMaxWaitMs", r.half_open_max_wait_ms},
+                                   {"openBackoffMultiplier", r.open_backoff_multiplier},
+                                   {"goCompat", r.go_compat}});
   }
   for (const SystemRule& r : d.system_rules) {
     json::object o{{"id", r.id}, {"strategy", r.bbr ? "BBR" : "NONE"}};
@@ -343,11 +390,12 @@ std::string ToJson(const RuleDocument& d) {
     if (r.max_cpu_usage >= 0) o["maxCpuUsage"] = r.max_cpu_usage;
     system.push_back(std::move(o));
   }
-  return json::serialize(json::object{{"onDelete", d.on_delete == OnDelete::kClear ? "CLEAR" : "KEEP_LAST_GOOD"},
-                                       {"flowRules", std::move(flow)},
-                                       {"hotspotRules", std::move(hotspot)},
-                                       {"circuitBreakerRules", std::move(breaker)},
-                                       {"systemRules", std::move(system)}});
+  return json::serialize(
+      json::object{{"onDelete", d.on_delete == OnDelete::kClear ? "CLEAR" : "KEEP_LAST_GOOD"},
+                   {"flowRules", std::move(flow)},
+                   {"hotspotRules", std::move(hotspot)},
+                   {"circuitBreakerRules", std::move(breaker)},
+                   {"systemRules", std::move(system)}});
 }
 
 }  // namespace seckill::flow

@@ -72,7 +72,7 @@ struct CircuitBreakerRule {
   int stat_bucket_count = 10;
   int64_t retry_timeout_ms = 5000;
   int probe_num = 1;
-  int probe_success_to_close = -1;  // default probeNum
+  int probe_success_to_close = -1;     // default probeNum
   int64_t half_open_max_wait_ms = -1;  // default retryTimeoutMs
   double open_backoff_multiplier = 1.0;
   bool go_compat = false;

@@ -5,20 +5,24 @@ namespace seckill::flow {
 SlidingWindow::SlidingWindow(int buckets, int64_t interval_ns)
     : buckets_(buckets < 1 ? 1 : buckets),
       interval_ns_(interval_ns),
-      bucket_ns_(interval_ns / (buckets < 1 ? 1 : buckets) > 0 ? interval_ns / (buckets < 1 ? 1 : buckets) : 1),
+      bucket_ns_(interval_ns / (buckets < 1 ? 1 : buckets) > 0
+                     ? interval_ns / (buckets < 1 ? 1 : buckets)
+                     : 1),
       slots_(new Bucket[static_cast<size_t>(buckets_)]) {
   Reset();  // epoch 0 is a real epoch: mark every slot as belonging to none yet
 }
 
 void SlidingWindow::Reset() {
-  for (int i = 0; i < buckets_; ++i) slots_[i].word.store(Pack(0xFFFFFFFFu, 0), std::memory_order_relaxed);
+  for (int i = 0; i < buckets_; ++i)
+    slots_[i].word.store(Pack(0xFFFFFFFFu, 0), std::memory_order_relaxed);
 }
 
 int64_t SlidingWindow::PastSum(uint32_t epoch) const {
   int64_t sum = 0;
   for (int back = 1; back < buckets_; ++back) {
     const uint32_t e = epoch - static_cast<uint32_t>(back);
-    const uint64_t word = slots_[e % static_cast<uint32_t>(buckets_)].word.load(std::memory_order_relaxed);
+    const uint64_t word =
+        slots_[e % static_cast<uint32_t>(buckets_)].word.load(std::memory_order_relaxed);
     if (EpochOf(word) == e) sum += CountOf(word);
   }
   return sum;
@@ -73,7 +77,8 @@ int64_t SlidingWindow::Sum(int64_t now_ns) const {
 
 int64_t SlidingWindow::BucketCount(int64_t now_ns, int back) const {
   const uint32_t e = Epoch(now_ns) - static_cast<uint32_t>(back);
-  const uint64_t word = slots_[e % static_cast<uint32_t>(buckets_)].word.load(std::memory_order_relaxed);
+  const uint64_t word =
+      slots_[e % static_cast<uint32_t>(buckets_)].word.load(std::memory_order_relaxed);
   return EpochOf(word) == e ? CountOf(word) : 0;
 }
 
@@ -89,7 +94,8 @@ int64_t SlidingWindow::RetryAfterNs(int64_t now_ns, int64_t n, int64_t limit) co
       return steps == 0 ? 0 : next_boundary + (steps - 1) * bucket_ns_ - now_ns;
     }
     const uint32_t e = epoch - static_cast<uint32_t>(back);
-    const uint64_t word = slots_[e % static_cast<uint32_t>(buckets_)].word.load(std::memory_order_relaxed);
+    const uint64_t word =
+        slots_[e % static_cast<uint32_t>(buckets_)].word.load(std::memory_order_relaxed);
     if (EpochOf(word) == e) sum -= CountOf(word);
   }
   const int64_t next_boundary = static_cast<int64_t>(epoch + 1) * bucket_ns_;

@@ -39,7 +39,9 @@ class SlidingWindow {
   struct alignas(64) Bucket {
     std::atomic<uint64_t> word{0};
   };
-  static uint64_t Pack(uint64_t epoch, uint64_t count) { return (epoch << 32) | (count & 0xFFFFFFFFu); }
+  static uint64_t Pack(uint64_t epoch, uint64_t count) {
+    return (epoch << 32) | (count & 0xFFFFFFFFu);
+  }
   static uint32_t EpochOf(uint64_t word) { return static_cast<uint32_t>(word >> 32); }
   static int64_t CountOf(uint64_t word) { return static_cast<int64_t>(word & 0xFFFFFFFFu); }
   uint32_t Epoch(int64_t now_ns) const { return static_cast<uint32_t>(now_ns / bucket_ns_); }

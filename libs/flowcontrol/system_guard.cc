@@ -11,14 +11,19 @@ constexpr int kStatBuckets = 10;
 }
 
 SystemGuard::SystemGuard(SystemLimits limits, const SystemMetrics* metrics)
-    : limits_(limits), metrics_(metrics), passes_(2, kNanosPerSecond), completions_(2, kNanosPerSecond),
-      rt_sum_ms_(2, kNanosPerSecond), successes_(kStatBuckets, kStatBuckets * kNanosPerSecond),
+    : limits_(limits),
+      metrics_(metrics),
+      passes_(2, kNanosPerSecond),
+      completions_(2, kNanosPerSecond),
+      rt_sum_ms_(2, kNanosPerSecond),
+      successes_(kStatBuckets, kStatBuckets * kNanosPerSecond),
       min_rt_(new MinBucket[kStatBuckets]) {}
 
 double SystemGuard::MaxSuccessQps(int64_t now_ns) const {
   int64_t best = 0;
   // Full past seconds only: the current one is still filling.
-  for (int back = 1; back < kStatBuckets; ++back) best = std::max(best, successes_.BucketCount(now_ns, back));
+  for (int back = 1; back < kStatBuckets; ++back)
+    best = std::max(best, successes_.BucketCount(now_ns, back));
   return static_cast<double>(best);
 }
 
@@ -35,7 +40,8 @@ double SystemGuard::MinRtMs(int64_t now_ns) const {
 
 bool SystemGuard::BbrAllows(int64_t now_ns) const {
   const int64_t inflight = in_flight_.load(std::memory_order_relaxed);
-  return !(inflight > 1 && static_cast<double>(inflight) > MaxSuccessQps(now_ns) * MinRtMs(now_ns) / 1000.0);
+  return !(inflight > 1 &&
+           static_cast<double>(inflight) > MaxSuccessQps(now_ns) * MinRtMs(now_ns) / 1000.0);
 }
 
 SystemGuard::Check SystemGuard::TryEnter(int64_t now_ns) {
@@ -43,13 +49,14 @@ SystemGuard::Check SystemGuard::TryEnter(int64_t now_ns) {
       !BbrAllows(now_ns)) {
     return {SystemReason::kLoad, kNanosPerSecond};
   }
-  if (limits_.max_cpu_usage >= 0 && metrics_ != nullptr && metrics_->CpuUsage() > limits_.max_cpu_usage &&
-      (!limits_.bbr || !BbrAllows(now_ns))) {
+  if (limits_.max_cpu_usage >= 0 && metrics_ != nullptr &&
+      metrics_->CpuUsage() > limits_.max_cpu_usage && (!limits_.bbr || !BbrAllows(now_ns))) {
     return {SystemReason::kCpu, kNanosPerSecond};
   }
   if (limits_.max_avg_rt_ms >= 0) {
     const int64_t done = completions_.Sum(now_ns);
-    if (done > 0 && static_cast<double>(rt_sum_ms_.Sum(now_ns)) / static_cast<double>(done) > limits_.max_avg_rt_ms) {
+    if (done > 0 && static_cast<double>(rt_sum_ms_.Sum(now_ns)) / static_cast<double>(done) >
+                        limits_.max_avg_rt_ms) {
       return {SystemReason::kAvgRt, kNanosPerSecond};
     }
   }

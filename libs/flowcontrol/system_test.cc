@@ -13,7 +13,8 @@ struct FakeMetrics final : SystemMetrics {
   double CpuUsage() const override { return cpu; }
 };
 
-std::unique_ptr<Engine> WithSystemRule(const Clock& clock, const FakeMetrics* metrics, SystemRule rule) {
+std::unique_ptr<Engine> WithSystemRule(const Clock& clock, const FakeMetrics* metrics,
+                                       SystemRule rule) {
   auto engine = std::make_unique<Engine>(clock, std::vector<std::string>{"in", "out"}, metrics);
   RuleDocument doc;
   rule.id = "sys";

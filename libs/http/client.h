@@ -42,7 +42,8 @@ absl::StatusOr<Response> Fetch(const std::string& host, uint16_t port, const std
 
 // Sends raw bytes and returns everything the server answers until it closes or `timeout`
 // passes; for tests of malformed requests.
-absl::StatusOr<std::string> SendRaw(const std::string& host, uint16_t port, const std::string& bytes,
+absl::StatusOr<std::string> SendRaw(const std::string& host, uint16_t port,
+                                    const std::string& bytes,
                                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
 // The value of a response header (name lower case), or "".

@@ -27,8 +27,8 @@ class Router {
   struct Match {
     const Route* route = nullptr;  // set when method and path match
     PathParams params;
-    bool path_matched = false;     // some route has this path (405 when route is null)
-    std::string allow;             // the methods that path accepts, for 405's Allow header
+    bool path_matched = false;  // some route has this path (405 when route is null)
+    std::string allow;          // the methods that path accepts, for 405's Allow header
   };
 
   void Add(std::string method, std::string pattern, RouteHandler handler);

@@ -48,9 +48,15 @@ struct SocketAdapter : std::enable_shared_from_this<SocketAdapter> {
   }
 
   static SocketAdapter* From(void* data) { return static_cast<SocketAdapter*>(data); }
-  static void AddRead(void* d) { From(d)->want_read = true; From(d)->ArmRead(); }
+  static void AddRead(void* d) {
+    From(d)->want_read = true;
+    From(d)->ArmRead();
+  }
   static void DelRead(void* d) { From(d)->want_read = false; }
-  static void AddWrite(void* d) { From(d)->want_write = true; From(d)->ArmWrite(); }
+  static void AddWrite(void* d) {
+    From(d)->want_write = true;
+    From(d)->ArmWrite();
+  }
   static void DelWrite(void* d) { From(d)->want_write = false; }
   static void Cleanup(void* d) {
     SocketAdapter* self = From(d);

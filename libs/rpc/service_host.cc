@@ -13,7 +13,8 @@
 namespace seckill::rpc {
 
 int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::Service*>& services,
-                     boost::asio::io_context& ioc, std::function<boost::asio::awaitable<bool>()> ready,
+                     boost::asio::io_context& ioc,
+                     std::function<boost::asio::awaitable<bool>()> ready,
                      const std::function<void()>& after_server_stopped) {
   auto work = boost::asio::make_work_guard(ioc);
   std::thread io_thread([&ioc] { ioc.run(); });

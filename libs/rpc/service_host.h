@@ -26,7 +26,8 @@ struct ServiceHostOptions {
 // `ioc` stops. Returns 0 after a graceful stop, 1 when a port could not be bound. The caller
 // must have called base::BlockTerminationSignals() before starting any thread.
 int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::Service*>& services,
-                     boost::asio::io_context& ioc, std::function<boost::asio::awaitable<bool>()> ready,
+                     boost::asio::io_context& ioc,
+                     std::function<boost::asio::awaitable<bool>()> ready,
                      const std::function<void()>& after_server_stopped);
 
 }  // namespace seckill::rpc

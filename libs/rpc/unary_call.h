@@ -49,8 +49,8 @@ boost::asio::awaitable<absl::StatusOr<Response>> UnaryCall(Start start, Request 
 
 // A start callable for UnaryCall: calls stub->async()->Method (which is overloaded, so its
 // address cannot be taken directly).
-#define SECKILL_ASYNC_METHOD(stub, Method)                                       \
-  [stub_ptr = (stub)](grpc::ClientContext* c, const auto* q, auto* r,            \
-                      std::function<void(grpc::Status)> done) {                  \
-    stub_ptr->async()->Method(c, q, r, std::move(done));                         \
+#define SECKILL_ASYNC_METHOD(stub, Method)                            \
+  [stub_ptr = (stub)](grpc::ClientContext* c, const auto* q, auto* r, \
+                      std::function<void(grpc::Status)> done) {       \
+    stub_ptr->async()->Method(c, q, r, std::move(done));              \
   }

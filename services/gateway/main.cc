@@ -5,14 +5,15 @@
 #include "CLI/CLI.hpp"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/thread_pool.hpp"
+#include "libs/base/backoff.h"
 #include "libs/base/clock.h"
 #include "libs/base/config.h"
-#include "libs/base/backoff.h"
 #include "libs/base/logging.h"
 #include "libs/base/periodic_task.h"
 #include "libs/base/runtime.h"
 #include "libs/base/signals.h"
 #include "libs/base/status.h"
+#include "libs/flowcontrol/proc_system_metrics.h"
 #include "libs/http/server.h"
 #include "libs/mysql/config.h"
 #include "libs/mysql/pool.h"
@@ -20,7 +21,6 @@
 #include "services/gateway/adapters/hs256_token_codec.h"
 #include "services/gateway/adapters/mariadb_user_repository.h"
 #include "services/gateway/adapters/sodium_password_hasher.h"
-#include "libs/flowcontrol/proc_system_metrics.h"
 #include "services/gateway/api/flow_control.h"
 #include "services/gateway/api/http_api.h"
 #include "spdlog/spdlog.h"
@@ -47,8 +47,9 @@ int Run(const base::Config& config) {
   auto db_options = mysql::ConnectionOptionsFromConfig(config);
   for (const absl::Status& s :
        {port.status(), threads.status(), body_limit.status(), header_limit.status(),
-        timeout_ms.status(), cache_max_age_ms.status(), sold_out_ttl_ms.status(), token_ttl.status(), secret.status(), product_addr.status(),
-        order_addr.status(), admin_user.status(), admin_password.status(), db_options.status()}) {
+        timeout_ms.status(), cache_max_age_ms.status(), sold_out_ttl_ms.status(),
+        token_ttl.status(), secret.status(), product_addr.status(), order_addr.status(),
+        admin_user.status(), admin_password.status(), db_options.status()}) {
     if (!s.ok()) {
       spdlog::error("configuration: {}", s.message());
       return 2;
@@ -74,9 +75,9 @@ int Run(const base::Config& config) {
   gateway::adapters::Hs256TokenCodec tokens(*secret, std::chrono::seconds(*token_ttl));
   gateway::app::Accounts accounts(users, hasher, tokens, clock);
   // The database may still be starting.
-  if (absl::Status admin = base::RetryAtStartup(
-          50, std::chrono::milliseconds(200), "creating the admin account",
-          [&] { return accounts.EnsureAdmin(*admin_user, *admin_password); });
+  if (absl::Status admin =
+          base::RetryAtStartup(50, std::chrono::milliseconds(200), "creating the admin account",
+                               [&] { return accounts.EnsureAdmin(*admin_user, *admin_password); });
       !admin.ok()) {
     spdlog::error("cannot create the admin account: {}", admin.ToString());
     return 1;
@@ -95,19 +96,21 @@ int Run(const base::Config& config) {
   gateway::app::ActivityCache::Options cache_options;
   cache_options.max_age_ms = *cache_max_age_ms;
   cache_options.sold_out_ttl_ms = *sold_out_ttl_ms;
-  gateway::api::HttpApi api(accounts, std::move(backends), blocking, flow_control, flow_control, clock,
-                            ioc.get_executor(), cache_options);
+  gateway::api::HttpApi api(accounts, std::move(backends), blocking, flow_control, flow_control,
+                            clock, ioc.get_executor(), cache_options);
   const std::string rules_file = config.GetString("flow.rules_file", "");
   if (absl::Status s = flow_control.Start(api.Resources(), rules_file); !s.ok()) {
     // A missing or broken file at start-up: serve without rules rather than not at all, loudly.
-    spdlog::error("flow control: {}; serving with no flow rules until the file is fixed", s.message());
+    spdlog::error("flow control: {}; serving with no flow rules until the file is fixed",
+                  s.message());
   }
 
   http::ServerOptions options;
   options.port = static_cast<uint16_t>(*port);
   options.body_limit = static_cast<size_t>(*body_limit);
   options.header_limit = static_cast<size_t>(*header_limit);
-  http::HttpServer server(ioc, options, [&api](http::Request r) { return api.Handle(std::move(r)); });
+  http::HttpServer server(ioc, options,
+                          [&api](http::Request r) { return api.Handle(std::move(r)); });
   if (absl::Status s = server.Start(); !s.ok()) {
     spdlog::error("{}", s.message());
     return 1;
@@ -139,7 +142,8 @@ int main(int argc, char** argv) {
   base::BlockTerminationSignals();
   CLI::App cli{"seckill-gateway: the HTTP API of the flash-sale system"};
   std::string config_path;
-  cli.add_option("--config", config_path, "YAML configuration file (SECKILL_* variables override it)");
+  cli.add_option("--config", config_path,
+                 "YAML configuration file (SECKILL_* variables override it)");
   CLI11_PARSE(cli, argc, argv);
   auto config = base::Config::Load(config_path);
   if (!config.ok()) {

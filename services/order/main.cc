@@ -18,17 +18,17 @@
 #include "libs/rpc/service_host.h"
 #include "services/order/adapters/amqp_order_event_publisher.h"
 #include "services/order/adapters/amqp_payment_deadlines.h"
+#include "services/order/adapters/grpc_stock_reservations.h"
+#include "services/order/adapters/mariadb_order_repository.h"
 #include "services/order/api/dead_letter_handler.h"
+#include "services/order/api/order_grpc_service.h"
+#include "services/order/api/order_message_handler.h"
 #include "services/order/app/cancel_order.h"
 #include "services/order/app/dead_letters.h"
 #include "services/order/app/reconcile_stock.h"
 #include "services/order/app/record_order.h"
 #include "services/order/app/sweep_orders.h"
-#include "services/order/adapters/grpc_stock_reservations.h"
-#include "services/order/adapters/mariadb_order_repository.h"
 #include "services/order/messaging/order_queue.h"
-#include "services/order/api/order_grpc_service.h"
-#include "services/order/api/order_message_handler.h"
 #include "spdlog/spdlog.h"
 
 namespace asio = boost::asio;
@@ -45,9 +45,9 @@ int Run(const base::Config& config) {
   auto db_options = mysql::ConnectionOptionsFromConfig(config);
   auto broker = amqp::BrokerOptionsFromConfig(config);
   auto product_addr = config.RequireString("product.addr");
-  for (const absl::Status& s : {grpc_port.status(), http_port.status(), node_id.status(),
-                                payment_timeout_s.status(), sweep_interval_s.status(),
-                                db_options.status(), broker.status(), product_addr.status()}) {
+  for (const absl::Status& s :
+       {grpc_port.status(), http_port.status(), node_id.status(), payment_timeout_s.status(),
+        sweep_interval_s.status(), db_options.status(), broker.status(), product_addr.status()}) {
     if (!s.ok()) {
       spdlog::error("configuration: {}", s.message());
       return 2;
@@ -98,7 +98,8 @@ int Run(const base::Config& config) {
                                        blocking.get_executor());
   order::app::ReconcileStock reconcile(repository, reservations, pending, blocking.get_executor());
   order::app::DeadLetters dead_letters(repository, reservations, clock, blocking.get_executor());
-  order::api::OrderGrpcService service(place_order, manage_orders, cancel_order, reconcile, dead_letters, blocking);
+  order::api::OrderGrpcService service(place_order, manage_orders, cancel_order, reconcile,
+                                       dead_letters, blocking);
 
   amqp::ConsumerOptions consumer_options;
   consumer_options.broker = *broker;
@@ -110,14 +111,15 @@ int Run(const base::Config& config) {
   consumer_options.max_batch = 128;
   std::unique_ptr<amqp::Consumer> consumer;
   order::api::OrderMessageHandler handler(
-      [&record_order](std::vector<order::domain::Order> orders)
-          -> asio::awaitable<std::vector<absl::Status>> {
+      [&record_order](
+          std::vector<order::domain::Order> orders) -> asio::awaitable<std::vector<absl::Status>> {
         auto recording = record_order(std::move(orders));
         co_return base::StatusesOf(co_await std::move(recording));
       },
       [&consumer] { return consumer->Stopping(); });
   consumer = std::make_unique<amqp::Consumer>(
-      consumer_options, [&handler](std::vector<amqp::Delivery> d) { return handler(std::move(d)); });
+      consumer_options,
+      [&handler](std::vector<amqp::Delivery> d) { return handler(std::move(d)); });
 
   // Orders whose payment deadline message expired: cancelled unless paid meanwhile.
   amqp::ConsumerOptions expiry_options = consumer_options;
@@ -160,7 +162,8 @@ int Run(const base::Config& config) {
 
   // The backstop: cancel what a lost deadline message missed, retry stock returns still owed,
   // report drift.
-  order::app::SweepOrders sweep(cancel_order, reconcile, repository, clock, blocking.get_executor());
+  order::app::SweepOrders sweep(cancel_order, reconcile, repository, clock,
+                                blocking.get_executor());
   base::PeriodicTask sweeper(ioc.get_executor(), std::chrono::seconds(*sweep_interval_s),
                              [&sweep] { return sweep(); });
   sweeper.Start();
@@ -191,7 +194,8 @@ int main(int argc, char** argv) {
   base::BlockTerminationSignals();
   CLI::App cli{"seckill-order: places orders (gRPC) and records them from the queue"};
   std::string config_path;
-  cli.add_option("--config", config_path, "YAML configuration file (SECKILL_* variables override it)");
+  cli.add_option("--config", config_path,
+                 "YAML configuration file (SECKILL_* variables override it)");
   CLI11_PARSE(cli, argc, argv);
   auto config = base::Config::Load(config_path);
   if (!config.ok()) {

@@ -32,12 +32,14 @@ namespace {
 // The Functions must exist before the first request; Redis may still be starting.
 absl::Status LoadStockFunctions(const redis::AsyncClientOptions& options) {
   redis::SyncClient client(options.host, options.port, std::chrono::milliseconds(1000));
-  return base::RetryAtStartup(50, std::chrono::milliseconds(200), "loading the Redis functions", [&] {
-    auto reply = client.Command({"FUNCTION", "LOAD", "REPLACE", product::adapters::StockFunctionsSource()});
-    if (!reply.ok()) return reply.status();
-    if (reply->type == redis::Reply::Type::kError) return absl::UnavailableError(reply->str);
-    return absl::OkStatus();
-  });
+  return base::RetryAtStartup(
+      50, std::chrono::milliseconds(200), "loading the Redis functions", [&] {
+        auto reply = client.Command(
+            {"FUNCTION", "LOAD", "REPLACE", product::adapters::StockFunctionsSource()});
+        if (!reply.ok()) return reply.status();
+        if (reply->type == redis::Reply::Type::kError) return absl::UnavailableError(reply->str);
+        return absl::OkStatus();
+      });
 }
 
 int Run(const base::Config& config) {
@@ -49,17 +51,19 @@ int Run(const base::Config& config) {
   auto sweep_interval_s = config.GetInt("stock.sweep_interval_s", 10);
   auto reseed_grace_s = config.GetInt("stock.reseed_grace_s", 5);
   auto ledger_retention_s = config.GetInt("stock.ledger_retention_s", 86'400);
-  for (const absl::Status& s : {grpc_port.status(), http_port.status(), db_options.status(),
-                                redis_options.status(), reservation_ttl_s.status(), sweep_interval_s.status(),
-                                reseed_grace_s.status(), ledger_retention_s.status()}) {
+  for (const absl::Status& s :
+       {grpc_port.status(), http_port.status(), db_options.status(), redis_options.status(),
+        reservation_ttl_s.status(), sweep_interval_s.status(), reseed_grace_s.status(),
+        ledger_retention_s.status()}) {
     if (!s.ok()) {
       spdlog::error("configuration: {}", s.message());
       return 2;
     }
   }
   if (*ledger_retention_s < 3600) {
-    spdlog::error("configuration: stock.ledger_retention_s must be at least 3600 (an hour, longer than "
-                  "any payment deadline: an unpaid order's cancellation needs its reservation)");
+    spdlog::error(
+        "configuration: stock.ledger_retention_s must be at least 3600 (an hour, longer than "
+        "any payment deadline: an unpaid order's cancellation needs its reservation)");
     return 2;
   }
   if (absl::Status loaded = LoadStockFunctions(*redis_options); !loaded.ok()) {
@@ -89,8 +93,8 @@ int Run(const base::Config& config) {
     for (const auto& a : *activities) recovery.Known(a.activity_id);
   }
   recovery_on_reconnect = &recovery;
-  product::api::ProductGrpcService service(catalog, ledger, create_activity, view_activities, recovery,
-                                           blocking);
+  product::api::ProductGrpcService service(catalog, ledger, create_activity, view_activities,
+                                           recovery, blocking);
 
   // Watches Redis for a restart (a new run_id: whatever it kept, it may have lost the last
   // writes) and re-seeds gated activities once their grace has passed.
@@ -130,7 +134,8 @@ int main(int argc, char** argv) {
   base::BlockTerminationSignals();
   CLI::App cli{"seckill-product: products, activities and their stock (gRPC)"};
   std::string config_path;
-  cli.add_option("--config", config_path, "YAML configuration file (SECKILL_* variables override it)");
+  cli.add_option("--config", config_path,
+                 "YAML configuration file (SECKILL_* variables override it)");
   CLI11_PARSE(cli, argc, argv);
   auto config = base::Config::Load(config_path);
   if (!config.ok()) {

@@ -15,7 +15,8 @@ namespace seckill::testing {
 namespace {
 
 int Stack(const std::string& args) {
-  return std::system(fmt::format("{}/scripts/stack.sh {} >/dev/null 2>&1", SECKILL_SOURCE_DIR, args).c_str());
+  return std::system(
+      fmt::format("{}/scripts/stack.sh {} >/dev/null 2>&1", SECKILL_SOURCE_DIR, args).c_str());
 }
 
 // A counter of the order service's GET /metrics (0 when not yet counted).
@@ -26,7 +27,8 @@ int64_t OrderServiceCounter(const std::string& name) {
   if (!metrics.ok()) return -1;
   const std::string prefix = "\n" + name + " ";
   const size_t at = ("\n" + metrics->body).find(prefix);
-  return at == std::string::npos ? 0 : std::stoll(("\n" + metrics->body).substr(at + prefix.size()));
+  return at == std::string::npos ? 0
+                                 : std::stoll(("\n" + metrics->body).substr(at + prefix.size()));
 }
 
 class CompensationE2eTest : public E2eTest {};

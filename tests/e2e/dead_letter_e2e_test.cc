@@ -30,9 +30,10 @@ TEST_F(DeadLetterE2eTest, DeadLetteredOrderFailsWithItsStockBackAndAReplayMakesI
   // gave up on it (dead-lettered): reproduced here step by step.
   redis::SyncClient redis(env_.Host("SECKILL_REDIS_URL"), env_.Port("SECKILL_REDIS_URL"), 2s);
   const std::string tag = fmt::format("{{act:{}}}", activity);
-  auto reserved = redis.Command({"FCALL", "seckill_reserve", "7", tag + ":info", tag + ":remaining", tag + ":buyers",
-                                 tag + ":resv", tag + ":idem", tag + ":inflight", tag + ":pending",
-                                 std::to_string(order_id), buyer.user_id, "1", ""});
+  auto reserved =
+      redis.Command({"FCALL", "seckill_reserve", "7", tag + ":info", tag + ":remaining",
+                     tag + ":buyers", tag + ":resv", tag + ":idem", tag + ":inflight",
+                     tag + ":pending", std::to_string(order_id), buyer.user_id, "1", ""});
   ASSERT_TRUE(reserved.ok());
   ASSERT_EQ(reserved->elements.at(0).str, "RESERVED");
   ASSERT_EQ(Stats(activity).remaining, 0);
@@ -43,11 +44,17 @@ TEST_F(DeadLetterE2eTest, DeadLetteredOrderFailsWithItsStockBackAndAReplayMakesI
   po.exchange = order::messaging::kDeadLetterExchange;
   amqp::Publisher publisher(po);
   publisher.Start();
-  order::domain::Order order{order_id, std::stoull(activity), std::stoull(buyer.user_id), 1, 500,
-                             order::domain::OrderStatus::kQueued, 1};
+  order::domain::Order order{order_id,
+                             std::stoull(activity),
+                             std::stoull(buyer.user_id),
+                             1,
+                             500,
+                             order::domain::OrderStatus::kQueued,
+                             1};
   std::promise<absl::Status> confirmed;
-  publisher.Publish({order::messaging::EncodeOrderPlaced(order, ""), "dl-" + std::to_string(order_id)},
-                    [&](absl::Status s) { confirmed.set_value(s); });
+  publisher.Publish(
+      {order::messaging::EncodeOrderPlaced(order, ""), "dl-" + std::to_string(order_id)},
+      [&](absl::Status s) { confirmed.set_value(s); });
   ASSERT_TRUE(confirmed.get_future().get().ok());
   publisher.Stop();
 
@@ -65,7 +72,8 @@ TEST_F(DeadLetterE2eTest, DeadLetteredOrderFailsWithItsStockBackAndAReplayMakesI
   auto listed = client_.Call("GET", "/admin/v1/dead-letters", "", admin_token_);
   ASSERT_TRUE(listed.ok());
   std::string dead_letter_id;
-  const boost::json::value listing = boost::json::parse(listed->body);  // named: see the range-for note
+  const boost::json::value listing =
+      boost::json::parse(listed->body);  // named: see the range-for note
   for (const auto& d : listing.at("dead_letters").as_array()) {
     if (d.at("order_id").is_string() && d.at("order_id").as_string() == std::to_string(order_id)) {
       dead_letter_id = std::string(d.at("id").as_string());
@@ -74,11 +82,13 @@ TEST_F(DeadLetterE2eTest, DeadLetteredOrderFailsWithItsStockBackAndAReplayMakesI
   ASSERT_FALSE(dead_letter_id.empty()) << listed->body;
 
   // The cause is "fixed": replay it. The order is made, once.
-  auto replayed = client_.Call("POST", "/admin/v1/dead-letters/" + dead_letter_id + "/replay", "", admin_token_);
+  auto replayed = client_.Call("POST", "/admin/v1/dead-letters/" + dead_letter_id + "/replay", "",
+                               admin_token_);
   ASSERT_TRUE(replayed.ok());
   EXPECT_EQ(replayed->status, 200) << replayed->body;
   EXPECT_EQ(JsonString(replayed->body, "outcome"), "REPLAYED");
-  auto again = client_.Call("POST", "/admin/v1/dead-letters/" + dead_letter_id + "/replay", "", admin_token_);
+  auto again = client_.Call("POST", "/admin/v1/dead-letters/" + dead_letter_id + "/replay", "",
+                            admin_token_);
   EXPECT_EQ(JsonString(again->body, "outcome"), "ALREADY_REPLAYED");
   EXPECT_EQ(JsonString(client_.Call("GET", target, "", buyer.token)->body, "status"), "CREATED");
   auto stats = Stats(activity);

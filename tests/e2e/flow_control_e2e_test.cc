@@ -30,13 +30,15 @@ std::string ReadFile(const std::string& path) {
 }
 
 int Stack(const std::string& args) {
-  return std::system(fmt::format("{}/scripts/stack.sh {} >/dev/null 2>&1", SECKILL_SOURCE_DIR, args).c_str());
+  return std::system(
+      fmt::format("{}/scripts/stack.sh {} >/dev/null 2>&1", SECKILL_SOURCE_DIR, args).c_str());
 }
 
 class FlowControlE2eTest : public E2eTest {
  protected:
   ~FlowControlE2eTest() override {
-    UseRules(ReadFile(std::string(SECKILL_SOURCE_DIR) + "/configs/flow-rules.json"), "order-route-qps");
+    UseRules(ReadFile(std::string(SECKILL_SOURCE_DIR) + "/configs/flow-rules.json"),
+             "order-route-qps");
   }
   // Replaces the live rules file (as an operator would) and waits until the gateway serves it.
   void UseRules(const std::string& json, const std::string& marker_id) {
@@ -69,25 +71,31 @@ class FlowControlE2eTest : public E2eTest {
 TEST_F(FlowControlE2eTest, SeedRuleAdmitsExactlyFiveOfFiftyConcurrentOrders) {
   const std::string activity = NewActivity(1000);
   auto buyers = NewBuyers(50);
-  UseRules(ReadFile(std::string(SECKILL_SOURCE_DIR) + "/configs/flow-rules.seed.json"), "seckill-qps");
+  UseRules(ReadFile(std::string(SECKILL_SOURCE_DIR) + "/configs/flow-rules.seed.json"),
+           "seckill-qps");
   std::this_thread::sleep_for(1100ms);  // let the route's window forget earlier tests' orders
 
   std::vector<http::Response> responses(50);
   asio::io_context ioc;
   for (size_t i = 0; i < buyers.size(); ++i) {
-    asio::co_spawn(ioc, [&, i]() -> asio::awaitable<void> {
-      http::Client client(co_await asio::this_coro::executor, client_.host(), client_.port());
-      auto send = client.Send("POST", fmt::format("/api/v1/activities/{}/orders", activity), "",
-                              {{"Authorization", "Bearer " + buyers[i].token}}, 10s);
-      auto r = co_await std::move(send);
-      if (r.ok()) responses[i] = std::move(*r);
-    }, asio::detached);
+    asio::co_spawn(
+        ioc,
+        [&, i]() -> asio::awaitable<void> {
+          http::Client client(co_await asio::this_coro::executor, client_.host(), client_.port());
+          auto send = client.Send("POST", fmt::format("/api/v1/activities/{}/orders", activity), "",
+                                  {{"Authorization", "Bearer " + buyers[i].token}}, 10s);
+          auto r = co_await std::move(send);
+          if (r.ok()) responses[i] = std::move(*r);
+        },
+        asio::detached);
   }
   const auto start = std::chrono::steady_clock::now();
   ioc.run();
-  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
   std::printf("50 concurrent orders answered in %lld ms\n", static_cast<long long>(took.count()));
-  ASSERT_LT(took, 1000ms) << "the 50 orders did not fit in one window; the count below would not mean anything";
+  ASSERT_LT(took, 1000ms)
+      << "the 50 orders did not fit in one window; the count below would not mean anything";
 
   int accepted = 0, limited = 0;
   for (const http::Response& r : responses) {
@@ -102,7 +110,8 @@ TEST_F(FlowControlE2eTest, SeedRuleAdmitsExactlyFiveOfFiftyConcurrentOrders) {
   EXPECT_EQ(accepted, 5);
   EXPECT_EQ(limited, 45);
   // Exactly 5 reached the order service: 5 orders exist, 5 units left the stock.
-  for (int i = 0; i < 100 && Stats(activity).reserved + Stats(activity).queued > 0; ++i) std::this_thread::sleep_for(50ms);
+  for (int i = 0; i < 100 && Stats(activity).reserved + Stats(activity).queued > 0; ++i)
+    std::this_thread::sleep_for(50ms);
   auto stats = Stats(activity);
   EXPECT_EQ(stats.created, 5);
   EXPECT_EQ(stats.remaining, 995);
@@ -111,9 +120,10 @@ TEST_F(FlowControlE2eTest, SeedRuleAdmitsExactlyFiveOfFiftyConcurrentOrders) {
 TEST_F(FlowControlE2eTest, OrderServiceBreakerOpensThenClosesWhenItIsBack) {
   const std::string activity = NewActivity(100);
   auto buyers = NewBuyers(40);
-  UseRules(R"({"circuitBreakerRules":[{"id":"order-breaker","resource":"grpc:order","strategy":"ERROR_RATIO",
+  UseRules(
+      R"({"circuitBreakerRules":[{"id":"order-breaker","resource":"grpc:order","strategy":"ERROR_RATIO",
       "threshold":0.5,"minRequestAmount":3,"statIntervalMs":10000,"retryTimeoutMs":2000,"probeNum":1}]})",
-           "order-breaker");
+      "order-breaker");
   struct OrderServiceBack {
     ~OrderServiceBack() { Stack("start order"); }
   } back;
@@ -131,7 +141,8 @@ TEST_F(FlowControlE2eTest, OrderServiceBreakerOpensThenClosesWhenItIsBack) {
   EXPECT_NE(degraded.body.find(R"("reason":"DEGRADE")"), std::string::npos) << degraded.body;
   EXPECT_GE(std::atoi(http::HeaderValue(degraded, "retry-after").c_str()), 1);
   const std::string metrics = Metrics();
-  EXPECT_NE(metrics.find(R"("resource":"grpc:order","state":"OPEN")"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find(R"("resource":"grpc:order","state":"OPEN")"), std::string::npos)
+      << metrics;
   // Three calls went to the (stopped) service; the fourth never reached the client.
   const auto [passed_after, degraded_after] = Counters("grpc:order");
   EXPECT_EQ(passed_after - passed_before, 3);
@@ -144,7 +155,8 @@ TEST_F(FlowControlE2eTest, OrderServiceBreakerOpensThenClosesWhenItIsBack) {
     if (status != 202) std::this_thread::sleep_for(500ms);
   }
   EXPECT_EQ(status, 202);
-  EXPECT_NE(Metrics().find(R"("resource":"grpc:order","state":"CLOSED")"), std::string::npos) << Metrics();
+  EXPECT_NE(Metrics().find(R"("resource":"grpc:order","state":"CLOSED")"), std::string::npos)
+      << Metrics();
 }
 
 }  // namespace

@@ -63,10 +63,12 @@ TEST_F(HttpContractE2eTest, NotStartedAndEndedAreRefused) {
   auto buyer = NewBuyers(1).at(0);
   const std::string upcoming = NewActivity(5, 1, 3'600'000, 7'200'000);
   EXPECT_EQ(ProbeOrder(upcoming, buyer.token, ""), Expect(409, "NOT_STARTED"));
-  EXPECT_EQ(JsonString(client_.Call("GET", "/api/v1/activities/" + upcoming)->body, "status"), "UPCOMING");
+  EXPECT_EQ(JsonString(client_.Call("GET", "/api/v1/activities/" + upcoming)->body, "status"),
+            "UPCOMING");
   const std::string ended = NewActivity(5, 1, -7'200'000, -3'600'000);
   EXPECT_EQ(ProbeOrder(ended, buyer.token, ""), Expect(409, "ENDED"));
-  EXPECT_EQ(JsonString(client_.Call("GET", "/api/v1/activities/" + ended)->body, "status"), "ENDED");
+  EXPECT_EQ(JsonString(client_.Call("GET", "/api/v1/activities/" + ended)->body, "status"),
+            "ENDED");
   EXPECT_EQ(Stats(upcoming).remaining, 5);
   EXPECT_EQ(Stats(ended).remaining, 5);
 }
@@ -110,7 +112,8 @@ TEST_F(HttpContractE2eTest, OrdersAreVisibleToTheirOwnerAndPayableOnce) {
   EXPECT_EQ(mine->status, 200);
   EXPECT_EQ(JsonString(mine->body, "status"), "CREATED");
   EXPECT_EQ(JsonString(mine->body, "activity_id"), activity);
-  EXPECT_EQ(Probe("GET", "/api/v1/orders/" + order_id, "", buyers[1].token), Expect(404, "NOT_FOUND"));
+  EXPECT_EQ(Probe("GET", "/api/v1/orders/" + order_id, "", buyers[1].token),
+            Expect(404, "NOT_FOUND"));
   EXPECT_EQ(Probe("POST", "/api/v1/orders/" + order_id + "/payment", "", buyers[1].token),
             Expect(404, "NOT_FOUND"));
   auto paid = client_.Call("POST", "/api/v1/orders/" + order_id + "/payment", "", buyers[0].token);
@@ -141,8 +144,9 @@ TEST_F(HttpContractE2eTest, RegistrationAndLogin) {
             Expect(401, "UNAUTHENTICATED"));
   EXPECT_EQ(Probe("POST", "/api/v1/users", R"({"username":"ab","password":"a-good-password"})"),
             Expect(400, "INVALID_ARGUMENT"));
-  EXPECT_EQ(Probe("POST", "/api/v1/users", R"({"username":"bad name","password":"a-good-password"})"),
-            Expect(400, "INVALID_ARGUMENT"));
+  EXPECT_EQ(
+      Probe("POST", "/api/v1/users", R"({"username":"bad name","password":"a-good-password"})"),
+      Expect(400, "INVALID_ARGUMENT"));
   EXPECT_EQ(Probe("POST", "/api/v1/users", R"({"username":"okname","password":"short"})"),
             Expect(400, "INVALID_ARGUMENT"));
 }
@@ -152,22 +156,28 @@ TEST_F(HttpContractE2eTest, RegistrationAndLogin) {
 TEST_F(HttpContractE2eTest, MalformedWrongTypedAndUnknownJsonIs400) {
   const std::string activity = NewActivity(3);
   auto buyer = NewBuyers(1).at(0);
-  for (const char* body : {"{", "[1,2]", "\"quantity\"", R"({"quantity":"1"})", R"({"quantity":1.5})",
-                           R"({"quantity":true})", R"({"quantity":1,"extra":2})", R"({"qty":1})"}) {
+  for (const char* body :
+       {"{", "[1,2]", "\"quantity\"", R"({"quantity":"1"})", R"({"quantity":1.5})",
+        R"({"quantity":true})", R"({"quantity":1,"extra":2})", R"({"qty":1})"}) {
     EXPECT_EQ(ProbeOrder(activity, buyer.token, body), Expect(400, "INVALID_ARGUMENT")) << body;
   }
   EXPECT_EQ(Probe("POST", "/api/v1/users", "{not json"), Expect(400, "INVALID_ARGUMENT"));
   EXPECT_EQ(Probe("POST", "/api/v1/users", R"({"username":1,"password":"a-good-password"})"),
             Expect(400, "INVALID_ARGUMENT"));
-  EXPECT_EQ(Probe("POST", "/api/v1/sessions", R"({"username":"x"})"), Expect(400, "INVALID_ARGUMENT"));
-  EXPECT_EQ(Probe("POST", "/admin/v1/activities",
-                  R"({"product_id":"1","title":"t","price_cents":1,"stock":1,"start_at":"tomorrow","end_at":"2030-01-01T00:00:00Z"})",
-                  admin_token_),
+  EXPECT_EQ(Probe("POST", "/api/v1/sessions", R"({"username":"x"})"),
             Expect(400, "INVALID_ARGUMENT"));
-  EXPECT_EQ(Probe("POST", "/admin/v1/activities",
-                  R"({"product_id":"abc","title":"t","price_cents":1,"stock":1,"start_at":"2029-01-01T00:00:00Z","end_at":"2030-01-01T00:00:00Z"})",
-                  admin_token_),
-            Expect(400, "INVALID_ARGUMENT"));
+  EXPECT_EQ(
+      Probe(
+          "POST", "/admin/v1/activities",
+          R"({"product_id":"1","title":"t","price_cents":1,"stock":1,"start_at":"tomorrow","end_at":"2030-01-01T00:00:00Z"})",
+          admin_token_),
+      Expect(400, "INVALID_ARGUMENT"));
+  EXPECT_EQ(
+      Probe(
+          "POST", "/admin/v1/activities",
+          R"({"product_id":"abc","title":"t","price_cents":1,"stock":1,"start_at":"2029-01-01T00:00:00Z","end_at":"2030-01-01T00:00:00Z"})",
+          admin_token_),
+      Expect(400, "INVALID_ARGUMENT"));
   EXPECT_EQ(Stats(activity).remaining, 3);
 }
 
@@ -188,9 +198,12 @@ TEST_F(HttpContractE2eTest, NonNumericAndOutOfRangeIdsAre400) {
   auto buyer = NewBuyers(1).at(0);
   for (const char* id : {"abc", "-1", "0", "1.5", "99999999999999999999999", "1e3", "%20"}) {
     EXPECT_EQ(ProbeOrder(id, buyer.token, ""), Expect(400, "INVALID_ARGUMENT")) << id;
-    EXPECT_EQ(Probe("GET", std::string("/api/v1/activities/") + id), Expect(400, "INVALID_ARGUMENT")) << id;
+    EXPECT_EQ(Probe("GET", std::string("/api/v1/activities/") + id),
+              Expect(400, "INVALID_ARGUMENT"))
+        << id;
     EXPECT_EQ(Probe("GET", std::string("/api/v1/orders/") + id, "", buyer.token),
-              Expect(400, "INVALID_ARGUMENT")) << id;
+              Expect(400, "INVALID_ARGUMENT"))
+        << id;
   }
 }
 
@@ -213,11 +226,12 @@ TEST_F(HttpContractE2eTest, MissingExpiredForgedAndAlgNoneTokensAre401) {
   using gateway::adapters::Hs256TokenCodec;
   const std::string none =
       Hs256TokenCodec::Base64UrlEncode(R"({"alg":"none","typ":"JWT"})") + "." +
-      Hs256TokenCodec::Base64UrlEncode(R"({"sub":"1","role":"ADMIN","iat":1,"exp":9999999999})") + ".";
+      Hs256TokenCodec::Base64UrlEncode(R"({"sub":"1","role":"ADMIN","iat":1,"exp":9999999999})") +
+      ".";
   const std::string expired = real.Issue({1, gateway::domain::Role::kBuyer}, now - 3'600'000).value;
   const std::string forged = forger.Issue({1, gateway::domain::Role::kAdmin}, now).value;
-  for (const std::string& token : {std::string(), expired, forged, none, std::string("garbage"),
-                                   std::string("a.b.c")}) {
+  for (const std::string& token :
+       {std::string(), expired, forged, none, std::string("garbage"), std::string("a.b.c")}) {
     EXPECT_EQ(ProbeOrder(activity, token, ""), Expect(401, "UNAUTHENTICATED")) << token;
   }
   EXPECT_EQ(Probe("GET", "/api/v1/orders", "", "", {{"Authorization", "Basic dXNlcjpwdw=="}}),
@@ -231,7 +245,8 @@ TEST_F(HttpContractE2eTest, BuyersAreForbiddenFromAdminRoutes) {
   auto buyer = NewBuyers(1).at(0);
   EXPECT_EQ(Probe("POST", "/admin/v1/products", R"({"name":"x","price_cents":1})", buyer.token),
             Expect(403, "FORBIDDEN"));
-  EXPECT_EQ(Probe("GET", "/admin/v1/activities/1/stats", "", buyer.token), Expect(403, "FORBIDDEN"));
+  EXPECT_EQ(Probe("GET", "/admin/v1/activities/1/stats", "", buyer.token),
+            Expect(403, "FORBIDDEN"));
 }
 
 TEST_F(HttpContractE2eTest, UnknownRoutesAre404AndWrongMethods405) {
@@ -247,10 +262,12 @@ TEST_F(HttpContractE2eTest, UnknownRoutesAre404AndWrongMethods405) {
 TEST_F(HttpContractE2eTest, BadIdempotencyKeysAre400) {
   const std::string activity = NewActivity(3);
   auto buyer = NewBuyers(1).at(0);
-  for (const std::string& key : {std::string(65, 'k'), std::string("has space"), std::string("a|b")}) {
+  for (const std::string& key :
+       {std::string(65, 'k'), std::string("has space"), std::string("a|b")}) {
     EXPECT_EQ(Probe("POST", fmt::format("/api/v1/activities/{}/orders", activity), "", buyer.token,
                     {{"Idempotency-Key", key}}),
-              Expect(400, "INVALID_ARGUMENT")) << key;
+              Expect(400, "INVALID_ARGUMENT"))
+        << key;
   }
 }
 
@@ -260,7 +277,8 @@ TEST_F(HttpContractE2eTest, MalformedHttpIsAnsweredAndTheServerKeepsServing) {
   auto garbage = http::SendRaw(host, port, "THIS IS NOT HTTP\r\n\r\n");
   ASSERT_TRUE(garbage.ok());
   EXPECT_NE(garbage->find(" 400 "), std::string::npos) << *garbage;
-  auto bad_length = http::SendRaw(host, port, "POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
+  auto bad_length = http::SendRaw(
+      host, port, "POST /api/v1/users HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n");
   ASSERT_TRUE(bad_length.ok());
   EXPECT_NE(bad_length->find(" 400 "), std::string::npos) << *bad_length;
   EXPECT_EQ(Probe("GET", "/healthz"), Expect(200, ""));

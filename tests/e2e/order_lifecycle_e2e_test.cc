@@ -58,7 +58,8 @@ TEST_F(OrderLifecycleE2eTest, CancelReturnsTheStockAndTheBuyerCanBuyAgain) {
   EXPECT_EQ(stats.remaining, 1);
   EXPECT_EQ(stats.cancelled, 1);
   // Paying it now is refused; cancelling again is harmless; another user cannot touch it.
-  EXPECT_EQ(ErrorCode(Post("/api/v1/orders/" + first + "/payment", buyers[0].token).body), "ORDER_NOT_PAYABLE");
+  EXPECT_EQ(ErrorCode(Post("/api/v1/orders/" + first + "/payment", buyers[0].token).body),
+            "ORDER_NOT_PAYABLE");
   EXPECT_EQ(Post("/api/v1/orders/" + first + "/cancel", buyers[0].token).status, 200);
   EXPECT_EQ(Post("/api/v1/orders/" + first + "/cancel", buyers[1].token).status, 404);
   EXPECT_EQ(Stats(activity).remaining, 1);  // the stock came back once
@@ -69,7 +70,8 @@ TEST_F(OrderLifecycleE2eTest, CancelReturnsTheStockAndTheBuyerCanBuyAgain) {
   const std::string second = PlaceRecorded(activity, buyers[0]);
   EXPECT_NE(second, first);
   EXPECT_EQ(Post("/api/v1/orders/" + second + "/payment", buyers[0].token).status, 200);
-  EXPECT_EQ(ErrorCode(Post("/api/v1/orders/" + second + "/cancel", buyers[0].token).body), "ORDER_NOT_CANCELLABLE");
+  EXPECT_EQ(ErrorCode(Post("/api/v1/orders/" + second + "/cancel", buyers[0].token).body),
+            "ORDER_NOT_CANCELLABLE");
   stats = Stats(activity);
   EXPECT_EQ(stats.remaining, 0);
   EXPECT_EQ(stats.paid, 1);
@@ -95,7 +97,8 @@ TEST_F(OrderLifecycleE2eTest, AReturnedUnitIsSoldToANewBuyerOnceTheSoldOutMarkLa
   std::this_thread::sleep_for(std::max(kSoldOutTtl, kActivityMaxAge));
   read = client_.Call("GET", "/api/v1/activities/" + activity, "", "");
   ASSERT_TRUE(read.ok());
-  EXPECT_EQ(JsonString(read->body, "status"), "ACTIVE") << "a copy older than the bound was served: " << read->body;
+  EXPECT_EQ(JsonString(read->body, "status"), "ACTIVE")
+      << "a copy older than the bound was served: " << read->body;
   auto bought = Order(activity, buyers[2].token);
   EXPECT_EQ(bought.status, 202) << "the returned unit was not offered again: " << bought.body;
   EXPECT_EQ(ErrorCode(Order(activity, buyers[1].token).body), "SOLD_OUT");
@@ -113,13 +116,18 @@ TEST_F(OrderLifecycleE2eTest, PayAndCancelRacingHaveExactlyOneWinner) {
   asio::io_context ioc;
   for (int i = 0; i < kOrders; ++i) {
     for (int kind = 0; kind < 2; ++kind) {
-      asio::co_spawn(ioc, [&, i, kind]() -> asio::awaitable<void> {
-        http::Client client(co_await asio::this_coro::executor, client_.host(), client_.port());
-        const std::string target = fmt::format("/api/v1/orders/{}/{}", ids[i], kind == 0 ? "payment" : "cancel");
-        auto send = client.Send("POST", target, "", {{"Authorization", "Bearer " + buyers[i].token}}, 10s);
-        auto r = co_await std::move(send);
-        (kind == 0 ? pay_status : cancel_status)[i] = r.ok() ? r->status : 0;
-      }, asio::detached);
+      asio::co_spawn(
+          ioc,
+          [&, i, kind]() -> asio::awaitable<void> {
+            http::Client client(co_await asio::this_coro::executor, client_.host(), client_.port());
+            const std::string target =
+                fmt::format("/api/v1/orders/{}/{}", ids[i], kind == 0 ? "payment" : "cancel");
+            auto send = client.Send("POST", target, "",
+                                    {{"Authorization", "Bearer " + buyers[i].token}}, 10s);
+            auto r = co_await std::move(send);
+            (kind == 0 ? pay_status : cancel_status)[i] = r.ok() ? r->status : 0;
+          },
+          asio::detached);
     }
   }
   ioc.run();

@@ -20,11 +20,13 @@ using bench::JsonString;
 class RedisLossE2eTest : public E2eTest {
  protected:
   void Recorded(const std::string& activity, int created) {
-    for (int i = 0; i < 100 && Stats(activity).created < created; ++i) std::this_thread::sleep_for(50ms);
+    for (int i = 0; i < 100 && Stats(activity).created < created; ++i)
+      std::this_thread::sleep_for(50ms);
   }
   // Orders with fresh buyers until one is accepted (the activity is re-seeded); the statuses
   // seen on the way.
-  std::vector<int> OrderUntilAccepted(const std::string& activity, std::vector<bench::BuyerAccount>& buyers) {
+  std::vector<int> OrderUntilAccepted(const std::string& activity,
+                                      std::vector<bench::BuyerAccount>& buyers) {
     std::vector<int> seen;
     while (!buyers.empty() && seen.size() < 60) {
       auto r = Order(activity, buyers.back().token);
@@ -36,7 +38,8 @@ class RedisLossE2eTest : public E2eTest {
     return seen;
   }
   int64_t Drift(const std::string& activity) {
-    auto r = client_.Call("POST", fmt::format("/admin/v1/activities/{}/reconcile", activity), "", admin_token_);
+    auto r = client_.Call("POST", fmt::format("/admin/v1/activities/{}/reconcile", activity), "",
+                          admin_token_);
     return r.ok() ? boost::json::parse(r->body).at("drift").as_int64() : -999;
   }
 };
@@ -51,20 +54,22 @@ TEST_F(RedisLossE2eTest, FlushedActivityStopsSellingUntilReseededFromTheDatabase
 
   redis::SyncClient redis(env_.Host("SECKILL_REDIS_URL"), env_.Port("SECKILL_REDIS_URL"), 2s);
   const std::string tag = fmt::format("{{act:{}}}", activity);
-  for (const char* key : {":info", ":remaining", ":buyers", ":resv", ":idem", ":inflight", ":pending"}) {
+  for (const char* key :
+       {":info", ":remaining", ":buyers", ":resv", ":idem", ":inflight", ":pending"}) {
     ASSERT_TRUE(redis.Command({"DEL", tag + key}).ok());
   }
   buyers.erase(buyers.begin(), buyers.begin() + 2);
   auto lost = Order(activity, buyers.back().token);
   buyers.pop_back();
-  EXPECT_EQ(lost.status, 503) << lost.body;  // not 404: the activity exists, its stock data does not
+  EXPECT_EQ(lost.status, 503)
+      << lost.body;  // not 404: the activity exists, its stock data does not
   EXPECT_EQ(ErrorCode(lost.body), "UNAVAILABLE");
 
   const std::vector<int> seen = OrderUntilAccepted(activity, buyers);
   ASSERT_EQ(seen.back(), 202) << "never re-seeded";
   for (size_t i = 0; i + 1 < seen.size(); ++i) EXPECT_EQ(seen[i], 503);
   Recorded(activity, 3);
-  EXPECT_EQ(Stats(activity).remaining, 2);                                  // 5 - 2 before - 1 now
+  EXPECT_EQ(Stats(activity).remaining, 2);  // 5 - 2 before - 1 now
   EXPECT_EQ(ErrorCode(Order(activity, first.token).body), "PURCHASE_LIMIT");  // holdings restored
   EXPECT_EQ(Drift(activity), 0);
 }
@@ -78,7 +83,9 @@ TEST_F(RedisLossE2eTest, RedisRestartGatesSellingUntilReseeded) {
 
   ASSERT_EQ(std::system(fmt::format("{0}/scripts/stack.sh stop redis >/dev/null 2>&1 && "
                                     "{0}/scripts/stack.sh start redis >/dev/null 2>&1",
-                                    SECKILL_SOURCE_DIR).c_str()), 0);
+                                    SECKILL_SOURCE_DIR)
+                            .c_str()),
+            0);
   const std::vector<int> seen = OrderUntilAccepted(activity, buyers);
   ASSERT_EQ(seen.back(), 202) << "never re-seeded";
   EXPECT_EQ(seen.front(), 503);  // the first order after the restart was not sold on old data

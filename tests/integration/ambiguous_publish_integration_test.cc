@@ -25,7 +25,8 @@ namespace {
 // Delivers every order to the queue (kept here), but answers as if the confirm never came.
 class DeliveredButUnconfirmed final : public order::domain::OrderEventPublisher {
  public:
-  void Publish(const order::domain::Order& order, const std::string&, std::function<void(absl::Status)> done) override {
+  void Publish(const order::domain::Order& order, const std::string&,
+               std::function<void(absl::Status)> done) override {
     delivered.push_back(order);
     done(absl::DeadlineExceededError("the broker did not confirm in time"));
   }
@@ -41,7 +42,8 @@ class AmbiguousPublishTest : public ::testing::Test {
     options.port = env.Port("SECKILL_REDIS_URL");
     client_ = redis::AsyncClient::Create(ioc_.get_executor(), options);
     thread_ = std::thread([this] { ioc_.run(); });
-    for (int i = 0; i < 100 && !client_->Connected(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (int i = 0; i < 100 && !client_->Connected(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     ledger_ = std::make_unique<product::adapters::RedisStockLedger>(client_);
     reservations_ = std::make_unique<LedgerBackedReservations>(*ledger_);
     static std::mt19937_64 rng(std::random_device{}());
@@ -57,11 +59,14 @@ class AmbiguousPublishTest : public ::testing::Test {
     thread_.join();
   }
   product::domain::StockSnapshot Snapshot() {
-    return WaitFor<product::domain::StockSnapshot>([&](auto done) { ledger_->Snapshot(activity_, done); }).value();
+    return WaitFor<product::domain::StockSnapshot>(
+               [&](auto done) { ledger_->Snapshot(activity_, done); })
+        .value();
   }
 
   boost::asio::io_context ioc_;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{ioc_.get_executor()};
+  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_{
+      ioc_.get_executor()};
   std::shared_ptr<redis::AsyncClient> client_;
   std::thread thread_;
   std::unique_ptr<product::adapters::RedisStockLedger> ledger_;
@@ -81,19 +86,24 @@ TEST_F(AmbiguousPublishTest, CompensatedButDeliveredOrderEndsFailedWithStockRetu
                                  blocking.get_executor());
 
   // The buyer is refused (503): the publish outcome is unknown, so the stock was released.
-  auto placed = WaitFor<order::app::PlaceOrderResult>([&](auto done) { place({activity_, 7, 1, "", ""}, done); });
+  auto placed = WaitFor<order::app::PlaceOrderResult>([&](auto done) {
+    place({activity_, 7, 1, "", ""}, done);
+  });
   EXPECT_TRUE(absl::IsUnavailable(placed.status())) << placed.status();
   EXPECT_EQ(Snapshot().remaining, 1);
   EXPECT_EQ(Snapshot().reserved, 0);
 
   // Another buyer takes the returned unit.
-  auto second = WaitFor<order::app::PlaceOrderResult>([&](auto done) { place({activity_, 8, 1, "", ""}, done); });
+  auto second = WaitFor<order::app::PlaceOrderResult>([&](auto done) {
+    place({activity_, 8, 1, "", ""}, done);
+  });
   EXPECT_TRUE(absl::IsUnavailable(second.status()));  // same publisher: also compensated
   ASSERT_EQ(publisher.delivered.size(), 2u);
 
   // The "lost" messages arrive at the consumer after all (twice each, as redeliveries may).
   for (int round = 0; round < 2; ++round) {
-    for (const auto& message : publisher.delivered) ASSERT_TRUE(base::RunToCompletion(record(message)).ok());
+    for (const auto& message : publisher.delivered)
+      ASSERT_TRUE(base::RunToCompletion(record(message)).ok());
   }
   // Both are FAILED orders, none was sold, and the stock came back exactly once each.
   for (const auto& message : publisher.delivered) {

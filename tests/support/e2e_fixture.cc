@@ -23,8 +23,9 @@ std::string E2eTest::NewActivity(int64_t stock, int64_t limit_per_user, int64_t 
   auto product = client_.CreateProduct(admin_token_, "e2e product", 1000);
   EXPECT_TRUE(product.ok()) << product.status();
   const int64_t now = base::SystemClock().NowMs();
-  auto activity = client_.CreateActivity(admin_token_, product.value_or(""), stock, 500,
-                                         now + start_offset_ms, now + end_offset_ms, limit_per_user);
+  auto activity =
+      client_.CreateActivity(admin_token_, product.value_or(""), stock, 500, now + start_offset_ms,
+                             now + end_offset_ms, limit_per_user);
   EXPECT_TRUE(activity.ok()) << activity.status();
   return activity.value_or("");
 }
@@ -39,8 +40,8 @@ std::vector<bench::BuyerAccount> E2eTest::NewBuyers(int count) {
 
 http::Response E2eTest::Order(const std::string& activity_id, const std::string& token,
                               const std::string& body, http::Headers headers) {
-  auto r = client_.Call("POST", fmt::format("/api/v1/activities/{}/orders", activity_id), body, token,
-                        std::move(headers));
+  auto r = client_.Call("POST", fmt::format("/api/v1/activities/{}/orders", activity_id), body,
+                        token, std::move(headers));
   EXPECT_TRUE(r.ok()) << r.status();
   return r.value_or(http::Response{});
 }

@@ -15,8 +15,8 @@ class E2eTest : public ::testing::Test {
   E2eTest();
 
   // A new activity of a new product; times are offsets from now in milliseconds.
-  std::string NewActivity(int64_t stock, int64_t limit_per_user = 1, int64_t start_offset_ms = -1000,
-                          int64_t end_offset_ms = 3'600'000);
+  std::string NewActivity(int64_t stock, int64_t limit_per_user = 1,
+                          int64_t start_offset_ms = -1000, int64_t end_offset_ms = 3'600'000);
   // `count` new buyers with tokens.
   std::vector<bench::BuyerAccount> NewBuyers(int count);
   // POST /api/v1/activities/{id}/orders.

@@ -13,7 +13,8 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
  public:
   explicit LedgerBackedReservations(product::domain::StockLedger& ledger) : ledger_(ledger) {}
 
-  void Reserve(const order::domain::ReserveRequest& r, order::domain::Callback<order::domain::Reservation> done) override {
+  void Reserve(const order::domain::ReserveRequest& r,
+               order::domain::Callback<order::domain::Reservation> done) override {
     ledger_.Reserve({r.activity_id, r.user_id, r.order_id, r.quantity, r.idempotency_key},
                     [done = std::move(done)](absl::StatusOr<product::domain::ReserveResult> res) {
                       if (!res.ok()) return done(res.status());
@@ -21,22 +22,40 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
                       using O = order::domain::ReserveOutcome;
                       O outcome = O::kActivityNotFound;
                       switch (res->outcome) {
-                        case P::kReserved: outcome = O::kReserved; break;
-                        case P::kDuplicateRequest: outcome = O::kDuplicateRequest; break;
-                        case P::kActivityNotFound: outcome = O::kActivityNotFound; break;
-                        case P::kNotStarted: outcome = O::kNotStarted; break;
-                        case P::kEnded: outcome = O::kEnded; break;
-                        case P::kSoldOut: outcome = O::kSoldOut; break;
-                        case P::kPurchaseLimit: outcome = O::kPurchaseLimit; break;
-                        case P::kInvalidQuantity: outcome = O::kInvalidQuantity; break;
+                        case P::kReserved:
+                          outcome = O::kReserved;
+                          break;
+                        case P::kDuplicateRequest:
+                          outcome = O::kDuplicateRequest;
+                          break;
+                        case P::kActivityNotFound:
+                          outcome = O::kActivityNotFound;
+                          break;
+                        case P::kNotStarted:
+                          outcome = O::kNotStarted;
+                          break;
+                        case P::kEnded:
+                          outcome = O::kEnded;
+                          break;
+                        case P::kSoldOut:
+                          outcome = O::kSoldOut;
+                          break;
+                        case P::kPurchaseLimit:
+                          outcome = O::kPurchaseLimit;
+                          break;
+                        case P::kInvalidQuantity:
+                          outcome = O::kInvalidQuantity;
+                          break;
                       }
                       done(order::domain::Reservation{outcome, res->order_id, res->price_cents});
                     });
   }
-  void Release(uint64_t activity, uint64_t order, order::domain::Callback<order::domain::ReleaseOutcome> done) override {
+  void Release(uint64_t activity, uint64_t order,
+               order::domain::Callback<order::domain::ReleaseOutcome> done) override {
     ledger_.Release(activity, order, Releases(std::move(done)));
   }
-  void Cancel(uint64_t activity, uint64_t order, order::domain::Callback<order::domain::ReleaseOutcome> done) override {
+  void Cancel(uint64_t activity, uint64_t order,
+              order::domain::Callback<order::domain::ReleaseOutcome> done) override {
     ledger_.Cancel(activity, order, Releases(std::move(done)));
   }
   void Confirm(std::vector<order::domain::ReservationRef> refs,
@@ -44,58 +63,74 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
     using P = product::domain::ConfirmOutcome;
     using O = order::domain::ConfirmOutcome;
     using Confirms = base::Gather<product::domain::ConfirmResult>;
-    auto gather = Confirms::Of(refs.size(), [done = std::move(done)](
-                                                absl::StatusOr<std::vector<product::domain::ConfirmResult>> rs) {
-      if (!rs.ok()) return done(rs.status());
-      std::vector<O> outcomes;
-      for (const product::domain::ConfirmResult& r : *rs) {
-        outcomes.push_back(r.outcome == P::kConfirmed          ? O::kConfirmed
-                           : r.outcome == P::kAlreadyConfirmed ? O::kAlreadyConfirmed
-                           : r.outcome == P::kReleased         ? O::kReleased
-                                                               : O::kNotFound);
-      }
-      done(std::move(outcomes));
-    });
+    auto gather = Confirms::Of(
+        refs.size(),
+        [done = std::move(done)](absl::StatusOr<std::vector<product::domain::ConfirmResult>> rs) {
+          if (!rs.ok()) return done(rs.status());
+          std::vector<O> outcomes;
+          for (const product::domain::ConfirmResult& r : *rs) {
+            outcomes.push_back(r.outcome == P::kConfirmed          ? O::kConfirmed
+                               : r.outcome == P::kAlreadyConfirmed ? O::kAlreadyConfirmed
+                               : r.outcome == P::kReleased         ? O::kReleased
+                                                                   : O::kNotFound);
+          }
+          done(std::move(outcomes));
+        });
     for (size_t i = 0; i < refs.size(); ++i) {
       ledger_.Confirm(refs[i].activity_id, refs[i].order_id, Confirms::Slot(gather, i));
     }
   }
-  void MarkPublished(uint64_t activity, uint64_t order, order::domain::Callback<bool> done) override {
+  void MarkPublished(uint64_t activity, uint64_t order,
+                     order::domain::Callback<bool> done) override {
     ledger_.MarkPublished(activity, order, std::move(done));
   }
-  void Revive(uint64_t activity, uint64_t order, order::domain::Callback<order::domain::ReviveOutcome> done) override {
-    ledger_.Revive(activity, order, [done = std::move(done)](absl::StatusOr<product::domain::ReviveOutcome> r) {
-      if (!r.ok()) return done(r.status());
-      using P = product::domain::ReviveOutcome;
-      using O = order::domain::ReviveOutcome;
-      switch (*r) {
-        case P::kRevived: return done(O::kRevived);
-        case P::kNotReleased: return done(O::kNotReleased);
-        case P::kSoldOut: return done(O::kSoldOut);
-        case P::kPurchaseLimit: return done(O::kPurchaseLimit);
-        case P::kNotFound: return done(O::kNotFound);
-      }
-    });
+  void Revive(uint64_t activity, uint64_t order,
+              order::domain::Callback<order::domain::ReviveOutcome> done) override {
+    ledger_.Revive(activity, order,
+                   [done = std::move(done)](absl::StatusOr<product::domain::ReviveOutcome> r) {
+                     if (!r.ok()) return done(r.status());
+                     using P = product::domain::ReviveOutcome;
+                     using O = order::domain::ReviveOutcome;
+                     switch (*r) {
+                       case P::kRevived:
+                         return done(O::kRevived);
+                       case P::kNotReleased:
+                         return done(O::kNotReleased);
+                       case P::kSoldOut:
+                         return done(O::kSoldOut);
+                       case P::kPurchaseLimit:
+                         return done(O::kPurchaseLimit);
+                       case P::kNotFound:
+                         return done(O::kNotFound);
+                     }
+                   });
   }
-  void Snapshot(uint64_t activity, order::domain::Callback<order::domain::LedgerSnapshot> done) override {
-    ledger_.Snapshot(activity, [done = std::move(done)](absl::StatusOr<product::domain::StockSnapshot> s) {
-      if (!s.ok()) return done(s.status());
-      done(order::domain::LedgerSnapshot{s->found, s->stock, s->remaining, s->reserved});
-    });
+  void Snapshot(uint64_t activity,
+                order::domain::Callback<order::domain::LedgerSnapshot> done) override {
+    ledger_.Snapshot(
+        activity, [done = std::move(done)](absl::StatusOr<product::domain::StockSnapshot> s) {
+          if (!s.ok()) return done(s.status());
+          done(order::domain::LedgerSnapshot{s->found, s->stock, s->remaining, s->reserved});
+        });
   }
   void Adjust(uint64_t activity, int64_t expected, int64_t delta,
               order::domain::Callback<order::domain::AdjustOutcome> done) override {
-    ledger_.Adjust(activity, expected, delta, [done = std::move(done)](absl::StatusOr<product::domain::AdjustResult> r) {
-      if (!r.ok()) return done(r.status());
-      using P = product::domain::AdjustOutcome;
-      using O = order::domain::AdjustOutcome;
-      switch (r->outcome) {
-        case P::kAdjusted: return done(O::kAdjusted);
-        case P::kChanged: return done(O::kChanged);
-        case P::kNegative: return done(O::kNegative);
-        case P::kActivityNotFound: return done(O::kNotFound);
-      }
-    });
+    ledger_.Adjust(activity, expected, delta,
+                   [done = std::move(done)](absl::StatusOr<product::domain::AdjustResult> r) {
+                     if (!r.ok()) return done(r.status());
+                     using P = product::domain::AdjustOutcome;
+                     using O = order::domain::AdjustOutcome;
+                     switch (r->outcome) {
+                       case P::kAdjusted:
+                         return done(O::kAdjusted);
+                       case P::kChanged:
+                         return done(O::kChanged);
+                       case P::kNegative:
+                         return done(O::kNegative);
+                       case P::kActivityNotFound:
+                         return done(O::kNotFound);
+                     }
+                   });
   }
 
  private:
@@ -106,10 +141,14 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
       using P = product::domain::ReleaseOutcome;
       using O = order::domain::ReleaseOutcome;
       switch (r->outcome) {
-        case P::kReleased: return done(O::kReleased);
-        case P::kAlreadyReleased: return done(O::kAlreadyReleased);
-        case P::kAlreadyConfirmed: return done(O::kAlreadyConfirmed);
-        case P::kNotFound: return done(O::kNotFound);
+        case P::kReleased:
+          return done(O::kReleased);
+        case P::kAlreadyReleased:
+          return done(O::kAlreadyReleased);
+        case P::kAlreadyConfirmed:
+          return done(O::kAlreadyConfirmed);
+        case P::kNotFound:
+          return done(O::kNotFound);
       }
     };
   }

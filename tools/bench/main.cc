@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   for (const std::string& w : watch) {
     const size_t eq = w.find('=');
     int pid = 0;
-    if (eq == std::string::npos || eq == 0 || !absl::SimpleAtoi(w.substr(eq + 1), &pid) || pid <= 0) {
+    if (eq == std::string::npos || eq == 0 || !absl::SimpleAtoi(w.substr(eq + 1), &pid) ||
+        pid <= 0) {
       std::fprintf(stderr, "seckill-bench: --watch %s: NAME=PID expected\n", w.c_str());
       return 2;
     }

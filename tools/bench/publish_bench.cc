@@ -28,7 +28,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-
 double Percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
   const size_t k = std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())));
@@ -54,7 +53,9 @@ int main(int argc, char** argv) {
   cli.add_option("--first-user", first_user, "--order-queue: the first order's buyer");
   CLI11_PARSE(cli, argc, argv);
   if (order_queue && (activity == 0 || first_order_id == 0 || first_user == 0)) {
-    std::fprintf(stderr, "seckill-publish-bench: --order-queue needs --activity, --first-order-id, --first-user\n");
+    std::fprintf(
+        stderr,
+        "seckill-publish-bench: --order-queue needs --activity, --first-order-id, --first-user\n");
     return 2;
   }
 
@@ -86,19 +87,23 @@ int main(int argc, char** argv) {
   options.max_in_flight = static_cast<size_t>(window);
 
   // A production-sized body: an OrderPlaced as the order service encodes it.
-  const std::string body = order::messaging::EncodeOrderPlaced(
-      {386418485946748928ULL, 2, 10002, 1, 100, order::domain::OrderStatus::kQueued, 1'764'662'400'000}, "");
+  const std::string body =
+      order::messaging::EncodeOrderPlaced({386418485946748928ULL, 2, 10002, 1, 100,
+                                           order::domain::OrderStatus::kQueued, 1'764'662'400'000},
+                                          "");
   auto body_of = [&](int n) {
     if (!order_queue) return body;
     const auto i = static_cast<uint64_t>(n);
     return order::messaging::EncodeOrderPlaced(
         {first_order_id + i, activity, first_user + i, 1, 100, order::domain::OrderStatus::kQueued,
-         1'764'662'400'000}, "");
+         1'764'662'400'000},
+        "");
   };
 
   amqp::Publisher publisher(options);
   publisher.Start();
-  for (int i = 0; i < 100 && !publisher.Connected(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  for (int i = 0; i < 100 && !publisher.Connected(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   if (!publisher.Connected()) {
     std::fprintf(stderr, "seckill-publish-bench: cannot connect to the broker\n");
     return 1;
@@ -133,16 +138,19 @@ int main(int argc, char** argv) {
 
   if (auto conn = amqp::Connection::Open(options.broker); conn.ok() && !order_queue) {
     for (const amqp::QueueSpec& q : topology.queues) {
-      amqp_queue_delete((*conn)->state(), amqp::Connection::kChannel, amqp_cstring_bytes(q.name.c_str()), 0, 0);
-      amqp_exchange_delete((*conn)->state(), amqp::Connection::kChannel, amqp_cstring_bytes(q.exchange.c_str()), 0);
+      amqp_queue_delete((*conn)->state(), amqp::Connection::kChannel,
+                        amqp_cstring_bytes(q.name.c_str()), 0, 0);
+      amqp_exchange_delete((*conn)->state(), amqp::Connection::kChannel,
+                           amqp_cstring_bytes(q.exchange.c_str()), 0);
     }
   }
-  std::printf("seckill-publish-bench: %d messages of %zu bytes, window %d, quorum queue%s\n", messages,
-              body.size(), window, order_queue ? " (the order queue)" : "");
+  std::printf("seckill-publish-bench: %d messages of %zu bytes, window %d, quorum queue%s\n",
+              messages, body.size(), window, order_queue ? " (the order queue)" : "");
   std::printf("  confirmed    %d in %.2f s = %.0f msg/s\n", messages - failed, seconds,
               (messages - failed) / seconds);
-  std::printf("  latency      p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms\n", Percentile(latencies_ms, 0.5),
-              Percentile(latencies_ms, 0.99), Percentile(latencies_ms, 0.999));
+  std::printf("  latency      p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms\n",
+              Percentile(latencies_ms, 0.5), Percentile(latencies_ms, 0.99),
+              Percentile(latencies_ms, 0.999));
   std::printf("  failed       %d\n", failed);
   return failed == 0 ? 0 : 1;
 }

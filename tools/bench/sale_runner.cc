@@ -1,5 +1,7 @@
 #include "tools/bench/sale_runner.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <charconv>
@@ -9,8 +11,6 @@
 #include <set>
 #include <sstream>
 #include <thread>
-
-#include <unistd.h>
 
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/detached.hpp"
@@ -81,8 +81,9 @@ int64_t MicrosSince(Clock::time_point start) {
 // Answers one request into `a` (status 0: no answer, indeterminate). The key is taken by value:
 // a coroutine keeps its reference parameters, and a caller's temporary (`""`) is gone by the time
 // the body runs (the Release demo sent freed stack bytes as every buyer's Idempotency-Key).
-asio::awaitable<void> SendOrder(http::Client& client, const LoadState& state, const BuyerAccount& buyer,
-                                std::string idempotency_key, Attempt& a) {
+asio::awaitable<void> SendOrder(http::Client& client, const LoadState& state,
+                                const BuyerAccount& buyer, std::string idempotency_key,
+                                Attempt& a) {
   http::Headers headers{{"Authorization", "Bearer " + buyer.token}};
   if (!idempotency_key.empty()) headers.emplace_back("Idempotency-Key", idempotency_key);
   // Built in its own statement: see the co_await note in libs/base/await.h.
@@ -118,8 +119,9 @@ asio::awaitable<void> BurstOrder(LoadState* state, size_t attempt_index, Clock::
 void SpawnBurst(asio::io_context& ioc, LoadState* state, int round, Clock::time_point due) {
   const size_t n = static_cast<size_t>(state->options->duplicate_burst);
   for (size_t i = 0; i < n; ++i) {
-    asio::co_spawn(ioc, BurstOrder(state, state->regular_attempts + static_cast<size_t>(round) * n + i, due),
-                   asio::detached);
+    asio::co_spawn(
+        ioc, BurstOrder(state, state->regular_attempts + static_cast<size_t>(round) * n + i, due),
+        asio::detached);
   }
 }
 
@@ -150,7 +152,8 @@ asio::awaitable<void> Worker(LoadState* state, asio::io_context& ioc) {
     co_await std::move(send);
   }
   // The sale is over: the same buyer repeats the burst (a replay of a finished sale).
-  if (--state->workers_left == 0 && state->options->duplicate_burst > 0) SpawnBurst(ioc, state, 1, Clock::now());
+  if (--state->workers_left == 0 && state->options->duplicate_burst > 0)
+    SpawnBurst(ioc, state, 1, Clock::now());
 }
 
 double Percentile(const std::vector<int64_t>& sorted_us, double p) {
@@ -226,8 +229,9 @@ void CheckInvariants(SaleReport& report, const std::vector<mysql::Row>& rows) {
     if (a.buyer == o.buyers && a.status == 202) burst_orders.insert(a.order_id);
   }
   if (o.duplicate_burst > 0 && static_cast<int64_t>(burst_orders.size()) > o.limit_per_user) {
-    v.push_back(fmt::format("I3 the duplicate burst's buyer was told of {} different orders, limit {}",
-                            burst_orders.size(), o.limit_per_user));
+    v.push_back(
+        fmt::format("I3 the duplicate burst's buyer was told of {} different orders, limit {}",
+                    burst_orders.size(), o.limit_per_user));
   }
   // I4: every 202 is exactly one order (live, or FAILED with its stock returned); an order
   // nobody was told about can only come from an indeterminate answer.
@@ -342,8 +346,8 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   for (const auto& [name, before] : cpu_before) {
     const int64_t after = cpu_after.at(name);
     if (before >= 0 && after >= before && !report.attempts.empty()) {
-      report.cpu_us_per_request[name] =
-          static_cast<double>(after - before) * tick_us / static_cast<double>(report.attempts.size());
+      report.cpu_us_per_request[name] = static_cast<double>(after - before) * tick_us /
+                                        static_cast<double>(report.attempts.size());
     }
   }
 
@@ -387,8 +391,9 @@ std::string FormatReport(const SaleReport& r) {
   std::string out =
       fmt::format("seckill-bench: activity {}, stock {}, {} buyers x {} attempts, concurrency {}\n",
                   r.activity_id, o.stock, o.buyers, o.attempts, o.concurrency);
-  out += fmt::format("  machine      {} build, {} cores, load average {} before the sale, {} after\n",
-                     r.build_type, r.cores, r.load_before, r.load_after);
+  out +=
+      fmt::format("  machine      {} build, {} cores, load average {} before the sale, {} after\n",
+                  r.build_type, r.cores, r.load_before, r.load_after);
   out += fmt::format("  requests     {} in {:.2f} s = {:.0f} req/s\n", r.attempts.size(), r.seconds,
                      r.seconds > 0 ? static_cast<double>(r.attempts.size()) / r.seconds : 0.0);
   if (o.rate > 0) {
@@ -402,8 +407,9 @@ std::string FormatReport(const SaleReport& r) {
   out += "  outcomes    ";
   out += OutcomeList(r.outcomes);
   if (o.duplicate_burst > 0) {
-    out += fmt::format("  burst        {} orders at once by one buyer at {} ms and again after the sale:",
-                       o.duplicate_burst, o.burst_at.count());
+    out += fmt::format(
+        "  burst        {} orders at once by one buyer at {} ms and again after the sale:",
+        o.duplicate_burst, o.burst_at.count());
     out += OutcomeList(r.burst_outcomes);
   }
   out += fmt::format("  drain        {} in {:.2f} s (queued {}, reserved {})\n",

@@ -64,7 +64,7 @@ struct SaleReport {
   std::string activity_id;
   SaleOptions options;
   std::vector<Attempt> attempts;
-  std::map<std::string, int64_t> outcomes;  // "202", "409 SOLD_OUT", "no answer", ...
+  std::map<std::string, int64_t> outcomes;        // "202", "409 SOLD_OUT", "no answer", ...
   std::map<std::string, int64_t> burst_outcomes;  // the duplicate burst's share of `outcomes`
   int64_t started_epoch_ms =
       0;  // wall clock at the sale's start, to line faults up with the history

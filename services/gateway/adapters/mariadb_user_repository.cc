@@ -9,13 +9,15 @@ absl::StatusOr<uint64_t> MariaDbUserRepository::Create(const domain::User& user)
   if (!conn.ok()) return conn.status();
   auto result = (*conn)->Execute(
       "INSERT INTO users (username, password_hash, role, created_at_ms) VALUES (?, ?, ?, ?)",
-      {user.username, user.password_hash, std::string(domain::RoleName(user.role)), clock_.NowMs()});
+      {user.username, user.password_hash, std::string(domain::RoleName(user.role)),
+       clock_.NowMs()});
   if (!result.ok()) return result.status();
   return result->last_insert_id;
 }
 
 absl::StatusOr<std::vector<std::pair<uint64_t, std::string>>> MariaDbUserRepository::CreateMany(
-    const std::vector<std::string>& usernames, const std::string& password_hash, domain::Role role) {
+    const std::vector<std::string>& usernames, const std::string& password_hash,
+    domain::Role role) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   if (absl::Status s = (*conn)->Begin(); !s.ok()) return s;
@@ -65,8 +67,8 @@ absl::StatusOr<std::optional<domain::User>> MariaDbUserRepository::FindByUsernam
     const std::string& username) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query("SELECT id, username, password_hash, role FROM users WHERE username = ?",
-                             {username});
+  auto rows = (*conn)->Query(
+      "SELECT id, username, password_hash, role FROM users WHERE username = ?", {username});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return std::optional<domain::User>();
   const mysql::Row& row = rows->front();

@@ -7,7 +7,8 @@
 namespace seckill::gateway::adapters {
 
 SodiumPasswordHasher::SodiumPasswordHasher()
-    : SodiumPasswordHasher(crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) {}
+    : SodiumPasswordHasher(crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE) {
+}
 
 SodiumPasswordHasher::SodiumPasswordHasher(uint64_t ops_limit, size_t mem_limit)
     : ops_limit_(ops_limit), mem_limit_(mem_limit) {

@@ -17,10 +17,10 @@ namespace seckill::gateway::api {
 
 // What admission control decided for one request.
 struct Admission {
-  std::optional<http::Response> refusal;     // answer this; the handler and its calls do not run
-  std::chrono::nanoseconds delay{0};         // hold the request this long first (throttling)
+  std::optional<http::Response> refusal;  // answer this; the handler and its calls do not run
+  std::chrono::nanoseconds delay{0};      // hold the request this long first (throttling)
   std::vector<std::pair<std::string, std::string>> headers;  // add these to the response
-  std::shared_ptr<void> ticket;              // handed back to Complete
+  std::shared_ptr<void> ticket;                              // handed back to Complete
 };
 
 // Where flow control sits: asked before a route's handler runs, after authentication.
@@ -43,7 +43,8 @@ class BackendGuard {
   virtual ~BackendGuard() = default;
   // nullopt: call it (keep `*ticket` for After). A status: do not call; answer this instead (an
   // UNAVAILABLE carrying the kDegradePayload with the retry-after seconds).
-  virtual std::optional<absl::Status> Before(std::string_view backend, std::shared_ptr<void>* ticket) = 0;
+  virtual std::optional<absl::Status> Before(std::string_view backend,
+                                             std::shared_ptr<void>* ticket) = 0;
   virtual void After(const std::shared_ptr<void>& ticket, const absl::Status& status) = 0;
 };
 
@@ -60,7 +61,9 @@ class AdmitAll final : public AdmissionControl, public BackendGuard {
   void Complete(Admission&, int) override {}
   std::string RulesJson() const override { return "{}"; }
   std::string MetricsJson() const override { return "{}"; }
-  std::optional<absl::Status> Before(std::string_view, std::shared_ptr<void>*) override { return std::nullopt; }
+  std::optional<absl::Status> Before(std::string_view, std::shared_ptr<void>*) override {
+    return std::nullopt;
+  }
   void After(const std::shared_ptr<void>&, const absl::Status&) override {}
 };
 

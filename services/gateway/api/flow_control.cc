@@ -19,11 +19,13 @@ int64_t RetryAfterSeconds(int64_t retry_after_ns) {
 http::Response Blocked(const flow::Decision& d, const std::string& resource) {
   const int64_t retry = RetryAfterSeconds(d.retry_after_ns);
   const bool degrade = d.reason == flow::BlockReason::kDegrade;
-  json::object error{{"code", degrade ? "UNAVAILABLE" : "RATE_LIMITED"},
-                     {"message", degrade ? fmt::format("{} is degraded; retry in {} s", resource, retry)
-                                         : fmt::format("too many requests; retry in {} s", retry)},
-                     {"reason", flow::BlockReasonName(d.reason)}};
-  http::Response r = http::JsonResponse(degrade ? 503 : 429, json::object{{"error", std::move(error)}});
+  json::object error{
+      {"code", degrade ? "UNAVAILABLE" : "RATE_LIMITED"},
+      {"message", degrade ? fmt::format("{} is degraded; retry in {} s", resource, retry)
+                          : fmt::format("too many requests; retry in {} s", retry)},
+      {"reason", flow::BlockReasonName(d.reason)}};
+  http::Response r =
+      http::JsonResponse(degrade ? 503 : 429, json::object{{"error", std::move(error)}});
   r.headers.emplace_back("Retry-After", std::to_string(retry));
   return r;
 }
@@ -79,7 +81,8 @@ Admission FlowControl::Admit(const std::string& resource, const http::Request& r
                              const http::PathParams& params, const domain::Principal* principal) {
   Admission admission;
   if (!engine_) return admission;
-  const std::string user = principal != nullptr ? std::to_string(principal->user_id) : std::string();
+  const std::string user =
+      principal != nullptr ? std::to_string(principal->user_id) : std::string();
   flow::RequestInfo info;
   info.resource = resource;
   info.inbound = true;
@@ -125,14 +128,16 @@ void FlowControl::Complete(Admission& admission, int http_status) {
   engine_->Exit(*std::static_pointer_cast<flow::Decision>(admission.ticket), http_status >= 500);
 }
 
-std::optional<absl::Status> FlowControl::Before(std::string_view backend, std::shared_ptr<void>* ticket) {
+std::optional<absl::Status> FlowControl::Before(std::string_view backend,
+                                                std::shared_ptr<void>* ticket) {
   if (!engine_) return std::nullopt;
   const std::string resource = BackendResource(backend);
   auto decision = std::make_shared<flow::Decision>(engine_->Enter({resource, /*inbound=*/false}));
   if (!decision->admitted) {
-    absl::Status refused = absl::UnavailableError(
-        fmt::format("the {} service is degraded (circuit breaker {} open)", backend, decision->rule_id));
-    refused.SetPayload(kDegradePayload, absl::Cord(std::to_string(RetryAfterSeconds(decision->retry_after_ns))));
+    absl::Status refused = absl::UnavailableError(fmt::format(
+        "the {} service is degraded (circuit breaker {} open)", backend, decision->rule_id));
+    refused.SetPayload(kDegradePayload,
+                       absl::Cord(std::to_string(RetryAfterSeconds(decision->retry_after_ns))));
     return refused;
   }
   *ticket = std::move(decision);
@@ -156,14 +161,16 @@ std::string FlowControl::MetricsJson() const {
   if (!engine_) return "{}";
   json::array resources;
   for (const flow::ResourceCounters& c : engine_->Counters()) {
-    resources.push_back(json::object{
-        {"resource", c.resource},
-        {"passed", c.passed},
-        {"blocked", {{"FLOW", c.blocked_flow}, {"HOTSPOT", c.blocked_hotspot},
-                     {"SYSTEM", c.blocked_system}, {"DEGRADE", c.blocked_degrade}}},
-        {"wouldBlock", c.would_block},
-        {"success", c.success},
-        {"error", c.error}});
+    resources.push_back(json::object{{"resource", c.resource},
+                                     {"passed", c.passed},
+                                     {"blocked",
+                                      {{"FLOW", c.blocked_flow},
+                                       {"HOTSPOT", c.blocked_hotspot},
+                                       {"SYSTEM", c.blocked_system},
+                                       {"DEGRADE", c.blocked_degrade}}},
+                                     {"wouldBlock", c.would_block},
+                                     {"success", c.success},
+                                     {"error", c.error}});
   }
   json::array breakers;
   for (const flow::BreakerStatus& b : engine_->Breakers()) {
@@ -174,8 +181,11 @@ std::string FlowControl::MetricsJson() const {
   }
   json::array hotspots;
   for (const flow::HotspotStatus& h : engine_->Hotspots()) {
-    hotspots.push_back(json::object{{"id", h.id}, {"resource", h.resource}, {"values", h.values},
-                                    {"capacity", h.capacity}, {"evictions", h.evictions}});
+    hotspots.push_back(json::object{{"id", h.id},
+                                    {"resource", h.resource},
+                                    {"values", h.values},
+                                    {"capacity", h.capacity},
+                                    {"evictions", h.evictions}});
   }
   return json::serialize(json::object{{"rulesVersion", engine_->version()},
                                       {"resources", std::move(resources)},

@@ -17,7 +17,8 @@ namespace seckill::gateway::api {
 // breaker open: 503 with Retry-After and reason DEGRADE. Thread-safe.
 class FlowControl final : public AdmissionControl, public BackendGuard {
  public:
-  explicit FlowControl(const flow::Clock& clock, const flow::SystemMetrics* system_metrics = nullptr);
+  explicit FlowControl(const flow::Clock& clock,
+                       const flow::SystemMetrics* system_metrics = nullptr);
   ~FlowControl() override;
 
   // Creates the engine for `resources` (the gateway's routes and "grpc:<service>" names) and,
@@ -32,10 +33,13 @@ class FlowControl final : public AdmissionControl, public BackendGuard {
   void Complete(Admission& admission, int http_status) override;
   std::string RulesJson() const override;
   std::string MetricsJson() const override;
-  std::optional<absl::Status> Before(std::string_view backend, std::shared_ptr<void>* ticket) override;
+  std::optional<absl::Status> Before(std::string_view backend,
+                                     std::shared_ptr<void>* ticket) override;
   void After(const std::shared_ptr<void>& ticket, const absl::Status& status) override;
 
-  static std::string BackendResource(std::string_view service) { return "grpc:" + std::string(service); }
+  static std::string BackendResource(std::string_view service) {
+    return "grpc:" + std::string(service);
+  }
 
  private:
   const flow::Clock& clock_;

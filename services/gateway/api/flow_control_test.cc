@@ -27,7 +27,11 @@ class FlowControlTest : public ::testing::Test {
 };
 
 TEST_F(FlowControlTest, Http_429Headers) {
-  ASSERT_TRUE(flow_.LoadRules(R"j({"flowRules":[{"id":"seckill-qps","resource":"POST /api/v1/activities/{id}/orders","threshold":5}]})j").ok());
+  ASSERT_TRUE(
+      flow_
+          .LoadRules(
+              R"j({"flowRules":[{"id":"seckill-qps","resource":"POST /api/v1/activities/{id}/orders","threshold":5}]})j")
+          .ok());
   for (int i = 0; i < 5; ++i) {
     Admission a = Order(static_cast<uint64_t>(i + 1));
     EXPECT_FALSE(a.refusal.has_value()) << i;
@@ -43,8 +47,11 @@ TEST_F(FlowControlTest, Http_429Headers) {
 }
 
 TEST_F(FlowControlTest, Http_503OnOpenBreaker) {
-  ASSERT_TRUE(flow_.LoadRules(R"j({"circuitBreakerRules":[{"id":"order-service","resource":"grpc:order",
-      "strategy":"ERROR_COUNT","threshold":0,"minRequestAmount":1,"retryTimeoutMs":5000}]})j").ok());
+  ASSERT_TRUE(
+      flow_
+          .LoadRules(R"j({"circuitBreakerRules":[{"id":"order-service","resource":"grpc:order",
+      "strategy":"ERROR_COUNT","threshold":0,"minRequestAmount":1,"retryTimeoutMs":5000}]})j")
+          .ok());
   std::shared_ptr<void> ticket;
   ASSERT_FALSE(flow_.Before("order", &ticket).has_value());
   flow_.After(ticket, absl::UnavailableError("connection refused"));
@@ -62,7 +69,11 @@ TEST_F(FlowControlTest, Http_503OnOpenBreaker) {
 }
 
 TEST_F(FlowControlTest, Http_DryRunPassesWithHeader) {
-  ASSERT_TRUE(flow_.LoadRules(R"j({"flowRules":[{"id":"trial","resource":"POST /api/v1/activities/{id}/orders","threshold":0,"dryRun":true}]})j").ok());
+  ASSERT_TRUE(
+      flow_
+          .LoadRules(
+              R"j({"flowRules":[{"id":"trial","resource":"POST /api/v1/activities/{id}/orders","threshold":0,"dryRun":true}]})j")
+          .ok());
   Admission a = Order(1);
   EXPECT_FALSE(a.refusal.has_value());
   ASSERT_EQ(a.headers.size(), 1u);
@@ -72,9 +83,11 @@ TEST_F(FlowControlTest, Http_DryRunPassesWithHeader) {
 }
 
 TEST_F(FlowControlTest, HotspotPerUserAndPerActivity) {
-  ASSERT_TRUE(flow_.LoadRules(R"j({"hotspotRules":[
+  ASSERT_TRUE(flow_
+                  .LoadRules(R"j({"hotspotRules":[
       {"id":"per-user","resource":"POST /api/v1/activities/{id}/orders","paramSource":"JWT_CLAIM(sub)","threshold":2},
-      {"id":"per-activity","resource":"POST /api/v1/activities/{id}/orders","paramSource":"PATH_VAR(id)","threshold":3}]})j").ok());
+      {"id":"per-activity","resource":"POST /api/v1/activities/{id}/orders","paramSource":"PATH_VAR(id)","threshold":3}]})j")
+                  .ok());
   EXPECT_FALSE(Order(1).refusal.has_value());
   EXPECT_FALSE(Order(1).refusal.has_value());
   Admission third = Order(1);
@@ -82,8 +95,8 @@ TEST_F(FlowControlTest, HotspotPerUserAndPerActivity) {
   EXPECT_NE(third.refusal->body.find(R"("reason":"HOTSPOT")"), std::string::npos);
   Admission two = Order(2);
   EXPECT_FALSE(two.refusal.has_value()) << two.refusal->body;  // the activity's third unit
-  EXPECT_TRUE(Order(3).refusal.has_value());      // activity 7 is at its limit
-  EXPECT_FALSE(Order(3, "8").refusal.has_value());  // another activity is not
+  EXPECT_TRUE(Order(3).refusal.has_value());                   // activity 7 is at its limit
+  EXPECT_FALSE(Order(3, "8").refusal.has_value());             // another activity is not
 }
 
 TEST_F(FlowControlTest, WithoutRulesEverythingPasses) {

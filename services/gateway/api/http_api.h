@@ -6,14 +6,14 @@
 #include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "boost/asio/thread_pool.hpp"
+#include "libs/base/await.h"
 #include "libs/base/clock.h"
+#include "libs/base/coalescer.h"
 #include "libs/http/router.h"
+#include "libs/rpc/unary_call.h"
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/gateway/api/admission.h"
-#include "libs/base/await.h"
-#include "libs/base/coalescer.h"
-#include "libs/rpc/unary_call.h"
 #include "services/gateway/app/accounts.h"
 #include "services/gateway/app/activity_cache.h"
 
@@ -51,7 +51,8 @@ class HttpApi {
   boost::asio::awaitable<http::Response> GetActivity(http::Request request, Params params);
   boost::asio::awaitable<http::Response> PlaceOrder(http::Request request, Params params,
                                                     domain::Principal caller);
-  boost::asio::awaitable<http::Response> ListOrders(http::Request request, domain::Principal caller);
+  boost::asio::awaitable<http::Response> ListOrders(http::Request request,
+                                                    domain::Principal caller);
   boost::asio::awaitable<http::Response> GetOrder(http::Request request, Params params,
                                                   domain::Principal caller);
   boost::asio::awaitable<http::Response> PayOrder(http::Request request, Params params,
@@ -72,12 +73,14 @@ class HttpApi {
   // libs/base/await.h.
   template <class Reply, class Start, class Request>
   boost::asio::awaitable<absl::StatusOr<Reply>> Call(std::string_view backend, Start start,
-                                                     Request request, const std::string& traceparent);
+                                                     Request request,
+                                                     const std::string& traceparent);
   // OrderService.PlaceOrder through the order breaker, batched: the orders placed at the same
   // time share PlaceOrders calls (base::Coalescer: at once while fewer than
   // kPlacementBatchesInFlight calls are out, else together in the next one). Each order keeps
   // its own result and its own breaker outcome. Not a coroutine: see libs/base/await.h.
-  boost::asio::awaitable<absl::StatusOr<order::v1::PlaceOrderReply>> Place(order::v1::PlaceOrderRequest request);
+  boost::asio::awaitable<absl::StatusOr<order::v1::PlaceOrderReply>> Place(
+      order::v1::PlaceOrderRequest request);
   static constexpr size_t kPlacementBatchesInFlight = 4;
   static constexpr size_t kMaxPlacementBatch = 256;
   using Placements = base::Coalescer<order::v1::PlaceOrderRequest, order::v1::PlaceOrderResult>;
@@ -106,12 +109,15 @@ boost::asio::awaitable<absl::StatusOr<Reply>> HttpApi::Call(std::string_view bac
   auto guarded = [start = std::move(start), ticket, guard = &guard_](
                      grpc::ClientContext* c, const auto* q, auto* r,
                      std::function<void(grpc::Status)> done) mutable {
-    start(c, q, r, std::function<void(grpc::Status)>([done = std::move(done), ticket, guard](grpc::Status s) {
-      guard->After(ticket, rpc::FromGrpc(s));
-      done(std::move(s));
-    }));
+    start(
+        c, q, r,
+        std::function<void(grpc::Status)>([done = std::move(done), ticket, guard](grpc::Status s) {
+          guard->After(ticket, rpc::FromGrpc(s));
+          done(std::move(s));
+        }));
   };
-  return rpc::UnaryCall<Reply>(std::move(guarded), std::move(request), backends_.timeout, traceparent);
+  return rpc::UnaryCall<Reply>(std::move(guarded), std::move(request), backends_.timeout,
+                               traceparent);
 }
 
 }  // namespace seckill::gateway::api

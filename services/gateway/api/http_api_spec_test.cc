@@ -37,13 +37,15 @@ std::string ReadFile(const std::string& path) {
 
 // "METHOD /path" for every operation of the spec.
 std::set<std::string> SpecOperations() {
-  static const std::set<std::string> kMethods = {"get", "put", "post", "delete", "patch", "head", "options", "trace"};
+  static const std::set<std::string> kMethods = {"get",   "put",  "post",    "delete",
+                                                 "patch", "head", "options", "trace"};
   std::set<std::string> operations;
   YAML::Node spec = YAML::LoadFile(kSpec);
   for (const auto& path : spec["paths"]) {
     for (const auto& item : path.second) {
       const std::string key = item.first.as<std::string>();
-      if (kMethods.contains(key)) operations.insert(Upper(key) + " " + path.first.as<std::string>());
+      if (kMethods.contains(key))
+        operations.insert(Upper(key) + " " + path.first.as<std::string>());
     }
   }
   return operations;
@@ -78,17 +80,20 @@ std::set<std::string> CodesSentBy(const std::vector<std::string>& files) {
   for (const std::string& file : files) {
     const std::string text = ReadFile(std::string(SECKILL_SOURCE_DIR "/") + file);
     EXPECT_FALSE(text.empty()) << file << " is missing or empty";
-    for (std::sregex_iterator m(text.begin(), text.end(), kCall), end; m != end; ++m) codes.insert((*m)[1]);
+    for (std::sregex_iterator m(text.begin(), text.end(), kCall), end; m != end; ++m)
+      codes.insert((*m)[1]);
     for (std::sregex_iterator m(text.begin(), text.end(), kMember), end; m != end; ++m) {
       const std::string expr = (*m)[1];
-      for (std::sregex_iterator l(expr.begin(), expr.end(), kLiteral); l != end; ++l) codes.insert((*l)[1]);
+      for (std::sregex_iterator l(expr.begin(), expr.end(), kLiteral); l != end; ++l)
+        codes.insert((*l)[1]);
     }
   }
   return codes;
 }
 
 std::set<std::string> SpecErrorCodes() {
-  YAML::Node code = YAML::LoadFile(kSpec)["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"];
+  YAML::Node code = YAML::LoadFile(
+      kSpec)["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"];
   std::set<std::string> codes;
   for (const auto& c : code["enum"]) codes.insert(c.as<std::string>());
   return codes;
@@ -113,22 +118,24 @@ TEST(HttpApiSpecTest, SpecOperationsAreExactlyTheGatewayRoutes) {
   const std::set<std::string> routes = GatewayRoutes();
   ASSERT_GE(routes.size(), 20u);
   EXPECT_TRUE(routes.contains("POST /api/v1/activities/{id}/orders"));
-  EXPECT_EQ(Minus(routes, spec), std::set<std::string>{}) << "routes missing from " << kSpec << ":"
-                                                          << Join(Minus(routes, spec));
-  EXPECT_EQ(Minus(spec, routes), std::set<std::string>{}) << "spec operations the gateway does not serve:"
-                                                          << Join(Minus(spec, routes));
+  EXPECT_EQ(Minus(routes, spec), std::set<std::string>{})
+      << "routes missing from " << kSpec << ":" << Join(Minus(routes, spec));
+  EXPECT_EQ(Minus(spec, routes), std::set<std::string>{})
+      << "spec operations the gateway does not serve:" << Join(Minus(spec, routes));
 }
 
 TEST(HttpApiSpecTest, SpecErrorCodesAreExactlyTheCodesTheGatewaySends) {
-  const std::set<std::string> sent = CodesSentBy(
-      {"services/gateway/api/http_api.cc", "services/gateway/api/flow_control.cc", "libs/http/server.cc"});
+  const std::set<std::string> sent =
+      CodesSentBy({"services/gateway/api/http_api.cc", "services/gateway/api/flow_control.cc",
+                   "libs/http/server.cc"});
   const std::set<std::string> spec = SpecErrorCodes();
   ASSERT_GE(sent.size(), 15u);
-  EXPECT_TRUE(sent.contains("SOLD_OUT") && sent.contains("RATE_LIMITED") && sent.contains("PAYLOAD_TOO_LARGE"));
-  EXPECT_EQ(Minus(sent, spec), std::set<std::string>{}) << "codes the gateway sends that the spec lacks:"
-                                                        << Join(Minus(sent, spec));
-  EXPECT_EQ(Minus(spec, sent), std::set<std::string>{}) << "codes in the spec that nothing sends:"
-                                                        << Join(Minus(spec, sent));
+  EXPECT_TRUE(sent.contains("SOLD_OUT") && sent.contains("RATE_LIMITED") &&
+              sent.contains("PAYLOAD_TOO_LARGE"));
+  EXPECT_EQ(Minus(sent, spec), std::set<std::string>{})
+      << "codes the gateway sends that the spec lacks:" << Join(Minus(sent, spec));
+  EXPECT_EQ(Minus(spec, sent), std::set<std::string>{})
+      << "codes in the spec that nothing sends:" << Join(Minus(spec, sent));
 }
 
 }  // namespace

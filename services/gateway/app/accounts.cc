@@ -40,7 +40,8 @@ absl::StatusOr<std::vector<IssuedUser>> Accounts::RegisterMany(const std::string
   for (int i = 1; i <= count; ++i) names.push_back(fmt::format("{}-{}", prefix, i));
   for (const std::string& name : {names.front(), names.back()}) {
     if (absl::Status s = domain::ValidateUsername(name); !s.ok()) {
-      return absl::InvalidArgumentError(fmt::format("prefix makes a bad username: {}", s.message()));
+      return absl::InvalidArgumentError(
+          fmt::format("prefix makes a bad username: {}", s.message()));
     }
   }
   if (absl::Status s = domain::ValidatePassword(password); !s.ok()) return s;

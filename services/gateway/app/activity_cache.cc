@@ -13,7 +13,8 @@ ActivityCache::Entry* ActivityCache::FindOrMake(uint64_t activity_id, int64_t no
     last_sweep_ms_ = now_ms;
     std::erase_if(entries_, [&](const auto& item) {
       const Entry& e = item.second;
-      return !e.fetching && now_ms - e.fetched_at_ms > options_.max_age_ms && e.sold_out_until_ms == 0;
+      return !e.fetching && now_ms - e.fetched_at_ms > options_.max_age_ms &&
+             e.sold_out_until_ms == 0;
     });
   }
   if (entries_.size() >= options_.capacity) return nullptr;
@@ -39,7 +40,9 @@ void ActivityCache::Get(uint64_t activity_id, Done done) {
   if (entry->fetching) return;
   entry->fetching = true;
   lock.unlock();
-  fetch_(activity_id, [this, activity_id, now](Fetched result) { Complete(activity_id, now, std::move(result)); });
+  fetch_(activity_id, [this, activity_id, now](Fetched result) {
+    Complete(activity_id, now, std::move(result));
+  });
 }
 
 void ActivityCache::Complete(uint64_t activity_id, int64_t started_ms, Fetched result) {
@@ -65,13 +68,16 @@ std::optional<domain::KnownRefusal> ActivityCache::AdmitOrder(uint64_t activity_
   Entry& entry = it->second;
   const int64_t now = clock_.NowMs();
   if (entry.sold_out_until_ms != 0) {
-    if (now < entry.sold_out_until_ms || now < entry.probe_until_ms) return domain::KnownRefusal::kSoldOut;
+    if (now < entry.sold_out_until_ms || now < entry.probe_until_ms)
+      return domain::KnownRefusal::kSoldOut;
     entry.probe_until_ms = now + options_.sold_out_ttl_ms;  // this order is the probe
     return std::nullopt;
   }
   if (entry.known && entry.activity.has_value()) {
-    if (now + options_.window_margin_ms < entry.activity->start_at_ms) return domain::KnownRefusal::kNotStarted;
-    if (now >= entry.activity->end_at_ms + options_.window_margin_ms) return domain::KnownRefusal::kEnded;
+    if (now + options_.window_margin_ms < entry.activity->start_at_ms)
+      return domain::KnownRefusal::kNotStarted;
+    if (now >= entry.activity->end_at_ms + options_.window_margin_ms)
+      return domain::KnownRefusal::kEnded;
   }
   return std::nullopt;
 }

@@ -49,7 +49,8 @@ class ActivityCache {
   using Fetch = std::function<void(uint64_t activity_id, Done done)>;
 
   ActivityCache(const base::Clock& clock, Fetch fetch, Options options);
-  ActivityCache(const base::Clock& clock, Fetch fetch) : ActivityCache(clock, std::move(fetch), Options{}) {}
+  ActivityCache(const base::Clock& clock, Fetch fetch)
+      : ActivityCache(clock, std::move(fetch), Options{}) {}
 
   // The activity, at most `max_age_ms` old. `done` may run before Get returns.
   void Get(uint64_t activity_id, Done done);
@@ -66,7 +67,7 @@ class ActivityCache {
 
  private:
   struct Entry {
-    bool known = false;                       // `activity` holds a fetched answer
+    bool known = false;                        // `activity` holds a fetched answer
     std::optional<domain::Activity> activity;  // nullopt when known: no such activity
     int64_t fetched_at_ms = 0;                 // when the fetch that brought it started
     bool fetching = false;

@@ -15,7 +15,9 @@ struct FakeSource {
   };
   std::vector<Call> calls;
   ActivityCache::Fetch fetch() {
-    return [this](uint64_t id, ActivityCache::Done done) { calls.push_back({id, std::move(done)}); };
+    return [this](uint64_t id, ActivityCache::Done done) {
+      calls.push_back({id, std::move(done)});
+    };
   }
   // Answers the oldest open call with this activity (remaining = `remaining`).
   void Answer(int64_t remaining, int64_t start_ms = 0, int64_t end_ms = 9'000'000'000'000) {
@@ -74,7 +76,8 @@ TEST_F(ActivityCacheTest, AgeCountsFromWhenTheFetchStarted) {
   source_.Answer(5);
   clock_.AdvanceMs(51);
   Get(7);
-  EXPECT_EQ(source_.calls.size(), 1u) << "201 ms after its fetch started, the copy must be refreshed";
+  EXPECT_EQ(source_.calls.size(), 1u)
+      << "201 ms after its fetch started, the copy must be refreshed";
 }
 
 TEST_F(ActivityCacheTest, OneFetchInFlightPerActivityHowEverManyReaders) {
@@ -120,7 +123,8 @@ TEST_F(ActivityCacheTest, TheSoldOutMarkLastsItsTtlThenOneProbeGoesThrough) {
   clock_.AdvanceMs(99);
   EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut);
   clock_.AdvanceMs(1);
-  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt) << "the mark lapsed: this order must reach the ledger";
+  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt)
+      << "the mark lapsed: this order must reach the ledger";
   EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut) << "one probe at a time";
   cache_.NoteOrderAnswer(7, Answer::kSoldOut);  // the ledger said SOLD_OUT again: renewed
   clock_.AdvanceMs(99);
@@ -139,7 +143,8 @@ TEST_F(ActivityCacheTest, AProbeThatNeverAnswersIsReplacedAfterTheTtl) {
   clock_.AdvanceMs(99);
   EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut);
   clock_.AdvanceMs(1);
-  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt) << "a lost probe must not keep the activity sold out";
+  EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt)
+      << "a lost probe must not keep the activity sold out";
 }
 
 TEST(ActivityCacheOptionsTest, ATtlOfZeroTurnsTheMarkOff) {

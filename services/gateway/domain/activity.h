@@ -10,10 +10,14 @@ enum class ActivityStatus { kUpcoming, kActive, kSoldOut, kEnded };
 
 constexpr std::string_view ActivityStatusName(ActivityStatus s) {
   switch (s) {
-    case ActivityStatus::kUpcoming: return "UPCOMING";
-    case ActivityStatus::kActive: return "ACTIVE";
-    case ActivityStatus::kSoldOut: return "SOLD_OUT";
-    case ActivityStatus::kEnded: return "ENDED";
+    case ActivityStatus::kUpcoming:
+      return "UPCOMING";
+    case ActivityStatus::kActive:
+      return "ACTIVE";
+    case ActivityStatus::kSoldOut:
+      return "SOLD_OUT";
+    case ActivityStatus::kEnded:
+      return "ENDED";
   }
   return "UNKNOWN";
 }

@@ -18,7 +18,8 @@ absl::Status ValidateUsername(std::string_view username) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '_' || c == '.' || c == '-';
     if (!ok) {
-      return absl::InvalidArgumentError("username may contain only letters, digits, '_', '.' and '-'");
+      return absl::InvalidArgumentError(
+          "username may contain only letters, digits, '_', '.' and '-'");
     }
   }
   return absl::OkStatus();

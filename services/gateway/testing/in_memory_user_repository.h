@@ -19,7 +19,8 @@ class InMemoryUserRepository final : public domain::UserRepository {
     return stored.user_id;
   }
   absl::StatusOr<std::vector<std::pair<uint64_t, std::string>>> CreateMany(
-      const std::vector<std::string>& usernames, const std::string& hash, domain::Role role) override {
+      const std::vector<std::string>& usernames, const std::string& hash,
+      domain::Role role) override {
     std::lock_guard lock(mu_);
     for (const auto& name : usernames) {
       if (by_name_.contains(name)) return absl::AlreadyExistsError("username taken");

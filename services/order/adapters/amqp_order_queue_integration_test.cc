@@ -66,8 +66,8 @@ struct RecordingConsumer {
   std::atomic<int> batches{0};
   std::unique_ptr<amqp::Consumer> consumer;
   api::OrderMessageHandler handler{
-      [this](std::vector<domain::Order> orders)
-          -> boost::asio::awaitable<std::vector<absl::Status>> {
+      [this](
+          std::vector<domain::Order> orders) -> boost::asio::awaitable<std::vector<absl::Status>> {
         auto recording = record(std::move(orders));
         co_return base::StatusesOf(co_await std::move(recording));
       },

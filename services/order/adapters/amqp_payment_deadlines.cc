@@ -14,12 +14,15 @@ void AmqpPaymentDeadlines::Schedule(const std::vector<domain::Order>& orders) {
   message.message_id = fmt::format("deadlines-{}-{}", orders.front().order_id, orders.size());
   message.headers.emplace_back(messaging::kMessageHeader, messaging::kPaymentDeadlinesMessage);
   message.expiration_ms = timeout_ms_;
-  publisher_.Publish(std::move(message), [id = orders.front().order_id, n = orders.size()](absl::Status status) {
-    if (!status.ok()) {
-      spdlog::warn("payment deadlines of {} orders from {} not scheduled ({}); the expiry sweep will cancel them",
-                   n, id, status.ToString());
-    }
-  });
+  publisher_.Publish(std::move(message),
+                     [id = orders.front().order_id, n = orders.size()](absl::Status status) {
+                       if (!status.ok()) {
+                         spdlog::warn(
+                             "payment deadlines of {} orders from {} not scheduled ({}); the "
+                             "expiry sweep will cancel them",
+                             n, id, status.ToString());
+                       }
+                     });
 }
 
 }  // namespace seckill::order::adapters

@@ -1,8 +1,8 @@
 #include "services/order/adapters/grpc_stock_reservations.h"
 
 #include "grpcpp/alarm.h"
-#include "libs/rpc/status.h"
 #include "libs/rpc/deadline.h"
+#include "libs/rpc/status.h"
 #include "libs/rpc/trace_context.h"
 
 namespace seckill::order::adapters {
@@ -59,26 +59,30 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> chan
     : stub_(product::v1::ProductService::NewStub(std::move(channel))), timeouts_(timeouts) {
   reserves_ = Reserves::Create(
       [stub = stub_, timeout = timeouts_.reserve](std::vector<pv1::ReserveStockRequest> items,
-                                                   Reserves::Clock::time_point oldest, Reserves::BatchDone done) {
+                                                  Reserves::Clock::time_point oldest,
+                                                  Reserves::BatchDone done) {
         auto call = NewCall<pv1::ReserveStocksRequest, pv1::ReserveStocksReply>(timeout);
         call->context.set_deadline(rpc::DeadlineFrom(oldest, timeout));
         for (pv1::ReserveStockRequest& item : items) *call->request.add_items() = std::move(item);
-        stub->async()->ReserveStocks(
-            &call->context, &call->request, &call->reply,
-            [call, done = std::move(done)](grpc::Status status) {
-              if (!status.ok()) return done(rpc::FromGrpc(status));
-              std::vector<pv1::ReserveStockReply> results(call->reply.results().begin(),
-                                                          call->reply.results().end());
-              done(std::move(results));
-            });
+        stub->async()->ReserveStocks(&call->context, &call->request, &call->reply,
+                                     [call, done = std::move(done)](grpc::Status status) {
+                                       if (!status.ok()) return done(rpc::FromGrpc(status));
+                                       std::vector<pv1::ReserveStockReply> results(
+                                           call->reply.results().begin(),
+                                           call->reply.results().end());
+                                       done(std::move(results));
+                                     });
       },
       kBatchesInFlight, kMaxBatch);
   marks_ = Marks::Create(
       [stub = stub_, timeout = timeouts_.confirm](std::vector<pv1::ReleaseReservationRequest> items,
-                                                   Marks::Clock::time_point, Marks::BatchDone done) {
-        auto call = NewCall<pv1::MarkReservationsPublishedRequest, pv1::MarkReservationsPublishedReply>(timeout);
+                                                  Marks::Clock::time_point, Marks::BatchDone done) {
+        auto call =
+            NewCall<pv1::MarkReservationsPublishedRequest, pv1::MarkReservationsPublishedReply>(
+                timeout);
         call->context.set_wait_for_ready(true);
-        for (pv1::ReleaseReservationRequest& item : items) *call->request.add_items() = std::move(item);
+        for (pv1::ReleaseReservationRequest& item : items)
+          *call->request.add_items() = std::move(item);
         stub->async()->MarkReservationsPublished(
             &call->context, &call->request, &call->reply,
             [call, done = std::move(done)](grpc::Status status) {
@@ -98,7 +102,8 @@ void GrpcStockReservations::Reserve(const domain::ReserveRequest& r,
   item.set_order_id(r.order_id);
   item.set_quantity(r.quantity);
   item.set_idempotency_key(r.idempotency_key);
-  reserves_->Submit(std::move(item), [done = std::move(done)](absl::StatusOr<pv1::ReserveStockReply> reply) {
+  reserves_->Submit(std::move(item), [done = std::move(done)](
+                                         absl::StatusOr<pv1::ReserveStockReply> reply) {
     if (!reply.ok()) return done(reply.status());
     done(domain::Reservation{FromProto(reply->outcome()), reply->order_id(), reply->price_cents()});
   });
@@ -200,8 +205,10 @@ void MarkPublishedUntil(std::shared_ptr<GrpcStockReservations::Marks> marks,
   marks->Submit(item, [marks, item, give_up, backoff, done = std::move(done)](
                           absl::StatusOr<pv1::MarkReservationPublishedReply> reply) mutable {
     if (reply.ok()) return done(reply->marked());
-    const bool retry = absl::IsUnavailable(reply.status()) || absl::IsDeadlineExceeded(reply.status());
-    if (!retry || std::chrono::steady_clock::now() + backoff >= give_up) return done(reply.status());
+    const bool retry =
+        absl::IsUnavailable(reply.status()) || absl::IsDeadlineExceeded(reply.status());
+    if (!retry || std::chrono::steady_clock::now() + backoff >= give_up)
+      return done(reply.status());
     auto alarm = std::make_shared<grpc::Alarm>();
     alarm->Set(std::chrono::system_clock::now() + backoff,
                [marks = std::move(marks), alarm, item = std::move(item), give_up, backoff,
@@ -211,7 +218,8 @@ void MarkPublishedUntil(std::shared_ptr<GrpcStockReservations::Marks> marks,
                  auto fired_alarm = std::move(alarm);
                  if (!fired) return done(absl::CancelledError("stopping"));
                  MarkPublishedUntil(std::move(marks), std::move(item), give_up,
-                                    std::min(backoff * 2, std::chrono::milliseconds(2000)), std::move(done));
+                                    std::min(backoff * 2, std::chrono::milliseconds(2000)),
+                                    std::move(done));
                });
   });
 }

@@ -54,7 +54,8 @@ class GrpcStockReservations final : public domain::StockReservations {
   // Shared with retries still pending (a published mark), which may outlive this object.
   std::shared_ptr<product::v1::ProductService::Stub> stub_;
   StockCallTimeouts timeouts_;
-  using Reserves = base::Coalescer<product::v1::ReserveStockRequest, product::v1::ReserveStockReply>;
+  using Reserves =
+      base::Coalescer<product::v1::ReserveStockRequest, product::v1::ReserveStockReply>;
   std::shared_ptr<Reserves> reserves_;
   std::shared_ptr<Marks> marks_;
 };

@@ -21,9 +21,9 @@ namespace pv1 = seckill::product::v1;
 class StandInProductService final : public pv1::ProductService::CallbackService {
  public:
   explicit StandInProductService(int refusals) : refusals_(refusals) {}
-  grpc::ServerUnaryReactor* MarkReservationsPublished(grpc::CallbackServerContext* ctx,
-                                                      const pv1::MarkReservationsPublishedRequest* request,
-                                                      pv1::MarkReservationsPublishedReply* reply) override {
+  grpc::ServerUnaryReactor* MarkReservationsPublished(
+      grpc::CallbackServerContext* ctx, const pv1::MarkReservationsPublishedRequest* request,
+      pv1::MarkReservationsPublishedReply* reply) override {
     auto* reactor = ctx->DefaultReactor();
     const int call = ++calls;
     if (request->items_size() != 1 || request->items(0).order_id() != 42 || call <= refusals_) {
@@ -42,7 +42,8 @@ class StandInProductService final : public pv1::ProductService::CallbackService 
 
 std::unique_ptr<grpc::Server> Serve(grpc::Service* service, int* port) {
   grpc::ServerBuilder builder;
-  builder.AddListeningPort("127.0.0.1:" + std::to_string(*port), grpc::InsecureServerCredentials(), port);
+  builder.AddListeningPort("127.0.0.1:" + std::to_string(*port), grpc::InsecureServerCredentials(),
+                           port);
   builder.RegisterService(service);
   return builder.BuildAndStart();
 }
@@ -50,8 +51,10 @@ std::unique_ptr<grpc::Server> Serve(grpc::Service* service, int* port) {
 absl::StatusOr<bool> Mark(GrpcStockReservations& reservations) {
   std::promise<absl::StatusOr<bool>> promise;
   auto future = promise.get_future();
-  reservations.MarkPublished(7, 42, [&promise](absl::StatusOr<bool> marked) { promise.set_value(marked); });
-  if (future.wait_for(20s) != std::future_status::ready) return absl::DeadlineExceededError("test timeout");
+  reservations.MarkPublished(
+      7, 42, [&promise](absl::StatusOr<bool> marked) { promise.set_value(marked); });
+  if (future.wait_for(20s) != std::future_status::ready)
+    return absl::DeadlineExceededError("test timeout");
   return future.get();
 }
 
@@ -83,7 +86,8 @@ TEST(GrpcStockReservationsTest, MarkPublishedWaitsForTheServiceToComeBack) {
   GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{});
   std::promise<absl::StatusOr<bool>> promise;
   auto future = promise.get_future();
-  reservations.MarkPublished(7, 42, [&promise](absl::StatusOr<bool> marked) { promise.set_value(marked); });
+  reservations.MarkPublished(
+      7, 42, [&promise](absl::StatusOr<bool> marked) { promise.set_value(marked); });
   EXPECT_EQ(future.wait_for(500ms), std::future_status::timeout);  // nobody listens: still trying
   auto second = Serve(&service, &port);  // the service is back on the same port
   ASSERT_NE(second, nullptr);

@@ -72,7 +72,7 @@ absl::StatusOr<std::optional<domain::Order>> MariaDbOrderRepository::Find(uint64
 }
 
 absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListByUser(uint64_t user_id,
-                                                                             int limit) {
+                                                                              int limit) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   auto rows = (*conn)->Query(
@@ -85,8 +85,8 @@ absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListByUser(ui
 }
 
 absl::StatusOr<domain::PayOutcome> MariaDbOrderRepository::MarkPaid(uint64_t order_id,
-                                                                   uint64_t user_id,
-                                                                   int64_t now_ms) {
+                                                                    uint64_t user_id,
+                                                                    int64_t now_ms) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   auto updated = (*conn)->Execute(
@@ -95,8 +95,8 @@ absl::StatusOr<domain::PayOutcome> MariaDbOrderRepository::MarkPaid(uint64_t ord
       {now_ms, order_id, user_id});
   if (!updated.ok()) return updated.status();
   if (updated->affected_rows == 1) return domain::PayOutcome::kPaid;
-  auto rows = (*conn)->Query("SELECT status FROM orders WHERE id = ? AND user_id = ?",
-                             {order_id, user_id});
+  auto rows =
+      (*conn)->Query("SELECT status FROM orders WHERE id = ? AND user_id = ?", {order_id, user_id});
   if (!rows.ok()) return rows.status();
   if (rows->empty()) return domain::PayOutcome::kNotFound;
   if (rows->front()[0] == "PAID") return domain::PayOutcome::kAlreadyPaid;
@@ -145,7 +145,8 @@ absl::Status MariaDbOrderRepository::MarkStockReturned(uint64_t order_id) {
 namespace {
 
 constexpr char kDeadLetterColumns[] =
-    "SELECT id, message_id, order_id, body, reason, received_at_ms, replayed_at_ms FROM dead_letters ";
+    "SELECT id, message_id, order_id, body, reason, received_at_ms, replayed_at_ms FROM "
+    "dead_letters ";
 
 domain::DeadLetter ToDeadLetter(const mysql::Row& row) {
   domain::DeadLetter d;
@@ -165,10 +166,11 @@ absl::Status MariaDbOrderRepository::RecordDeadLetter(const domain::DeadLetter& 
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   auto result = (*conn)->Execute(
-      "INSERT INTO dead_letters (message_id, order_id, body, reason, received_at_ms) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO dead_letters (message_id, order_id, body, reason, received_at_ms) VALUES (?, ?, "
+      "?, ?, ?)",
       {d.message_id.empty() ? mysql::Value(nullptr) : mysql::Value(d.message_id),
-       d.order_id ? mysql::Value(*d.order_id) : mysql::Value(nullptr), d.body, d.reason.substr(0, 255),
-       d.received_at_ms});
+       d.order_id ? mysql::Value(*d.order_id) : mysql::Value(nullptr), d.body,
+       d.reason.substr(0, 255), d.received_at_ms});
   if (absl::IsAlreadyExists(result.status())) return absl::OkStatus();  // redelivered dead letter
   return result.status();
 }
@@ -176,14 +178,16 @@ absl::Status MariaDbOrderRepository::RecordDeadLetter(const domain::DeadLetter& 
 absl::StatusOr<std::vector<domain::DeadLetter>> MariaDbOrderRepository::ListDeadLetters(int limit) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query(std::string(kDeadLetterColumns) + "ORDER BY id DESC LIMIT ?", {static_cast<int64_t>(limit)});
+  auto rows = (*conn)->Query(std::string(kDeadLetterColumns) + "ORDER BY id DESC LIMIT ?",
+                             {static_cast<int64_t>(limit)});
   if (!rows.ok()) return rows.status();
   std::vector<domain::DeadLetter> out;
   for (const mysql::Row& row : *rows) out.push_back(ToDeadLetter(row));
   return out;
 }
 
-absl::StatusOr<std::optional<domain::DeadLetter>> MariaDbOrderRepository::FindDeadLetter(uint64_t id) {
+absl::StatusOr<std::optional<domain::DeadLetter>> MariaDbOrderRepository::FindDeadLetter(
+    uint64_t id) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   auto rows = (*conn)->Query(std::string(kDeadLetterColumns) + "WHERE id = ?", {id});
@@ -195,14 +199,17 @@ absl::StatusOr<std::optional<domain::DeadLetter>> MariaDbOrderRepository::FindDe
 absl::Status MariaDbOrderRepository::MarkDeadLetterReplayed(uint64_t id, int64_t now_ms) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
-  return (*conn)->Execute("UPDATE dead_letters SET replayed_at_ms = ? WHERE id = ?", {now_ms, id}).status();
+  return (*conn)
+      ->Execute("UPDATE dead_letters SET replayed_at_ms = ? WHERE id = ?", {now_ms, id})
+      .status();
 }
 
 absl::StatusOr<bool> MariaDbOrderRepository::ReviveFailedOrder(uint64_t order_id, int64_t now_ms) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   auto updated = (*conn)->Execute(
-      "UPDATE orders SET status = 'CREATED', stock_returned = 0, updated_at_ms = ? WHERE id = ? AND status = 'FAILED'",
+      "UPDATE orders SET status = 'CREATED', stock_returned = 0, updated_at_ms = ? WHERE id = ? "
+      "AND status = 'FAILED'",
       {now_ms, order_id});
   if (!updated.ok()) return updated.status();
   return updated->affected_rows == 1;
@@ -220,35 +227,40 @@ absl::StatusOr<domain::SoldUnits> MariaDbOrderRepository::UnitsOf(uint64_t activ
   return domain::SoldUnits{Int(rows->front()[0]), Int(rows->front()[1])};
 }
 
-absl::StatusOr<std::vector<uint64_t>> MariaDbOrderRepository::ActivitiesWithOrdersSince(int64_t since_ms) {
+absl::StatusOr<std::vector<uint64_t>> MariaDbOrderRepository::ActivitiesWithOrdersSince(
+    int64_t since_ms) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query("SELECT DISTINCT activity_id FROM orders WHERE created_at_ms >= ?", {since_ms});
+  auto rows = (*conn)->Query("SELECT DISTINCT activity_id FROM orders WHERE created_at_ms >= ?",
+                             {since_ms});
   if (!rows.ok()) return rows.status();
   std::vector<uint64_t> out;
   for (const mysql::Row& row : *rows) out.push_back(Uint(row[0]));
   return out;
 }
 
-absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListUnpaidBefore(int64_t created_before_ms,
-                                                                                   int limit) {
+absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListUnpaidBefore(
+    int64_t created_before_ms, int limit) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query(std::string(kColumns) +
-                                 "WHERE status = 'CREATED' AND created_at_ms < ? ORDER BY created_at_ms LIMIT ?",
-                             {created_before_ms, static_cast<int64_t>(limit)});
+  auto rows = (*conn)->Query(
+      std::string(kColumns) +
+          "WHERE status = 'CREATED' AND created_at_ms < ? ORDER BY created_at_ms LIMIT ?",
+      {created_before_ms, static_cast<int64_t>(limit)});
   if (!rows.ok()) return rows.status();
   std::vector<domain::Order> out;
   for (const mysql::Row& row : *rows) out.push_back(ToOrder(row));
   return out;
 }
 
-absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListCancelledAwaitingStock(int limit) {
+absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListCancelledAwaitingStock(
+    int limit) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query(std::string(kColumns) +
-                                 "WHERE status = 'CANCELLED' AND stock_returned = 0 ORDER BY updated_at_ms LIMIT ?",
-                             {static_cast<int64_t>(limit)});
+  auto rows = (*conn)->Query(
+      std::string(kColumns) +
+          "WHERE status = 'CANCELLED' AND stock_returned = 0 ORDER BY updated_at_ms LIMIT ?",
+      {static_cast<int64_t>(limit)});
   if (!rows.ok()) return rows.status();
   std::vector<domain::Order> out;
   for (const mysql::Row& row : *rows) out.push_back(ToOrder(row));

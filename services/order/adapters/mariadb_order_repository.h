@@ -18,8 +18,10 @@ class MariaDbOrderRepository final : public domain::OrderRepository {
   absl::StatusOr<std::vector<domain::Order>> ListByUser(uint64_t user_id, int limit) override;
   absl::StatusOr<domain::PayOutcome> MarkPaid(uint64_t order_id, uint64_t user_id,
                                               int64_t now_ms) override;
-  absl::StatusOr<std::map<domain::OrderStatus, int64_t>> CountByStatus(uint64_t activity_id) override;
-  absl::StatusOr<domain::CancelOutcome> MarkCancelled(uint64_t order_id, std::optional<uint64_t> user_id,
+  absl::StatusOr<std::map<domain::OrderStatus, int64_t>> CountByStatus(
+      uint64_t activity_id) override;
+  absl::StatusOr<domain::CancelOutcome> MarkCancelled(uint64_t order_id,
+                                                      std::optional<uint64_t> user_id,
                                                       int64_t now_ms) override;
   absl::Status MarkStockReturned(uint64_t order_id) override;
   absl::StatusOr<domain::SoldUnits> UnitsOf(uint64_t activity_id) override;
@@ -29,7 +31,8 @@ class MariaDbOrderRepository final : public domain::OrderRepository {
   absl::Status MarkDeadLetterReplayed(uint64_t id, int64_t now_ms) override;
   absl::StatusOr<bool> ReviveFailedOrder(uint64_t order_id, int64_t now_ms) override;
   absl::StatusOr<std::vector<uint64_t>> ActivitiesWithOrdersSince(int64_t since_ms) override;
-  absl::StatusOr<std::vector<domain::Order>> ListUnpaidBefore(int64_t created_before_ms, int limit) override;
+  absl::StatusOr<std::vector<domain::Order>> ListUnpaidBefore(int64_t created_before_ms,
+                                                              int limit) override;
   absl::StatusOr<std::vector<domain::Order>> ListCancelledAwaitingStock(int limit) override;
 
  private:

@@ -36,7 +36,12 @@ class OrderRepositoryContractTest : public ::testing::Test {
     base_ = 1'000'000'000'000 + rng() % 1'000'000'000'000;
   }
   domain::Order AnOrder(uint64_t n, uint64_t user) {
-    return domain::Order{base_ + n, base_, base_ + user, 1, 250, OrderStatus::kCreated,
+    return domain::Order{base_ + n,
+                         base_,
+                         base_ + user,
+                         1,
+                         250,
+                         OrderStatus::kCreated,
                          static_cast<int64_t>(1000 + n)};
   }
   domain::OrderRepository& repo() { return env_.Repo(); }
@@ -76,8 +81,8 @@ TYPED_TEST(OrderRepositoryContractTest, InsertAllStoresNothingWhenOneRowFails) {
   ASSERT_TRUE(this->repo().Insert(this->AnOrder(2, 1), 5).ok());
   EXPECT_TRUE(absl::IsAlreadyExists(
       this->repo().InsertAll({this->AnOrder(1, 1), this->AnOrder(2, 1), this->AnOrder(3, 1)}, 6)));
-  EXPECT_TRUE(absl::IsAlreadyExists(
-      this->repo().InsertAll({this->AnOrder(4, 1), this->AnOrder(4, 1)}, 6)));
+  EXPECT_TRUE(
+      absl::IsAlreadyExists(this->repo().InsertAll({this->AnOrder(4, 1), this->AnOrder(4, 1)}, 6)));
   domain::Order refused = this->AnOrder(6, 1);
   refused.quantity = 0;  // the table's CHECK constraint
   absl::Status bad_row = this->repo().InsertAll({this->AnOrder(5, 1), refused}, 6);
@@ -111,11 +116,15 @@ TYPED_TEST(OrderRepositoryContractTest, PayOnlyCreatedOrdersOfTheOwner) {
   domain::Order failed = this->AnOrder(2, 1);
   failed.status = OrderStatus::kFailed;
   ASSERT_TRUE(this->repo().Insert(failed, 5).ok());
-  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 1, this->base_ + 2, 6).value(), PayOutcome::kNotFound);
+  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 1, this->base_ + 2, 6).value(),
+            PayOutcome::kNotFound);
   EXPECT_EQ(this->repo().MarkPaid(this->base_ + 1, this->base_ + 1, 6).value(), PayOutcome::kPaid);
-  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 1, this->base_ + 1, 7).value(), PayOutcome::kAlreadyPaid);
-  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 2, this->base_ + 1, 7).value(), PayOutcome::kNotPayable);
-  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 9, this->base_ + 1, 7).value(), PayOutcome::kNotFound);
+  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 1, this->base_ + 1, 7).value(),
+            PayOutcome::kAlreadyPaid);
+  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 2, this->base_ + 1, 7).value(),
+            PayOutcome::kNotPayable);
+  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 9, this->base_ + 1, 7).value(),
+            PayOutcome::kNotFound);
 }
 
 TYPED_TEST(OrderRepositoryContractTest, CountsByStatusPerActivity) {
@@ -134,15 +143,21 @@ TYPED_TEST(OrderRepositoryContractTest, CancelOnlyCreatedOrders) {
   ASSERT_TRUE(this->repo().Insert(this->AnOrder(2, 1), 5).ok());
   ASSERT_TRUE(this->repo().MarkPaid(this->base_ + 2, this->base_ + 1, 6).ok());
   using domain::CancelOutcome;
-  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 1, this->base_ + 2, 7).value(), CancelOutcome::kNotFound);
-  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 1, this->base_ + 1, 7).value(), CancelOutcome::kCancelled);
-  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 1, std::nullopt, 8).value(), CancelOutcome::kAlreadyCancelled);
-  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 2, std::nullopt, 8).value(), CancelOutcome::kNotCancellable);
-  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 1, this->base_ + 1, 9).value(), PayOutcome::kNotPayable);
+  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 1, this->base_ + 2, 7).value(),
+            CancelOutcome::kNotFound);
+  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 1, this->base_ + 1, 7).value(),
+            CancelOutcome::kCancelled);
+  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 1, std::nullopt, 8).value(),
+            CancelOutcome::kAlreadyCancelled);
+  EXPECT_EQ(this->repo().MarkCancelled(this->base_ + 2, std::nullopt, 8).value(),
+            CancelOutcome::kNotCancellable);
+  EXPECT_EQ(this->repo().MarkPaid(this->base_ + 1, this->base_ + 1, 9).value(),
+            PayOutcome::kNotPayable);
   // (Named results: a range-for over *temporary_status_or would dangle before C++23.)
   auto owed = this->repo().ListCancelledAwaitingStock(100000);
   ASSERT_TRUE(owed.ok());
-  EXPECT_TRUE(std::any_of(owed->begin(), owed->end(), [&](const auto& o) { return o.order_id == this->base_ + 1; }));
+  EXPECT_TRUE(std::any_of(owed->begin(), owed->end(),
+                          [&](const auto& o) { return o.order_id == this->base_ + 1; }));
   ASSERT_TRUE(this->repo().MarkStockReturned(this->base_ + 1).ok());
   auto still_owed = this->repo().ListCancelledAwaitingStock(100000);
   ASSERT_TRUE(still_owed.ok());
@@ -155,7 +170,8 @@ TYPED_TEST(OrderRepositoryContractTest, PayAndCancelRacingOnOneOrderHaveOneWinne
     ASSERT_TRUE(this->repo().Insert(this->AnOrder(n, 1), 5).ok());
     std::atomic<int> winners{0};
     std::thread pay([&] {
-      winners += this->repo().MarkPaid(this->base_ + n, this->base_ + 1, 6).value() == PayOutcome::kPaid;
+      winners +=
+          this->repo().MarkPaid(this->base_ + n, this->base_ + 1, 6).value() == PayOutcome::kPaid;
     });
     std::thread cancel([&] {
       winners += this->repo().MarkCancelled(this->base_ + n, this->base_ + 1, 6).value() ==
@@ -171,7 +187,8 @@ TYPED_TEST(OrderRepositoryContractTest, PayAndCancelRacingOnOneOrderHaveOneWinne
 // the longest AMQP message id, and a body at the size the order service keeps (DeadLetters).
 TYPED_TEST(OrderRepositoryContractTest, KeepsTheLongestMessageIdAndAMebibyteBody) {
   domain::DeadLetter letter;
-  letter.message_id = std::to_string(this->base_) + std::string(255 - std::to_string(this->base_).size(), 'x');
+  letter.message_id =
+      std::to_string(this->base_) + std::string(255 - std::to_string(this->base_).size(), 'x');
   letter.body = std::string(1 << 20, '\xff');
   letter.body[1] = '\0';
   letter.reason = "not an OrderPlaced message";
@@ -179,8 +196,9 @@ TYPED_TEST(OrderRepositoryContractTest, KeepsTheLongestMessageIdAndAMebibyteBody
   ASSERT_TRUE(this->repo().RecordDeadLetter(letter).ok());
   auto letters = this->repo().ListDeadLetters(100);
   ASSERT_TRUE(letters.ok()) << letters.status();
-  auto kept = std::find_if(letters->begin(), letters->end(),
-                           [&](const domain::DeadLetter& d) { return d.message_id == letter.message_id; });
+  auto kept = std::find_if(letters->begin(), letters->end(), [&](const domain::DeadLetter& d) {
+    return d.message_id == letter.message_id;
+  });
   ASSERT_NE(kept, letters->end());
   EXPECT_EQ(kept->body, letter.body);
   EXPECT_FALSE(kept->order_id.has_value());

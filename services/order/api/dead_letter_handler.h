@@ -15,8 +15,8 @@ namespace seckill::order::api {
 // The dead-letter queue's consumer: every delivery is kept (and, when it is an order, failed with
 // its stock returned: app::DeadLetters::Receive) before it is acked. Nothing is ever dropped: the
 // dead-letter queue has no dead-letter queue of its own, so a letter that cannot be kept is
-// retried in place with back-off on a timer (logged as an error when the failure is not transient, such as
-// a schema problem an operator must fix) until it is kept or `stopping()` gives it back.
+// retried in place with back-off on a timer (logged as an error when the failure is not transient,
+// such as a schema problem an operator must fix) until it is kept or `stopping()` gives it back.
 class DeadLetterHandler {
  public:
   using Letter = app::DeadLetters::Letter;

@@ -12,15 +12,15 @@ namespace {
 using namespace std::chrono_literals;
 
 using KeepNow = std::function<absl::Status(const std::string&, const std::string&,
-                                           const std::optional<domain::Order>&,
-                                           const std::string&, DeadLetterHandler::Letter)>;
+                                           const std::optional<domain::Order>&, const std::string&,
+                                           DeadLetterHandler::Letter)>;
 
 // The keeping as a coroutine, from a plain function.
 DeadLetterHandler::KeepLetter Async(KeepNow keep) {
-  return [keep = std::move(keep)](std::string message_id, std::string body,
-                                  std::optional<domain::Order> order, std::string reason,
-                                  DeadLetterHandler::Letter kind)
-             -> boost::asio::awaitable<absl::Status> {
+  return [keep = std::move(keep)](
+             std::string message_id, std::string body, std::optional<domain::Order> order,
+             std::string reason,
+             DeadLetterHandler::Letter kind) -> boost::asio::awaitable<absl::Status> {
     co_return keep(message_id, body, order, reason, kind);
   };
 }
@@ -36,8 +36,8 @@ TEST(DeadLetterHandlerTest, ALetterThatCannotBeKeptIsRetriedNeverDropped) {
   int calls = 0;
   DeadLetterHandler handler(
       Async([&](const std::string& message_id, const std::string&,
-          const std::optional<domain::Order>& order, const std::string&,
-          DeadLetterHandler::Letter) {
+                const std::optional<domain::Order>& order, const std::string&,
+                DeadLetterHandler::Letter) {
         EXPECT_EQ(message_id, "77");
         EXPECT_TRUE(order.has_value() && order->order_id == 77u);
         ++calls;
@@ -58,8 +58,9 @@ TEST(DeadLetterHandlerTest, PoisonIsKeptAsNotAnOrderAndStoppingGivesItBack) {
   bool stopping = false;
   std::string kept_reason;
   DeadLetterHandler handler(
-      Async([&](const std::string&, const std::string& body, const std::optional<domain::Order>& order,
-          const std::string& reason, DeadLetterHandler::Letter) {
+      Async([&](const std::string&, const std::string& body,
+                const std::optional<domain::Order>& order, const std::string& reason,
+                DeadLetterHandler::Letter) {
         EXPECT_EQ(body, "\xff not protobuf");
         EXPECT_FALSE(order.has_value());
         kept_reason = reason;
@@ -69,7 +70,8 @@ TEST(DeadLetterHandlerTest, PoisonIsKeptAsNotAnOrderAndStoppingGivesItBack) {
       [&] { return stopping; }, 50ms);
   amqp::Delivery poison;
   poison.body = "\xff not protobuf";
-  EXPECT_EQ(Handle(handler, poison), amqp::Disposition::kRequeue);  // back to the queue, not acked away
+  EXPECT_EQ(Handle(handler, poison),
+            amqp::Disposition::kRequeue);  // back to the queue, not acked away
   EXPECT_FALSE(kept_reason.empty());
 }
 
@@ -82,8 +84,8 @@ TEST(DeadLetterHandlerTest, ALetterOfManyOrdersIsKeptOrderByOrder) {
   std::vector<Kept> kept;
   DeadLetterHandler handler(
       Async([&](const std::string& message_id, const std::string& body,
-          const std::optional<domain::Order>& order, const std::string&,
-          DeadLetterHandler::Letter kind) {
+                const std::optional<domain::Order>& order, const std::string&,
+                DeadLetterHandler::Letter kind) {
         // Each member is kept with a body of its own, replayable as one OrderPlaced.
         if (order) {
           EXPECT_TRUE(messaging::DecodeOrderPlaced(body).ok());

@@ -36,17 +36,23 @@ void Answer(boost::asio::thread_pool& executor, ServerUnaryReactor* reactor,
             boost::asio::awaitable<absl::StatusOr<T>> work, Fill fill) {
   boost::asio::co_spawn(executor, Finish(reactor, std::move(work), std::move(fill)),
                         [reactor](std::exception_ptr e) {
-                          if (e) reactor->Finish(grpc::Status(grpc::INTERNAL, "unexpected exception"));
+                          if (e)
+                            reactor->Finish(grpc::Status(grpc::INTERNAL, "unexpected exception"));
                         });
 }
 
 v1::OrderStatus ToProto(domain::OrderStatus s) {
   switch (s) {
-    case domain::OrderStatus::kQueued: return v1::QUEUED;
-    case domain::OrderStatus::kCreated: return v1::CREATED;
-    case domain::OrderStatus::kPaid: return v1::PAID;
-    case domain::OrderStatus::kCancelled: return v1::CANCELLED;
-    case domain::OrderStatus::kFailed: return v1::FAILED;
+    case domain::OrderStatus::kQueued:
+      return v1::QUEUED;
+    case domain::OrderStatus::kCreated:
+      return v1::CREATED;
+    case domain::OrderStatus::kPaid:
+      return v1::PAID;
+    case domain::OrderStatus::kCancelled:
+      return v1::CANCELLED;
+    case domain::OrderStatus::kFailed:
+      return v1::FAILED;
   }
   return v1::ORDER_STATUS_UNSPECIFIED;
 }
@@ -65,14 +71,22 @@ v1::PlaceOrderReply::Outcome ToProto(app::PlaceOrderOutcome o) {
   using O = app::PlaceOrderOutcome;
   using R = v1::PlaceOrderReply;
   switch (o) {
-    case O::kQueued: return R::QUEUED;
-    case O::kActivityNotFound: return R::ACTIVITY_NOT_FOUND;
-    case O::kNotStarted: return R::NOT_STARTED;
-    case O::kEnded: return R::ENDED;
-    case O::kSoldOut: return R::SOLD_OUT;
-    case O::kPurchaseLimit: return R::PURCHASE_LIMIT;
-    case O::kInvalidQuantity: return R::INVALID_QUANTITY;
-    case O::kRestoring: return R::RESTORING;
+    case O::kQueued:
+      return R::QUEUED;
+    case O::kActivityNotFound:
+      return R::ACTIVITY_NOT_FOUND;
+    case O::kNotStarted:
+      return R::NOT_STARTED;
+    case O::kEnded:
+      return R::ENDED;
+    case O::kSoldOut:
+      return R::SOLD_OUT;
+    case O::kPurchaseLimit:
+      return R::PURCHASE_LIMIT;
+    case O::kInvalidQuantity:
+      return R::INVALID_QUANTITY;
+    case O::kRestoring:
+      return R::RESTORING;
   }
   return R::OUTCOME_UNSPECIFIED;
 }
@@ -94,7 +108,8 @@ std::optional<grpc::Status> Invalid(const v1::PlaceOrderRequest& request) {
   if (request.activity_id() == 0 || request.user_id() == 0) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "activity_id and user_id are required");
   }
-  if (request.idempotency_key().size() > 64 || request.idempotency_key().find('|') != std::string::npos) {
+  if (request.idempotency_key().size() > 64 ||
+      request.idempotency_key().find('|') != std::string::npos) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "idempotency_key must be at most 64 characters, without '|'");
   }
@@ -103,7 +118,8 @@ std::optional<grpc::Status> Invalid(const v1::PlaceOrderRequest& request) {
 
 }  // namespace
 
-void OrderGrpcService::PlaceOne(const v1::PlaceOrderRequest& request, const std::string& traceparent,
+void OrderGrpcService::PlaceOne(const v1::PlaceOrderRequest& request,
+                                const std::string& traceparent,
                                 std::function<void(grpc::Status, v1::PlaceOrderReply)> done) const {
   if (std::optional<grpc::Status> invalid = Invalid(request)) return done(*invalid, {});
   app::PlaceOrderRequest r{request.activity_id(), request.user_id(), request.quantity(),
@@ -121,10 +137,11 @@ ServerUnaryReactor* OrderGrpcService::PlaceOrder(grpc::CallbackServerContext* ct
                                                  const v1::PlaceOrderRequest* request,
                                                  v1::PlaceOrderReply* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  PlaceOne(*request, Traceparent(ctx), [reactor, reply](grpc::Status status, v1::PlaceOrderReply placed) {
-    *reply = std::move(placed);
-    reactor->Finish(status);
-  });
+  PlaceOne(*request, Traceparent(ctx),
+           [reactor, reply](grpc::Status status, v1::PlaceOrderReply placed) {
+             *reply = std::move(placed);
+             reactor->Finish(status);
+           });
   return reactor;
 }
 
@@ -134,25 +151,29 @@ ServerUnaryReactor* OrderGrpcService::PlaceOrders(grpc::CallbackServerContext* c
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   const int n = request->items_size();
   if (n == 0 || n > 1000) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "items: between 1 and 1000 expected"));
+    reactor->Finish(
+        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "items: between 1 and 1000 expected"));
     return reactor;
   }
   // Each item's result is a value (its status inside), so the gather never fails as a whole.
   using Results = base::Gather<v1::PlaceOrderResult>;
-  auto gather = Results::Of(n, [reactor, reply](absl::StatusOr<std::vector<v1::PlaceOrderResult>> results) {
-    for (v1::PlaceOrderResult& r : *results) *reply->add_results() = std::move(r);
-    reactor->Finish(grpc::Status::OK);
-  });
+  auto gather =
+      Results::Of(n, [reactor, reply](absl::StatusOr<std::vector<v1::PlaceOrderResult>> results) {
+        for (v1::PlaceOrderResult& r : *results) *reply->add_results() = std::move(r);
+        reactor->Finish(grpc::Status::OK);
+      });
   for (int i = 0; i < n; ++i) {
     const v1::PlaceOrderRequest& item = request->items(i);
-    const std::string traceparent = rpc::IsValidTraceparent(item.traceparent()) ? item.traceparent() : "";
-    PlaceOne(item, traceparent, [slot = Results::Slot(gather, i)](grpc::Status status, v1::PlaceOrderReply placed) {
-      v1::PlaceOrderResult result;
-      result.set_code(status.error_code());
-      result.set_message(status.error_message());
-      *result.mutable_reply() = std::move(placed);
-      slot(std::move(result));
-    });
+    const std::string traceparent =
+        rpc::IsValidTraceparent(item.traceparent()) ? item.traceparent() : "";
+    PlaceOne(item, traceparent,
+             [slot = Results::Slot(gather, i)](grpc::Status status, v1::PlaceOrderReply placed) {
+               v1::PlaceOrderResult result;
+               result.set_code(status.error_code());
+               result.set_message(status.error_message());
+               *result.mutable_reply() = std::move(placed);
+               slot(std::move(result));
+             });
   }
   return reactor;
 }
@@ -198,9 +219,15 @@ ServerUnaryReactor* OrderGrpcService::PayOrder(grpc::CallbackServerContext* ctx,
     using R = v1::PayOrderReply;
     switch (*outcome) {
       case domain::PayOutcome::kPaid:
-      case domain::PayOutcome::kAlreadyPaid: reply->set_outcome(R::PAID); break;
-      case domain::PayOutcome::kNotFound: reply->set_outcome(R::ORDER_NOT_FOUND); break;
-      case domain::PayOutcome::kNotPayable: reply->set_outcome(R::NOT_PAYABLE); break;
+      case domain::PayOutcome::kAlreadyPaid:
+        reply->set_outcome(R::PAID);
+        break;
+      case domain::PayOutcome::kNotFound:
+        reply->set_outcome(R::ORDER_NOT_FOUND);
+        break;
+      case domain::PayOutcome::kNotPayable:
+        reply->set_outcome(R::NOT_PAYABLE);
+        break;
     }
     reactor->Finish(grpc::Status::OK);
   });
@@ -216,9 +243,15 @@ ServerUnaryReactor* OrderGrpcService::CancelOrder(grpc::CallbackServerContext* c
            using R = v1::CancelOrderReply;
            switch (outcome) {
              case domain::CancelOutcome::kCancelled:
-             case domain::CancelOutcome::kAlreadyCancelled: reply->set_outcome(R::CANCELLED); break;
-             case domain::CancelOutcome::kNotFound: reply->set_outcome(R::CANCEL_ORDER_NOT_FOUND); break;
-             case domain::CancelOutcome::kNotCancellable: reply->set_outcome(R::NOT_CANCELLABLE); break;
+             case domain::CancelOutcome::kAlreadyCancelled:
+               reply->set_outcome(R::CANCELLED);
+               break;
+             case domain::CancelOutcome::kNotFound:
+               reply->set_outcome(R::CANCEL_ORDER_NOT_FOUND);
+               break;
+             case domain::CancelOutcome::kNotCancellable:
+               reply->set_outcome(R::NOT_CANCELLABLE);
+               break;
            }
          });
   return reactor;
@@ -270,18 +303,33 @@ ServerUnaryReactor* OrderGrpcService::ReplayDeadLetter(grpc::CallbackServerConte
                                                        const v1::ReplayDeadLetterRequest* request,
                                                        v1::ReplayDeadLetterReply* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  Answer(blocking_, reactor, dead_letters_.Replay(request->id()), [reply](app::ReplayOutcome outcome) {
-    using R = v1::ReplayDeadLetterReply;
-    switch (outcome) {
-      case app::ReplayOutcome::kReplayed: reply->set_outcome(R::REPLAYED); break;
-      case app::ReplayOutcome::kAlreadyReplayed: reply->set_outcome(R::ALREADY_REPLAYED); break;
-      case app::ReplayOutcome::kAlreadyLive: reply->set_outcome(R::ALREADY_LIVE); break;
-      case app::ReplayOutcome::kNotAnOrder: reply->set_outcome(R::NOT_AN_ORDER); break;
-      case app::ReplayOutcome::kSoldOut: reply->set_outcome(R::REPLAY_SOLD_OUT); break;
-      case app::ReplayOutcome::kPurchaseLimit: reply->set_outcome(R::REPLAY_PURCHASE_LIMIT); break;
-      case app::ReplayOutcome::kNotFound: reply->set_outcome(R::DEAD_LETTER_NOT_FOUND); break;
-    }
-  });
+  Answer(blocking_, reactor, dead_letters_.Replay(request->id()),
+         [reply](app::ReplayOutcome outcome) {
+           using R = v1::ReplayDeadLetterReply;
+           switch (outcome) {
+             case app::ReplayOutcome::kReplayed:
+               reply->set_outcome(R::REPLAYED);
+               break;
+             case app::ReplayOutcome::kAlreadyReplayed:
+               reply->set_outcome(R::ALREADY_REPLAYED);
+               break;
+             case app::ReplayOutcome::kAlreadyLive:
+               reply->set_outcome(R::ALREADY_LIVE);
+               break;
+             case app::ReplayOutcome::kNotAnOrder:
+               reply->set_outcome(R::NOT_AN_ORDER);
+               break;
+             case app::ReplayOutcome::kSoldOut:
+               reply->set_outcome(R::REPLAY_SOLD_OUT);
+               break;
+             case app::ReplayOutcome::kPurchaseLimit:
+               reply->set_outcome(R::REPLAY_PURCHASE_LIMIT);
+               break;
+             case app::ReplayOutcome::kNotFound:
+               reply->set_outcome(R::DEAD_LETTER_NOT_FOUND);
+               break;
+           }
+         });
   return reactor;
 }
 

@@ -5,8 +5,8 @@
 #include "services/order/app/cancel_order.h"
 #include "services/order/app/dead_letters.h"
 #include "services/order/app/manage_orders.h"
-#include "services/order/app/reconcile_stock.h"
 #include "services/order/app/place_order.h"
+#include "services/order/app/reconcile_stock.h"
 
 namespace seckill::order::api {
 
@@ -19,8 +19,12 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
   OrderGrpcService(const app::PlaceOrder& place_order, const app::ManageOrders& manage_orders,
                    const app::CancelOrder& cancel_order, const app::ReconcileStock& reconcile,
                    const app::DeadLetters& dead_letters, boost::asio::thread_pool& blocking)
-      : place_order_(place_order), manage_orders_(manage_orders), cancel_order_(cancel_order),
-        reconcile_(reconcile), dead_letters_(dead_letters), blocking_(blocking) {}
+      : place_order_(place_order),
+        manage_orders_(manage_orders),
+        cancel_order_(cancel_order),
+        reconcile_(reconcile),
+        dead_letters_(dead_letters),
+        blocking_(blocking) {}
 
   grpc::ServerUnaryReactor* PlaceOrder(grpc::CallbackServerContext* ctx,
                                        const v1::PlaceOrderRequest* request,

@@ -12,12 +12,12 @@
 
 namespace seckill::order::api {
 
-// Runs `work` (a coroutine) on the orders a batch of messages carries (recording them, or cancelling them when
-// their payment deadline expired); `decode` says which orders a message names (an OrderPlaced or
-// OrdersPlaced by default). Poison (an undecodable body, an invalid order in it, or a permanent
-// error for one of its orders) dead-letters its message once the message's other orders are
-// done; the other messages of the batch go on. Transient errors (database or
-// stock service down) are retried in place with back-off on a timer, never dead-lettered, until
+// Runs `work` (a coroutine) on the orders a batch of messages carries (recording them, or
+// cancelling them when their payment deadline expired); `decode` says which orders a message names
+// (an OrderPlaced or OrdersPlaced by default). Poison (an undecodable body, an invalid order in it,
+// or a permanent error for one of its orders) dead-letters its message once the message's other
+// orders are done; the other messages of the batch go on. Transient errors (database or stock
+// service down) are retried in place with back-off on a timer, never dead-lettered, until
 // `stopping()` says to give the deliveries back.
 class OrderMessageHandler {
  public:

@@ -112,7 +112,8 @@ TEST(OrderMessageHandlerTest, InABatchEachMessageGetsItsOwnDisposition) {
       [] { return false; }, 50ms);
   using D = amqp::Disposition;
   EXPECT_EQ(
-      Handle(handler, std::vector<amqp::Delivery>{AnOrderMessage(1), poison, AnOrderMessage(2), AnOrderMessage(3), AnOrderMessage(4)}),
+      Handle(handler, std::vector<amqp::Delivery>{AnOrderMessage(1), poison, AnOrderMessage(2),
+                                                  AnOrderMessage(3), AnOrderMessage(4)}),
       (std::vector<D>{D::kAck, D::kDeadLetter, D::kDeadLetter, D::kAck, D::kAck}));
   EXPECT_EQ(calls, (std::vector<std::vector<uint64_t>>{{1, 2, 3, 4}, {3}, {3}}));
 }
@@ -174,7 +175,8 @@ TEST(OrderMessageHandlerTest, AnInvalidOrderInAMessageDeadLettersItAfterItsValid
         return std::vector<absl::Status>(orders.size());
       }),
       [] { return false; }, 50ms);
-  const auto done = Handle(handler,
+  const auto done = Handle(
+      handler,
       std::vector<amqp::Delivery>{AnOrdersMessage(10, 3, /*invalid_id=*/11), AnOrderMessage(7)});
   // Its valid neighbours are recorded; the dead-letter consumer keeps the invalid one alone.
   EXPECT_EQ(done, (std::vector<amqp::Disposition>{amqp::Disposition::kDeadLetter,

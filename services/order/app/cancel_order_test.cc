@@ -16,22 +16,31 @@ using domain::OrderStatus;
 class CancelOrderTest : public ::testing::Test {
  protected:
   void Record(uint64_t id, uint64_t user, int64_t created_at_ms) {
-    ASSERT_TRUE(repository_.Insert({id, 42, user, 1, 250, OrderStatus::kCreated, created_at_ms}, created_at_ms).ok());
+    ASSERT_TRUE(
+        repository_
+            .Insert({id, 42, user, 1, 250, OrderStatus::kCreated, created_at_ms}, created_at_ms)
+            .ok());
   }
   base::ManualClock clock_{1'000'000};
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
   PendingOrders pending_{clock_};
   boost::asio::thread_pool blocking_{1};
-  CancelOrder use_case_{repository_, reservations_, pending_, clock_,
-                        /*payment_timeout_ms=*/15 * 60 * 1000, blocking_.get_executor()};
+  CancelOrder use_case_{repository_,
+                        reservations_,
+                        pending_,
+                        clock_,
+                        /*payment_timeout_ms=*/15 * 60 * 1000,
+                        blocking_.get_executor()};
   // The use case's coroutines, run to their end.
   struct {
     CancelOrder& c;
     CancelOrder::Outcome CancelByBuyer(uint64_t id, uint64_t user) {
       return base::RunToCompletion(c.CancelByBuyer(id, user));
     }
-    CancelOrder::Outcome CancelExpired(uint64_t id) { return base::RunToCompletion(c.CancelExpired(id)); }
+    CancelOrder::Outcome CancelExpired(uint64_t id) {
+      return base::RunToCompletion(c.CancelExpired(id));
+    }
     absl::StatusOr<int> SweepExpired() { return base::RunToCompletion(c.SweepExpired()); }
     absl::StatusOr<int> RetryStockReturns() { return base::RunToCompletion(c.RetryStockReturns()); }
   } cancel_{use_case_};
@@ -54,7 +63,8 @@ TEST_F(CancelOrderTest, OnlyTheOwnerAndOnlyUnpaidRecordedOrders) {
   ASSERT_EQ(manage_.Pay(1, 7).value(), domain::PayOutcome::kPaid);
   EXPECT_EQ(cancel_.CancelByBuyer(1, 7).value(), CancelOutcome::kNotCancellable);
   pending_.Add({2, 42, 7, 1, 250, OrderStatus::kQueued, clock_.NowMs()});
-  EXPECT_EQ(cancel_.CancelByBuyer(2, 7).value(), CancelOutcome::kNotCancellable);  // not recorded yet
+  EXPECT_EQ(cancel_.CancelByBuyer(2, 7).value(),
+            CancelOutcome::kNotCancellable);  // not recorded yet
   EXPECT_TRUE(reservations_.cancels.empty());
 }
 

@@ -31,7 +31,9 @@ class DeadLetters {
  public:
   DeadLetters(domain::OrderRepository& repository, domain::StockReservations& reservations,
               const base::Clock& clock, boost::asio::any_io_executor blocking)
-      : repository_(repository), reservations_(reservations), clock_(clock),
+      : repository_(repository),
+        reservations_(reservations),
+        clock_(clock),
         blocking_(std::move(blocking)) {}
 
   // Longer bodies are kept cut to this size (sql/migrations/004), so any letter can be kept.

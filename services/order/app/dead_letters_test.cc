@@ -19,9 +19,8 @@ class DeadLettersTest : public ::testing::Test {
   testing::InMemoryOrderRepository repository_;
   boost::asio::thread_pool blocking_{1};
   DeadLetters letters_{repository_, reservations_, clock_, blocking_.get_executor()};
-  absl::Status Receive(std::string message_id, std::string body,
-                       std::optional<domain::Order> order, std::string reason,
-                       DeadLetters::Letter kind = DeadLetters::Letter::kWhole) {
+  absl::Status Receive(std::string message_id, std::string body, std::optional<domain::Order> order,
+                       std::string reason, DeadLetters::Letter kind = DeadLetters::Letter::kWhole) {
     // Named values only: GCC 12 mishandles prvalues passed to a coroutine (docs/adr/0001).
     return base::RunToCompletion(letters_.Receive(std::move(message_id), std::move(body),
                                                   std::move(order), std::move(reason), kind));

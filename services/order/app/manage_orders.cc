@@ -45,7 +45,8 @@ absl::StatusOr<domain::PayOutcome> ManageOrders::Pay(uint64_t order_id, uint64_t
   return outcome;
 }
 
-absl::StatusOr<std::map<domain::OrderStatus, int64_t>> ManageOrders::Stats(uint64_t activity_id) const {
+absl::StatusOr<std::map<domain::OrderStatus, int64_t>> ManageOrders::Stats(
+    uint64_t activity_id) const {
   auto counts = repository_.CountByStatus(activity_id);
   if (!counts.ok()) return counts.status();
   (*counts)[domain::OrderStatus::kQueued] += pending_.CountForActivity(activity_id);

@@ -17,7 +17,8 @@ void PendingOrders::Remove(uint64_t order_id) {
 std::optional<domain::Order> PendingOrders::Find(uint64_t order_id) const {
   std::lock_guard lock(mu_);
   auto it = entries_.find(order_id);
-  if (it == entries_.end() || clock_.NowMs() - it->second.added_at_ms > ttl_ms_) return std::nullopt;
+  if (it == entries_.end() || clock_.NowMs() - it->second.added_at_ms > ttl_ms_)
+    return std::nullopt;
   return it->second.order;
 }
 

@@ -17,7 +17,8 @@ namespace seckill::order::app {
 // from the database only. Thread-safe.
 class PendingOrders {
  public:
-  PendingOrders(const base::Clock& clock, int64_t ttl_ms = 600'000) : clock_(clock), ttl_ms_(ttl_ms) {}
+  PendingOrders(const base::Clock& clock, int64_t ttl_ms = 600'000)
+      : clock_(clock), ttl_ms_(ttl_ms) {}
 
   void Add(const domain::Order& order);
   void Remove(uint64_t order_id);

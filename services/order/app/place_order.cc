@@ -51,8 +51,8 @@ void PlaceOrder::operator()(const PlaceOrderRequest& request,
   domain::Callback<PlaceOrderResult> done = std::move(answer);
   if (!request.idempotency_key.empty()) {
     in_flight_->Begin(order.order_id);
-    done = [in_flight = in_flight_, id = order.order_id, answer = std::move(done)](
-               absl::StatusOr<PlaceOrderResult> result) mutable {
+    done = [in_flight = in_flight_, id = order.order_id,
+            answer = std::move(done)](absl::StatusOr<PlaceOrderResult> result) mutable {
       in_flight->Finish(id, result);
       answer(std::move(result));
     };

@@ -38,7 +38,8 @@ struct PlaceOrderResult {
 };
 
 // The accepts with an Idempotency-Key this process has started and not yet answered, so that a
-// repeated key arriving meanwhile gets the first request's answer instead of an early 202. Thread-safe.
+// repeated key arriving meanwhile gets the first request's answer instead of an early 202.
+// Thread-safe.
 class AcceptsInFlight {
  public:
   void Begin(uint64_t order_id);
@@ -64,7 +65,10 @@ class PlaceOrder {
  public:
   PlaceOrder(domain::StockReservations& reservations, domain::OrderEventPublisher& publisher,
              domain::OrderIdGenerator& ids, PendingOrders& pending, const base::Clock& clock)
-      : reservations_(reservations), publisher_(publisher), ids_(ids), pending_(pending),
+      : reservations_(reservations),
+        publisher_(publisher),
+        ids_(ids),
+        pending_(pending),
         clock_(clock) {}
 
   void operator()(const PlaceOrderRequest& request, domain::Callback<PlaceOrderResult> done) const;

@@ -96,7 +96,8 @@ TEST_F(PlaceOrderTest, RepeatedIdempotencyKeyAnswersTheFirstOrderWithoutPublishi
 // 202 is only ever the answer of a confirmed publish.
 class PlaceOrderInFlightTest : public PlaceOrderTest {
  protected:
-  std::shared_ptr<std::optional<absl::StatusOr<PlaceOrderResult>>> Start(PlaceOrderRequest request) {
+  std::shared_ptr<std::optional<absl::StatusOr<PlaceOrderResult>>> Start(
+      PlaceOrderRequest request) {
     auto out = std::make_shared<std::optional<absl::StatusOr<PlaceOrderResult>>>();
     place_(request, [out](absl::StatusOr<PlaceOrderResult> r) { *out = std::move(r); });
     return out;
@@ -134,7 +135,8 @@ TEST_F(PlaceOrderInFlightTest, ARepeatedKeyGetsTheFirstFailureNotA202) {
   ASSERT_TRUE(first_->has_value());
   EXPECT_TRUE(absl::IsUnavailable((*first_)->status()));
   ASSERT_TRUE(second_->has_value());
-  EXPECT_TRUE(absl::IsUnavailable((*second_)->status())) << "a 202 for an order that was compensated";
+  EXPECT_TRUE(absl::IsUnavailable((*second_)->status()))
+      << "a 202 for an order that was compensated";
   EXPECT_EQ(reservations_.releases, std::vector<uint64_t>{first_id_});
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "boost/asio/any_io_executor.hpp"
-#include "boost/asio/awaitable.hpp"
 #include <string>
 
+#include "boost/asio/any_io_executor.hpp"
+#include "boost/asio/awaitable.hpp"
 #include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_repository.h"
 #include "services/order/domain/stock_reservations.h"
@@ -34,7 +34,9 @@ class ReconcileStock {
  public:
   ReconcileStock(domain::OrderRepository& repository, domain::StockReservations& reservations,
                  const PendingOrders& pending, boost::asio::any_io_executor blocking)
-      : repository_(repository), reservations_(reservations), pending_(pending),
+      : repository_(repository),
+        reservations_(reservations),
+        pending_(pending),
         blocking_(std::move(blocking)) {}
 
   boost::asio::awaitable<absl::StatusOr<StockReport>> operator()(uint64_t activity_id,

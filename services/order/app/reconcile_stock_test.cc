@@ -14,7 +14,8 @@ class ReconcileStockTest : public ::testing::Test {
   void SetUp() override {
     // 10 units: 3 sold (one paid), 1 cancelled and not yet returned, 6 remaining.
     for (uint64_t id = 1; id <= 4; ++id) {
-      ASSERT_TRUE(repository_.Insert({id, 42, id, 1, 100, domain::OrderStatus::kCreated, 5}, 5).ok());
+      ASSERT_TRUE(
+          repository_.Insert({id, 42, id, 1, 100, domain::OrderStatus::kCreated, 5}, 5).ok());
     }
     ASSERT_TRUE(repository_.MarkPaid(1, 1, 6).ok());
     ASSERT_TRUE(repository_.MarkCancelled(4, 4, 6).ok());

@@ -30,10 +30,13 @@ class RecordOrder {
 
   RecordOrder(domain::StockReservations& reservations, domain::OrderRepository& repository,
               PendingOrders& pending, const base::Clock& clock,
-              boost::asio::any_io_executor blocking,
-              domain::PaymentDeadlines* deadlines = nullptr)
-      : reservations_(reservations), repository_(repository), pending_(pending), clock_(clock),
-        blocking_(std::move(blocking)), deadlines_(deadlines) {}
+              boost::asio::any_io_executor blocking, domain::PaymentDeadlines* deadlines = nullptr)
+      : reservations_(reservations),
+        repository_(repository),
+        pending_(pending),
+        clock_(clock),
+        blocking_(std::move(blocking)),
+        deadlines_(deadlines) {}
 
   boost::asio::awaitable<absl::StatusOr<RecordOutcome>> operator()(domain::Order order) const;
 

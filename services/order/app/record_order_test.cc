@@ -80,7 +80,8 @@ TEST_F(RecordOrderTest, PayingMovesCreatedToPaidOnce) {
 
 std::vector<domain::Order> ABatch(std::initializer_list<uint64_t> ids) {
   std::vector<domain::Order> orders;
-  for (uint64_t id : ids) orders.push_back(domain::Order{id, 42, id % 100, 1, 250, domain::OrderStatus::kQueued, 1000});
+  for (uint64_t id : ids)
+    orders.push_back(domain::Order{id, 42, id % 100, 1, 250, domain::OrderStatus::kQueued, 1000});
   return orders;
 }
 
@@ -99,14 +100,16 @@ TEST_F(RecordOrderTest, ABatchSchedulesThePaymentDeadlinesOfItsNewOrdersAtOnce) 
   RecordOrder record(reservations_, repository_, pending_, clock_, blocking_.get_executor(),
                      &deadlines);
   ASSERT_TRUE(Record(record, ABatch({503})).front().ok());
-  reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kReleased,
-                                   domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kConfirmed};
+  reservations_.confirm_answers = {
+      domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kReleased,
+      domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kConfirmed};
   Record(record, ABatch({501, 502, 503, 504}));
   EXPECT_EQ(deadlines.scheduled, (std::vector<std::vector<uint64_t>>{{503}, {501, 504}}));
 }
 
 TEST_F(RecordOrderTest, ABatchIsConfirmedInOneCallAndStoredTogether) {
-  reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kReleased,
+  reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed,
+                                   domain::ConfirmOutcome::kReleased,
                                    domain::ConfirmOutcome::kAlreadyConfirmed};
   auto results = Record(ABatch({101, 102, 103}));
   ASSERT_EQ(results.size(), 3u);
@@ -136,7 +139,8 @@ TEST_F(RecordOrderTest, ARefusedRowInABatchFailsAloneItsNeighboursAreStored) {
 TEST_F(RecordOrderTest, ATransientFailureIsEveryOrdersOfTheBatch) {
   repository_.insert_errors.push_back(absl::UnavailableError("db down"));
   for (const auto& r : Record(ABatch({301, 302}))) EXPECT_TRUE(absl::IsUnavailable(r.status()));
-  reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, absl::UnavailableError("product down")};
+  reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed,
+                                   absl::UnavailableError("product down")};
   for (const auto& r : Record(ABatch({301, 302}))) EXPECT_TRUE(absl::IsUnavailable(r.status()));
   EXPECT_FALSE(repository_.Find(301)->has_value());
   EXPECT_FALSE(repository_.Find(302)->has_value());
@@ -145,11 +149,12 @@ TEST_F(RecordOrderTest, ATransientFailureIsEveryOrdersOfTheBatch) {
 
 // A confirm call refused for the whole batch (one bad reservation) is retried per order.
 TEST_F(RecordOrderTest, APermanentConfirmFailureIsRetriedOneOrderAtATime) {
-  reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed, absl::InvalidArgumentError("bad id"),
-                                   domain::ConfirmOutcome::kConfirmed,
-                                   // one at a time:
-                                   domain::ConfirmOutcome::kConfirmed, absl::InvalidArgumentError("bad id"),
-                                   domain::ConfirmOutcome::kConfirmed};
+  reservations_.confirm_answers = {
+      domain::ConfirmOutcome::kConfirmed, absl::InvalidArgumentError("bad id"),
+      domain::ConfirmOutcome::kConfirmed,
+      // one at a time:
+      domain::ConfirmOutcome::kConfirmed, absl::InvalidArgumentError("bad id"),
+      domain::ConfirmOutcome::kConfirmed};
   auto results = Record(ABatch({401, 402, 403}));
   EXPECT_EQ(reservations_.confirm_calls, 4);
   EXPECT_EQ(results[0].value(), RecordOutcome::kRecorded);

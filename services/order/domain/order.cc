@@ -8,11 +8,16 @@ namespace seckill::order::domain {
 
 std::string_view StatusName(OrderStatus status) {
   switch (status) {
-    case OrderStatus::kQueued: return "QUEUED";
-    case OrderStatus::kCreated: return "CREATED";
-    case OrderStatus::kPaid: return "PAID";
-    case OrderStatus::kCancelled: return "CANCELLED";
-    case OrderStatus::kFailed: return "FAILED";
+    case OrderStatus::kQueued:
+      return "QUEUED";
+    case OrderStatus::kCreated:
+      return "CREATED";
+    case OrderStatus::kPaid:
+      return "PAID";
+    case OrderStatus::kCancelled:
+      return "CANCELLED";
+    case OrderStatus::kFailed:
+      return "FAILED";
   }
   return "UNKNOWN";
 }

@@ -17,8 +17,8 @@ enum class CancelOutcome { kCancelled, kAlreadyCancelled, kNotFound, kNotCancell
 // A message the order queue gave up on.
 struct DeadLetter {
   uint64_t id = 0;
-  std::string message_id;               // may be empty
-  std::optional<uint64_t> order_id;     // when the body is an order
+  std::string message_id;            // may be empty
+  std::optional<uint64_t> order_id;  // when the body is an order
   std::string body;
   std::string reason;
   int64_t received_at_ms = 0;
@@ -45,11 +45,13 @@ class OrderRepository {
   // The user's newest orders first, at most `limit`.
   virtual absl::StatusOr<std::vector<Order>> ListByUser(uint64_t user_id, int limit) = 0;
   // CREATED -> PAID for the owner; kNotFound also when another user owns the order.
-  virtual absl::StatusOr<PayOutcome> MarkPaid(uint64_t order_id, uint64_t user_id, int64_t now_ms) = 0;
+  virtual absl::StatusOr<PayOutcome> MarkPaid(uint64_t order_id, uint64_t user_id,
+                                              int64_t now_ms) = 0;
   virtual absl::StatusOr<std::map<OrderStatus, int64_t>> CountByStatus(uint64_t activity_id) = 0;
   // CREATED -> CANCELLED (a compare-and-set on the row: racing with MarkPaid, one wins). With a
   // user id, only the owner may (kNotFound for others); without, any (the payment deadline).
-  virtual absl::StatusOr<CancelOutcome> MarkCancelled(uint64_t order_id, std::optional<uint64_t> user_id,
+  virtual absl::StatusOr<CancelOutcome> MarkCancelled(uint64_t order_id,
+                                                      std::optional<uint64_t> user_id,
                                                       int64_t now_ms) = 0;
   // The cancelled order's units are back in the stock ledger.
   virtual absl::Status MarkStockReturned(uint64_t order_id) = 0;
@@ -64,7 +66,8 @@ class OrderRepository {
   // FAILED -> CREATED (a replayed order now holds its units again); false when not FAILED.
   virtual absl::StatusOr<bool> ReviveFailedOrder(uint64_t order_id, int64_t now_ms) = 0;
   // CREATED orders created before `created_before_ms`, oldest first.
-  virtual absl::StatusOr<std::vector<Order>> ListUnpaidBefore(int64_t created_before_ms, int limit) = 0;
+  virtual absl::StatusOr<std::vector<Order>> ListUnpaidBefore(int64_t created_before_ms,
+                                                              int limit) = 0;
   // CANCELLED orders whose units have not been returned yet.
   virtual absl::StatusOr<std::vector<Order>> ListCancelledAwaitingStock(int limit) = 0;
 };

@@ -49,7 +49,8 @@ class InMemoryOrderRepository final : public domain::OrderRepository {
     for (const auto& [id, o] : orders_) {
       if (o.user_id == user_id) out.push_back(o);
     }
-    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.created_at_ms > b.created_at_ms; });
+    std::sort(out.begin(), out.end(),
+              [](auto& a, auto& b) { return a.created_at_ms > b.created_at_ms; });
     if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
     return out;
   }
@@ -62,7 +63,8 @@ class InMemoryOrderRepository final : public domain::OrderRepository {
     it->second.status = domain::OrderStatus::kPaid;
     return domain::PayOutcome::kPaid;
   }
-  absl::StatusOr<std::map<domain::OrderStatus, int64_t>> CountByStatus(uint64_t activity_id) override {
+  absl::StatusOr<std::map<domain::OrderStatus, int64_t>> CountByStatus(
+      uint64_t activity_id) override {
     std::lock_guard lock(mu_);
     std::map<domain::OrderStatus, int64_t> counts;
     for (const auto& [id, o] : orders_) {
@@ -75,9 +77,12 @@ class InMemoryOrderRepository final : public domain::OrderRepository {
                                                       int64_t) override {
     std::lock_guard lock(mu_);
     auto it = orders_.find(id);
-    if (it == orders_.end() || (user_id && it->second.user_id != *user_id)) return domain::CancelOutcome::kNotFound;
-    if (it->second.status == domain::OrderStatus::kCancelled) return domain::CancelOutcome::kAlreadyCancelled;
-    if (it->second.status != domain::OrderStatus::kCreated) return domain::CancelOutcome::kNotCancellable;
+    if (it == orders_.end() || (user_id && it->second.user_id != *user_id))
+      return domain::CancelOutcome::kNotFound;
+    if (it->second.status == domain::OrderStatus::kCancelled)
+      return domain::CancelOutcome::kAlreadyCancelled;
+    if (it->second.status != domain::OrderStatus::kCreated)
+      return domain::CancelOutcome::kNotCancellable;
     it->second.status = domain::OrderStatus::kCancelled;
     return domain::CancelOutcome::kCancelled;
   }
@@ -92,7 +97,8 @@ class InMemoryOrderRepository final : public domain::OrderRepository {
     for (const auto& [id, o] : orders_) {
       if (o.status == domain::OrderStatus::kCreated && o.created_at_ms < before) out.push_back(o);
     }
-    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.created_at_ms < b.created_at_ms; });
+    std::sort(out.begin(), out.end(),
+              [](auto& a, auto& b) { return a.created_at_ms < b.created_at_ms; });
     if (static_cast<int>(out.size()) > limit) out.resize(static_cast<size_t>(limit));
     return out;
   }
@@ -111,8 +117,10 @@ class InMemoryOrderRepository final : public domain::OrderRepository {
     domain::SoldUnits units;
     for (const auto& [id, o] : orders_) {
       if (o.activity_id != activity_id) continue;
-      if (o.status == domain::OrderStatus::kCreated || o.status == domain::OrderStatus::kPaid) units.live += o.quantity;
-      if (o.status == domain::OrderStatus::kCancelled && !returned_.contains(id)) units.owed += o.quantity;
+      if (o.status == domain::OrderStatus::kCreated || o.status == domain::OrderStatus::kPaid)
+        units.live += o.quantity;
+      if (o.status == domain::OrderStatus::kCancelled && !returned_.contains(id))
+        units.owed += o.quantity;
     }
     return units;
   }

@@ -82,12 +82,14 @@ absl::StatusOr<std::vector<domain::LiveOrder>> MariaDbCatalog::LiveOrders(uint64
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   auto rows = (*conn)->Query(
-      "SELECT id, user_id, quantity FROM orders WHERE activity_id = ? AND status IN ('CREATED', 'PAID')",
+      "SELECT id, user_id, quantity FROM orders WHERE activity_id = ? AND status IN ('CREATED', "
+      "'PAID')",
       {activity_id});
   if (!rows.ok()) return rows.status();
   std::vector<domain::LiveOrder> out;
   for (const mysql::Row& row : *rows) {
-    out.push_back({static_cast<uint64_t>(Int(row[0])), static_cast<uint64_t>(Int(row[1])), Int(row[2])});
+    out.push_back(
+        {static_cast<uint64_t>(Int(row[0])), static_cast<uint64_t>(Int(row[1])), Int(row[2])});
   }
   return out;
 }

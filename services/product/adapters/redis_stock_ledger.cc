@@ -178,7 +178,8 @@ void RedisStockLedger::CallMany(const char* function, uint64_t activity_id,
 }
 
 std::string RedisStockLedger::ExpireAt(const domain::ActivityTerms& t) const {
-  return retention_ms_ == kKeepForever ? std::string() : std::to_string(t.end_at_ms + retention_ms_);
+  return retention_ms_ == kKeepForever ? std::string()
+                                       : std::to_string(t.end_at_ms + retention_ms_);
 }
 
 void RedisStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& t,
@@ -336,7 +337,8 @@ void RedisStockLedger::InstanceId(domain::Callback<std::string> done) {
   client_->Command({"INFO", "server"}, [done = std::move(done)](absl::StatusOr<redis::Reply> r) {
     if (!r.ok()) return done(r.status());
     constexpr std::string_view kField = "run_id:";
-    const size_t at = r->type == redis::Reply::Type::kString ? r->str.find(kField) : std::string::npos;
+    const size_t at =
+        r->type == redis::Reply::Type::kString ? r->str.find(kField) : std::string::npos;
     if (at == std::string::npos) return done(absl::InternalError("INFO server: no run_id"));
     const size_t from = at + kField.size();
     done(r->str.substr(from, r->str.find_first_of("\r\n", from) - from));

@@ -25,7 +25,10 @@ class StockRecovery {
  public:
   StockRecovery(domain::Catalog& catalog, domain::StockLedger& ledger, const base::Clock& clock,
                 int64_t grace_ms, boost::asio::any_io_executor blocking)
-      : catalog_(catalog), ledger_(ledger), clock_(clock), grace_ms_(grace_ms),
+      : catalog_(catalog),
+        ledger_(ledger),
+        clock_(clock),
+        grace_ms_(grace_ms),
         blocking_(std::move(blocking)) {}
 
   void Known(uint64_t activity_id);

@@ -48,8 +48,8 @@ void ViewActivities::Many(int limit, domain::Callback<std::vector<ActivityView>>
                          join->error = snapshot.status();
                        } else {
                          view.remaining = snapshot->found ? snapshot->remaining : 0;
-                         view.status = domain::StatusAt(view.activity.terms, view.remaining,
-                                                        clock_.NowMs());
+                         view.status =
+                             domain::StatusAt(view.activity.terms, view.remaining, clock_.NowMs());
                        }
                        if (--join->pending > 0) return;
                        lock.unlock();

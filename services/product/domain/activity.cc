@@ -26,7 +26,8 @@ absl::Status ValidateTerms(const ActivityTerms& t) {
   if (t.stock < 1 || t.stock > kMaxStock) {
     return absl::InvalidArgumentError("stock must be between 1 and 10000000");
   }
-  if (t.end_at_ms <= t.start_at_ms) return absl::InvalidArgumentError("end_at must be after start_at");
+  if (t.end_at_ms <= t.start_at_ms)
+    return absl::InvalidArgumentError("end_at must be after start_at");
   if (t.limit_per_user < 1 || t.limit_per_user > kMaxLimitPerUser) {
     return absl::InvalidArgumentError("limit_per_user must be between 1 and 1000");
   }

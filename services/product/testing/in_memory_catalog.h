@@ -39,7 +39,8 @@ class InMemoryCatalog final : public domain::Catalog {
   absl::StatusOr<std::vector<domain::Activity>> ListActivities(int limit) override {
     std::lock_guard lock(mu_);
     std::vector<domain::Activity> out;
-    for (auto it = activities_.rbegin(); it != activities_.rend() && static_cast<int>(out.size()) < limit; ++it) {
+    for (auto it = activities_.rbegin();
+         it != activities_.rend() && static_cast<int>(out.size()) < limit; ++it) {
       out.push_back(it->second);
     }
     return out;
