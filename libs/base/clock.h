@@ -30,7 +30,6 @@ class ManualClock final : public Clock {
   explicit ManualClock(int64_t now_ms) : now_ms_(now_ms) {}
   int64_t NowMs() const override { return now_ms_.load(); }
   void AdvanceMs(int64_t delta_ms) { now_ms_ += delta_ms; }
-  void SetMs(int64_t now_ms) { now_ms_ = now_ms; }
 
  private:
   std::atomic<int64_t> now_ms_;

@@ -4,7 +4,7 @@
 #include "libs/flowcontrol/clock.h"
 #include "libs/flowcontrol/engine.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 namespace {
 
 constexpr int64_t kMs = kNanosPerMilli;
@@ -175,4 +175,4 @@ TEST(BreakerTest, Breaker_OpenReturns503RetryAfter) {
 }
 
 }  // namespace
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 CircuitBreaker::CircuitBreaker(BreakerOptions options)
     : o_(options),
@@ -106,4 +106,4 @@ void CircuitBreaker::OnComplete(int64_t now_ns, int64_t rt_ns, bool error, bool 
   }
 }
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

@@ -6,7 +6,7 @@
 
 #include "libs/flowcontrol/sliding_window.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 enum class BreakerStrategy { kSlowRequestRatio, kErrorRatio, kErrorCount };
 enum class BreakerState { kClosed, kOpen, kHalfOpen };
@@ -70,4 +70,4 @@ class CircuitBreaker {
   double backoff_ = 1.0;            // mu_
 };
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

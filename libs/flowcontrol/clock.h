@@ -4,7 +4,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 // Monotonic time in nanoseconds. The library reads it once per decision and passes it down;
 // every algorithm is a pure function of (state, now), so tests drive it with ManualClock.
@@ -39,4 +39,4 @@ class ManualClock final : public Clock {
 inline constexpr int64_t kNanosPerMilli = 1'000'000;
 inline constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

@@ -9,7 +9,7 @@
 #include "libs/flowcontrol/rate_limiters.h"
 #include "libs/flowcontrol/sliding_window.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 std::string_view BlockReasonName(BlockReason reason) {
   switch (reason) {
@@ -536,4 +536,4 @@ const void* Engine::FlowWindowForTest(const std::string& id) const {
   return nullptr;
 }
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

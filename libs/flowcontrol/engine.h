@@ -17,7 +17,7 @@
 #include "libs/flowcontrol/rules.h"
 #include "libs/flowcontrol/system_guard.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 enum class BlockReason { kNone, kFlow, kHotspot, kSystem, kDegrade };
 std::string_view BlockReasonName(BlockReason reason);
@@ -128,4 +128,4 @@ class Engine {
   std::atomic<uint64_t> version_{0};
 };
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

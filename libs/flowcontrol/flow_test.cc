@@ -9,7 +9,7 @@
 #include "libs/flowcontrol/rate_limiters.h"
 #include "libs/flowcontrol/sliding_window.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 namespace {
 
 using namespace std::chrono_literals;
@@ -280,4 +280,4 @@ TEST(FlowTest, WarmUp_StatePreservedOnIdenticalReload) {
 }
 
 }  // namespace
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

@@ -5,7 +5,7 @@
 #include "benchmark/benchmark.h"
 #include "libs/flowcontrol/engine.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 namespace {
 
 Engine& SharedEngine(int64_t threshold) {
@@ -59,6 +59,6 @@ void BM_MutexCounter(benchmark::State& state) {
 BENCHMARK(BM_MutexCounter)->Threads(1)->Threads(2)->Threads(4)->Threads(8)->UseRealTime();
 
 }  // namespace
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol
 
 BENCHMARK_MAIN();

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 HotspotLimiter::HotspotLimiter(int64_t threshold, int64_t burst, int64_t duration_ns,
                                size_t capacity,
@@ -88,4 +88,4 @@ size_t HotspotLimiter::size() const {
   return total;
 }
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

@@ -12,7 +12,7 @@
 
 #include "libs/flowcontrol/rate_limiters.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 // Per-value limits (Sentinel's hotspot / param-flow rule, QPS): each value of a request
 // attribute (the user, the activity, the client IP) gets its own token bucket of
@@ -61,4 +61,4 @@ class HotspotLimiter {
   std::atomic<uint64_t> evictions_{0};
 };
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

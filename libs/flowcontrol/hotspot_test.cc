@@ -5,7 +5,7 @@
 #include "gtest/gtest.h"
 #include "libs/flowcontrol/engine.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 namespace {
 
 using namespace std::chrono_literals;
@@ -105,4 +105,4 @@ TEST(HotspotTest, Hotspot_MissingParamPasses) {
 }
 
 }  // namespace
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

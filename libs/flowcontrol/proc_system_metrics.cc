@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 void ProcSystemMetrics::Sample() {
   if (FILE* f = std::fopen("/proc/loadavg", "r")) {
@@ -28,4 +28,4 @@ void ProcSystemMetrics::Sample() {
   }
 }
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

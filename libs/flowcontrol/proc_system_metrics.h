@@ -4,7 +4,7 @@
 
 #include "libs/flowcontrol/system_guard.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 // SystemMetrics from /proc: the 1-minute load average and the CPU usage between the last two
 // samples. Its owner calls Sample() once a second (the gateway: a base::PeriodicTask); reading the
@@ -22,4 +22,4 @@ class ProcSystemMetrics final : public SystemMetrics {
   unsigned long long last_busy_ = 0, last_total_ = 0;
 };
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

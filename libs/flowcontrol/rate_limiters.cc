@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 int64_t CostNs(int64_t n, int64_t threshold, int64_t interval_ns) {
   if (threshold <= 0) return std::numeric_limits<int64_t>::max() / 4;
@@ -180,4 +180,4 @@ bool WarmUp::CanPass(int64_t now_ms, double pass_qps, double previous_pass_qps, 
   return pass_qps + static_cast<double>(acquire) <= AllowedQps(now_ms, previous_pass_qps);
 }
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

@@ -3,7 +3,7 @@
 #include <atomic>
 #include <cstdint>
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 // Nanoseconds that `n` permits cost at `threshold` per `interval_ns` (rounded up).
 int64_t CostNs(int64_t n, int64_t threshold, int64_t interval_ns);
@@ -118,4 +118,4 @@ class ConcurrencyLimiter {
   std::atomic<int64_t> in_flight_{0};
 };
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

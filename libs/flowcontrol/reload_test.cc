@@ -8,7 +8,7 @@
 #include "libs/flowcontrol/engine.h"
 #include "libs/flowcontrol/rule_file_watcher.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 namespace {
 
 using namespace std::chrono_literals;
@@ -152,4 +152,4 @@ TEST_F(RuleFileWatcherTest, EditingTheFileChangesRulesAndABrokenFileIsRefused) {
 }
 
 }  // namespace
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

@@ -12,7 +12,7 @@
 #include "fmt/format.h"
 #include "spdlog/spdlog.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 absl::Status ApplyRulesText(Engine& engine, std::string_view text) {
   absl::StatusOr<RuleDocument> document = ParseRules(text);
@@ -137,4 +137,4 @@ void RuleFileWatcher::Run() {
   inotify_fd_ = -1;
 }
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

@@ -9,7 +9,7 @@
 #include "absl/status/status.h"
 #include "libs/flowcontrol/engine.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 // Parses `text` and loads it into `engine`; any problem leaves the rules in force untouched
 // (last-known-good) and is returned.
@@ -50,4 +50,4 @@ class RuleFileWatcher {
   std::atomic<uint64_t> reloads_{0}, failures_{0};
 };
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

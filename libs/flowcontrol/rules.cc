@@ -6,7 +6,7 @@
 #include "boost/json.hpp"
 #include "fmt/format.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 namespace json = boost::json;
 
@@ -398,4 +398,4 @@ std::string ToJson(const RuleDocument& d) {
                    {"systemRules", std::move(system)}});
 }
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

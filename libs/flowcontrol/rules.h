@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 // The rule document (JSON), field names as in Sentinel-Go where one exists. Defaults are those
 // of docs/flow-control-spec.md. Every rule has an `id` (unique per kind) and a `resource` (for the
@@ -107,4 +107,4 @@ absl::StatusOr<RuleDocument> ParseRules(std::string_view json);
 // The document as JSON, every field spelled out (defaults resolved); parses back to itself.
 std::string ToJson(const RuleDocument& document);
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

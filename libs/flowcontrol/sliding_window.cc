@@ -1,6 +1,6 @@
 #include "libs/flowcontrol/sliding_window.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 SlidingWindow::SlidingWindow(int buckets, int64_t interval_ns)
     : buckets_(buckets < 1 ? 1 : buckets),
@@ -102,4 +102,4 @@ int64_t SlidingWindow::RetryAfterNs(int64_t now_ns, int64_t n, int64_t limit) co
   return next_boundary + (buckets_ - 1) * bucket_ns_ - now_ns;
 }
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

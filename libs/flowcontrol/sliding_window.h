@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <memory>
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 // A count over the last `interval` split into `buckets` (Sentinel's LeapArray), exact under
 // concurrency: each bucket is one atomic word packing (epoch << 32 | count), so resetting a
@@ -55,4 +55,4 @@ class SlidingWindow {
   void (*pre_cas_hook_)() = nullptr;
 };
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

@@ -4,7 +4,7 @@
 
 #include "libs/flowcontrol/clock.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 namespace {
 constexpr int kStatBuckets = 10;
@@ -105,4 +105,4 @@ void SystemGuard::Exit(int64_t now_ns, int64_t rt_ns, bool success) {
   }
 }
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

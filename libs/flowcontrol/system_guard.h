@@ -6,7 +6,7 @@
 
 #include "libs/flowcontrol/sliding_window.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 
 // Host figures for system protection. Implementations are thread-safe and cheap to call (a
 // sampler refreshes them in the background; see ProcSystemMetrics).
@@ -69,4 +69,4 @@ class SystemGuard {
   std::unique_ptr<MinBucket[]> min_rt_;  // 10 s of 1 s buckets
 };
 
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

@@ -2,7 +2,7 @@
 #include "gtest/gtest.h"
 #include "libs/flowcontrol/engine.h"
 
-namespace seckill::flow {
+namespace seckill::flowcontrol {
 namespace {
 
 using namespace std::chrono_literals;
@@ -87,4 +87,4 @@ TEST(SystemTest, System_Load_BbrGate) {
 }
 
 }  // namespace
-}  // namespace seckill::flow
+}  // namespace seckill::flowcontrol

@@ -85,8 +85,8 @@ int Run(const base::Config& config) {
 
   asio::io_context ioc(static_cast<int>(*threads));
   asio::thread_pool blocking(4);
-  flow::SteadyClock flow_clock;
-  flow::ProcSystemMetrics system_metrics;
+  flowcontrol::SteadyClock flow_clock;
+  flowcontrol::ProcSystemMetrics system_metrics;
   gateway::api::FlowControl flow_control(flow_clock, &system_metrics);
   gateway::api::Backends backends;
   backends.product = product::v1::ProductService::NewStub(*product_channel);

@@ -51,20 +51,4 @@ class BackendGuard {
 // The payload key on a status refused by an open breaker; its value is Retry-After seconds.
 inline constexpr char kDegradePayload[] = "seckill.flow/degrade";
 
-// Admits everything: the behaviour without flow-control rules.
-class AdmitAll final : public AdmissionControl, public BackendGuard {
- public:
-  Admission Admit(const std::string&, const http::Request&, const http::PathParams&,
-                  const domain::Principal*) override {
-    return {};
-  }
-  void Complete(Admission&, int) override {}
-  std::string RulesJson() const override { return "{}"; }
-  std::string MetricsJson() const override { return "{}"; }
-  std::optional<absl::Status> Before(std::string_view, std::shared_ptr<void>*) override {
-    return std::nullopt;
-  }
-  void After(const std::shared_ptr<void>&, const absl::Status&) override {}
-};
-
 }  // namespace seckill::gateway::api

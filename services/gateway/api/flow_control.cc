@@ -12,18 +12,19 @@ namespace json = boost::json;
 namespace {
 
 int64_t RetryAfterSeconds(int64_t retry_after_ns) {
-  const int64_t seconds = (retry_after_ns + flow::kNanosPerSecond - 1) / flow::kNanosPerSecond;
+  const int64_t seconds =
+      (retry_after_ns + flowcontrol::kNanosPerSecond - 1) / flowcontrol::kNanosPerSecond;
   return std::max<int64_t>(seconds, 1);
 }
 
-http::Response Blocked(const flow::Decision& d, const std::string& resource) {
+http::Response Blocked(const flowcontrol::Decision& d, const std::string& resource) {
   const int64_t retry = RetryAfterSeconds(d.retry_after_ns);
-  const bool degrade = d.reason == flow::BlockReason::kDegrade;
+  const bool degrade = d.reason == flowcontrol::BlockReason::kDegrade;
   json::object error{
       {"code", degrade ? "UNAVAILABLE" : "RATE_LIMITED"},
       {"message", degrade ? fmt::format("{} is degraded; retry in {} s", resource, retry)
                           : fmt::format("too many requests; retry in {} s", retry)},
-      {"reason", flow::BlockReasonName(d.reason)}};
+      {"reason", flowcontrol::BlockReasonName(d.reason)}};
   http::Response r =
       http::JsonResponse(degrade ? 503 : 429, json::object{{"error", std::move(error)}});
   r.headers.emplace_back("Retry-After", std::to_string(retry));
@@ -57,7 +58,8 @@ std::optional<std::string_view> CookieValue(std::string_view cookies, std::strin
 
 }  // namespace
 
-FlowControl::FlowControl(const flow::Clock& clock, const flow::SystemMetrics* system_metrics)
+FlowControl::FlowControl(const flowcontrol::Clock& clock,
+                         const flowcontrol::SystemMetrics* system_metrics)
     : clock_(clock), system_metrics_(system_metrics) {}
 
 FlowControl::~FlowControl() {
@@ -65,16 +67,16 @@ FlowControl::~FlowControl() {
 }
 
 absl::Status FlowControl::Start(std::vector<std::string> resources, const std::string& rules_file) {
-  engine_ = std::make_unique<flow::Engine>(clock_, std::move(resources), system_metrics_);
+  engine_ = std::make_unique<flowcontrol::Engine>(clock_, std::move(resources), system_metrics_);
   if (rules_file.empty()) return absl::OkStatus();
-  watcher_ = std::make_unique<flow::RuleFileWatcher>(*engine_, rules_file);
+  watcher_ = std::make_unique<flowcontrol::RuleFileWatcher>(*engine_, rules_file);
   absl::Status loaded = watcher_->LoadNow();
   watcher_->Start();
   return loaded;
 }
 
 absl::Status FlowControl::LoadRules(std::string_view json_text) {
-  return flow::ApplyRulesText(*engine_, json_text);
+  return flowcontrol::ApplyRulesText(*engine_, json_text);
 }
 
 Admission FlowControl::Admit(const std::string& resource, const http::Request& request,
@@ -83,34 +85,34 @@ Admission FlowControl::Admit(const std::string& resource, const http::Request& r
   if (!engine_) return admission;
   const std::string user =
       principal != nullptr ? std::to_string(principal->user_id) : std::string();
-  flow::RequestInfo info;
+  flowcontrol::RequestInfo info;
   info.resource = resource;
   info.inbound = true;
-  info.param = [&](const flow::ParamSource& p) -> std::optional<std::string_view> {
+  info.param = [&](const flowcontrol::ParamSource& p) -> std::optional<std::string_view> {
     switch (p.kind) {
-      case flow::ParamKind::kJwtClaim:
+      case flowcontrol::ParamKind::kJwtClaim:
         if (principal == nullptr) return std::nullopt;
         if (p.name == "sub") return std::string_view(user);
         if (p.name == "role") return domain::RoleName(principal->role);
         return std::nullopt;
-      case flow::ParamKind::kPathVar: {
+      case flowcontrol::ParamKind::kPathVar: {
         auto it = params.find(p.name);
         return it == params.end() ? std::nullopt : std::optional<std::string_view>(it->second);
       }
-      case flow::ParamKind::kClientIp:
+      case flowcontrol::ParamKind::kClientIp:
         return std::string_view(request.client_ip);
-      case flow::ParamKind::kHeader: {
+      case flowcontrol::ParamKind::kHeader: {
         const std::string* value = request.FindHeader(p.name);
         return value == nullptr ? std::nullopt : std::optional<std::string_view>(*value);
       }
-      case flow::ParamKind::kQuery:
+      case flowcontrol::ParamKind::kQuery:
         return QueryValue(request.query, p.name);
-      case flow::ParamKind::kCookie:
+      case flowcontrol::ParamKind::kCookie:
         return CookieValue(request.Header("cookie"), p.name);
     }
     return std::nullopt;
   };
-  auto decision = std::make_shared<flow::Decision>(engine_->Enter(info));
+  auto decision = std::make_shared<flowcontrol::Decision>(engine_->Enter(info));
   if (!decision->admitted) {
     admission.refusal = Blocked(*decision, resource);
     return admission;
@@ -125,14 +127,16 @@ Admission FlowControl::Admit(const std::string& resource, const http::Request& r
 
 void FlowControl::Complete(Admission& admission, int http_status) {
   if (!engine_ || !admission.ticket) return;
-  engine_->Exit(*std::static_pointer_cast<flow::Decision>(admission.ticket), http_status >= 500);
+  engine_->Exit(*std::static_pointer_cast<flowcontrol::Decision>(admission.ticket),
+                http_status >= 500);
 }
 
 std::optional<absl::Status> FlowControl::Before(std::string_view backend,
                                                 std::shared_ptr<void>* ticket) {
   if (!engine_) return std::nullopt;
   const std::string resource = BackendResource(backend);
-  auto decision = std::make_shared<flow::Decision>(engine_->Enter({resource, /*inbound=*/false}));
+  auto decision =
+      std::make_shared<flowcontrol::Decision>(engine_->Enter({resource, /*inbound=*/false}));
   if (!decision->admitted) {
     absl::Status refused = absl::UnavailableError(fmt::format(
         "the {} service is degraded (circuit breaker {} open)", backend, decision->rule_id));
@@ -149,18 +153,18 @@ void FlowControl::After(const std::shared_ptr<void>& ticket, const absl::Status&
   // Only failures of the call itself count; business refusals come back as OK replies.
   const bool error = absl::IsUnavailable(status) || absl::IsDeadlineExceeded(status) ||
                      absl::IsInternal(status) || absl::IsUnknown(status);
-  engine_->Exit(*std::static_pointer_cast<flow::Decision>(ticket), error);
+  engine_->Exit(*std::static_pointer_cast<flowcontrol::Decision>(ticket), error);
 }
 
 std::string FlowControl::RulesJson() const {
   if (!engine_) return "{}";
-  return flow::ToJson(engine_->rules());
+  return flowcontrol::ToJson(engine_->rules());
 }
 
 std::string FlowControl::MetricsJson() const {
   if (!engine_) return "{}";
   json::array resources;
-  for (const flow::ResourceCounters& c : engine_->Counters()) {
+  for (const flowcontrol::ResourceCounters& c : engine_->Counters()) {
     resources.push_back(json::object{{"resource", c.resource},
                                      {"passed", c.passed},
                                      {"blocked",
@@ -173,14 +177,14 @@ std::string FlowControl::MetricsJson() const {
                                      {"error", c.error}});
   }
   json::array breakers;
-  for (const flow::BreakerStatus& b : engine_->Breakers()) {
-    const char* state = b.state == flow::BreakerState::kClosed ? "CLOSED"
-                        : b.state == flow::BreakerState::kOpen ? "OPEN"
-                                                               : "HALF_OPEN";
+  for (const flowcontrol::BreakerStatus& b : engine_->Breakers()) {
+    const char* state = b.state == flowcontrol::BreakerState::kClosed ? "CLOSED"
+                        : b.state == flowcontrol::BreakerState::kOpen ? "OPEN"
+                                                                      : "HALF_OPEN";
     breakers.push_back(json::object{{"id", b.id}, {"resource", b.resource}, {"state", state}});
   }
   json::array hotspots;
-  for (const flow::HotspotStatus& h : engine_->Hotspots()) {
+  for (const flowcontrol::HotspotStatus& h : engine_->Hotspots()) {
     hotspots.push_back(json::object{{"id", h.id},
                                     {"resource", h.resource},
                                     {"values", h.values},

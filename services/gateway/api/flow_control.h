@@ -17,8 +17,8 @@ namespace seckill::gateway::api {
 // breaker open: 503 with Retry-After and reason DEGRADE. Thread-safe.
 class FlowControl final : public AdmissionControl, public BackendGuard {
  public:
-  explicit FlowControl(const flow::Clock& clock,
-                       const flow::SystemMetrics* system_metrics = nullptr);
+  explicit FlowControl(const flowcontrol::Clock& clock,
+                       const flowcontrol::SystemMetrics* system_metrics = nullptr);
   ~FlowControl() override;
 
   // Creates the engine for `resources` (the gateway's routes and "grpc:<service>" names) and,
@@ -42,10 +42,10 @@ class FlowControl final : public AdmissionControl, public BackendGuard {
   }
 
  private:
-  const flow::Clock& clock_;
-  const flow::SystemMetrics* system_metrics_;
-  std::unique_ptr<flow::Engine> engine_;
-  std::unique_ptr<flow::RuleFileWatcher> watcher_;
+  const flowcontrol::Clock& clock_;
+  const flowcontrol::SystemMetrics* system_metrics_;
+  std::unique_ptr<flowcontrol::Engine> engine_;
+  std::unique_ptr<flowcontrol::RuleFileWatcher> watcher_;
 };
 
 }  // namespace seckill::gateway::api

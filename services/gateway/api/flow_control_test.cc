@@ -22,7 +22,7 @@ class FlowControlTest : public ::testing::Test {
     domain::Principal principal{user, domain::Role::kBuyer};
     return flow_.Admit(kOrderRoute, request, {{"id", activity}}, &principal);
   }
-  flow::ManualClock clock_{100s};
+  flowcontrol::ManualClock clock_{100s};
   FlowControl flow_{clock_};
 };
 

@@ -59,7 +59,7 @@ std::set<std::string> GatewayRoutes() {
   adapters::Hs256TokenCodec tokens{std::string(32, 'k'), std::chrono::seconds(60)};
   app::Accounts accounts{users, hasher, tokens, clock};
   boost::asio::thread_pool blocking{1};
-  flow::ManualClock flow_clock{std::chrono::seconds(100)};
+  flowcontrol::ManualClock flow_clock{std::chrono::seconds(100)};
   FlowControl flow_control{flow_clock};
   boost::asio::io_context io;
   HttpApi api{accounts, Backends{}, blocking, flow_control, flow_control, clock, io.get_executor()};
