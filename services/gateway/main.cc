@@ -89,8 +89,8 @@ int Run(const base::Config& config) {
   flowcontrol::ProcSystemMetrics system_metrics;
   gateway::api::FlowControl flow_control(flow_clock, &system_metrics);
   gateway::api::Backends backends;
-  backends.product = product::v1::ProductService::NewStub(*product_channel);
-  backends.order = order::v1::OrderService::NewStub(*order_channel);
+  backends.product = *product_channel;
+  backends.order = *order_channel;
   backends.timeout = std::chrono::milliseconds(*timeout_ms);
   backends.database_ready = [&db] { return db.Ping(); };
   gateway::app::ActivityCache::Options cache_options;

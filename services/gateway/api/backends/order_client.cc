@@ -1,0 +1,252 @@
+#include "services/gateway/api/backends/order_client.h"
+
+#include "libs/base/coalescer.h"
+#include "libs/rpc/deadline.h"
+#include "grpcpp/channel.h"
+#include "seckill/order/v1/order.grpc.pb.h"
+#include "services/gateway/api/backends/guarded_call.h"
+
+namespace seckill::gateway::api {
+
+namespace ov1 = seckill::order::v1;
+using absl::StatusOr;
+using boost::asio::awaitable;
+
+namespace {
+
+constexpr char kBackend[] = "order";
+
+using Placements = base::Coalescer<ov1::PlaceOrderRequest, ov1::PlaceOrderResult>;
+
+domain::Order ToDomain(const ov1::Order& o) {
+  return domain::Order{o.order_id(),     o.activity_id(),      o.user_id(),
+                       o.quantity(),     o.amount_cents(),     ov1::OrderStatus_Name(o.status()),
+                       o.created_at_ms()};
+}
+
+// One PlaceOrders call for a batch of placements.
+void SendPlacements(const std::shared_ptr<ov1::OrderService::Stub>& stub,
+                    std::chrono::milliseconds timeout, std::vector<ov1::PlaceOrderRequest> items,
+                    Placements::Clock::time_point oldest, Placements::BatchDone done) {
+  struct BatchCall {
+    grpc::ClientContext context;
+    ov1::PlaceOrdersRequest request;
+    ov1::PlaceOrdersReply reply;
+  };
+  auto call = std::make_shared<BatchCall>();
+  // Counted from the oldest order's arrival: none waits past its own deadline.
+  call->context.set_deadline(rpc::DeadlineFrom(oldest, timeout));
+  for (ov1::PlaceOrderRequest& item : items) *call->request.add_items() = std::move(item);
+  stub->async()->PlaceOrders(&call->context, &call->request, &call->reply,
+                             [call, done = std::move(done)](grpc::Status status) {
+                               if (!status.ok()) return done(rpc::FromGrpc(status));
+                               done(std::vector<ov1::PlaceOrderResult>(
+                                   call->reply.results().begin(), call->reply.results().end()));
+                             });
+}
+
+}  // namespace
+
+struct OrderClient::Impl {
+  std::shared_ptr<ov1::OrderService::Stub> stub;
+  std::shared_ptr<Placements> placements;
+};
+
+OrderClient::OrderClient(std::shared_ptr<grpc::Channel> channel, BackendGuard& guard,
+                         std::chrono::milliseconds timeout)
+    : impl_(std::make_shared<Impl>()), guard_(guard), timeout_(timeout) {
+  if (channel) impl_->stub = ov1::OrderService::NewStub(channel);
+  impl_->placements = Placements::Create(
+      [stub = impl_->stub, timeout](std::vector<ov1::PlaceOrderRequest> items,
+                                    Placements::Clock::time_point oldest,
+                                    Placements::BatchDone done) {
+        SendPlacements(stub, timeout, std::move(items), oldest, std::move(done));
+      },
+      kPlacementBatchesInFlight, kMaxPlacementBatch);
+}
+
+OrderClient::~OrderClient() = default;
+
+awaitable<StatusOr<Placement>> OrderClient::Place(OrderToPlace order) {
+  using Reply = StatusOr<Placement>;
+  std::shared_ptr<void> ticket;
+  if (std::optional<absl::Status> refused = guard_.Before(kBackend, &ticket)) {
+    return base::AwaitCallback<Reply>([status = *refused](auto done) { done(Reply(status)); });
+  }
+  ov1::PlaceOrderRequest request;
+  request.set_activity_id(order.activity_id);
+  request.set_user_id(order.user_id);
+  request.set_quantity(order.quantity);
+  request.set_idempotency_key(std::move(order.idempotency_key));
+  request.set_traceparent(std::move(order.traceparent));
+  return base::AwaitCallback<Reply>([placements = impl_->placements, request = std::move(request),
+                                     ticket, guard = &guard_](auto done) mutable {
+    placements->Submit(std::move(request), [done, ticket,
+                                            guard](StatusOr<ov1::PlaceOrderResult> result) {
+      Reply reply = !result.ok() ? Reply(result.status())
+                    : result->code() != 0
+                        ? Reply(rpc::FromGrpc(grpc::Status(
+                              static_cast<grpc::StatusCode>(result->code()), result->message())))
+                        : Reply(Placement{result->reply().outcome(), result->reply().order_id()});
+      guard->After(ticket, reply.status());
+      done(std::move(reply));
+    });
+  });
+}
+
+awaitable<StatusOr<std::vector<domain::Order>>> OrderClient::ListOrders(uint64_t user_id,
+                                                                       std::string traceparent) {
+  ov1::ListOrdersRequest request;
+  request.set_user_id(user_id);
+  auto reply_call = GuardedCall<ov1::ListOrdersReply>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ListOrders), request,
+      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  std::vector<domain::Order> orders;
+  for (const ov1::Order& o : reply->orders()) orders.push_back(ToDomain(o));
+  co_return orders;
+}
+
+awaitable<StatusOr<domain::Order>> OrderClient::GetOrder(uint64_t order_id, uint64_t user_id,
+                                                         std::string traceparent) {
+  ov1::GetOrderRequest request;
+  request.set_order_id(order_id);
+  request.set_user_id(user_id);
+  auto reply_call =
+      GuardedCall<ov1::GetOrderReply>(guard_, kBackend, timeout_,
+                                      SECKILL_ASYNC_METHOD(impl_->stub, GetOrder), request,
+                                      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  if (!reply->found()) co_return absl::NotFoundError("no such order");
+  co_return ToDomain(reply->order());
+}
+
+awaitable<StatusOr<Transition>> OrderClient::PayOrder(uint64_t order_id, uint64_t user_id,
+                                                      std::string traceparent) {
+  ov1::PayOrderRequest request;
+  request.set_order_id(order_id);
+  request.set_user_id(user_id);
+  auto reply_call =
+      GuardedCall<ov1::PayOrderReply>(guard_, kBackend, timeout_,
+                                      SECKILL_ASYNC_METHOD(impl_->stub, PayOrder), request,
+                                      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  switch (reply->outcome()) {
+    case ov1::PayOrderReply::PAID:
+      co_return Transition::kDone;
+    case ov1::PayOrderReply::ORDER_NOT_FOUND:
+      co_return absl::NotFoundError("no such order");
+    default:
+      co_return Transition::kNotAllowed;
+  }
+}
+
+awaitable<StatusOr<Transition>> OrderClient::CancelOrder(uint64_t order_id, uint64_t user_id,
+                                                         std::string traceparent) {
+  ov1::CancelOrderRequest request;
+  request.set_order_id(order_id);
+  request.set_user_id(user_id);
+  auto reply_call = GuardedCall<ov1::CancelOrderReply>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, CancelOrder), request,
+      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  switch (reply->outcome()) {
+    case ov1::CancelOrderReply::CANCELLED:
+      co_return Transition::kDone;
+    case ov1::CancelOrderReply::CANCEL_ORDER_NOT_FOUND:
+      co_return absl::NotFoundError("no such order");
+    default:
+      co_return Transition::kNotAllowed;
+  }
+}
+
+awaitable<StatusOr<OrderStats>> OrderClient::GetOrderStats(uint64_t activity_id,
+                                                           std::string traceparent) {
+  ov1::GetOrderStatsRequest request;
+  request.set_activity_id(activity_id);
+  auto reply_call = GuardedCall<ov1::GetOrderStatsReply>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, GetOrderStats), request,
+      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  co_return OrderStats{reply->queued(), reply->created(), reply->paid(), reply->cancelled(),
+                       reply->failed()};
+}
+
+awaitable<StatusOr<ReconcileReport>> OrderClient::ReconcileStock(uint64_t activity_id,
+                                                                 bool repair,
+                                                                 std::string traceparent) {
+  ov1::ReconcileStockRequest request;
+  request.set_activity_id(activity_id);
+  request.set_repair(repair);
+  auto reply_call = GuardedCall<ov1::ReconcileStockReply>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ReconcileStock), request,
+      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  if (!reply->found()) co_return absl::NotFoundError("no such activity");
+  co_return ReconcileReport{reply->stock(), reply->remaining(), reply->reserved(),
+                            reply->sold(),  reply->owed(),      reply->queued(),
+                            reply->drift(), reply->repaired(),  reply->note()};
+}
+
+awaitable<StatusOr<std::vector<DeadLetter>>> OrderClient::ListDeadLetters(
+    int limit, std::string traceparent) {
+  ov1::ListDeadLettersRequest request;
+  request.set_limit(limit);
+  auto reply_call = GuardedCall<ov1::ListDeadLettersReply>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ListDeadLetters), request,
+      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  std::vector<DeadLetter> letters;
+  for (const ov1::DeadLetterInfo& d : reply->dead_letters()) {
+    letters.push_back(DeadLetter{d.id(), d.message_id(), d.order_id(), d.reason(),
+                                 d.received_at_ms(), d.replayed()});
+  }
+  co_return letters;
+}
+
+awaitable<StatusOr<ReplayOutcome>> OrderClient::ReplayDeadLetter(uint64_t id,
+                                                                 std::string traceparent) {
+  ov1::ReplayDeadLetterRequest request;
+  request.set_id(id);
+  auto reply_call = GuardedCall<ov1::ReplayDeadLetterReply>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ReplayDeadLetter), request,
+      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  using R = ov1::ReplayDeadLetterReply;
+  switch (reply->outcome()) {
+    case R::REPLAYED:
+      co_return ReplayOutcome::kReplayed;
+    case R::ALREADY_REPLAYED:
+      co_return ReplayOutcome::kAlreadyReplayed;
+    case R::ALREADY_LIVE:
+      co_return ReplayOutcome::kAlreadyLive;
+    case R::NOT_AN_ORDER:
+      co_return ReplayOutcome::kNotAnOrder;
+    case R::REPLAY_SOLD_OUT:
+      co_return ReplayOutcome::kSoldOut;
+    case R::REPLAY_PURCHASE_LIMIT:
+      co_return ReplayOutcome::kPurchaseLimit;
+    default:
+      co_return absl::NotFoundError("no such dead letter");
+  }
+}
+
+awaitable<absl::Status> OrderClient::Probe() {
+  const ov1::GetOrderStatsRequest request;
+  const std::string no_trace;
+  auto reply_call = rpc::UnaryCall<ov1::GetOrderStatsReply>(
+      SECKILL_ASYNC_METHOD(impl_->stub, GetOrderStats), request, std::chrono::milliseconds(1000),
+      no_trace);
+  auto reply = co_await std::move(reply_call);
+  co_return reply.status();
+}
+
+}  // namespace seckill::gateway::api

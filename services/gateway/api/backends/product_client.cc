@@ -1,0 +1,140 @@
+#include "services/gateway/api/backends/product_client.h"
+
+#include "grpcpp/channel.h"
+#include "seckill/product/v1/product.grpc.pb.h"
+#include "services/gateway/api/backends/guarded_call.h"
+
+namespace seckill::gateway::api {
+
+namespace pv1 = seckill::product::v1;
+using absl::StatusOr;
+using boost::asio::awaitable;
+
+struct ProductClient::Stub {
+  std::shared_ptr<pv1::ProductService::Stub> stub;
+};
+
+namespace {
+
+constexpr char kBackend[] = "product";
+
+domain::ActivityStatus StatusOf(pv1::ActivityStatus s) {
+  switch (s) {
+    case pv1::UPCOMING:
+      return domain::ActivityStatus::kUpcoming;
+    case pv1::SOLD_OUT:
+      return domain::ActivityStatus::kSoldOut;
+    case pv1::ENDED:
+      return domain::ActivityStatus::kEnded;
+    default:
+      return domain::ActivityStatus::kActive;
+  }
+}
+
+domain::Activity ToDomain(const pv1::Activity& a) {
+  return domain::Activity{a.activity_id(),    a.product_id(),      a.title(),       a.price_cents(),
+                          a.stock(),          a.remaining(),       a.start_at_ms(), a.end_at_ms(),
+                          a.limit_per_user(), StatusOf(a.status())};
+}
+
+}  // namespace
+
+ProductClient::ProductClient(std::shared_ptr<grpc::Channel> channel, BackendGuard& guard,
+                             std::chrono::milliseconds timeout)
+    : stub_(std::make_unique<Stub>(
+          Stub{channel ? std::shared_ptr<pv1::ProductService::Stub>(
+                             pv1::ProductService::NewStub(channel))
+                       : nullptr})),
+      guard_(guard),
+      timeout_(timeout) {}
+
+ProductClient::~ProductClient() = default;
+
+awaitable<StatusOr<std::vector<domain::Activity>>> ProductClient::ListActivities(
+    std::string traceparent) {
+  const pv1::ListActivitiesRequest request;
+  auto reply_call =
+      GuardedCall<pv1::ListActivitiesReply>(guard_, kBackend, timeout_,
+                                            SECKILL_ASYNC_METHOD(stub_->stub, ListActivities),
+                                            request, traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  std::vector<domain::Activity> activities;
+  for (const pv1::Activity& a : reply->activities()) activities.push_back(ToDomain(a));
+  co_return activities;
+}
+
+awaitable<StatusOr<std::optional<domain::Activity>>> ProductClient::GetActivity(
+    uint64_t activity_id, std::string traceparent) {
+  pv1::GetActivityRequest request;
+  request.set_activity_id(activity_id);
+  auto reply_call = GuardedCall<pv1::GetActivityReply>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, GetActivity), request,
+      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  if (!reply->found()) co_return std::optional<domain::Activity>();
+  co_return std::optional<domain::Activity>(ToDomain(reply->activity()));
+}
+
+awaitable<StatusOr<uint64_t>> ProductClient::CreateProduct(std::string name,
+                                                           std::string description,
+                                                           int64_t price_cents,
+                                                           std::string traceparent) {
+  pv1::CreateProductRequest request;
+  request.set_name(std::move(name));
+  request.set_description(std::move(description));
+  request.set_price_cents(price_cents);
+  auto reply_call = GuardedCall<pv1::CreateProductReply>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, CreateProduct), request,
+      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  co_return reply->product_id();
+}
+
+awaitable<StatusOr<uint64_t>> ProductClient::CreateActivity(NewActivity activity,
+                                                            std::string traceparent) {
+  pv1::CreateActivityRequest request;
+  request.set_product_id(activity.product_id);
+  request.set_title(std::move(activity.title));
+  request.set_price_cents(activity.price_cents);
+  request.set_stock(activity.stock);
+  request.set_start_at_ms(activity.start_at_ms);
+  request.set_end_at_ms(activity.end_at_ms);
+  request.set_limit_per_user(activity.limit_per_user);
+  auto reply_call = GuardedCall<pv1::CreateActivityReply>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, CreateActivity), request,
+      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  if (reply->outcome() == pv1::CreateActivityReply::PRODUCT_NOT_FOUND) {
+    co_return absl::NotFoundError("no such product");
+  }
+  co_return reply->activity_id();
+}
+
+awaitable<StatusOr<StockStats>> ProductClient::GetStockStats(uint64_t activity_id,
+                                                             std::string traceparent) {
+  pv1::GetStockStatsRequest request;
+  request.set_activity_id(activity_id);
+  auto reply_call = GuardedCall<pv1::GetStockStatsReply>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, GetStockStats), request,
+      traceparent);
+  auto reply = co_await std::move(reply_call);
+  if (!reply.ok()) co_return reply.status();
+  if (!reply->found()) co_return absl::NotFoundError("no such activity");
+  co_return StockStats{reply->stock(), reply->remaining(), reply->reserved()};
+}
+
+awaitable<absl::Status> ProductClient::Probe() {
+  const pv1::GetStockStatsRequest request;
+  const std::string no_trace;
+  auto reply_call = rpc::UnaryCall<pv1::GetStockStatsReply>(
+      SECKILL_ASYNC_METHOD(stub_->stub, GetStockStats), request, std::chrono::milliseconds(1000),
+      no_trace);
+  auto reply = co_await std::move(reply_call);
+  co_return reply.status();
+}
+
+}  // namespace seckill::gateway::api

@@ -1,0 +1,90 @@
+#include "services/gateway/api/handlers/account_handlers.h"
+
+#include "boost/json/array.hpp"
+#include "libs/base/await.h"
+#include "libs/base/time_format.h"
+#include "libs/http/json.h"
+#include "services/gateway/api/responses.h"
+
+namespace seckill::gateway::api {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+using http::ErrorResponse;
+using http::JsonResponse;
+using http::Response;
+
+namespace {
+
+struct Credentials {
+  std::string username;
+  std::string password;
+};
+
+absl::StatusOr<Credentials> ParseCredentials(const http::Request& request) {
+  auto body = http::ParseJsonObject(request.body, false);
+  if (!body.ok()) return body.status();
+  http::JsonFields fields(*body);
+  auto username = fields.String("username", true);
+  auto password = fields.String("password", true);
+  if (absl::Status s = fields.Finish(); !s.ok()) return s;
+  return Credentials{*username, *password};
+}
+
+}  // namespace
+
+asio::awaitable<Response> AccountHandlers::Register(http::Request request, http::PathParams,
+                                                    domain::Principal) {
+  auto credentials = ParseCredentials(request);
+  if (!credentials.ok()) co_return FromStatus(credentials.status(), "request");
+  auto id_call = base::Offload(
+      blocking_, [&] { return accounts_.Register(credentials->username, credentials->password); });
+  auto id = co_await std::move(id_call);
+  if (absl::IsAlreadyExists(id.status())) {
+    co_return ErrorResponse(409, "USERNAME_TAKEN", "that username is taken; choose another");
+  }
+  if (!id.ok()) co_return FromStatus(id.status(), "account store");
+  co_return JsonResponse(201, {{"user_id", std::to_string(*id)}});
+}
+
+asio::awaitable<Response> AccountHandlers::Login(http::Request request, http::PathParams,
+                                                 domain::Principal) {
+  auto credentials = ParseCredentials(request);
+  if (!credentials.ok()) co_return FromStatus(credentials.status(), "request");
+  auto session_call = base::Offload(
+      blocking_, [&] { return accounts_.Login(credentials->username, credentials->password); });
+  auto session = co_await std::move(session_call);
+  if (!session.ok()) co_return FromStatus(session.status(), "account store");
+  co_return JsonResponse(200, {{"token", session->token.value},
+                               {"user_id", std::to_string(session->user_id)},
+                               {"expires_at", base::FormatRfc3339(session->token.expires_at_ms)}});
+}
+
+asio::awaitable<Response> AccountHandlers::CreateUsers(http::Request request, http::PathParams,
+                                                       domain::Principal) {
+  auto body = http::ParseJsonObject(request.body, false);
+  if (!body.ok()) co_return FromStatus(body.status(), "request");
+  http::JsonFields fields(*body);
+  auto prefix = fields.String("prefix", true);
+  auto count = fields.Int("count", true, 1, app::Accounts::kMaxBulkUsers);
+  auto password = fields.String("password", true);
+  if (absl::Status s = fields.Finish(); !s.ok()) co_return FromStatus(s, "request");
+  auto users_call = base::Offload(blocking_, [&] {
+    return accounts_.RegisterMany(*prefix, static_cast<int>(*count), *password);
+  });
+  auto users = co_await std::move(users_call);
+  if (absl::IsAlreadyExists(users.status())) {
+    co_return ErrorResponse(409, "USERNAME_TAKEN",
+                            "some of those usernames are taken; use another prefix");
+  }
+  if (!users.ok()) co_return FromStatus(users.status(), "account store");
+  json::array out;
+  for (const app::IssuedUser& u : *users) {
+    out.push_back(json::object{{"user_id", std::to_string(u.user_id)},
+                               {"username", u.username},
+                               {"token", u.token.value}});
+  }
+  co_return JsonResponse(201, {{"users", std::move(out)}});
+}
+
+}  // namespace seckill::gateway::api

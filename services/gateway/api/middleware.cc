@@ -1,0 +1,62 @@
+#include "services/gateway/api/middleware.h"
+
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/this_coro.hpp"
+#include "boost/asio/use_awaitable.hpp"
+#include "libs/base/status.h"
+#include "libs/http/json.h"
+#include "services/gateway/api/responses.h"
+
+namespace seckill::gateway::api {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// The bearer token of the Authorization header, or empty.
+std::string_view BearerToken(const http::Request& request) {
+  const std::string& auth = request.Header("authorization");
+  if (auth.size() < 8 ||
+      (auth.compare(0, 7, "Bearer ") != 0 && auth.compare(0, 7, "bearer ") != 0)) {
+    return {};
+  }
+  return std::string_view(auth).substr(7);
+}
+
+}  // namespace
+
+http::RouteHandler WithMiddleware(std::string resource, Access access, Handler handler,
+                                  const app::Accounts& accounts, AdmissionControl& admission) {
+  return [&accounts, &admission, access, resource = std::move(resource),
+          handler = std::move(handler)](http::Request request,
+                                        http::PathParams params) -> asio::awaitable<http::Response> {
+    domain::Principal caller;
+    if (access != Access::kPublic) {
+      const std::string_view token = BearerToken(request);
+      if (token.empty()) {
+        co_return Unauthenticated("missing bearer token (Authorization: Bearer <token>)");
+      }
+      auto principal = accounts.Authenticate(token);
+      if (!principal.ok()) co_return Unauthenticated(base::Message(principal.status()));
+      if (access == Access::kAdmin && principal->role != domain::Role::kAdmin) {
+        co_return http::ErrorResponse(403, "FORBIDDEN", "this route needs the admin role");
+      }
+      caller = *principal;
+    }
+    Admission admitted = admission.Admit(resource, request, params,
+                                         access == Access::kPublic ? nullptr : &caller);
+    if (admitted.refusal) co_return *admitted.refusal;
+    if (admitted.delay.count() > 0) {
+      // Paced by a throttling rule: parked on a timer, no thread sleeps.
+      asio::steady_timer timer(co_await asio::this_coro::executor, admitted.delay);
+      co_await timer.async_wait(asio::use_awaitable);
+    }
+    auto handled = handler(std::move(request), std::move(params), caller);
+    http::Response response = co_await std::move(handled);
+    admission.Complete(admitted, response.status);
+    for (auto& header : admitted.headers) response.headers.push_back(std::move(header));
+    co_return response;
+  };
+}
+
+}  // namespace seckill::gateway::api

@@ -1,0 +1,40 @@
+#pragma once
+// What runs around every handler: authentication for the route's access level, then admission
+// control (flow rules), then the handler, then the admission's completion and headers.
+
+#include <functional>
+#include <string>
+
+#include "boost/asio/awaitable.hpp"
+#include "libs/http/message.h"
+#include "libs/http/router.h"
+#include "services/gateway/api/admission.h"
+#include "services/gateway/app/accounts.h"
+#include "services/gateway/domain/user.h"
+
+namespace seckill::gateway::api {
+
+enum class Access { kPublic, kUser, kAdmin };
+
+// A route's own work. `caller` is the authenticated principal (empty on public routes).
+using Handler = std::function<boost::asio::awaitable<http::Response>(
+    http::Request request, http::PathParams params, domain::Principal caller)>;
+
+// `handler` behind the middleware, as the router runs it; `resource` is the route as flow
+// control names it ("METHOD /pattern").
+http::RouteHandler WithMiddleware(std::string resource, Access access, Handler handler,
+                                  const app::Accounts& accounts, AdmissionControl& admission);
+
+// A member function of a handler group as a Handler.
+template <class Group>
+Handler Bind(Group& group,
+             boost::asio::awaitable<http::Response> (Group::*method)(http::Request,
+                                                                     http::PathParams,
+                                                                     domain::Principal)) {
+  return [&group, method](http::Request request, http::PathParams params,
+                          domain::Principal caller) {
+    return (group.*method)(std::move(request), std::move(params), std::move(caller));
+  };
+}
+
+}  // namespace seckill::gateway::api

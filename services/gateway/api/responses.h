@@ -1,0 +1,25 @@
+#pragma once
+// The one table from failures and refusals to HTTP answers (status, stable error code, a message
+// a person can act on, Retry-After where waiting helps). docs/openapi.yaml lists the codes.
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "libs/http/message.h"
+#include "seckill/order/v1/order.pb.h"
+#include "services/gateway/domain/activity.h"
+
+namespace seckill::gateway::api {
+
+http::Response Unauthenticated(std::string_view message);
+
+// A failed status from a use case or a backend call; `what` names the part that failed, for the
+// log and the 503's message. Business refusals do not arrive here.
+http::Response FromStatus(const absl::Status& status, std::string_view what);
+
+// The answer to an order the order service refused (built once per outcome: refusals are most
+// of a sale's answers), and to one the gateway refused from what it already knew.
+http::Response PlaceOrderRefusal(order::v1::PlaceOrderReply::Outcome outcome);
+http::Response PlaceOrderRefusal(domain::KnownRefusal refusal);
+
+}  // namespace seckill::gateway::api
