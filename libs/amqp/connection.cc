@@ -10,17 +10,21 @@
 
 namespace seckill::amqp {
 
-absl::StatusOr<BrokerOptions> BrokerOptionsFromConfig(const base::Config& config) {
-  auto url =
-      base::ParseUrl(config.GetString("amqp.url", "amqp://guest:guest@127.0.0.1:5672/%2f"), 5672);
-  if (!url.ok()) return url.status();
-  BrokerOptions options;
-  options.host = url->host;
-  options.port = url->port;
-  if (!url->user.empty()) options.user = url->user;
-  if (!url->password.empty()) options.password = url->password;
-  options.vhost = url->path.empty() ? "/" : url->path;
-  return options;
+void DescribeSettings(base::SettingsSchema& schema, BrokerOptions& options) {
+  schema.Parsed("amqp.url",
+                fmt::format("amqp://{}@{}:{}/{}", options.user, options.host, options.port,
+                            options.vhost == "/" ? "%2f" : options.vhost),
+                "the RabbitMQ broker (amqp://user:password@host:port/vhost)",
+                [&options](const std::string& text) {
+                  auto url = base::ParseUrl(text, 5672);
+                  if (!url.ok()) return url.status();
+                  options.host = url->host;
+                  options.port = url->port;
+                  if (!url->user.empty()) options.user = url->user;
+                  if (!url->password.empty()) options.password = url->password;
+                  options.vhost = url->path.empty() ? "/" : url->path;
+                  return absl::OkStatus();
+                });
 }
 
 absl::Status RpcError(amqp_connection_state_t state, const char* what) {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "libs/base/config.h"
+#include "libs/base/settings.h"
 
 struct amqp_connection_state_t_;
 
@@ -22,8 +22,9 @@ struct BrokerOptions {
   std::chrono::milliseconds connect_timeout{3000};
 };
 
-// Reads amqp.url (SECKILL_AMQP_URL, amqp://user:password@host:port/vhost).
-absl::StatusOr<BrokerOptions> BrokerOptionsFromConfig(const base::Config& config);
+// Declares amqp.url (SECKILL_AMQP_URL, amqp://user:password@host:port/vhost) into `options`;
+// its present values are the default.
+void DescribeSettings(base::SettingsSchema& schema, BrokerOptions& options);
 
 // A queue and how it is bound; declared durable, and as a quorum queue when `quorum`.
 struct QueueSpec {

@@ -49,6 +49,27 @@ bool Config::Lookup(std::string_view key, std::string* out) const {
   return true;
 }
 
+namespace {
+
+void CollectKeys(const YAML::Node& node, const std::string& prefix, std::vector<std::string>* out) {
+  if (!node.IsMap()) {
+    if (!prefix.empty()) out->push_back(prefix);
+    return;
+  }
+  for (const auto& item : node) {
+    const std::string name = item.first.as<std::string>();
+    CollectKeys(item.second, prefix.empty() ? name : prefix + "." + name, out);
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> Config::FileKeys() const {
+  std::vector<std::string> keys;
+  if (root_.IsMap()) CollectKeys(root_, "", &keys);
+  return keys;
+}
+
 std::string Config::GetString(std::string_view key, std::string_view fallback) const {
   std::string value;
   return Lookup(key, &value) ? value : std::string(fallback);

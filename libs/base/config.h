@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "yaml-cpp/yaml.h"
@@ -27,10 +28,13 @@ class Config {
 
   static std::string EnvName(std::string_view key);
 
- private:
-  explicit Config(YAML::Node root) : root_(std::move(root)) {}
   // The raw value from the environment or the file, if any.
   bool Lookup(std::string_view key, std::string* out) const;
+  // Every key the file gives a value ("a.b" for a: {b: ...}), in the file's order.
+  std::vector<std::string> FileKeys() const;
+
+ private:
+  explicit Config(YAML::Node root) : root_(std::move(root)) {}
 
   YAML::Node root_;
 };

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <type_traits>
 #include <utility>
 
 #include "boost/asio/any_io_executor.hpp"
@@ -22,9 +23,11 @@ class PeriodicTask {
  public:
   using Job = std::function<boost::asio::awaitable<void>()>;
 
-  // The first run is one interval after Start().
-  PeriodicTask(boost::asio::any_io_executor executor, std::chrono::milliseconds interval, Job job)
-      : timer_(std::move(executor)), interval_(interval), job_(std::move(job)) {}
+  // The first run is one interval after Start(). `job()` returns an awaitable; a result it
+  // carries (a count, say) is dropped.
+  template <class F>
+  PeriodicTask(boost::asio::any_io_executor executor, std::chrono::milliseconds interval, F job)
+      : timer_(std::move(executor)), interval_(interval), job_(AsJob(std::move(job))) {}
   PeriodicTask(const PeriodicTask&) = delete;
   PeriodicTask& operator=(const PeriodicTask&) = delete;
 
@@ -37,6 +40,19 @@ class PeriodicTask {
   }
 
  private:
+  template <class F>
+  static Job AsJob(F job) {
+    if constexpr (std::is_same_v<decltype(job()), boost::asio::awaitable<void>>) {
+      return Job(std::move(job));
+    } else {
+      // The lambda lives in job_, as long as the task: its coroutine may use the capture.
+      return [job = std::move(job)]() -> boost::asio::awaitable<void> {
+        auto run = job();
+        co_await std::move(run);
+      };
+    }
+  }
+
   boost::asio::awaitable<void> Loop() {
     namespace asio = boost::asio;
     while (!stopped_) {

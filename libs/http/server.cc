@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <mutex>
+#include <thread>
 #include <unordered_set>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
 #include "fmt/format.h"
+#include "libs/base/signals.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::http {
@@ -308,6 +310,26 @@ absl::Status HttpServer::Start() { return impl_->Start(); }
 uint16_t HttpServer::port() const { return impl_->port(); }
 void HttpServer::Stop(std::chrono::milliseconds grace, std::function<void()> on_drained) {
   impl_->Stop(grace, std::move(on_drained));
+}
+
+int ServeUntilSignal(const std::string& name, HttpServer& server, boost::asio::io_context& ioc,
+                     int threads, const std::function<void()>& on_signal,
+                     const std::function<void()>& after_stopped, std::chrono::milliseconds grace) {
+  if (absl::Status s = server.Start(); !s.ok()) {
+    spdlog::error("{}: {}", name, s.ToString());
+    return 1;
+  }
+  std::vector<std::thread> io_threads;
+  for (int i = 0; i < threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
+  spdlog::info("{} listening on http://127.0.0.1:{}", name, server.port());
+  const int signal = base::WaitForTerminationSignal();
+  spdlog::info("signal {}: stopping (in-flight requests finish first)", signal);
+  on_signal();
+  server.Stop(grace, [&ioc] { ioc.stop(); });
+  for (std::thread& t : io_threads) t.join();
+  after_stopped();
+  spdlog::info("{} stopped", name);
+  return 0;
 }
 
 }  // namespace seckill::http

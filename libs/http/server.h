@@ -48,4 +48,13 @@ class HttpServer {
   std::shared_ptr<Impl> impl_;
 };
 
+// Starts `server`, runs `ioc` on `threads` threads until SIGTERM or SIGINT (blocked beforehand:
+// base::BlockTerminationSignals), then: `on_signal` (stop background jobs), the server's graceful
+// stop (`grace`), the threads joined, `after_stopped` (join worker pools). The exit code: 0, or 1
+// when the server cannot start.
+int ServeUntilSignal(const std::string& name, HttpServer& server, boost::asio::io_context& ioc,
+                     int threads, const std::function<void()>& on_signal,
+                     const std::function<void()>& after_stopped,
+                     std::chrono::milliseconds grace = std::chrono::seconds(10));
+
 }  // namespace seckill::http

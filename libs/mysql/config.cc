@@ -2,20 +2,21 @@
 
 namespace seckill::mysql {
 
-absl::StatusOr<ConnectionOptions> ConnectionOptionsFromConfig(const base::Config& config) {
-  ConnectionOptions options;
-  options.host = config.GetString("db.host", "127.0.0.1");
-  auto port = config.GetInt("db.port", 3306);
-  if (!port.ok()) return port.status();
-  options.port = static_cast<int>(*port);
-  auto user = config.RequireString("db.user");
-  if (!user.ok()) return user.status();
-  options.user = *user;
-  options.password = config.GetString("db.password", "");
-  auto name = config.RequireString("db.name");
-  if (!name.ok()) return name.status();
-  options.database = *name;
-  return options;
+void DescribeSettings(base::SettingsSchema& schema, ConnectionOptions& options) {
+  using Need = base::SettingsSchema::Need;
+  schema.String("db.host", &options.host, "MariaDB host");
+  schema.Parsed("db.port", std::to_string(options.port), "MariaDB port",
+                [&options](const std::string& text) {
+                  const int port = std::atoi(text.c_str());
+                  if (port < 1 || port > 65535 || std::to_string(port) != text) {
+                    return absl::InvalidArgumentError("must be a port number, 1 to 65535");
+                  }
+                  options.port = port;
+                  return absl::OkStatus();
+                });
+  schema.String("db.user", &options.user, "MariaDB user", Need::kRequired);
+  schema.Secret("db.password", &options.password, "MariaDB password", Need::kOptional);
+  schema.String("db.name", &options.database, "the database", Need::kRequired);
 }
 
 }  // namespace seckill::mysql

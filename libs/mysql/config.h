@@ -1,12 +1,12 @@
 #pragma once
 
-#include "absl/status/statusor.h"
-#include "libs/base/config.h"
+#include "libs/base/settings.h"
 #include "libs/mysql/connection.h"
 
 namespace seckill::mysql {
 
-// Reads db.host, db.port, db.user, db.password and db.name (SECKILL_DB_HOST, ...).
-absl::StatusOr<ConnectionOptions> ConnectionOptionsFromConfig(const base::Config& config);
+// Declares db.host, db.port, db.user, db.password and db.name (SECKILL_DB_HOST, ...) into
+// `options`; its present values are the defaults.
+void DescribeSettings(base::SettingsSchema& schema, ConnectionOptions& options);
 
 }  // namespace seckill::mysql

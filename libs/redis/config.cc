@@ -1,19 +1,21 @@
 #include "libs/redis/config.h"
 
+#include "fmt/format.h"
 #include "libs/base/url.h"
 
 namespace seckill::redis {
 
-absl::StatusOr<AsyncClientOptions> ClientOptionsFromConfig(const base::Config& config) {
-  auto url = base::ParseUrl(config.GetString("redis.url", "redis://127.0.0.1:6379"), 6379);
-  if (!url.ok()) return url.status();
-  AsyncClientOptions options;
-  options.host = url->host;
-  options.port = url->port;
-  auto timeout = config.GetInt("redis.timeout_ms", 1000);
-  if (!timeout.ok()) return timeout.status();
-  options.command_timeout = std::chrono::milliseconds(*timeout);
-  return options;
+void DescribeSettings(base::SettingsSchema& schema, AsyncClientOptions& options) {
+  schema.Parsed("redis.url", fmt::format("redis://{}:{}", options.host, options.port),
+                "the Redis server that holds the live stock", [&options](const std::string& text) {
+                  auto url = base::ParseUrl(text, 6379);
+                  if (!url.ok()) return url.status();
+                  options.host = url->host;
+                  options.port = url->port;
+                  return absl::OkStatus();
+                });
+  schema.Millis("redis.timeout_ms", &options.command_timeout, 1, 60'000,
+                "a command without a reply by then fails (DEADLINE_EXCEEDED)");
 }
 
 }  // namespace seckill::redis

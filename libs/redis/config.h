@@ -1,12 +1,12 @@
 #pragma once
 
-#include "absl/status/statusor.h"
-#include "libs/base/config.h"
+#include "libs/base/settings.h"
 #include "libs/redis/async_client.h"
 
 namespace seckill::redis {
 
-// Reads redis.url (SECKILL_REDIS_URL, e.g. redis://127.0.0.1:6379) and redis.timeout_ms.
-absl::StatusOr<AsyncClientOptions> ClientOptionsFromConfig(const base::Config& config);
+// Declares redis.url (SECKILL_REDIS_URL, e.g. redis://127.0.0.1:6379) and redis.timeout_ms into
+// `options`; its present values are the defaults.
+void DescribeSettings(base::SettingsSchema& schema, AsyncClientOptions& options);
 
 }  // namespace seckill::redis

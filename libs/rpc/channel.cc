@@ -53,4 +53,9 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const Resolver& resol
   return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
 }
 
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+  const StaticResolver fixed({{"service", {address}}});
+  return *MakeChannel(fixed, "service");
+}
+
 }  // namespace seckill::rpc

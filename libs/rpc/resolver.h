@@ -33,5 +33,7 @@ class StaticResolver final : public Resolver {
 // A round_robin channel over every endpoint of `service`, gRPC's own retries off.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const Resolver& resolver,
                                                            const std::string& service);
+// The same for one fixed "host:port" (a setting).
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
 
 }  // namespace seckill::rpc

@@ -28,8 +28,8 @@ std::string_view BearerToken(const http::Request& request) {
 http::RouteHandler WithMiddleware(std::string resource, Access access, Handler handler,
                                   const app::Accounts& accounts, AdmissionControl& admission) {
   return [&accounts, &admission, access, resource = std::move(resource),
-          handler = std::move(handler)](http::Request request,
-                                        http::PathParams params) -> asio::awaitable<http::Response> {
+          handler = std::move(handler)](
+             http::Request request, http::PathParams params) -> asio::awaitable<http::Response> {
     domain::Principal caller;
     if (access != Access::kPublic) {
       const std::string_view token = BearerToken(request);
@@ -43,8 +43,8 @@ http::RouteHandler WithMiddleware(std::string resource, Access access, Handler h
       }
       caller = *principal;
     }
-    Admission admitted = admission.Admit(resource, request, params,
-                                         access == Access::kPublic ? nullptr : &caller);
+    Admission admitted =
+        admission.Admit(resource, request, params, access == Access::kPublic ? nullptr : &caller);
     if (admitted.refusal) co_return *admitted.refusal;
     if (admitted.delay.count() > 0) {
       // Paced by a throttling rule: parked on a timer, no thread sleeps.

@@ -27,14 +27,12 @@ http::RouteHandler WithMiddleware(std::string resource, Access access, Handler h
 
 // A member function of a handler group as a Handler.
 template <class Group>
-Handler Bind(Group& group,
-             boost::asio::awaitable<http::Response> (Group::*method)(http::Request,
-                                                                     http::PathParams,
-                                                                     domain::Principal)) {
-  return [&group, method](http::Request request, http::PathParams params,
-                          domain::Principal caller) {
-    return (group.*method)(std::move(request), std::move(params), std::move(caller));
-  };
+Handler Bind(Group& group, boost::asio::awaitable<http::Response> (Group::*method)(
+                               http::Request, http::PathParams, domain::Principal)) {
+  return
+      [&group, method](http::Request request, http::PathParams params, domain::Principal caller) {
+        return (group.*method)(std::move(request), std::move(params), std::move(caller));
+      };
 }
 
 }  // namespace seckill::gateway::api

@@ -45,8 +45,8 @@ absl::StatusOr<std::string> IdempotencyKey(const http::Request& request) {
   const std::string& key = request.Header("idempotency-key");
   bool valid = !key.empty() && key.size() <= 64;
   for (char c : key) {
-    valid = valid && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == ':');
+    valid = valid && ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '-' || c == '.' || c == ':');
   }
   if (!valid) {
     return absl::InvalidArgumentError(

@@ -37,6 +37,15 @@ amqp::Topology PaymentDeadlineTopology() {
   return amqp::Topology{{expired, waiting}};
 }
 
+amqp::PublisherOptions OrderPublisherOptions(const amqp::BrokerOptions& broker) {
+  return amqp::PublisherOptions{broker, OrderQueueTopology(), kOrderExchange, kOrderRoutingKey};
+}
+
+amqp::PublisherOptions PaymentDeadlinePublisherOptions(const amqp::BrokerOptions& broker) {
+  return amqp::PublisherOptions{broker, PaymentDeadlineTopology(), kDeadlineExchange,
+                                kDeadlineRoutingKey};
+}
+
 namespace {
 
 void ToMessage(const domain::Order& order, const std::string& traceparent, v1::OrderPlaced* m) {

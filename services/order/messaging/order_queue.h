@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "libs/amqp/connection.h"
 #include "libs/amqp/consumer.h"
+#include "libs/amqp/publisher.h"
 #include "services/order/domain/order.h"
 
 namespace seckill::order::messaging {
@@ -31,6 +32,10 @@ inline constexpr char kExpiryExchange[] = "seckill.orders.expiry";
 inline constexpr char kExpiredQueue[] = "seckill.orders.expired";
 inline constexpr char kDeadlineRoutingKey[] = "payment.deadline";
 amqp::Topology PaymentDeadlineTopology();
+
+// What the publishers of orders and of payment deadlines need, on `broker`.
+amqp::PublisherOptions OrderPublisherOptions(const amqp::BrokerOptions& broker);
+amqp::PublisherOptions PaymentDeadlinePublisherOptions(const amqp::BrokerOptions& broker);
 
 // The OrderPlaced message body (protobuf) and back. INVALID_ARGUMENT for a malformed body or
 // missing fields: such a message can never be recorded.

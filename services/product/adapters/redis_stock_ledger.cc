@@ -3,6 +3,8 @@
 #include <charconv>
 
 #include "fmt/format.h"
+#include "libs/base/backoff.h"
+#include "libs/redis/sync_client.h"
 #include "services/product/adapters/stock_functions_source.h"
 #include "spdlog/spdlog.h"
 
@@ -15,6 +17,17 @@ using domain::ReserveOutcome;
 const std::string& StockFunctionsSource() {
   static const std::string kSource(kStockFunctionsLua);
   return kSource;
+}
+
+absl::Status LoadStockFunctions(const std::string& host, int port) {
+  redis::SyncClient client(host, port, std::chrono::milliseconds(1000));
+  return base::RetryAtStartup(
+      50, std::chrono::milliseconds(200), "loading the Redis functions", [&] {
+        auto reply = client.Command({"FUNCTION", "LOAD", "REPLACE", StockFunctionsSource()});
+        if (!reply.ok()) return reply.status();
+        if (reply->type == redis::Reply::Type::kError) return absl::UnavailableError(reply->str);
+        return absl::OkStatus();
+      });
 }
 
 namespace {

@@ -14,6 +14,15 @@ void StockRecovery::Known(uint64_t activity_id) {
   known_.insert(activity_id);
 }
 
+void StockRecovery::KnowCatalog() {
+  auto activities = catalog_.ListActivities(1'000'000);
+  if (!activities.ok()) {
+    spdlog::warn("stock recovery: cannot read the catalog: {}", activities.status().ToString());
+    return;
+  }
+  for (const domain::Activity& a : *activities) Known(a.activity_id);
+}
+
 bool StockRecovery::IsKnown(uint64_t activity_id) const {
   std::lock_guard lock(mu_);
   return known_.contains(activity_id);

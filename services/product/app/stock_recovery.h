@@ -32,6 +32,9 @@ class StockRecovery {
         blocking_(std::move(blocking)) {}
 
   void Known(uint64_t activity_id);
+  // Every activity of the catalog is known (at start-up; blocking). A catalog that cannot be
+  // read is logged and leaves them unknown until they are next created or read.
+  void KnowCatalog();
   bool IsKnown(uint64_t activity_id) const;
   void Gate(uint64_t activity_id);
   void GateAll();

@@ -1,8 +1,8 @@
 #include "services/gateway/api/backends/order_client.h"
 
+#include "grpcpp/channel.h"
 #include "libs/base/coalescer.h"
 #include "libs/rpc/deadline.h"
-#include "grpcpp/channel.h"
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "services/gateway/api/backends/guarded_call.h"
 
@@ -19,8 +19,8 @@ constexpr char kBackend[] = "order";
 using Placements = base::Coalescer<ov1::PlaceOrderRequest, ov1::PlaceOrderResult>;
 
 domain::Order ToDomain(const ov1::Order& o) {
-  return domain::Order{o.order_id(),     o.activity_id(),      o.user_id(),
-                       o.quantity(),     o.amount_cents(),     ov1::OrderStatus_Name(o.status()),
+  return domain::Order{o.order_id(),     o.activity_id(),  o.user_id(),
+                       o.quantity(),     o.amount_cents(), ov1::OrderStatus_Name(o.status()),
                        o.created_at_ms()};
 }
 
@@ -95,12 +95,12 @@ awaitable<StatusOr<Placement>> OrderClient::Place(OrderToPlace order) {
 }
 
 awaitable<StatusOr<std::vector<domain::Order>>> OrderClient::ListOrders(uint64_t user_id,
-                                                                       std::string traceparent) {
+                                                                        std::string traceparent) {
   ov1::ListOrdersRequest request;
   request.set_user_id(user_id);
-  auto reply_call = GuardedCall<ov1::ListOrdersReply>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ListOrders), request,
-      traceparent);
+  auto reply_call = GuardedCall<ov1::ListOrdersReply>(guard_, kBackend, timeout_,
+                                                      SECKILL_ASYNC_METHOD(impl_->stub, ListOrders),
+                                                      request, traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
   std::vector<domain::Order> orders;
@@ -113,10 +113,9 @@ awaitable<StatusOr<domain::Order>> OrderClient::GetOrder(uint64_t order_id, uint
   ov1::GetOrderRequest request;
   request.set_order_id(order_id);
   request.set_user_id(user_id);
-  auto reply_call =
-      GuardedCall<ov1::GetOrderReply>(guard_, kBackend, timeout_,
-                                      SECKILL_ASYNC_METHOD(impl_->stub, GetOrder), request,
-                                      traceparent);
+  auto reply_call = GuardedCall<ov1::GetOrderReply>(guard_, kBackend, timeout_,
+                                                    SECKILL_ASYNC_METHOD(impl_->stub, GetOrder),
+                                                    request, traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
   if (!reply->found()) co_return absl::NotFoundError("no such order");
@@ -128,10 +127,9 @@ awaitable<StatusOr<Transition>> OrderClient::PayOrder(uint64_t order_id, uint64_
   ov1::PayOrderRequest request;
   request.set_order_id(order_id);
   request.set_user_id(user_id);
-  auto reply_call =
-      GuardedCall<ov1::PayOrderReply>(guard_, kBackend, timeout_,
-                                      SECKILL_ASYNC_METHOD(impl_->stub, PayOrder), request,
-                                      traceparent);
+  auto reply_call = GuardedCall<ov1::PayOrderReply>(guard_, kBackend, timeout_,
+                                                    SECKILL_ASYNC_METHOD(impl_->stub, PayOrder),
+                                                    request, traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
   switch (reply->outcome()) {
@@ -177,8 +175,7 @@ awaitable<StatusOr<OrderStats>> OrderClient::GetOrderStats(uint64_t activity_id,
                        reply->failed()};
 }
 
-awaitable<StatusOr<ReconcileReport>> OrderClient::ReconcileStock(uint64_t activity_id,
-                                                                 bool repair,
+awaitable<StatusOr<ReconcileReport>> OrderClient::ReconcileStock(uint64_t activity_id, bool repair,
                                                                  std::string traceparent) {
   ov1::ReconcileStockRequest request;
   request.set_activity_id(activity_id);
@@ -194,8 +191,8 @@ awaitable<StatusOr<ReconcileReport>> OrderClient::ReconcileStock(uint64_t activi
                             reply->drift(), reply->repaired(),  reply->note()};
 }
 
-awaitable<StatusOr<std::vector<DeadLetter>>> OrderClient::ListDeadLetters(
-    int limit, std::string traceparent) {
+awaitable<StatusOr<std::vector<DeadLetter>>> OrderClient::ListDeadLetters(int limit,
+                                                                          std::string traceparent) {
   ov1::ListDeadLettersRequest request;
   request.set_limit(limit);
   auto reply_call = GuardedCall<ov1::ListDeadLettersReply>(
@@ -242,9 +239,9 @@ awaitable<StatusOr<ReplayOutcome>> OrderClient::ReplayDeadLetter(uint64_t id,
 awaitable<absl::Status> OrderClient::Probe() {
   const ov1::GetOrderStatsRequest request;
   const std::string no_trace;
-  auto reply_call = rpc::UnaryCall<ov1::GetOrderStatsReply>(
-      SECKILL_ASYNC_METHOD(impl_->stub, GetOrderStats), request, std::chrono::milliseconds(1000),
-      no_trace);
+  auto reply_call =
+      rpc::UnaryCall<ov1::GetOrderStatsReply>(SECKILL_ASYNC_METHOD(impl_->stub, GetOrderStats),
+                                              request, std::chrono::milliseconds(1000), no_trace);
   auto reply = co_await std::move(reply_call);
   co_return reply.status();
 }

@@ -41,10 +41,9 @@ domain::Activity ToDomain(const pv1::Activity& a) {
 
 ProductClient::ProductClient(std::shared_ptr<grpc::Channel> channel, BackendGuard& guard,
                              std::chrono::milliseconds timeout)
-    : stub_(std::make_unique<Stub>(
-          Stub{channel ? std::shared_ptr<pv1::ProductService::Stub>(
-                             pv1::ProductService::NewStub(channel))
-                       : nullptr})),
+    : stub_(std::make_unique<Stub>(Stub{channel ? std::shared_ptr<pv1::ProductService::Stub>(
+                                                      pv1::ProductService::NewStub(channel))
+                                                : nullptr})),
       guard_(guard),
       timeout_(timeout) {}
 
@@ -53,10 +52,9 @@ ProductClient::~ProductClient() = default;
 awaitable<StatusOr<std::vector<domain::Activity>>> ProductClient::ListActivities(
     std::string traceparent) {
   const pv1::ListActivitiesRequest request;
-  auto reply_call =
-      GuardedCall<pv1::ListActivitiesReply>(guard_, kBackend, timeout_,
-                                            SECKILL_ASYNC_METHOD(stub_->stub, ListActivities),
-                                            request, traceparent);
+  auto reply_call = GuardedCall<pv1::ListActivitiesReply>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, ListActivities), request,
+      traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
   std::vector<domain::Activity> activities;
@@ -130,9 +128,9 @@ awaitable<StatusOr<StockStats>> ProductClient::GetStockStats(uint64_t activity_i
 awaitable<absl::Status> ProductClient::Probe() {
   const pv1::GetStockStatsRequest request;
   const std::string no_trace;
-  auto reply_call = rpc::UnaryCall<pv1::GetStockStatsReply>(
-      SECKILL_ASYNC_METHOD(stub_->stub, GetStockStats), request, std::chrono::milliseconds(1000),
-      no_trace);
+  auto reply_call =
+      rpc::UnaryCall<pv1::GetStockStatsReply>(SECKILL_ASYNC_METHOD(stub_->stub, GetStockStats),
+                                              request, std::chrono::milliseconds(1000), no_trace);
   auto reply = co_await std::move(reply_call);
   co_return reply.status();
 }

@@ -34,9 +34,11 @@ absl::StatusOr<NewActivity> ParseNewActivity(const http::Request& request) {
   auto product_id = IdField(*body, "product_id");
   if (!product_id.ok()) return product_id.status();
   auto start = base::ParseRfc3339(*start_at);
-  if (!start.ok()) return absl::InvalidArgumentError(fmt::format("start_at: {}", base::Message(start.status())));
+  if (!start.ok())
+    return absl::InvalidArgumentError(fmt::format("start_at: {}", base::Message(start.status())));
   auto end = base::ParseRfc3339(*end_at);
-  if (!end.ok()) return absl::InvalidArgumentError(fmt::format("end_at: {}", base::Message(end.status())));
+  if (!end.ok())
+    return absl::InvalidArgumentError(fmt::format("end_at: {}", base::Message(end.status())));
   if (*end <= *start) return absl::InvalidArgumentError("end_at must be after start_at");
   return NewActivity{*product_id, *title, *price, *stock, *start, *end, limit.value_or(1)};
 }
@@ -72,8 +74,7 @@ asio::awaitable<Response> AdminHandlers::CreateActivity(http::Request request, h
 }
 
 asio::awaitable<Response> AdminHandlers::ActivityStats(http::Request request,
-                                                       http::PathParams params,
-                                                       domain::Principal) {
+                                                       http::PathParams params, domain::Principal) {
   auto id = PathId(params, "activity");
   if (!id.ok()) co_return FromStatus(id.status(), "request");
   const std::string traceparent = Traceparent(request);

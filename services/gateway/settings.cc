@@ -1,0 +1,40 @@
+#include "services/gateway/settings.h"
+
+#include "libs/mysql/config.h"
+
+namespace seckill::gateway {
+
+void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
+  using Need = base::SettingsSchema::Need;
+  schema.Int("http.port", &s.http_port, 1, 65535, "the HTTP API's port");
+  schema.Int("http.threads", &s.http_threads, 1, 64, "threads serving HTTP");
+  schema.Int("http.body_limit_bytes", &s.body_limit_bytes, 1024, 16 << 20,
+             "larger request bodies are answered 413");
+  schema.Int("http.header_limit_bytes", &s.header_limit_bytes, 1024, 1 << 20,
+             "larger request headers are answered 431");
+  schema.String("flow.rules_file", &s.flow_rules_file,
+                "flow-control rules (JSON, watched for changes; docs/flow-control.md); none: no "
+                "rules");
+  schema.Millis("backend.timeout_ms", &s.backend_timeout, 1, 60'000,
+                "deadline of every call to the product and order services");
+  schema.Millis("activity.cache_max_age_ms", &s.activity_cache_max_age, 0, 60'000,
+                "GET /api/v1/activities/{id} is answered from a copy at most this old");
+  schema.Millis("activity.sold_out_ttl_ms", &s.sold_out_ttl, 0, 60'000,
+                "after a SOLD_OUT answer, that activity's orders are refused here this long");
+  schema.Seconds("jwt.ttl_seconds", &s.token_ttl, 60, 30 * 86'400, "a token's lifetime");
+  schema.Secret("jwt.secret", &s.jwt_secret, "the HS256 key of the tokens (32 characters or more)");
+  schema.String("product.addr", &s.product_addr, "the product service (host:port)",
+                Need::kRequired);
+  schema.String("order.addr", &s.order_addr, "the order service (host:port)", Need::kRequired);
+  schema.String("admin.user", &s.admin_user, "the admin account, created at start-up if missing");
+  schema.Secret("admin.password", &s.admin_password, "the admin account's password");
+  mysql::DescribeSettings(schema, s.db);
+  schema.Rule([&s] {
+    return s.jwt_secret.size() >= 32
+               ? absl::OkStatus()
+               : absl::InvalidArgumentError(
+                     "jwt.secret (SECKILL_JWT_SECRET) must be at least 32 characters");
+  });
+}
+
+}  // namespace seckill::gateway

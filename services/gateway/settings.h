@@ -1,0 +1,33 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "libs/base/settings.h"
+#include "libs/mysql/connection.h"
+
+namespace seckill::gateway {
+
+// Every setting of seckill-gateway, with its default; `seckill-gateway --help` lists them.
+struct Settings {
+  int64_t http_port = 17580;
+  int64_t http_threads = 2;
+  int64_t body_limit_bytes = 64 * 1024;
+  int64_t header_limit_bytes = 8 * 1024;
+  std::string flow_rules_file;
+  std::chrono::milliseconds backend_timeout{3000};
+  std::chrono::milliseconds activity_cache_max_age{200};
+  std::chrono::milliseconds sold_out_ttl{100};
+  std::chrono::seconds token_ttl{3600};
+  std::string jwt_secret;
+  std::string product_addr;
+  std::string order_addr;
+  std::string admin_user = "admin";
+  std::string admin_password;
+  mysql::ConnectionOptions db;
+};
+
+void DescribeSettings(base::SettingsSchema& schema, Settings& settings);
+
+}  // namespace seckill::gateway

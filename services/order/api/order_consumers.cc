@@ -1,0 +1,79 @@
+#include "services/order/api/order_consumers.h"
+
+#include "libs/base/status.h"
+#include "services/order/messaging/order_queue.h"
+
+namespace seckill::order::api {
+
+namespace asio = boost::asio;
+
+namespace {
+
+amqp::ConsumerOptions QueueOptions(const amqp::BrokerOptions& broker, amqp::Topology topology,
+                                   const char* queue, uint16_t prefetch, size_t max_batch) {
+  amqp::ConsumerOptions options;
+  options.broker = broker;
+  options.topology = std::move(topology);
+  options.queue = queue;
+  options.prefetch = prefetch;
+  options.max_batch = max_batch;
+  return options;
+}
+
+}  // namespace
+
+// The handlers ask their consumer whether it is stopping, so they are built first and read the
+// consumer through `this`: the consumers exist before any delivery arrives.
+OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker, const app::RecordOrder& record,
+                               const app::CancelOrder& cancel,
+                               const app::DeadLetters& dead_letters)
+    : orders_handler_(
+          [&record](std::vector<domain::Order> orders)
+              -> asio::awaitable<std::vector<absl::Status>> {
+            auto recording = record(std::move(orders));
+            co_return base::StatusesOf(co_await std::move(recording));
+          },
+          [this] { return orders_->Stopping(); }),
+      expired_handler_(
+          OrderMessageHandler::OneAtATime(
+              [&cancel](domain::Order o) -> asio::awaitable<absl::Status> {
+                auto cancelling = cancel.CancelExpired(o.order_id);
+                co_return (co_await std::move(cancelling)).status();
+              }),
+          [this] { return expired_->Stopping(); }, std::chrono::seconds(5),
+          messaging::DecodeExpiredOrders),
+      dead_handler_(
+          [&dead_letters](std::string message_id, std::string body,
+                          std::optional<domain::Order> order, std::string reason,
+                          app::DeadLetters::Letter kind) {
+            return dead_letters.Receive(std::move(message_id), std::move(body), std::move(order),
+                                        std::move(reason), kind);
+          },
+          [this] { return dead_->Stopping(); }),
+      orders_(std::make_unique<amqp::Consumer>(
+          QueueOptions(broker, messaging::OrderQueueTopology(), messaging::kOrderQueue, 256, 128),
+          [this](std::vector<amqp::Delivery> d) { return orders_handler_(std::move(d)); })),
+      expired_(std::make_unique<amqp::Consumer>(
+          QueueOptions(broker, messaging::PaymentDeadlineTopology(), messaging::kExpiredQueue, 64,
+                       128),
+          [this](amqp::Delivery d) { return expired_handler_(std::move(d)); })),
+      dead_(std::make_unique<amqp::Consumer>(
+          QueueOptions(broker, messaging::OrderQueueTopology(), messaging::kDeadLetterQueue, 64,
+                       128),
+          [this](amqp::Delivery d) { return dead_handler_(std::move(d)); })) {}
+
+void OrderConsumers::Start() {
+  dead_->Start();
+  orders_->Start();
+  expired_->Start();
+}
+
+void OrderConsumers::Stop() {
+  orders_->Stop();
+  expired_->Stop();
+  dead_->Stop();
+}
+
+bool OrderConsumers::Connected() const { return orders_->Connected(); }
+
+}  // namespace seckill::order::api

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstdint>
+
+#include "boost/asio/any_io_executor.hpp"
+#include "libs/base/clock.h"
+#include "services/order/app/cancel_order.h"
+#include "services/order/app/dead_letters.h"
+#include "services/order/app/manage_orders.h"
+#include "services/order/app/pending_orders.h"
+#include "services/order/app/place_order.h"
+#include "services/order/app/reconcile_stock.h"
+#include "services/order/app/record_order.h"
+#include "services/order/app/sweep_orders.h"
+
+namespace seckill::order::app {
+
+// The ports the order service's use cases run on.
+struct OrderPorts {
+  domain::StockReservations& reservations;
+  domain::OrderEventPublisher& events;
+  domain::OrderRepository& repository;
+  domain::PaymentDeadlines& deadlines;
+  domain::OrderIdGenerator& ids;
+};
+
+// The order service's use cases, built on its ports and sharing one record of the orders in
+// flight (PendingOrders): what the gRPC service, the queue consumers and the sweep are given.
+// Blocking port calls run on `blocking`.
+struct OrderUseCases {
+  OrderUseCases(const OrderPorts& p, const base::Clock& clock, int64_t payment_timeout_ms,
+                const boost::asio::any_io_executor& blocking)
+      : pending(clock),
+        place(p.reservations, p.events, p.ids, pending, clock),
+        record(p.reservations, p.repository, pending, clock, blocking, &p.deadlines),
+        manage(p.repository, pending, clock),
+        cancel(p.repository, p.reservations, pending, clock, payment_timeout_ms, blocking),
+        reconcile(p.repository, p.reservations, pending, blocking),
+        dead_letters(p.repository, p.reservations, clock, blocking),
+        sweep(cancel, reconcile, p.repository, clock, blocking) {}
+
+  PendingOrders pending;
+  PlaceOrder place;
+  RecordOrder record;
+  ManageOrders manage;
+  CancelOrder cancel;
+  ReconcileStock reconcile;
+  DeadLetters dead_letters;
+  SweepOrders sweep;
+};
+
+}  // namespace seckill::order::app

@@ -1,0 +1,23 @@
+#include "services/order/settings.h"
+
+#include "libs/mysql/config.h"
+#include "services/order/domain/order.h"
+
+namespace seckill::order {
+
+void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
+  schema.Int("grpc.port", &s.grpc_port, 1, 65535, "the OrderService's gRPC port");
+  schema.Int("http.port", &s.http_port, 1, 65535, "probes: /healthz, /readyz, /metrics");
+  schema.Int("order.node_id", &s.node_id, 0, domain::OrderIdGenerator::kMaxNodeId,
+             "unique per order-service instance: part of every order id");
+  schema.Seconds("order.payment_timeout_s", &s.payment_timeout, 1, 7 * 86'400,
+                 "an order not paid by then is cancelled and its stock returned");
+  schema.Seconds("order.expiry_sweep_interval_s", &s.expiry_sweep_interval, 1, 86'400,
+                 "the backstop sweep for payment deadlines whose message was lost");
+  schema.String("product.addr", &s.product_addr, "the product service (host:port)",
+                base::SettingsSchema::Need::kRequired);
+  mysql::DescribeSettings(schema, s.db);
+  amqp::DescribeSettings(schema, s.broker);
+}
+
+}  // namespace seckill::order

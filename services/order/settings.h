@@ -1,0 +1,27 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "libs/amqp/connection.h"
+#include "libs/base/settings.h"
+#include "libs/mysql/connection.h"
+
+namespace seckill::order {
+
+// Every setting of seckill-order, with its default; `seckill-order --help` lists them.
+struct Settings {
+  int64_t grpc_port = 17502;
+  int64_t http_port = 17512;  // probes and /metrics
+  int64_t node_id = 1;
+  std::chrono::seconds payment_timeout{900};
+  std::chrono::seconds expiry_sweep_interval{30};
+  std::string product_addr;
+  mysql::ConnectionOptions db;
+  amqp::BrokerOptions broker;
+};
+
+void DescribeSettings(base::SettingsSchema& schema, Settings& settings);
+
+}  // namespace seckill::order

@@ -1,0 +1,25 @@
+#include "services/product/settings.h"
+
+#include "libs/mysql/config.h"
+#include "libs/redis/config.h"
+
+namespace seckill::product {
+
+void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
+  schema.Int("grpc.port", &s.grpc_port, 1, 65535, "the ProductService's gRPC port");
+  schema.Int("http.port", &s.http_port, 1, 65535, "probes: /healthz, /readyz, /metrics");
+  redis::DescribeSettings(schema, s.redis);
+  mysql::DescribeSettings(schema, s.db);
+  schema.Seconds("stock.reservation_ttl_s", &s.reservation_ttl, 1, 86'400,
+                 "a reservation still RESERVED after this is released (its order service died)");
+  schema.Seconds("stock.sweep_interval_s", &s.sweep_interval, 1, 3600,
+                 "how often stale reservations are looked for");
+  schema.Seconds("stock.reseed_grace_s", &s.reseed_grace, 0, 3600,
+                 "after Redis lost data: time for in-flight orders before re-seeding");
+  schema.Seconds("stock.ledger_retention_s", &s.ledger_retention, 3600, 366 * 86'400,
+                 "an ended activity's per-order records are kept this long after its end; at "
+                 "least an hour, longer than any payment deadline (an unpaid order's "
+                 "cancellation needs its reservation) and than dead-letter replays");
+}
+
+}  // namespace seckill::product

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "libs/base/settings.h"
+#include "libs/mysql/connection.h"
+#include "libs/redis/async_client.h"
+
+namespace seckill::product {
+
+// Every setting of seckill-product, with its default; `seckill-product --help` lists them.
+struct Settings {
+  int64_t grpc_port = 17501;
+  int64_t http_port = 17511;  // probes and /metrics
+  redis::AsyncClientOptions redis;
+  mysql::ConnectionOptions db;
+  std::chrono::seconds reservation_ttl{120};
+  std::chrono::seconds sweep_interval{10};
+  std::chrono::seconds reseed_grace{5};
+  std::chrono::seconds ledger_retention{86'400};
+};
+
+void DescribeSettings(base::SettingsSchema& schema, Settings& settings);
+
+}  // namespace seckill::product
