@@ -70,7 +70,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const BrokerOptions
                                       o.user.c_str(), o.password.c_str());
   if (login.reply_type != AMQP_RESPONSE_NORMAL) return RpcError(conn->state_, "login");
   amqp_channel_open(conn->state_, kChannel);
-  if (absl::Status s = RpcError(conn->state_, "channel.open"); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR(RpcError(conn->state_, "channel.open"));
   return conn;
 }
 
@@ -88,7 +88,7 @@ absl::Status Connection::Declare(const Topology& topology) {
     amqp_exchange_declare(state_, kChannel, amqp_cstring_bytes(q.exchange.c_str()),
                           amqp_cstring_bytes(q.exchange_type.c_str()), 0, 1, 0, 0,
                           amqp_empty_table);
-    if (absl::Status s = RpcError(state_, "exchange.declare"); !s.ok()) return s;
+    SECKILL_RETURN_IF_ERROR(RpcError(state_, "exchange.declare"));
     std::vector<amqp_table_entry_t> args;
     auto add_string = [&](const char* key, const std::string& value) {
       amqp_table_entry_t e;
@@ -118,11 +118,11 @@ absl::Status Connection::Declare(const Topology& topology) {
     }
     amqp_table_t table{static_cast<int>(args.size()), args.data()};
     amqp_queue_declare(state_, kChannel, amqp_cstring_bytes(q.name.c_str()), 0, 1, 0, 0, table);
-    if (absl::Status s = RpcError(state_, "queue.declare"); !s.ok()) return s;
+    SECKILL_RETURN_IF_ERROR(RpcError(state_, "queue.declare"));
     amqp_queue_bind(state_, kChannel, amqp_cstring_bytes(q.name.c_str()),
                     amqp_cstring_bytes(q.exchange.c_str()),
                     amqp_cstring_bytes(q.routing_key.c_str()), amqp_empty_table);
-    if (absl::Status s = RpcError(state_, "queue.bind"); !s.ok()) return s;
+    SECKILL_RETURN_IF_ERROR(RpcError(state_, "queue.bind"));
   }
   return absl::OkStatus();
 }

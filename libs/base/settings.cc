@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "fmt/format.h"
+#include "libs/base/status.h"
 
 namespace seckill::base {
 
@@ -96,19 +97,18 @@ absl::Status SettingsSchema::Load(const Config& config) const {
     std::string text;
     const bool present = config.Lookup(field.key, &text) && !text.empty();
     if (!present && field.required) {
-      return absl::InvalidArgumentError(fmt::format(
-          "{} is required (set it in the file or in {})", field.key, Config::EnvName(field.key)));
+      return absl::InvalidArgumentError(fmt::format("{} is required (set it in the file or in {})",
+                                                    field.key, Config::EnvName(field.key)));
     }
     if (!present && field.default_text.empty()) continue;
     const absl::Status parsed = field.parse(present ? text : field.default_text);
     if (!parsed.ok()) {
-      return absl::InvalidArgumentError(fmt::format("{} ({}): {}", field.key,
-                                                    Config::EnvName(field.key),
-                                                    std::string(parsed.message())));
+      return absl::InvalidArgumentError(fmt::format(
+          "{} ({}): {}", field.key, Config::EnvName(field.key), std::string(parsed.message())));
     }
   }
   for (const auto& rule : rules_) {
-    if (absl::Status s = rule(); !s.ok()) return s;
+    SECKILL_RETURN_IF_ERROR(rule());
   }
   return absl::OkStatus();
 }
@@ -118,11 +118,10 @@ std::string SettingsSchema::Help() const {
   for (const Field& f : fields_) {
     const std::string value = f.secret     ? (f.required ? "(secret, required)" : "(secret)")
                               : f.required ? "(required)"
-                              : f.default_text.empty()
-                                  ? "(none)"
-                                  : fmt::format("default {}", f.default_text);
-    out += fmt::format("  {:<30} {:<34} {}\n      {}\n", f.key, Config::EnvName(f.key), value,
-                       f.help);
+                              : f.default_text.empty() ? "(none)"
+                                                       : fmt::format("default {}", f.default_text);
+    out +=
+        fmt::format("  {:<30} {:<34} {}\n      {}\n", f.key, Config::EnvName(f.key), value, f.help);
   }
   return out;
 }

@@ -27,16 +27,13 @@ class SettingsSchema {
   void Millis(std::string key, std::chrono::milliseconds* value, int64_t min_ms, int64_t max_ms,
               std::string help);
   // kRequired: present and not empty.
-  void String(std::string key, std::string* value, std::string help,
-              Need need = Need::kOptional);
+  void String(std::string key, std::string* value, std::string help, Need need = Need::kOptional);
   // A string that is never printed (help shows "(secret)").
-  void Secret(std::string key, std::string* value, std::string help,
-              Need need = Need::kRequired);
+  void Secret(std::string key, std::string* value, std::string help, Need need = Need::kRequired);
   // A value read as text and turned into its field by `parse` (a URL, say); `default_text` is
   // what applies when the key is unset (empty with kRequired: none).
   void Parsed(std::string key, std::string default_text, std::string help,
-              std::function<absl::Status(const std::string&)> parse,
-              Need need = Need::kOptional);
+              std::function<absl::Status(const std::string&)> parse, Need need = Need::kOptional);
   // A rule across fields, checked after every field is read; its error is the message to show.
   void Rule(std::function<absl::Status()> check);
 

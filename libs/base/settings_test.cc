@@ -47,8 +47,7 @@ TEST(SettingsTest, FileValuesAreReadAndTheEnvironmentWins) {
 
 TEST(SettingsTest, AnUnknownKeyInTheFileIsAnError) {
   Example e;
-  const absl::Status s =
-      Describe(e).Load(Config::FromYamlForTest("server: {name: a, prot: 81}"));
+  const absl::Status s = Describe(e).Load(Config::FromYamlForTest("server: {name: a, prot: 81}"));
   EXPECT_TRUE(absl::IsInvalidArgument(s));
   EXPECT_NE(s.message().find("server.prot"), absl::string_view::npos) << s;
 }

@@ -5,6 +5,7 @@
 
 #include "boost/json.hpp"
 #include "fmt/format.h"
+#include "libs/base/status.h"
 
 namespace seckill::flowcontrol {
 
@@ -301,7 +302,7 @@ absl::StatusOr<RuleDocument> ParseRules(std::string_view text) {
       if (!(*array)[i].is_object())
         return absl::InvalidArgumentError(fmt::format("{}[{}] must be an object", key, i));
       typename std::remove_pointer_t<decltype(rules)>::value_type rule;
-      if (absl::Status s = parse((*array)[i].as_object(), i, &rule); !s.ok()) return s;
+      SECKILL_RETURN_IF_ERROR(parse((*array)[i].as_object(), i, &rule));
       if (!ids.insert(rule.id).second) {
         return absl::InvalidArgumentError(fmt::format("{}: duplicate id '{}'", key, rule.id));
       }
@@ -309,11 +310,11 @@ absl::StatusOr<RuleDocument> ParseRules(std::string_view text) {
     }
     return absl::OkStatus();
   };
-  if (absl::Status s = each("flowRules", ParseFlow, &out.flow_rules); !s.ok()) return s;
-  if (absl::Status s = each("hotspotRules", ParseHotspot, &out.hotspot_rules); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR(each("flowRules", ParseFlow, &out.flow_rules));
+  SECKILL_RETURN_IF_ERROR(each("hotspotRules", ParseHotspot, &out.hotspot_rules));
   if (absl::Status s = each("circuitBreakerRules", ParseBreaker, &out.breaker_rules); !s.ok())
     return s;
-  if (absl::Status s = each("systemRules", ParseSystem, &out.system_rules); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR(each("systemRules", ParseSystem, &out.system_rules));
   if (const json::value* v = doc.if_contains("onDelete")) {
     if (v->is_string() && v->as_string() == "KEEP_LAST_GOOD")
       out.on_delete = OnDelete::kKeepLastGood;

@@ -7,12 +7,13 @@
 #include <cstring>
 
 #include "fmt/format.h"
+#include "libs/base/status.h"
 
 namespace seckill::mysql {
 
 absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& options) {
   std::unique_ptr<Connection> conn(new Connection(options));
-  if (absl::Status s = conn->Connect(); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR(conn->Connect());
   return conn;
 }
 
@@ -73,7 +74,7 @@ absl::Status Connection::Fail(unsigned int code, const std::string& what) {
 
 absl::StatusOr<MYSQL_STMT*> Connection::Prepare(const std::string& sql) {
   if (mysql_ == nullptr) {
-    if (absl::Status s = Connect(); !s.ok()) return s;
+    SECKILL_RETURN_IF_ERROR(Connect());
   }
   if (auto it = statements_.find(sql); it != statements_.end()) return it->second;
   MYSQL_STMT* stmt = mysql_stmt_init(mysql_);
@@ -212,7 +213,7 @@ absl::StatusOr<std::vector<Row>> Connection::QueryOnce(const std::string& sql,
 
 absl::Status Connection::Simple(const char* sql) {
   if (mysql_ == nullptr) {
-    if (absl::Status s = Connect(); !s.ok()) return s;
+    SECKILL_RETURN_IF_ERROR(Connect());
   }
   if (mysql_query(mysql_, sql) != 0) return Fail(mysql_errno(mysql_), mysql_error(mysql_));
   return absl::OkStatus();

@@ -4,6 +4,7 @@
 
 #include "fmt/format.h"
 #include "hiredis/hiredis.h"
+#include "libs/base/status.h"
 
 namespace seckill::redis {
 
@@ -32,7 +33,7 @@ absl::Status SyncClient::EnsureConnected() {
 }
 
 absl::StatusOr<Reply> SyncClient::Command(const std::vector<std::string>& args) {
-  if (absl::Status s = EnsureConnected(); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR(EnsureConnected());
   std::vector<const char*> argv;
   std::vector<size_t> argvlen;
   for (const std::string& a : args) {

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "libs/base/status.h"
+
 namespace seckill::gateway::adapters {
 
 absl::StatusOr<uint64_t> MariaDbUserRepository::Create(const domain::User& user) {
@@ -20,7 +22,7 @@ absl::StatusOr<std::vector<std::pair<uint64_t, std::string>>> MariaDbUserReposit
     domain::Role role) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
-  if (absl::Status s = (*conn)->Begin(); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR((*conn)->Begin());
   const std::string role_name(domain::RoleName(role));
   const int64_t now = clock_.NowMs();
   std::vector<std::pair<uint64_t, std::string>> created;
@@ -59,7 +61,7 @@ absl::StatusOr<std::vector<std::pair<uint64_t, std::string>>> MariaDbUserReposit
     }
     for (size_t i = begin; i < end; ++i) created.emplace_back(ids[usernames[i]], usernames[i]);
   }
-  if (absl::Status s = (*conn)->Commit(); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR((*conn)->Commit());
   return created;
 }
 

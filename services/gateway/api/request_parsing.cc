@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "fmt/format.h"
+#include "libs/base/status.h"
 #include "libs/http/json.h"
 #include "libs/rpc/trace_context.h"
 
@@ -61,7 +62,7 @@ absl::StatusOr<uint64_t> OrderActionTarget(const http::Request& request,
   if (!id.ok()) return id;
   auto body = http::ParseJsonObject(request.body, /*allow_empty=*/true);
   if (!body.ok()) return body.status();
-  if (absl::Status s = http::JsonFields(*body).Finish(); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR(http::JsonFields(*body).Finish());
   return id;
 }
 

@@ -6,8 +6,8 @@ namespace seckill::gateway::app {
 
 absl::StatusOr<uint64_t> Accounts::Register(const std::string& username,
                                             const std::string& password) const {
-  if (absl::Status s = domain::ValidateUsername(username); !s.ok()) return s;
-  if (absl::Status s = domain::ValidatePassword(password); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR(domain::ValidateUsername(username));
+  SECKILL_RETURN_IF_ERROR(domain::ValidatePassword(password));
   auto hash = hasher_.Hash(password);
   if (!hash.ok()) return hash.status();
   return users_.Create(domain::User{0, username, *hash, domain::Role::kBuyer});
@@ -44,7 +44,7 @@ absl::StatusOr<std::vector<IssuedUser>> Accounts::RegisterMany(const std::string
           fmt::format("prefix makes a bad username: {}", s.message()));
     }
   }
-  if (absl::Status s = domain::ValidatePassword(password); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR(domain::ValidatePassword(password));
   auto hash = hasher_.Hash(password);
   if (!hash.ok()) return hash.status();
   auto created = users_.CreateMany(names, *hash, domain::Role::kBuyer);
@@ -59,8 +59,8 @@ absl::StatusOr<std::vector<IssuedUser>> Accounts::RegisterMany(const std::string
 }
 
 absl::Status Accounts::EnsureAdmin(const std::string& username, const std::string& password) const {
-  if (absl::Status s = domain::ValidateUsername(username); !s.ok()) return s;
-  if (absl::Status s = domain::ValidatePassword(password); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR(domain::ValidateUsername(username));
+  SECKILL_RETURN_IF_ERROR(domain::ValidatePassword(password));
   auto existing = users_.FindByUsername(username);
   if (!existing.ok()) return existing.status();
   if (existing->has_value()) {

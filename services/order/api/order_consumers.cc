@@ -25,11 +25,10 @@ amqp::ConsumerOptions QueueOptions(const amqp::BrokerOptions& broker, amqp::Topo
 // The handlers ask their consumer whether it is stopping, so they are built first and read the
 // consumer through `this`: the consumers exist before any delivery arrives.
 OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker, const app::RecordOrder& record,
-                               const app::CancelOrder& cancel,
-                               const app::DeadLetters& dead_letters)
+                               const app::CancelOrder& cancel, const app::DeadLetters& dead_letters)
     : orders_handler_(
-          [&record](std::vector<domain::Order> orders)
-              -> asio::awaitable<std::vector<absl::Status>> {
+          [&record](
+              std::vector<domain::Order> orders) -> asio::awaitable<std::vector<absl::Status>> {
             auto recording = record(std::move(orders));
             co_return base::StatusesOf(co_await std::move(recording));
           },

@@ -2,6 +2,7 @@
 
 #include "boost/json/array.hpp"
 #include "libs/base/await.h"
+#include "libs/base/status.h"
 #include "libs/base/time_format.h"
 #include "libs/http/json.h"
 #include "services/gateway/api/responses.h"
@@ -27,7 +28,7 @@ absl::StatusOr<Credentials> ParseCredentials(const http::Request& request) {
   http::JsonFields fields(*body);
   auto username = fields.String("username", true);
   auto password = fields.String("password", true);
-  if (absl::Status s = fields.Finish(); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR(fields.Finish());
   return Credentials{*username, *password};
 }
 

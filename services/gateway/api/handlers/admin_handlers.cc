@@ -30,7 +30,7 @@ absl::StatusOr<NewActivity> ParseNewActivity(const http::Request& request) {
   auto start_at = fields.String("start_at", true);
   auto end_at = fields.String("end_at", true);
   auto limit = fields.Int("limit_per_user", false, 1, 1000);
-  if (absl::Status s = fields.Finish(); !s.ok()) return s;
+  SECKILL_RETURN_IF_ERROR(fields.Finish());
   auto product_id = IdField(*body, "product_id");
   if (!product_id.ok()) return product_id.status();
   auto start = base::ParseRfc3339(*start_at);
