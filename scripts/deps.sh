@@ -18,7 +18,7 @@ PACKAGES=(
   protobuf-compiler libabsl-dev libhiredis-dev librabbitmq-dev libmariadb-dev libspdlog-dev
   libfmt-dev libyaml-cpp-dev libcli11-dev libsodium-dev libssl-dev
   # tests, benchmarks and the style check
-  libgtest-dev libgmock-dev libbenchmark-dev clang-format-14
+  libgtest-dev libgmock-dev libbenchmark-dev clang-format-14 clang-tidy-14
   # servers the local stack runs, and the tools its scripts use
   redis-server redis-tools mariadb-server mariadb-client rabbitmq-server etcd-server etcd-client
   curl jq procps iproute2 iptables amqp-tools wrk

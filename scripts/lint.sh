@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The style check `make test` runs first: every C++ source of the repository formatted as
 # .clang-format says (clang-format 14, Debian's clang-format-14). Fails listing the files that are
-# not; `scripts/lint.sh --fix` formats them. (clang-tidy is not part of it yet: issue 10.)
+# not; `scripts/lint.sh --fix` formats them. `make lint` runs scripts/tidy.sh (clang-tidy) next.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"

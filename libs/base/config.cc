@@ -58,7 +58,7 @@ void CollectKeys(const YAML::Node& node, const std::string& prefix, std::vector<
   }
   for (const auto& item : node) {
     const std::string name = item.first.as<std::string>();
-    CollectKeys(item.second, prefix.empty() ? name : prefix + "." + name, out);
+    CollectKeys(item.second, prefix.empty() ? name : fmt::format("{}.{}", prefix, name), out);
   }
 }
 

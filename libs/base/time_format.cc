@@ -68,7 +68,7 @@ absl::StatusOr<int64_t> ParseRfc3339(std::string_view s) {
         !Digits(s, pos + 4, 2, &om) || oh > 23 || om > 59) {
       return bad();
     }
-    offset_minutes = (s[pos] == '+' ? 1 : -1) * (oh * 60 + om);
+    offset_minutes = (s[pos] == '+' ? 1 : -1) * (int64_t{oh} * 60 + om);
     pos += 6;
   } else {
     return bad();
@@ -79,7 +79,8 @@ absl::StatusOr<int64_t> ParseRfc3339(std::string_view s) {
   if (!ymd.ok()) return bad();
   const sys_days days{ymd};
   const int64_t seconds = duration_cast<std::chrono::seconds>(days.time_since_epoch()).count() +
-                          h * 3600 + mi * 60 + std::min(sec, 59) - offset_minutes * 60;
+                          int64_t{h} * 3600 + int64_t{mi} * 60 + std::min(sec, 59) -
+                          offset_minutes * 60;
   return seconds * 1000 + millis;
 }
 

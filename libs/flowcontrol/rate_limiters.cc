@@ -144,7 +144,10 @@ int64_t WarmUp::CoolDownTokens(int64_t old_value, int64_t last_ms, int64_t curre
   } else if (old_value >= warning_token_) {
     // Sentinel tests `>` here, so tokens that land exactly on the warning line never refill
     // again and the rule stays warm after any idle time; `>=` lets it cool down.
-    if (pass_qps < static_cast<int64_t>(count_) / cold_factor_) new_value = old_value + refill;
+    // Integer division, as Sentinel computes it.
+    if (pass_qps <
+        static_cast<int64_t>(count_) / cold_factor_)  // NOLINT(bugprone-integer-division)
+      new_value = old_value + refill;
   }
   return std::min(new_value, max_token_);
 }

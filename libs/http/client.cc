@@ -57,7 +57,7 @@ class Client::Impl {
       auto [wec, written] = co_await asio::async_write(*stream_, asio::buffer(request_),
                                                        asio::as_tuple(asio::use_awaitable));
       bhttp::response_parser<bhttp::string_body> parser;
-      parser.body_limit(64 * 1024 * 1024);
+      parser.body_limit(uint64_t{64} * 1024 * 1024);
       // A server may answer before it has read the whole request (413 for a body too large) and
       // close: the write then fails, but the answer may be there to read.
       auto [rec, read] = co_await bhttp::async_read(*stream_, buffer_, parser,

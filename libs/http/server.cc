@@ -266,7 +266,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       // resets the connection, and a reset can discard the answer before the client reads it;
       // so read and drop what still comes, briefly, before closing.
       stream->expires_after(kLinger);
-      std::vector<char> scratch(8 * 1024);  // not in the frame: only a closing session needs it
+      std::vector<char> scratch(size_t{8} *
+                                1024);  // not in the frame: only a closing session needs it
       size_t dropped = 0;
       while (dropped < kMaxLingerBytes) {
         auto [rec, n] = co_await stream->async_read_some(asio::buffer(scratch),
@@ -320,6 +321,7 @@ int ServeUntilSignal(const std::string& name, HttpServer& server, boost::asio::i
     return 1;
   }
   std::vector<std::thread> io_threads;
+  io_threads.reserve(static_cast<size_t>(threads));
   for (int i = 0; i < threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
   spdlog::info("{} listening on http://127.0.0.1:{}", name, server.port());
   const int signal = base::WaitForTerminationSignal();

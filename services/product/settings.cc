@@ -16,7 +16,7 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
                  "how often stale reservations are looked for");
   schema.Seconds("stock.reseed_grace_s", &s.reseed_grace, 0, 3600,
                  "after Redis lost data: time for in-flight orders before re-seeding");
-  schema.Seconds("stock.ledger_retention_s", &s.ledger_retention, 3600, 366 * 86'400,
+  schema.Seconds("stock.ledger_retention_s", &s.ledger_retention, 3600, int64_t{366} * 86'400,
                  "an ended activity's per-order records are kept this long after its end; at "
                  "least an hour, longer than any payment deadline (an unpaid order's "
                  "cancellation needs its reservation) and than dead-letter replays");

@@ -87,7 +87,7 @@ int main(int argc, char** argv) {
   options.max_in_flight = static_cast<size_t>(window);
 
   // A production-sized body: an OrderPlaced as the order service encodes it.
-  const std::string body =
+  std::string body =
       order::messaging::EncodeOrderPlaced({386418485946748928ULL, 2, 10002, 1, 100,
                                            order::domain::OrderStatus::kQueued, 1'764'662'400'000},
                                           "");
