@@ -34,7 +34,7 @@ class Config {
   std::vector<std::string> FileKeys() const;
 
  private:
-  explicit Config(YAML::Node root) : root_(std::move(root)) {}
+  explicit Config(const YAML::Node& root) : root_(root) {}
 
   YAML::Node root_;
 };

@@ -27,7 +27,7 @@ class PeriodicTask {
   // carries (a count, say) is dropped.
   template <class F>
   PeriodicTask(boost::asio::any_io_executor executor, std::chrono::milliseconds interval, F job)
-      : timer_(std::move(executor)), interval_(interval), job_(AsJob(std::move(job))) {}
+      : timer_(executor), interval_(interval), job_(AsJob(std::move(job))) {}
   PeriodicTask(const PeriodicTask&) = delete;
   PeriodicTask& operator=(const PeriodicTask&) = delete;
 

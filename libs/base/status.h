@@ -17,13 +17,16 @@
     if (!seckill_status_.ok()) return seckill_status_; \
   } while (0)
 
-// `lhs = value of expr`, or returns its status from the enclosing function.
+// `lhs = value of expr`, or returns its status from the enclosing function. `lhs` may be a
+// declaration (`auto x`), so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define SECKILL_ASSIGN_OR_RETURN(lhs, expr) \
   SECKILL_ASSIGN_OR_RETURN_IMPL(SECKILL_CONCAT(seckill_statusor_, __LINE__), lhs, expr)
 #define SECKILL_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                  \
   if (!tmp.ok()) return tmp.status();                 \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 // A broken invariant is a programmer error: abort loudly, in every build type.
 #define SECKILL_CHECK(cond)                                                                 \

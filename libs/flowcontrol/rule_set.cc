@@ -10,8 +10,8 @@ FlowController::FlowController(const FlowRule& r, std::shared_ptr<SlidingWindow>
     return;
   }
   if (r.behavior == ControlBehavior::kThrottling) {
-    pacer = std::make_unique<Pacer>(r.threshold, interval,
-                                    r.max_queueing_time_ms * kNanosPerMilli, r.max_waiters);
+    pacer = std::make_unique<Pacer>(r.threshold, interval, r.max_queueing_time_ms * kNanosPerMilli,
+                                    r.max_waiters);
     return;
   }
   if (r.token_strategy == TokenStrategy::kWarmUp) {

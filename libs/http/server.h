@@ -16,8 +16,8 @@ namespace seckill::http {
 struct ServerOptions {
   std::string address = "127.0.0.1";
   uint16_t port = 0;                              // 0: any free port (see HttpServer::port())
-  size_t header_limit = 8 * 1024;                 // larger headers: 431
-  size_t body_limit = 64 * 1024;                  // larger bodies: 413
+  size_t header_limit = size_t{8} * 1024;         // larger headers: 431
+  size_t body_limit = size_t{64} * 1024;          // larger bodies: 413
   std::chrono::milliseconds read_timeout{10000};  // a request must arrive within this
   std::chrono::milliseconds idle_timeout{30000};  // keep-alive idle connections close after it
   std::chrono::milliseconds write_timeout{10000};

@@ -13,8 +13,8 @@ namespace seckill::gateway {
 struct Settings {
   int64_t http_port = 17580;
   int64_t http_threads = 2;
-  int64_t body_limit_bytes = 64 * 1024;
-  int64_t header_limit_bytes = 8 * 1024;
+  int64_t body_limit_bytes = int64_t{64} * 1024;
+  int64_t header_limit_bytes = int64_t{8} * 1024;
   std::string flow_rules_file;
   std::chrono::milliseconds backend_timeout{3000};
   std::chrono::milliseconds activity_cache_max_age{200};
