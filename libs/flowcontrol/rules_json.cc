@@ -1,6 +1,5 @@
-#include "libs/flowcontrol/rules.h"
-
 #include "boost/json.hpp"
+#include "libs/flowcontrol/rules.h"
 
 namespace seckill::flowcontrol {
 

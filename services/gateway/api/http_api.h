@@ -28,7 +28,8 @@ class Channel;
 namespace seckill::gateway::api {
 
 struct Backends {
-  std::shared_ptr<grpc::Channel> product;  // null: calls fail (route listings, tests)
+  // Null only where no call is made (the spec test lists the routes).
+  std::shared_ptr<grpc::Channel> product;
   std::shared_ptr<grpc::Channel> order;
   std::chrono::milliseconds timeout{3000};
   // Whether the account database answers; blocking, run on a worker.

@@ -1,6 +1,8 @@
 #pragma once
-// The one table from failures and refusals to HTTP answers (status, stable error code, a message
-// a person can act on, Retry-After where waiting helps). docs/openapi.yaml lists the codes.
+// From failed statuses and the order service's refusals to HTTP answers (status, stable error
+// code, a message a person can act on, Retry-After where waiting helps). A refusal that only one
+// handler gives (a taken username, an order that cannot be paid) is spelled in that handler.
+// docs/openapi.yaml lists every code.
 
 #include <string_view>
 

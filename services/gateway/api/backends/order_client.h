@@ -29,7 +29,7 @@ struct OrderToPlace {
 };
 
 // The order service's answer to a placement: QUEUED with its order id, or a refusal, which
-// api/responses.h turns into HTTP in one table.
+// api/responses.h turns into HTTP (PlaceOrderRefusal).
 struct Placement {
   order::v1::PlaceOrderReply::Outcome outcome = order::v1::PlaceOrderReply::OUTCOME_UNSPECIFIED;
   uint64_t order_id = 0;
