@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 FORMAT=${CLANG_FORMAT:-clang-format-14}
 command -v "$FORMAT" >/dev/null || { echo "lint: $FORMAT is missing (make deps installs it)" >&2; exit 2; }
-mapfile -t files < <(git ls-files '*.cc' '*.h' 2>/dev/null || find libs services tools tests -name '*.cc' -o -name '*.h')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cc' '*.h' 2>/dev/null || find libs services tools tests -name '*.cc' -o -name '*.h')
 [ ${#files[@]} -gt 0 ] || { echo "lint: no sources found" >&2; exit 2; }
 if [ "${1:-}" = --fix ]; then
   "$FORMAT" -i "${files[@]}"
