@@ -5,24 +5,29 @@
 #   scripts/stack.sh up|down|status          whole stack
 #   scripts/stack.sh infra-up|infra-down     only the four servers
 #   scripts/stack.sh start|stop|kill NAME    one part (redis mariadb rabbitmq etcd product order gateway)
+#
+# Ports are the stack's choice (STACK_*_PORT; defaults below). A service reads its settings only
+# as SECKILL_<KEY> (grpc.port is SECKILL_GRPC_PORT, db.port SECKILL_DB_PORT), which this script
+# sets from them; the database's name, user and password and the admin account are service
+# settings, so the stack reads them under those same names.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUN=${SECKILL_RUN_DIR:-$ROOT/.run}
 BIN=${SECKILL_BIN_DIR:-$ROOT/build/bin}
 
-REDIS_PORT=${SECKILL_REDIS_PORT:-17379}
+REDIS_PORT=${STACK_REDIS_PORT:-17379}
 DB_PORT=${SECKILL_DB_PORT:-17306}
-AMQP_PORT=${SECKILL_AMQP_PORT:-17672}
-AMQP_DIST_PORT=${SECKILL_AMQP_DIST_PORT:-17673}
-EPMD_PORT=${SECKILL_EPMD_PORT:-17369}
-ETCD_PORT=${SECKILL_ETCD_PORT:-17479}
-ETCD_PEER_PORT=${SECKILL_ETCD_PEER_PORT:-17480}
-PRODUCT_PORT=${SECKILL_PRODUCT_PORT:-17501}
-ORDER_PORT=${SECKILL_ORDER_PORT:-17502}
-PRODUCT_HEALTH_PORT=${SECKILL_PRODUCT_HEALTH_PORT:-17511}
-ORDER_HEALTH_PORT=${SECKILL_ORDER_HEALTH_PORT:-17512}
-GATEWAY_PORT=${SECKILL_GATEWAY_PORT:-17580}
+AMQP_PORT=${STACK_AMQP_PORT:-17672}
+AMQP_DIST_PORT=${STACK_AMQP_DIST_PORT:-17673}
+EPMD_PORT=${STACK_EPMD_PORT:-17369}
+ETCD_PORT=${STACK_ETCD_PORT:-17479}
+ETCD_PEER_PORT=${STACK_ETCD_PEER_PORT:-17480}
+PRODUCT_PORT=${STACK_PRODUCT_GRPC_PORT:-17501}
+ORDER_PORT=${STACK_ORDER_GRPC_PORT:-17502}
+PRODUCT_HEALTH_PORT=${STACK_PRODUCT_HTTP_PORT:-17511}
+ORDER_HEALTH_PORT=${STACK_ORDER_HTTP_PORT:-17512}
+GATEWAY_PORT=${STACK_GATEWAY_HTTP_PORT:-17580}
 
 DB_NAME=${SECKILL_DB_NAME:-seckill}
 DB_USER=${SECKILL_DB_USER:-seckill}
