@@ -1,15 +1,42 @@
 #include "tests/support/e2e_fixture.h"
 
+#include <chrono>
 #include <random>
+#include <thread>
 
 #include "fmt/format.h"
 #include "libs/base/clock.h"
+#include "libs/http/client.h"
 
 namespace seckill::testing {
+
+namespace {
+
+// Waits (at most 30 s) until the gateway and the product and order services answer /readyz:
+// a test before this one may have stopped a server (the broker, Redis) and started it again,
+// and the services take a moment to reconnect. Each test starts from a ready stack.
+void WaitUntilReady(const StackEnv& env) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (const char* key :
+       {"SECKILL_GATEWAY_URL", "SECKILL_PRODUCT_HEALTH_URL", "SECKILL_ORDER_HEALTH_URL"}) {
+    for (;;) {
+      auto ready = http::Fetch(env.Host(key), env.Port(key), "GET", "/readyz");
+      if (ready.ok() && ready->status == 200) break;
+      if (std::chrono::steady_clock::now() > deadline) {
+        ADD_FAILURE() << key << "/readyz: not ready after 30 s (is the stack up? `make up`)";
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+}
+
+}  // namespace
 
 E2eTest::E2eTest()
     : env_(StackEnv::Get()),
       client_(env_.Host("SECKILL_GATEWAY_URL"), env_.Port("SECKILL_GATEWAY_URL")) {
+  WaitUntilReady(env_);
   auto token = client_.Login(env_.At("SECKILL_ADMIN_USER"), env_.At("SECKILL_ADMIN_PASSWORD"));
   if (!token.ok()) {
     ADD_FAILURE() << "admin login failed (is the stack up? `make up`): " << token.status();
