@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cstdlib>
 
 #include "fmt/format.h"
@@ -68,32 +67,6 @@ std::vector<std::string> Config::FileKeys() const {
   std::vector<std::string> keys;
   if (root_.IsMap()) CollectKeys(root_, "", &keys);
   return keys;
-}
-
-std::string Config::GetString(std::string_view key, std::string_view fallback) const {
-  std::string value;
-  return Lookup(key, &value) ? value : std::string(fallback);
-}
-
-absl::StatusOr<int64_t> Config::GetInt(std::string_view key, int64_t fallback) const {
-  std::string value;
-  if (!Lookup(key, &value)) return fallback;
-  int64_t parsed = 0;
-  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), parsed);
-  if (ec != std::errc() || end != value.data() + value.size()) {
-    return absl::InvalidArgumentError(
-        fmt::format("config {} ({}) must be an integer, got '{}'", key, EnvName(key), value));
-  }
-  return parsed;
-}
-
-absl::StatusOr<std::string> Config::RequireString(std::string_view key) const {
-  std::string value;
-  if (!Lookup(key, &value) || value.empty()) {
-    return absl::InvalidArgumentError(
-        fmt::format("config {} is required (set it in the file or in {})", key, EnvName(key)));
-  }
-  return value;
 }
 
 }  // namespace seckill::base

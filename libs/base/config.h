@@ -10,8 +10,9 @@
 
 namespace seckill::base {
 
-// A service's settings: a YAML file, each value overridable from the environment.
+// Where a service's settings come from: a YAML file, each value overridable from the environment.
 // The key "redis.url" is overridden by SECKILL_REDIS_URL (dots become underscores, upper case).
+// Raw text only: base::SettingsSchema (settings.h) types, checks and defaults the values.
 // Immutable after loading; safe to read from any thread.
 class Config {
  public:
@@ -19,12 +20,6 @@ class Config {
   // INVALID_ARGUMENT when the file cannot be read or parsed.
   static absl::StatusOr<Config> Load(const std::string& path);
   static Config FromYamlForTest(const std::string& yaml);
-
-  std::string GetString(std::string_view key, std::string_view fallback) const;
-  // INVALID_ARGUMENT when the value is present but not an integer.
-  absl::StatusOr<int64_t> GetInt(std::string_view key, int64_t fallback) const;
-  // A required string; INVALID_ARGUMENT naming the key and its variable when absent.
-  absl::StatusOr<std::string> RequireString(std::string_view key) const;
 
   static std::string EnvName(std::string_view key);
 

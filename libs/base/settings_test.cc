@@ -59,13 +59,18 @@ TEST(SettingsTest, ABadValueNamesItsKeyAndVariable) {
             absl::string_view::npos)
       << s;
   s = Describe(e).Load(Config::FromYamlForTest("server: {name: a, port: x1}"));
-  EXPECT_NE(s.message().find("must be an integer"), absl::string_view::npos) << s;
+  EXPECT_NE(s.message().find("server.port (SECKILL_SERVER_PORT): must be an integer"),
+            absl::string_view::npos)
+      << s;
 }
 
 TEST(SettingsTest, RequiredKeysAndRulesAreChecked) {
   Example e;
   absl::Status s = Describe(e).Load(Config::FromYamlForTest("server: {port: 81}"));
-  EXPECT_NE(s.message().find("server.name is required"), absl::string_view::npos) << s;
+  EXPECT_NE(s.message().find("server.name is required (set it in the file or in "
+                             "SECKILL_SERVER_NAME)"),
+            absl::string_view::npos)
+      << s;
   s = Describe(e).Load(Config::FromYamlForTest("server: {name: forbidden}"));
   EXPECT_EQ(s.message(), "bad name");
 }
