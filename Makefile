@@ -18,7 +18,7 @@ BENCH_TARGETS := $(SERVICE_TARGETS) seckill-publish-bench flowcontrol_benchmark
 help:
 	@echo "make demo    Release build, start the local stack, run a flash sale and check it, stop (KEEP=1 keeps it)"
 	@echo "make test    build and run every test (unit, integration, e2e) on the real servers"
-	@echo "make lint    the style checks (clang-format-14 and clang-tidy-14: .clang-format, .clang-tidy); make test runs them first"
+	@echo "make lint    the style checks (clang-format-14, buf lint of proto/, clang-tidy-14: .clang-format, proto/buf.yaml, .clang-tidy); make test runs them first"
 	@echo "make up      start Redis, MariaDB, RabbitMQ, etcd and the three services (.run/stack.env)"
 	@echo "make down    stop everything 'make up' started;  make status: what runs"
 	@echo "make deps    install the Debian packages and the pinned npm packages needed (idempotent)"

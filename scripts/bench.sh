@@ -247,9 +247,10 @@ pub_run() { # pub_run ROUND
     '{row: "publish", round: $round, requests: $n, seconds: $s, rps: ($n / $s), p50_us: ($p50 * 1000),
       p99_us: ($p99 * 1000), p999_us: ($p999 * 1000), cpu_us: $cpu}' >>"$OUT/raw.jsonl"
 }
-# The production Function on the sold-out keys answers SOLD_OUT: the baseline does the real work.
+# The production Function on the sold-out keys answers SOLD_OUT (4: REFUSAL_SOLD_OUT in
+# proto/seckill/common/v1/refusal.proto): the baseline does the real work.
 reply=$(redis-cli -p "$REDIS_PORT" FCALL seckill_reserve 7 "${SOLD_OUT_KEYS[@]}" 1 999999999 1 | head -1)
-[ "$reply" = SOLD_OUT ] || die "the Redis baseline's call answers '$reply', not SOLD_OUT"
+[ "$reply" = 4 ] || die "the Redis baseline's call answers '$reply', not 4 (SOLD_OUT)"
 
 FAILED=0
 : >"$OUT/raw.jsonl"

@@ -88,18 +88,20 @@ install_packages() {
   echo "[deps] packages done"
 }
 
-# tools/openapi's node_modules, installed from its lockfile (npm ci) unless this lockfile was
-# installed already.
+# The node_modules of each npm tool (tools/openapi: the OpenAPI check; tools/buf: the proto
+# linter), installed from its lockfile (npm ci) unless that lockfile was installed already.
 install_npm_packages() {
-  local dir=$ROOT/tools/openapi stamp
-  stamp=$dir/node_modules/.seckill-lock.sha256
-  if [ -f "$stamp" ] && sha256sum -c --status "$stamp" 2>/dev/null; then
-    echo "[deps] npm packages of tools/openapi present"
-    return 0
-  fi
-  echo "[deps] npm ci in tools/openapi"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
-  (cd "$dir" && sha256sum package-lock.json) | sed "s|  |  $dir/|" >"$stamp"
+  local dir stamp
+  for dir in "$ROOT/tools/openapi" "$ROOT/tools/buf"; do
+    stamp=$dir/node_modules/.seckill-lock.sha256
+    if [ -f "$stamp" ] && sha256sum -c --status "$stamp" 2>/dev/null; then
+      echo "[deps] npm packages of ${dir#"$ROOT"/} present"
+      continue
+    fi
+    echo "[deps] npm ci in ${dir#"$ROOT"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    (cd "$dir" && sha256sum package-lock.json) | sed "s|  |  $dir/|" >"$stamp"
+  done
 }
 
 install_packages

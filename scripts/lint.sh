@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The style check `make test` runs first: every C++ source of the repository formatted as
-# .clang-format says (clang-format 14, Debian's clang-format-14). Fails listing the files that are
-# not; `scripts/lint.sh --fix` formats them. `make lint` runs scripts/tidy.sh (clang-tidy) next.
+# .clang-format says (clang-format 14, Debian's clang-format-14), and the protos clean under
+# `buf lint` (proto/buf.yaml; buf from tools/buf, which make deps installs). Fails listing what
+# is not; `scripts/lint.sh --fix` formats the C++. `make lint` runs scripts/tidy.sh next.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -20,3 +21,7 @@ if [ -n "$bad" ]; then
   exit 1
 fi
 echo "lint: ${#files[@]} C++ sources formatted"
+BUF=$ROOT/tools/buf/node_modules/.bin/buf
+[ -x "$BUF" ] || { echo "lint: $BUF is missing (make deps installs it)" >&2; exit 2; }
+(cd proto && "$BUF" lint) || { echo "lint: buf lint found the problems above in proto/" >&2; exit 1; }
+echo "lint: $(cd proto && find . -name '*.proto' | wc -l) protos clean under buf lint"

@@ -7,15 +7,16 @@
 namespace seckill::base {
 namespace {
 
+// Keys no service has, so a stack's SECKILL_* variables in the test's environment change nothing.
 TEST(ConfigTest, ReadsNestedKeys) {
-  Config config = Config::FromYamlForTest("redis:\n  url: redis://a:1\ngrpc:\n  port: 9000\n");
+  Config config = Config::FromYamlForTest("shelf:\n  url: shelf://a:1\nbasket:\n  port: 9000\n");
   std::string value;
-  ASSERT_TRUE(config.Lookup("redis.url", &value));
-  EXPECT_EQ(value, "redis://a:1");
-  ASSERT_TRUE(config.Lookup("grpc.port", &value));
+  ASSERT_TRUE(config.Lookup("shelf.url", &value));
+  EXPECT_EQ(value, "shelf://a:1");
+  ASSERT_TRUE(config.Lookup("basket.port", &value));
   EXPECT_EQ(value, "9000");
-  EXPECT_FALSE(config.Lookup("redis.missing", &value));
-  EXPECT_FALSE(config.Lookup("redis", &value));  // a map, not a value
+  EXPECT_FALSE(config.Lookup("shelf.missing", &value));
+  EXPECT_FALSE(config.Lookup("shelf", &value));  // a map, not a value
 }
 
 TEST(ConfigTest, EnvironmentOverridesFile) {

@@ -35,7 +35,7 @@ TEST_F(DeadLetterE2eTest, DeadLetteredOrderFailsWithItsStockBackAndAReplayMakesI
                      tag + ":buyers", tag + ":resv", tag + ":idem", tag + ":inflight",
                      tag + ":pending", std::to_string(order_id), buyer.user_id, "1", ""});
   ASSERT_TRUE(reserved.ok());
-  ASSERT_EQ(reserved->elements.at(0).str, "RESERVED");
+  ASSERT_EQ(reserved->elements.at(0).str, "0") << "refused";  // REFUSAL_UNSPECIFIED: reserved
   ASSERT_EQ(Stats(activity).remaining, 0);
 
   amqp::PublisherOptions po;

@@ -18,36 +18,8 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
     ledger_.Reserve({r.activity_id, r.user_id, r.order_id, r.quantity, r.idempotency_key},
                     [done = std::move(done)](absl::StatusOr<product::domain::ReserveResult> res) {
                       if (!res.ok()) return done(res.status());
-                      using P = product::domain::ReserveOutcome;
-                      using O = order::domain::ReserveOutcome;
-                      O outcome = O::kActivityNotFound;
-                      switch (res->outcome) {
-                        case P::kReserved:
-                          outcome = O::kReserved;
-                          break;
-                        case P::kDuplicateRequest:
-                          outcome = O::kDuplicateRequest;
-                          break;
-                        case P::kActivityNotFound:
-                          outcome = O::kActivityNotFound;
-                          break;
-                        case P::kNotStarted:
-                          outcome = O::kNotStarted;
-                          break;
-                        case P::kEnded:
-                          outcome = O::kEnded;
-                          break;
-                        case P::kSoldOut:
-                          outcome = O::kSoldOut;
-                          break;
-                        case P::kPurchaseLimit:
-                          outcome = O::kPurchaseLimit;
-                          break;
-                        case P::kInvalidQuantity:
-                          outcome = O::kInvalidQuantity;
-                          break;
-                      }
-                      done(order::domain::Reservation{outcome, res->order_id, res->price_cents});
+                      done(order::domain::Reservation{res->refusal, res->duplicate, res->order_id,
+                                                      res->price_cents});
                     });
   }
   void Release(uint64_t activity, uint64_t order,
@@ -85,24 +57,27 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
     ledger_.MarkPublished(activity, order, std::move(done));
   }
   void Revive(uint64_t activity, uint64_t order,
-              order::domain::Callback<order::domain::ReviveOutcome> done) override {
+              order::domain::Callback<order::domain::ReviveResult> done) override {
     ledger_.Revive(activity, order,
-                   [done = std::move(done)](absl::StatusOr<product::domain::ReviveOutcome> r) {
+                   [done = std::move(done)](absl::StatusOr<product::domain::ReviveResult> r) {
                      if (!r.ok()) return done(r.status());
                      using P = product::domain::ReviveOutcome;
                      using O = order::domain::ReviveOutcome;
-                     switch (*r) {
+                     O outcome = O::kNotFound;
+                     switch (r->outcome) {
                        case P::kRevived:
-                         return done(O::kRevived);
+                         outcome = O::kRevived;
+                         break;
                        case P::kNotReleased:
-                         return done(O::kNotReleased);
-                       case P::kSoldOut:
-                         return done(O::kSoldOut);
-                       case P::kPurchaseLimit:
-                         return done(O::kPurchaseLimit);
+                         outcome = O::kNotReleased;
+                         break;
+                       case P::kRefused:
+                         outcome = O::kRefused;
+                         break;
                        case P::kNotFound:
-                         return done(O::kNotFound);
+                         break;
                      }
+                     done(order::domain::ReviveResult{outcome, r->refusal});
                    });
   }
   void Snapshot(uint64_t activity,

@@ -8,6 +8,7 @@
 
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/thread_pool.hpp"
+#include "boost/json/parse.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/clock.h"
 #include "libs/flowcontrol/clock.h"
@@ -15,6 +16,7 @@
 #include "services/gateway/adapters/sodium_password_hasher.h"
 #include "services/gateway/api/flow_control.h"
 #include "services/gateway/api/http_api.h"
+#include "services/gateway/api/responses.h"
 #include "services/gateway/app/accounts.h"
 #include "services/gateway/testing/in_memory_user_repository.h"
 #include "yaml-cpp/yaml.h"
@@ -92,6 +94,20 @@ std::set<std::string> CodesSentBy(const std::vector<std::string>& files) {
   return codes;
 }
 
+// The codes of the refusal table (responses.cc), asked of it for every refusal of the vocabulary:
+// each must have its own row (an answer other than the 500 of a refusal without one).
+std::set<std::string> RefusalCodes() {
+  std::set<std::string> codes;
+  for (int r = common::v1::Refusal_MIN + 1; r <= common::v1::Refusal_MAX; ++r) {
+    if (!common::v1::Refusal_IsValid(r)) continue;
+    const auto refusal = static_cast<domain::Refusal>(r);
+    const http::Response answer = RefusalResponse(refusal);
+    EXPECT_NE(answer.status, 500) << common::v1::Refusal_Name(refusal) << " has no HTTP answer";
+    codes.insert(std::string(boost::json::parse(answer.body).at("error").at("code").as_string()));
+  }
+  return codes;
+}
+
 std::set<std::string> SpecErrorCodes() {
   YAML::Node code = YAML::LoadFile(
       kSpec)["components"]["schemas"]["Error"]["properties"]["error"]["properties"]["code"];
@@ -134,7 +150,8 @@ TEST(HttpApiSpecTest, SpecErrorCodesAreExactlyTheCodesTheGatewaySends) {
       sources.push_back(path.substr(std::string(SECKILL_SOURCE_DIR "/").size()));
     }
   }
-  const std::set<std::string> sent = CodesSentBy(sources);
+  std::set<std::string> sent = CodesSentBy(sources);
+  sent.merge(RefusalCodes());
   const std::set<std::string> spec = SpecErrorCodes();
   ASSERT_GE(sent.size(), 15u);
   EXPECT_TRUE(sent.contains("SOLD_OUT") && sent.contains("RATE_LIMITED") &&

@@ -10,7 +10,6 @@
 namespace seckill::gateway::api {
 
 namespace json = boost::json;
-namespace ov1 = seckill::order::v1;
 using http::ErrorResponse;
 using http::JsonResponse;
 using http::Response;
@@ -23,27 +22,37 @@ Response Unavailable(std::string_view message, std::string_view retry_after_s) {
   return r;
 }
 
-Response BuildPlaceOrderRefusal(ov1::PlaceOrderReply::Outcome outcome) {
-  using R = ov1::PlaceOrderReply;
-  switch (outcome) {
-    case R::ACTIVITY_NOT_FOUND:
-      return ErrorResponse(404, "NOT_FOUND", "no such activity");
-    case R::NOT_STARTED:
-      return ErrorResponse(409, "NOT_STARTED", "the sale has not started yet");
-    case R::ENDED:
-      return ErrorResponse(409, "ENDED", "the sale has ended");
-    case R::SOLD_OUT:
-      return ErrorResponse(409, "SOLD_OUT", "the activity is sold out");
-    case R::PURCHASE_LIMIT:
-      return ErrorResponse(409, "PURCHASE_LIMIT",
-                           "you have reached this activity's purchase limit");
-    case R::INVALID_QUANTITY:
-      return ErrorResponse(400, "INVALID_ARGUMENT", "quantity is not allowed for this activity");
-    case R::RESTORING:
-      return Unavailable("this sale's stock is being restored; retry in a few seconds", "2");
-    default:
-      return ErrorResponse(500, "INTERNAL", "internal error");
+// The HTTP answer to each refusal of the vocabulary (proto/seckill/common/v1/refusal.proto):
+// the one place a refusal gets its status, stable code, message and Retry-After.
+struct RefusalAnswer {
+  domain::Refusal refusal;
+  int status;
+  std::string_view code;
+  std::string_view message;
+  std::string_view retry_after_s;  // empty: none
+};
+
+constexpr RefusalAnswer kRefusalAnswers[] = {
+    {common::v1::REFUSAL_ACTIVITY_NOT_FOUND, 404, "NOT_FOUND", "no such activity", ""},
+    {common::v1::REFUSAL_NOT_STARTED, 409, "NOT_STARTED", "the sale has not started yet", ""},
+    {common::v1::REFUSAL_ENDED, 409, "ENDED", "the sale has ended", ""},
+    {common::v1::REFUSAL_SOLD_OUT, 409, "SOLD_OUT", "the activity is sold out", ""},
+    {common::v1::REFUSAL_PURCHASE_LIMIT, 409, "PURCHASE_LIMIT",
+     "you have reached this activity's purchase limit", ""},
+    {common::v1::REFUSAL_RESTORING, 503, "UNAVAILABLE",
+     "this sale's stock is being restored; retry in a few seconds", "2"},
+};
+
+Response BuildRefusalResponse(domain::Refusal refusal) {
+  for (const RefusalAnswer& a : kRefusalAnswers) {
+    if (a.refusal != refusal) continue;
+    Response r = ErrorResponse(a.status, a.code, a.message);
+    if (!a.retry_after_s.empty()) r.headers.emplace_back("Retry-After", a.retry_after_s);
+    return r;
   }
+  // A refusal this gateway has no row for (a newer service) or none at all: a bug somewhere.
+  spdlog::error("no HTTP answer for refusal {}", static_cast<int>(refusal));
+  return ErrorResponse(500, "INTERNAL", "internal error");
 }
 
 }  // namespace
@@ -84,29 +93,16 @@ Response FromStatus(const absl::Status& s, std::string_view what) {
   }
 }
 
-Response PlaceOrderRefusal(ov1::PlaceOrderReply::Outcome outcome) {
+Response RefusalResponse(domain::Refusal refusal) {
   static const std::vector<Response> kBuilt = [] {
     std::vector<Response> built;
-    for (int o = 0; o <= ov1::PlaceOrderReply::Outcome_MAX; ++o) {
-      built.push_back(BuildPlaceOrderRefusal(static_cast<ov1::PlaceOrderReply::Outcome>(o)));
+    for (int r = 0; r <= common::v1::Refusal_MAX; ++r) {
+      built.push_back(BuildRefusalResponse(static_cast<domain::Refusal>(r)));
     }
     return built;
   }();
-  const auto i = static_cast<size_t>(outcome);
-  return i < kBuilt.size() ? kBuilt[i] : BuildPlaceOrderRefusal(outcome);
-}
-
-Response PlaceOrderRefusal(domain::KnownRefusal refusal) {
-  // Spoken as the order service would have answered.
-  switch (refusal) {
-    case domain::KnownRefusal::kNotStarted:
-      return PlaceOrderRefusal(ov1::PlaceOrderReply::NOT_STARTED);
-    case domain::KnownRefusal::kEnded:
-      return PlaceOrderRefusal(ov1::PlaceOrderReply::ENDED);
-    case domain::KnownRefusal::kSoldOut:
-      break;
-  }
-  return PlaceOrderRefusal(ov1::PlaceOrderReply::SOLD_OUT);
+  const auto i = static_cast<size_t>(refusal);
+  return i < kBuilt.size() ? kBuilt[i] : BuildRefusalResponse(refusal);
 }
 
 }  // namespace seckill::gateway::api

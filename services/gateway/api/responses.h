@@ -8,7 +8,6 @@
 
 #include "absl/status/status.h"
 #include "libs/http/message.h"
-#include "seckill/order/v1/order.pb.h"
 #include "services/gateway/domain/activity.h"
 
 namespace seckill::gateway::api {
@@ -19,9 +18,8 @@ http::Response Unauthenticated(std::string_view message);
 // log and the 503's message. Business refusals do not arrive here.
 http::Response FromStatus(const absl::Status& status, std::string_view what);
 
-// The answer to an order the order service refused (built once per outcome: refusals are most
-// of a sale's answers), and to one the gateway refused from what it already knew.
-http::Response PlaceOrderRefusal(order::v1::PlaceOrderReply::Outcome outcome);
-http::Response PlaceOrderRefusal(domain::KnownRefusal refusal);
+// The answer to a refusal, whoever decided it (the stock ledger, or the gateway from what it
+// already knew). Built once per refusal: refusals are most of a sale's answers.
+http::Response RefusalResponse(domain::Refusal refusal);
 
 }  // namespace seckill::gateway::api

@@ -61,7 +61,7 @@ void ActivityCache::Complete(uint64_t activity_id, int64_t started_ms, Fetched r
   for (Done& waiter : waiters) waiter(result);
 }
 
-std::optional<domain::KnownRefusal> ActivityCache::AdmitOrder(uint64_t activity_id) {
+std::optional<domain::Refusal> ActivityCache::AdmitOrder(uint64_t activity_id) {
   std::lock_guard lock(mu_);
   auto it = entries_.find(activity_id);
   if (it == entries_.end()) return std::nullopt;
@@ -69,21 +69,21 @@ std::optional<domain::KnownRefusal> ActivityCache::AdmitOrder(uint64_t activity_
   const int64_t now = clock_.NowMs();
   if (entry.sold_out_until_ms != 0) {
     if (now < entry.sold_out_until_ms || now < entry.probe_until_ms)
-      return domain::KnownRefusal::kSoldOut;
+      return common::v1::REFUSAL_SOLD_OUT;
     entry.probe_until_ms = now + options_.sold_out_ttl_ms;  // this order is the probe
     return std::nullopt;
   }
   if (entry.known && entry.activity.has_value()) {
     if (now + options_.window_margin_ms < entry.activity->start_at_ms)
-      return domain::KnownRefusal::kNotStarted;
+      return common::v1::REFUSAL_NOT_STARTED;
     if (now >= entry.activity->end_at_ms + options_.window_margin_ms)
-      return domain::KnownRefusal::kEnded;
+      return common::v1::REFUSAL_ENDED;
   }
   return std::nullopt;
 }
 
-void ActivityCache::NoteOrderAnswer(uint64_t activity_id, OrderAnswer answer) {
-  if (answer == OrderAnswer::kOutsideWindow) {
+void ActivityCache::NoteOrderAnswer(uint64_t activity_id, domain::Refusal answer) {
+  if (answer == common::v1::REFUSAL_NOT_STARTED || answer == common::v1::REFUSAL_ENDED) {
     {
       std::lock_guard lock(mu_);
       auto it = entries_.find(activity_id);
@@ -94,7 +94,7 @@ void ActivityCache::NoteOrderAnswer(uint64_t activity_id, OrderAnswer answer) {
   }
   std::lock_guard lock(mu_);
   const int64_t now = clock_.NowMs();
-  if (answer == OrderAnswer::kSoldOut) {
+  if (answer == common::v1::REFUSAL_SOLD_OUT) {
     if (options_.sold_out_ttl_ms <= 0) return;
     if (Entry* entry = FindOrMake(activity_id, now)) {
       entry->sold_out_until_ms = now + options_.sold_out_ttl_ms;

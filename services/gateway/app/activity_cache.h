@@ -56,12 +56,13 @@ class ActivityCache {
   void Get(uint64_t activity_id, Done done);
   // The refusal an order for this activity gets now without asking anyone, if there is one.
   // nullopt means: ask the order service, then tell NoteOrderAnswer what it said.
-  std::optional<domain::KnownRefusal> AdmitOrder(uint64_t activity_id);
-  enum class OrderAnswer { kSoldOut, kOutsideWindow, kOther };
-  // What the order service answered an order that AdmitOrder let through. kOutsideWindow
-  // (NOT_STARTED or ENDED) makes the cache learn the activity's window (one fetch, if it is not
-  // known), so the next orders are answered here.
-  void NoteOrderAnswer(uint64_t activity_id, OrderAnswer answer);
+  // It is REFUSAL_SOLD_OUT, REFUSAL_NOT_STARTED or REFUSAL_ENDED.
+  std::optional<domain::Refusal> AdmitOrder(uint64_t activity_id);
+  // The refusal the order service answered an order that AdmitOrder let through
+  // (REFUSAL_UNSPECIFIED: it accepted the order, or the call failed). NOT_STARTED or ENDED
+  // makes the cache learn the activity's window (one fetch, if it is not known), so the next
+  // orders are answered here; SOLD_OUT marks the activity; anything else clears the mark.
+  void NoteOrderAnswer(uint64_t activity_id, domain::Refusal answer);
 
   const Options& options() const { return options_; }
 

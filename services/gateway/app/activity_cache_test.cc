@@ -5,8 +5,6 @@
 namespace seckill::gateway::app {
 namespace {
 
-using domain::KnownRefusal;
-
 // A product service whose answers the test hands out by hand.
 struct FakeSource {
   struct Call {
@@ -116,32 +114,33 @@ TEST_F(ActivityCacheTest, NoSuchActivityIsKeptForTheBound) {
 }
 
 TEST_F(ActivityCacheTest, TheSoldOutMarkLastsItsTtlThenOneProbeGoesThrough) {
-  using Answer = ActivityCache::OrderAnswer;
   EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);
-  cache_.NoteOrderAnswer(7, Answer::kSoldOut);
-  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut);
+  cache_.NoteOrderAnswer(7, common::v1::REFUSAL_SOLD_OUT);
+  EXPECT_EQ(cache_.AdmitOrder(7), common::v1::REFUSAL_SOLD_OUT);
   clock_.AdvanceMs(99);
-  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut);
+  EXPECT_EQ(cache_.AdmitOrder(7), common::v1::REFUSAL_SOLD_OUT);
   clock_.AdvanceMs(1);
   EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt)
       << "the mark lapsed: this order must reach the ledger";
-  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut) << "one probe at a time";
-  cache_.NoteOrderAnswer(7, Answer::kSoldOut);  // the ledger said SOLD_OUT again: renewed
+  EXPECT_EQ(cache_.AdmitOrder(7), common::v1::REFUSAL_SOLD_OUT) << "one probe at a time";
+  cache_.NoteOrderAnswer(7,
+                         common::v1::REFUSAL_SOLD_OUT);  // the ledger said SOLD_OUT again: renewed
   clock_.AdvanceMs(99);
-  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut);
+  EXPECT_EQ(cache_.AdmitOrder(7), common::v1::REFUSAL_SOLD_OUT);
   clock_.AdvanceMs(1);
   EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);
-  cache_.NoteOrderAnswer(7, Answer::kOther);  // the probe bought a unit that came back
+  cache_.NoteOrderAnswer(
+      7, common::v1::REFUSAL_UNSPECIFIED);  // the probe bought a unit that came back
   EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);
   EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt) << "cleared: every order goes to the ledger again";
 }
 
 TEST_F(ActivityCacheTest, AProbeThatNeverAnswersIsReplacedAfterTheTtl) {
-  cache_.NoteOrderAnswer(7, ActivityCache::OrderAnswer::kSoldOut);
+  cache_.NoteOrderAnswer(7, common::v1::REFUSAL_SOLD_OUT);
   clock_.AdvanceMs(100);
   EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);  // the probe, which never comes back
   clock_.AdvanceMs(99);
-  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kSoldOut);
+  EXPECT_EQ(cache_.AdmitOrder(7), common::v1::REFUSAL_SOLD_OUT);
   clock_.AdvanceMs(1);
   EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt)
       << "a lost probe must not keep the activity sold out";
@@ -151,7 +150,7 @@ TEST(ActivityCacheOptionsTest, ATtlOfZeroTurnsTheMarkOff) {
   base::ManualClock clock{1'000'000};
   FakeSource source;
   ActivityCache cache(clock, source.fetch(), ActivityCache::Options{.sold_out_ttl_ms = 0});
-  cache.NoteOrderAnswer(7, ActivityCache::OrderAnswer::kSoldOut);
+  cache.NoteOrderAnswer(7, common::v1::REFUSAL_SOLD_OUT);
   EXPECT_EQ(cache.AdmitOrder(7), std::nullopt);
   EXPECT_EQ(cache.AdmitOrder(7), std::nullopt);
 }
@@ -160,24 +159,24 @@ TEST_F(ActivityCacheTest, TheSaleWindowIsAnsweredLocallyOutsideTheMargin) {
   const int64_t now = clock_.NowMs();
   Get(7);
   source_.Answer(5, /*start_ms=*/now + 5000, /*end_ms=*/now + 10'000);
-  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kNotStarted);
+  EXPECT_EQ(cache_.AdmitOrder(7), common::v1::REFUSAL_NOT_STARTED);
   clock_.AdvanceMs(4001);  // 999 ms before the start: inside the margin, the ledger decides
   EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);
   clock_.AdvanceMs(6998);  // 999 ms after the end: still the ledger's call
   EXPECT_EQ(cache_.AdmitOrder(7), std::nullopt);
   clock_.AdvanceMs(1);
-  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kEnded);
+  EXPECT_EQ(cache_.AdmitOrder(7), common::v1::REFUSAL_ENDED);
 }
 
 TEST_F(ActivityCacheTest, OutsideTheWindowFetchesTheWindowOnce) {
-  cache_.NoteOrderAnswer(7, ActivityCache::OrderAnswer::kOutsideWindow);
-  cache_.NoteOrderAnswer(7, ActivityCache::OrderAnswer::kOutsideWindow);
+  cache_.NoteOrderAnswer(7, common::v1::REFUSAL_NOT_STARTED);
+  cache_.NoteOrderAnswer(7, common::v1::REFUSAL_NOT_STARTED);
   ASSERT_EQ(source_.calls.size(), 1u);
   const int64_t now = clock_.NowMs();
   source_.Answer(5, now - 20'000, now - 10'000);
-  cache_.NoteOrderAnswer(7, ActivityCache::OrderAnswer::kOutsideWindow);
+  cache_.NoteOrderAnswer(7, common::v1::REFUSAL_NOT_STARTED);
   EXPECT_EQ(source_.calls.size(), 0u);
-  EXPECT_EQ(cache_.AdmitOrder(7), KnownRefusal::kEnded);
+  EXPECT_EQ(cache_.AdmitOrder(7), common::v1::REFUSAL_ENDED);
 }
 
 TEST(ActivityCacheCapacityTest, MemoryIsBoundedAndExpiredEntriesMakeRoom) {

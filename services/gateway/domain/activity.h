@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "seckill/common/v1/refusal.pb.h"
+
 namespace seckill::gateway::domain {
 
 enum class ActivityStatus { kUpcoming, kActive, kSoldOut, kEnded };
@@ -37,7 +39,9 @@ struct Activity {
   ActivityStatus status = ActivityStatus::kActive;
 };
 
-// The refusals of an order that the gateway can give from what it already knows, without a hop.
-enum class KnownRefusal { kSoldOut, kNotStarted, kEnded };
+// Why an order was refused: the system's one vocabulary (proto/seckill/common/v1/refusal.proto),
+// whether the stock ledger decided it or the gateway knew it already. REFUSAL_UNSPECIFIED: not
+// refused.
+using Refusal = common::v1::Refusal;
 
 }  // namespace seckill::gateway::domain

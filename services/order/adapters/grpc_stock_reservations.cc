@@ -28,30 +28,6 @@ std::shared_ptr<Call<Request, Reply>> NewCall(std::chrono::milliseconds timeout,
   return call;
 }
 
-domain::ReserveOutcome FromProto(pv1::ReserveOutcome o) {
-  using O = domain::ReserveOutcome;
-  switch (o) {
-    case pv1::RESERVED:
-      return O::kReserved;
-    case pv1::DUPLICATE_REQUEST:
-      return O::kDuplicateRequest;
-    case pv1::RESERVE_NOT_STARTED:
-      return O::kNotStarted;
-    case pv1::RESERVE_ENDED:
-      return O::kEnded;
-    case pv1::RESERVE_SOLD_OUT:
-      return O::kSoldOut;
-    case pv1::PURCHASE_LIMIT:
-      return O::kPurchaseLimit;
-    case pv1::INVALID_QUANTITY:
-      return O::kInvalidQuantity;
-    case pv1::RESTORING:
-      return O::kRestoring;
-    default:
-      return O::kActivityNotFound;
-  }
-}
-
 }  // namespace
 
 GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> channel,
@@ -61,13 +37,13 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> chan
       [stub = stub_, timeout = timeouts_.reserve](std::vector<pv1::ReserveStockRequest> items,
                                                   Reserves::Clock::time_point oldest,
                                                   Reserves::BatchDone done) {
-        auto call = NewCall<pv1::ReserveStocksRequest, pv1::ReserveStocksReply>(timeout);
+        auto call = NewCall<pv1::ReserveStocksRequest, pv1::ReserveStocksResponse>(timeout);
         call->context.set_deadline(rpc::DeadlineFrom(oldest, timeout));
         for (pv1::ReserveStockRequest& item : items) *call->request.add_items() = std::move(item);
         stub->async()->ReserveStocks(&call->context, &call->request, &call->reply,
                                      [call, done = std::move(done)](grpc::Status status) {
                                        if (!status.ok()) return done(rpc::FromGrpc(status));
-                                       std::vector<pv1::ReserveStockReply> results(
+                                       std::vector<pv1::ReserveStockResult> results(
                                            call->reply.results().begin(),
                                            call->reply.results().end());
                                        done(std::move(results));
@@ -75,20 +51,19 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> chan
       },
       kBatchesInFlight, kMaxBatch);
   marks_ = Marks::Create(
-      [stub = stub_, timeout = timeouts_.confirm](std::vector<pv1::ReleaseReservationRequest> items,
+      [stub = stub_, timeout = timeouts_.confirm](std::vector<pv1::ReservationRef> items,
                                                   Marks::Clock::time_point, Marks::BatchDone done) {
         auto call =
-            NewCall<pv1::MarkReservationsPublishedRequest, pv1::MarkReservationsPublishedReply>(
+            NewCall<pv1::MarkReservationsPublishedRequest, pv1::MarkReservationsPublishedResponse>(
                 timeout);
         call->context.set_wait_for_ready(true);
-        for (pv1::ReleaseReservationRequest& item : items)
-          *call->request.add_items() = std::move(item);
+        for (pv1::ReservationRef& item : items) *call->request.add_items() = std::move(item);
         stub->async()->MarkReservationsPublished(
             &call->context, &call->request, &call->reply,
             [call, done = std::move(done)](grpc::Status status) {
               if (!status.ok()) return done(rpc::FromGrpc(status));
-              done(std::vector<pv1::MarkReservationPublishedReply>(call->reply.results().begin(),
-                                                                   call->reply.results().end()));
+              done(std::vector<pv1::MarkReservationPublishedResult>(call->reply.results().begin(),
+                                                                    call->reply.results().end()));
             });
       },
       kBatchesInFlight, kMaxBatch);
@@ -102,24 +77,24 @@ void GrpcStockReservations::Reserve(const domain::ReserveRequest& r,
   item.set_order_id(r.order_id);
   item.set_quantity(r.quantity);
   item.set_idempotency_key(r.idempotency_key);
-  reserves_->Submit(std::move(item), [done = std::move(done)](
-                                         absl::StatusOr<pv1::ReserveStockReply> reply) {
-    if (!reply.ok()) return done(reply.status());
-    done(domain::Reservation{FromProto(reply->outcome()), reply->order_id(), reply->price_cents()});
-  });
+  reserves_->Submit(std::move(item),
+                    [done = std::move(done)](absl::StatusOr<pv1::ReserveStockResult> reply) {
+                      if (!reply.ok()) return done(reply.status());
+                      done(domain::Reservation{reply->refusal(), reply->duplicate(),
+                                               reply->order_id(), reply->price_cents()});
+                    });
 }
 
 namespace {
 
-domain::ReleaseOutcome FromProto(pv1::ReleaseReservationReply::Outcome o) {
-  using R = pv1::ReleaseReservationReply;
+domain::ReleaseOutcome FromProto(pv1::ReleaseOutcome o) {
   using O = domain::ReleaseOutcome;
   switch (o) {
-    case R::RELEASED:
+    case pv1::RELEASE_OUTCOME_RELEASED:
       return O::kReleased;
-    case R::ALREADY_RELEASED:
+    case pv1::RELEASE_OUTCOME_ALREADY_RELEASED:
       return O::kAlreadyReleased;
-    case R::ALREADY_CONFIRMED:
+    case pv1::RELEASE_OUTCOME_ALREADY_CONFIRMED:
       return O::kAlreadyConfirmed;
     default:
       return O::kNotFound;
@@ -131,7 +106,7 @@ domain::ReleaseOutcome FromProto(pv1::ReleaseReservationReply::Outcome o) {
 void GrpcStockReservations::Release(uint64_t activity_id, uint64_t order_id,
                                     domain::Callback<domain::ReleaseOutcome> done) {
   auto call =
-      NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationReply>(timeouts_.release);
+      NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationResponse>(timeouts_.release);
   call->request.set_activity_id(activity_id);
   call->request.set_order_id(order_id);
   stub_->async()->ReleaseReservation(&call->context, &call->request, &call->reply,
@@ -144,7 +119,7 @@ void GrpcStockReservations::Release(uint64_t activity_id, uint64_t order_id,
 void GrpcStockReservations::Cancel(uint64_t activity_id, uint64_t order_id,
                                    domain::Callback<domain::ReleaseOutcome> done) {
   auto call =
-      NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationReply>(timeouts_.release);
+      NewCall<pv1::CancelReservationRequest, pv1::CancelReservationResponse>(timeouts_.release);
   call->request.set_activity_id(activity_id);
   call->request.set_order_id(order_id);
   stub_->async()->CancelReservation(&call->context, &call->request, &call->reply,
@@ -157,9 +132,9 @@ void GrpcStockReservations::Cancel(uint64_t activity_id, uint64_t order_id,
 void GrpcStockReservations::Confirm(std::vector<domain::ReservationRef> reservations,
                                     domain::Callback<std::vector<domain::ConfirmOutcome>> done) {
   auto call =
-      NewCall<pv1::ConfirmReservationsRequest, pv1::ConfirmReservationsReply>(timeouts_.confirm);
+      NewCall<pv1::ConfirmReservationsRequest, pv1::ConfirmReservationsResponse>(timeouts_.confirm);
   for (const domain::ReservationRef& r : reservations) {
-    pv1::ConfirmReservationRequest* item = call->request.add_items();
+    pv1::ReservationRef* item = call->request.add_items();
     item->set_activity_id(r.activity_id);
     item->set_order_id(r.order_id);
   }
@@ -170,19 +145,19 @@ void GrpcStockReservations::Confirm(std::vector<domain::ReservationRef> reservat
         if (call->reply.results_size() != call->request.items_size()) {
           return done(absl::InternalError("ConfirmReservations: one result per item expected"));
         }
-        using R = pv1::ConfirmReservationReply;
+        using R = pv1::ConfirmReservationResult;
         using O = domain::ConfirmOutcome;
         std::vector<O> outcomes;
         outcomes.reserve(call->reply.results_size());
         for (const R& result : call->reply.results()) {
           switch (result.outcome()) {
-            case R::CONFIRMED:
+            case R::OUTCOME_CONFIRMED:
               outcomes.push_back(O::kConfirmed);
               break;
-            case R::ALREADY_CONFIRMED:
+            case R::OUTCOME_ALREADY_CONFIRMED:
               outcomes.push_back(O::kAlreadyConfirmed);
               break;
-            case R::RELEASED:
+            case R::OUTCOME_RELEASED:
               outcomes.push_back(O::kReleased);
               break;
             default:
@@ -199,11 +174,10 @@ namespace {
 // while its Redis is down) is made again after `backoff` (doubling, at most 2 s); the batch
 // calls wait_for_ready, which holds an attempt until the service is reachable again.
 void MarkPublishedUntil(std::shared_ptr<GrpcStockReservations::Marks> marks,
-                        pv1::ReleaseReservationRequest item,
-                        std::chrono::steady_clock::time_point give_up,
+                        pv1::ReservationRef item, std::chrono::steady_clock::time_point give_up,
                         std::chrono::milliseconds backoff, domain::Callback<bool> done) {
   marks->Submit(item, [marks, item, give_up, backoff, done = std::move(done)](
-                          absl::StatusOr<pv1::MarkReservationPublishedReply> reply) mutable {
+                          absl::StatusOr<pv1::MarkReservationPublishedResult> reply) mutable {
     if (reply.ok()) return done(reply->marked());
     const bool retry =
         absl::IsUnavailable(reply.status()) || absl::IsDeadlineExceeded(reply.status());
@@ -228,7 +202,7 @@ void MarkPublishedUntil(std::shared_ptr<GrpcStockReservations::Marks> marks,
 
 void GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_id,
                                           domain::Callback<bool> done) {
-  pv1::ReleaseReservationRequest item;
+  pv1::ReservationRef item;
   item.set_activity_id(activity_id);
   item.set_order_id(order_id);
   MarkPublishedUntil(marks_, std::move(item),
@@ -237,34 +211,37 @@ void GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_i
 }
 
 void GrpcStockReservations::Revive(uint64_t activity_id, uint64_t order_id,
-                                   domain::Callback<domain::ReviveOutcome> done) {
+                                   domain::Callback<domain::ReviveResult> done) {
   auto call =
-      NewCall<pv1::ReleaseReservationRequest, pv1::ReviveReservationReply>(timeouts_.release);
+      NewCall<pv1::ReviveReservationRequest, pv1::ReviveReservationResponse>(timeouts_.release);
   call->request.set_activity_id(activity_id);
   call->request.set_order_id(order_id);
   stub_->async()->ReviveReservation(&call->context, &call->request, &call->reply,
                                     [call, done = std::move(done)](grpc::Status status) {
                                       if (!status.ok()) return done(rpc::FromGrpc(status));
-                                      using R = pv1::ReviveReservationReply;
+                                      using R = pv1::ReviveReservationResponse;
                                       using O = domain::ReviveOutcome;
+                                      O outcome = O::kNotFound;
                                       switch (call->reply.outcome()) {
-                                        case R::REVIVED:
-                                          return done(O::kRevived);
-                                        case R::NOT_RELEASED:
-                                          return done(O::kNotReleased);
-                                        case R::REVIVE_SOLD_OUT:
-                                          return done(O::kSoldOut);
-                                        case R::REVIVE_PURCHASE_LIMIT:
-                                          return done(O::kPurchaseLimit);
+                                        case R::OUTCOME_REVIVED:
+                                          outcome = O::kRevived;
+                                          break;
+                                        case R::OUTCOME_NOT_RELEASED:
+                                          outcome = O::kNotReleased;
+                                          break;
+                                        case R::OUTCOME_REFUSED:
+                                          outcome = O::kRefused;
+                                          break;
                                         default:
-                                          return done(O::kNotFound);
+                                          break;
                                       }
+                                      done(domain::ReviveResult{outcome, call->reply.refusal()});
                                     });
 }
 
 void GrpcStockReservations::Snapshot(uint64_t activity_id,
                                      domain::Callback<domain::LedgerSnapshot> done) {
-  auto call = NewCall<pv1::GetStockStatsRequest, pv1::GetStockStatsReply>(timeouts_.confirm);
+  auto call = NewCall<pv1::GetStockStatsRequest, pv1::GetStockStatsResponse>(timeouts_.confirm);
   call->request.set_activity_id(activity_id);
   stub_->async()->GetStockStats(
       &call->context, &call->request, &call->reply,
@@ -277,21 +254,21 @@ void GrpcStockReservations::Snapshot(uint64_t activity_id,
 
 void GrpcStockReservations::Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
                                    domain::Callback<domain::AdjustOutcome> done) {
-  auto call = NewCall<pv1::AdjustStockRequest, pv1::AdjustStockReply>(timeouts_.confirm);
+  auto call = NewCall<pv1::AdjustStockRequest, pv1::AdjustStockResponse>(timeouts_.confirm);
   call->request.set_activity_id(activity_id);
   call->request.set_expected_remaining(expected_remaining);
   call->request.set_delta(delta);
   stub_->async()->AdjustStock(&call->context, &call->request, &call->reply,
                               [call, done = std::move(done)](grpc::Status status) {
                                 if (!status.ok()) return done(rpc::FromGrpc(status));
-                                using R = pv1::AdjustStockReply;
+                                using R = pv1::AdjustStockResponse;
                                 using O = domain::AdjustOutcome;
                                 switch (call->reply.outcome()) {
-                                  case R::ADJUSTED:
+                                  case R::OUTCOME_ADJUSTED:
                                     return done(O::kAdjusted);
-                                  case R::CHANGED:
+                                  case R::OUTCOME_CHANGED:
                                     return done(O::kChanged);
-                                  case R::NEGATIVE:
+                                  case R::OUTCOME_NEGATIVE:
                                     return done(O::kNegative);
                                   default:
                                     return done(O::kNotFound);

@@ -30,8 +30,8 @@ class GrpcStockReservations final : public domain::StockReservations {
  public:
   static constexpr size_t kBatchesInFlight = 4;
   static constexpr size_t kMaxBatch = 256;
-  using Marks = base::Coalescer<product::v1::ReleaseReservationRequest,
-                                product::v1::MarkReservationPublishedReply>;
+  using Marks =
+      base::Coalescer<product::v1::ReservationRef, product::v1::MarkReservationPublishedResult>;
 
   GrpcStockReservations(std::shared_ptr<grpc::Channel> channel, StockCallTimeouts timeouts);
 
@@ -45,7 +45,7 @@ class GrpcStockReservations final : public domain::StockReservations {
   void Cancel(uint64_t activity_id, uint64_t order_id,
               domain::Callback<domain::ReleaseOutcome> done) override;
   void Revive(uint64_t activity_id, uint64_t order_id,
-              domain::Callback<domain::ReviveOutcome> done) override;
+              domain::Callback<domain::ReviveResult> done) override;
   void Snapshot(uint64_t activity_id, domain::Callback<domain::LedgerSnapshot> done) override;
   void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
               domain::Callback<domain::AdjustOutcome> done) override;
@@ -55,7 +55,7 @@ class GrpcStockReservations final : public domain::StockReservations {
   std::shared_ptr<product::v1::ProductService::Stub> stub_;
   StockCallTimeouts timeouts_;
   using Reserves =
-      base::Coalescer<product::v1::ReserveStockRequest, product::v1::ReserveStockReply>;
+      base::Coalescer<product::v1::ReserveStockRequest, product::v1::ReserveStockResult>;
   std::shared_ptr<Reserves> reserves_;
   std::shared_ptr<Marks> marks_;
 };

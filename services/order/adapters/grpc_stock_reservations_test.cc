@@ -23,7 +23,7 @@ class StandInProductService final : public pv1::ProductService::CallbackService 
   explicit StandInProductService(int refusals) : refusals_(refusals) {}
   grpc::ServerUnaryReactor* MarkReservationsPublished(
       grpc::CallbackServerContext* ctx, const pv1::MarkReservationsPublishedRequest* request,
-      pv1::MarkReservationsPublishedReply* reply) override {
+      pv1::MarkReservationsPublishedResponse* reply) override {
     auto* reactor = ctx->DefaultReactor();
     const int call = ++calls;
     if (request->items_size() != 1 || request->items(0).order_id() != 42 || call <= refusals_) {

@@ -44,15 +44,15 @@ void Answer(boost::asio::thread_pool& executor, ServerUnaryReactor* reactor,
 v1::OrderStatus ToProto(domain::OrderStatus s) {
   switch (s) {
     case domain::OrderStatus::kQueued:
-      return v1::QUEUED;
+      return v1::ORDER_STATUS_QUEUED;
     case domain::OrderStatus::kCreated:
-      return v1::CREATED;
+      return v1::ORDER_STATUS_CREATED;
     case domain::OrderStatus::kPaid:
-      return v1::PAID;
+      return v1::ORDER_STATUS_PAID;
     case domain::OrderStatus::kCancelled:
-      return v1::CANCELLED;
+      return v1::ORDER_STATUS_CANCELLED;
     case domain::OrderStatus::kFailed:
-      return v1::FAILED;
+      return v1::ORDER_STATUS_FAILED;
   }
   return v1::ORDER_STATUS_UNSPECIFIED;
 }
@@ -65,30 +65,6 @@ void FillOrder(const domain::Order& o, v1::Order* out) {
   out->set_amount_cents(o.amount_cents);
   out->set_status(ToProto(o.status));
   out->set_created_at_ms(o.created_at_ms);
-}
-
-v1::PlaceOrderReply::Outcome ToProto(app::PlaceOrderOutcome o) {
-  using O = app::PlaceOrderOutcome;
-  using R = v1::PlaceOrderReply;
-  switch (o) {
-    case O::kQueued:
-      return R::QUEUED;
-    case O::kActivityNotFound:
-      return R::ACTIVITY_NOT_FOUND;
-    case O::kNotStarted:
-      return R::NOT_STARTED;
-    case O::kEnded:
-      return R::ENDED;
-    case O::kSoldOut:
-      return R::SOLD_OUT;
-    case O::kPurchaseLimit:
-      return R::PURCHASE_LIMIT;
-    case O::kInvalidQuantity:
-      return R::INVALID_QUANTITY;
-    case O::kRestoring:
-      return R::RESTORING;
-  }
-  return R::OUTCOME_UNSPECIFIED;
 }
 
 std::string Traceparent(const grpc::CallbackServerContext* ctx) {
@@ -108,26 +84,29 @@ std::optional<grpc::Status> Invalid(const v1::PlaceOrderRequest& request) {
   if (request.activity_id() == 0 || request.user_id() == 0) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "activity_id and user_id are required");
   }
-  if (request.idempotency_key().size() > 64 ||
-      request.idempotency_key().find('|') != std::string::npos) {
+  if (request.quantity() < 1 || request.quantity() > domain::kMaxQuantity) {
+    static_assert(domain::kMaxQuantity == 1000, "the message below says 1000");
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "quantity must be 1 to 1000");
+  }
+  if (request.idempotency_key().size() > 64) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "idempotency_key must be at most 64 characters, without '|'");
+                        "idempotency_key must be at most 64 characters");
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-void OrderGrpcService::PlaceOne(const v1::PlaceOrderRequest& request,
-                                const std::string& traceparent,
-                                std::function<void(grpc::Status, v1::PlaceOrderReply)> done) const {
+void OrderGrpcService::PlaceOne(
+    const v1::PlaceOrderRequest& request, const std::string& traceparent,
+    std::function<void(grpc::Status, v1::PlaceOrderResponse)> done) const {
   if (std::optional<grpc::Status> invalid = Invalid(request)) return done(*invalid, {});
   app::PlaceOrderRequest r{request.activity_id(), request.user_id(), request.quantity(),
                            request.idempotency_key(), traceparent};
   place_order_(r, [done = std::move(done)](absl::StatusOr<app::PlaceOrderResult> result) {
     if (!result.ok()) return done(rpc::ToGrpc(result.status()), {});
-    v1::PlaceOrderReply reply;
-    reply.set_outcome(ToProto(result->outcome));
+    v1::PlaceOrderResponse reply;
+    reply.set_refusal(result->refusal);
     reply.set_order_id(result->order_id);
     done(grpc::Status::OK, std::move(reply));
   });
@@ -135,10 +114,10 @@ void OrderGrpcService::PlaceOne(const v1::PlaceOrderRequest& request,
 
 ServerUnaryReactor* OrderGrpcService::PlaceOrder(grpc::CallbackServerContext* ctx,
                                                  const v1::PlaceOrderRequest* request,
-                                                 v1::PlaceOrderReply* reply) {
+                                                 v1::PlaceOrderResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   PlaceOne(*request, Traceparent(ctx),
-           [reactor, reply](grpc::Status status, v1::PlaceOrderReply placed) {
+           [reactor, reply](grpc::Status status, v1::PlaceOrderResponse placed) {
              *reply = std::move(placed);
              reactor->Finish(status);
            });
@@ -147,7 +126,7 @@ ServerUnaryReactor* OrderGrpcService::PlaceOrder(grpc::CallbackServerContext* ct
 
 ServerUnaryReactor* OrderGrpcService::PlaceOrders(grpc::CallbackServerContext* ctx,
                                                   const v1::PlaceOrdersRequest* request,
-                                                  v1::PlaceOrdersReply* reply) {
+                                                  v1::PlaceOrdersResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   const int n = request->items_size();
   if (n == 0 || n > 1000) {
@@ -167,11 +146,11 @@ ServerUnaryReactor* OrderGrpcService::PlaceOrders(grpc::CallbackServerContext* c
     const std::string traceparent =
         rpc::IsValidTraceparent(item.traceparent()) ? item.traceparent() : "";
     PlaceOne(item, traceparent,
-             [slot = Results::Slot(gather, i)](grpc::Status status, v1::PlaceOrderReply placed) {
+             [slot = Results::Slot(gather, i)](grpc::Status status, v1::PlaceOrderResponse placed) {
                v1::PlaceOrderResult result;
                result.set_code(status.error_code());
                result.set_message(status.error_message());
-               *result.mutable_reply() = std::move(placed);
+               *result.mutable_response() = std::move(placed);
                slot(std::move(result));
              });
   }
@@ -180,7 +159,7 @@ ServerUnaryReactor* OrderGrpcService::PlaceOrders(grpc::CallbackServerContext* c
 
 ServerUnaryReactor* OrderGrpcService::GetOrder(grpc::CallbackServerContext* ctx,
                                                const v1::GetOrderRequest* request,
-                                               v1::GetOrderReply* reply) {
+                                               v1::GetOrderResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   boost::asio::post(blocking_, [this, reactor, request, reply] {
     auto order = manage_orders_.Get(request->order_id(), request->user_id());
@@ -198,7 +177,7 @@ ServerUnaryReactor* OrderGrpcService::GetOrder(grpc::CallbackServerContext* ctx,
 
 ServerUnaryReactor* OrderGrpcService::ListOrders(grpc::CallbackServerContext* ctx,
                                                  const v1::ListOrdersRequest* request,
-                                                 v1::ListOrdersReply* reply) {
+                                                 v1::ListOrdersResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   boost::asio::post(blocking_, [this, reactor, request, reply] {
     auto orders = manage_orders_.List(request->user_id());
@@ -211,22 +190,22 @@ ServerUnaryReactor* OrderGrpcService::ListOrders(grpc::CallbackServerContext* ct
 
 ServerUnaryReactor* OrderGrpcService::PayOrder(grpc::CallbackServerContext* ctx,
                                                const v1::PayOrderRequest* request,
-                                               v1::PayOrderReply* reply) {
+                                               v1::PayOrderResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   boost::asio::post(blocking_, [this, reactor, request, reply] {
     auto outcome = manage_orders_.Pay(request->order_id(), request->user_id());
     if (!outcome.ok()) return reactor->Finish(rpc::ToGrpc(outcome.status()));
-    using R = v1::PayOrderReply;
+    using R = v1::PayOrderResponse;
     switch (*outcome) {
       case domain::PayOutcome::kPaid:
       case domain::PayOutcome::kAlreadyPaid:
-        reply->set_outcome(R::PAID);
+        reply->set_outcome(R::OUTCOME_PAID);
         break;
       case domain::PayOutcome::kNotFound:
-        reply->set_outcome(R::ORDER_NOT_FOUND);
+        reply->set_outcome(R::OUTCOME_ORDER_NOT_FOUND);
         break;
       case domain::PayOutcome::kNotPayable:
-        reply->set_outcome(R::NOT_PAYABLE);
+        reply->set_outcome(R::OUTCOME_NOT_PAYABLE);
         break;
     }
     reactor->Finish(grpc::Status::OK);
@@ -236,21 +215,21 @@ ServerUnaryReactor* OrderGrpcService::PayOrder(grpc::CallbackServerContext* ctx,
 
 ServerUnaryReactor* OrderGrpcService::CancelOrder(grpc::CallbackServerContext* ctx,
                                                   const v1::CancelOrderRequest* request,
-                                                  v1::CancelOrderReply* reply) {
+                                                  v1::CancelOrderResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   Answer(blocking_, reactor, cancel_order_.CancelByBuyer(request->order_id(), request->user_id()),
          [reply](domain::CancelOutcome outcome) {
-           using R = v1::CancelOrderReply;
+           using R = v1::CancelOrderResponse;
            switch (outcome) {
              case domain::CancelOutcome::kCancelled:
              case domain::CancelOutcome::kAlreadyCancelled:
-               reply->set_outcome(R::CANCELLED);
+               reply->set_outcome(R::OUTCOME_CANCELLED);
                break;
              case domain::CancelOutcome::kNotFound:
-               reply->set_outcome(R::CANCEL_ORDER_NOT_FOUND);
+               reply->set_outcome(R::OUTCOME_ORDER_NOT_FOUND);
                break;
              case domain::CancelOutcome::kNotCancellable:
-               reply->set_outcome(R::NOT_CANCELLABLE);
+               reply->set_outcome(R::OUTCOME_NOT_CANCELLABLE);
                break;
            }
          });
@@ -259,7 +238,7 @@ ServerUnaryReactor* OrderGrpcService::CancelOrder(grpc::CallbackServerContext* c
 
 ServerUnaryReactor* OrderGrpcService::ReconcileStock(grpc::CallbackServerContext* ctx,
                                                      const v1::ReconcileStockRequest* request,
-                                                     v1::ReconcileStockReply* reply) {
+                                                     v1::ReconcileStockResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   Answer(blocking_, reactor, reconcile_(request->activity_id(), request->repair()),
          [reply](const app::StockReport& report) {
@@ -279,7 +258,7 @@ ServerUnaryReactor* OrderGrpcService::ReconcileStock(grpc::CallbackServerContext
 
 ServerUnaryReactor* OrderGrpcService::ListDeadLetters(grpc::CallbackServerContext* ctx,
                                                       const v1::ListDeadLettersRequest* request,
-                                                      v1::ListDeadLettersReply* reply) {
+                                                      v1::ListDeadLettersResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   boost::asio::post(blocking_, [this, reactor, request, reply] {
     const int limit = request->limit() > 0 && request->limit() <= 1000 ? request->limit() : 100;
@@ -301,41 +280,39 @@ ServerUnaryReactor* OrderGrpcService::ListDeadLetters(grpc::CallbackServerContex
 
 ServerUnaryReactor* OrderGrpcService::ReplayDeadLetter(grpc::CallbackServerContext* ctx,
                                                        const v1::ReplayDeadLetterRequest* request,
-                                                       v1::ReplayDeadLetterReply* reply) {
+                                                       v1::ReplayDeadLetterResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   Answer(blocking_, reactor, dead_letters_.Replay(request->id()),
-         [reply](app::ReplayOutcome outcome) {
-           using R = v1::ReplayDeadLetterReply;
-           switch (outcome) {
+         [reply](const app::ReplayResult& replayed) {
+           using R = v1::ReplayDeadLetterResponse;
+           switch (replayed.outcome) {
              case app::ReplayOutcome::kReplayed:
-               reply->set_outcome(R::REPLAYED);
+               reply->set_outcome(R::OUTCOME_REPLAYED);
                break;
              case app::ReplayOutcome::kAlreadyReplayed:
-               reply->set_outcome(R::ALREADY_REPLAYED);
+               reply->set_outcome(R::OUTCOME_ALREADY_REPLAYED);
                break;
              case app::ReplayOutcome::kAlreadyLive:
-               reply->set_outcome(R::ALREADY_LIVE);
+               reply->set_outcome(R::OUTCOME_ALREADY_LIVE);
                break;
              case app::ReplayOutcome::kNotAnOrder:
-               reply->set_outcome(R::NOT_AN_ORDER);
+               reply->set_outcome(R::OUTCOME_NOT_AN_ORDER);
                break;
-             case app::ReplayOutcome::kSoldOut:
-               reply->set_outcome(R::REPLAY_SOLD_OUT);
-               break;
-             case app::ReplayOutcome::kPurchaseLimit:
-               reply->set_outcome(R::REPLAY_PURCHASE_LIMIT);
+             case app::ReplayOutcome::kRefused:
+               reply->set_outcome(R::OUTCOME_REFUSED);
                break;
              case app::ReplayOutcome::kNotFound:
-               reply->set_outcome(R::DEAD_LETTER_NOT_FOUND);
+               reply->set_outcome(R::OUTCOME_DEAD_LETTER_NOT_FOUND);
                break;
            }
+           reply->set_refusal(replayed.refusal);
          });
   return reactor;
 }
 
 ServerUnaryReactor* OrderGrpcService::GetOrderStats(grpc::CallbackServerContext* ctx,
                                                     const v1::GetOrderStatsRequest* request,
-                                                    v1::GetOrderStatsReply* reply) {
+                                                    v1::GetOrderStatsResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   boost::asio::post(blocking_, [this, reactor, request, reply] {
     auto stats = manage_orders_.Stats(request->activity_id());

@@ -28,39 +28,39 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
 
   grpc::ServerUnaryReactor* PlaceOrder(grpc::CallbackServerContext* ctx,
                                        const v1::PlaceOrderRequest* request,
-                                       v1::PlaceOrderReply* reply) override;
+                                       v1::PlaceOrderResponse* reply) override;
   grpc::ServerUnaryReactor* PlaceOrders(grpc::CallbackServerContext* ctx,
                                         const v1::PlaceOrdersRequest* request,
-                                        v1::PlaceOrdersReply* reply) override;
+                                        v1::PlaceOrdersResponse* reply) override;
   grpc::ServerUnaryReactor* GetOrder(grpc::CallbackServerContext* ctx,
                                      const v1::GetOrderRequest* request,
-                                     v1::GetOrderReply* reply) override;
+                                     v1::GetOrderResponse* reply) override;
   grpc::ServerUnaryReactor* ListOrders(grpc::CallbackServerContext* ctx,
                                        const v1::ListOrdersRequest* request,
-                                       v1::ListOrdersReply* reply) override;
+                                       v1::ListOrdersResponse* reply) override;
   grpc::ServerUnaryReactor* PayOrder(grpc::CallbackServerContext* ctx,
                                      const v1::PayOrderRequest* request,
-                                     v1::PayOrderReply* reply) override;
+                                     v1::PayOrderResponse* reply) override;
   grpc::ServerUnaryReactor* CancelOrder(grpc::CallbackServerContext* ctx,
                                         const v1::CancelOrderRequest* request,
-                                        v1::CancelOrderReply* reply) override;
+                                        v1::CancelOrderResponse* reply) override;
   grpc::ServerUnaryReactor* ReconcileStock(grpc::CallbackServerContext* ctx,
                                            const v1::ReconcileStockRequest* request,
-                                           v1::ReconcileStockReply* reply) override;
+                                           v1::ReconcileStockResponse* reply) override;
   grpc::ServerUnaryReactor* ListDeadLetters(grpc::CallbackServerContext* ctx,
                                             const v1::ListDeadLettersRequest* request,
-                                            v1::ListDeadLettersReply* reply) override;
+                                            v1::ListDeadLettersResponse* reply) override;
   grpc::ServerUnaryReactor* ReplayDeadLetter(grpc::CallbackServerContext* ctx,
                                              const v1::ReplayDeadLetterRequest* request,
-                                             v1::ReplayDeadLetterReply* reply) override;
+                                             v1::ReplayDeadLetterResponse* reply) override;
   grpc::ServerUnaryReactor* GetOrderStats(grpc::CallbackServerContext* ctx,
                                           const v1::GetOrderStatsRequest* request,
-                                          v1::GetOrderStatsReply* reply) override;
+                                          v1::GetOrderStatsResponse* reply) override;
 
  private:
   // Validates and places one order; `done` gets the status PlaceOrder answers with, and the reply.
   void PlaceOne(const v1::PlaceOrderRequest& request, const std::string& traceparent,
-                std::function<void(grpc::Status, v1::PlaceOrderReply)> done) const;
+                std::function<void(grpc::Status, v1::PlaceOrderResponse)> done) const;
 
   const app::PlaceOrder& place_order_;
   const app::ManageOrders& manage_orders_;

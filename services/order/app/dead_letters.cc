@@ -58,19 +58,19 @@ absl::StatusOr<std::vector<domain::DeadLetter>> DeadLetters::List(int limit) con
   return repository_.ListDeadLetters(limit);
 }
 
-boost::asio::awaitable<absl::StatusOr<ReplayOutcome>> DeadLetters::Replay(uint64_t id) const {
+boost::asio::awaitable<absl::StatusOr<ReplayResult>> DeadLetters::Replay(uint64_t id) const {
   auto reading = base::Offload(blocking_, [this, id] { return repository_.FindDeadLetter(id); });
   auto letter = co_await std::move(reading);
   if (!letter.ok()) co_return letter.status();
-  if (!letter->has_value()) co_return ReplayOutcome::kNotFound;
+  if (!letter->has_value()) co_return ReplayResult{ReplayOutcome::kNotFound};
   const domain::DeadLetter& d = **letter;
-  if (!d.order_id) co_return ReplayOutcome::kNotAnOrder;
-  if (d.replayed_at_ms) co_return ReplayOutcome::kAlreadyReplayed;
+  if (!d.order_id) co_return ReplayResult{ReplayOutcome::kNotAnOrder};
+  if (d.replayed_at_ms) co_return ReplayResult{ReplayOutcome::kAlreadyReplayed};
   auto finding = base::Offload(
       blocking_, [this, order_id = *d.order_id] { return repository_.Find(order_id); });
   auto order = co_await std::move(finding);
   if (!order.ok()) co_return order.status();
-  if (!order->has_value()) co_return ReplayOutcome::kNotFound;
+  if (!order->has_value()) co_return ReplayResult{ReplayOutcome::kNotFound};
   const domain::Order& o = **order;
   auto mark_replayed = [this, id] {
     return base::Offload(
@@ -79,22 +79,20 @@ boost::asio::awaitable<absl::StatusOr<ReplayOutcome>> DeadLetters::Replay(uint64
   if (o.status == domain::OrderStatus::kCreated || o.status == domain::OrderStatus::kPaid) {
     auto marking = mark_replayed();
     if (absl::Status s = co_await std::move(marking); !s.ok()) co_return s;
-    co_return ReplayOutcome::kAlreadyLive;
+    co_return ReplayResult{ReplayOutcome::kAlreadyLive};
   }
-  if (o.status != domain::OrderStatus::kFailed) co_return ReplayOutcome::kNotFound;
-  auto reviving = base::AwaitCallback<absl::StatusOr<domain::ReviveOutcome>>(
+  if (o.status != domain::OrderStatus::kFailed) co_return ReplayResult{ReplayOutcome::kNotFound};
+  auto reviving = base::AwaitCallback<absl::StatusOr<domain::ReviveResult>>(
       [this, activity = o.activity_id, order_id = o.order_id](auto done) {
         reservations_.Revive(activity, order_id, std::move(done));
       });
-  absl::StatusOr<domain::ReviveOutcome> revived = co_await std::move(reviving);
+  absl::StatusOr<domain::ReviveResult> revived = co_await std::move(reviving);
   if (!revived.ok()) co_return revived.status();
-  switch (*revived) {
-    case domain::ReviveOutcome::kSoldOut:
-      co_return ReplayOutcome::kSoldOut;
-    case domain::ReviveOutcome::kPurchaseLimit:
-      co_return ReplayOutcome::kPurchaseLimit;
+  switch (revived->outcome) {
+    case domain::ReviveOutcome::kRefused:
+      co_return ReplayResult{ReplayOutcome::kRefused, revived->refusal};
     case domain::ReviveOutcome::kNotFound:
-      co_return ReplayOutcome::kNotFound;
+      co_return ReplayResult{ReplayOutcome::kNotFound};
     case domain::ReviveOutcome::kRevived:
     case domain::ReviveOutcome::kNotReleased:  // an earlier replay took the units, then stopped
       break;
@@ -106,7 +104,7 @@ boost::asio::awaitable<absl::StatusOr<ReplayOutcome>> DeadLetters::Replay(uint64
   if (!created.ok()) co_return created.status();
   auto marking = mark_replayed();
   if (absl::Status s = co_await std::move(marking); !s.ok()) co_return s;
-  co_return ReplayOutcome::kReplayed;
+  co_return ReplayResult{ReplayOutcome::kReplayed};
 }
 
 }  // namespace seckill::order::app

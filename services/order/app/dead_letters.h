@@ -17,9 +17,14 @@ enum class ReplayOutcome {
   kAlreadyReplayed,  // nothing changed
   kAlreadyLive,      // the order was recorded after all; nothing to replay
   kNotAnOrder,       // the body never was an order (poison); it cannot be replayed
-  kSoldOut,          // its units were sold meanwhile; the order stays FAILED
-  kPurchaseLimit,    // the buyer holds their limit by now; the order stays FAILED
+  kRefused,          // its units were sold meanwhile, or the buyer holds their limit by now
+                     // (the refusal says which); the order stays FAILED
   kNotFound,
+};
+
+struct ReplayResult {
+  ReplayOutcome outcome = ReplayOutcome::kNotFound;
+  domain::Refusal refusal = common::v1::REFUSAL_UNSPECIFIED;  // why, for kRefused
 };
 
 // The dead-letter queue's consumer and the operator's replay. A dead letter is kept; when it
@@ -50,7 +55,7 @@ class DeadLetters {
                                                std::string reason,
                                                Letter kind = Letter::kWhole) const;
   absl::StatusOr<std::vector<domain::DeadLetter>> List(int limit) const;
-  boost::asio::awaitable<absl::StatusOr<ReplayOutcome>> Replay(uint64_t dead_letter_id) const;
+  boost::asio::awaitable<absl::StatusOr<ReplayResult>> Replay(uint64_t dead_letter_id) const;
 
  private:
   domain::OrderRepository& repository_;

@@ -26,6 +26,11 @@ class DeadLettersTest : public ::testing::Test {
                                                   std::move(order), std::move(reason), kind));
   }
   absl::StatusOr<ReplayOutcome> Replay(uint64_t id) {
+    absl::StatusOr<ReplayResult> result = ReplayResultOf(id);
+    if (!result.ok()) return result.status();
+    return result->outcome;
+  }
+  absl::StatusOr<ReplayResult> ReplayResultOf(uint64_t id) {
     return base::RunToCompletion(letters_.Replay(id));
   }
 };
@@ -85,8 +90,12 @@ TEST_F(DeadLettersTest, AnOversizedBodyIsKeptCutAndSaysSo) {
 
 TEST_F(DeadLettersTest, ReplayWhenTheUnitsAreGoneKeepsTheOrderFailed) {
   ASSERT_TRUE(Receive("m4", "body", AnOrder(14), "rejected").ok());
-  reservations_.revive_answers.push_back(domain::ReviveOutcome::kSoldOut);
-  EXPECT_EQ(Replay(1).value(), ReplayOutcome::kSoldOut);
+  reservations_.revive_answers.push_back(
+      domain::ReviveResult{domain::ReviveOutcome::kRefused, common::v1::REFUSAL_SOLD_OUT});
+  absl::StatusOr<ReplayResult> replayed = ReplayResultOf(1);
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_EQ(replayed->outcome, ReplayOutcome::kRefused);
+  EXPECT_EQ(replayed->refusal, common::v1::REFUSAL_SOLD_OUT);
   EXPECT_EQ((*repository_.Find(14))->status, domain::OrderStatus::kFailed);
   EXPECT_FALSE((*letters_.List(10))[0].replayed_at_ms.has_value());
 }

@@ -6,8 +6,6 @@
 
 namespace seckill::order::app {
 
-using domain::ReserveOutcome;
-
 void AcceptsInFlight::Begin(uint64_t order_id) {
   std::lock_guard lock(mu_);
   waiting_.try_emplace(order_id);
@@ -35,9 +33,6 @@ void AcceptsInFlight::Finish(uint64_t order_id, const absl::StatusOr<PlaceOrderR
 
 void PlaceOrder::operator()(const PlaceOrderRequest& request,
                             domain::Callback<PlaceOrderResult> answer) const {
-  if (request.quantity < 1 || request.quantity > domain::kMaxQuantity) {
-    return answer(PlaceOrderResult{PlaceOrderOutcome::kInvalidQuantity, 0});
-  }
   domain::Order order;
   order.order_id = ids_.Next();
   order.activity_id = request.activity_id;
@@ -67,27 +62,13 @@ void PlaceOrder::operator()(const PlaceOrderRequest& request,
       return Compensate(order, absl::UnavailableError("stock service timed out"), std::move(done));
     }
     if (!reservation.ok()) return done(reservation.status());
-    switch (reservation->outcome) {
-      case ReserveOutcome::kDuplicateRequest:
-        // The first request with this key: its answer, once it has one.
-        if (in_flight_->Join(reservation->order_id, done)) return;
-        return done(PlaceOrderResult{PlaceOrderOutcome::kQueued, reservation->order_id});
-      case ReserveOutcome::kActivityNotFound:
-        return done(PlaceOrderResult{PlaceOrderOutcome::kActivityNotFound, 0});
-      case ReserveOutcome::kNotStarted:
-        return done(PlaceOrderResult{PlaceOrderOutcome::kNotStarted, 0});
-      case ReserveOutcome::kEnded:
-        return done(PlaceOrderResult{PlaceOrderOutcome::kEnded, 0});
-      case ReserveOutcome::kSoldOut:
-        return done(PlaceOrderResult{PlaceOrderOutcome::kSoldOut, 0});
-      case ReserveOutcome::kPurchaseLimit:
-        return done(PlaceOrderResult{PlaceOrderOutcome::kPurchaseLimit, 0});
-      case ReserveOutcome::kInvalidQuantity:
-        return done(PlaceOrderResult{PlaceOrderOutcome::kInvalidQuantity, 0});
-      case ReserveOutcome::kRestoring:
-        return done(PlaceOrderResult{PlaceOrderOutcome::kRestoring, 0});
-      case ReserveOutcome::kReserved:
-        break;
+    if (reservation->duplicate) {
+      // The first request with this key: its answer, once it has one.
+      if (in_flight_->Join(reservation->order_id, done)) return;
+      return done(PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, reservation->order_id});
+    }
+    if (reservation->refusal != common::v1::REFUSAL_UNSPECIFIED) {
+      return done(PlaceOrderResult{reservation->refusal, 0});
     }
     order.amount_cents = reservation->price_cents * order.quantity;
     pending_.Add(order);
@@ -102,7 +83,7 @@ void PlaceOrder::operator()(const PlaceOrderRequest& request,
                     spdlog::warn("order {}: marking its reservation published failed: {}", id,
                                  marked.status().ToString());
                 });
-            return done(PlaceOrderResult{PlaceOrderOutcome::kQueued, order.order_id});
+            return done(PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, order.order_id});
           }
           spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
                        published.ToString());

@@ -13,6 +13,8 @@
 
 namespace seckill::order::app {
 
+// Already valid (the service's API checked it): ids set, quantity 1..domain::kMaxQuantity, an
+// idempotency key of at most 64 characters (any text).
 struct PlaceOrderRequest {
   uint64_t activity_id = 0;
   uint64_t user_id = 0;
@@ -21,20 +23,9 @@ struct PlaceOrderRequest {
   std::string traceparent;
 };
 
-enum class PlaceOrderOutcome {
-  kQueued,
-  kActivityNotFound,
-  kNotStarted,
-  kEnded,
-  kSoldOut,
-  kPurchaseLimit,
-  kInvalidQuantity,
-  kRestoring,
-};
-
 struct PlaceOrderResult {
-  PlaceOrderOutcome outcome = PlaceOrderOutcome::kQueued;
-  uint64_t order_id = 0;
+  domain::Refusal refusal = common::v1::REFUSAL_UNSPECIFIED;  // unspecified: accepted, QUEUED
+  uint64_t order_id = 0;                                      // the accepted order
 };
 
 // The accepts with an Idempotency-Key this process has started and not yet answered, so that a
@@ -54,12 +45,13 @@ class AcceptsInFlight {
   std::unordered_map<uint64_t, std::vector<domain::Callback<PlaceOrderResult>>> waiting_;
 };
 
-// Accepts an order: reserves its stock, publishes it to the durable queue, and answers kQueued
-// only after the broker confirmed it. When publishing fails or its outcome is unknown, the
-// reservation is released first (under its own deadline, not the caller's) and the answer is
+// Accepts an order: reserves its stock, publishes it to the durable queue, and answers that it
+// is accepted only after the broker confirmed it. When publishing fails or its outcome is unknown,
+// the reservation is released first (under its own deadline, not the caller's) and the answer is
 // UNAVAILABLE. A repeated Idempotency-Key answers what the first request with that key is
 // answered: at once if that one is finished, else when it is (never a 202 before the first's
-// confirm). Business refusals are outcomes; errors are UNAVAILABLE/DEADLINE_EXCEEDED/INTERNAL.
+// confirm). The stock owner's refusals are answered as they are; errors are
+// UNAVAILABLE/DEADLINE_EXCEEDED/INTERNAL.
 // Non-blocking; `done` runs on a dependency's thread.
 class PlaceOrder {
  public:

@@ -7,8 +7,6 @@
 namespace seckill::order::app {
 namespace {
 
-using domain::ReserveOutcome;
-
 class PlaceOrderTest : public ::testing::Test {
  protected:
   absl::StatusOr<PlaceOrderResult> Place(PlaceOrderRequest request) {
@@ -27,7 +25,7 @@ class PlaceOrderTest : public ::testing::Test {
 TEST_F(PlaceOrderTest, QueuedOnlyAfterThePublishIsConfirmed) {
   auto result = Place({42, 7, 2, "", ""});
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->outcome, PlaceOrderOutcome::kQueued);
+  EXPECT_EQ(result->refusal, common::v1::REFUSAL_UNSPECIFIED);
   ASSERT_EQ(publisher_.published.size(), 1u);
   const domain::Order& order = publisher_.published[0];
   EXPECT_EQ(order.order_id, result->order_id);
@@ -63,20 +61,14 @@ TEST_F(PlaceOrderTest, ReserveTimeoutReleasesWhatMayHaveBeenReserved) {
   EXPECT_TRUE(publisher_.published.empty());
 }
 
-TEST_F(PlaceOrderTest, BusinessRefusalsAreOutcomesAndPublishNothing) {
-  const std::pair<ReserveOutcome, PlaceOrderOutcome> cases[] = {
-      {ReserveOutcome::kSoldOut, PlaceOrderOutcome::kSoldOut},
-      {ReserveOutcome::kActivityNotFound, PlaceOrderOutcome::kActivityNotFound},
-      {ReserveOutcome::kPurchaseLimit, PlaceOrderOutcome::kPurchaseLimit},
-      {ReserveOutcome::kNotStarted, PlaceOrderOutcome::kNotStarted},
-      {ReserveOutcome::kEnded, PlaceOrderOutcome::kEnded},
-      {ReserveOutcome::kRestoring, PlaceOrderOutcome::kRestoring},
-  };
-  for (const auto& [reserve, expected] : cases) {
-    reservations_.reserve_answers.push_back(domain::Reservation{reserve, 0, 0});
+TEST_F(PlaceOrderTest, EveryRefusalIsAnsweredAsItIsAndPublishesNothing) {
+  for (int r = common::v1::Refusal_MIN + 1; r <= common::v1::Refusal_MAX; ++r) {
+    if (!common::v1::Refusal_IsValid(r)) continue;
+    const auto refusal = static_cast<domain::Refusal>(r);
+    reservations_.reserve_answers.push_back(domain::Reservation{refusal, false, 0, 0});
     auto result = Place({42, 7, 1, "", ""});
     ASSERT_TRUE(result.ok());
-    EXPECT_EQ(result->outcome, expected);
+    EXPECT_EQ(result->refusal, refusal) << common::v1::Refusal_Name(refusal);
   }
   EXPECT_TRUE(publisher_.published.empty());
   EXPECT_TRUE(reservations_.releases.empty());
@@ -84,10 +76,10 @@ TEST_F(PlaceOrderTest, BusinessRefusalsAreOutcomesAndPublishNothing) {
 
 TEST_F(PlaceOrderTest, RepeatedIdempotencyKeyAnswersTheFirstOrderWithoutPublishing) {
   reservations_.reserve_answers.push_back(
-      domain::Reservation{ReserveOutcome::kDuplicateRequest, 12345, 250});
+      domain::Reservation{common::v1::REFUSAL_UNSPECIFIED, true, 12345, 250});
   auto result = Place({42, 7, 1, "key", ""});
   ASSERT_TRUE(result.ok());
-  EXPECT_EQ(result->outcome, PlaceOrderOutcome::kQueued);
+  EXPECT_EQ(result->refusal, common::v1::REFUSAL_UNSPECIFIED);
   EXPECT_EQ(result->order_id, 12345u);
   EXPECT_TRUE(publisher_.published.empty());
 }
@@ -109,7 +101,7 @@ class PlaceOrderInFlightTest : public PlaceOrderTest {
     ASSERT_EQ(publisher_.held.size(), 1u);
     first_id_ = reservations_.reserves[0].order_id;
     reservations_.reserve_answers.push_back(
-        domain::Reservation{ReserveOutcome::kDuplicateRequest, first_id_, 250});
+        domain::Reservation{common::v1::REFUSAL_UNSPECIFIED, true, first_id_, 250});
     second_ = Start({42, 7, 1, "key", ""});
   }
   std::shared_ptr<std::optional<absl::StatusOr<PlaceOrderResult>>> first_, second_;
@@ -123,7 +115,7 @@ TEST_F(PlaceOrderInFlightTest, ARepeatedKeyWaitsForTheFirstConfirmAndAnswersTheS
   publisher_.held[0](absl::OkStatus());
   ASSERT_TRUE(second_->has_value());
   ASSERT_TRUE((*second_)->ok());
-  EXPECT_EQ((**second_)->outcome, PlaceOrderOutcome::kQueued);
+  EXPECT_EQ((**second_)->refusal, common::v1::REFUSAL_UNSPECIFIED);
   EXPECT_EQ((**second_)->order_id, first_id_);
   EXPECT_EQ((**first_)->order_id, first_id_);
   EXPECT_EQ(publisher_.published.size(), 1u);
@@ -144,17 +136,10 @@ TEST_F(PlaceOrderInFlightTest, ARepeatedKeyAfterTheFirstFinishedIsAnsweredAtOnce
   FirstInFlightThenDuplicate();
   publisher_.held[0](absl::OkStatus());
   reservations_.reserve_answers.push_back(
-      domain::Reservation{ReserveOutcome::kDuplicateRequest, first_id_, 250});
+      domain::Reservation{common::v1::REFUSAL_UNSPECIFIED, true, first_id_, 250});
   auto third = Start({42, 7, 1, "key", ""});
   ASSERT_TRUE(third->has_value());
   EXPECT_EQ((**third)->order_id, first_id_);
-}
-
-TEST_F(PlaceOrderTest, QuantityOutsideTheRangeIsRefusedBeforeTouchingStock) {
-  EXPECT_EQ(Place({42, 7, 0, "", ""})->outcome, PlaceOrderOutcome::kInvalidQuantity);
-  EXPECT_EQ(Place({42, 7, domain::kMaxQuantity + 1, "", ""})->outcome,
-            PlaceOrderOutcome::kInvalidQuantity);
-  EXPECT_TRUE(reservations_.reserves.empty());
 }
 
 }  // namespace

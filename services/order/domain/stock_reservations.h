@@ -6,36 +6,32 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "seckill/common/v1/refusal.pb.h"
 
 namespace seckill::order::domain {
 
 template <class T>
 using Callback = std::function<void(absl::StatusOr<T>)>;
 
-enum class ReserveOutcome {
-  kReserved,
-  kDuplicateRequest,
-  kActivityNotFound,
-  kNotStarted,
-  kEnded,
-  kSoldOut,
-  kPurchaseLimit,
-  kInvalidQuantity,
-  kRestoring,  // the stock owner is restoring this activity's stock data; retry shortly
-};
+// Why a buyer was refused: the system's one vocabulary of refusals
+// (proto/seckill/common/v1/refusal.proto), decided by the stock owner and passed on by this
+// service as it is. REFUSAL_UNSPECIFIED: not refused.
+using Refusal = common::v1::Refusal;
 
 struct ReserveRequest {
   uint64_t activity_id = 0;
   uint64_t user_id = 0;
   uint64_t order_id = 0;
-  int64_t quantity = 1;
+  int64_t quantity = 1;  // 1 to kMaxQuantity: the caller validated it
   std::string idempotency_key;
   std::string traceparent;
 };
 
 struct Reservation {
-  ReserveOutcome outcome = ReserveOutcome::kActivityNotFound;
-  uint64_t order_id = 0;  // for kDuplicateRequest: the order the key made first
+  Refusal refusal = common::v1::REFUSAL_UNSPECIFIED;  // unspecified: reserved
+  // The idempotency key made an order before: order_id names it, and nothing was reserved now.
+  bool duplicate = false;
+  uint64_t order_id = 0;
   int64_t price_cents = 0;
 };
 
@@ -53,7 +49,11 @@ struct LedgerSnapshot {
   int64_t stock = 0, remaining = 0, reserved = 0;
 };
 enum class AdjustOutcome { kAdjusted, kChanged, kNegative, kNotFound };
-enum class ReviveOutcome { kRevived, kNotReleased, kSoldOut, kPurchaseLimit, kNotFound };
+enum class ReviveOutcome { kRevived, kNotReleased, kRefused, kNotFound };
+struct ReviveResult {
+  ReviveOutcome outcome = ReviveOutcome::kNotFound;
+  Refusal refusal = common::v1::REFUSAL_UNSPECIFIED;  // why, for kRefused
+};
 
 // The stock owner (the product service), seen from the order service. Non-blocking; callbacks
 // may run on any thread and must not block. Errors: UNAVAILABLE, DEADLINE_EXCEEDED (the call
@@ -77,8 +77,8 @@ class StockReservations {
   // A cancelled order's units go back (CONFIRMED or RESERVED -> RELEASED); idempotent.
   virtual void Cancel(uint64_t activity_id, uint64_t order_id, Callback<ReleaseOutcome> done) = 0;
   // Replay of a dead-lettered order: its released units are taken again (RELEASED ->
-  // CONFIRMED) if available; idempotent.
-  virtual void Revive(uint64_t activity_id, uint64_t order_id, Callback<ReviveOutcome> done) = 0;
+  // CONFIRMED) if available (kRefused: sold out or over the limit); idempotent.
+  virtual void Revive(uint64_t activity_id, uint64_t order_id, Callback<ReviveResult> done) = 0;
   // The ledger's figures for one activity, in one consistent read.
   virtual void Snapshot(uint64_t activity_id, Callback<LedgerSnapshot> done) = 0;
   // remaining += delta if remaining is still `expected_remaining` and stays >= 0.

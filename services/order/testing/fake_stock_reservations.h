@@ -15,7 +15,7 @@ class FakeStockReservations final : public domain::StockReservations {
   void Reserve(const domain::ReserveRequest& request,
                domain::Callback<domain::Reservation> done) override {
     absl::StatusOr<domain::Reservation> answer =
-        domain::Reservation{domain::ReserveOutcome::kReserved, request.order_id, 250};
+        domain::Reservation{common::v1::REFUSAL_UNSPECIFIED, false, request.order_id, 250};
     {
       std::lock_guard lock(mu_);
       reserves.push_back(request);
@@ -111,8 +111,9 @@ class FakeStockReservations final : public domain::StockReservations {
     done(outcome);
   }
 
-  void Revive(uint64_t, uint64_t order_id, domain::Callback<domain::ReviveOutcome> done) override {
-    absl::StatusOr<domain::ReviveOutcome> answer = domain::ReviveOutcome::kRevived;
+  void Revive(uint64_t, uint64_t order_id, domain::Callback<domain::ReviveResult> done) override {
+    absl::StatusOr<domain::ReviveResult> answer =
+        domain::ReviveResult{domain::ReviveOutcome::kRevived};
     {
       std::lock_guard lock(mu_);
       revives.push_back(order_id);
@@ -123,7 +124,7 @@ class FakeStockReservations final : public domain::StockReservations {
     }
     done(answer);
   }
-  std::deque<absl::StatusOr<domain::ReviveOutcome>> revive_answers;
+  std::deque<absl::StatusOr<domain::ReviveResult>> revive_answers;
   std::vector<uint64_t> revives;
 
   domain::LedgerSnapshot ledger{true, 0, 0, 0};  // what Snapshot reports and Adjust changes

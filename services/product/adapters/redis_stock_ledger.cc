@@ -4,6 +4,7 @@
 
 #include "fmt/format.h"
 #include "libs/base/backoff.h"
+#include "libs/base/status.h"
 #include "libs/redis/sync_client.h"
 #include "services/product/adapters/stock_functions_source.h"
 #include "spdlog/spdlog.h"
@@ -12,7 +13,6 @@ namespace seckill::product::adapters {
 
 using domain::ConfirmOutcome;
 using domain::ReleaseOutcome;
-using domain::ReserveOutcome;
 
 const std::string& StockFunctionsSource() {
   static const std::string kSource(kStockFunctionsLua);
@@ -52,16 +52,15 @@ uint64_t ToUint(const std::string& s) {
   return value;
 }
 
-absl::StatusOr<ReserveOutcome> ParseReserveOutcome(const std::string& s) {
-  if (s == "RESERVED") return ReserveOutcome::kReserved;
-  if (s == "DUPLICATE_REQUEST") return ReserveOutcome::kDuplicateRequest;
-  if (s == "ACTIVITY_NOT_FOUND") return ReserveOutcome::kActivityNotFound;
-  if (s == "NOT_STARTED") return ReserveOutcome::kNotStarted;
-  if (s == "ENDED") return ReserveOutcome::kEnded;
-  if (s == "SOLD_OUT") return ReserveOutcome::kSoldOut;
-  if (s == "PURCHASE_LIMIT") return ReserveOutcome::kPurchaseLimit;
-  if (s == "INVALID_QUANTITY") return ReserveOutcome::kInvalidQuantity;
-  return absl::InternalError(fmt::format("unknown reserve outcome '{}'", s));
+// A refusal number from the Lua functions: one of seckill.common.v1.Refusal, or an error (the
+// functions loaded are newer than this binary).
+absl::StatusOr<domain::Refusal> ParseRefusal(const std::string& s) {
+  int number = -1;
+  std::from_chars(s.data(), s.data() + s.size(), number);
+  if (!common::v1::Refusal_IsValid(number)) {
+    return absl::InternalError(fmt::format("unknown refusal '{}' from the stock functions", s));
+  }
+  return static_cast<domain::Refusal>(number);
 }
 
 // An array reply's elements as text (a nested or nil element: "").
@@ -76,10 +75,9 @@ std::vector<std::string> TextsOf(const redis::Reply& reply) {
 }
 
 absl::StatusOr<domain::ReserveResult> ParseReserve(const std::vector<std::string>& r) {
-  if (r.size() != 4) return absl::InternalError("seckill_reserve: bad reply");
-  auto outcome = ParseReserveOutcome(r[0]);
-  if (!outcome.ok()) return outcome.status();
-  return domain::ReserveResult{*outcome, ToUint(r[1]), ToInt(r[2]), ToInt(r[3])};
+  if (r.size() != 5) return absl::InternalError("seckill_reserve: bad reply");
+  SECKILL_ASSIGN_OR_RETURN(domain::Refusal refusal, ParseRefusal(r[0]));
+  return domain::ReserveResult{refusal, r[4] == "1", ToUint(r[1]), ToInt(r[2]), ToInt(r[3])};
 }
 
 absl::StatusOr<domain::ConfirmResult> ParseConfirm(const std::vector<std::string>& r) {
@@ -307,18 +305,20 @@ void RedisStockLedger::Adjust(uint64_t activity_id, int64_t expected_remaining, 
 }
 
 void RedisStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
-                              domain::Callback<domain::ReviveOutcome> done) {
+                              domain::Callback<domain::ReviveResult> done) {
   Call("seckill_revive", activity_id, {std::to_string(order_id)},
        [done = std::move(done)](absl::StatusOr<Strings> r) {
          if (!r.ok()) return done(r.status());
-         if (r->size() != 2) return done(absl::InternalError("seckill_revive: bad reply"));
+         if (r->size() != 3) return done(absl::InternalError("seckill_revive: bad reply"));
+         absl::StatusOr<domain::Refusal> refusal = ParseRefusal((*r)[2]);
+         if (!refusal.ok()) return done(refusal.status());
          const std::string& o = (*r)[0];
          using O = domain::ReviveOutcome;
-         done(o == "REVIVED"          ? O::kRevived
-              : o == "NOT_RELEASED"   ? O::kNotReleased
-              : o == "SOLD_OUT"       ? O::kSoldOut
-              : o == "PURCHASE_LIMIT" ? O::kPurchaseLimit
-                                      : O::kNotFound);
+         done(domain::ReviveResult{o == "REVIVED"        ? O::kRevived
+                                   : o == "NOT_RELEASED" ? O::kNotReleased
+                                   : o == "REFUSED"      ? O::kRefused
+                                                         : O::kNotFound,
+                                   *refusal});
        });
 }
 

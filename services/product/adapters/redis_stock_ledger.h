@@ -49,7 +49,7 @@ class RedisStockLedger final : public domain::StockLedger {
   void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
               domain::Callback<domain::AdjustResult> done) override;
   void Revive(uint64_t activity_id, uint64_t order_id,
-              domain::Callback<domain::ReviveOutcome> done) override;
+              domain::Callback<domain::ReviveResult> done) override;
   void Reseed(uint64_t activity_id, const domain::ActivityTerms& terms,
               const std::vector<domain::LiveOrder>& live, domain::Callback<int64_t> done) override;
   void SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,

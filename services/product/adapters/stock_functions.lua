@@ -12,10 +12,22 @@
 --   KEYS[7] {act:ID}:pending    sorted set: order_id of each R reservation not yet known to be
 --                                published, scored by when it was made (Redis time, ms), for
 --                                the sweep of stale ones
--- Replies are arrays of strings, the outcome first.
+-- Replies are arrays of strings, the outcome first. A buyer's refusal is spelled as a number of
+-- seckill.common.v1.Refusal (proto/seckill/common/v1/refusal.proto), which every service passes
+-- on as it is; REFUSAL below holds them.
 -- Retention: when `expire_at` is set (the activity's end plus the ledger's retention, ms), the
 -- per-order keys (buyers, resv, idem, pending) expire then, so memory stays bounded by recent
 -- sales; info, remaining and inflight stay for the stock figures.
+
+-- The numbers of seckill.common.v1.Refusal (a test compares each name and number with the proto).
+local REFUSAL = {
+  REFUSAL_UNSPECIFIED = 0,
+  REFUSAL_ACTIVITY_NOT_FOUND = 1,
+  REFUSAL_NOT_STARTED = 2,
+  REFUSAL_ENDED = 3,
+  REFUSAL_SOLD_OUT = 4,
+  REFUSAL_PURCHASE_LIMIT = 5,
+}
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -45,34 +57,43 @@ local function seed(keys, args)
   return {'SEEDED'}
 end
 
--- ARGV: order_id, user_id, quantity, idempotency_key ('' for none).
--- Reply: {outcome, order_id, price_cents, remaining}.
+-- ARGV: order_id, user_id, quantity (a positive integer: the services validate it before),
+-- idempotency_key ('' for none; any text: the record keeps it last and the user id, a number,
+-- first, so a '|' in it is read back whole).
+-- Reply: {refusal, order_id, price_cents, remaining, duplicate}: refusal 0 when reserved (or when
+-- this order_id was reserved before: a replay changes nothing); duplicate '1' when the idempotency
+-- key made an order before, which order_id then names.
 local function reserve(keys, args)
   local order_id, user_id, idem = args[1], args[2], args[4] or ''
   local qty = tonumber(args[3])
-  if redis.call('EXISTS', keys[1]) == 0 then return {'ACTIVITY_NOT_FOUND', order_id, '0', '0'} end
+  if not qty or qty < 1 or qty ~= math.floor(qty) then
+    return redis.error_reply('ERR seckill_reserve: quantity must be a positive integer')
+  end
+  local function answer(refusal, price, remaining)
+    return {tostring(refusal), order_id, price, tostring(remaining), '0'}
+  end
+  if redis.call('EXISTS', keys[1]) == 0 then
+    return answer(REFUSAL.REFUSAL_ACTIVITY_NOT_FOUND, '0', 0)
+  end
   local info = redis.call('HMGET', keys[1], 'price_cents', 'start_ms', 'end_ms', 'limit',
                           'expire_at')
   local price = info[1]
   local remaining = tonumber(redis.call('GET', keys[2]) or '0')
   if idem ~= '' then
     local existing = redis.call('HGET', keys[5], user_id .. '|' .. idem)
-    if existing then return {'DUPLICATE_REQUEST', existing, price, tostring(remaining)} end
+    if existing then return {'0', existing, price, tostring(remaining), '1'} end
   end
   if redis.call('HEXISTS', keys[4], order_id) == 1 then
-    return {'RESERVED', order_id, price, tostring(remaining)}  -- a replay: nothing changes
-  end
-  if not qty or qty < 1 or qty ~= math.floor(qty) then
-    return {'INVALID_QUANTITY', order_id, price, tostring(remaining)}
+    return answer(REFUSAL.REFUSAL_UNSPECIFIED, price, remaining)  -- a replay: nothing changes
   end
   local now = now_ms()
-  if now < tonumber(info[2]) then return {'NOT_STARTED', order_id, price, tostring(remaining)} end
-  if now >= tonumber(info[3]) then return {'ENDED', order_id, price, tostring(remaining)} end
+  if now < tonumber(info[2]) then return answer(REFUSAL.REFUSAL_NOT_STARTED, price, remaining) end
+  if now >= tonumber(info[3]) then return answer(REFUSAL.REFUSAL_ENDED, price, remaining) end
   local held = tonumber(redis.call('HGET', keys[3], user_id) or '0')
   if held + qty > tonumber(info[4]) then
-    return {'PURCHASE_LIMIT', order_id, price, tostring(remaining)}
+    return answer(REFUSAL.REFUSAL_PURCHASE_LIMIT, price, remaining)
   end
-  if remaining < qty then return {'SOLD_OUT', order_id, price, tostring(remaining)} end
+  if remaining < qty then return answer(REFUSAL.REFUSAL_SOLD_OUT, price, remaining) end
   remaining = redis.call('DECRBY', keys[2], qty)
   redis.call('HINCRBY', keys[3], user_id, qty)
   redis.call('HSET', keys[4], order_id, user_id .. '|' .. qty .. '|R|' .. idem)
@@ -81,7 +102,7 @@ local function reserve(keys, args)
   if idem ~= '' then redis.call('HSET', keys[5], user_id .. '|' .. idem, order_id) end
   -- Every time: a key emptied meanwhile (idem, pending) is created anew without an expiry.
   expire_records(keys, info[5])
-  return {'RESERVED', order_id, price, tostring(remaining)}
+  return answer(REFUSAL.REFUSAL_UNSPECIFIED, price, remaining)
 end
 
 -- RESERVED -> RELEASED for one reservation already read (shared by release and the sweep).
@@ -152,22 +173,23 @@ end
 
 -- ARGV: order_id. An operator replays a dead-lettered order whose units were returned:
 -- RELEASED -> CONFIRMED, taking the units again if they are still there and the buyer is within
--- the limit. Replaying twice takes them once. Reply: {outcome, remaining}, outcome one of
--- REVIVED, NOT_RELEASED (already live), SOLD_OUT, PURCHASE_LIMIT, RESERVATION_NOT_FOUND.
+-- the limit. Replaying twice takes them once. Reply: {outcome, remaining, refusal}, outcome one
+-- of REVIVED, NOT_RELEASED (already live), REFUSED (refusal says why), RESERVATION_NOT_FOUND.
 local function revive(keys, args)
   local record = redis.call('HGET', keys[4], args[1])
-  if not record then return {'RESERVATION_NOT_FOUND', '0'} end
+  if not record then return {'RESERVATION_NOT_FOUND', '0', '0'} end
   local user, qty, state, idem = parse_reservation(record)
   local remaining = tonumber(redis.call('GET', keys[2]) or '0')
-  if state ~= 'X' then return {'NOT_RELEASED', tostring(remaining)} end
+  local function refused(refusal) return {'REFUSED', tostring(remaining), tostring(refusal)} end
+  if state ~= 'X' then return {'NOT_RELEASED', tostring(remaining), '0'} end
   local limit = tonumber(redis.call('HGET', keys[1], 'limit') or '0')
   local held = tonumber(redis.call('HGET', keys[3], user) or '0')
-  if held + tonumber(qty) > limit then return {'PURCHASE_LIMIT', tostring(remaining)} end
-  if remaining < tonumber(qty) then return {'SOLD_OUT', tostring(remaining)} end
+  if held + tonumber(qty) > limit then return refused(REFUSAL.REFUSAL_PURCHASE_LIMIT) end
+  if remaining < tonumber(qty) then return refused(REFUSAL.REFUSAL_SOLD_OUT) end
   remaining = redis.call('DECRBY', keys[2], qty)
   redis.call('HINCRBY', keys[3], user, qty)
   redis.call('HSET', keys[4], args[1], user .. '|' .. qty .. '|C|' .. idem)
-  return {'REVIVED', tostring(remaining)}
+  return {'REVIVED', tostring(remaining), '0'}
 end
 
 -- ARGV: stock, price_cents, start_ms, end_ms, limit, remaining, n_orders, then n_orders triples

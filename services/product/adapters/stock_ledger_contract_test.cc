@@ -1,6 +1,7 @@
 // One contract, two implementations: the in-memory fake used by unit tests and the Redis
 // Functions used in production must agree on every case, or the fake is lying.
 #include <random>
+#include <regex>
 #include <thread>
 
 #include "boost/asio/executor_work_guard.hpp"
@@ -17,7 +18,13 @@ namespace {
 
 using domain::ConfirmOutcome;
 using domain::ReleaseOutcome;
-using domain::ReserveOutcome;
+// A reservation's answers, in the vocabulary's words.
+constexpr domain::Refusal kReserved = common::v1::REFUSAL_UNSPECIFIED;
+constexpr domain::Refusal kActivityNotFound = common::v1::REFUSAL_ACTIVITY_NOT_FOUND;
+constexpr domain::Refusal kNotStarted = common::v1::REFUSAL_NOT_STARTED;
+constexpr domain::Refusal kEnded = common::v1::REFUSAL_ENDED;
+constexpr domain::Refusal kSoldOut = common::v1::REFUSAL_SOLD_OUT;
+constexpr domain::Refusal kPurchaseLimit = common::v1::REFUSAL_PURCHASE_LIMIT;
 using seckill::testing::WaitFor;
 
 // Both ledgers keep an ended activity's per-order records this long (a production ledger keeps
@@ -79,10 +86,14 @@ class StockLedgerContractTest : public ::testing::Test {
   bool Seed(const domain::ActivityTerms& terms) {
     return WaitFor<bool>([&](auto done) { ledger().Seed(activity_, terms, done); }).value();
   }
+  absl::StatusOr<domain::ReserveResult> TryReserve(uint64_t user, uint64_t order, int64_t qty = 1,
+                                                   const std::string& key = "") {
+    domain::ReservationRequest r{activity_, user, order, qty, key};
+    return WaitFor<domain::ReserveResult>([&](auto done) { ledger().Reserve(r, done); });
+  }
   domain::ReserveResult Reserve(uint64_t user, uint64_t order, int64_t qty = 1,
                                 const std::string& key = "") {
-    domain::ReservationRequest r{activity_, user, order, qty, key};
-    return WaitFor<domain::ReserveResult>([&](auto done) { ledger().Reserve(r, done); }).value();
+    return TryReserve(user, order, qty, key).value();
   }
   domain::ReleaseResult Release(uint64_t order) {
     return WaitFor<domain::ReleaseResult>(
@@ -124,12 +135,12 @@ TYPED_TEST(StockLedgerContractTest, ManyCallsAtOnceAnswerAsOneAtATime) {
       [&](auto done) { this->ledger().ReserveMany(a, requests, done); });
   ASSERT_TRUE(reserved.ok()) << reserved.status();
   ASSERT_EQ(reserved->size(), 5u);
-  EXPECT_EQ((*reserved)[0].outcome, ReserveOutcome::kReserved);
-  EXPECT_EQ((*reserved)[1].outcome, ReserveOutcome::kPurchaseLimit);
-  EXPECT_EQ((*reserved)[2].outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ((*reserved)[0].refusal, kReserved);
+  EXPECT_EQ((*reserved)[1].refusal, kPurchaseLimit);
+  EXPECT_EQ((*reserved)[2].refusal, kReserved);
   EXPECT_EQ((*reserved)[2].remaining, 0);
-  EXPECT_EQ((*reserved)[3].outcome, ReserveOutcome::kSoldOut);
-  EXPECT_EQ((*reserved)[4].outcome, ReserveOutcome::kDuplicateRequest);
+  EXPECT_EQ((*reserved)[3].refusal, kSoldOut);
+  EXPECT_TRUE((*reserved)[4].duplicate);
   EXPECT_EQ((*reserved)[4].order_id, 103u);
 
   auto marked = WaitFor<std::vector<bool>>([&](auto done) {
@@ -159,7 +170,7 @@ TYPED_TEST(StockLedgerContractTest, SeedIsOnceOnly) {
 }
 
 TYPED_TEST(StockLedgerContractTest, UnknownActivityIsNotFoundNotSoldOut) {
-  EXPECT_EQ(this->Reserve(1, 101).outcome, ReserveOutcome::kActivityNotFound);
+  EXPECT_EQ(this->Reserve(1, 101).refusal, kActivityNotFound);
   EXPECT_FALSE(this->Snapshot().found);
 }
 
@@ -167,11 +178,11 @@ TYPED_TEST(StockLedgerContractTest, SellsExactlyTheStockThenSoldOut) {
   this->Seed(this->Terms(3, 1));
   for (uint64_t user = 1; user <= 3; ++user) {
     auto r = this->Reserve(user, 100 + user);
-    EXPECT_EQ(r.outcome, ReserveOutcome::kReserved);
+    EXPECT_EQ(r.refusal, kReserved);
     EXPECT_EQ(r.price_cents, 990);
     EXPECT_EQ(r.remaining, static_cast<int64_t>(3 - user));
   }
-  EXPECT_EQ(this->Reserve(4, 104).outcome, ReserveOutcome::kSoldOut);
+  EXPECT_EQ(this->Reserve(4, 104).refusal, kSoldOut);
   auto s = this->Snapshot();
   EXPECT_EQ(s.stock, 3);
   EXPECT_EQ(s.remaining, 0);
@@ -180,40 +191,60 @@ TYPED_TEST(StockLedgerContractTest, SellsExactlyTheStockThenSoldOut) {
 
 TYPED_TEST(StockLedgerContractTest, PerUserLimitHoldsAcrossOrders) {
   this->Seed(this->Terms(10, 2));
-  EXPECT_EQ(this->Reserve(7, 201).outcome, ReserveOutcome::kReserved);
-  EXPECT_EQ(this->Reserve(7, 202).outcome, ReserveOutcome::kReserved);
-  EXPECT_EQ(this->Reserve(7, 203).outcome, ReserveOutcome::kPurchaseLimit);
-  EXPECT_EQ(this->Reserve(8, 204, 3).outcome, ReserveOutcome::kPurchaseLimit);
+  EXPECT_EQ(this->Reserve(7, 201).refusal, kReserved);
+  EXPECT_EQ(this->Reserve(7, 202).refusal, kReserved);
+  EXPECT_EQ(this->Reserve(7, 203).refusal, kPurchaseLimit);
+  EXPECT_EQ(this->Reserve(8, 204, 3).refusal, kPurchaseLimit);
   EXPECT_EQ(this->Snapshot().remaining, 8);
 }
 
-TYPED_TEST(StockLedgerContractTest, RefusesBadQuantityAndOutsideTheWindow) {
+// A quantity below 1 is the caller's bug (the services' APIs refuse it first): the call fails and
+// nothing is reserved.
+TYPED_TEST(StockLedgerContractTest, FailsABadQuantityAndRefusesOutsideTheWindow) {
   this->Seed(this->Terms(10, 1));
-  EXPECT_EQ(this->Reserve(1, 301, 0).outcome, ReserveOutcome::kInvalidQuantity);
-  EXPECT_EQ(this->Reserve(1, 302, -1).outcome, ReserveOutcome::kInvalidQuantity);
+  EXPECT_FALSE(this->TryReserve(1, 301, 0).ok());
+  EXPECT_FALSE(this->TryReserve(1, 302, -1).ok());
+  EXPECT_EQ(this->Snapshot().remaining, 10);
   this->activity_ += 1;
   this->Seed(this->Terms(10, 1, 3'600'000, 7'200'000));
-  EXPECT_EQ(this->Reserve(1, 303).outcome, ReserveOutcome::kNotStarted);
+  EXPECT_EQ(this->Reserve(1, 303).refusal, kNotStarted);
   this->activity_ += 1;
   this->Seed(this->Terms(10, 1, -7'200'000, -1'000));
-  EXPECT_EQ(this->Reserve(1, 304).outcome, ReserveOutcome::kEnded);
+  EXPECT_EQ(this->Reserve(1, 304).refusal, kEnded);
 }
 
 TYPED_TEST(StockLedgerContractTest, ReplayingAnOrderIdReservesOnce) {
   this->Seed(this->Terms(10, 5));
-  EXPECT_EQ(this->Reserve(1, 401).outcome, ReserveOutcome::kReserved);
-  EXPECT_EQ(this->Reserve(1, 401).outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(1, 401).refusal, kReserved);
+  EXPECT_EQ(this->Reserve(1, 401).refusal, kReserved);
   EXPECT_EQ(this->Snapshot().remaining, 9);
 }
 
 TYPED_TEST(StockLedgerContractTest, IdempotencyKeyReturnsTheFirstOrder) {
   this->Seed(this->Terms(10, 5));
-  EXPECT_EQ(this->Reserve(1, 501, 1, "key-a").outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(1, 501, 1, "key-a").refusal, kReserved);
   auto again = this->Reserve(1, 502, 1, "key-a");
-  EXPECT_EQ(again.outcome, ReserveOutcome::kDuplicateRequest);
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.refusal, kReserved);
   EXPECT_EQ(again.order_id, 501u);
   // Another user's identical key is a different request.
-  EXPECT_EQ(this->Reserve(2, 503, 1, "key-a").outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(2, 503, 1, "key-a").refusal, kReserved);
+  EXPECT_EQ(this->Snapshot().remaining, 8);
+}
+
+// The key is any text: the ledger's record format is its own business ('|' separates the
+// fields of a Redis record).
+TYPED_TEST(StockLedgerContractTest, AnIdempotencyKeyMayHoldAnyText) {
+  this->Seed(this->Terms(10, 5));
+  const std::string key = "a|b|R|c";
+  EXPECT_EQ(this->Reserve(1, 511, 1, key).refusal, kReserved);
+  auto again = this->Reserve(1, 512, 1, key);
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(again.order_id, 511u);
+  EXPECT_FALSE(this->Reserve(1, 513, 1, "a|b").duplicate);  // a prefix is another key
+  EXPECT_EQ(this->Release(511).outcome, ReleaseOutcome::kReleased);
+  EXPECT_EQ(this->Confirm(511).outcome, ConfirmOutcome::kReleased);
+  EXPECT_FALSE(this->Reserve(1, 514, 1, key).duplicate);  // released: the key is free again
   EXPECT_EQ(this->Snapshot().remaining, 8);
 }
 
@@ -231,7 +262,7 @@ TYPED_TEST(StockLedgerContractTest, ReleaseReturnsStockExactlyOnce) {
   EXPECT_EQ(s.remaining, 1);
   EXPECT_EQ(s.reserved, 0);
   // The buyer and the key are free again.
-  EXPECT_EQ(this->Reserve(1, 602, 1, "k").outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(1, 602, 1, "k").refusal, kReserved);
 }
 
 TYPED_TEST(StockLedgerContractTest, ConfirmedCannotBeReleasedAndReleasedCannotBeConfirmed) {
@@ -287,8 +318,7 @@ TYPED_TEST(StockLedgerContractTest, SweepReleasesOnlyStaleReservedUnits) {
   EXPECT_EQ(s.reserved, 0);
   // A late message for a swept reservation cannot become an order.
   EXPECT_EQ(this->Confirm(1001).outcome, ConfirmOutcome::kReleased);
-  EXPECT_EQ(this->Reserve(1, 1004, 2).outcome,
-            ReserveOutcome::kReserved);  // the buyer is free again
+  EXPECT_EQ(this->Reserve(1, 1004, 2).refusal, kReserved);  // the buyer is free again
 }
 
 // A reservation whose message the broker holds is resolved by its consumer, never by the sweep,
@@ -319,9 +349,10 @@ TYPED_TEST(StockLedgerContractTest, ReviveTakesAReleasedOrdersUnitsBackOnce) {
   this->Seed(this->Terms(1, 1));
   this->Reserve(1, 1101);
   auto revive = [&](uint64_t order) {
-    return WaitFor<domain::ReviveOutcome>(
+    return WaitFor<domain::ReviveResult>(
                [&](auto done) { this->ledger().Revive(this->activity_, order, done); })
-        .value();
+        .value()
+        .outcome;
   };
   EXPECT_EQ(revive(1101), domain::ReviveOutcome::kNotReleased);  // still reserved
   ASSERT_EQ(this->Release(1101).outcome, ReleaseOutcome::kReleased);
@@ -329,12 +360,16 @@ TYPED_TEST(StockLedgerContractTest, ReviveTakesAReleasedOrdersUnitsBackOnce) {
   EXPECT_EQ(revive(1101), domain::ReviveOutcome::kNotReleased);  // once only
   EXPECT_EQ(this->Snapshot().remaining, 0);
   EXPECT_EQ(this->Confirm(1101).outcome, ConfirmOutcome::kAlreadyConfirmed);
-  EXPECT_EQ(this->Reserve(1, 1102).outcome, ReserveOutcome::kPurchaseLimit);  // the buyer holds it
+  EXPECT_EQ(this->Reserve(1, 1102).refusal, kPurchaseLimit);  // the buyer holds it
   // A released order whose unit was sold meanwhile cannot be revived.
   this->Reserve(2, 1103);
   ASSERT_EQ(this->Cancel(1101).outcome, ReleaseOutcome::kReleased);
-  ASSERT_EQ(this->Reserve(3, 1104).outcome, ReserveOutcome::kReserved);
-  EXPECT_EQ(revive(1101), domain::ReviveOutcome::kSoldOut);
+  ASSERT_EQ(this->Reserve(3, 1104).refusal, kReserved);
+  const auto refused = WaitFor<domain::ReviveResult>(
+      [&](auto done) { this->ledger().Revive(this->activity_, 1101, done); });
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ(refused->outcome, domain::ReviveOutcome::kRefused);
+  EXPECT_EQ(refused->refusal, kSoldOut);
   EXPECT_EQ(revive(9999), domain::ReviveOutcome::kNotFound);
 }
 
@@ -352,20 +387,20 @@ TYPED_TEST(StockLedgerContractTest, ReseedRebuildsTheLedgerFromLiveOrders) {
   auto s = this->Snapshot();
   EXPECT_EQ(s.remaining, 3);
   EXPECT_EQ(s.reserved, 0);
-  EXPECT_EQ(this->Reserve(1, 1203).outcome, ReserveOutcome::kPurchaseLimit);  // user 1 holds one
+  EXPECT_EQ(this->Reserve(1, 1203).refusal, kPurchaseLimit);  // user 1 holds one
   EXPECT_EQ(this->Confirm(1202).outcome,
             ConfirmOutcome::kNotFound);  // its late message becomes FAILED
   EXPECT_EQ(this->Cancel(1301).outcome,
             ReleaseOutcome::kReleased);  // live orders can still be cancelled
   EXPECT_EQ(this->Snapshot().remaining, 4);
-  EXPECT_EQ(this->Reserve(2, 1204).outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(2, 1204).refusal, kReserved);
 }
 
 TYPED_TEST(StockLedgerContractTest, CancellingAConfirmedOrderReturnsItsStockOnceAndFreesTheBuyer) {
   this->Seed(this->Terms(1, 1));
   this->Reserve(1, 801, 1, "key");
   ASSERT_EQ(this->Confirm(801).outcome, ConfirmOutcome::kConfirmed);
-  EXPECT_EQ(this->Reserve(2, 802).outcome, ReserveOutcome::kSoldOut);
+  EXPECT_EQ(this->Reserve(2, 802).refusal, kSoldOut);
   auto cancelled = this->Cancel(801);
   EXPECT_EQ(cancelled.outcome, ReleaseOutcome::kReleased);
   EXPECT_EQ(cancelled.quantity_returned, 1);
@@ -375,7 +410,7 @@ TYPED_TEST(StockLedgerContractTest, CancellingAConfirmedOrderReturnsItsStockOnce
   EXPECT_EQ(s.remaining, 1);
   EXPECT_EQ(s.reserved, 0);
   // The cancelled buyer can buy again, with the same idempotency key even.
-  EXPECT_EQ(this->Reserve(1, 803, 1, "key").outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(1, 803, 1, "key").refusal, kReserved);
 }
 
 TYPED_TEST(StockLedgerContractTest, CancellingAReservedOrderAlsoClearsItsInFlightUnits) {
@@ -395,23 +430,23 @@ TYPED_TEST(StockLedgerContractTest, PerOrderRecordsGoTheRetentionAfterTheEnd) {
   const int64_t end_offset_ms = 600;
   ASSERT_TRUE(this->Seed(this->Terms(/*stock=*/5, /*limit=*/2, -60'000, end_offset_ms)));
   const auto ended_at = std::chrono::steady_clock::now() + std::chrono::milliseconds(end_offset_ms);
-  EXPECT_EQ(this->Reserve(7, 301, 1, "key-7").outcome, ReserveOutcome::kReserved);
-  EXPECT_EQ(this->Reserve(8, 302).outcome, ReserveOutcome::kReserved);
-  EXPECT_EQ(this->Reserve(9, 303).outcome, ReserveOutcome::kReserved);
+  EXPECT_EQ(this->Reserve(7, 301, 1, "key-7").refusal, kReserved);
+  EXPECT_EQ(this->Reserve(8, 302).refusal, kReserved);
+  EXPECT_EQ(this->Reserve(9, 303).refusal, kReserved);
   EXPECT_EQ(this->Confirm(301).outcome, ConfirmOutcome::kConfirmed);
   EXPECT_EQ(this->Release(302).outcome, ReleaseOutcome::kReleased);
   EXPECT_EQ(this->Confirm(303).outcome, ConfirmOutcome::kConfirmed);
 
   std::this_thread::sleep_until(ended_at + std::chrono::milliseconds(50));
   // Ended, within the retention: the records are there.
-  EXPECT_EQ(this->Reserve(7, 304, 1, "key-7").outcome, ReserveOutcome::kDuplicateRequest);
+  EXPECT_TRUE(this->Reserve(7, 304, 1, "key-7").duplicate);
   EXPECT_EQ(this->Cancel(303).outcome, ReleaseOutcome::kReleased);
 
   std::this_thread::sleep_until(ended_at + std::chrono::milliseconds(kRetentionMs + 300));
   EXPECT_EQ(this->Confirm(301).outcome, ConfirmOutcome::kNotFound);
   EXPECT_EQ(this->Cancel(301).outcome, ReleaseOutcome::kNotFound);
   EXPECT_EQ(this->Release(302).outcome, ReleaseOutcome::kNotFound);
-  EXPECT_EQ(this->Reserve(7, 305, 1, "key-7").outcome, ReserveOutcome::kEnded);
+  EXPECT_EQ(this->Reserve(7, 305, 1, "key-7").refusal, kEnded);
   const domain::StockSnapshot after = this->Snapshot();
   EXPECT_TRUE(after.found);
   EXPECT_EQ(after.stock, 5);
@@ -427,6 +462,26 @@ TYPED_TEST(StockLedgerContractTest, TheInstanceIdIsStableWhileTheStoreRuns) {
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_FALSE(first->empty());
   EXPECT_EQ(first.value(), second.value());
+}
+
+// The Lua functions spell refusals as numbers: each entry of their REFUSAL table must be the
+// proto's number for that name, and every refusal they can give must be in the proto.
+TEST(StockFunctionsTest, TheirRefusalNumbersAreTheProtos) {
+  const std::string lua(adapters::StockFunctionsSource());
+  const std::regex entry(R"((REFUSAL_[A-Z_]+) = (\d+),)");
+  int entries = 0;
+  for (std::sregex_iterator it(lua.begin(), lua.end(), entry), end; it != end; ++it) {
+    common::v1::Refusal proto_value{};
+    ASSERT_TRUE(common::v1::Refusal_Parse((*it)[1].str(), &proto_value))
+        << (*it)[1] << " is not in refusal.proto";
+    EXPECT_EQ(std::stoi((*it)[2].str()), static_cast<int>(proto_value)) << (*it)[1];
+    ++entries;
+  }
+  EXPECT_GE(entries, 5);
+  const std::regex use(R"(REFUSAL\.(REFUSAL_[A-Z_]+))");
+  for (std::sregex_iterator it(lua.begin(), lua.end(), use), end; it != end; ++it) {
+    EXPECT_NE(lua.find((*it)[1].str() + " = "), std::string::npos) << (*it)[1] << " has no number";
+  }
 }
 
 }  // namespace

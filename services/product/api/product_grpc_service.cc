@@ -76,7 +76,7 @@ void ByActivity(const Items& items, Many many,
 
 ServerUnaryReactor* ProductGrpcService::CreateProduct(grpc::CallbackServerContext* ctx,
                                                       const v1::CreateProductRequest* request,
-                                                      v1::CreateProductReply* reply) {
+                                                      v1::CreateProductResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   boost::asio::post(blocking_, [this, reactor, request, reply] {
     domain::Product product{0, request->name(), request->description(), request->price_cents()};
@@ -93,30 +93,30 @@ ServerUnaryReactor* ProductGrpcService::CreateProduct(grpc::CallbackServerContex
 
 ServerUnaryReactor* ProductGrpcService::CreateActivity(grpc::CallbackServerContext* ctx,
                                                        const v1::CreateActivityRequest* request,
-                                                       v1::CreateActivityReply* reply) {
+                                                       v1::CreateActivityResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   boost::asio::post(blocking_, [this, reactor, request, reply] {
     domain::ActivityTerms terms{
         request->product_id(),  request->title(),     request->price_cents(),   request->stock(),
         request->start_at_ms(), request->end_at_ms(), request->limit_per_user()};
-    create_activity_(terms,
-                     [this, reactor, reply](absl::StatusOr<app::CreateActivityResult> result) {
-                       if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-                       if (result->outcome == app::CreateActivityOutcome::kCreated)
-                         recovery_.Known(result->activity_id);
-                       reply->set_outcome(result->outcome == app::CreateActivityOutcome::kCreated
-                                              ? v1::CreateActivityReply::CREATED
-                                              : v1::CreateActivityReply::PRODUCT_NOT_FOUND);
-                       reply->set_activity_id(result->activity_id);
-                       reactor->Finish(grpc::Status::OK);
-                     });
+    create_activity_(
+        terms, [this, reactor, reply](absl::StatusOr<app::CreateActivityResult> result) {
+          if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+          if (result->outcome == app::CreateActivityOutcome::kCreated)
+            recovery_.Known(result->activity_id);
+          reply->set_outcome(result->outcome == app::CreateActivityOutcome::kCreated
+                                 ? v1::CreateActivityResponse::OUTCOME_CREATED
+                                 : v1::CreateActivityResponse::OUTCOME_PRODUCT_NOT_FOUND);
+          reply->set_activity_id(result->activity_id);
+          reactor->Finish(grpc::Status::OK);
+        });
   });
   return reactor;
 }
 
 ServerUnaryReactor* ProductGrpcService::GetActivity(grpc::CallbackServerContext* ctx,
                                                     const v1::GetActivityRequest* request,
-                                                    v1::GetActivityReply* reply) {
+                                                    v1::GetActivityResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   boost::asio::post(blocking_, [this, reactor, request, reply] {
     view_activities_.One(request->activity_id(),
@@ -136,7 +136,7 @@ ServerUnaryReactor* ProductGrpcService::GetActivity(grpc::CallbackServerContext*
 
 ServerUnaryReactor* ProductGrpcService::ListActivities(grpc::CallbackServerContext* ctx,
                                                        const v1::ListActivitiesRequest* /*req*/,
-                                                       v1::ListActivitiesReply* reply) {
+                                                       v1::ListActivitiesResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   boost::asio::post(blocking_, [this, reactor, reply] {
     view_activities_.Many(100,
@@ -152,27 +152,25 @@ ServerUnaryReactor* ProductGrpcService::ListActivities(grpc::CallbackServerConte
 
 ServerUnaryReactor* ProductGrpcService::ReserveStocks(grpc::CallbackServerContext* ctx,
                                                       const v1::ReserveStocksRequest* request,
-                                                      v1::ReserveStocksReply* reply) {
+                                                      v1::ReserveStocksResponse* reply) {
   const int n = request->items_size();
   if (n == 0 || n > kMaxBatch) return RejectBatchSize(ctx);
   for (const v1::ReserveStockRequest& item : request->items()) {
     if (item.activity_id() == 0 || item.user_id() == 0 || item.order_id() == 0) {
       return Reject(ctx, "activity_id, user_id and order_id are required");
     }
-    if (item.idempotency_key().find('|') != std::string::npos) {
-      return Reject(ctx, "idempotency_key must not contain '|'");
-    }
+    if (item.quantity() < 1) return Reject(ctx, "quantity must be at least 1");
   }
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ByActivity<v1::ReserveStockReply>(
+  ByActivity<v1::ReserveStockResult>(
       request->items(),
       [this, request](uint64_t activity_id, const std::vector<int>& items,
-                      domain::Callback<std::vector<v1::ReserveStockReply>> done) {
+                      domain::Callback<std::vector<v1::ReserveStockResult>> done) {
         ReserveMany(activity_id, request->items(), items, std::move(done));
       },
-      [reactor, reply](absl::StatusOr<std::vector<v1::ReserveStockReply>> results) {
+      [reactor, reply](absl::StatusOr<std::vector<v1::ReserveStockResult>> results) {
         if (!results.ok()) return reactor->Finish(rpc::ToGrpc(results.status()));
-        for (v1::ReserveStockReply& r : *results) *reply->add_results() = std::move(r);
+        for (v1::ReserveStockResult& r : *results) *reply->add_results() = std::move(r);
         reactor->Finish(grpc::Status::OK);
       });
   return reactor;
@@ -180,10 +178,10 @@ ServerUnaryReactor* ProductGrpcService::ReserveStocks(grpc::CallbackServerContex
 
 void ProductGrpcService::ReserveMany(
     uint64_t activity_id, const google::protobuf::RepeatedPtrField<v1::ReserveStockRequest>& all,
-    const std::vector<int>& items, domain::Callback<std::vector<v1::ReserveStockReply>> done) {
+    const std::vector<int>& items, domain::Callback<std::vector<v1::ReserveStockResult>> done) {
   // A refusal, not an error: it must not count against anyone's circuit breaker.
   if (recovery_.IsGated(activity_id))
-    return done(std::vector<v1::ReserveStockReply>(items.size(), Restoring()));
+    return done(std::vector<v1::ReserveStockResult>(items.size(), Restoring()));
   std::vector<domain::ReservationRequest> requests;
   requests.reserve(items.size());
   for (int i : items) {
@@ -195,18 +193,19 @@ void ProductGrpcService::ReserveMany(
                       [this, activity_id, done = std::move(done)](
                           absl::StatusOr<std::vector<domain::ReserveResult>> results) {
                         if (!results.ok()) return done(results.status());
-                        std::vector<v1::ReserveStockReply> replies;
+                        std::vector<v1::ReserveStockResult> replies;
                         replies.reserve(results->size());
                         for (const domain::ReserveResult& result : *results) {
-                          if (result.outcome == domain::ReserveOutcome::kActivityNotFound &&
+                          if (result.refusal == common::v1::REFUSAL_ACTIVITY_NOT_FOUND &&
                               recovery_.IsKnown(activity_id)) {
                             // The catalog has it but Redis does not: its stock data was lost.
                             recovery_.Gate(activity_id);
                             replies.push_back(Restoring());
                             continue;
                           }
-                          v1::ReserveStockReply& reply = replies.emplace_back();
-                          reply.set_outcome(ToProto(result.outcome));
+                          v1::ReserveStockResult& reply = replies.emplace_back();
+                          reply.set_refusal(result.refusal);
+                          reply.set_duplicate(result.duplicate);
                           reply.set_order_id(result.order_id);
                           reply.set_price_cents(result.price_cents);
                           reply.set_remaining(result.remaining);
@@ -218,26 +217,12 @@ void ProductGrpcService::ReserveMany(
 namespace {
 
 // Release and cancel answer alike.
+template <class Response>
 std::function<void(absl::StatusOr<domain::ReleaseResult>)> FinishRelease(
-    ServerUnaryReactor* reactor, v1::ReleaseReservationReply* reply) {
+    ServerUnaryReactor* reactor, Response* reply) {
   return [reactor, reply](absl::StatusOr<domain::ReleaseResult> result) {
     if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-    using O = domain::ReleaseOutcome;
-    using R = v1::ReleaseReservationReply;
-    switch (result->outcome) {
-      case O::kReleased:
-        reply->set_outcome(R::RELEASED);
-        break;
-      case O::kAlreadyReleased:
-        reply->set_outcome(R::ALREADY_RELEASED);
-        break;
-      case O::kAlreadyConfirmed:
-        reply->set_outcome(R::ALREADY_CONFIRMED);
-        break;
-      case O::kNotFound:
-        reply->set_outcome(R::RESERVATION_NOT_FOUND);
-        break;
-    }
+    reply->set_outcome(ToProto(result->outcome));
     reply->set_quantity_returned(result->quantity_returned);
     reactor->Finish(grpc::Status::OK);
   };
@@ -247,15 +232,15 @@ std::function<void(absl::StatusOr<domain::ReleaseResult>)> FinishRelease(
 
 ServerUnaryReactor* ProductGrpcService::ReleaseReservation(
     grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
-    v1::ReleaseReservationReply* reply) {
+    v1::ReleaseReservationResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ledger_.Release(request->activity_id(), request->order_id(), FinishRelease(reactor, reply));
   return reactor;
 }
 
 ServerUnaryReactor* ProductGrpcService::CancelReservation(
-    grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
-    v1::ReleaseReservationReply* reply) {
+    grpc::CallbackServerContext* ctx, const v1::CancelReservationRequest* request,
+    v1::CancelReservationResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ledger_.Cancel(request->activity_id(), request->order_id(), FinishRelease(reactor, reply));
   return reactor;
@@ -263,7 +248,7 @@ ServerUnaryReactor* ProductGrpcService::CancelReservation(
 
 ServerUnaryReactor* ProductGrpcService::MarkReservationsPublished(
     grpc::CallbackServerContext* ctx, const v1::MarkReservationsPublishedRequest* request,
-    v1::MarkReservationsPublishedReply* reply) {
+    v1::MarkReservationsPublishedResponse* reply) {
   const int n = request->items_size();
   if (n == 0 || n > kMaxBatch) return RejectBatchSize(ctx);
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
@@ -283,7 +268,7 @@ ServerUnaryReactor* ProductGrpcService::MarkReservationsPublished(
 
 ServerUnaryReactor* ProductGrpcService::ConfirmReservations(
     grpc::CallbackServerContext* ctx, const v1::ConfirmReservationsRequest* request,
-    v1::ConfirmReservationsReply* reply) {
+    v1::ConfirmReservationsResponse* reply) {
   const int n = request->items_size();
   if (n == 0 || n > kMaxBatch) return RejectBatchSize(ctx);
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
@@ -296,7 +281,7 @@ ServerUnaryReactor* ProductGrpcService::ConfirmReservations(
       [reactor, reply](absl::StatusOr<std::vector<domain::ConfirmResult>> results) {
         if (!results.ok()) return reactor->Finish(rpc::ToGrpc(results.status()));
         for (const domain::ConfirmResult& r : *results) {
-          v1::ConfirmReservationReply* out = reply->add_results();
+          v1::ConfirmReservationResult* out = reply->add_results();
           out->set_outcome(ToProto(r.outcome));
           out->set_quantity(r.quantity);
         }
@@ -307,25 +292,25 @@ ServerUnaryReactor* ProductGrpcService::ConfirmReservations(
 
 ServerUnaryReactor* ProductGrpcService::AdjustStock(grpc::CallbackServerContext* ctx,
                                                     const v1::AdjustStockRequest* request,
-                                                    v1::AdjustStockReply* reply) {
+                                                    v1::AdjustStockResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ledger_.Adjust(request->activity_id(), request->expected_remaining(), request->delta(),
                  [reactor, reply](absl::StatusOr<domain::AdjustResult> result) {
                    if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
                    using O = domain::AdjustOutcome;
-                   using R = v1::AdjustStockReply;
+                   using R = v1::AdjustStockResponse;
                    switch (result->outcome) {
                      case O::kAdjusted:
-                       reply->set_outcome(R::ADJUSTED);
+                       reply->set_outcome(R::OUTCOME_ADJUSTED);
                        break;
                      case O::kChanged:
-                       reply->set_outcome(R::CHANGED);
+                       reply->set_outcome(R::OUTCOME_CHANGED);
                        break;
                      case O::kNegative:
-                       reply->set_outcome(R::NEGATIVE);
+                       reply->set_outcome(R::OUTCOME_NEGATIVE);
                        break;
                      case O::kActivityNotFound:
-                       reply->set_outcome(R::ADJUST_ACTIVITY_NOT_FOUND);
+                       reply->set_outcome(R::OUTCOME_ACTIVITY_NOT_FOUND);
                        break;
                    }
                    reply->set_remaining(result->remaining);
@@ -335,31 +320,14 @@ ServerUnaryReactor* ProductGrpcService::AdjustStock(grpc::CallbackServerContext*
 }
 
 ServerUnaryReactor* ProductGrpcService::ReviveReservation(
-    grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
-    v1::ReviveReservationReply* reply) {
+    grpc::CallbackServerContext* ctx, const v1::ReviveReservationRequest* request,
+    v1::ReviveReservationResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ledger_.Revive(request->activity_id(), request->order_id(),
-                 [reactor, reply](absl::StatusOr<domain::ReviveOutcome> outcome) {
-                   if (!outcome.ok()) return reactor->Finish(rpc::ToGrpc(outcome.status()));
-                   using O = domain::ReviveOutcome;
-                   using R = v1::ReviveReservationReply;
-                   switch (*outcome) {
-                     case O::kRevived:
-                       reply->set_outcome(R::REVIVED);
-                       break;
-                     case O::kNotReleased:
-                       reply->set_outcome(R::NOT_RELEASED);
-                       break;
-                     case O::kSoldOut:
-                       reply->set_outcome(R::REVIVE_SOLD_OUT);
-                       break;
-                     case O::kPurchaseLimit:
-                       reply->set_outcome(R::REVIVE_PURCHASE_LIMIT);
-                       break;
-                     case O::kNotFound:
-                       reply->set_outcome(R::REVIVE_NOT_FOUND);
-                       break;
-                   }
+                 [reactor, reply](absl::StatusOr<domain::ReviveResult> result) {
+                   if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
+                   reply->set_outcome(ToProto(result->outcome));
+                   reply->set_refusal(result->refusal);
                    reactor->Finish(grpc::Status::OK);
                  });
   return reactor;
@@ -367,7 +335,7 @@ ServerUnaryReactor* ProductGrpcService::ReviveReservation(
 
 ServerUnaryReactor* ProductGrpcService::GetStockStats(grpc::CallbackServerContext* ctx,
                                                       const v1::GetStockStatsRequest* request,
-                                                      v1::GetStockStatsReply* reply) {
+                                                      v1::GetStockStatsResponse* reply) {
   ServerUnaryReactor* reactor = ctx->DefaultReactor();
   ledger_.Snapshot(request->activity_id(),
                    [reactor, reply](absl::StatusOr<domain::StockSnapshot> snapshot) {

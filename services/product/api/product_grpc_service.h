@@ -29,40 +29,40 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
 
   grpc::ServerUnaryReactor* CreateProduct(grpc::CallbackServerContext* ctx,
                                           const v1::CreateProductRequest* request,
-                                          v1::CreateProductReply* reply) override;
+                                          v1::CreateProductResponse* reply) override;
   grpc::ServerUnaryReactor* CreateActivity(grpc::CallbackServerContext* ctx,
                                            const v1::CreateActivityRequest* request,
-                                           v1::CreateActivityReply* reply) override;
+                                           v1::CreateActivityResponse* reply) override;
   grpc::ServerUnaryReactor* GetActivity(grpc::CallbackServerContext* ctx,
                                         const v1::GetActivityRequest* request,
-                                        v1::GetActivityReply* reply) override;
+                                        v1::GetActivityResponse* reply) override;
   grpc::ServerUnaryReactor* ListActivities(grpc::CallbackServerContext* ctx,
                                            const v1::ListActivitiesRequest* request,
-                                           v1::ListActivitiesReply* reply) override;
+                                           v1::ListActivitiesResponse* reply) override;
   grpc::ServerUnaryReactor* ReserveStocks(grpc::CallbackServerContext* ctx,
                                           const v1::ReserveStocksRequest* request,
-                                          v1::ReserveStocksReply* reply) override;
+                                          v1::ReserveStocksResponse* reply) override;
   grpc::ServerUnaryReactor* ReleaseReservation(grpc::CallbackServerContext* ctx,
                                                const v1::ReleaseReservationRequest* request,
-                                               v1::ReleaseReservationReply* reply) override;
+                                               v1::ReleaseReservationResponse* reply) override;
   grpc::ServerUnaryReactor* CancelReservation(grpc::CallbackServerContext* ctx,
-                                              const v1::ReleaseReservationRequest* request,
-                                              v1::ReleaseReservationReply* reply) override;
+                                              const v1::CancelReservationRequest* request,
+                                              v1::CancelReservationResponse* reply) override;
   grpc::ServerUnaryReactor* ConfirmReservations(grpc::CallbackServerContext* ctx,
                                                 const v1::ConfirmReservationsRequest* request,
-                                                v1::ConfirmReservationsReply* reply) override;
+                                                v1::ConfirmReservationsResponse* reply) override;
   grpc::ServerUnaryReactor* MarkReservationsPublished(
       grpc::CallbackServerContext* ctx, const v1::MarkReservationsPublishedRequest* request,
-      v1::MarkReservationsPublishedReply* reply) override;
+      v1::MarkReservationsPublishedResponse* reply) override;
   grpc::ServerUnaryReactor* AdjustStock(grpc::CallbackServerContext* ctx,
                                         const v1::AdjustStockRequest* request,
-                                        v1::AdjustStockReply* reply) override;
+                                        v1::AdjustStockResponse* reply) override;
   grpc::ServerUnaryReactor* ReviveReservation(grpc::CallbackServerContext* ctx,
-                                              const v1::ReleaseReservationRequest* request,
-                                              v1::ReviveReservationReply* reply) override;
+                                              const v1::ReviveReservationRequest* request,
+                                              v1::ReviveReservationResponse* reply) override;
   grpc::ServerUnaryReactor* GetStockStats(grpc::CallbackServerContext* ctx,
                                           const v1::GetStockStatsRequest* request,
-                                          v1::GetStockStatsReply* reply) override;
+                                          v1::GetStockStatsResponse* reply) override;
 
  private:
   // The items of ReserveStocks (indices into `all`) that name `activity_id`, in one ledger call;
@@ -70,7 +70,7 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   void ReserveMany(uint64_t activity_id,
                    const google::protobuf::RepeatedPtrField<v1::ReserveStockRequest>& all,
                    const std::vector<int>& items,
-                   domain::Callback<std::vector<v1::ReserveStockReply>> done);
+                   domain::Callback<std::vector<v1::ReserveStockResult>> done);
 
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;

@@ -7,58 +7,66 @@ namespace v1 = seckill::product::v1;
 v1::ActivityStatus ToProto(domain::ActivityStatus s) {
   switch (s) {
     case domain::ActivityStatus::kUpcoming:
-      return v1::UPCOMING;
+      return v1::ACTIVITY_STATUS_UPCOMING;
     case domain::ActivityStatus::kActive:
-      return v1::ACTIVE;
+      return v1::ACTIVITY_STATUS_ACTIVE;
     case domain::ActivityStatus::kSoldOut:
-      return v1::SOLD_OUT;
+      return v1::ACTIVITY_STATUS_SOLD_OUT;
     case domain::ActivityStatus::kEnded:
-      return v1::ENDED;
+      return v1::ACTIVITY_STATUS_ENDED;
   }
   return v1::ACTIVITY_STATUS_UNSPECIFIED;
 }
 
-v1::ReserveOutcome ToProto(domain::ReserveOutcome o) {
-  using O = domain::ReserveOutcome;
-  switch (o) {
-    case O::kReserved:
-      return v1::RESERVED;
-    case O::kDuplicateRequest:
-      return v1::DUPLICATE_REQUEST;
-    case O::kActivityNotFound:
-      return v1::ACTIVITY_NOT_FOUND;
-    case O::kNotStarted:
-      return v1::RESERVE_NOT_STARTED;
-    case O::kEnded:
-      return v1::RESERVE_ENDED;
-    case O::kSoldOut:
-      return v1::RESERVE_SOLD_OUT;
-    case O::kPurchaseLimit:
-      return v1::PURCHASE_LIMIT;
-    case O::kInvalidQuantity:
-      return v1::INVALID_QUANTITY;
-  }
-  return v1::RESERVE_OUTCOME_UNSPECIFIED;
-}
-
-v1::ReserveStockReply Restoring() {
-  v1::ReserveStockReply reply;
-  reply.set_outcome(v1::RESTORING);
+v1::ReserveStockResult Restoring() {
+  v1::ReserveStockResult reply;
+  reply.set_refusal(common::v1::REFUSAL_RESTORING);
   return reply;
 }
 
-v1::ConfirmReservationReply::Outcome ToProto(domain::ConfirmOutcome o) {
+v1::ReleaseOutcome ToProto(domain::ReleaseOutcome o) {
+  using O = domain::ReleaseOutcome;
+  switch (o) {
+    case O::kReleased:
+      return v1::RELEASE_OUTCOME_RELEASED;
+    case O::kAlreadyReleased:
+      return v1::RELEASE_OUTCOME_ALREADY_RELEASED;
+    case O::kAlreadyConfirmed:
+      return v1::RELEASE_OUTCOME_ALREADY_CONFIRMED;
+    case O::kNotFound:
+      return v1::RELEASE_OUTCOME_RESERVATION_NOT_FOUND;
+  }
+  return v1::RELEASE_OUTCOME_UNSPECIFIED;
+}
+
+v1::ReviveReservationResponse::Outcome ToProto(domain::ReviveOutcome o) {
+  using O = domain::ReviveOutcome;
+  using R = v1::ReviveReservationResponse;
+  switch (o) {
+    case O::kRevived:
+      return R::OUTCOME_REVIVED;
+    case O::kNotReleased:
+      return R::OUTCOME_NOT_RELEASED;
+    case O::kRefused:
+      return R::OUTCOME_REFUSED;
+    case O::kNotFound:
+      return R::OUTCOME_RESERVATION_NOT_FOUND;
+  }
+  return R::OUTCOME_UNSPECIFIED;
+}
+
+v1::ConfirmReservationResult::Outcome ToProto(domain::ConfirmOutcome o) {
   using O = domain::ConfirmOutcome;
-  using R = v1::ConfirmReservationReply;
+  using R = v1::ConfirmReservationResult;
   switch (o) {
     case O::kConfirmed:
-      return R::CONFIRMED;
+      return R::OUTCOME_CONFIRMED;
     case O::kAlreadyConfirmed:
-      return R::ALREADY_CONFIRMED;
+      return R::OUTCOME_ALREADY_CONFIRMED;
     case O::kReleased:
-      return R::RELEASED;
+      return R::OUTCOME_RELEASED;
     case O::kNotFound:
-      return R::RESERVATION_NOT_FOUND;
+      return R::OUTCOME_RESERVATION_NOT_FOUND;
   }
   return R::OUTCOME_UNSPECIFIED;
 }

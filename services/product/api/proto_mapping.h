@@ -8,10 +8,11 @@
 namespace seckill::product::api {
 
 product::v1::ActivityStatus ToProto(domain::ActivityStatus s);
-product::v1::ReserveOutcome ToProto(domain::ReserveOutcome o);
-product::v1::ConfirmReservationReply::Outcome ToProto(domain::ConfirmOutcome o);
+product::v1::ReleaseOutcome ToProto(domain::ReleaseOutcome o);
+product::v1::ReviveReservationResponse::Outcome ToProto(domain::ReviveOutcome o);
+product::v1::ConfirmReservationResult::Outcome ToProto(domain::ConfirmOutcome o);
 // The answer to a reservation of a gated activity (its stock is being restored).
-product::v1::ReserveStockReply Restoring();
+product::v1::ReserveStockResult Restoring();
 void FillActivity(const app::ActivityView& view, product::v1::Activity* out);
 
 }  // namespace seckill::product::api

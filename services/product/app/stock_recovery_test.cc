@@ -34,7 +34,7 @@ TEST(StockRecoveryTest, GatedActivityIsReseededFromLiveOrdersAfterTheGrace) {
   EXPECT_EQ(snapshot.remaining, 3);
   domain::ReserveResult again;
   ledger.Reserve({id, 1, 99, 1, ""}, [&](absl::StatusOr<domain::ReserveResult> r) { again = *r; });
-  EXPECT_EQ(again.outcome, domain::ReserveOutcome::kPurchaseLimit);  // buyer 1 still holds a unit
+  EXPECT_EQ(again.refusal, common::v1::REFUSAL_PURCHASE_LIMIT);  // buyer 1 still holds a unit
 }
 
 // The periodic check notices a store restart by its instance id, gates every known activity, and

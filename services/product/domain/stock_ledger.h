@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "libs/base/gather.h"
+#include "seckill/common/v1/refusal.pb.h"
 #include "services/product/domain/activity.h"
 
 namespace seckill::product::domain {
@@ -14,28 +15,24 @@ namespace seckill::product::domain {
 template <class T>
 using Callback = std::function<void(absl::StatusOr<T>)>;
 
+// Why a buyer was refused: the system's one vocabulary of refusals, a plain enum generated from
+// proto/seckill/common/v1/refusal.proto. The ledger decides them and every layer passes them on
+// as they are, so a new refusal needs no mapping here. REFUSAL_UNSPECIFIED: not refused.
+using Refusal = common::v1::Refusal;
+
 struct ReservationRequest {
   uint64_t activity_id = 0;
   uint64_t user_id = 0;
   uint64_t order_id = 0;
-  int64_t quantity = 1;
-  std::string idempotency_key;  // empty: none
-};
-
-enum class ReserveOutcome {
-  kReserved,
-  kDuplicateRequest,  // the idempotency key made order_id before; nothing changed
-  kActivityNotFound,
-  kNotStarted,
-  kEnded,
-  kSoldOut,
-  kPurchaseLimit,
-  kInvalidQuantity,
+  int64_t quantity = 1;         // at least 1: the caller validated it
+  std::string idempotency_key;  // empty: none; any text otherwise
 };
 
 struct ReserveResult {
-  ReserveOutcome outcome = ReserveOutcome::kActivityNotFound;
-  uint64_t order_id = 0;  // the reservation's order (the earlier one for kDuplicateRequest)
+  Refusal refusal = common::v1::REFUSAL_UNSPECIFIED;  // unspecified: reserved
+  // The idempotency key made an order before (order_id names it); nothing changed.
+  bool duplicate = false;
+  uint64_t order_id = 0;  // the reservation's order
   int64_t price_cents = 0;
   int64_t remaining = 0;
 };
@@ -58,7 +55,11 @@ struct AdjustResult {
   int64_t remaining = 0;
 };
 
-enum class ReviveOutcome { kRevived, kNotReleased, kSoldOut, kPurchaseLimit, kNotFound };
+enum class ReviveOutcome { kRevived, kNotReleased, kRefused, kNotFound };
+struct ReviveResult {
+  ReviveOutcome outcome = ReviveOutcome::kNotFound;
+  Refusal refusal = common::v1::REFUSAL_UNSPECIFIED;  // why, for kRefused
+};
 
 // A live order of an activity, as the database of record has it.
 struct LiveOrder {
@@ -156,8 +157,9 @@ class StockLedger {
   virtual void Reseed(uint64_t activity_id, const ActivityTerms& terms,
                       const std::vector<LiveOrder>& live, Callback<int64_t> done) = 0;
   // Replay of a dead-lettered order: RELEASED -> CONFIRMED, taking its units again if they are
-  // available and the buyer is within the limit. Idempotent (a second call: kNotReleased).
-  virtual void Revive(uint64_t activity_id, uint64_t order_id, Callback<ReviveOutcome> done) = 0;
+  // available and the buyer is within the limit (kRefused: sold out or over the limit).
+  // Idempotent (a second call: kNotReleased).
+  virtual void Revive(uint64_t activity_id, uint64_t order_id, Callback<ReviveResult> done) = 0;
   // An id of the store's running instance: it changes when the store restarts (which may have
   // lost its last writes: the recovery then gates every activity).
   virtual void InstanceId(Callback<std::string> done) = 0;

@@ -6,7 +6,6 @@ namespace seckill::product::testing {
 
 using domain::ConfirmOutcome;
 using domain::ReleaseOutcome;
-using domain::ReserveOutcome;
 
 void InMemoryStockLedger::ReturnUnits(Ledger& l, Reservation& res) {
   if (res.state == State::kReserved) l.inflight -= res.quantity;
@@ -45,33 +44,32 @@ void InMemoryStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms
 
 void InMemoryStockLedger::Reserve(const domain::ReservationRequest& r,
                                   domain::Callback<domain::ReserveResult> done) {
+  if (r.quantity < 1) return done(absl::InternalError("seckill_reserve: quantity below 1"));
   domain::ReserveResult result;
   result.order_id = r.order_id;
   {
     std::lock_guard lock(mu_);
     Ledger* ledger = Find(r.activity_id);
     if (ledger == nullptr) {
-      result.outcome = ReserveOutcome::kActivityNotFound;
+      result.refusal = common::v1::REFUSAL_ACTIVITY_NOT_FOUND;
     } else {
       Ledger& l = *ledger;
       result.price_cents = l.terms.price_cents;
       const int64_t now = clock_.NowMs();
       auto idem = l.idempotency.find({r.user_id, r.idempotency_key});
       if (!r.idempotency_key.empty() && idem != l.idempotency.end()) {
-        result.outcome = ReserveOutcome::kDuplicateRequest;
+        result.duplicate = true;
         result.order_id = idem->second;
       } else if (l.reservations.contains(r.order_id)) {
-        result.outcome = ReserveOutcome::kReserved;
-      } else if (r.quantity < 1) {
-        result.outcome = ReserveOutcome::kInvalidQuantity;
+        // A replay: reserved already, nothing changes.
       } else if (now < l.terms.start_at_ms) {
-        result.outcome = ReserveOutcome::kNotStarted;
+        result.refusal = common::v1::REFUSAL_NOT_STARTED;
       } else if (now >= l.terms.end_at_ms) {
-        result.outcome = ReserveOutcome::kEnded;
+        result.refusal = common::v1::REFUSAL_ENDED;
       } else if (l.held[r.user_id] + r.quantity > l.terms.limit_per_user) {
-        result.outcome = ReserveOutcome::kPurchaseLimit;
+        result.refusal = common::v1::REFUSAL_PURCHASE_LIMIT;
       } else if (l.remaining < r.quantity) {
-        result.outcome = ReserveOutcome::kSoldOut;
+        result.refusal = common::v1::REFUSAL_SOLD_OUT;
       } else {
         l.remaining -= r.quantity;
         l.inflight += r.quantity;
@@ -79,7 +77,6 @@ void InMemoryStockLedger::Reserve(const domain::ReservationRequest& r,
         l.reservations[r.order_id] =
             Reservation{r.user_id, r.quantity, State::kReserved, r.idempotency_key, now};
         if (!r.idempotency_key.empty()) l.idempotency[{r.user_id, r.idempotency_key}] = r.order_id;
-        result.outcome = ReserveOutcome::kReserved;
       }
       result.remaining = l.remaining;
     }
@@ -171,23 +168,24 @@ void InMemoryStockLedger::Adjust(uint64_t activity_id, int64_t expected_remainin
 }
 
 void InMemoryStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
-                                 domain::Callback<domain::ReviveOutcome> done) {
-  domain::ReviveOutcome outcome = domain::ReviveOutcome::kNotFound;
+                                 domain::Callback<domain::ReviveResult> done) {
+  using domain::ReviveOutcome;
+  domain::ReviveResult result;
   WithReservation(activity_id, order_id, [&](Ledger& l, Reservation& res) {
     if (res.state != State::kReleased) {
-      outcome = domain::ReviveOutcome::kNotReleased;
+      result.outcome = ReviveOutcome::kNotReleased;
     } else if (l.held[res.user_id] + res.quantity > l.terms.limit_per_user) {
-      outcome = domain::ReviveOutcome::kPurchaseLimit;
+      result = {ReviveOutcome::kRefused, common::v1::REFUSAL_PURCHASE_LIMIT};
     } else if (l.remaining < res.quantity) {
-      outcome = domain::ReviveOutcome::kSoldOut;
+      result = {ReviveOutcome::kRefused, common::v1::REFUSAL_SOLD_OUT};
     } else {
       l.remaining -= res.quantity;
       l.held[res.user_id] += res.quantity;
       res.state = State::kConfirmed;
-      outcome = domain::ReviveOutcome::kRevived;
+      result.outcome = ReviveOutcome::kRevived;
     }
   });
-  done(outcome);
+  done(result);
 }
 
 void InMemoryStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTerms& terms,

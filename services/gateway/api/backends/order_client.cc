@@ -1,5 +1,6 @@
 #include "services/gateway/api/backends/order_client.h"
 
+#include "absl/strings/strip.h"
 #include "grpcpp/channel.h"
 #include "libs/base/coalescer.h"
 #include "libs/rpc/deadline.h"
@@ -18,10 +19,14 @@ constexpr char kBackend[] = "order";
 
 using Placements = base::Coalescer<ov1::PlaceOrderRequest, ov1::PlaceOrderResult>;
 
+// The status as buyers read it: the enum value's name without its prefix ("QUEUED").
+std::string StatusName(ov1::OrderStatus s) {
+  return std::string(absl::StripPrefix(ov1::OrderStatus_Name(s), "ORDER_STATUS_"));
+}
+
 domain::Order ToDomain(const ov1::Order& o) {
-  return domain::Order{o.order_id(),     o.activity_id(),  o.user_id(),
-                       o.quantity(),     o.amount_cents(), ov1::OrderStatus_Name(o.status()),
-                       o.created_at_ms()};
+  return domain::Order{o.order_id(),     o.activity_id(),        o.user_id(),      o.quantity(),
+                       o.amount_cents(), StatusName(o.status()), o.created_at_ms()};
 }
 
 // One PlaceOrders call for a batch of placements.
@@ -31,7 +36,7 @@ void SendPlacements(const std::shared_ptr<ov1::OrderService::Stub>& stub,
   struct BatchCall {
     grpc::ClientContext context;
     ov1::PlaceOrdersRequest request;
-    ov1::PlaceOrdersReply reply;
+    ov1::PlaceOrdersResponse reply;
   };
   auto call = std::make_shared<BatchCall>();
   // Counted from the oldest order's arrival: none waits past its own deadline.
@@ -81,16 +86,17 @@ awaitable<StatusOr<Placement>> OrderClient::Place(OrderToPlace order) {
   request.set_traceparent(std::move(order.traceparent));
   return base::AwaitCallback<Reply>([placements = impl_->placements, request = std::move(request),
                                      ticket, guard = &guard_](auto done) mutable {
-    placements->Submit(std::move(request), [done, ticket,
-                                            guard](StatusOr<ov1::PlaceOrderResult> result) {
-      Reply reply = !result.ok() ? Reply(result.status())
-                    : result->code() != 0
-                        ? Reply(rpc::FromGrpc(grpc::Status(
-                              static_cast<grpc::StatusCode>(result->code()), result->message())))
-                        : Reply(Placement{result->reply().outcome(), result->reply().order_id()});
-      guard->After(ticket, reply.status());
-      done(std::move(reply));
-    });
+    placements->Submit(
+        std::move(request), [done, ticket, guard](StatusOr<ov1::PlaceOrderResult> result) {
+          Reply reply =
+              !result.ok() ? Reply(result.status())
+              : result->code() != 0
+                  ? Reply(rpc::FromGrpc(grpc::Status(static_cast<grpc::StatusCode>(result->code()),
+                                                     result->message())))
+                  : Reply(Placement{result->response().refusal(), result->response().order_id()});
+          guard->After(ticket, reply.status());
+          done(std::move(reply));
+        });
   });
 }
 
@@ -98,9 +104,9 @@ awaitable<StatusOr<std::vector<domain::Order>>> OrderClient::ListOrders(uint64_t
                                                                         std::string traceparent) {
   ov1::ListOrdersRequest request;
   request.set_user_id(user_id);
-  auto reply_call = GuardedCall<ov1::ListOrdersReply>(guard_, kBackend, timeout_,
-                                                      SECKILL_ASYNC_METHOD(impl_->stub, ListOrders),
-                                                      request, traceparent);
+  auto reply_call = GuardedCall<ov1::ListOrdersResponse>(
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ListOrders), request,
+      traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
   std::vector<domain::Order> orders;
@@ -113,9 +119,9 @@ awaitable<StatusOr<domain::Order>> OrderClient::GetOrder(uint64_t order_id, uint
   ov1::GetOrderRequest request;
   request.set_order_id(order_id);
   request.set_user_id(user_id);
-  auto reply_call = GuardedCall<ov1::GetOrderReply>(guard_, kBackend, timeout_,
-                                                    SECKILL_ASYNC_METHOD(impl_->stub, GetOrder),
-                                                    request, traceparent);
+  auto reply_call = GuardedCall<ov1::GetOrderResponse>(guard_, kBackend, timeout_,
+                                                       SECKILL_ASYNC_METHOD(impl_->stub, GetOrder),
+                                                       request, traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
   if (!reply->found()) co_return absl::NotFoundError("no such order");
@@ -127,15 +133,15 @@ awaitable<StatusOr<Transition>> OrderClient::PayOrder(uint64_t order_id, uint64_
   ov1::PayOrderRequest request;
   request.set_order_id(order_id);
   request.set_user_id(user_id);
-  auto reply_call = GuardedCall<ov1::PayOrderReply>(guard_, kBackend, timeout_,
-                                                    SECKILL_ASYNC_METHOD(impl_->stub, PayOrder),
-                                                    request, traceparent);
+  auto reply_call = GuardedCall<ov1::PayOrderResponse>(guard_, kBackend, timeout_,
+                                                       SECKILL_ASYNC_METHOD(impl_->stub, PayOrder),
+                                                       request, traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
   switch (reply->outcome()) {
-    case ov1::PayOrderReply::PAID:
+    case ov1::PayOrderResponse::OUTCOME_PAID:
       co_return Transition::kDone;
-    case ov1::PayOrderReply::ORDER_NOT_FOUND:
+    case ov1::PayOrderResponse::OUTCOME_ORDER_NOT_FOUND:
       co_return absl::NotFoundError("no such order");
     default:
       co_return Transition::kNotAllowed;
@@ -147,15 +153,15 @@ awaitable<StatusOr<Transition>> OrderClient::CancelOrder(uint64_t order_id, uint
   ov1::CancelOrderRequest request;
   request.set_order_id(order_id);
   request.set_user_id(user_id);
-  auto reply_call = GuardedCall<ov1::CancelOrderReply>(
+  auto reply_call = GuardedCall<ov1::CancelOrderResponse>(
       guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, CancelOrder), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
   switch (reply->outcome()) {
-    case ov1::CancelOrderReply::CANCELLED:
+    case ov1::CancelOrderResponse::OUTCOME_CANCELLED:
       co_return Transition::kDone;
-    case ov1::CancelOrderReply::CANCEL_ORDER_NOT_FOUND:
+    case ov1::CancelOrderResponse::OUTCOME_ORDER_NOT_FOUND:
       co_return absl::NotFoundError("no such order");
     default:
       co_return Transition::kNotAllowed;
@@ -166,7 +172,7 @@ awaitable<StatusOr<OrderStats>> OrderClient::GetOrderStats(uint64_t activity_id,
                                                            std::string traceparent) {
   ov1::GetOrderStatsRequest request;
   request.set_activity_id(activity_id);
-  auto reply_call = GuardedCall<ov1::GetOrderStatsReply>(
+  auto reply_call = GuardedCall<ov1::GetOrderStatsResponse>(
       guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, GetOrderStats), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
@@ -180,7 +186,7 @@ awaitable<StatusOr<ReconcileReport>> OrderClient::ReconcileStock(uint64_t activi
   ov1::ReconcileStockRequest request;
   request.set_activity_id(activity_id);
   request.set_repair(repair);
-  auto reply_call = GuardedCall<ov1::ReconcileStockReply>(
+  auto reply_call = GuardedCall<ov1::ReconcileStockResponse>(
       guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ReconcileStock), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
@@ -195,7 +201,7 @@ awaitable<StatusOr<std::vector<DeadLetter>>> OrderClient::ListDeadLetters(int li
                                                                           std::string traceparent) {
   ov1::ListDeadLettersRequest request;
   request.set_limit(limit);
-  auto reply_call = GuardedCall<ov1::ListDeadLettersReply>(
+  auto reply_call = GuardedCall<ov1::ListDeadLettersResponse>(
       guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ListDeadLetters), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
@@ -208,29 +214,27 @@ awaitable<StatusOr<std::vector<DeadLetter>>> OrderClient::ListDeadLetters(int li
   co_return letters;
 }
 
-awaitable<StatusOr<ReplayOutcome>> OrderClient::ReplayDeadLetter(uint64_t id,
-                                                                 std::string traceparent) {
+awaitable<StatusOr<ReplayResult>> OrderClient::ReplayDeadLetter(uint64_t id,
+                                                                std::string traceparent) {
   ov1::ReplayDeadLetterRequest request;
   request.set_id(id);
-  auto reply_call = GuardedCall<ov1::ReplayDeadLetterReply>(
+  auto reply_call = GuardedCall<ov1::ReplayDeadLetterResponse>(
       guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ReplayDeadLetter), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
-  using R = ov1::ReplayDeadLetterReply;
+  using R = ov1::ReplayDeadLetterResponse;
   switch (reply->outcome()) {
-    case R::REPLAYED:
-      co_return ReplayOutcome::kReplayed;
-    case R::ALREADY_REPLAYED:
-      co_return ReplayOutcome::kAlreadyReplayed;
-    case R::ALREADY_LIVE:
-      co_return ReplayOutcome::kAlreadyLive;
-    case R::NOT_AN_ORDER:
-      co_return ReplayOutcome::kNotAnOrder;
-    case R::REPLAY_SOLD_OUT:
-      co_return ReplayOutcome::kSoldOut;
-    case R::REPLAY_PURCHASE_LIMIT:
-      co_return ReplayOutcome::kPurchaseLimit;
+    case R::OUTCOME_REPLAYED:
+      co_return ReplayResult{ReplayOutcome::kReplayed};
+    case R::OUTCOME_ALREADY_REPLAYED:
+      co_return ReplayResult{ReplayOutcome::kAlreadyReplayed};
+    case R::OUTCOME_ALREADY_LIVE:
+      co_return ReplayResult{ReplayOutcome::kAlreadyLive};
+    case R::OUTCOME_NOT_AN_ORDER:
+      co_return ReplayResult{ReplayOutcome::kNotAnOrder};
+    case R::OUTCOME_REFUSED:
+      co_return ReplayResult{ReplayOutcome::kRefused, reply->refusal()};
     default:
       co_return absl::NotFoundError("no such dead letter");
   }
@@ -239,9 +243,9 @@ awaitable<StatusOr<ReplayOutcome>> OrderClient::ReplayDeadLetter(uint64_t id,
 awaitable<absl::Status> OrderClient::Probe() {
   const ov1::GetOrderStatsRequest request;
   const std::string no_trace;
-  auto reply_call =
-      rpc::UnaryCall<ov1::GetOrderStatsReply>(SECKILL_ASYNC_METHOD(impl_->stub, GetOrderStats),
-                                              request, std::chrono::milliseconds(1000), no_trace);
+  auto reply_call = rpc::UnaryCall<ov1::GetOrderStatsResponse>(
+      SECKILL_ASYNC_METHOD(impl_->stub, GetOrderStats), request, std::chrono::milliseconds(1000),
+      no_trace);
   auto reply = co_await std::move(reply_call);
   co_return reply.status();
 }

@@ -9,8 +9,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "boost/asio/awaitable.hpp"
-#include "seckill/order/v1/order.pb.h"
 #include "services/gateway/api/admission.h"
+#include "services/gateway/domain/activity.h"
 #include "services/gateway/domain/order.h"
 
 namespace grpc {
@@ -28,12 +28,12 @@ struct OrderToPlace {
   std::string traceparent;
 };
 
-// The order service's answer to a placement: QUEUED with its order id, or a refusal, which
-// api/responses.h turns into HTTP (PlaceOrderRefusal).
+// The order service's answer to a placement: accepted (QUEUED) with its order id, or a refusal,
+// which api/responses.h turns into HTTP (RefusalResponse).
 struct Placement {
-  order::v1::PlaceOrderReply::Outcome outcome = order::v1::PlaceOrderReply::OUTCOME_UNSPECIFIED;
+  domain::Refusal refusal = common::v1::REFUSAL_UNSPECIFIED;
   uint64_t order_id = 0;
-  bool accepted() const { return outcome == order::v1::PlaceOrderReply::QUEUED; }
+  bool accepted() const { return refusal == common::v1::REFUSAL_UNSPECIFIED; }
 };
 
 // Paying or cancelling: done, or refused in the order's present state.
@@ -68,13 +68,10 @@ struct DeadLetter {
   bool replayed = false;
 };
 
-enum class ReplayOutcome {
-  kReplayed,
-  kAlreadyReplayed,
-  kAlreadyLive,
-  kNotAnOrder,
-  kSoldOut,
-  kPurchaseLimit
+enum class ReplayOutcome { kReplayed, kAlreadyReplayed, kAlreadyLive, kNotAnOrder, kRefused };
+struct ReplayResult {
+  ReplayOutcome outcome = ReplayOutcome::kReplayed;
+  domain::Refusal refusal = common::v1::REFUSAL_UNSPECIFIED;  // why, for kRefused
 };
 
 // The order service as the gateway's handlers use it: typed values in and out, each call
@@ -109,8 +106,8 @@ class OrderClient {
                                                                          std::string traceparent);
   boost::asio::awaitable<absl::StatusOr<std::vector<DeadLetter>>> ListDeadLetters(
       int limit, std::string traceparent);
-  boost::asio::awaitable<absl::StatusOr<ReplayOutcome>> ReplayDeadLetter(uint64_t id,
-                                                                         std::string traceparent);
+  boost::asio::awaitable<absl::StatusOr<ReplayResult>> ReplayDeadLetter(uint64_t id,
+                                                                        std::string traceparent);
   // Whether the service answers at all, for readiness; not through the breaker.
   boost::asio::awaitable<absl::Status> Probe();
 

@@ -20,11 +20,11 @@ constexpr char kBackend[] = "product";
 
 domain::ActivityStatus StatusOf(pv1::ActivityStatus s) {
   switch (s) {
-    case pv1::UPCOMING:
+    case pv1::ACTIVITY_STATUS_UPCOMING:
       return domain::ActivityStatus::kUpcoming;
-    case pv1::SOLD_OUT:
+    case pv1::ACTIVITY_STATUS_SOLD_OUT:
       return domain::ActivityStatus::kSoldOut;
-    case pv1::ENDED:
+    case pv1::ACTIVITY_STATUS_ENDED:
       return domain::ActivityStatus::kEnded;
     default:
       return domain::ActivityStatus::kActive;
@@ -52,7 +52,7 @@ ProductClient::~ProductClient() = default;
 awaitable<StatusOr<std::vector<domain::Activity>>> ProductClient::ListActivities(
     std::string traceparent) {
   const pv1::ListActivitiesRequest request;
-  auto reply_call = GuardedCall<pv1::ListActivitiesReply>(
+  auto reply_call = GuardedCall<pv1::ListActivitiesResponse>(
       guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, ListActivities), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
@@ -66,7 +66,7 @@ awaitable<StatusOr<std::optional<domain::Activity>>> ProductClient::GetActivity(
     uint64_t activity_id, std::string traceparent) {
   pv1::GetActivityRequest request;
   request.set_activity_id(activity_id);
-  auto reply_call = GuardedCall<pv1::GetActivityReply>(
+  auto reply_call = GuardedCall<pv1::GetActivityResponse>(
       guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, GetActivity), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
@@ -83,7 +83,7 @@ awaitable<StatusOr<uint64_t>> ProductClient::CreateProduct(std::string name,
   request.set_name(std::move(name));
   request.set_description(std::move(description));
   request.set_price_cents(price_cents);
-  auto reply_call = GuardedCall<pv1::CreateProductReply>(
+  auto reply_call = GuardedCall<pv1::CreateProductResponse>(
       guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, CreateProduct), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
@@ -101,12 +101,12 @@ awaitable<StatusOr<uint64_t>> ProductClient::CreateActivity(NewActivity activity
   request.set_start_at_ms(activity.start_at_ms);
   request.set_end_at_ms(activity.end_at_ms);
   request.set_limit_per_user(activity.limit_per_user);
-  auto reply_call = GuardedCall<pv1::CreateActivityReply>(
+  auto reply_call = GuardedCall<pv1::CreateActivityResponse>(
       guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, CreateActivity), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
-  if (reply->outcome() == pv1::CreateActivityReply::PRODUCT_NOT_FOUND) {
+  if (reply->outcome() == pv1::CreateActivityResponse::OUTCOME_PRODUCT_NOT_FOUND) {
     co_return absl::NotFoundError("no such product");
   }
   co_return reply->activity_id();
@@ -116,7 +116,7 @@ awaitable<StatusOr<StockStats>> ProductClient::GetStockStats(uint64_t activity_i
                                                              std::string traceparent) {
   pv1::GetStockStatsRequest request;
   request.set_activity_id(activity_id);
-  auto reply_call = GuardedCall<pv1::GetStockStatsReply>(
+  auto reply_call = GuardedCall<pv1::GetStockStatsResponse>(
       guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, GetStockStats), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
@@ -128,9 +128,9 @@ awaitable<StatusOr<StockStats>> ProductClient::GetStockStats(uint64_t activity_i
 awaitable<absl::Status> ProductClient::Probe() {
   const pv1::GetStockStatsRequest request;
   const std::string no_trace;
-  auto reply_call =
-      rpc::UnaryCall<pv1::GetStockStatsReply>(SECKILL_ASYNC_METHOD(stub_->stub, GetStockStats),
-                                              request, std::chrono::milliseconds(1000), no_trace);
+  auto reply_call = rpc::UnaryCall<pv1::GetStockStatsResponse>(
+      SECKILL_ASYNC_METHOD(stub_->stub, GetStockStats), request, std::chrono::milliseconds(1000),
+      no_trace);
   auto reply = co_await std::move(reply_call);
   co_return reply.status();
 }

@@ -158,7 +158,7 @@ asio::awaitable<Response> AdminHandlers::ReplayDeadLetter(http::Request request,
   const auto done = [&](std::string_view outcome) {
     return JsonResponse(200, {{"id", std::to_string(*id)}, {"outcome", outcome}});
   };
-  switch (*replayed) {
+  switch (replayed->outcome) {
     case ReplayOutcome::kReplayed:
       co_return done("REPLAYED");
     case ReplayOutcome::kAlreadyReplayed:
@@ -167,12 +167,8 @@ asio::awaitable<Response> AdminHandlers::ReplayDeadLetter(http::Request request,
       co_return done("ALREADY_LIVE");
     case ReplayOutcome::kNotAnOrder:
       co_return ErrorResponse(409, "NOT_REPLAYABLE", "this dead letter is not an order message");
-    case ReplayOutcome::kSoldOut:
-      co_return ErrorResponse(409, "SOLD_OUT",
-                              "the order's units were sold meanwhile; it stays FAILED");
-    case ReplayOutcome::kPurchaseLimit:
-      co_return ErrorResponse(409, "PURCHASE_LIMIT",
-                              "the buyer holds their limit; the order stays FAILED");
+    case ReplayOutcome::kRefused:  // the order stays FAILED
+      co_return RefusalResponse(replayed->refusal);
   }
   co_return ErrorResponse(500, "INTERNAL", "internal error");
 }

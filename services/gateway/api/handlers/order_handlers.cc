@@ -10,7 +10,6 @@ namespace seckill::gateway::api {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
-namespace ov1 = seckill::order::v1;
 using http::ErrorResponse;
 using http::JsonResponse;
 using http::Response;
@@ -25,21 +24,6 @@ json::object OrderJson(const domain::Order& o) {
                       {"amount_cents", o.amount_cents},
                       {"status", o.status},
                       {"created_at", base::FormatRfc3339(o.created_at_ms)}};
-}
-
-// What a placement's answer tells the activity cache.
-app::ActivityCache::OrderAnswer AnswerOf(const absl::StatusOr<Placement>& placed) {
-  using Answer = app::ActivityCache::OrderAnswer;
-  if (!placed.ok()) return Answer::kOther;
-  switch (placed->outcome) {
-    case ov1::PlaceOrderReply::SOLD_OUT:
-      return Answer::kSoldOut;
-    case ov1::PlaceOrderReply::NOT_STARTED:
-    case ov1::PlaceOrderReply::ENDED:
-      return Answer::kOutsideWindow;
-    default:
-      return Answer::kOther;
-  }
 }
 
 // The answer to paying or cancelling: the order's new status, or `refused`.
@@ -64,16 +48,17 @@ asio::awaitable<Response> OrderHandlers::Place(http::Request request, http::Path
   auto key = IdempotencyKey(request);
   if (!key.ok()) co_return FromStatus(key.status(), "request");
   // What this gateway already knows costs no hop: a recent SOLD_OUT, or far outside the window.
-  if (std::optional<domain::KnownRefusal> known = activities_.AdmitOrder(*activity_id)) {
-    co_return PlaceOrderRefusal(*known);
+  if (std::optional<domain::Refusal> known = activities_.AdmitOrder(*activity_id)) {
+    co_return RefusalResponse(*known);
   }
   OrderToPlace order{*activity_id, caller.user_id, quantity.value_or(1), std::move(*key),
                      Traceparent(request)};
   auto placed_call = orders_.Place(std::move(order));
   auto placed = co_await std::move(placed_call);
-  activities_.NoteOrderAnswer(*activity_id, AnswerOf(placed));
+  activities_.NoteOrderAnswer(*activity_id,
+                              placed.ok() ? placed->refusal : common::v1::REFUSAL_UNSPECIFIED);
   if (!placed.ok()) co_return FromStatus(placed.status(), "ordering");
-  if (!placed->accepted()) co_return PlaceOrderRefusal(placed->outcome);
+  if (!placed->accepted()) co_return RefusalResponse(placed->refusal);
   co_return JsonResponse(202,
                          {{"order_id", std::to_string(placed->order_id)}, {"status", "QUEUED"}});
 }
