@@ -86,17 +86,15 @@ TEST_F(AmbiguousPublishTest, CompensatedButDeliveredOrderEndsFailedWithStockRetu
                                  blocking.get_executor());
 
   // The buyer is refused (503): the publish outcome is unknown, so the stock was released.
-  auto placed = WaitFor<order::app::PlaceOrderResult>([&](auto done) {
-    place({activity_, 7, 1, "", ""}, done);
-  });
+  order::app::PlaceOrderRequest first{activity_, 7, 1, "", ""};
+  auto placed = base::RunToCompletion(place(first));
   EXPECT_TRUE(absl::IsUnavailable(placed.status())) << placed.status();
   EXPECT_EQ(Snapshot().remaining, 1);
   EXPECT_EQ(Snapshot().reserved, 0);
 
   // Another buyer takes the returned unit.
-  auto second = WaitFor<order::app::PlaceOrderResult>([&](auto done) {
-    place({activity_, 8, 1, "", ""}, done);
-  });
+  order::app::PlaceOrderRequest another{activity_, 8, 1, "", ""};
+  auto second = base::RunToCompletion(place(another));
   EXPECT_TRUE(absl::IsUnavailable(second.status()));  // same publisher: also compensated
   ASSERT_EQ(publisher.delivered.size(), 2u);
 

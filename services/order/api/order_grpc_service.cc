@@ -4,6 +4,7 @@
 
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/post.hpp"
+#include "boost/asio/system_executor.hpp"
 #include "libs/base/gather.h"
 #include "libs/rpc/status.h"
 #include "libs/rpc/trace_context.h"
@@ -97,19 +98,39 @@ std::optional<grpc::Status> Invalid(const v1::PlaceOrderRequest& request) {
 
 }  // namespace
 
+namespace {
+
+// Places one order and answers `done` with the call's status and reply.
+boost::asio::awaitable<void> PlaceAndAnswer(
+    const app::PlaceOrder& place_order, app::PlaceOrderRequest request,
+    std::function<void(grpc::Status, v1::PlaceOrderResponse)> done) {
+  auto placing = place_order(request);
+  const absl::StatusOr<app::PlaceOrderResult> result = co_await std::move(placing);
+  if (!result.ok()) {
+    done(rpc::ToGrpc(result.status()), {});
+    co_return;
+  }
+  v1::PlaceOrderResponse reply;
+  reply.set_refusal(result->refusal);
+  reply.set_order_id(result->order_id);
+  done(grpc::Status::OK, std::move(reply));
+}
+
+}  // namespace
+
 void OrderGrpcService::PlaceOne(
     const v1::PlaceOrderRequest& request, const std::string& traceparent,
     std::function<void(grpc::Status, v1::PlaceOrderResponse)> done) const {
   if (std::optional<grpc::Status> invalid = Invalid(request)) return done(*invalid, {});
   app::PlaceOrderRequest r{request.activity_id(), request.user_id(), request.quantity(),
                            request.idempotency_key(), traceparent};
-  place_order_(r, [done = std::move(done)](absl::StatusOr<app::PlaceOrderResult> result) {
-    if (!result.ok()) return done(rpc::ToGrpc(result.status()), {});
-    v1::PlaceOrderResponse reply;
-    reply.set_refusal(result->refusal);
-    reply.set_order_id(result->order_id);
-    done(grpc::Status::OK, std::move(reply));
-  });
+  // The system executor resumes each step where its callback completes it: no thread hand-off
+  // on the hot path (PlaceOrder never blocks).
+  boost::asio::co_spawn(boost::asio::system_executor(),
+                        PlaceAndAnswer(place_order_, std::move(r), done),
+                        [done](std::exception_ptr e) {
+                          if (e) done(grpc::Status(grpc::INTERNAL, "unexpected exception"), {});
+                        });
 }
 
 ServerUnaryReactor* OrderGrpcService::PlaceOrder(grpc::CallbackServerContext* ctx,

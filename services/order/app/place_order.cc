@@ -1,5 +1,6 @@
 #include "services/order/app/place_order.h"
 
+#include "libs/base/await.h"
 #include "libs/base/counters.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
@@ -31,8 +32,8 @@ void AcceptsInFlight::Finish(uint64_t order_id, const absl::StatusOr<PlaceOrderR
   for (auto& waiter : joined) waiter(result);
 }
 
-void PlaceOrder::operator()(const PlaceOrderRequest& request,
-                            domain::Callback<PlaceOrderResult> answer) const {
+boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::operator()(
+    PlaceOrderRequest request) const {
   domain::Order order;
   order.order_id = ids_.Next();
   order.activity_id = request.activity_id;
@@ -40,82 +41,99 @@ void PlaceOrder::operator()(const PlaceOrderRequest& request,
   order.quantity = request.quantity;
   order.status = domain::OrderStatus::kQueued;
   order.created_at_ms = clock_.NowMs();
+  if (request.idempotency_key.empty()) {
+    auto placing = Place(order, request);
+    co_return co_await std::move(placing);
+  }
   // Only an order with an Idempotency-Key can be asked for again, so only those are tracked: in
   // flight from before their reservation exists, so a duplicate that finds the reservation
-  // always finds it here too. Every answer below goes through `done`, which ends it.
-  domain::Callback<PlaceOrderResult> done = std::move(answer);
-  if (!request.idempotency_key.empty()) {
-    in_flight_->Begin(order.order_id);
-    done = [in_flight = in_flight_, id = order.order_id,
-            answer = std::move(done)](absl::StatusOr<PlaceOrderResult> result) mutable {
-      in_flight->Finish(id, result);
-      answer(std::move(result));
-    };
-  }
-  domain::ReserveRequest reserve{request.activity_id, request.user_id,         order.order_id,
-                                 request.quantity,    request.idempotency_key, request.traceparent};
-  reservations_.Reserve(reserve, [this, order, traceparent = request.traceparent,
-                                  done = std::move(done)](
-                                     absl::StatusOr<domain::Reservation> reservation) mutable {
-    if (absl::IsDeadlineExceeded(reservation.status())) {
-      // The reservation may exist: release it so no stock is stranded.
-      return Compensate(order, absl::UnavailableError("stock service timed out"), std::move(done));
-    }
-    if (!reservation.ok()) return done(reservation.status());
-    if (reservation->duplicate) {
-      // The first request with this key: its answer, once it has one.
-      if (in_flight_->Join(reservation->order_id, done)) return;
-      return done(PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, reservation->order_id});
-    }
-    if (reservation->refusal != common::v1::REFUSAL_UNSPECIFIED) {
-      return done(PlaceOrderResult{reservation->refusal, 0});
-    }
-    order.amount_cents = reservation->price_cents * order.quantity;
-    pending_.Add(order);
-    publisher_.Publish(
-        order, traceparent, [this, order, done = std::move(done)](absl::Status published) mutable {
-          if (published.ok()) {
-            // The buyer's answer does not wait for the mark: it only keeps the sweep away.
-            reservations_.MarkPublished(
-                order.activity_id, order.order_id,
-                [id = order.order_id](absl::StatusOr<bool> marked) {
-                  if (!marked.ok())
-                    spdlog::warn("order {}: marking its reservation published failed: {}", id,
-                                 marked.status().ToString());
-                });
-            return done(PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, order.order_id});
-          }
-          spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
-                       published.ToString());
-          static base::Counter& compensations = base::Counters::Process().Get(
-              "seckill_order_compensations_total",
-              "Orders whose publish failed or went unconfirmed, so their stock was released");
-          static base::Counter& unconfirmed = base::Counters::Process().Get(
-              "seckill_order_publish_unconfirmed_total",
-              "Publishes of unknown outcome (no broker confirm): the message may still arrive");
-          compensations.Add();
-          if (absl::IsDeadlineExceeded(published)) unconfirmed.Add();
-          pending_.Remove(order.order_id);
-          Compensate(
-              order,
-              absl::UnavailableError("the order could not be queued; its stock was returned"),
-              std::move(done));
-        });
-  });
+  // always finds it here too, until this answer is known.
+  in_flight_->Begin(order.order_id);
+  auto placing = Place(order, request);
+  absl::StatusOr<PlaceOrderResult> result = co_await std::move(placing);
+  in_flight_->Finish(order.order_id, result);
+  co_return result;
 }
 
-void PlaceOrder::Compensate(const domain::Order& order, absl::Status error,
-                            domain::Callback<PlaceOrderResult> done) const {
-  reservations_.Release(order.activity_id, order.order_id,
-                        [order, error = std::move(error),
-                         done = std::move(done)](absl::StatusOr<domain::ReleaseOutcome> released) {
-                          if (!released.ok()) {
-                            // Left RESERVED; the reservation sweeper returns it later.
-                            spdlog::error("order {}: releasing its reservation failed: {}",
-                                          order.order_id, released.status().ToString());
-                          }
-                          done(error);
-                        });
+boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::Place(
+    domain::Order& order, const PlaceOrderRequest& request) const {
+  const domain::ReserveRequest reserve{request.activity_id,     request.user_id,
+                                       order.order_id,          request.quantity,
+                                       request.idempotency_key, request.traceparent};
+  auto reserving = base::AwaitCallback<absl::StatusOr<domain::Reservation>>(
+      [this, &reserve](auto done) { reservations_.Reserve(reserve, std::move(done)); });
+  const absl::StatusOr<domain::Reservation> reservation = co_await std::move(reserving);
+  if (absl::IsDeadlineExceeded(reservation.status())) {
+    // The reservation may exist: release it so no stock is stranded.
+    auto compensating = Compensate(order);
+    co_await std::move(compensating);
+    co_return absl::UnavailableError("stock service timed out");
+  }
+  if (!reservation.ok()) co_return reservation.status();
+  if (reservation->duplicate) {
+    auto first = AnswerOfFirst(reservation->order_id);
+    co_return co_await std::move(first);
+  }
+  if (reservation->refusal != common::v1::REFUSAL_UNSPECIFIED) {
+    co_return PlaceOrderResult{reservation->refusal, 0};
+  }
+
+  order.amount_cents = reservation->price_cents * order.quantity;
+  pending_.Add(order);
+  auto publishing = base::AwaitCallback<absl::Status>([this, &order, &request](auto done) {
+    publisher_.Publish(order, request.traceparent, std::move(done));
+  });
+  const absl::Status published = co_await std::move(publishing);
+  if (published.ok()) {
+    // The buyer's answer does not wait for the mark: it only keeps the sweep away.
+    reservations_.MarkPublished(order.activity_id, order.order_id,
+                                [id = order.order_id](absl::StatusOr<bool> marked) {
+                                  if (!marked.ok())
+                                    spdlog::warn(
+                                        "order {}: marking its reservation published "
+                                        "failed: {}",
+                                        id, marked.status().ToString());
+                                });
+    co_return PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, order.order_id};
+  }
+  spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
+               published.ToString());
+  static base::Counter& compensations = base::Counters::Process().Get(
+      "seckill_order_compensations_total",
+      "Orders whose publish failed or went unconfirmed, so their stock was released");
+  static base::Counter& unconfirmed = base::Counters::Process().Get(
+      "seckill_order_publish_unconfirmed_total",
+      "Publishes of unknown outcome (no broker confirm): the message may still arrive");
+  compensations.Add();
+  if (absl::IsDeadlineExceeded(published)) unconfirmed.Add();
+  pending_.Remove(order.order_id);
+  auto compensating = Compensate(order);
+  co_await std::move(compensating);
+  co_return absl::UnavailableError("the order could not be queued; its stock was returned");
+}
+
+boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::AnswerOfFirst(
+    uint64_t first) const {
+  auto joining = base::AwaitCallback<absl::StatusOr<PlaceOrderResult>>([this, first](auto done) {
+    domain::Callback<PlaceOrderResult> answer = std::move(done);
+    // Finished already (or started elsewhere): the first order is accepted.
+    if (!in_flight_->Join(first, answer))
+      answer(PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, first});
+  });
+  co_return co_await std::move(joining);
+}
+
+boost::asio::awaitable<void> PlaceOrder::Compensate(const domain::Order& order) const {
+  auto releasing =
+      base::AwaitCallback<absl::StatusOr<domain::ReleaseOutcome>>([this, &order](auto done) {
+        reservations_.Release(order.activity_id, order.order_id, std::move(done));
+      });
+  const absl::StatusOr<domain::ReleaseOutcome> released = co_await std::move(releasing);
+  if (!released.ok()) {
+    // Left RESERVED; the reservation sweeper returns it later.
+    spdlog::error("order {}: releasing its reservation failed: {}", order.order_id,
+                  released.status().ToString());
+  }
 }
 
 }  // namespace seckill::order::app

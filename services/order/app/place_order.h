@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_event_publisher.h"
@@ -52,7 +53,10 @@ class AcceptsInFlight {
 // answered: at once if that one is finished, else when it is (never a 202 before the first's
 // confirm). The stock owner's refusals are answered as they are; errors are
 // UNAVAILABLE/DEADLINE_EXCEEDED/INTERNAL.
-// Non-blocking; `done` runs on a dependency's thread.
+//
+// A coroutine that never blocks: each step continues on the thread that completed the one
+// before (the order service runs it on Asio's system executor, which resumes in place, so an
+// order costs no thread hand-off).
 class PlaceOrder {
  public:
   PlaceOrder(domain::StockReservations& reservations, domain::OrderEventPublisher& publisher,
@@ -63,12 +67,18 @@ class PlaceOrder {
         pending_(pending),
         clock_(clock) {}
 
-  void operator()(const PlaceOrderRequest& request, domain::Callback<PlaceOrderResult> done) const;
+  boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> operator()(
+      PlaceOrderRequest request) const;
 
  private:
-  // Releases the reservation of a failed accept, then answers `error`.
-  void Compensate(const domain::Order& order, absl::Status error,
-                  domain::Callback<PlaceOrderResult> done) const;
+  // Reserve, then publish (or compensate); `order` and `request` outlive the call (the caller
+  // awaits it).
+  boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> Place(
+      domain::Order& order, const PlaceOrderRequest& request) const;
+  // The first request's answer for a repeated key (its order `first`): when it has one.
+  boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> AnswerOfFirst(uint64_t first) const;
+  // Releases the reservation of a failed accept; a failure is logged (the sweep returns it).
+  boost::asio::awaitable<void> Compensate(const domain::Order& order) const;
 
   domain::StockReservations& reservations_;
   domain::OrderEventPublisher& publisher_;

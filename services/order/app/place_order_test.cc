@@ -1,5 +1,7 @@
 #include "services/order/app/place_order.h"
 
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/io_context.hpp"
 #include "gtest/gtest.h"
 #include "services/order/testing/fake_order_event_publisher.h"
 #include "services/order/testing/fake_stock_reservations.h"
@@ -9,11 +11,30 @@ namespace {
 
 class PlaceOrderTest : public ::testing::Test {
  protected:
-  absl::StatusOr<PlaceOrderResult> Place(PlaceOrderRequest request) {
-    absl::StatusOr<PlaceOrderResult> out = absl::UnknownError("not called");
-    place_(request, [&](absl::StatusOr<PlaceOrderResult> r) { out = std::move(r); });
+  // Starts placing `request`; the answer is there once the fakes have answered (Settle).
+  std::shared_ptr<std::optional<absl::StatusOr<PlaceOrderResult>>> Start(
+      PlaceOrderRequest request) {
+    auto out = std::make_shared<std::optional<absl::StatusOr<PlaceOrderResult>>>();
+    auto placing = place_(std::move(request));
+    boost::asio::co_spawn(io_, std::move(placing),
+                          [out](std::exception_ptr e, absl::StatusOr<PlaceOrderResult> r) {
+                            if (e) std::rethrow_exception(e);
+                            *out = std::move(r);
+                          });
+    Settle();
     return out;
   }
+  // Runs what the fakes' answers made ready (they answer inline, or when a test fires them).
+  void Settle() {
+    io_.restart();
+    io_.poll();
+  }
+  absl::StatusOr<PlaceOrderResult> Place(PlaceOrderRequest request) {
+    auto out = Start(std::move(request));
+    if (!out->has_value()) return absl::UnknownError("no answer");
+    return **out;
+  }
+  boost::asio::io_context io_;
   base::ManualClock clock_{domain::OrderIdGenerator::kEpochMs + 5000};
   testing::FakeStockReservations reservations_;
   testing::FakeOrderEventPublisher publisher_;
@@ -88,12 +109,6 @@ TEST_F(PlaceOrderTest, RepeatedIdempotencyKeyAnswersTheFirstOrderWithoutPublishi
 // 202 is only ever the answer of a confirmed publish.
 class PlaceOrderInFlightTest : public PlaceOrderTest {
  protected:
-  std::shared_ptr<std::optional<absl::StatusOr<PlaceOrderResult>>> Start(
-      PlaceOrderRequest request) {
-    auto out = std::make_shared<std::optional<absl::StatusOr<PlaceOrderResult>>>();
-    place_(request, [out](absl::StatusOr<PlaceOrderResult> r) { *out = std::move(r); });
-    return out;
-  }
   // The first request reserved and is publishing; the second, same key, is told of its order.
   void FirstInFlightThenDuplicate() {
     publisher_.hold = true;
@@ -113,6 +128,7 @@ TEST_F(PlaceOrderInFlightTest, ARepeatedKeyWaitsForTheFirstConfirmAndAnswersTheS
   EXPECT_FALSE(first_->has_value());
   EXPECT_FALSE(second_->has_value()) << "answered before the first request's publish was confirmed";
   publisher_.held[0](absl::OkStatus());
+  Settle();
   ASSERT_TRUE(second_->has_value());
   ASSERT_TRUE((*second_)->ok());
   EXPECT_EQ((**second_)->refusal, common::v1::REFUSAL_UNSPECIFIED);
@@ -124,6 +140,7 @@ TEST_F(PlaceOrderInFlightTest, ARepeatedKeyWaitsForTheFirstConfirmAndAnswersTheS
 TEST_F(PlaceOrderInFlightTest, ARepeatedKeyGetsTheFirstFailureNotA202) {
   FirstInFlightThenDuplicate();
   publisher_.held[0](absl::UnavailableError("broker down"));
+  Settle();
   ASSERT_TRUE(first_->has_value());
   EXPECT_TRUE(absl::IsUnavailable((*first_)->status()));
   ASSERT_TRUE(second_->has_value());
@@ -135,6 +152,7 @@ TEST_F(PlaceOrderInFlightTest, ARepeatedKeyGetsTheFirstFailureNotA202) {
 TEST_F(PlaceOrderInFlightTest, ARepeatedKeyAfterTheFirstFinishedIsAnsweredAtOnce) {
   FirstInFlightThenDuplicate();
   publisher_.held[0](absl::OkStatus());
+  Settle();
   reservations_.reserve_answers.push_back(
       domain::Reservation{common::v1::REFUSAL_UNSPECIFIED, true, first_id_, 250});
   auto third = Start({42, 7, 1, "key", ""});
