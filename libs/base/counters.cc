@@ -4,11 +4,6 @@
 
 namespace seckill::base {
 
-Counters& Counters::Process() {
-  static Counters* counters = new Counters();  // never destroyed: counted into until exit
-  return *counters;
-}
-
 Counter& Counters::Get(const std::string& name, const std::string& help) {
   std::lock_guard lock(mu_);
   Entry& entry = entries_[name];

@@ -19,12 +19,12 @@ class Counter {
   std::atomic<int64_t> value_{0};
 };
 
-// The process's counters, by name. Counters are created once and never removed, so a reference
-// from Get() stays valid for the life of the process; call sites keep it in a static.
+// A service's counters, by name: one registry, made by main() and given to what counts (there
+// is no process-wide one), listed at the service's /metrics. Counters are created once and never
+// removed, so a reference from Get() stays valid as long as the registry; a component takes its
+// counters when it is built, so they are listed (as 0) from the start.
 class Counters {
  public:
-  static Counters& Process();
-
   // `name` must be a Prometheus metric name ending in `_total`; `help` says what is counted.
   Counter& Get(const std::string& name, const std::string& help);
   // `# HELP`, `# TYPE name counter` and `name value` lines for every counter, sorted by name.

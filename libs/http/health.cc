@@ -1,12 +1,12 @@
 #include "libs/http/health.h"
 
-#include "libs/base/counters.h"
 #include "libs/http/json.h"
 
 namespace seckill::http {
 
-Handler HealthHandler(std::function<boost::asio::awaitable<bool>()> ready) {
-  return [ready = std::move(ready)](Request request) -> boost::asio::awaitable<Response> {
+Handler HealthHandler(std::function<boost::asio::awaitable<bool>()> ready,
+                      const base::Counters& metrics) {
+  return [ready = std::move(ready), &metrics](Request request) -> boost::asio::awaitable<Response> {
     if (request.method != "GET") co_return ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
     if (request.path == "/healthz") co_return JsonResponse(200, {{"status", "ok"}});
     if (request.path == "/readyz") {
@@ -19,7 +19,7 @@ Handler HealthHandler(std::function<boost::asio::awaitable<bool>()> ready) {
       Response response;
       response.status = 200;
       response.content_type = "text/plain; version=0.0.4";
-      response.body = base::Counters::Process().PrometheusText();
+      response.body = metrics.PrometheusText();
       co_return response;
     }
     co_return ErrorResponse(404, "NOT_FOUND", "no such route");

@@ -37,7 +37,10 @@ int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::
   }
   http::ServerOptions probe_options;
   probe_options.port = options.probe_port;
-  http::HttpServer probes(ioc, probe_options, http::HealthHandler(std::move(ready)));
+  const base::Counters none;
+  http::HttpServer probes(
+      ioc, probe_options,
+      http::HealthHandler(std::move(ready), options.metrics ? *options.metrics : none));
   if (absl::Status s = probes.Start(); !s.ok()) {
     spdlog::error("{}: {}", options.name, s.message());
     server->Shutdown();

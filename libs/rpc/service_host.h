@@ -9,6 +9,7 @@
 #include "boost/asio/awaitable.hpp"
 #include "boost/asio/io_context.hpp"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "libs/base/counters.h"
 
 namespace seckill::rpc {
 
@@ -16,11 +17,12 @@ struct ServiceHostOptions {
   std::string name;  // for logs, e.g. "seckill-product"
   uint16_t grpc_port = 0;
   uint16_t probe_port = 0;
-  std::chrono::seconds grace{10};  // in-flight calls get this long to finish on stop
+  const base::Counters* metrics = nullptr;  // listed at /metrics (null: none); outlives the call
+  std::chrono::seconds grace{10};           // in-flight calls get this long to finish on stop
 };
 
 // Serves `services` over gRPC (127.0.0.1) and the HTTP probes (/healthz; /readyz answered by
-// `ready`) until SIGTERM or SIGINT, running `ioc` on one thread meanwhile. Then stops
+// `ready`; /metrics) until SIGTERM or SIGINT, running `ioc` on one thread meanwhile. Then stops
 // gracefully: the probes close, the gRPC server stops accepting and finishes in-flight calls,
 // `after_server_stopped` runs (stop your publishers and pools there; `ioc` still runs), and
 // `ioc` stops. Returns 0 after a graceful stop, 1 when a port could not be bound. The caller

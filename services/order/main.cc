@@ -28,6 +28,7 @@ int Run(const Settings& s) {
   asio::thread_pool blocking(4);
   mysql::Pool db(s.db, 8);
   base::SystemClock clock;
+  base::Counters metrics;
   amqp::Publisher publisher(messaging::OrderPublisherOptions(s.broker));
   amqp::Publisher deadline_publisher(messaging::PaymentDeadlinePublisherOptions(s.broker));
   const int64_t payment_timeout_ms = s.payment_timeout.count() * 1000;
@@ -38,12 +39,11 @@ int Run(const Settings& s) {
   adapters::MariaDbOrderRepository repository(db);
   domain::OrderIdGenerator ids(clock, static_cast<uint16_t>(s.node_id));
   app::OrderUseCases uses({reservations, events, repository, deadlines, ids}, clock,
-                          payment_timeout_ms, blocking.get_executor());
+                          payment_timeout_ms, blocking.get_executor(), metrics);
   api::OrderGrpcService service(uses.place, uses.manage, uses.cancel, uses.reconcile,
                                 uses.dead_letters, blocking);
-  api::OrderConsumers consumers(s.broker, uses.record, uses.cancel, uses.dead_letters);
-  // The backstop: cancels what a lost deadline message missed, retries stock returns still
-  // owed, reports drift.
+  api::OrderConsumers consumers(s.broker, uses.record, uses.cancel, uses.dead_letters, metrics);
+  // The backstop: cancels what a lost deadline left, retries stock returns owed, reports drift.
   base::PeriodicTask sweeper(ioc.get_executor(), s.expiry_sweep_interval,
                              [&uses] { return uses.sweep(); });
 
@@ -56,15 +56,15 @@ int Run(const Settings& s) {
     co_return co_await std::move(ping) && publisher.Connected() && consumers.Connected();
   };
   // In-flight PlaceOrder calls still need the publisher: it stops after the server.
-  return rpc::ServeUntilSignal(
-      {"seckill-order", static_cast<uint16_t>(s.grpc_port), static_cast<uint16_t>(s.http_port)},
-      {&service}, ioc, ready, [&] {
-        sweeper.Stop();
-        publisher.Stop();
-        consumers.Stop();
-        deadline_publisher.Stop();
-        blocking.join();
-      });
+  return rpc::ServeUntilSignal({"seckill-order", static_cast<uint16_t>(s.grpc_port),
+                                static_cast<uint16_t>(s.http_port), &metrics},
+                               {&service}, ioc, ready, [&] {
+                                 sweeper.Stop();
+                                 publisher.Stop();
+                                 consumers.Stop();
+                                 deadline_publisher.Stop();
+                                 blocking.join();
+                               });
 }
 
 }  // namespace

@@ -19,16 +19,14 @@
 namespace seckill::product {
 namespace {
 
-namespace asio = boost::asio;
-
 int Run(const Settings& s) {
   if (absl::Status loaded = adapters::LoadStockFunctions(s.redis.host, s.redis.port);
       !loaded.ok()) {
     spdlog::error("cannot load the stock functions into Redis: {}", loaded.ToString());
     return 1;
   }
-  asio::io_context ioc;
-  asio::thread_pool blocking(4);
+  boost::asio::io_context ioc;
+  boost::asio::thread_pool blocking(4);
   // A reconnected Redis may have lost data: gate every activity (the recovery comes later).
   std::atomic<app::StockRecovery*> gate_on_reconnect{nullptr};
   redis::AsyncClientOptions redis_options = s.redis;
@@ -38,6 +36,7 @@ int Run(const Settings& s) {
   auto redis_client = redis::AsyncClient::Create(ioc.get_executor(), redis_options);
   mysql::Pool db(s.db, 8);
   base::SystemClock clock;
+  base::Counters metrics;
   adapters::MariaDbCatalog catalog(db, clock);
   adapters::RedisStockLedger ledger(redis_client, s.ledger_retention.count() * 1000);
   app::CreateActivity create_activity(catalog, ledger);
@@ -47,7 +46,7 @@ int Run(const Settings& s) {
   recovery.KnowCatalog();
   gate_on_reconnect = &recovery;
   app::SweepStaleReservations sweep(catalog, ledger, s.reservation_ttl.count() * 1000,
-                                    blocking.get_executor());
+                                    blocking.get_executor(), metrics);
   api::ProductGrpcService service(catalog, ledger, create_activity, view_activities, recovery,
                                   blocking);
   base::PeriodicTask recovery_check(ioc.get_executor(), std::chrono::seconds(1),
@@ -56,18 +55,18 @@ int Run(const Settings& s) {
 
   recovery_check.Start();
   sweeper.Start();
-  auto ready = [&]() -> asio::awaitable<bool> {
+  auto ready = [&]() -> boost::asio::awaitable<bool> {
     auto ping = base::Offload(blocking, [&db] { return db.Ping(); });
     co_return co_await std::move(ping) && redis_client->Connected();
   };
-  return rpc::ServeUntilSignal(
-      {"seckill-product", static_cast<uint16_t>(s.grpc_port), static_cast<uint16_t>(s.http_port)},
-      {&service}, ioc, ready, [&] {
-        recovery_check.Stop();
-        sweeper.Stop();
-        blocking.join();
-        redis_client->Close();
-      });
+  return rpc::ServeUntilSignal({"seckill-product", static_cast<uint16_t>(s.grpc_port),
+                                static_cast<uint16_t>(s.http_port), &metrics},
+                               {&service}, ioc, ready, [&] {
+                                 recovery_check.Stop();
+                                 sweeper.Stop();
+                                 blocking.join();
+                                 redis_client->Close();
+                               });
 }
 
 }  // namespace

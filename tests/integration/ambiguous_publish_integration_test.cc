@@ -80,10 +80,11 @@ TEST_F(AmbiguousPublishTest, CompensatedButDeliveredOrderEndsFailedWithStockRetu
   order::testing::InMemoryOrderRepository repository;
   order::app::PendingOrders pending(clock);
   order::domain::OrderIdGenerator ids(clock, 9);
-  order::app::PlaceOrder place(*reservations_, publisher, ids, pending, clock);
+  base::Counters metrics;
+  order::app::PlaceOrder place(*reservations_, publisher, ids, pending, clock, metrics);
   boost::asio::thread_pool blocking(1);
   order::app::RecordOrder record(*reservations_, repository, pending, clock,
-                                 blocking.get_executor());
+                                 blocking.get_executor(), metrics);
 
   // The buyer is refused (503): the publish outcome is unknown, so the stock was released.
   order::app::PlaceOrderRequest first{activity_, 7, 1, "", ""};

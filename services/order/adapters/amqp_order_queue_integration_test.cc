@@ -61,7 +61,9 @@ struct RecordingConsumer {
   testing::InMemoryOrderRepository repository;
   app::PendingOrders pending{clock};
   boost::asio::thread_pool blocking{1};
-  app::RecordOrder record{reservations, repository, pending, clock, blocking.get_executor()};
+  base::Counters metrics;
+  app::RecordOrder record{reservations, repository, pending, clock, blocking.get_executor(),
+                          metrics};
   std::atomic<int> handled{0};
   std::atomic<int> batches{0};
   std::unique_ptr<amqp::Consumer> consumer;
@@ -327,8 +329,9 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   amqp::Publisher publisher(po);
   publisher.Start();
   adapters::AmqpPaymentDeadlines deadlines(publisher, 1000);
+  base::Counters metrics;
   app::RecordOrder record(reservations, repository, pending, clock, blocking.get_executor(),
-                          &deadlines);
+                          metrics, &deadlines);
 
   std::unique_ptr<amqp::Consumer> consumer;
   api::OrderMessageHandler handler(

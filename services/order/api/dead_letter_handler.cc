@@ -2,7 +2,6 @@
 
 #include "fmt/format.h"
 #include "libs/base/backoff.h"
-#include "libs/base/counters.h"
 #include "libs/base/status.h"
 #include "services/order/messaging/order_queue.h"
 #include "spdlog/spdlog.h"
@@ -50,13 +49,7 @@ boost::asio::awaitable<amqp::Disposition> DeadLetterHandler::Keep(
   while (true) {
     auto keeping = keep_(message_id, body, order, reason, kind);
     const absl::Status kept = co_await std::move(keeping);
-    if (kept.ok()) {
-      static base::Counter& dead_letters = base::Counters::Process().Get(
-          "seckill_order_dead_letters_total",
-          "Dead letters kept (and their orders failed with stock returned)");
-      dead_letters.Add();
-      co_return amqp::Disposition::kAck;
-    }
+    if (kept.ok()) co_return amqp::Disposition::kAck;
     const std::chrono::milliseconds delay = backoff.Next();
     if (base::IsTransient(kept)) {
       spdlog::warn("dead letter {}: cannot be kept yet ({}); retrying in {} ms", message_id,

@@ -25,8 +25,15 @@ amqp::ConsumerOptions QueueOptions(const amqp::BrokerOptions& broker, amqp::Topo
 // The handlers ask their consumer whether it is stopping, so they are built first and read the
 // consumer through `this`: the consumers exist before any delivery arrives.
 OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker, const app::RecordOrder& record,
-                               const app::CancelOrder& cancel, const app::DeadLetters& dead_letters)
-    : orders_handler_(
+                               const app::CancelOrder& cancel, const app::DeadLetters& dead_letters,
+                               base::Counters& metrics)
+    : redeliveries_(metrics.Get("seckill_order_redeliveries_total",
+                                "Messages the broker delivered again (a consumer died or gave them "
+                                "back before its ack)")),
+      dead_letters_kept_(
+          metrics.Get("seckill_order_dead_letters_total",
+                      "Dead letters kept (and their orders failed with stock returned)")),
+      orders_handler_(
           [&record](
               std::vector<domain::Order> orders) -> asio::awaitable<std::vector<absl::Status>> {
             auto recording = record(std::move(orders));
@@ -42,20 +49,30 @@ OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker, const app::Rec
           [this] { return expired_->Stopping(); }, std::chrono::seconds(5),
           messaging::DecodeExpiredOrders),
       dead_handler_(
-          [&dead_letters](std::string message_id, std::string body,
-                          std::optional<domain::Order> order, std::string reason,
-                          app::DeadLetters::Letter kind) {
-            return dead_letters.Receive(std::move(message_id), std::move(body), std::move(order),
-                                        std::move(reason), kind);
+          [&dead_letters, &kept = dead_letters_kept_](
+              std::string message_id, std::string body, std::optional<domain::Order> order,
+              std::string reason, app::DeadLetters::Letter kind) -> asio::awaitable<absl::Status> {
+            auto receiving = dead_letters.Receive(std::move(message_id), std::move(body),
+                                                  std::move(order), std::move(reason), kind);
+            const absl::Status received = co_await std::move(receiving);
+            if (received.ok()) kept.Add();
+            co_return received;
           },
           [this] { return dead_->Stopping(); }),
       orders_(std::make_unique<amqp::Consumer>(
           QueueOptions(broker, messaging::OrderQueueTopology(), messaging::kOrderQueue, 256, 128),
-          [this](std::vector<amqp::Delivery> d) { return orders_handler_(std::move(d)); })),
+          [this](std::vector<amqp::Delivery> d) {
+            for (const amqp::Delivery& one : d)
+              if (one.redelivered) redeliveries_.Add();
+            return orders_handler_(std::move(d));
+          })),
       expired_(std::make_unique<amqp::Consumer>(
           QueueOptions(broker, messaging::PaymentDeadlineTopology(), messaging::kExpiredQueue, 64,
                        128),
-          [this](amqp::Delivery d) { return expired_handler_(std::move(d)); })),
+          [this](amqp::Delivery d) {
+            if (d.redelivered) redeliveries_.Add();
+            return expired_handler_(std::move(d));
+          })),
       dead_(std::make_unique<amqp::Consumer>(
           QueueOptions(broker, messaging::OrderQueueTopology(), messaging::kDeadLetterQueue, 64,
                        128),

@@ -4,6 +4,7 @@
 
 #include "libs/amqp/connection.h"
 #include "libs/amqp/consumer.h"
+#include "libs/base/counters.h"
 #include "services/order/api/dead_letter_handler.h"
 #include "services/order/api/order_message_handler.h"
 #include "services/order/app/cancel_order.h"
@@ -20,8 +21,10 @@ namespace seckill::order::api {
 // The use cases must outlive this object.
 class OrderConsumers {
  public:
+  // Counts into `metrics` (which must outlive it) the redeliveries and the dead letters kept.
   OrderConsumers(const amqp::BrokerOptions& broker, const app::RecordOrder& record,
-                 const app::CancelOrder& cancel, const app::DeadLetters& dead_letters);
+                 const app::CancelOrder& cancel, const app::DeadLetters& dead_letters,
+                 base::Counters& metrics);
 
   void Start();
   // Each finishes the batch in hand, then stops.
@@ -30,6 +33,8 @@ class OrderConsumers {
   bool Connected() const;
 
  private:
+  base::Counter& redeliveries_;
+  base::Counter& dead_letters_kept_;
   OrderMessageHandler orders_handler_;
   OrderMessageHandler expired_handler_;
   DeadLetterHandler dead_handler_;

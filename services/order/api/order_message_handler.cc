@@ -1,7 +1,6 @@
 #include "services/order/api/order_message_handler.h"
 
 #include "libs/base/backoff.h"
-#include "libs/base/counters.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
@@ -54,12 +53,6 @@ boost::asio::awaitable<std::vector<amqp::Disposition>> OrderMessageHandler::oper
   std::vector<size_t> where;          // each one's delivery (a delivery may name several)
   for (size_t i = 0; i < deliveries.size(); ++i) {
     const amqp::Delivery& delivery = deliveries[i];
-    if (delivery.redelivered) {
-      static base::Counter& redeliveries = base::Counters::Process().Get(
-          "seckill_order_redeliveries_total",
-          "Messages the broker delivered again (a consumer died or gave them back before its ack)");
-      redeliveries.Add();
-    }
     auto named = decode_(delivery);
     if (!named.ok()) {
       spdlog::error("order queue: dead-lettering message {}: {}", delivery.message_id,

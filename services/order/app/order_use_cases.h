@@ -26,13 +26,13 @@ struct OrderPorts {
 
 // The order service's use cases, built on its ports and sharing one record of the orders in
 // flight (PendingOrders): what the gRPC service, the queue consumers and the sweep are given.
-// Blocking port calls run on `blocking`.
+// Blocking port calls run on `blocking`; what they count goes to `metrics`.
 struct OrderUseCases {
   OrderUseCases(const OrderPorts& p, const base::Clock& clock, int64_t payment_timeout_ms,
-                const boost::asio::any_io_executor& blocking)
+                const boost::asio::any_io_executor& blocking, base::Counters& metrics)
       : pending(clock),
-        place(p.reservations, p.events, p.ids, pending, clock),
-        record(p.reservations, p.repository, pending, clock, blocking, &p.deadlines),
+        place(p.reservations, p.events, p.ids, pending, clock, metrics),
+        record(p.reservations, p.repository, pending, clock, blocking, metrics, &p.deadlines),
         manage(p.repository, pending, clock),
         cancel(p.repository, p.reservations, pending, clock, payment_timeout_ms, blocking),
         reconcile(p.repository, p.reservations, pending, blocking),

@@ -1,7 +1,6 @@
 #include "services/order/app/place_order.h"
 
 #include "libs/base/await.h"
-#include "libs/base/counters.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
@@ -31,6 +30,21 @@ void AcceptsInFlight::Finish(uint64_t order_id, const absl::StatusOr<PlaceOrderR
   }
   for (auto& waiter : joined) waiter(result);
 }
+
+PlaceOrder::PlaceOrder(domain::StockReservations& reservations,
+                       domain::OrderEventPublisher& publisher, domain::OrderIdGenerator& ids,
+                       PendingOrders& pending, const base::Clock& clock, base::Counters& metrics)
+    : reservations_(reservations),
+      publisher_(publisher),
+      ids_(ids),
+      pending_(pending),
+      clock_(clock),
+      compensations_(metrics.Get(
+          "seckill_order_compensations_total",
+          "Orders whose publish failed or went unconfirmed, so their stock was released")),
+      unconfirmed_(metrics.Get(
+          "seckill_order_publish_unconfirmed_total",
+          "Publishes of unknown outcome (no broker confirm): the message may still arrive")) {}
 
 boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::operator()(
     PlaceOrderRequest request) const {
@@ -98,14 +112,8 @@ boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::Place(
   }
   spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
                published.ToString());
-  static base::Counter& compensations = base::Counters::Process().Get(
-      "seckill_order_compensations_total",
-      "Orders whose publish failed or went unconfirmed, so their stock was released");
-  static base::Counter& unconfirmed = base::Counters::Process().Get(
-      "seckill_order_publish_unconfirmed_total",
-      "Publishes of unknown outcome (no broker confirm): the message may still arrive");
-  compensations.Add();
-  if (absl::IsDeadlineExceeded(published)) unconfirmed.Add();
+  compensations_.Add();
+  if (absl::IsDeadlineExceeded(published)) unconfirmed_.Add();
   pending_.Remove(order.order_id);
   auto compensating = Compensate(order);
   co_await std::move(compensating);

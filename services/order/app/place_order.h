@@ -8,6 +8,7 @@
 
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
+#include "libs/base/counters.h"
 #include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_event_publisher.h"
 #include "services/order/domain/stock_reservations.h"
@@ -59,13 +60,10 @@ class AcceptsInFlight {
 // order costs no thread hand-off).
 class PlaceOrder {
  public:
+  // Counts its compensations into `metrics`, which must outlive it.
   PlaceOrder(domain::StockReservations& reservations, domain::OrderEventPublisher& publisher,
-             domain::OrderIdGenerator& ids, PendingOrders& pending, const base::Clock& clock)
-      : reservations_(reservations),
-        publisher_(publisher),
-        ids_(ids),
-        pending_(pending),
-        clock_(clock) {}
+             domain::OrderIdGenerator& ids, PendingOrders& pending, const base::Clock& clock,
+             base::Counters& metrics);
 
   boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> operator()(
       PlaceOrderRequest request) const;
@@ -85,6 +83,8 @@ class PlaceOrder {
   domain::OrderIdGenerator& ids_;
   PendingOrders& pending_;
   const base::Clock& clock_;
+  base::Counter& compensations_;
+  base::Counter& unconfirmed_;
   std::shared_ptr<AcceptsInFlight> in_flight_ = std::make_shared<AcceptsInFlight>();
 };
 

@@ -40,7 +40,8 @@ class PlaceOrderTest : public ::testing::Test {
   testing::FakeOrderEventPublisher publisher_;
   domain::OrderIdGenerator ids_{clock_, 1};
   PendingOrders pending_{clock_};
-  PlaceOrder place_{reservations_, publisher_, ids_, pending_, clock_};
+  base::Counters metrics_;
+  PlaceOrder place_{reservations_, publisher_, ids_, pending_, clock_, metrics_};
 };
 
 TEST_F(PlaceOrderTest, QueuedOnlyAfterThePublishIsConfirmed) {

@@ -1,7 +1,6 @@
 #include "services/order/app/record_order.h"
 
 #include "libs/base/await.h"
-#include "libs/base/counters.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
@@ -104,11 +103,7 @@ absl::StatusOr<RecordOutcome> RecordOrder::Store(const domain::Order& row, int64
 RecordOutcome RecordOrder::Finish(const domain::Order& row) const {
   pending_.Remove(row.order_id);
   if (row.status == domain::OrderStatus::kFailed) {
-    static base::Counter& failed =
-        base::Counters::Process().Get("seckill_order_failed_on_arrival_total",
-                                      "Order messages whose reservation was already released (a "
-                                      "compensated publish that arrived)");
-    failed.Add();
+    failed_on_arrival_.Add();
     return RecordOutcome::kRecordedAsFailed;
   }
   return RecordOutcome::kRecorded;

@@ -5,6 +5,7 @@
 #include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
+#include "libs/base/counters.h"
 #include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_repository.h"
 #include "services/order/domain/payment_deadlines.h"
@@ -28,14 +29,20 @@ class RecordOrder {
  public:
   using Results = std::vector<absl::StatusOr<RecordOutcome>>;
 
+  // Counts the orders that arrive after their reservation was released into `metrics` (which
+  // must outlive it).
   RecordOrder(domain::StockReservations& reservations, domain::OrderRepository& repository,
               PendingOrders& pending, const base::Clock& clock,
-              boost::asio::any_io_executor blocking, domain::PaymentDeadlines* deadlines = nullptr)
+              boost::asio::any_io_executor blocking, base::Counters& metrics,
+              domain::PaymentDeadlines* deadlines = nullptr)
       : reservations_(reservations),
         repository_(repository),
         pending_(pending),
         clock_(clock),
         blocking_(std::move(blocking)),
+        failed_on_arrival_(metrics.Get("seckill_order_failed_on_arrival_total",
+                                       "Order messages whose reservation was already released (a "
+                                       "compensated publish that arrived)")),
         deadlines_(deadlines) {}
 
   boost::asio::awaitable<absl::StatusOr<RecordOutcome>> operator()(domain::Order order) const;
@@ -61,6 +68,7 @@ class RecordOrder {
   PendingOrders& pending_;
   const base::Clock& clock_;
   boost::asio::any_io_executor blocking_;
+  base::Counter& failed_on_arrival_;
   domain::PaymentDeadlines* deadlines_;  // null: no payment deadline (tests)
 };
 

@@ -21,7 +21,9 @@ class RecordOrderTest : public ::testing::Test {
   testing::InMemoryOrderRepository repository_;
   PendingOrders pending_{clock_};
   boost::asio::thread_pool blocking_{1};
-  RecordOrder record_{reservations_, repository_, pending_, clock_, blocking_.get_executor()};
+  base::Counters metrics_;
+  RecordOrder record_{reservations_, repository_, pending_, clock_, blocking_.get_executor(),
+                      metrics_};
   // Runs the use case's coroutine to its end.
   template <class Orders>
   auto Record(const RecordOrder& record, Orders orders) {
@@ -98,7 +100,7 @@ struct RecordedDeadlines final : domain::PaymentDeadlines {
 TEST_F(RecordOrderTest, ABatchSchedulesThePaymentDeadlinesOfItsNewOrdersAtOnce) {
   RecordedDeadlines deadlines;
   RecordOrder record(reservations_, repository_, pending_, clock_, blocking_.get_executor(),
-                     &deadlines);
+                     metrics_, &deadlines);
   ASSERT_TRUE(Record(record, ABatch({503})).front().ok());
   reservations_.confirm_answers = {
       domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kReleased,

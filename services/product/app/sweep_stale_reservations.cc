@@ -1,7 +1,6 @@
 #include "services/product/app/sweep_stale_reservations.h"
 
 #include "libs/base/await.h"
-#include "libs/base/counters.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::product::app {
@@ -18,11 +17,7 @@ boost::asio::awaitable<int64_t> SweepStaleReservations::operator()() const {
         });
     absl::StatusOr<domain::SweepResult> swept = co_await std::move(sweeping);
     if (!swept.ok() || swept->released == 0) continue;
-    static base::Counter& counter = base::Counters::Process().Get(
-        "seckill_product_stale_reservations_released_total",
-        "Reservations left RESERVED past the TTL (their order service died) whose stock the "
-        "sweep returned");
-    counter.Add(swept->released);
+    released_.Add(swept->released);
     spdlog::warn("activity {}: released {} stale reservations ({} units)", a.activity_id,
                  swept->released, swept->units);
     released += swept->released;

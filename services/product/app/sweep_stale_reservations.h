@@ -4,6 +4,7 @@
 
 #include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
+#include "libs/base/counters.h"
 #include "services/product/domain/catalog.h"
 #include "services/product/domain/stock_ledger.h"
 
@@ -15,9 +16,16 @@ namespace seckill::product::app {
 // stock.sweep_interval_s; the catalog (a blocking port) is called on `blocking`, awaited.
 class SweepStaleReservations {
  public:
+  // Counts the reservations it releases into `metrics`, which must outlive it.
   SweepStaleReservations(domain::Catalog& catalog, domain::StockLedger& ledger, int64_t ttl_ms,
-                         boost::asio::any_io_executor blocking)
-      : catalog_(catalog), ledger_(ledger), ttl_ms_(ttl_ms), blocking_(std::move(blocking)) {}
+                         boost::asio::any_io_executor blocking, base::Counters& metrics)
+      : catalog_(catalog),
+        ledger_(ledger),
+        ttl_ms_(ttl_ms),
+        blocking_(std::move(blocking)),
+        released_(metrics.Get("seckill_product_stale_reservations_released_total",
+                              "Reservations left RESERVED past the TTL (their order service died) "
+                              "whose stock the sweep returned")) {}
 
   // Returns the reservations released.
   boost::asio::awaitable<int64_t> operator()() const;
@@ -30,6 +38,7 @@ class SweepStaleReservations {
   domain::StockLedger& ledger_;
   const int64_t ttl_ms_;
   boost::asio::any_io_executor blocking_;
+  base::Counter& released_;
 };
 
 }  // namespace seckill::product::app
