@@ -1,6 +1,7 @@
 #include "services/order/adapters/grpc_stock_reservations.h"
 
 #include "grpcpp/alarm.h"
+#include "libs/base/backoff.h"
 #include "libs/rpc/deadline.h"
 #include "libs/rpc/status.h"
 #include "libs/rpc/trace_context.h"
@@ -171,28 +172,28 @@ void GrpcStockReservations::Confirm(std::vector<domain::ReservationRef> reservat
 namespace {
 
 // Marking is idempotent, so an attempt cut off by the product service going away (or refused
-// while its Redis is down) is made again after `backoff` (doubling, at most 2 s); the batch
-// calls wait_for_ready, which holds an attempt until the service is reachable again.
+// while its Redis is down) is made again after the back-off's next delay (100 ms doubling to
+// 2 s), waited on a gRPC alarm (no thread waits); the batch calls wait_for_ready, which holds an
+// attempt until the service is reachable again.
 void MarkPublishedUntil(std::shared_ptr<GrpcStockReservations::Marks> marks,
                         pv1::ReservationRef item, std::chrono::steady_clock::time_point give_up,
-                        std::chrono::milliseconds backoff, domain::Callback<bool> done) {
+                        base::Backoff backoff, domain::Callback<bool> done) {
   marks->Submit(item, [marks, item, give_up, backoff, done = std::move(done)](
                           absl::StatusOr<pv1::MarkReservationPublishedResult> reply) mutable {
     if (reply.ok()) return done(reply->marked());
     const bool retry =
         absl::IsUnavailable(reply.status()) || absl::IsDeadlineExceeded(reply.status());
-    if (!retry || std::chrono::steady_clock::now() + backoff >= give_up)
-      return done(reply.status());
+    const std::chrono::milliseconds delay = backoff.Next();
+    if (!retry || std::chrono::steady_clock::now() + delay >= give_up) return done(reply.status());
     auto alarm = std::make_shared<grpc::Alarm>();
-    alarm->Set(std::chrono::system_clock::now() + backoff,
+    alarm->Set(std::chrono::system_clock::now() + delay,
                [marks = std::move(marks), alarm, item = std::move(item), give_up, backoff,
                 done = std::move(done)](bool fired) mutable {
                  // The alarm owns this callback; dropping it here breaks that cycle (gRPC
                  // holds its own reference until the callback returns).
                  auto fired_alarm = std::move(alarm);
                  if (!fired) return done(absl::CancelledError("stopping"));
-                 MarkPublishedUntil(std::move(marks), std::move(item), give_up,
-                                    std::min(backoff * 2, std::chrono::milliseconds(2000)),
+                 MarkPublishedUntil(std::move(marks), std::move(item), give_up, backoff,
                                     std::move(done));
                });
   });
@@ -205,9 +206,9 @@ void GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_i
   pv1::ReservationRef item;
   item.set_activity_id(activity_id);
   item.set_order_id(order_id);
-  MarkPublishedUntil(marks_, std::move(item),
-                     std::chrono::steady_clock::now() + timeouts_.mark_published_budget,
-                     std::chrono::milliseconds(100), std::move(done));
+  MarkPublishedUntil(
+      marks_, std::move(item), std::chrono::steady_clock::now() + timeouts_.mark_published_budget,
+      base::Backoff(std::chrono::milliseconds(100), std::chrono::seconds(2)), std::move(done));
 }
 
 void GrpcStockReservations::Revive(uint64_t activity_id, uint64_t order_id,
