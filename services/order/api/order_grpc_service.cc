@@ -104,7 +104,7 @@ namespace {
 boost::asio::awaitable<void> PlaceAndAnswer(
     const app::PlaceOrder& place_order, app::PlaceOrderRequest request,
     std::function<void(grpc::Status, v1::PlaceOrderResponse)> done) {
-  auto placing = place_order(request);
+  auto placing = place_order(std::move(request));
   const absl::StatusOr<app::PlaceOrderResult> result = co_await std::move(placing);
   if (!result.ok()) {
     done(rpc::ToGrpc(result.status()), {});
