@@ -39,8 +39,8 @@ int Run(const Settings& s) {
   base::Counters metrics;
   adapters::MariaDbCatalog catalog(db, clock);
   adapters::RedisStockLedger ledger(redis_client, s.ledger_retention.count() * 1000);
-  app::CreateActivity create_activity(catalog, ledger);
-  app::ViewActivities view_activities(catalog, ledger, clock);
+  app::CreateActivity create_activity(catalog, ledger, blocking.get_executor());
+  app::ViewActivities view_activities(catalog, ledger, clock, blocking.get_executor());
   app::StockRecovery recovery(catalog, ledger, clock, s.reseed_grace.count() * 1000,
                               blocking.get_executor());
   recovery.KnowCatalog();
@@ -48,7 +48,7 @@ int Run(const Settings& s) {
   app::SweepStaleReservations sweep(catalog, ledger, s.reservation_ttl.count() * 1000,
                                     blocking.get_executor(), metrics);
   api::ProductGrpcService service(catalog, ledger, create_activity, view_activities, recovery,
-                                  blocking);
+                                  blocking.get_executor());
   base::PeriodicTask recovery_check(ioc.get_executor(), std::chrono::seconds(1),
                                     [&recovery] { return recovery.Check(); });
   base::PeriodicTask sweeper(ioc.get_executor(), s.sweep_interval, [&sweep] { return sweep(); });

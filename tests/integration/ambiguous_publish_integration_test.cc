@@ -17,7 +17,6 @@
 #include "services/product/adapters/redis_stock_ledger.h"
 #include "tests/support/ledger_backed_reservations.h"
 #include "tests/support/stack_env.h"
-#include "tests/support/wait.h"
 
 namespace seckill::testing {
 namespace {
@@ -49,9 +48,8 @@ class AmbiguousPublishTest : public ::testing::Test {
     static std::mt19937_64 rng(std::random_device{}());
     activity_ = 3'000'000'000 + rng() % 1'000'000'000;
     const int64_t now = base::SystemClock().NowMs();
-    ASSERT_TRUE(WaitFor<bool>([&](auto done) {
-                  ledger_->Seed(activity_, {1, "t", 100, 1, now - 60'000, now + 600'000, 1}, done);
-                }).ok());
+    const product::domain::ActivityTerms terms{1, "t", 100, 1, now - 60'000, now + 600'000, 1};
+    ASSERT_TRUE(base::RunToCompletion(ledger_->Seed(activity_, terms)).ok());
   }
   void TearDown() override {
     client_->Close();
@@ -59,9 +57,7 @@ class AmbiguousPublishTest : public ::testing::Test {
     thread_.join();
   }
   product::domain::StockSnapshot Snapshot() {
-    return WaitFor<product::domain::StockSnapshot>(
-               [&](auto done) { ledger_->Snapshot(activity_, done); })
-        .value();
+    return base::RunToCompletion(ledger_->Snapshot(activity_)).value();
   }
 
   boost::asio::io_context ioc_;

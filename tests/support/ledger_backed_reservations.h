@@ -1,6 +1,9 @@
 #pragma once
 
-#include "libs/base/gather.h"
+#include "boost/asio/awaitable.hpp"
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/detached.hpp"
+#include "boost/asio/system_executor.hpp"
 #include "services/order/domain/stock_reservations.h"
 #include "services/product/domain/stock_ledger.h"
 
@@ -15,117 +18,113 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
 
   void Reserve(const order::domain::ReserveRequest& r,
                order::domain::Callback<order::domain::Reservation> done) override {
-    ledger_.Reserve({r.activity_id, r.user_id, r.order_id, r.quantity, r.idempotency_key},
-                    [done = std::move(done)](absl::StatusOr<product::domain::ReserveResult> res) {
-                      if (!res.ok()) return done(res.status());
-                      done(order::domain::Reservation{res->refusal, res->duplicate, res->order_id,
-                                                      res->price_cents});
-                    });
+    Relay(
+        [this, request = product::domain::ReservationRequest{r.activity_id, r.user_id, r.order_id,
+                                                             r.quantity, r.idempotency_key}] {
+          return ledger_.Reserve(request);
+        },
+        std::move(done),
+        [](const product::domain::ReserveResult& res) {
+          return order::domain::Reservation{res.refusal, res.duplicate, res.order_id,
+                                            res.price_cents};
+        });
   }
   void Release(uint64_t activity, uint64_t order,
                order::domain::Callback<order::domain::ReleaseOutcome> done) override {
-    ledger_.Release(activity, order, Releases(std::move(done)));
+    Relay([this, activity, order] { return ledger_.Release(activity, order); }, std::move(done),
+          &ReleaseOf);
   }
   void Cancel(uint64_t activity, uint64_t order,
               order::domain::Callback<order::domain::ReleaseOutcome> done) override {
-    ledger_.Cancel(activity, order, Releases(std::move(done)));
+    Relay([this, activity, order] { return ledger_.Cancel(activity, order); }, std::move(done),
+          &ReleaseOf);
   }
   void Confirm(std::vector<order::domain::ReservationRef> refs,
                order::domain::Callback<std::vector<order::domain::ConfirmOutcome>> done) override {
     using P = product::domain::ConfirmOutcome;
     using O = order::domain::ConfirmOutcome;
-    using Confirms = base::Gather<product::domain::ConfirmResult>;
-    auto gather = Confirms::Of(
-        refs.size(),
-        [done = std::move(done)](absl::StatusOr<std::vector<product::domain::ConfirmResult>> rs) {
-          if (!rs.ok()) return done(rs.status());
-          std::vector<O> outcomes;
-          for (const product::domain::ConfirmResult& r : *rs) {
-            outcomes.push_back(r.outcome == P::kConfirmed          ? O::kConfirmed
-                               : r.outcome == P::kAlreadyConfirmed ? O::kAlreadyConfirmed
-                               : r.outcome == P::kReleased         ? O::kReleased
-                                                                   : O::kNotFound);
-          }
-          done(std::move(outcomes));
-        });
-    for (size_t i = 0; i < refs.size(); ++i) {
-      ledger_.Confirm(refs[i].activity_id, refs[i].order_id, Confirms::Slot(gather, i));
-    }
+    auto confirm_each = [this, refs = std::move(refs)]() -> base::Async<std::vector<O>> {
+      std::vector<O> outcomes;
+      for (const order::domain::ReservationRef& ref : refs) {
+        auto confirming = ledger_.Confirm(ref.activity_id, ref.order_id);
+        absl::StatusOr<product::domain::ConfirmResult> r = co_await std::move(confirming);
+        if (!r.ok()) co_return r.status();
+        outcomes.push_back(r->outcome == P::kConfirmed          ? O::kConfirmed
+                           : r->outcome == P::kAlreadyConfirmed ? O::kAlreadyConfirmed
+                           : r->outcome == P::kReleased         ? O::kReleased
+                                                                : O::kNotFound);
+      }
+      co_return outcomes;
+    };
+    Relay(std::move(confirm_each), std::move(done), [](std::vector<O> o) { return o; });
   }
   void MarkPublished(uint64_t activity, uint64_t order,
                      order::domain::Callback<bool> done) override {
-    ledger_.MarkPublished(activity, order, std::move(done));
+    Relay([this, activity, order] { return ledger_.MarkPublished(activity, order); },
+          std::move(done), [](bool marked) { return marked; });
   }
   void Revive(uint64_t activity, uint64_t order,
               order::domain::Callback<order::domain::ReviveResult> done) override {
-    ledger_.Revive(activity, order,
-                   [done = std::move(done)](absl::StatusOr<product::domain::ReviveResult> r) {
-                     if (!r.ok()) return done(r.status());
-                     using P = product::domain::ReviveOutcome;
-                     using O = order::domain::ReviveOutcome;
-                     O outcome = O::kNotFound;
-                     switch (r->outcome) {
-                       case P::kRevived:
-                         outcome = O::kRevived;
-                         break;
-                       case P::kNotReleased:
-                         outcome = O::kNotReleased;
-                         break;
-                       case P::kRefused:
-                         outcome = O::kRefused;
-                         break;
-                       case P::kNotFound:
-                         break;
-                     }
-                     done(order::domain::ReviveResult{outcome, r->refusal});
-                   });
+    Relay([this, activity, order] { return ledger_.Revive(activity, order); }, std::move(done),
+          [](const product::domain::ReviveResult& r) {
+            using P = product::domain::ReviveOutcome;
+            using O = order::domain::ReviveOutcome;
+            const O outcome = r.outcome == P::kRevived       ? O::kRevived
+                              : r.outcome == P::kNotReleased ? O::kNotReleased
+                              : r.outcome == P::kRefused     ? O::kRefused
+                                                             : O::kNotFound;
+            return order::domain::ReviveResult{outcome, r.refusal};
+          });
   }
   void Snapshot(uint64_t activity,
                 order::domain::Callback<order::domain::LedgerSnapshot> done) override {
-    ledger_.Snapshot(
-        activity, [done = std::move(done)](absl::StatusOr<product::domain::StockSnapshot> s) {
-          if (!s.ok()) return done(s.status());
-          done(order::domain::LedgerSnapshot{s->found, s->stock, s->remaining, s->reserved});
-        });
+    Relay([this, activity] { return ledger_.Snapshot(activity); }, std::move(done),
+          [](const product::domain::StockSnapshot& s) {
+            return order::domain::LedgerSnapshot{s.found, s.stock, s.remaining, s.reserved};
+          });
   }
   void Adjust(uint64_t activity, int64_t expected, int64_t delta,
               order::domain::Callback<order::domain::AdjustOutcome> done) override {
-    ledger_.Adjust(activity, expected, delta,
-                   [done = std::move(done)](absl::StatusOr<product::domain::AdjustResult> r) {
-                     if (!r.ok()) return done(r.status());
-                     using P = product::domain::AdjustOutcome;
-                     using O = order::domain::AdjustOutcome;
-                     switch (r->outcome) {
-                       case P::kAdjusted:
-                         return done(O::kAdjusted);
-                       case P::kChanged:
-                         return done(O::kChanged);
-                       case P::kNegative:
-                         return done(O::kNegative);
-                       case P::kActivityNotFound:
-                         return done(O::kNotFound);
-                     }
-                   });
+    Relay([this, activity, expected, delta] { return ledger_.Adjust(activity, expected, delta); },
+          std::move(done),
+          [](const product::domain::AdjustResult& r) {
+            using P = product::domain::AdjustOutcome;
+            using O = order::domain::AdjustOutcome;
+            return r.outcome == P::kAdjusted   ? O::kAdjusted
+                   : r.outcome == P::kChanged  ? O::kChanged
+                   : r.outcome == P::kNegative ? O::kNegative
+                                               : O::kNotFound;
+          });
   }
 
  private:
-  static product::domain::Callback<product::domain::ReleaseResult> Releases(
-      order::domain::Callback<order::domain::ReleaseOutcome> done) {
-    return [done = std::move(done)](absl::StatusOr<product::domain::ReleaseResult> r) {
-      if (!r.ok()) return done(r.status());
-      using P = product::domain::ReleaseOutcome;
-      using O = order::domain::ReleaseOutcome;
-      switch (r->outcome) {
-        case P::kReleased:
-          return done(O::kReleased);
-        case P::kAlreadyReleased:
-          return done(O::kAlreadyReleased);
-        case P::kAlreadyConfirmed:
-          return done(O::kAlreadyConfirmed);
-        case P::kNotFound:
-          return done(O::kNotFound);
-      }
-    };
+  static order::domain::ReleaseOutcome ReleaseOf(const product::domain::ReleaseResult& r) {
+    using P = product::domain::ReleaseOutcome;
+    using O = order::domain::ReleaseOutcome;
+    return r.outcome == P::kReleased           ? O::kReleased
+           : r.outcome == P::kAlreadyReleased  ? O::kAlreadyReleased
+           : r.outcome == P::kAlreadyConfirmed ? O::kAlreadyConfirmed
+                                               : O::kNotFound;
+  }
+
+  // Runs the ledger operation `start()` returns and hands its result, translated by `translate`,
+  // to `done`. The operation's arguments live in `start`'s captures, which co_spawn keeps until
+  // it ends.
+  template <class Start, class Done, class Translate>
+  static void Relay(Start start, Done done, Translate translate) {
+    boost::asio::co_spawn(
+        boost::asio::system_executor(),
+        [start = std::move(start), done = std::move(done),
+         translate]() mutable -> boost::asio::awaitable<void> {
+          auto operation = start();
+          auto result = co_await std::move(operation);
+          if (!result.ok()) {
+            done(result.status());
+            co_return;
+          }
+          done(translate(*std::move(result)));
+        },
+        boost::asio::detached);
   }
 
   product::domain::StockLedger& ledger_;

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "fmt/format.h"
+#include "libs/base/await.h"
 #include "libs/base/backoff.h"
 #include "libs/base/status.h"
 #include "libs/redis/sync_client.h"
@@ -100,165 +101,6 @@ std::vector<std::string> ReserveArgs(const domain::ReservationRequest& req) {
           req.idempotency_key};
 }
 
-// Relays a parsed reply to a single call's callback.
-template <class T>
-std::function<void(absl::StatusOr<std::vector<std::string>>)> Parsed(
-    absl::StatusOr<T> (*parse)(const std::vector<std::string>&), domain::Callback<T> done) {
-  return [parse, done = std::move(done)](absl::StatusOr<std::vector<std::string>> r) {
-    if (!r.ok()) return done(r.status());
-    done(parse(*r));
-  };
-}
-
-}  // namespace
-
-void RedisStockLedger::CallRaw(const char* function, uint64_t activity_id, Strings args,
-                               std::function<void(absl::StatusOr<redis::Reply>)> done,
-                               bool retried) {
-  Strings command = {"FCALL", function, std::to_string(kKeyCount)};
-  for (std::string& key : Keys(activity_id)) command.push_back(std::move(key));
-  for (const std::string& arg : args) command.push_back(arg);
-  client_->Command(std::move(command), [this, function, activity_id, args = std::move(args),
-                                        done = std::move(done),
-                                        retried](absl::StatusOr<redis::Reply> reply) mutable {
-    if (!reply.ok()) {
-      done(reply.status());
-      return;
-    }
-    if (reply->type == redis::Reply::Type::kError) {
-      if (!retried && reply->str.find("Function not found") != std::string::npos) {
-        spdlog::warn("redis lost the seckill_stock functions; loading them again");
-        client_->Command({"FUNCTION", "LOAD", "REPLACE", StockFunctionsSource()},
-                         [this, function, activity_id, args = std::move(args),
-                          done = std::move(done)](absl::StatusOr<redis::Reply> loaded) mutable {
-                           if (!loaded.ok()) {
-                             done(loaded.status());
-                             return;
-                           }
-                           CallRaw(function, activity_id, std::move(args), std::move(done), true);
-                         });
-        return;
-      }
-      done(redis::ErrorReplyStatus(function, reply->str));
-      return;
-    }
-    if (reply->type != redis::Reply::Type::kArray) {
-      done(absl::InternalError(fmt::format("redis {}: unexpected reply type", function)));
-      return;
-    }
-    done(std::move(*reply));
-  });
-}
-
-void RedisStockLedger::Call(const char* function, uint64_t activity_id, Strings args,
-                            std::function<void(absl::StatusOr<Strings>)> done) {
-  CallRaw(function, activity_id, std::move(args),
-          [done = std::move(done)](absl::StatusOr<redis::Reply> reply) {
-            if (!reply.ok()) return done(reply.status());
-            done(TextsOf(*reply));
-          });
-}
-
-template <class T>
-void RedisStockLedger::CallMany(const char* function, uint64_t activity_id,
-                                const std::vector<Strings>& calls,
-                                absl::StatusOr<T> (*parse)(const Strings&),
-                                domain::Callback<std::vector<T>> done) {
-  if (calls.empty()) return done(std::vector<T>{});
-  Strings args = {function, std::to_string(calls.front().size())};
-  args.reserve(2 + calls.size() * calls.front().size());
-  for (const Strings& call : calls) args.insert(args.end(), call.begin(), call.end());
-  CallRaw(
-      "seckill_many", activity_id, std::move(args),
-      [function, n = calls.size(), parse,
-       done = std::move(done)](absl::StatusOr<redis::Reply> reply) {
-        if (!reply.ok()) return done(reply.status());
-        if (reply->elements.size() != n) {
-          return done(absl::InternalError(fmt::format("seckill_many {}: {} replies for {} calls",
-                                                      function, reply->elements.size(), n)));
-        }
-        std::vector<T> results;
-        results.reserve(n);
-        for (const redis::Reply& one : reply->elements) {
-          absl::StatusOr<T> result = parse(TextsOf(one));
-          if (!result.ok()) return done(result.status());
-          results.push_back(std::move(*result));
-        }
-        done(std::move(results));
-      });
-}
-
-std::string RedisStockLedger::ExpireAt(const domain::ActivityTerms& t) const {
-  return retention_ms_ == kKeepForever ? std::string()
-                                       : std::to_string(t.end_at_ms + retention_ms_);
-}
-
-void RedisStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& t,
-                            domain::Callback<bool> done) {
-  Call("seckill_seed", activity_id,
-       {std::to_string(t.stock), std::to_string(t.price_cents), std::to_string(t.start_at_ms),
-        std::to_string(t.end_at_ms), std::to_string(t.limit_per_user), ExpireAt(t)},
-       [done = std::move(done)](absl::StatusOr<Strings> r) {
-         if (!r.ok()) return done(r.status());
-         if (r->empty()) return done(absl::InternalError("seckill_seed: empty reply"));
-         done((*r)[0] == "SEEDED");
-       });
-}
-
-void RedisStockLedger::Reserve(const domain::ReservationRequest& req,
-                               domain::Callback<domain::ReserveResult> done) {
-  Call("seckill_reserve", req.activity_id, ReserveArgs(req),
-       Parsed(&ParseReserve, std::move(done)));
-}
-
-void RedisStockLedger::ReserveMany(uint64_t activity_id,
-                                   const std::vector<domain::ReservationRequest>& requests,
-                                   domain::Callback<std::vector<domain::ReserveResult>> done) {
-  std::vector<Strings> calls;
-  calls.reserve(requests.size());
-  for (const domain::ReservationRequest& req : requests) calls.push_back(ReserveArgs(req));
-  CallMany("reserve", activity_id, calls, &ParseReserve, std::move(done));
-}
-
-void RedisStockLedger::Release(uint64_t activity_id, uint64_t order_id,
-                               domain::Callback<domain::ReleaseResult> done) {
-  ReleaseCall("seckill_release", activity_id, order_id, std::move(done));
-}
-
-void RedisStockLedger::Cancel(uint64_t activity_id, uint64_t order_id,
-                              domain::Callback<domain::ReleaseResult> done) {
-  ReleaseCall("seckill_cancel", activity_id, order_id, std::move(done));
-}
-
-void RedisStockLedger::ReleaseCall(const char* function, uint64_t activity_id, uint64_t order_id,
-                                   domain::Callback<domain::ReleaseResult> done) {
-  Call(function, activity_id, {std::to_string(order_id)},
-       [done = std::move(done)](absl::StatusOr<Strings> r) {
-         if (!r.ok()) return done(r.status());
-         if (r->size() != 2) return done(absl::InternalError("release/cancel: bad reply"));
-         const std::string& o = (*r)[0];
-         ReleaseOutcome outcome = o == "RELEASED"            ? ReleaseOutcome::kReleased
-                                  : o == "ALREADY_RELEASED"  ? ReleaseOutcome::kAlreadyReleased
-                                  : o == "ALREADY_CONFIRMED" ? ReleaseOutcome::kAlreadyConfirmed
-                                                             : ReleaseOutcome::kNotFound;
-         done(domain::ReleaseResult{outcome, ToInt((*r)[1])});
-       });
-}
-
-void RedisStockLedger::Confirm(uint64_t activity_id, uint64_t order_id,
-                               domain::Callback<domain::ConfirmResult> done) {
-  Call("seckill_confirm", activity_id, {std::to_string(order_id)},
-       Parsed(&ParseConfirm, std::move(done)));
-}
-
-void RedisStockLedger::MarkPublished(uint64_t activity_id, uint64_t order_id,
-                                     domain::Callback<bool> done) {
-  Call("seckill_published", activity_id, {std::to_string(order_id)},
-       Parsed(&ParseMarked, std::move(done)));
-}
-
-namespace {
-
 std::vector<std::vector<std::string>> OrderIdCalls(const std::vector<uint64_t>& order_ids) {
   std::vector<std::vector<std::string>> calls;
   calls.reserve(order_ids.size());
@@ -266,65 +108,220 @@ std::vector<std::vector<std::string>> OrderIdCalls(const std::vector<uint64_t>& 
   return calls;
 }
 
+absl::StatusOr<bool> ParseSeeded(const std::vector<std::string>& r) {
+  if (r.empty()) return absl::InternalError("seckill_seed: empty reply");
+  return r[0] == "SEEDED";
+}
+
+// seckill_release and seckill_cancel share their reply.
+absl::StatusOr<domain::ReleaseResult> ParseRelease(const std::vector<std::string>& r) {
+  if (r.size() != 2) return absl::InternalError("release/cancel: bad reply");
+  const std::string& o = r[0];
+  ReleaseOutcome outcome = o == "RELEASED"            ? ReleaseOutcome::kReleased
+                           : o == "ALREADY_RELEASED"  ? ReleaseOutcome::kAlreadyReleased
+                           : o == "ALREADY_CONFIRMED" ? ReleaseOutcome::kAlreadyConfirmed
+                                                      : ReleaseOutcome::kNotFound;
+  return domain::ReleaseResult{outcome, ToInt(r[1])};
+}
+
+absl::StatusOr<domain::StockSnapshot> ParseSnapshot(const std::vector<std::string>& r) {
+  if (r.size() != 4) return absl::InternalError("seckill_snapshot: bad reply");
+  return domain::StockSnapshot{r[0] == "1", ToInt(r[1]), ToInt(r[2]), ToInt(r[3])};
+}
+
+absl::StatusOr<domain::AdjustResult> ParseAdjust(const std::vector<std::string>& r) {
+  if (r.size() != 2) return absl::InternalError("seckill_adjust: bad reply");
+  const std::string& o = r[0];
+  using O = domain::AdjustOutcome;
+  O outcome = o == "ADJUSTED"   ? O::kAdjusted
+              : o == "CHANGED"  ? O::kChanged
+              : o == "NEGATIVE" ? O::kNegative
+                                : O::kActivityNotFound;
+  return domain::AdjustResult{outcome, ToInt(r[1])};
+}
+
+absl::StatusOr<domain::ReviveResult> ParseRevive(const std::vector<std::string>& r) {
+  if (r.size() != 3) return absl::InternalError("seckill_revive: bad reply");
+  SECKILL_ASSIGN_OR_RETURN(domain::Refusal refusal, ParseRefusal(r[2]));
+  const std::string& o = r[0];
+  using O = domain::ReviveOutcome;
+  return domain::ReviveResult{o == "REVIVED"        ? O::kRevived
+                              : o == "NOT_RELEASED" ? O::kNotReleased
+                              : o == "REFUSED"      ? O::kRefused
+                                                    : O::kNotFound,
+                              refusal};
+}
+
+absl::StatusOr<int64_t> ParseReseeded(const std::vector<std::string>& r) {
+  if (r.size() != 2) return absl::InternalError("seckill_reseed: bad reply");
+  return ToInt(r[1]);
+}
+
+absl::StatusOr<domain::SweepResult> ParseSwept(const std::vector<std::string>& r) {
+  if (r.size() != 2) return absl::InternalError("seckill_sweep: bad reply");
+  return domain::SweepResult{ToInt(r[0]), ToInt(r[1])};
+}
+
 }  // namespace
 
-void RedisStockLedger::ConfirmMany(uint64_t activity_id, const std::vector<uint64_t>& order_ids,
-                                   domain::Callback<std::vector<domain::ConfirmResult>> done) {
-  CallMany("confirm", activity_id, OrderIdCalls(order_ids), &ParseConfirm, std::move(done));
+base::Async<redis::Reply> RedisStockLedger::Command(Strings command) {
+  return base::AwaitCallback<absl::StatusOr<redis::Reply>>(
+      [this, command = std::move(command)](auto done) mutable {
+        client_->Command(std::move(command), std::move(done));
+      });
 }
 
-void RedisStockLedger::MarkPublishedMany(uint64_t activity_id,
-                                         const std::vector<uint64_t>& order_ids,
-                                         domain::Callback<std::vector<bool>> done) {
-  CallMany("published", activity_id, OrderIdCalls(order_ids), &ParseMarked, std::move(done));
+base::Async<redis::Reply> RedisStockLedger::CallRaw(const char* function, uint64_t activity_id,
+                                                    Strings args) {
+  Strings command = {"FCALL", function, std::to_string(kKeyCount)};
+  for (std::string& key : Keys(activity_id)) command.push_back(std::move(key));
+  for (const std::string& arg : args) command.push_back(arg);
+  for (bool retried = false;; retried = true) {
+    Strings sending = command;
+    auto calling = Command(std::move(sending));
+    absl::StatusOr<redis::Reply> reply = co_await std::move(calling);
+    if (!reply.ok()) co_return reply.status();
+    if (reply->type == redis::Reply::Type::kArray) co_return reply;
+    if (reply->type != redis::Reply::Type::kError) {
+      co_return absl::InternalError(fmt::format("redis {}: unexpected reply type", function));
+    }
+    if (retried || reply->str.find("Function not found") == std::string::npos) {
+      co_return redis::ErrorReplyStatus(function, reply->str);
+    }
+    spdlog::warn("redis lost the seckill_stock functions; loading them again");
+    Strings load = {"FUNCTION", "LOAD", "REPLACE", StockFunctionsSource()};
+    auto loading = Command(std::move(load));
+    absl::StatusOr<redis::Reply> loaded = co_await std::move(loading);
+    if (!loaded.ok()) co_return loaded.status();
+  }
 }
 
-void RedisStockLedger::Snapshot(uint64_t activity_id,
-                                domain::Callback<domain::StockSnapshot> done) {
-  Call("seckill_snapshot", activity_id, {}, [done = std::move(done)](absl::StatusOr<Strings> r) {
-    if (!r.ok()) return done(r.status());
-    if (r->size() != 4) return done(absl::InternalError("seckill_snapshot: bad reply"));
-    done(domain::StockSnapshot{(*r)[0] == "1", ToInt((*r)[1]), ToInt((*r)[2]), ToInt((*r)[3])});
-  });
+base::Async<RedisStockLedger::Strings> RedisStockLedger::Call(const char* function,
+                                                              uint64_t activity_id, Strings args) {
+  auto calling = CallRaw(function, activity_id, std::move(args));
+  absl::StatusOr<redis::Reply> reply = co_await std::move(calling);
+  if (!reply.ok()) co_return reply.status();
+  co_return TextsOf(*reply);
 }
 
-void RedisStockLedger::Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
-                              domain::Callback<domain::AdjustResult> done) {
-  Call("seckill_adjust", activity_id, {std::to_string(expected_remaining), std::to_string(delta)},
-       [done = std::move(done)](absl::StatusOr<Strings> r) {
-         if (!r.ok()) return done(r.status());
-         if (r->size() != 2) return done(absl::InternalError("seckill_adjust: bad reply"));
-         const std::string& o = (*r)[0];
-         using O = domain::AdjustOutcome;
-         O outcome = o == "ADJUSTED"   ? O::kAdjusted
-                     : o == "CHANGED"  ? O::kChanged
-                     : o == "NEGATIVE" ? O::kNegative
-                                       : O::kActivityNotFound;
-         done(domain::AdjustResult{outcome, ToInt((*r)[1])});
-       });
+template <class T>
+base::Async<T> RedisStockLedger::CallOne(const char* function, uint64_t activity_id, Strings args,
+                                         absl::StatusOr<T> (*parse)(const Strings&)) {
+  auto calling = Call(function, activity_id, std::move(args));
+  absl::StatusOr<Strings> reply = co_await std::move(calling);
+  if (!reply.ok()) co_return reply.status();
+  co_return parse(*reply);
 }
 
-void RedisStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
-                              domain::Callback<domain::ReviveResult> done) {
-  Call("seckill_revive", activity_id, {std::to_string(order_id)},
-       [done = std::move(done)](absl::StatusOr<Strings> r) {
-         if (!r.ok()) return done(r.status());
-         if (r->size() != 3) return done(absl::InternalError("seckill_revive: bad reply"));
-         absl::StatusOr<domain::Refusal> refusal = ParseRefusal((*r)[2]);
-         if (!refusal.ok()) return done(refusal.status());
-         const std::string& o = (*r)[0];
-         using O = domain::ReviveOutcome;
-         done(domain::ReviveResult{o == "REVIVED"        ? O::kRevived
-                                   : o == "NOT_RELEASED" ? O::kNotReleased
-                                   : o == "REFUSED"      ? O::kRefused
-                                                         : O::kNotFound,
-                                   *refusal});
-       });
+template <class T>
+base::Async<std::vector<T>> RedisStockLedger::CallMany(const char* function, uint64_t activity_id,
+                                                       const std::vector<Strings>& calls,
+                                                       absl::StatusOr<T> (*parse)(const Strings&)) {
+  if (calls.empty()) co_return std::vector<T>{};
+  Strings args = {function, std::to_string(calls.front().size())};
+  args.reserve(2 + calls.size() * calls.front().size());
+  for (const Strings& call : calls) args.insert(args.end(), call.begin(), call.end());
+  auto calling = CallRaw("seckill_many", activity_id, std::move(args));
+  absl::StatusOr<redis::Reply> reply = co_await std::move(calling);
+  if (!reply.ok()) co_return reply.status();
+  if (reply->elements.size() != calls.size()) {
+    co_return absl::InternalError(fmt::format("seckill_many {}: {} replies for {} calls", function,
+                                              reply->elements.size(), calls.size()));
+  }
+  std::vector<T> results;
+  results.reserve(calls.size());
+  for (const redis::Reply& one : reply->elements) {
+    absl::StatusOr<T> result = parse(TextsOf(one));
+    if (!result.ok()) co_return result.status();
+    results.push_back(std::move(*result));
+  }
+  co_return results;
 }
 
-void RedisStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTerms& t,
-                              const std::vector<domain::LiveOrder>& live,
-                              domain::Callback<int64_t> done) {
+std::string RedisStockLedger::ExpireAt(const domain::ActivityTerms& t) const {
+  return retention_ms_ == kKeepForever ? std::string()
+                                       : std::to_string(t.end_at_ms + retention_ms_);
+}
+
+base::Async<bool> RedisStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& t) {
+  Strings args = {std::to_string(t.stock),          std::to_string(t.price_cents),
+                  std::to_string(t.start_at_ms),    std::to_string(t.end_at_ms),
+                  std::to_string(t.limit_per_user), ExpireAt(t)};
+  return CallOne("seckill_seed", activity_id, std::move(args), &ParseSeeded);
+}
+
+base::Async<domain::ReserveResult> RedisStockLedger::Reserve(
+    const domain::ReservationRequest& req) {
+  Strings args = ReserveArgs(req);
+  return CallOne("seckill_reserve", req.activity_id, std::move(args), &ParseReserve);
+}
+
+base::Async<std::vector<domain::ReserveResult>> RedisStockLedger::ReserveMany(
+    uint64_t activity_id, const std::vector<domain::ReservationRequest>& requests) {
+  std::vector<Strings> calls;
+  calls.reserve(requests.size());
+  for (const domain::ReservationRequest& req : requests) calls.push_back(ReserveArgs(req));
+  auto reserving = CallMany("reserve", activity_id, calls, &ParseReserve);
+  co_return co_await std::move(reserving);
+}
+
+base::Async<domain::ReleaseResult> RedisStockLedger::Release(uint64_t activity_id,
+                                                             uint64_t order_id) {
+  Strings args = {std::to_string(order_id)};
+  return CallOne("seckill_release", activity_id, std::move(args), &ParseRelease);
+}
+
+base::Async<domain::ReleaseResult> RedisStockLedger::Cancel(uint64_t activity_id,
+                                                            uint64_t order_id) {
+  Strings args = {std::to_string(order_id)};
+  return CallOne("seckill_cancel", activity_id, std::move(args), &ParseRelease);
+}
+
+base::Async<domain::ConfirmResult> RedisStockLedger::Confirm(uint64_t activity_id,
+                                                             uint64_t order_id) {
+  Strings args = {std::to_string(order_id)};
+  return CallOne("seckill_confirm", activity_id, std::move(args), &ParseConfirm);
+}
+
+base::Async<bool> RedisStockLedger::MarkPublished(uint64_t activity_id, uint64_t order_id) {
+  Strings args = {std::to_string(order_id)};
+  return CallOne("seckill_published", activity_id, std::move(args), &ParseMarked);
+}
+
+base::Async<std::vector<domain::ConfirmResult>> RedisStockLedger::ConfirmMany(
+    uint64_t activity_id, const std::vector<uint64_t>& order_ids) {
+  const std::vector<Strings> calls = OrderIdCalls(order_ids);
+  auto confirming = CallMany("confirm", activity_id, calls, &ParseConfirm);
+  co_return co_await std::move(confirming);
+}
+
+base::Async<std::vector<bool>> RedisStockLedger::MarkPublishedMany(
+    uint64_t activity_id, const std::vector<uint64_t>& order_ids) {
+  const std::vector<Strings> calls = OrderIdCalls(order_ids);
+  auto marking = CallMany("published", activity_id, calls, &ParseMarked);
+  co_return co_await std::move(marking);
+}
+
+base::Async<domain::StockSnapshot> RedisStockLedger::Snapshot(uint64_t activity_id) {
+  Strings args;
+  return CallOne("seckill_snapshot", activity_id, std::move(args), &ParseSnapshot);
+}
+
+base::Async<domain::AdjustResult> RedisStockLedger::Adjust(uint64_t activity_id,
+                                                           int64_t expected_remaining,
+                                                           int64_t delta) {
+  Strings args = {std::to_string(expected_remaining), std::to_string(delta)};
+  return CallOne("seckill_adjust", activity_id, std::move(args), &ParseAdjust);
+}
+
+base::Async<domain::ReviveResult> RedisStockLedger::Revive(uint64_t activity_id,
+                                                           uint64_t order_id) {
+  Strings args = {std::to_string(order_id)};
+  return CallOne("seckill_revive", activity_id, std::move(args), &ParseRevive);
+}
+
+base::Async<int64_t> RedisStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTerms& t,
+                                              const std::vector<domain::LiveOrder>& live) {
   int64_t sold = 0;
   for (const domain::LiveOrder& o : live) sold += o.quantity;
   const int64_t remaining = std::max<int64_t>(t.stock - sold, 0);
@@ -338,34 +335,27 @@ void RedisStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTerms&
     args.push_back(std::to_string(o.quantity));
   }
   args.push_back(ExpireAt(t));
-  Call("seckill_reseed", activity_id, std::move(args),
-       [done = std::move(done)](absl::StatusOr<Strings> r) {
-         if (!r.ok()) return done(r.status());
-         if (r->size() != 2) return done(absl::InternalError("seckill_reseed: bad reply"));
-         done(ToInt((*r)[1]));
-       });
+  return CallOne("seckill_reseed", activity_id, std::move(args), &ParseReseeded);
 }
 
-void RedisStockLedger::InstanceId(domain::Callback<std::string> done) {
-  client_->Command({"INFO", "server"}, [done = std::move(done)](absl::StatusOr<redis::Reply> r) {
-    if (!r.ok()) return done(r.status());
-    constexpr std::string_view kField = "run_id:";
-    const size_t at =
-        r->type == redis::Reply::Type::kString ? r->str.find(kField) : std::string::npos;
-    if (at == std::string::npos) return done(absl::InternalError("INFO server: no run_id"));
-    const size_t from = at + kField.size();
-    done(r->str.substr(from, r->str.find_first_of("\r\n", from) - from));
-  });
+base::Async<std::string> RedisStockLedger::InstanceId() {
+  Strings info = {"INFO", "server"};
+  auto asking = Command(std::move(info));
+  absl::StatusOr<redis::Reply> r = co_await std::move(asking);
+  if (!r.ok()) co_return r.status();
+  constexpr std::string_view kField = "run_id:";
+  const size_t at =
+      r->type == redis::Reply::Type::kString ? r->str.find(kField) : std::string::npos;
+  if (at == std::string::npos) co_return absl::InternalError("INFO server: no run_id");
+  const size_t from = at + kField.size();
+  co_return r->str.substr(from, r->str.find_first_of("\r\n", from) - from);
 }
 
-void RedisStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
-                                  domain::Callback<domain::SweepResult> done) {
-  Call("seckill_sweep", activity_id, {std::to_string(older_than_ms), std::to_string(limit)},
-       [done = std::move(done)](absl::StatusOr<Strings> r) {
-         if (!r.ok()) return done(r.status());
-         if (r->size() != 2) return done(absl::InternalError("seckill_sweep: bad reply"));
-         done(domain::SweepResult{ToInt((*r)[0]), ToInt((*r)[1])});
-       });
+base::Async<domain::SweepResult> RedisStockLedger::SweepStale(uint64_t activity_id,
+                                                              int64_t older_than_ms,
+                                                              int64_t limit) {
+  Strings args = {std::to_string(older_than_ms), std::to_string(limit)};
+  return CallOne("seckill_sweep", activity_id, std::move(args), &ParseSwept);
 }
 
 }  // namespace seckill::product::adapters

@@ -26,52 +26,48 @@ class RedisStockLedger final : public domain::StockLedger {
                             int64_t retention_ms = kKeepForever)
       : client_(std::move(client)), retention_ms_(retention_ms) {}
 
-  void Seed(uint64_t activity_id, const domain::ActivityTerms& terms,
-            domain::Callback<bool> done) override;
-  void Reserve(const domain::ReservationRequest& request,
-               domain::Callback<domain::ReserveResult> done) override;
-  void Release(uint64_t activity_id, uint64_t order_id,
-               domain::Callback<domain::ReleaseResult> done) override;
-  void Confirm(uint64_t activity_id, uint64_t order_id,
-               domain::Callback<domain::ConfirmResult> done) override;
-  void Cancel(uint64_t activity_id, uint64_t order_id,
-              domain::Callback<domain::ReleaseResult> done) override;
-  void MarkPublished(uint64_t activity_id, uint64_t order_id, domain::Callback<bool> done) override;
-  void ReserveMany(uint64_t activity_id, const std::vector<domain::ReservationRequest>& requests,
-                   domain::Callback<std::vector<domain::ReserveResult>> done) override;
-  void ConfirmMany(uint64_t activity_id, const std::vector<uint64_t>& order_ids,
-                   domain::Callback<std::vector<domain::ConfirmResult>> done) override;
-  void MarkPublishedMany(uint64_t activity_id, const std::vector<uint64_t>& order_ids,
-                         domain::Callback<std::vector<bool>> done) override;
-  void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
+  base::Async<bool> Seed(uint64_t activity_id, const domain::ActivityTerms& terms) override;
+  base::Async<domain::ReserveResult> Reserve(const domain::ReservationRequest& request) override;
+  base::Async<domain::ReleaseResult> Release(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<domain::ConfirmResult> Confirm(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<domain::ReleaseResult> Cancel(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<bool> MarkPublished(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<std::vector<domain::ReserveResult>> ReserveMany(
+      uint64_t activity_id, const std::vector<domain::ReservationRequest>& requests) override;
+  base::Async<std::vector<domain::ConfirmResult>> ConfirmMany(
+      uint64_t activity_id, const std::vector<uint64_t>& order_ids) override;
+  base::Async<std::vector<bool>> MarkPublishedMany(uint64_t activity_id,
+                                                   const std::vector<uint64_t>& order_ids) override;
+  base::Async<domain::StockSnapshot> Snapshot(uint64_t activity_id) override;
   // Redis' run_id (INFO server).
-  void InstanceId(domain::Callback<std::string> done) override;
-  void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
-              domain::Callback<domain::AdjustResult> done) override;
-  void Revive(uint64_t activity_id, uint64_t order_id,
-              domain::Callback<domain::ReviveResult> done) override;
-  void Reseed(uint64_t activity_id, const domain::ActivityTerms& terms,
-              const std::vector<domain::LiveOrder>& live, domain::Callback<int64_t> done) override;
-  void SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
-                  domain::Callback<domain::SweepResult> done) override;
+  base::Async<std::string> InstanceId() override;
+  base::Async<domain::AdjustResult> Adjust(uint64_t activity_id, int64_t expected_remaining,
+                                           int64_t delta) override;
+  base::Async<domain::ReviveResult> Revive(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<int64_t> Reseed(uint64_t activity_id, const domain::ActivityTerms& terms,
+                              const std::vector<domain::LiveOrder>& live) override;
+  base::Async<domain::SweepResult> SweepStale(uint64_t activity_id, int64_t older_than_ms,
+                                              int64_t limit) override;
 
  private:
   using Strings = std::vector<std::string>;
-  // FCALL `function` over the activity's keys; the reply as strings.
-  void Call(const char* function, uint64_t activity_id, Strings args,
-            std::function<void(absl::StatusOr<Strings>)> done);
-  // The same, the reply as Redis gave it (an array: an error reply is an error status).
-  void CallRaw(const char* function, uint64_t activity_id, Strings args,
-               std::function<void(absl::StatusOr<redis::Reply>)> done, bool retried = false);
+  // One Redis command's reply (an error reply is a reply, not an error status).
+  base::Async<redis::Reply> Command(Strings command);
+  // FCALL `function` over the activity's keys; the array reply as Redis gave it (an error reply
+  // is an error status). Loads the library again and retries once if Redis lost it.
+  base::Async<redis::Reply> CallRaw(const char* function, uint64_t activity_id, Strings args);
+  // The same, the reply's elements as strings.
+  base::Async<Strings> Call(const char* function, uint64_t activity_id, Strings args);
   // FCALL seckill_many: `function` once per entry of `calls` (each with the same number of
   // arguments), all over the activity's keys; each call's reply as strings, parsed by `parse`.
   template <class T>
-  void CallMany(const char* function, uint64_t activity_id, const std::vector<Strings>& calls,
-                absl::StatusOr<T> (*parse)(const Strings&), domain::Callback<std::vector<T>> done);
-
-  // seckill_release and seckill_cancel share their reply.
-  void ReleaseCall(const char* function, uint64_t activity_id, uint64_t order_id,
-                   domain::Callback<domain::ReleaseResult> done);
+  base::Async<std::vector<T>> CallMany(const char* function, uint64_t activity_id,
+                                       const std::vector<Strings>& calls,
+                                       absl::StatusOr<T> (*parse)(const Strings&));
+  // A single call whose reply `parse` reads.
+  template <class T>
+  base::Async<T> CallOne(const char* function, uint64_t activity_id, Strings args,
+                         absl::StatusOr<T> (*parse)(const Strings&));
 
   // The time the activity's per-order keys expire, as an argument ("" with no retention).
   std::string ExpireAt(const domain::ActivityTerms& terms) const;

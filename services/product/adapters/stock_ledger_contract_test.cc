@@ -8,6 +8,7 @@
 #include "boost/asio/io_context.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/clock.h"
+#include "libs/base/run_to_completion.h"
 #include "services/product/adapters/redis_stock_ledger.h"
 #include "services/product/testing/in_memory_stock_ledger.h"
 #include "tests/support/stack_env.h"
@@ -26,6 +27,12 @@ constexpr domain::Refusal kEnded = common::v1::REFUSAL_ENDED;
 constexpr domain::Refusal kSoldOut = common::v1::REFUSAL_SOLD_OUT;
 constexpr domain::Refusal kPurchaseLimit = common::v1::REFUSAL_PURCHASE_LIMIT;
 using seckill::testing::WaitFor;
+
+// A ledger operation's result, awaited to its end.
+template <class T>
+absl::StatusOr<T> Await(base::Async<T> operation) {
+  return base::RunToCompletion(std::move(operation));
+}
 
 // Both ledgers keep an ended activity's per-order records this long (a production ledger keeps
 // them for a day or more): the retention case below waits it out.
@@ -84,36 +91,27 @@ class StockLedgerContractTest : public ::testing::Test {
                                  limit};
   }
   bool Seed(const domain::ActivityTerms& terms) {
-    return WaitFor<bool>([&](auto done) { ledger().Seed(activity_, terms, done); }).value();
+    return Await(ledger().Seed(activity_, terms)).value();
   }
   absl::StatusOr<domain::ReserveResult> TryReserve(uint64_t user, uint64_t order, int64_t qty = 1,
                                                    const std::string& key = "") {
     domain::ReservationRequest r{activity_, user, order, qty, key};
-    return WaitFor<domain::ReserveResult>([&](auto done) { ledger().Reserve(r, done); });
+    return Await(ledger().Reserve(r));
   }
   domain::ReserveResult Reserve(uint64_t user, uint64_t order, int64_t qty = 1,
                                 const std::string& key = "") {
     return TryReserve(user, order, qty, key).value();
   }
   domain::ReleaseResult Release(uint64_t order) {
-    return WaitFor<domain::ReleaseResult>(
-               [&](auto done) { ledger().Release(activity_, order, done); })
-        .value();
+    return Await(ledger().Release(activity_, order)).value();
   }
   domain::ConfirmResult Confirm(uint64_t order) {
-    return WaitFor<domain::ConfirmResult>(
-               [&](auto done) { ledger().Confirm(activity_, order, done); })
-        .value();
+    return Await(ledger().Confirm(activity_, order)).value();
   }
   domain::ReleaseResult Cancel(uint64_t order) {
-    return WaitFor<domain::ReleaseResult>(
-               [&](auto done) { ledger().Cancel(activity_, order, done); })
-        .value();
+    return Await(ledger().Cancel(activity_, order)).value();
   }
-  domain::StockSnapshot Snapshot() {
-    return WaitFor<domain::StockSnapshot>([&](auto done) { ledger().Snapshot(activity_, done); })
-        .value();
-  }
+  domain::StockSnapshot Snapshot() { return Await(ledger().Snapshot(activity_)).value(); }
 
   Env env_;
   uint64_t activity_ = 0;
@@ -131,8 +129,7 @@ TYPED_TEST(StockLedgerContractTest, ManyCallsAtOnceAnswerAsOneAtATime) {
                                                       {a, 8, 103, 1, "k8"},
                                                       {a, 9, 104, 1, ""},
                                                       {a, 8, 105, 1, "k8"}};
-  auto reserved = WaitFor<std::vector<domain::ReserveResult>>(
-      [&](auto done) { this->ledger().ReserveMany(a, requests, done); });
+  auto reserved = Await(this->ledger().ReserveMany(a, requests));
   ASSERT_TRUE(reserved.ok()) << reserved.status();
   ASSERT_EQ(reserved->size(), 5u);
   EXPECT_EQ((*reserved)[0].refusal, kReserved);
@@ -143,15 +140,11 @@ TYPED_TEST(StockLedgerContractTest, ManyCallsAtOnceAnswerAsOneAtATime) {
   EXPECT_TRUE((*reserved)[4].duplicate);
   EXPECT_EQ((*reserved)[4].order_id, 103u);
 
-  auto marked = WaitFor<std::vector<bool>>([&](auto done) {
-    this->ledger().MarkPublishedMany(a, {101, 999, 103}, done);
-  });
+  auto marked = Await(this->ledger().MarkPublishedMany(a, {101, 999, 103}));
   ASSERT_TRUE(marked.ok()) << marked.status();
   EXPECT_EQ(*marked, (std::vector<bool>{true, false, true}));
   EXPECT_EQ(this->Release(101).outcome, ReleaseOutcome::kReleased);
-  auto confirmed = WaitFor<std::vector<domain::ConfirmResult>>([&](auto done) {
-    this->ledger().ConfirmMany(a, {103, 101, 999, 103}, done);
-  });
+  auto confirmed = Await(this->ledger().ConfirmMany(a, {103, 101, 999, 103}));
   ASSERT_TRUE(confirmed.ok()) << confirmed.status();
   ASSERT_EQ(confirmed->size(), 4u);
   EXPECT_EQ((*confirmed)[0].outcome, ConfirmOutcome::kConfirmed);
@@ -283,9 +276,7 @@ TYPED_TEST(StockLedgerContractTest, ConfirmedCannotBeReleasedAndReleasedCannotBe
 TYPED_TEST(StockLedgerContractTest, AdjustRepairsOnlyWhatItSawAndNeverBelowZero) {
   this->Seed(this->Terms(10, 1));
   auto adjust = [&](int64_t expected, int64_t delta) {
-    return WaitFor<domain::AdjustResult>(
-               [&](auto done) { this->ledger().Adjust(this->activity_, expected, delta, done); })
-        .value();
+    return Await(this->ledger().Adjust(this->activity_, expected, delta)).value();
   };
   EXPECT_EQ(adjust(9, -1).outcome, domain::AdjustOutcome::kChanged);  // it is 10, not 9
   EXPECT_EQ(adjust(10, -11).outcome, domain::AdjustOutcome::kNegative);
@@ -304,9 +295,7 @@ TYPED_TEST(StockLedgerContractTest, SweepReleasesOnlyStaleReservedUnits) {
   this->Reserve(3, 1003);
   ASSERT_EQ(this->Confirm(1002).outcome, ConfirmOutcome::kConfirmed);
   auto sweep = [&](int64_t age_ms) {
-    return WaitFor<domain::SweepResult>(
-               [&](auto done) { this->ledger().SweepStale(this->activity_, age_ms, 100, done); })
-        .value();
+    return Await(this->ledger().SweepStale(this->activity_, age_ms, 100)).value();
   };
   EXPECT_EQ(sweep(60'000).released, 0);  // nothing is a minute old yet
   auto swept = sweep(-1000);             // everything made up to now counts as stale
@@ -328,15 +317,11 @@ TYPED_TEST(StockLedgerContractTest, SweepLeavesPublishedReservationsToTheirConsu
   this->Reserve(1, 1401);
   this->Reserve(2, 1402);
   auto mark = [&](uint64_t order) {
-    return WaitFor<bool>(
-               [&](auto done) { this->ledger().MarkPublished(this->activity_, order, done); })
-        .value();
+    return Await(this->ledger().MarkPublished(this->activity_, order)).value();
   };
   EXPECT_TRUE(mark(1401));
   EXPECT_FALSE(mark(1499));  // no such reservation
-  auto swept = WaitFor<domain::SweepResult>([&](auto done) {
-                 this->ledger().SweepStale(this->activity_, -1000, 100, done);
-               }).value();
+  auto swept = Await(this->ledger().SweepStale(this->activity_, -1000, 100)).value();
   EXPECT_EQ(swept.released, 1);  // only the unpublished 1402
   EXPECT_FALSE(mark(1402));      // released: nothing to mark
   EXPECT_EQ(this->Snapshot().reserved, 1);
@@ -349,10 +334,7 @@ TYPED_TEST(StockLedgerContractTest, ReviveTakesAReleasedOrdersUnitsBackOnce) {
   this->Seed(this->Terms(1, 1));
   this->Reserve(1, 1101);
   auto revive = [&](uint64_t order) {
-    return WaitFor<domain::ReviveResult>(
-               [&](auto done) { this->ledger().Revive(this->activity_, order, done); })
-        .value()
-        .outcome;
+    return Await(this->ledger().Revive(this->activity_, order)).value().outcome;
   };
   EXPECT_EQ(revive(1101), domain::ReviveOutcome::kNotReleased);  // still reserved
   ASSERT_EQ(this->Release(1101).outcome, ReleaseOutcome::kReleased);
@@ -365,8 +347,7 @@ TYPED_TEST(StockLedgerContractTest, ReviveTakesAReleasedOrdersUnitsBackOnce) {
   this->Reserve(2, 1103);
   ASSERT_EQ(this->Cancel(1101).outcome, ReleaseOutcome::kReleased);
   ASSERT_EQ(this->Reserve(3, 1104).refusal, kReserved);
-  const auto refused = WaitFor<domain::ReviveResult>(
-      [&](auto done) { this->ledger().Revive(this->activity_, 1101, done); });
+  const auto refused = Await(this->ledger().Revive(this->activity_, 1101));
   ASSERT_TRUE(refused.ok()) << refused.status();
   EXPECT_EQ(refused->outcome, domain::ReviveOutcome::kRefused);
   EXPECT_EQ(refused->refusal, kSoldOut);
@@ -379,9 +360,8 @@ TYPED_TEST(StockLedgerContractTest, ReseedRebuildsTheLedgerFromLiveOrders) {
   this->Reserve(1, 1201);
   this->Reserve(2, 1202);
   // Reseeded from the database: orders 1201 (user 1) and 1301 (user 3) are live; 1202 is not.
-  auto remaining = WaitFor<int64_t>([&](auto done) {
-    this->ledger().Reseed(this->activity_, terms, {{1201, 1, 1}, {1301, 3, 1}}, done);
-  });
+  auto remaining =
+      Await(this->ledger().Reseed(this->activity_, terms, {{1201, 1, 1}, {1301, 3, 1}}));
   ASSERT_TRUE(remaining.ok());
   EXPECT_EQ(*remaining, 3);
   auto s = this->Snapshot();
@@ -457,8 +437,8 @@ TYPED_TEST(StockLedgerContractTest, PerOrderRecordsGoTheRetentionAfterTheEnd) {
 // The instance id names the running store: the same from one call to the next (a restart is
 // what changes it).
 TYPED_TEST(StockLedgerContractTest, TheInstanceIdIsStableWhileTheStoreRuns) {
-  auto first = WaitFor<std::string>([&](auto done) { this->ledger().InstanceId(done); });
-  auto second = WaitFor<std::string>([&](auto done) { this->ledger().InstanceId(done); });
+  auto first = Await(this->ledger().InstanceId());
+  auto second = Await(this->ledger().InstanceId());
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_FALSE(first->empty());
   EXPECT_EQ(first.value(), second.value());

@@ -1,9 +1,10 @@
 #include "services/product/api/product_grpc_service.h"
 
 #include <algorithm>
+#include <optional>
 
-#include "boost/asio/post.hpp"
-#include "libs/base/gather.h"
+#include "libs/base/await.h"
+#include "libs/rpc/serve.h"
 #include "libs/rpc/status.h"
 #include "services/product/api/proto_mapping.h"
 
@@ -14,16 +15,29 @@ using grpc::ServerUnaryReactor;
 
 namespace {
 
-ServerUnaryReactor* Reject(grpc::CallbackServerContext* ctx, const char* message) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message));
-  return reactor;
-}
+grpc::Status Invalid(const char* message) { return {grpc::StatusCode::INVALID_ARGUMENT, message}; }
 
 // A batch call with no items or more than ProductGrpcService::kMaxBatch.
-ServerUnaryReactor* RejectBatchSize(grpc::CallbackServerContext* ctx) {
+std::optional<grpc::Status> InvalidBatchSize(int items) {
   static_assert(ProductGrpcService::kMaxBatch == 1000, "the message below says 1000");
-  return Reject(ctx, "items: between 1 and 1000 expected");
+  if (items >= 1 && items <= ProductGrpcService::kMaxBatch) return std::nullopt;
+  return Invalid("items: between 1 and 1000 expected");
+}
+
+// A batch's items grouped by activity, in the order each activity first appears, so each
+// activity's go to the ledger in one call: (activity id, indices of its items).
+template <class Items>
+std::vector<std::pair<uint64_t, std::vector<int>>> ByActivity(const Items& items) {
+  // A sale's batch names one activity or few: a scan beats a map.
+  std::vector<std::pair<uint64_t, std::vector<int>>> groups;
+  for (int i = 0; i < items.size(); ++i) {
+    const uint64_t activity_id = items.Get(i).activity_id();
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [activity_id](const auto& g) { return g.first == activity_id; });
+    if (group == groups.end()) group = groups.insert(groups.end(), {activity_id, {}});
+    group->second.push_back(i);
+  }
+  return groups;
 }
 
 // The order ids of some of a batch call's items.
@@ -35,41 +49,24 @@ std::vector<uint64_t> OrderIds(const Items& all, const std::vector<int>& items) 
   return ids;
 }
 
-// A batch call's items grouped by activity, so each activity's go to the ledger in one call:
-// `many(activity_id, item indices, done)` runs once per activity, and `done` gets every item's
-// result in item order, or the first error.
-template <class T, class Items, class Many>
-void ByActivity(const Items& items, Many many,
-                std::function<void(absl::StatusOr<std::vector<T>>)> done) {
-  // A sale's batch names one activity or few: a scan beats a map.
-  std::vector<std::pair<uint64_t, std::vector<int>>> groups;
-  for (int i = 0; i < items.size(); ++i) {
-    const uint64_t activity_id = items.Get(i).activity_id();
-    auto group = std::find_if(groups.begin(), groups.end(),
-                              [activity_id](const auto& g) { return g.first == activity_id; });
-    if (group == groups.end()) group = groups.insert(groups.end(), {activity_id, {}});
-    group->second.push_back(i);
+// A batch call's answer, item by item: `one(activity_id, order_ids)` answers one activity's
+// items from one ledger call, and `fill(result, reply item)` writes each into the reply, in the
+// request's order. The first error fails the call.
+template <class T, class Request, class Reply, class One, class Fill>
+boost::asio::awaitable<grpc::Status> AnswerByActivity(const Request& request, Reply* reply, One one,
+                                                      Fill fill) {
+  for (int i = 0; i < request.items_size(); ++i) reply->add_results();
+  for (const auto& [activity_id, items] : ByActivity(request.items())) {
+    const std::vector<uint64_t> order_ids = OrderIds(request.items(), items);
+    auto asking = one(activity_id, order_ids);
+    const absl::StatusOr<std::vector<T>> results = co_await std::move(asking);
+    if (!results.ok()) co_return rpc::ToGrpc(results.status());
+    if (results->size() != items.size()) {
+      co_return grpc::Status(grpc::StatusCode::INTERNAL, "stock ledger: one result per call");
+    }
+    for (size_t k = 0; k < items.size(); ++k) fill((*results)[k], reply->mutable_results(items[k]));
   }
-  auto where = std::make_shared<std::vector<std::vector<int>>>();
-  for (const auto& group : groups) where->push_back(group.second);
-  using Parts = base::Gather<std::vector<T>>;
-  auto gather = Parts::Of(
-      groups.size(), [where, n = static_cast<size_t>(items.size()),
-                      done = std::move(done)](absl::StatusOr<std::vector<std::vector<T>>> parts) {
-        if (!parts.ok()) return done(parts.status());
-        std::vector<T> results(n);
-        for (size_t g = 0; g < parts->size(); ++g) {
-          const std::vector<int>& items_of = (*where)[g];
-          if ((*parts)[g].size() != items_of.size()) {
-            return done(absl::InternalError("stock ledger: one result per call expected"));
-          }
-          for (size_t k = 0; k < items_of.size(); ++k)
-            results[items_of[k]] = std::move((*parts)[g][k]);
-        }
-        done(std::move(results));
-      });
-  for (size_t g = 0; g < groups.size(); ++g)
-    many(groups[g].first, groups[g].second, Parts::Slot(gather, g));
+  co_return grpc::Status::OK;
 }
 
 }  // namespace
@@ -77,111 +74,115 @@ void ByActivity(const Items& items, Many many,
 ServerUnaryReactor* ProductGrpcService::CreateProduct(grpc::CallbackServerContext* ctx,
                                                       const v1::CreateProductRequest* request,
                                                       v1::CreateProductResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, request, reply] {
-    domain::Product product{0, request->name(), request->description(), request->price_cents()};
-    if (absl::Status valid = domain::ValidateProduct(product); !valid.ok()) {
-      return reactor->Finish(rpc::ToGrpc(valid));
-    }
-    auto id = catalog_.AddProduct(product);
-    if (!id.ok()) return reactor->Finish(rpc::ToGrpc(id.status()));
-    reply->set_product_id(*id);
-    reactor->Finish(grpc::Status::OK);
-  });
-  return reactor;
+  return rpc::Serve(ctx, AnswerCreateProduct(request, reply));
+}
+
+ProductGrpcService::Answer ProductGrpcService::AnswerCreateProduct(
+    const v1::CreateProductRequest* request, v1::CreateProductResponse* reply) {
+  domain::Product product{0, request->name(), request->description(), request->price_cents()};
+  if (absl::Status valid = domain::ValidateProduct(product); !valid.ok()) {
+    co_return rpc::ToGrpc(valid);
+  }
+  auto adding = base::Offload(blocking_, [this, &product] { return catalog_.AddProduct(product); });
+  const absl::StatusOr<uint64_t> id = co_await std::move(adding);
+  if (!id.ok()) co_return rpc::ToGrpc(id.status());
+  reply->set_product_id(*id);
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* ProductGrpcService::CreateActivity(grpc::CallbackServerContext* ctx,
                                                        const v1::CreateActivityRequest* request,
                                                        v1::CreateActivityResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, request, reply] {
-    domain::ActivityTerms terms{
-        request->product_id(),  request->title(),     request->price_cents(),   request->stock(),
-        request->start_at_ms(), request->end_at_ms(), request->limit_per_user()};
-    create_activity_(
-        terms, [this, reactor, reply](absl::StatusOr<app::CreateActivityResult> result) {
-          if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-          if (result->outcome == app::CreateActivityOutcome::kCreated)
-            recovery_.Known(result->activity_id);
-          reply->set_outcome(result->outcome == app::CreateActivityOutcome::kCreated
-                                 ? v1::CreateActivityResponse::OUTCOME_CREATED
-                                 : v1::CreateActivityResponse::OUTCOME_PRODUCT_NOT_FOUND);
-          reply->set_activity_id(result->activity_id);
-          reactor->Finish(grpc::Status::OK);
-        });
-  });
-  return reactor;
+  return rpc::Serve(ctx, AnswerCreateActivity(request, reply));
+}
+
+ProductGrpcService::Answer ProductGrpcService::AnswerCreateActivity(
+    const v1::CreateActivityRequest* request, v1::CreateActivityResponse* reply) {
+  domain::ActivityTerms terms{
+      request->product_id(),  request->title(),     request->price_cents(),   request->stock(),
+      request->start_at_ms(), request->end_at_ms(), request->limit_per_user()};
+  auto creating = create_activity_(std::move(terms));
+  const absl::StatusOr<app::CreateActivityResult> result = co_await std::move(creating);
+  if (!result.ok()) co_return rpc::ToGrpc(result.status());
+  const bool created = result->outcome == app::CreateActivityOutcome::kCreated;
+  if (created) recovery_.Known(result->activity_id);
+  reply->set_outcome(created ? v1::CreateActivityResponse::OUTCOME_CREATED
+                             : v1::CreateActivityResponse::OUTCOME_PRODUCT_NOT_FOUND);
+  reply->set_activity_id(result->activity_id);
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* ProductGrpcService::GetActivity(grpc::CallbackServerContext* ctx,
                                                     const v1::GetActivityRequest* request,
                                                     v1::GetActivityResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, request, reply] {
-    view_activities_.One(request->activity_id(),
-                         [reactor, reply](absl::StatusOr<app::ActivityView> view) {
-                           if (absl::IsNotFound(view.status())) {
-                             reply->set_found(false);
-                             return reactor->Finish(grpc::Status::OK);
-                           }
-                           if (!view.ok()) return reactor->Finish(rpc::ToGrpc(view.status()));
-                           reply->set_found(true);
-                           FillActivity(*view, reply->mutable_activity());
-                           reactor->Finish(grpc::Status::OK);
-                         });
-  });
-  return reactor;
+  return rpc::Serve(ctx, AnswerGetActivity(request, reply));
+}
+
+ProductGrpcService::Answer ProductGrpcService::AnswerGetActivity(
+    const v1::GetActivityRequest* request, v1::GetActivityResponse* reply) {
+  auto viewing = view_activities_.One(request->activity_id());
+  const absl::StatusOr<app::ActivityView> view = co_await std::move(viewing);
+  if (absl::IsNotFound(view.status())) {
+    reply->set_found(false);
+    co_return grpc::Status::OK;
+  }
+  if (!view.ok()) co_return rpc::ToGrpc(view.status());
+  reply->set_found(true);
+  FillActivity(*view, reply->mutable_activity());
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* ProductGrpcService::ListActivities(grpc::CallbackServerContext* ctx,
-                                                       const v1::ListActivitiesRequest* /*req*/,
+                                                       const v1::ListActivitiesRequest* request,
                                                        v1::ListActivitiesResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, reply] {
-    view_activities_.Many(100,
-                          [reactor, reply](absl::StatusOr<std::vector<app::ActivityView>> views) {
-                            if (!views.ok()) return reactor->Finish(rpc::ToGrpc(views.status()));
-                            for (const app::ActivityView& view : *views)
-                              FillActivity(view, reply->add_activities());
-                            reactor->Finish(grpc::Status::OK);
-                          });
-  });
-  return reactor;
+  return rpc::Serve(ctx, AnswerListActivities(request, reply));
+}
+
+ProductGrpcService::Answer ProductGrpcService::AnswerListActivities(
+    const v1::ListActivitiesRequest* /*request*/, v1::ListActivitiesResponse* reply) {
+  auto viewing = view_activities_.Many(100);
+  const absl::StatusOr<std::vector<app::ActivityView>> views = co_await std::move(viewing);
+  if (!views.ok()) co_return rpc::ToGrpc(views.status());
+  for (const app::ActivityView& view : *views) FillActivity(view, reply->add_activities());
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* ProductGrpcService::ReserveStocks(grpc::CallbackServerContext* ctx,
                                                       const v1::ReserveStocksRequest* request,
                                                       v1::ReserveStocksResponse* reply) {
-  const int n = request->items_size();
-  if (n == 0 || n > kMaxBatch) return RejectBatchSize(ctx);
-  for (const v1::ReserveStockRequest& item : request->items()) {
-    if (item.activity_id() == 0 || item.user_id() == 0 || item.order_id() == 0) {
-      return Reject(ctx, "activity_id, user_id and order_id are required");
-    }
-    if (item.quantity() < 1) return Reject(ctx, "quantity must be at least 1");
-  }
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ByActivity<v1::ReserveStockResult>(
-      request->items(),
-      [this, request](uint64_t activity_id, const std::vector<int>& items,
-                      domain::Callback<std::vector<v1::ReserveStockResult>> done) {
-        ReserveMany(activity_id, request->items(), items, std::move(done));
-      },
-      [reactor, reply](absl::StatusOr<std::vector<v1::ReserveStockResult>> results) {
-        if (!results.ok()) return reactor->Finish(rpc::ToGrpc(results.status()));
-        for (v1::ReserveStockResult& r : *results) *reply->add_results() = std::move(r);
-        reactor->Finish(grpc::Status::OK);
-      });
-  return reactor;
+  return rpc::Serve(ctx, AnswerReserveStocks(request, reply));
 }
 
-void ProductGrpcService::ReserveMany(
+ProductGrpcService::Answer ProductGrpcService::AnswerReserveStocks(
+    const v1::ReserveStocksRequest* request, v1::ReserveStocksResponse* reply) {
+  if (std::optional<grpc::Status> invalid = InvalidBatchSize(request->items_size())) {
+    co_return *invalid;
+  }
+  for (const v1::ReserveStockRequest& item : request->items()) {
+    if (item.activity_id() == 0 || item.user_id() == 0 || item.order_id() == 0) {
+      co_return Invalid("activity_id, user_id and order_id are required");
+    }
+    if (item.quantity() < 1) co_return Invalid("quantity must be at least 1");
+  }
+  for (int i = 0; i < request->items_size(); ++i) reply->add_results();
+  for (const auto& [activity_id, items] : ByActivity(request->items())) {
+    auto reserving = ReserveMany(activity_id, request->items(), items);
+    absl::StatusOr<std::vector<v1::ReserveStockResult>> results = co_await std::move(reserving);
+    if (!results.ok()) co_return rpc::ToGrpc(results.status());
+    for (size_t k = 0; k < items.size(); ++k) {
+      *reply->mutable_results(items[k]) = std::move((*results)[k]);
+    }
+  }
+  co_return grpc::Status::OK;
+}
+
+base::Async<std::vector<v1::ReserveStockResult>> ProductGrpcService::ReserveMany(
     uint64_t activity_id, const google::protobuf::RepeatedPtrField<v1::ReserveStockRequest>& all,
-    const std::vector<int>& items, domain::Callback<std::vector<v1::ReserveStockResult>> done) {
+    const std::vector<int>& items) {
   // A refusal, not an error: it must not count against anyone's circuit breaker.
-  if (recovery_.IsGated(activity_id))
-    return done(std::vector<v1::ReserveStockResult>(items.size(), Restoring()));
+  if (recovery_.IsGated(activity_id)) {
+    co_return std::vector<v1::ReserveStockResult>(items.size(), Restoring());
+  }
   std::vector<domain::ReservationRequest> requests;
   requests.reserve(items.size());
   for (int i : items) {
@@ -189,43 +190,41 @@ void ProductGrpcService::ReserveMany(
     requests.push_back(
         {activity_id, item.user_id(), item.order_id(), item.quantity(), item.idempotency_key()});
   }
-  ledger_.ReserveMany(activity_id, requests,
-                      [this, activity_id, done = std::move(done)](
-                          absl::StatusOr<std::vector<domain::ReserveResult>> results) {
-                        if (!results.ok()) return done(results.status());
-                        std::vector<v1::ReserveStockResult> replies;
-                        replies.reserve(results->size());
-                        for (const domain::ReserveResult& result : *results) {
-                          if (result.refusal == common::v1::REFUSAL_ACTIVITY_NOT_FOUND &&
-                              recovery_.IsKnown(activity_id)) {
-                            // The catalog has it but Redis does not: its stock data was lost.
-                            recovery_.Gate(activity_id);
-                            replies.push_back(Restoring());
-                            continue;
-                          }
-                          v1::ReserveStockResult& reply = replies.emplace_back();
-                          reply.set_refusal(result.refusal);
-                          reply.set_duplicate(result.duplicate);
-                          reply.set_order_id(result.order_id);
-                          reply.set_price_cents(result.price_cents);
-                          reply.set_remaining(result.remaining);
-                        }
-                        done(std::move(replies));
-                      });
+  auto reserving = ledger_.ReserveMany(activity_id, requests);
+  const absl::StatusOr<std::vector<domain::ReserveResult>> results = co_await std::move(reserving);
+  if (!results.ok()) co_return results.status();
+  if (results->size() != items.size()) {
+    co_return absl::InternalError("stock ledger: one result per reservation expected");
+  }
+  std::vector<v1::ReserveStockResult> replies;
+  replies.reserve(results->size());
+  for (const domain::ReserveResult& result : *results) {
+    if (result.refusal == common::v1::REFUSAL_ACTIVITY_NOT_FOUND &&
+        recovery_.IsKnown(activity_id)) {
+      // The catalog has it but Redis does not: its stock data was lost.
+      recovery_.Gate(activity_id);
+      replies.push_back(Restoring());
+      continue;
+    }
+    v1::ReserveStockResult& reply = replies.emplace_back();
+    reply.set_refusal(result.refusal);
+    reply.set_duplicate(result.duplicate);
+    reply.set_order_id(result.order_id);
+    reply.set_price_cents(result.price_cents);
+    reply.set_remaining(result.remaining);
+  }
+  co_return replies;
 }
 
 namespace {
 
 // Release and cancel answer alike.
 template <class Response>
-std::function<void(absl::StatusOr<domain::ReleaseResult>)> FinishRelease(
-    ServerUnaryReactor* reactor, Response* reply) {
-  return [reactor, reply](absl::StatusOr<domain::ReleaseResult> result) {
-    if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-    reply->set_outcome(ToProto(result->outcome));
-    reply->set_quantity_returned(result->quantity_returned);
-    reactor->Finish(grpc::Status::OK);
-  };
+grpc::Status FillRelease(const absl::StatusOr<domain::ReleaseResult>& result, Response* reply) {
+  if (!result.ok()) return rpc::ToGrpc(result.status());
+  reply->set_outcome(ToProto(result->outcome));
+  reply->set_quantity_returned(result->quantity_returned);
+  return grpc::Status::OK;
 }
 
 }  // namespace
@@ -233,120 +232,120 @@ std::function<void(absl::StatusOr<domain::ReleaseResult>)> FinishRelease(
 ServerUnaryReactor* ProductGrpcService::ReleaseReservation(
     grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
     v1::ReleaseReservationResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ledger_.Release(request->activity_id(), request->order_id(), FinishRelease(reactor, reply));
-  return reactor;
+  return rpc::Serve(ctx, AnswerReleaseReservation(request, reply));
+}
+
+ProductGrpcService::Answer ProductGrpcService::AnswerReleaseReservation(
+    const v1::ReleaseReservationRequest* request, v1::ReleaseReservationResponse* reply) {
+  auto releasing = ledger_.Release(request->activity_id(), request->order_id());
+  const absl::StatusOr<domain::ReleaseResult> result = co_await std::move(releasing);
+  co_return FillRelease(result, reply);
 }
 
 ServerUnaryReactor* ProductGrpcService::CancelReservation(
     grpc::CallbackServerContext* ctx, const v1::CancelReservationRequest* request,
     v1::CancelReservationResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ledger_.Cancel(request->activity_id(), request->order_id(), FinishRelease(reactor, reply));
-  return reactor;
+  return rpc::Serve(ctx, AnswerCancelReservation(request, reply));
+}
+
+ProductGrpcService::Answer ProductGrpcService::AnswerCancelReservation(
+    const v1::CancelReservationRequest* request, v1::CancelReservationResponse* reply) {
+  auto cancelling = ledger_.Cancel(request->activity_id(), request->order_id());
+  const absl::StatusOr<domain::ReleaseResult> result = co_await std::move(cancelling);
+  co_return FillRelease(result, reply);
 }
 
 ServerUnaryReactor* ProductGrpcService::MarkReservationsPublished(
     grpc::CallbackServerContext* ctx, const v1::MarkReservationsPublishedRequest* request,
     v1::MarkReservationsPublishedResponse* reply) {
-  const int n = request->items_size();
-  if (n == 0 || n > kMaxBatch) return RejectBatchSize(ctx);
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ByActivity<bool>(
-      request->items(),
-      [this, request](uint64_t activity_id, const std::vector<int>& items,
-                      domain::Callback<std::vector<bool>> done) {
-        ledger_.MarkPublishedMany(activity_id, OrderIds(request->items(), items), std::move(done));
-      },
-      [reactor, reply](absl::StatusOr<std::vector<bool>> marked) {
-        if (!marked.ok()) return reactor->Finish(rpc::ToGrpc(marked.status()));
-        for (bool m : marked.value()) reply->add_results()->set_marked(m);
-        reactor->Finish(grpc::Status::OK);
-      });
-  return reactor;
+  return rpc::Serve(ctx, AnswerMarkReservationsPublished(request, reply));
+}
+
+ProductGrpcService::Answer ProductGrpcService::AnswerMarkReservationsPublished(
+    const v1::MarkReservationsPublishedRequest* request,
+    v1::MarkReservationsPublishedResponse* reply) {
+  if (std::optional<grpc::Status> invalid = InvalidBatchSize(request->items_size())) {
+    co_return *invalid;
+  }
+  auto mark = [this](uint64_t activity_id, const std::vector<uint64_t>& order_ids) {
+    return ledger_.MarkPublishedMany(activity_id, order_ids);
+  };
+  auto fill = [](bool marked, v1::MarkReservationPublishedResult* out) { out->set_marked(marked); };
+  auto answering = AnswerByActivity<bool>(*request, reply, mark, fill);
+  co_return co_await std::move(answering);
 }
 
 ServerUnaryReactor* ProductGrpcService::ConfirmReservations(
     grpc::CallbackServerContext* ctx, const v1::ConfirmReservationsRequest* request,
     v1::ConfirmReservationsResponse* reply) {
-  const int n = request->items_size();
-  if (n == 0 || n > kMaxBatch) return RejectBatchSize(ctx);
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ByActivity<domain::ConfirmResult>(
-      request->items(),
-      [this, request](uint64_t activity_id, const std::vector<int>& items,
-                      domain::Callback<std::vector<domain::ConfirmResult>> done) {
-        ledger_.ConfirmMany(activity_id, OrderIds(request->items(), items), std::move(done));
-      },
-      [reactor, reply](absl::StatusOr<std::vector<domain::ConfirmResult>> results) {
-        if (!results.ok()) return reactor->Finish(rpc::ToGrpc(results.status()));
-        for (const domain::ConfirmResult& r : *results) {
-          v1::ConfirmReservationResult* out = reply->add_results();
-          out->set_outcome(ToProto(r.outcome));
-          out->set_quantity(r.quantity);
-        }
-        reactor->Finish(grpc::Status::OK);
-      });
-  return reactor;
+  return rpc::Serve(ctx, AnswerConfirmReservations(request, reply));
+}
+
+ProductGrpcService::Answer ProductGrpcService::AnswerConfirmReservations(
+    const v1::ConfirmReservationsRequest* request, v1::ConfirmReservationsResponse* reply) {
+  if (std::optional<grpc::Status> invalid = InvalidBatchSize(request->items_size())) {
+    co_return *invalid;
+  }
+  auto confirm = [this](uint64_t activity_id, const std::vector<uint64_t>& order_ids) {
+    return ledger_.ConfirmMany(activity_id, order_ids);
+  };
+  auto fill = [](const domain::ConfirmResult& r, v1::ConfirmReservationResult* out) {
+    out->set_outcome(ToProto(r.outcome));
+    out->set_quantity(r.quantity);
+  };
+  auto answering = AnswerByActivity<domain::ConfirmResult>(*request, reply, confirm, fill);
+  co_return co_await std::move(answering);
 }
 
 ServerUnaryReactor* ProductGrpcService::AdjustStock(grpc::CallbackServerContext* ctx,
                                                     const v1::AdjustStockRequest* request,
                                                     v1::AdjustStockResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ledger_.Adjust(request->activity_id(), request->expected_remaining(), request->delta(),
-                 [reactor, reply](absl::StatusOr<domain::AdjustResult> result) {
-                   if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-                   using O = domain::AdjustOutcome;
-                   using R = v1::AdjustStockResponse;
-                   switch (result->outcome) {
-                     case O::kAdjusted:
-                       reply->set_outcome(R::OUTCOME_ADJUSTED);
-                       break;
-                     case O::kChanged:
-                       reply->set_outcome(R::OUTCOME_CHANGED);
-                       break;
-                     case O::kNegative:
-                       reply->set_outcome(R::OUTCOME_NEGATIVE);
-                       break;
-                     case O::kActivityNotFound:
-                       reply->set_outcome(R::OUTCOME_ACTIVITY_NOT_FOUND);
-                       break;
-                   }
-                   reply->set_remaining(result->remaining);
-                   reactor->Finish(grpc::Status::OK);
-                 });
-  return reactor;
+  return rpc::Serve(ctx, AnswerAdjustStock(request, reply));
+}
+
+ProductGrpcService::Answer ProductGrpcService::AnswerAdjustStock(
+    const v1::AdjustStockRequest* request, v1::AdjustStockResponse* reply) {
+  auto adjusting =
+      ledger_.Adjust(request->activity_id(), request->expected_remaining(), request->delta());
+  const absl::StatusOr<domain::AdjustResult> result = co_await std::move(adjusting);
+  if (!result.ok()) co_return rpc::ToGrpc(result.status());
+  reply->set_outcome(ToProto(result->outcome));
+  reply->set_remaining(result->remaining);
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* ProductGrpcService::ReviveReservation(
     grpc::CallbackServerContext* ctx, const v1::ReviveReservationRequest* request,
     v1::ReviveReservationResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ledger_.Revive(request->activity_id(), request->order_id(),
-                 [reactor, reply](absl::StatusOr<domain::ReviveResult> result) {
-                   if (!result.ok()) return reactor->Finish(rpc::ToGrpc(result.status()));
-                   reply->set_outcome(ToProto(result->outcome));
-                   reply->set_refusal(result->refusal);
-                   reactor->Finish(grpc::Status::OK);
-                 });
-  return reactor;
+  return rpc::Serve(ctx, AnswerReviveReservation(request, reply));
+}
+
+ProductGrpcService::Answer ProductGrpcService::AnswerReviveReservation(
+    const v1::ReviveReservationRequest* request, v1::ReviveReservationResponse* reply) {
+  auto reviving = ledger_.Revive(request->activity_id(), request->order_id());
+  const absl::StatusOr<domain::ReviveResult> result = co_await std::move(reviving);
+  if (!result.ok()) co_return rpc::ToGrpc(result.status());
+  reply->set_outcome(ToProto(result->outcome));
+  reply->set_refusal(result->refusal);
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* ProductGrpcService::GetStockStats(grpc::CallbackServerContext* ctx,
                                                       const v1::GetStockStatsRequest* request,
                                                       v1::GetStockStatsResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  ledger_.Snapshot(request->activity_id(),
-                   [reactor, reply](absl::StatusOr<domain::StockSnapshot> snapshot) {
-                     if (!snapshot.ok()) return reactor->Finish(rpc::ToGrpc(snapshot.status()));
-                     reply->set_found(snapshot->found);
-                     reply->set_stock(snapshot->stock);
-                     reply->set_remaining(snapshot->remaining);
-                     reply->set_reserved(snapshot->reserved);
-                     reactor->Finish(grpc::Status::OK);
-                   });
-  return reactor;
+  return rpc::Serve(ctx, AnswerGetStockStats(request, reply));
+}
+
+ProductGrpcService::Answer ProductGrpcService::AnswerGetStockStats(
+    const v1::GetStockStatsRequest* request, v1::GetStockStatsResponse* reply) {
+  auto reading = ledger_.Snapshot(request->activity_id());
+  const absl::StatusOr<domain::StockSnapshot> snapshot = co_await std::move(reading);
+  if (!snapshot.ok()) co_return rpc::ToGrpc(snapshot.status());
+  reply->set_found(snapshot->found);
+  reply->set_stock(snapshot->stock);
+  reply->set_remaining(snapshot->remaining);
+  reply->set_reserved(snapshot->reserved);
+  co_return grpc::Status::OK;
 }
 
 }  // namespace seckill::product::api

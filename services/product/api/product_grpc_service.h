@@ -1,6 +1,7 @@
 #pragma once
 
-#include "boost/asio/thread_pool.hpp"
+#include "boost/asio/any_io_executor.hpp"
+#include "boost/asio/awaitable.hpp"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/product/app/create_activity.h"
 #include "services/product/app/stock_recovery.h"
@@ -8,9 +9,9 @@
 
 namespace seckill::product::api {
 
-// The ProductService gRPC API: maps protobuf to the domain and back. Stock operations go
-// straight to the non-blocking ledger; catalog work is moved to `blocking` worker threads so
-// no gRPC thread waits on the database.
+// The ProductService gRPC API: checks each request, maps protobuf to the domain and back. Each
+// call is answered by a coroutine (rpc::Serve); stock operations await the ledger, and catalog
+// work runs on the `blocking` workers, awaited, so no gRPC thread waits on the database.
 class ProductGrpcService final : public seckill::product::v1::ProductService::CallbackService {
  public:
   // The most items one batch call (ReserveStocks, ConfirmReservations) may carry.
@@ -19,13 +20,13 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   ProductGrpcService(domain::Catalog& catalog, domain::StockLedger& ledger,
                      const app::CreateActivity& create_activity,
                      const app::ViewActivities& view_activities, app::StockRecovery& recovery,
-                     boost::asio::thread_pool& blocking)
+                     boost::asio::any_io_executor blocking)
       : catalog_(catalog),
         ledger_(ledger),
         create_activity_(create_activity),
         view_activities_(view_activities),
         recovery_(recovery),
-        blocking_(blocking) {}
+        blocking_(std::move(blocking)) {}
 
   grpc::ServerUnaryReactor* CreateProduct(grpc::CallbackServerContext* ctx,
                                           const v1::CreateProductRequest* request,
@@ -65,19 +66,43 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
                                           v1::GetStockStatsResponse* reply) override;
 
  private:
-  // The items of ReserveStocks (indices into `all`) that name `activity_id`, in one ledger call;
-  // `done` gets their replies in that order, or the ledger's error.
-  void ReserveMany(uint64_t activity_id,
-                   const google::protobuf::RepeatedPtrField<v1::ReserveStockRequest>& all,
-                   const std::vector<int>& items,
-                   domain::Callback<std::vector<v1::ReserveStockResult>> done);
+  using Answer = boost::asio::awaitable<grpc::Status>;
+  // Each call's answer (rpc::Serve finishes the call with it): writes `reply`, returns the
+  // call's status.
+  Answer AnswerCreateProduct(const v1::CreateProductRequest* request,
+                             v1::CreateProductResponse* reply);
+  Answer AnswerCreateActivity(const v1::CreateActivityRequest* request,
+                              v1::CreateActivityResponse* reply);
+  Answer AnswerGetActivity(const v1::GetActivityRequest* request, v1::GetActivityResponse* reply);
+  Answer AnswerListActivities(const v1::ListActivitiesRequest* request,
+                              v1::ListActivitiesResponse* reply);
+  Answer AnswerReserveStocks(const v1::ReserveStocksRequest* request,
+                             v1::ReserveStocksResponse* reply);
+  Answer AnswerReleaseReservation(const v1::ReleaseReservationRequest* request,
+                                  v1::ReleaseReservationResponse* reply);
+  Answer AnswerCancelReservation(const v1::CancelReservationRequest* request,
+                                 v1::CancelReservationResponse* reply);
+  Answer AnswerConfirmReservations(const v1::ConfirmReservationsRequest* request,
+                                   v1::ConfirmReservationsResponse* reply);
+  Answer AnswerMarkReservationsPublished(const v1::MarkReservationsPublishedRequest* request,
+                                         v1::MarkReservationsPublishedResponse* reply);
+  Answer AnswerAdjustStock(const v1::AdjustStockRequest* request, v1::AdjustStockResponse* reply);
+  Answer AnswerReviveReservation(const v1::ReviveReservationRequest* request,
+                                 v1::ReviveReservationResponse* reply);
+  Answer AnswerGetStockStats(const v1::GetStockStatsRequest* request,
+                             v1::GetStockStatsResponse* reply);
+  // The replies to ReserveStocks' items at `items` (indices into `all`, all of `activity_id`),
+  // from one ledger call, in that order.
+  base::Async<std::vector<v1::ReserveStockResult>> ReserveMany(
+      uint64_t activity_id, const google::protobuf::RepeatedPtrField<v1::ReserveStockRequest>& all,
+      const std::vector<int>& items);
 
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;
   const app::CreateActivity& create_activity_;
   const app::ViewActivities& view_activities_;
   app::StockRecovery& recovery_;
-  boost::asio::thread_pool& blocking_;
+  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::product::api

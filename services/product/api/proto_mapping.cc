@@ -71,6 +71,22 @@ v1::ConfirmReservationResult::Outcome ToProto(domain::ConfirmOutcome o) {
   return R::OUTCOME_UNSPECIFIED;
 }
 
+v1::AdjustStockResponse::Outcome ToProto(domain::AdjustOutcome o) {
+  using O = domain::AdjustOutcome;
+  using R = v1::AdjustStockResponse;
+  switch (o) {
+    case O::kAdjusted:
+      return R::OUTCOME_ADJUSTED;
+    case O::kChanged:
+      return R::OUTCOME_CHANGED;
+    case O::kNegative:
+      return R::OUTCOME_NEGATIVE;
+    case O::kActivityNotFound:
+      return R::OUTCOME_ACTIVITY_NOT_FOUND;
+  }
+  return R::OUTCOME_UNSPECIFIED;
+}
+
 void FillActivity(const app::ActivityView& view, v1::Activity* out) {
   const domain::ActivityTerms& t = view.activity.terms;
   out->set_activity_id(view.activity.activity_id);

@@ -11,6 +11,7 @@ product::v1::ActivityStatus ToProto(domain::ActivityStatus s);
 product::v1::ReleaseOutcome ToProto(domain::ReleaseOutcome o);
 product::v1::ReviveReservationResponse::Outcome ToProto(domain::ReviveOutcome o);
 product::v1::ConfirmReservationResult::Outcome ToProto(domain::ConfirmOutcome o);
+product::v1::AdjustStockResponse::Outcome ToProto(domain::AdjustOutcome o);
 // The answer to a reservation of a gated activity (its stock is being restored).
 product::v1::ReserveStockResult Restoring();
 void FillActivity(const app::ActivityView& view, product::v1::Activity* out);

@@ -1,25 +1,26 @@
 #include "services/product/app/create_activity.h"
 
+#include "libs/base/await.h"
 #include "libs/base/status.h"
 
 namespace seckill::product::app {
 
-void CreateActivity::operator()(const domain::ActivityTerms& terms,
-                                domain::Callback<CreateActivityResult> done) const {
-  if (absl::Status valid = domain::ValidateTerms(terms); !valid.ok()) return done(valid);
-  absl::StatusOr<uint64_t> id = catalog_.AddActivity(terms);
+base::Async<CreateActivityResult> CreateActivity::operator()(domain::ActivityTerms terms) const {
+  if (absl::Status valid = domain::ValidateTerms(terms); !valid.ok()) co_return valid;
+  auto adding = base::Offload(blocking_, [this, &terms] { return catalog_.AddActivity(terms); });
+  const absl::StatusOr<uint64_t> id = co_await std::move(adding);
   if (absl::IsFailedPrecondition(id.status())) {
-    return done(CreateActivityResult{CreateActivityOutcome::kProductNotFound, 0});
+    co_return CreateActivityResult{CreateActivityOutcome::kProductNotFound, 0};
   }
-  if (!id.ok()) return done(id.status());
-  ledger_.Seed(*id, terms, [id = *id, done = std::move(done)](absl::StatusOr<bool> seeded) {
-    if (!seeded.ok()) {
-      return done(absl::UnavailableError(
-          fmt::format("activity {} stored but its stock could not be seeded: {}", id,
-                      seeded.status().message())));
-    }
-    done(CreateActivityResult{CreateActivityOutcome::kCreated, id});
-  });
+  if (!id.ok()) co_return id.status();
+  auto seeding = ledger_.Seed(*id, terms);
+  const absl::StatusOr<bool> seeded = co_await std::move(seeding);
+  if (!seeded.ok()) {
+    co_return absl::UnavailableError(
+        fmt::format("activity {} stored but its stock could not be seeded: {}", *id,
+                    seeded.status().message()));
+  }
+  co_return CreateActivityResult{CreateActivityOutcome::kCreated, *id};
 }
 
 }  // namespace seckill::product::app

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "boost/asio/any_io_executor.hpp"
+#include "libs/base/async.h"
 #include "services/product/domain/catalog.h"
 #include "services/product/domain/stock_ledger.h"
 
@@ -12,19 +14,20 @@ struct CreateActivityResult {
 };
 
 // Stores a new activity in the catalog, then seeds its stock into the ledger so it can sell.
-// Blocks on the catalog: call from a worker thread. INVALID_ARGUMENT for bad terms; a failed
-// seed is UNAVAILABLE (the activity exists but cannot sell until seeded).
+// The catalog (a blocking port) is called on `blocking`, awaited. INVALID_ARGUMENT for bad
+// terms; a failed seed is UNAVAILABLE (the activity exists but cannot sell until seeded).
 class CreateActivity {
  public:
-  CreateActivity(domain::Catalog& catalog, domain::StockLedger& ledger)
-      : catalog_(catalog), ledger_(ledger) {}
+  CreateActivity(domain::Catalog& catalog, domain::StockLedger& ledger,
+                 boost::asio::any_io_executor blocking)
+      : catalog_(catalog), ledger_(ledger), blocking_(std::move(blocking)) {}
 
-  void operator()(const domain::ActivityTerms& terms,
-                  domain::Callback<CreateActivityResult> done) const;
+  base::Async<CreateActivityResult> operator()(domain::ActivityTerms terms) const;
 
  private:
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;
+  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::product::app

@@ -1,7 +1,9 @@
 #include "services/product/app/create_activity.h"
 
+#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/clock.h"
+#include "libs/base/run_to_completion.h"
 #include "services/product/app/view_activities.h"
 #include "services/product/testing/in_memory_catalog.h"
 #include "services/product/testing/in_memory_stock_ledger.h"
@@ -12,15 +14,14 @@ namespace {
 class CreateActivityTest : public ::testing::Test {
  protected:
   absl::StatusOr<CreateActivityResult> Create(const domain::ActivityTerms& terms) {
-    absl::StatusOr<CreateActivityResult> out = absl::UnknownError("not called");
-    create_(terms, [&](absl::StatusOr<CreateActivityResult> r) { out = std::move(r); });
-    return out;
+    return base::RunToCompletion(create_(terms));
   }
   base::ManualClock clock_{1500};
   testing::InMemoryCatalog catalog_;
   testing::InMemoryStockLedger ledger_{clock_};
-  CreateActivity create_{catalog_, ledger_};
-  ViewActivities view_{catalog_, ledger_, clock_};
+  boost::asio::thread_pool blocking_{1};
+  CreateActivity create_{catalog_, ledger_, blocking_.get_executor()};
+  ViewActivities view_{catalog_, ledger_, clock_, blocking_.get_executor()};
 };
 
 TEST_F(CreateActivityTest, StoresAndSeedsSoTheActivityCanSell) {
@@ -29,8 +30,7 @@ TEST_F(CreateActivityTest, StoresAndSeedsSoTheActivityCanSell) {
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(created->outcome, CreateActivityOutcome::kCreated);
 
-  absl::StatusOr<ActivityView> view = absl::UnknownError("not called");
-  view_.One(created->activity_id, [&](absl::StatusOr<ActivityView> v) { view = std::move(v); });
+  const absl::StatusOr<ActivityView> view = base::RunToCompletion(view_.One(created->activity_id));
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view->remaining, 3);
   EXPECT_EQ(view->status, domain::ActivityStatus::kActive);
@@ -51,9 +51,7 @@ TEST_F(CreateActivityTest, InvalidTermsAreRefusedBeforeStoring) {
 }
 
 TEST_F(CreateActivityTest, UnknownActivityViewIsNotFound) {
-  absl::Status status;
-  view_.One(7, [&](absl::StatusOr<ActivityView> v) { status = v.status(); });
-  EXPECT_TRUE(absl::IsNotFound(status));
+  EXPECT_TRUE(absl::IsNotFound(base::RunToCompletion(view_.One(7)).status()));
 }
 
 }  // namespace

@@ -68,9 +68,7 @@ boost::asio::awaitable<int> StockRecovery::ReseedDue() {
     const absl::StatusOr<std::optional<domain::Activity>>& activity = read.first;
     const absl::StatusOr<std::vector<domain::LiveOrder>>& live = read.second;
     if (!activity.ok() || !live.ok() || !activity->has_value()) continue;  // retried next time
-    auto reseeding = base::AwaitCallback<absl::StatusOr<int64_t>>([this, id, &read](auto done) {
-      ledger_.Reseed(id, (*read.first)->terms, *read.second, std::move(done));
-    });
+    auto reseeding = ledger_.Reseed(id, (*activity)->terms, *live);
     absl::StatusOr<int64_t> remaining = co_await std::move(reseeding);
     if (!remaining.ok()) {
       spdlog::warn("activity {}: re-seeding failed ({}); retrying", id,
@@ -89,8 +87,7 @@ boost::asio::awaitable<int> StockRecovery::ReseedDue() {
 }
 
 boost::asio::awaitable<void> StockRecovery::Check() {
-  auto asking = base::AwaitCallback<absl::StatusOr<std::string>>(
-      [this](auto done) { ledger_.InstanceId(std::move(done)); });
+  auto asking = ledger_.InstanceId();
   absl::StatusOr<std::string> instance = co_await std::move(asking);
   if (instance.ok()) {
     if (!last_instance_.empty() && *instance != last_instance_) GateAll();

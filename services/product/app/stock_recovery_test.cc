@@ -29,12 +29,11 @@ TEST(StockRecoveryTest, GatedActivityIsReseededFromLiveOrdersAfterTheGrace) {
   clock.AdvanceMs(5000);
   EXPECT_EQ(base::RunToCompletion(recovery.ReseedDue()), 1);
   EXPECT_FALSE(recovery.IsGated(id));
-  domain::StockSnapshot snapshot;
-  ledger.Snapshot(id, [&](absl::StatusOr<domain::StockSnapshot> s) { snapshot = *s; });
-  EXPECT_EQ(snapshot.remaining, 3);
-  domain::ReserveResult again;
-  ledger.Reserve({id, 1, 99, 1, ""}, [&](absl::StatusOr<domain::ReserveResult> r) { again = *r; });
-  EXPECT_EQ(again.refusal, common::v1::REFUSAL_PURCHASE_LIMIT);  // buyer 1 still holds a unit
+  EXPECT_EQ(base::RunToCompletion(ledger.Snapshot(id))->remaining, 3);
+  const domain::ReservationRequest request{id, 1, 99, 1, ""};
+  const absl::StatusOr<domain::ReserveResult> again =
+      base::RunToCompletion(ledger.Reserve(request));
+  EXPECT_EQ(again->refusal, common::v1::REFUSAL_PURCHASE_LIMIT);  // buyer 1 still holds a unit
 }
 
 // The periodic check notices a store restart by its instance id, gates every known activity, and

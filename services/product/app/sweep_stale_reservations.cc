@@ -11,10 +11,7 @@ boost::asio::awaitable<int64_t> SweepStaleReservations::operator()() const {
   if (!activities.ok()) co_return 0;  // the next run tries again
   int64_t released = 0;
   for (const domain::Activity& a : *activities) {
-    auto sweeping = base::AwaitCallback<absl::StatusOr<domain::SweepResult>>(
-        [this, id = a.activity_id](auto done) {
-          ledger_.SweepStale(id, ttl_ms_, kPerActivity, std::move(done));
-        });
+    auto sweeping = ledger_.SweepStale(a.activity_id, ttl_ms_, kPerActivity);
     absl::StatusOr<domain::SweepResult> swept = co_await std::move(sweeping);
     if (!swept.ok() || swept->released == 0) continue;
     released_.Add(swept->released);

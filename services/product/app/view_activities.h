@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "boost/asio/any_io_executor.hpp"
+#include "libs/base/async.h"
 #include "libs/base/clock.h"
 #include "services/product/domain/catalog.h"
 #include "services/product/domain/stock_ledger.h"
@@ -15,22 +17,27 @@ struct ActivityView {
   domain::ActivityStatus status = domain::ActivityStatus::kUpcoming;
 };
 
-// Reads activities from the catalog and their live stock from the ledger. Blocks on the
-// catalog: call from a worker thread.
+// Reads activities from the catalog and their live stock from the ledger. The catalog (a
+// blocking port) is called on `blocking`, awaited.
 class ViewActivities {
  public:
-  ViewActivities(domain::Catalog& catalog, domain::StockLedger& ledger, const base::Clock& clock)
-      : catalog_(catalog), ledger_(ledger), clock_(clock) {}
+  ViewActivities(domain::Catalog& catalog, domain::StockLedger& ledger, const base::Clock& clock,
+                 boost::asio::any_io_executor blocking)
+      : catalog_(catalog), ledger_(ledger), clock_(clock), blocking_(std::move(blocking)) {}
 
   // NOT_FOUND when there is no such activity.
-  void One(uint64_t activity_id, domain::Callback<ActivityView> done) const;
+  base::Async<ActivityView> One(uint64_t activity_id) const;
   // The newest `limit` activities.
-  void Many(int limit, domain::Callback<std::vector<ActivityView>> done) const;
+  base::Async<std::vector<ActivityView>> Many(int limit) const;
 
  private:
+  // The activity with its live stock and status.
+  base::Async<ActivityView> WithStock(domain::Activity activity) const;
+
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;
   const base::Clock& clock_;
+  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::product::app

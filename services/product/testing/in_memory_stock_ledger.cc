@@ -27,8 +27,8 @@ InMemoryStockLedger::Ledger* InMemoryStockLedger::Find(uint64_t activity_id) {
   return &l;
 }
 
-void InMemoryStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms& terms,
-                               domain::Callback<bool> done) {
+base::Async<bool> InMemoryStockLedger::Seed(uint64_t activity_id,
+                                            const domain::ActivityTerms& terms) {
   bool created = false;
   {
     std::lock_guard lock(mu_);
@@ -39,12 +39,12 @@ void InMemoryStockLedger::Seed(uint64_t activity_id, const domain::ActivityTerms
       created = true;
     }
   }
-  done(created);
+  co_return created;
 }
 
-void InMemoryStockLedger::Reserve(const domain::ReservationRequest& r,
-                                  domain::Callback<domain::ReserveResult> done) {
-  if (r.quantity < 1) return done(absl::InternalError("seckill_reserve: quantity below 1"));
+base::Async<domain::ReserveResult> InMemoryStockLedger::Reserve(
+    const domain::ReservationRequest& r) {
+  if (r.quantity < 1) co_return absl::InternalError("seckill_reserve: quantity below 1");
   domain::ReserveResult result;
   result.order_id = r.order_id;
   {
@@ -81,11 +81,11 @@ void InMemoryStockLedger::Reserve(const domain::ReservationRequest& r,
       result.remaining = l.remaining;
     }
   }
-  done(result);
+  co_return result;
 }
 
-void InMemoryStockLedger::Release(uint64_t activity_id, uint64_t order_id,
-                                  domain::Callback<domain::ReleaseResult> done) {
+base::Async<domain::ReleaseResult> InMemoryStockLedger::Release(uint64_t activity_id,
+                                                                uint64_t order_id) {
   domain::ReleaseResult result;
   WithReservation(activity_id, order_id, [&](Ledger& l, Reservation& res) {
     if (res.state == State::kReleased) {
@@ -97,11 +97,11 @@ void InMemoryStockLedger::Release(uint64_t activity_id, uint64_t order_id,
       result = {ReleaseOutcome::kReleased, res.quantity};
     }
   });
-  done(result);
+  co_return result;
 }
 
-void InMemoryStockLedger::Cancel(uint64_t activity_id, uint64_t order_id,
-                                 domain::Callback<domain::ReleaseResult> done) {
+base::Async<domain::ReleaseResult> InMemoryStockLedger::Cancel(uint64_t activity_id,
+                                                               uint64_t order_id) {
   domain::ReleaseResult result;
   WithReservation(activity_id, order_id, [&](Ledger& l, Reservation& res) {
     if (res.state == State::kReleased) {
@@ -111,11 +111,11 @@ void InMemoryStockLedger::Cancel(uint64_t activity_id, uint64_t order_id,
       result = {ReleaseOutcome::kReleased, res.quantity};
     }
   });
-  done(result);
+  co_return result;
 }
 
-void InMemoryStockLedger::Confirm(uint64_t activity_id, uint64_t order_id,
-                                  domain::Callback<domain::ConfirmResult> done) {
+base::Async<domain::ConfirmResult> InMemoryStockLedger::Confirm(uint64_t activity_id,
+                                                                uint64_t order_id) {
   domain::ConfirmResult result;
   WithReservation(activity_id, order_id, [&](Ledger& l, Reservation& res) {
     result.quantity = res.quantity;
@@ -129,11 +129,10 @@ void InMemoryStockLedger::Confirm(uint64_t activity_id, uint64_t order_id,
       result.outcome = ConfirmOutcome::kConfirmed;
     }
   });
-  done(result);
+  co_return result;
 }
 
-void InMemoryStockLedger::Snapshot(uint64_t activity_id,
-                                   domain::Callback<domain::StockSnapshot> done) {
+base::Async<domain::StockSnapshot> InMemoryStockLedger::Snapshot(uint64_t activity_id) {
   domain::StockSnapshot snapshot;
   {
     std::lock_guard lock(mu_);
@@ -142,11 +141,12 @@ void InMemoryStockLedger::Snapshot(uint64_t activity_id,
       snapshot = {true, it->second.terms.stock, it->second.remaining, it->second.inflight};
     }
   }
-  done(snapshot);
+  co_return snapshot;
 }
 
-void InMemoryStockLedger::Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
-                                 domain::Callback<domain::AdjustResult> done) {
+base::Async<domain::AdjustResult> InMemoryStockLedger::Adjust(uint64_t activity_id,
+                                                              int64_t expected_remaining,
+                                                              int64_t delta) {
   domain::AdjustResult result;
   {
     std::lock_guard lock(mu_);
@@ -164,11 +164,11 @@ void InMemoryStockLedger::Adjust(uint64_t activity_id, int64_t expected_remainin
       }
     }
   }
-  done(result);
+  co_return result;
 }
 
-void InMemoryStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
-                                 domain::Callback<domain::ReviveResult> done) {
+base::Async<domain::ReviveResult> InMemoryStockLedger::Revive(uint64_t activity_id,
+                                                              uint64_t order_id) {
   using domain::ReviveOutcome;
   domain::ReviveResult result;
   WithReservation(activity_id, order_id, [&](Ledger& l, Reservation& res) {
@@ -185,12 +185,12 @@ void InMemoryStockLedger::Revive(uint64_t activity_id, uint64_t order_id,
       result.outcome = ReviveOutcome::kRevived;
     }
   });
-  done(result);
+  co_return result;
 }
 
-void InMemoryStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTerms& terms,
-                                 const std::vector<domain::LiveOrder>& live,
-                                 domain::Callback<int64_t> done) {
+base::Async<int64_t> InMemoryStockLedger::Reseed(uint64_t activity_id,
+                                                 const domain::ActivityTerms& terms,
+                                                 const std::vector<domain::LiveOrder>& live) {
   int64_t remaining = 0;
   {
     std::lock_guard lock(mu_);
@@ -206,22 +206,22 @@ void InMemoryStockLedger::Reseed(uint64_t activity_id, const domain::ActivityTer
     fresh.remaining = remaining = std::max<int64_t>(terms.stock - sold, 0);
     ledgers_[activity_id] = std::move(fresh);
   }
-  done(remaining);
+  co_return remaining;
 }
 
-void InMemoryStockLedger::MarkPublished(uint64_t activity_id, uint64_t order_id,
-                                        domain::Callback<bool> done) {
+base::Async<bool> InMemoryStockLedger::MarkPublished(uint64_t activity_id, uint64_t order_id) {
   bool marked = false;
   WithReservation(activity_id, order_id, [&](Ledger&, Reservation& res) {
     if (res.state != State::kReserved) return;
     res.published = true;
     marked = true;
   });
-  done(marked);
+  co_return marked;
 }
 
-void InMemoryStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
-                                     domain::Callback<domain::SweepResult> done) {
+base::Async<domain::SweepResult> InMemoryStockLedger::SweepStale(uint64_t activity_id,
+                                                                 int64_t older_than_ms,
+                                                                 int64_t limit) {
   domain::SweepResult result;
   {
     std::lock_guard lock(mu_);
@@ -237,16 +237,16 @@ void InMemoryStockLedger::SweepStale(uint64_t activity_id, int64_t older_than_ms
       }
     }
   }
-  done(result);
+  co_return result;
 }
 
-void InMemoryStockLedger::InstanceId(domain::Callback<std::string> done) {
+base::Async<std::string> InMemoryStockLedger::InstanceId() {
   std::string id;
   {
     std::lock_guard lock(mu_);
     id = "in-memory-" + std::to_string(instance_);
   }
-  done(std::move(id));
+  co_return std::move(id);
 }
 
 void InMemoryStockLedger::Restart() {

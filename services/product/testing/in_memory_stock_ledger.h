@@ -17,27 +17,21 @@ class InMemoryStockLedger final : public domain::StockLedger {
                                int64_t retention_ms = domain::StockLedger::kKeepForever)
       : clock_(clock), retention_ms_(retention_ms) {}
 
-  void Seed(uint64_t activity_id, const domain::ActivityTerms& terms,
-            domain::Callback<bool> done) override;
-  void Reserve(const domain::ReservationRequest& request,
-               domain::Callback<domain::ReserveResult> done) override;
-  void Release(uint64_t activity_id, uint64_t order_id,
-               domain::Callback<domain::ReleaseResult> done) override;
-  void Confirm(uint64_t activity_id, uint64_t order_id,
-               domain::Callback<domain::ConfirmResult> done) override;
-  void Cancel(uint64_t activity_id, uint64_t order_id,
-              domain::Callback<domain::ReleaseResult> done) override;
-  void MarkPublished(uint64_t activity_id, uint64_t order_id, domain::Callback<bool> done) override;
-  void Snapshot(uint64_t activity_id, domain::Callback<domain::StockSnapshot> done) override;
-  void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
-              domain::Callback<domain::AdjustResult> done) override;
-  void Revive(uint64_t activity_id, uint64_t order_id,
-              domain::Callback<domain::ReviveResult> done) override;
-  void Reseed(uint64_t activity_id, const domain::ActivityTerms& terms,
-              const std::vector<domain::LiveOrder>& live, domain::Callback<int64_t> done) override;
-  void SweepStale(uint64_t activity_id, int64_t older_than_ms, int64_t limit,
-                  domain::Callback<domain::SweepResult> done) override;
-  void InstanceId(domain::Callback<std::string> done) override;
+  base::Async<bool> Seed(uint64_t activity_id, const domain::ActivityTerms& terms) override;
+  base::Async<domain::ReserveResult> Reserve(const domain::ReservationRequest& request) override;
+  base::Async<domain::ReleaseResult> Release(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<domain::ConfirmResult> Confirm(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<domain::ReleaseResult> Cancel(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<bool> MarkPublished(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<domain::StockSnapshot> Snapshot(uint64_t activity_id) override;
+  base::Async<domain::AdjustResult> Adjust(uint64_t activity_id, int64_t expected_remaining,
+                                           int64_t delta) override;
+  base::Async<domain::ReviveResult> Revive(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<int64_t> Reseed(uint64_t activity_id, const domain::ActivityTerms& terms,
+                              const std::vector<domain::LiveOrder>& live) override;
+  base::Async<domain::SweepResult> SweepStale(uint64_t activity_id, int64_t older_than_ms,
+                                              int64_t limit) override;
+  base::Async<std::string> InstanceId() override;
   // As a store restart looks to its clients: another instance id (the data stays).
   void Restart();
 

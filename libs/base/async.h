@@ -1,0 +1,15 @@
+#pragma once
+// The one asynchronous result (docs/adr/0002-one-async-model.md): an operation that waits
+// returns an Asio coroutine's awaitable of its StatusOr. Ports declare their operations with it;
+// a caller awaits the result where it needs it, as `auto x = op(...); co_await std::move(x);`
+// (docs/adr/0001-co-await-temporaries.md). Reference arguments must outlive that await.
+
+#include "absl/status/statusor.h"
+#include "boost/asio/awaitable.hpp"
+
+namespace seckill::base {
+
+template <class T>
+using Async = boost::asio::awaitable<absl::StatusOr<T>>;
+
+}  // namespace seckill::base
