@@ -4,6 +4,7 @@
 // a caller awaits the result where it needs it, as `auto x = op(...); co_await std::move(x);`
 // (docs/adr/0001-co-await-temporaries.md). Reference arguments must outlive that await.
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "boost/asio/awaitable.hpp"
 
@@ -11,5 +12,7 @@ namespace seckill::base {
 
 template <class T>
 using Async = boost::asio::awaitable<absl::StatusOr<T>>;
+// An operation that answers only whether it succeeded.
+using AsyncStatus = boost::asio::awaitable<absl::Status>;
 
 }  // namespace seckill::base

@@ -24,10 +24,9 @@ namespace {
 // Delivers every order to the queue (kept here), but answers as if the confirm never came.
 class DeliveredButUnconfirmed final : public order::domain::OrderEventPublisher {
  public:
-  void Publish(const order::domain::Order& order, const std::string&,
-               std::function<void(absl::Status)> done) override {
+  base::AsyncStatus Publish(const order::domain::Order& order, const std::string&) override {
     delivered.push_back(order);
-    done(absl::DeadlineExceededError("the broker did not confirm in time"));
+    co_return absl::DeadlineExceededError("the broker did not confirm in time");
   }
   std::vector<order::domain::Order> delivered;
 };

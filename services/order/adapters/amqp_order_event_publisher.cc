@@ -1,5 +1,6 @@
 #include "services/order/adapters/amqp_order_event_publisher.h"
 
+#include "libs/base/await.h"
 #include "libs/rpc/trace_context.h"
 
 namespace seckill::order::adapters {
@@ -32,11 +33,14 @@ AmqpOrderEventPublisher::AmqpOrderEventPublisher(amqp::Publisher& publisher,
       messages_in_flight, kMaxOrdersPerMessage);
 }
 
-void AmqpOrderEventPublisher::Publish(const domain::Order& order, const std::string& traceparent,
-                                      std::function<void(absl::Status)> done) {
-  messages_->Submit(
-      {order, traceparent},
-      [done = std::move(done)](absl::StatusOr<Confirmed> confirmed) { done(confirmed.status()); });
+base::AsyncStatus AmqpOrderEventPublisher::Publish(const domain::Order& order,
+                                                   const std::string& traceparent) {
+  return base::AwaitCallback<absl::Status>([this, &order, &traceparent](auto done) {
+    messages_->Submit({order, traceparent},
+                      [done = std::move(done)](absl::StatusOr<Confirmed> confirmed) {
+                        done(confirmed.status());
+                      });
+  });
 }
 
 }  // namespace seckill::order::adapters

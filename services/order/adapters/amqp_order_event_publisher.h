@@ -22,8 +22,7 @@ class AmqpOrderEventPublisher final : public domain::OrderEventPublisher {
 
   explicit AmqpOrderEventPublisher(amqp::Publisher& publisher,
                                    size_t messages_in_flight = kMessagesInFlight);
-  void Publish(const domain::Order& order, const std::string& traceparent,
-               std::function<void(absl::Status)> done) override;
+  base::AsyncStatus Publish(const domain::Order& order, const std::string& traceparent) override;
 
  private:
   struct Confirmed {};

@@ -8,6 +8,9 @@
 #include <random>
 #include <thread>
 
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/detached.hpp"
+#include "boost/asio/system_executor.hpp"
 #include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/amqp/consumer.h"
@@ -229,11 +232,16 @@ TEST_F(AmqpOrderQueueTest, OrdersAcceptedTogetherShareMessagesAndAreEachRecorded
   std::promise<void> all;
   std::atomic<int> answered{0};
   for (uint64_t id = 1; id <= kOrders; ++id) {
-    events.Publish({id, 31, 1000 + id, 1, 100, domain::OrderStatus::kQueued, 5}, "",
-                   [&](absl::Status s) {
-                     (s.ok() ? confirmed : failed)++;
-                     if (++answered == kOrders) all.set_value();
-                   });
+    boost::asio::co_spawn(
+        boost::asio::system_executor(),
+        [&, order = domain::Order{id, 31, 1000 + id, 1, 100, domain::OrderStatus::kQueued, 5},
+         traceparent = std::string()]() -> boost::asio::awaitable<void> {
+          auto publishing = events.Publish(order, traceparent);
+          const absl::Status s = co_await std::move(publishing);
+          (s.ok() ? confirmed : failed)++;
+          if (++answered == kOrders) all.set_value();
+        },
+        boost::asio::detached);
   }
   ASSERT_EQ(all.get_future().wait_for(20s), std::future_status::ready);
   EXPECT_EQ(confirmed.load(), kOrders);

@@ -1,6 +1,7 @@
 #include "services/order/adapters/grpc_stock_reservations.h"
 
 #include "grpcpp/alarm.h"
+#include "libs/base/await.h"
 #include "libs/base/backoff.h"
 #include "libs/rpc/deadline.h"
 #include "libs/rpc/status.h"
@@ -11,6 +12,9 @@ namespace seckill::order::adapters {
 namespace pv1 = seckill::product::v1;
 
 namespace {
+
+template <class T>
+using Callback = std::function<void(absl::StatusOr<T>)>;
 
 // Keeps request, reply and context alive until the callback runs.
 template <class Request, class Reply>
@@ -70,20 +74,21 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> chan
       kBatchesInFlight, kMaxBatch);
 }
 
-void GrpcStockReservations::Reserve(const domain::ReserveRequest& r,
-                                    domain::Callback<domain::Reservation> done) {
-  pv1::ReserveStockRequest item;
-  item.set_activity_id(r.activity_id);
-  item.set_user_id(r.user_id);
-  item.set_order_id(r.order_id);
-  item.set_quantity(r.quantity);
-  item.set_idempotency_key(r.idempotency_key);
-  reserves_->Submit(std::move(item),
-                    [done = std::move(done)](absl::StatusOr<pv1::ReserveStockResult> reply) {
-                      if (!reply.ok()) return done(reply.status());
-                      done(domain::Reservation{reply->refusal(), reply->duplicate(),
-                                               reply->order_id(), reply->price_cents()});
-                    });
+base::Async<domain::Reservation> GrpcStockReservations::Reserve(const domain::ReserveRequest& r) {
+  return base::AwaitCallback<absl::StatusOr<domain::Reservation>>([this, &r](auto done) mutable {
+    pv1::ReserveStockRequest item;
+    item.set_activity_id(r.activity_id);
+    item.set_user_id(r.user_id);
+    item.set_order_id(r.order_id);
+    item.set_quantity(r.quantity);
+    item.set_idempotency_key(r.idempotency_key);
+    reserves_->Submit(std::move(item),
+                      [done = std::move(done)](absl::StatusOr<pv1::ReserveStockResult> reply) {
+                        if (!reply.ok()) return done(reply.status());
+                        done(domain::Reservation{reply->refusal(), reply->duplicate(),
+                                                 reply->order_id(), reply->price_cents()});
+                      });
+  });
 }
 
 namespace {
@@ -104,68 +109,78 @@ domain::ReleaseOutcome FromProto(pv1::ReleaseOutcome o) {
 
 }  // namespace
 
-void GrpcStockReservations::Release(uint64_t activity_id, uint64_t order_id,
-                                    domain::Callback<domain::ReleaseOutcome> done) {
-  auto call =
-      NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationResponse>(timeouts_.release);
-  call->request.set_activity_id(activity_id);
-  call->request.set_order_id(order_id);
-  stub_->async()->ReleaseReservation(&call->context, &call->request, &call->reply,
-                                     [call, done = std::move(done)](grpc::Status status) {
-                                       if (!status.ok()) return done(rpc::FromGrpc(status));
-                                       done(FromProto(call->reply.outcome()));
-                                     });
+base::Async<domain::ReleaseOutcome> GrpcStockReservations::Release(uint64_t activity_id,
+                                                                   uint64_t order_id) {
+  return base::AwaitCallback<absl::StatusOr<domain::ReleaseOutcome>>([this, activity_id,
+                                                                      order_id](auto done) mutable {
+    auto call =
+        NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationResponse>(timeouts_.release);
+    call->request.set_activity_id(activity_id);
+    call->request.set_order_id(order_id);
+    stub_->async()->ReleaseReservation(&call->context, &call->request, &call->reply,
+                                       [call, done = std::move(done)](grpc::Status status) {
+                                         if (!status.ok()) return done(rpc::FromGrpc(status));
+                                         done(FromProto(call->reply.outcome()));
+                                       });
+  });
 }
 
-void GrpcStockReservations::Cancel(uint64_t activity_id, uint64_t order_id,
-                                   domain::Callback<domain::ReleaseOutcome> done) {
-  auto call =
-      NewCall<pv1::CancelReservationRequest, pv1::CancelReservationResponse>(timeouts_.release);
-  call->request.set_activity_id(activity_id);
-  call->request.set_order_id(order_id);
-  stub_->async()->CancelReservation(&call->context, &call->request, &call->reply,
-                                    [call, done = std::move(done)](grpc::Status status) {
-                                      if (!status.ok()) return done(rpc::FromGrpc(status));
-                                      done(FromProto(call->reply.outcome()));
-                                    });
+base::Async<domain::ReleaseOutcome> GrpcStockReservations::Cancel(uint64_t activity_id,
+                                                                  uint64_t order_id) {
+  return base::AwaitCallback<absl::StatusOr<domain::ReleaseOutcome>>([this, activity_id,
+                                                                      order_id](auto done) mutable {
+    auto call =
+        NewCall<pv1::CancelReservationRequest, pv1::CancelReservationResponse>(timeouts_.release);
+    call->request.set_activity_id(activity_id);
+    call->request.set_order_id(order_id);
+    stub_->async()->CancelReservation(&call->context, &call->request, &call->reply,
+                                      [call, done = std::move(done)](grpc::Status status) {
+                                        if (!status.ok()) return done(rpc::FromGrpc(status));
+                                        done(FromProto(call->reply.outcome()));
+                                      });
+  });
 }
 
-void GrpcStockReservations::Confirm(std::vector<domain::ReservationRef> reservations,
-                                    domain::Callback<std::vector<domain::ConfirmOutcome>> done) {
-  auto call =
-      NewCall<pv1::ConfirmReservationsRequest, pv1::ConfirmReservationsResponse>(timeouts_.confirm);
-  for (const domain::ReservationRef& r : reservations) {
-    pv1::ReservationRef* item = call->request.add_items();
-    item->set_activity_id(r.activity_id);
-    item->set_order_id(r.order_id);
-  }
-  stub_->async()->ConfirmReservations(
-      &call->context, &call->request, &call->reply,
-      [call, done = std::move(done)](grpc::Status status) {
-        if (!status.ok()) return done(rpc::FromGrpc(status));
-        if (call->reply.results_size() != call->request.items_size()) {
-          return done(absl::InternalError("ConfirmReservations: one result per item expected"));
+base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
+    std::vector<domain::ReservationRef> reservations) {
+  return base::AwaitCallback<absl::StatusOr<std::vector<domain::ConfirmOutcome>>>(
+      [this, reservations = std::move(reservations)](auto done) mutable {
+        auto call = NewCall<pv1::ConfirmReservationsRequest, pv1::ConfirmReservationsResponse>(
+            timeouts_.confirm);
+        for (const domain::ReservationRef& r : reservations) {
+          pv1::ReservationRef* item = call->request.add_items();
+          item->set_activity_id(r.activity_id);
+          item->set_order_id(r.order_id);
         }
-        using R = pv1::ConfirmReservationResult;
-        using O = domain::ConfirmOutcome;
-        std::vector<O> outcomes;
-        outcomes.reserve(call->reply.results_size());
-        for (const R& result : call->reply.results()) {
-          switch (result.outcome()) {
-            case R::OUTCOME_CONFIRMED:
-              outcomes.push_back(O::kConfirmed);
-              break;
-            case R::OUTCOME_ALREADY_CONFIRMED:
-              outcomes.push_back(O::kAlreadyConfirmed);
-              break;
-            case R::OUTCOME_RELEASED:
-              outcomes.push_back(O::kReleased);
-              break;
-            default:
-              outcomes.push_back(O::kNotFound);
-          }
-        }
-        done(std::move(outcomes));
+        stub_->async()->ConfirmReservations(
+            &call->context, &call->request, &call->reply,
+            [call, done = std::move(done)](grpc::Status status) {
+              if (!status.ok()) return done(rpc::FromGrpc(status));
+              if (call->reply.results_size() != call->request.items_size()) {
+                return done(
+                    absl::InternalError("ConfirmReservations: one result per item expected"));
+              }
+              using R = pv1::ConfirmReservationResult;
+              using O = domain::ConfirmOutcome;
+              std::vector<O> outcomes;
+              outcomes.reserve(call->reply.results_size());
+              for (const R& result : call->reply.results()) {
+                switch (result.outcome()) {
+                  case R::OUTCOME_CONFIRMED:
+                    outcomes.push_back(O::kConfirmed);
+                    break;
+                  case R::OUTCOME_ALREADY_CONFIRMED:
+                    outcomes.push_back(O::kAlreadyConfirmed);
+                    break;
+                  case R::OUTCOME_RELEASED:
+                    outcomes.push_back(O::kReleased);
+                    break;
+                  default:
+                    outcomes.push_back(O::kNotFound);
+                }
+              }
+              done(std::move(outcomes));
+            });
       });
 }
 
@@ -177,7 +192,7 @@ namespace {
 // attempt until the service is reachable again.
 void MarkPublishedUntil(std::shared_ptr<GrpcStockReservations::Marks> marks,
                         pv1::ReservationRef item, std::chrono::steady_clock::time_point give_up,
-                        base::Backoff backoff, domain::Callback<bool> done) {
+                        base::Backoff backoff, Callback<bool> done) {
   marks->Submit(item, [marks, item, give_up, backoff, done = std::move(done)](
                           absl::StatusOr<pv1::MarkReservationPublishedResult> reply) mutable {
     if (reply.ok()) return done(reply->marked());
@@ -201,80 +216,91 @@ void MarkPublishedUntil(std::shared_ptr<GrpcStockReservations::Marks> marks,
 
 }  // namespace
 
-void GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_id,
-                                          domain::Callback<bool> done) {
-  pv1::ReservationRef item;
-  item.set_activity_id(activity_id);
-  item.set_order_id(order_id);
-  MarkPublishedUntil(
-      marks_, std::move(item), std::chrono::steady_clock::now() + timeouts_.mark_published_budget,
-      base::Backoff(std::chrono::milliseconds(100), std::chrono::seconds(2)), std::move(done));
+base::Async<bool> GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_id) {
+  return base::AwaitCallback<absl::StatusOr<bool>>([this, activity_id,
+                                                    order_id](auto done) mutable {
+    pv1::ReservationRef item;
+    item.set_activity_id(activity_id);
+    item.set_order_id(order_id);
+    MarkPublishedUntil(
+        marks_, std::move(item), std::chrono::steady_clock::now() + timeouts_.mark_published_budget,
+        base::Backoff(std::chrono::milliseconds(100), std::chrono::seconds(2)), std::move(done));
+  });
 }
 
-void GrpcStockReservations::Revive(uint64_t activity_id, uint64_t order_id,
-                                   domain::Callback<domain::ReviveResult> done) {
-  auto call =
-      NewCall<pv1::ReviveReservationRequest, pv1::ReviveReservationResponse>(timeouts_.release);
-  call->request.set_activity_id(activity_id);
-  call->request.set_order_id(order_id);
-  stub_->async()->ReviveReservation(&call->context, &call->request, &call->reply,
+base::Async<domain::ReviveResult> GrpcStockReservations::Revive(uint64_t activity_id,
+                                                                uint64_t order_id) {
+  return base::AwaitCallback<absl::StatusOr<domain::ReviveResult>>([this, activity_id,
+                                                                    order_id](auto done) mutable {
+    auto call =
+        NewCall<pv1::ReviveReservationRequest, pv1::ReviveReservationResponse>(timeouts_.release);
+    call->request.set_activity_id(activity_id);
+    call->request.set_order_id(order_id);
+    stub_->async()->ReviveReservation(&call->context, &call->request, &call->reply,
+                                      [call, done = std::move(done)](grpc::Status status) {
+                                        if (!status.ok()) return done(rpc::FromGrpc(status));
+                                        using R = pv1::ReviveReservationResponse;
+                                        using O = domain::ReviveOutcome;
+                                        O outcome = O::kNotFound;
+                                        switch (call->reply.outcome()) {
+                                          case R::OUTCOME_REVIVED:
+                                            outcome = O::kRevived;
+                                            break;
+                                          case R::OUTCOME_NOT_RELEASED:
+                                            outcome = O::kNotReleased;
+                                            break;
+                                          case R::OUTCOME_REFUSED:
+                                            outcome = O::kRefused;
+                                            break;
+                                          default:
+                                            break;
+                                        }
+                                        done(domain::ReviveResult{outcome, call->reply.refusal()});
+                                      });
+  });
+}
+
+base::Async<domain::LedgerSnapshot> GrpcStockReservations::Snapshot(uint64_t activity_id) {
+  return base::AwaitCallback<absl::StatusOr<domain::LedgerSnapshot>>([this, activity_id](
+                                                                         auto done) mutable {
+    auto call = NewCall<pv1::GetStockStatsRequest, pv1::GetStockStatsResponse>(timeouts_.confirm);
+    call->request.set_activity_id(activity_id);
+    stub_->async()->GetStockStats(
+        &call->context, &call->request, &call->reply,
+        [call, done = std::move(done)](grpc::Status status) {
+          if (!status.ok()) return done(rpc::FromGrpc(status));
+          const auto& r = call->reply;
+          done(domain::LedgerSnapshot{r.found(), r.stock(), r.remaining(), r.reserved()});
+        });
+  });
+}
+
+base::Async<domain::AdjustOutcome> GrpcStockReservations::Adjust(uint64_t activity_id,
+                                                                 int64_t expected_remaining,
+                                                                 int64_t delta) {
+  return base::AwaitCallback<absl::StatusOr<domain::AdjustOutcome>>(
+      [this, activity_id, expected_remaining, delta](auto done) mutable {
+        auto call = NewCall<pv1::AdjustStockRequest, pv1::AdjustStockResponse>(timeouts_.confirm);
+        call->request.set_activity_id(activity_id);
+        call->request.set_expected_remaining(expected_remaining);
+        call->request.set_delta(delta);
+        stub_->async()->AdjustStock(&call->context, &call->request, &call->reply,
                                     [call, done = std::move(done)](grpc::Status status) {
                                       if (!status.ok()) return done(rpc::FromGrpc(status));
-                                      using R = pv1::ReviveReservationResponse;
-                                      using O = domain::ReviveOutcome;
-                                      O outcome = O::kNotFound;
+                                      using R = pv1::AdjustStockResponse;
+                                      using O = domain::AdjustOutcome;
                                       switch (call->reply.outcome()) {
-                                        case R::OUTCOME_REVIVED:
-                                          outcome = O::kRevived;
-                                          break;
-                                        case R::OUTCOME_NOT_RELEASED:
-                                          outcome = O::kNotReleased;
-                                          break;
-                                        case R::OUTCOME_REFUSED:
-                                          outcome = O::kRefused;
-                                          break;
+                                        case R::OUTCOME_ADJUSTED:
+                                          return done(O::kAdjusted);
+                                        case R::OUTCOME_CHANGED:
+                                          return done(O::kChanged);
+                                        case R::OUTCOME_NEGATIVE:
+                                          return done(O::kNegative);
                                         default:
-                                          break;
+                                          return done(O::kNotFound);
                                       }
-                                      done(domain::ReviveResult{outcome, call->reply.refusal()});
                                     });
-}
-
-void GrpcStockReservations::Snapshot(uint64_t activity_id,
-                                     domain::Callback<domain::LedgerSnapshot> done) {
-  auto call = NewCall<pv1::GetStockStatsRequest, pv1::GetStockStatsResponse>(timeouts_.confirm);
-  call->request.set_activity_id(activity_id);
-  stub_->async()->GetStockStats(
-      &call->context, &call->request, &call->reply,
-      [call, done = std::move(done)](grpc::Status status) {
-        if (!status.ok()) return done(rpc::FromGrpc(status));
-        const auto& r = call->reply;
-        done(domain::LedgerSnapshot{r.found(), r.stock(), r.remaining(), r.reserved()});
       });
-}
-
-void GrpcStockReservations::Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
-                                   domain::Callback<domain::AdjustOutcome> done) {
-  auto call = NewCall<pv1::AdjustStockRequest, pv1::AdjustStockResponse>(timeouts_.confirm);
-  call->request.set_activity_id(activity_id);
-  call->request.set_expected_remaining(expected_remaining);
-  call->request.set_delta(delta);
-  stub_->async()->AdjustStock(&call->context, &call->request, &call->reply,
-                              [call, done = std::move(done)](grpc::Status status) {
-                                if (!status.ok()) return done(rpc::FromGrpc(status));
-                                using R = pv1::AdjustStockResponse;
-                                using O = domain::AdjustOutcome;
-                                switch (call->reply.outcome()) {
-                                  case R::OUTCOME_ADJUSTED:
-                                    return done(O::kAdjusted);
-                                  case R::OUTCOME_CHANGED:
-                                    return done(O::kChanged);
-                                  case R::OUTCOME_NEGATIVE:
-                                    return done(O::kNegative);
-                                  default:
-                                    return done(O::kNotFound);
-                                }
-                              });
 }
 
 }  // namespace seckill::order::adapters

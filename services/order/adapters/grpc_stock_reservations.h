@@ -21,7 +21,8 @@ struct StockCallTimeouts {
   std::chrono::milliseconds mark_published_budget{60000};
 };
 
-// StockReservations through the product service's gRPC API (callback stubs; no thread waits).
+// StockReservations through the product service's gRPC API (callback stubs, awaited through
+// base::AwaitCallback; no thread waits).
 // Reservations (and published marks) made at the same time share calls: while kBatchesInFlight
 // ReserveStocks calls are out, new ones wait and leave together in the next (base::Coalescer),
 // so a sale's burst costs one RPC per batch rather than per order, and an idle service adds no
@@ -35,20 +36,16 @@ class GrpcStockReservations final : public domain::StockReservations {
 
   GrpcStockReservations(std::shared_ptr<grpc::Channel> channel, StockCallTimeouts timeouts);
 
-  void Reserve(const domain::ReserveRequest& request,
-               domain::Callback<domain::Reservation> done) override;
-  void Release(uint64_t activity_id, uint64_t order_id,
-               domain::Callback<domain::ReleaseOutcome> done) override;
-  void Confirm(std::vector<domain::ReservationRef> reservations,
-               domain::Callback<std::vector<domain::ConfirmOutcome>> done) override;
-  void MarkPublished(uint64_t activity_id, uint64_t order_id, domain::Callback<bool> done) override;
-  void Cancel(uint64_t activity_id, uint64_t order_id,
-              domain::Callback<domain::ReleaseOutcome> done) override;
-  void Revive(uint64_t activity_id, uint64_t order_id,
-              domain::Callback<domain::ReviveResult> done) override;
-  void Snapshot(uint64_t activity_id, domain::Callback<domain::LedgerSnapshot> done) override;
-  void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
-              domain::Callback<domain::AdjustOutcome> done) override;
+  base::Async<domain::Reservation> Reserve(const domain::ReserveRequest& request) override;
+  base::Async<domain::ReleaseOutcome> Release(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<std::vector<domain::ConfirmOutcome>> Confirm(
+      std::vector<domain::ReservationRef> reservations) override;
+  base::Async<bool> MarkPublished(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<domain::ReleaseOutcome> Cancel(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<domain::ReviveResult> Revive(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<domain::LedgerSnapshot> Snapshot(uint64_t activity_id) override;
+  base::Async<domain::AdjustOutcome> Adjust(uint64_t activity_id, int64_t expected_remaining,
+                                            int64_t delta) override;
 
  private:
   // Shared with retries still pending (a published mark), which may outlive this object.

@@ -6,6 +6,9 @@
 #include <atomic>
 #include <future>
 
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/detached.hpp"
+#include "boost/asio/system_executor.hpp"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "libs/rpc/resolver.h"
@@ -48,11 +51,22 @@ std::unique_ptr<grpc::Server> Serve(grpc::Service* service, int* port) {
   return builder.BuildAndStart();
 }
 
+// Starts marking order 42 of activity 7 published; the answer arrives in the future.
+std::future<absl::StatusOr<bool>> StartMark(GrpcStockReservations& reservations) {
+  auto promise = std::make_shared<std::promise<absl::StatusOr<bool>>>();
+  auto future = promise->get_future();
+  boost::asio::co_spawn(
+      boost::asio::system_executor(),
+      [&reservations, promise]() -> boost::asio::awaitable<void> {
+        auto marking = reservations.MarkPublished(7, 42);
+        promise->set_value(co_await std::move(marking));
+      },
+      boost::asio::detached);
+  return future;
+}
+
 absl::StatusOr<bool> Mark(GrpcStockReservations& reservations) {
-  std::promise<absl::StatusOr<bool>> promise;
-  auto future = promise.get_future();
-  reservations.MarkPublished(
-      7, 42, [&promise](absl::StatusOr<bool> marked) { promise.set_value(marked); });
+  std::future<absl::StatusOr<bool>> future = StartMark(reservations);
   if (future.wait_for(20s) != std::future_status::ready)
     return absl::DeadlineExceededError("test timeout");
   return future.get();
@@ -84,10 +98,7 @@ TEST(GrpcStockReservationsTest, MarkPublishedWaitsForTheServiceToComeBack) {
   first->Shutdown();
   first.reset();
   GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{});
-  std::promise<absl::StatusOr<bool>> promise;
-  auto future = promise.get_future();
-  reservations.MarkPublished(
-      7, 42, [&promise](absl::StatusOr<bool> marked) { promise.set_value(marked); });
+  std::future<absl::StatusOr<bool>> future = StartMark(reservations);
   EXPECT_EQ(future.wait_for(500ms), std::future_status::timeout);  // nobody listens: still trying
   auto second = Serve(&service, &port);  // the service is back on the same port
   ASSERT_NE(second, nullptr);

@@ -47,10 +47,7 @@ boost::asio::awaitable<CancelOrder::Outcome> CancelOrder::Cancel(
 
 boost::asio::awaitable<absl::Status> CancelOrder::ReturnStock(uint64_t activity_id,
                                                               uint64_t order_id) const {
-  auto cancelling = base::AwaitCallback<absl::StatusOr<domain::ReleaseOutcome>>(
-      [this, activity_id, order_id](auto done) {
-        reservations_.Cancel(activity_id, order_id, std::move(done));
-      });
+  auto cancelling = reservations_.Cancel(activity_id, order_id);
   absl::StatusOr<domain::ReleaseOutcome> released = co_await std::move(cancelling);
   if (!released.ok()) co_return released.status();
   // Released now, or already (a retry), or unknown to the ledger (nothing to return): done.

@@ -30,10 +30,7 @@ boost::asio::awaitable<absl::Status> DeadLetters::Receive(std::string message_id
     if (live && kind == Letter::kBatchMember) co_return absl::OkStatus();
     if (!live) {
       // Not an order (yet): its units go back, and the buyer sees it FAILED.
-      auto returning = base::AwaitCallback<absl::StatusOr<domain::ReleaseOutcome>>(
-          [this, activity = order->activity_id, id = order->order_id](auto done) {
-            reservations_.Cancel(activity, id, std::move(done));
-          });
+      auto returning = reservations_.Cancel(order->activity_id, order->order_id);
       absl::StatusOr<domain::ReleaseOutcome> returned = co_await std::move(returning);
       if (!returned.ok()) co_return returned.status();
       domain::Order failed = *order;
@@ -82,10 +79,7 @@ boost::asio::awaitable<absl::StatusOr<ReplayResult>> DeadLetters::Replay(uint64_
     co_return ReplayResult{ReplayOutcome::kAlreadyLive};
   }
   if (o.status != domain::OrderStatus::kFailed) co_return ReplayResult{ReplayOutcome::kNotFound};
-  auto reviving = base::AwaitCallback<absl::StatusOr<domain::ReviveResult>>(
-      [this, activity = o.activity_id, order_id = o.order_id](auto done) {
-        reservations_.Revive(activity, order_id, std::move(done));
-      });
+  auto reviving = reservations_.Revive(o.activity_id, o.order_id);
   absl::StatusOr<domain::ReviveResult> revived = co_await std::move(reviving);
   if (!revived.ok()) co_return revived.status();
   switch (revived->outcome) {

@@ -1,5 +1,8 @@
 #include "services/order/app/place_order.h"
 
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/detached.hpp"
+#include "boost/asio/this_coro.hpp"
 #include "libs/base/await.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
@@ -11,7 +14,7 @@ void AcceptsInFlight::Begin(uint64_t order_id) {
   waiting_.try_emplace(order_id);
 }
 
-bool AcceptsInFlight::Join(uint64_t order_id, domain::Callback<PlaceOrderResult>& done) {
+bool AcceptsInFlight::Join(uint64_t order_id, Answer& done) {
   std::lock_guard lock(mu_);
   auto it = waiting_.find(order_id);
   if (it == waiting_.end()) return false;
@@ -20,7 +23,7 @@ bool AcceptsInFlight::Join(uint64_t order_id, domain::Callback<PlaceOrderResult>
 }
 
 void AcceptsInFlight::Finish(uint64_t order_id, const absl::StatusOr<PlaceOrderResult>& result) {
-  std::vector<domain::Callback<PlaceOrderResult>> joined;
+  std::vector<Answer> joined;
   {
     std::lock_guard lock(mu_);
     auto it = waiting_.find(order_id);
@@ -74,8 +77,7 @@ boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::Place(
   const domain::ReserveRequest reserve{request.activity_id,     request.user_id,
                                        order.order_id,          request.quantity,
                                        request.idempotency_key, request.traceparent};
-  auto reserving = base::AwaitCallback<absl::StatusOr<domain::Reservation>>(
-      [this, &reserve](auto done) { reservations_.Reserve(reserve, std::move(done)); });
+  auto reserving = reservations_.Reserve(reserve);
   const absl::StatusOr<domain::Reservation> reservation = co_await std::move(reserving);
   if (absl::IsDeadlineExceeded(reservation.status())) {
     // The reservation may exist: release it so no stock is stranded.
@@ -94,20 +96,11 @@ boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::Place(
 
   order.amount_cents = reservation->price_cents * order.quantity;
   pending_.Add(order);
-  auto publishing = base::AwaitCallback<absl::Status>([this, &order, &request](auto done) {
-    publisher_.Publish(order, request.traceparent, std::move(done));
-  });
+  auto publishing = publisher_.Publish(order, request.traceparent);
   const absl::Status published = co_await std::move(publishing);
   if (published.ok()) {
-    // The buyer's answer does not wait for the mark: it only keeps the sweep away.
-    reservations_.MarkPublished(order.activity_id, order.order_id,
-                                [id = order.order_id](absl::StatusOr<bool> marked) {
-                                  if (!marked.ok())
-                                    spdlog::warn(
-                                        "order {}: marking its reservation published "
-                                        "failed: {}",
-                                        id, marked.status().ToString());
-                                });
+    boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
+                          MarkPublished(order.activity_id, order.order_id), boost::asio::detached);
     co_return PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, order.order_id};
   }
   spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
@@ -123,7 +116,7 @@ boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::Place(
 boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::AnswerOfFirst(
     uint64_t first) const {
   auto joining = base::AwaitCallback<absl::StatusOr<PlaceOrderResult>>([this, first](auto done) {
-    domain::Callback<PlaceOrderResult> answer = std::move(done);
+    AcceptsInFlight::Answer answer = std::move(done);
     // Finished already (or started elsewhere): the first order is accepted.
     if (!in_flight_->Join(first, answer))
       answer(PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, first});
@@ -131,11 +124,18 @@ boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::AnswerOfFir
   co_return co_await std::move(joining);
 }
 
+boost::asio::awaitable<void> PlaceOrder::MarkPublished(uint64_t activity_id,
+                                                       uint64_t order_id) const {
+  auto marking = reservations_.MarkPublished(activity_id, order_id);
+  const absl::StatusOr<bool> marked = co_await std::move(marking);
+  if (!marked.ok()) {
+    spdlog::warn("order {}: marking its reservation published failed: {}", order_id,
+                 marked.status().ToString());
+  }
+}
+
 boost::asio::awaitable<void> PlaceOrder::Compensate(const domain::Order& order) const {
-  auto releasing =
-      base::AwaitCallback<absl::StatusOr<domain::ReleaseOutcome>>([this, &order](auto done) {
-        reservations_.Release(order.activity_id, order.order_id, std::move(done));
-      });
+  auto releasing = reservations_.Release(order.activity_id, order.order_id);
   const absl::StatusOr<domain::ReleaseOutcome> released = co_await std::move(releasing);
   if (!released.ok()) {
     // Left RESERVED; the reservation sweeper returns it later.

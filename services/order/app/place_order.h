@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -35,16 +36,17 @@ struct PlaceOrderResult {
 // Thread-safe.
 class AcceptsInFlight {
  public:
+  using Answer = std::function<void(absl::StatusOr<PlaceOrderResult>)>;
   void Begin(uint64_t order_id);
   // Takes `done` and queues it for the answer of `order_id` if that order is still in flight
   // here; otherwise returns false and leaves `done` to the caller.
-  bool Join(uint64_t order_id, domain::Callback<PlaceOrderResult>& done);
+  bool Join(uint64_t order_id, Answer& done);
   // The answer of `order_id`: every joined request gets it too.
   void Finish(uint64_t order_id, const absl::StatusOr<PlaceOrderResult>& result);
 
  private:
   std::mutex mu_;
-  std::unordered_map<uint64_t, std::vector<domain::Callback<PlaceOrderResult>>> waiting_;
+  std::unordered_map<uint64_t, std::vector<Answer>> waiting_;
 };
 
 // Accepts an order: reserves its stock, publishes it to the durable queue, and answers that it
@@ -75,6 +77,9 @@ class PlaceOrder {
       domain::Order& order, const PlaceOrderRequest& request) const;
   // The first request's answer for a repeated key (its order `first`): when it has one.
   boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> AnswerOfFirst(uint64_t first) const;
+  // Marks the published order's reservation (the buyer's answer does not wait for it: it only
+  // keeps the sweep away); a failure is logged.
+  boost::asio::awaitable<void> MarkPublished(uint64_t activity_id, uint64_t order_id) const;
   // Releases the reservation of a failed accept; a failure is logged (the sweep returns it).
   boost::asio::awaitable<void> Compensate(const domain::Order& order) const;
 

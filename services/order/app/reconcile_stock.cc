@@ -7,8 +7,7 @@ namespace seckill::order::app {
 
 boost::asio::awaitable<absl::StatusOr<StockReport>> ReconcileStock::operator()(uint64_t activity_id,
                                                                                bool repair) const {
-  auto reading = base::AwaitCallback<absl::StatusOr<domain::LedgerSnapshot>>(
-      [this, activity_id](auto done) { reservations_.Snapshot(activity_id, std::move(done)); });
+  auto reading = reservations_.Snapshot(activity_id);
   // The ledger first: a sale between the two reads must reserve, which the repair's
   // compare-and-set on `remaining` then notices.
   absl::StatusOr<domain::LedgerSnapshot> ledger = co_await std::move(reading);
@@ -33,10 +32,7 @@ boost::asio::awaitable<absl::StatusOr<StockReport>> ReconcileStock::operator()(u
     report.note = "orders are in flight; repair again once they have drained";
     co_return report;
   }
-  auto adjusting = base::AwaitCallback<absl::StatusOr<domain::AdjustOutcome>>(
-      [this, activity_id, expected = report.remaining, delta = report.drift](auto done) {
-        reservations_.Adjust(activity_id, expected, delta, std::move(done));
-      });
+  auto adjusting = reservations_.Adjust(activity_id, report.remaining, report.drift);
   absl::StatusOr<domain::AdjustOutcome> adjusted = co_await std::move(adjusting);
   if (!adjusted.ok()) co_return adjusted.status();
   switch (*adjusted) {

@@ -21,10 +21,7 @@ boost::asio::awaitable<RecordOrder::Results> RecordOrder::operator()(
   std::vector<domain::ReservationRef> refs;
   refs.reserve(orders.size());
   for (const domain::Order& o : orders) refs.push_back({o.activity_id, o.order_id});
-  auto confirming = base::AwaitCallback<absl::StatusOr<std::vector<domain::ConfirmOutcome>>>(
-      [this, refs = std::move(refs)](auto done) mutable {
-        reservations_.Confirm(std::move(refs), std::move(done));
-      });
+  auto confirming = reservations_.Confirm(std::move(refs));
   absl::StatusOr<std::vector<domain::ConfirmOutcome>> confirmed = co_await std::move(confirming);
   if (!confirmed.ok()) {
     if (orders.size() == 1 || base::IsTransient(confirmed.status())) {

@@ -1,17 +1,14 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "libs/base/async.h"
 #include "seckill/common/v1/refusal.pb.h"
 
 namespace seckill::order::domain {
-
-template <class T>
-using Callback = std::function<void(absl::StatusOr<T>)>;
 
 // Why a buyer was refused: the system's one vocabulary of refusals
 // (proto/seckill/common/v1/refusal.proto), decided by the stock owner and passed on by this
@@ -55,35 +52,35 @@ struct ReviveResult {
   Refusal refusal = common::v1::REFUSAL_UNSPECIFIED;  // why, for kRefused
 };
 
-// The stock owner (the product service), seen from the order service. Non-blocking; callbacks
-// may run on any thread and must not block. Errors: UNAVAILABLE, DEADLINE_EXCEEDED (the call
-// may have taken effect), INTERNAL.
+// The stock owner (the product service), seen from the order service. Non-blocking: each
+// operation is awaited; arguments passed by reference must outlive the await. Errors: UNAVAILABLE,
+// DEADLINE_EXCEEDED (the call may have taken effect), INTERNAL.
 class StockReservations {
  public:
   virtual ~StockReservations() = default;
-  virtual void Reserve(const ReserveRequest& request, Callback<Reservation> done) = 0;
+  virtual base::Async<Reservation> Reserve(const ReserveRequest& request) = 0;
   // Compensation; idempotent.
-  virtual void Release(uint64_t activity_id, uint64_t order_id, Callback<ReleaseOutcome> done) = 0;
+  virtual base::Async<ReleaseOutcome> Release(uint64_t activity_id, uint64_t order_id) = 0;
   // The order's message is confirmed by the broker: the stock owner's sweep of stale
   // reservations leaves this one to the consumer. Idempotent; an implementation keeps trying
   // through a short outage. If it still fails, the sweep may later release the reservation and
   // the order ends FAILED (stock returned), never oversold.
-  virtual void MarkPublished(uint64_t activity_id, uint64_t order_id, Callback<bool> done) = 0;
+  virtual base::Async<bool> MarkPublished(uint64_t activity_id, uint64_t order_id) = 0;
   // RESERVED -> CONFIRMED before recording the orders, for many reservations in one call (each
   // on its own, not one transaction); idempotent. The outcomes are in the order of
   // `reservations`. An error is for the whole call; some may have been confirmed anyway.
-  virtual void Confirm(std::vector<ReservationRef> reservations,
-                       Callback<std::vector<ConfirmOutcome>> done) = 0;
+  virtual base::Async<std::vector<ConfirmOutcome>> Confirm(
+      std::vector<ReservationRef> reservations) = 0;
   // A cancelled order's units go back (CONFIRMED or RESERVED -> RELEASED); idempotent.
-  virtual void Cancel(uint64_t activity_id, uint64_t order_id, Callback<ReleaseOutcome> done) = 0;
+  virtual base::Async<ReleaseOutcome> Cancel(uint64_t activity_id, uint64_t order_id) = 0;
   // Replay of a dead-lettered order: its released units are taken again (RELEASED ->
   // CONFIRMED) if available (kRefused: sold out or over the limit); idempotent.
-  virtual void Revive(uint64_t activity_id, uint64_t order_id, Callback<ReviveResult> done) = 0;
+  virtual base::Async<ReviveResult> Revive(uint64_t activity_id, uint64_t order_id) = 0;
   // The ledger's figures for one activity, in one consistent read.
-  virtual void Snapshot(uint64_t activity_id, Callback<LedgerSnapshot> done) = 0;
+  virtual base::Async<LedgerSnapshot> Snapshot(uint64_t activity_id) = 0;
   // remaining += delta if remaining is still `expected_remaining` and stays >= 0.
-  virtual void Adjust(uint64_t activity_id, int64_t expected_remaining, int64_t delta,
-                      Callback<AdjustOutcome> done) = 0;
+  virtual base::Async<AdjustOutcome> Adjust(uint64_t activity_id, int64_t expected_remaining,
+                                            int64_t delta) = 0;
 };
 
 }  // namespace seckill::order::domain

@@ -9,11 +9,10 @@
 namespace seckill::order::testing {
 
 // A scripted StockReservations: answers come from queues set by the test (default: reserved,
-// released, confirmed) and every call is recorded. Callbacks run inline.
+// released, confirmed) and every call is recorded. Each call completes without suspending.
 class FakeStockReservations final : public domain::StockReservations {
  public:
-  void Reserve(const domain::ReserveRequest& request,
-               domain::Callback<domain::Reservation> done) override {
+  base::Async<domain::Reservation> Reserve(const domain::ReserveRequest& request) override {
     absl::StatusOr<domain::Reservation> answer =
         domain::Reservation{common::v1::REFUSAL_UNSPECIFIED, false, request.order_id, 250};
     {
@@ -24,10 +23,9 @@ class FakeStockReservations final : public domain::StockReservations {
         reserve_answers.pop_front();
       }
     }
-    done(answer);
+    co_return answer;
   }
-  void Release(uint64_t, uint64_t order_id,
-               domain::Callback<domain::ReleaseOutcome> done) override {
+  base::Async<domain::ReleaseOutcome> Release(uint64_t, uint64_t order_id) override {
     absl::StatusOr<domain::ReleaseOutcome> answer = domain::ReleaseOutcome::kReleased;
     {
       std::lock_guard lock(mu_);
@@ -37,12 +35,12 @@ class FakeStockReservations final : public domain::StockReservations {
         release_answers.pop_front();
       }
     }
-    done(answer);
+    co_return answer;
   }
   // One confirm_answers entry per reservation; an error entry fails the whole call, as a
   // failed RPC does.
-  void Confirm(std::vector<domain::ReservationRef> reservations,
-               domain::Callback<std::vector<domain::ConfirmOutcome>> done) override {
+  base::Async<std::vector<domain::ConfirmOutcome>> Confirm(
+      std::vector<domain::ReservationRef> reservations) override {
     std::vector<domain::ConfirmOutcome> outcomes;
     absl::Status failed;
     {
@@ -62,19 +60,19 @@ class FakeStockReservations final : public domain::StockReservations {
         }
       }
     }
-    if (!failed.ok()) return done(failed);
-    done(std::move(outcomes));
+    if (!failed.ok()) co_return failed;
+    co_return std::move(outcomes);
   }
 
-  void MarkPublished(uint64_t, uint64_t order_id, domain::Callback<bool> done) override {
+  base::Async<bool> MarkPublished(uint64_t, uint64_t order_id) override {
     {
       std::lock_guard lock(mu_);
       marked_published.push_back(order_id);
     }
-    done(true);
+    co_return true;
   }
 
-  void Cancel(uint64_t, uint64_t order_id, domain::Callback<domain::ReleaseOutcome> done) override {
+  base::Async<domain::ReleaseOutcome> Cancel(uint64_t, uint64_t order_id) override {
     absl::StatusOr<domain::ReleaseOutcome> answer = domain::ReleaseOutcome::kReleased;
     {
       std::lock_guard lock(mu_);
@@ -84,19 +82,18 @@ class FakeStockReservations final : public domain::StockReservations {
         cancel_answers.pop_front();
       }
     }
-    done(answer);
+    co_return answer;
   }
 
-  void Snapshot(uint64_t, domain::Callback<domain::LedgerSnapshot> done) override {
+  base::Async<domain::LedgerSnapshot> Snapshot(uint64_t) override {
     domain::LedgerSnapshot answer;
     {
       std::lock_guard lock(mu_);
       answer = ledger;
     }
-    done(answer);
+    co_return answer;
   }
-  void Adjust(uint64_t, int64_t expected, int64_t delta,
-              domain::Callback<domain::AdjustOutcome> done) override {
+  base::Async<domain::AdjustOutcome> Adjust(uint64_t, int64_t expected, int64_t delta) override {
     domain::AdjustOutcome outcome = domain::AdjustOutcome::kAdjusted;
     {
       std::lock_guard lock(mu_);
@@ -108,10 +105,10 @@ class FakeStockReservations final : public domain::StockReservations {
         ledger.remaining += delta;
       }
     }
-    done(outcome);
+    co_return outcome;
   }
 
-  void Revive(uint64_t, uint64_t order_id, domain::Callback<domain::ReviveResult> done) override {
+  base::Async<domain::ReviveResult> Revive(uint64_t, uint64_t order_id) override {
     absl::StatusOr<domain::ReviveResult> answer =
         domain::ReviveResult{domain::ReviveOutcome::kRevived};
     {
@@ -122,7 +119,7 @@ class FakeStockReservations final : public domain::StockReservations {
         revive_answers.pop_front();
       }
     }
-    done(answer);
+    co_return answer;
   }
   std::deque<absl::StatusOr<domain::ReviveResult>> revive_answers;
   std::vector<uint64_t> revives;
