@@ -36,12 +36,12 @@ int Run(const Settings& s) {
   adapters::GrpcStockReservations reservations(rpc::MakeChannel(s.product_addr), {});
   adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, payment_timeout_ms);
   adapters::AmqpOrderEventPublisher events(publisher);
-  adapters::MariaDbOrderRepository repository(db);
+  adapters::MariaDbOrderRepository repository(db, blocking.get_executor());
   domain::OrderIdGenerator ids(clock, static_cast<uint16_t>(s.node_id));
   app::OrderUseCases uses({reservations, events, repository, deadlines, ids}, clock,
-                          payment_timeout_ms, blocking.get_executor(), metrics);
+                          payment_timeout_ms, metrics);
   api::OrderGrpcService service(uses.place, uses.manage, uses.cancel, uses.reconcile,
-                                uses.dead_letters, blocking);
+                                uses.dead_letters);
   api::OrderConsumers consumers(s.broker, uses.record, uses.cancel, uses.dead_letters, metrics);
   // The backstop: cancels what a lost deadline left, retries stock returns owed, reports drift.
   base::PeriodicTask sweeper(ioc.get_executor(), s.expiry_sweep_interval,

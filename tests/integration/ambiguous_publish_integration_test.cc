@@ -7,7 +7,6 @@
 
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/io_context.hpp"
-#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/clock.h"
 #include "libs/base/run_to_completion.h"
@@ -77,9 +76,7 @@ TEST_F(AmbiguousPublishTest, CompensatedButDeliveredOrderEndsFailedWithStockRetu
   order::domain::OrderIdGenerator ids(clock, 9);
   base::Counters metrics;
   order::app::PlaceOrder place(*reservations_, publisher, ids, pending, clock, metrics);
-  boost::asio::thread_pool blocking(1);
-  order::app::RecordOrder record(*reservations_, repository, pending, clock,
-                                 blocking.get_executor(), metrics);
+  order::app::RecordOrder record(*reservations_, repository, pending, clock, metrics);
 
   // The buyer is refused (503): the publish outcome is unknown, so the stock was released.
   order::app::PlaceOrderRequest first{activity_, 7, 1, "", ""};
@@ -101,9 +98,10 @@ TEST_F(AmbiguousPublishTest, CompensatedButDeliveredOrderEndsFailedWithStockRetu
   }
   // Both are FAILED orders, none was sold, and the stock came back exactly once each.
   for (const auto& message : publisher.delivered) {
-    EXPECT_EQ((*repository.Find(message.order_id))->status, order::domain::OrderStatus::kFailed);
+    EXPECT_EQ((*base::RunToCompletion(repository.Find(message.order_id)))->status,
+              order::domain::OrderStatus::kFailed);
   }
-  auto counts = repository.CountByStatus(activity_).value();
+  auto counts = base::RunToCompletion(repository.CountByStatus(activity_)).value();
   EXPECT_EQ(counts[order::domain::OrderStatus::kCreated], 0);
   EXPECT_EQ(counts[order::domain::OrderStatus::kFailed], 2);
   EXPECT_EQ(Snapshot().remaining, 1);

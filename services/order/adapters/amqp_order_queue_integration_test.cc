@@ -11,7 +11,6 @@
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/detached.hpp"
 #include "boost/asio/system_executor.hpp"
-#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/amqp/consumer.h"
 #include "libs/amqp/publisher.h"
@@ -63,10 +62,8 @@ struct RecordingConsumer {
   testing::FakeStockReservations reservations;
   testing::InMemoryOrderRepository repository;
   app::PendingOrders pending{clock};
-  boost::asio::thread_pool blocking{1};
   base::Counters metrics;
-  app::RecordOrder record{reservations, repository, pending, clock, blocking.get_executor(),
-                          metrics};
+  app::RecordOrder record{reservations, repository, pending, clock, metrics};
   std::atomic<int> handled{0};
   std::atomic<int> batches{0};
   std::unique_ptr<amqp::Consumer> consumer;
@@ -217,7 +214,9 @@ TEST_F(AmqpOrderQueueTest, SameMessageDeliveredTwiceMakesOneOrder) {
   consumer.WaitHandled(2);
   consumer.Stop();
   EXPECT_EQ(consumer.handled.load(), 2);
-  EXPECT_EQ(consumer.repository.CountByStatus(9)->at(domain::OrderStatus::kCreated), 1);
+  EXPECT_EQ(base::RunToCompletion(consumer.repository.CountByStatus(9))
+                ->at(domain::OrderStatus::kCreated),
+            1);
   EXPECT_EQ(Depth(topology_.queues[1].name), 0u);
 }
 
@@ -254,7 +253,9 @@ TEST_F(AmqpOrderQueueTest, OrdersAcceptedTogetherShareMessagesAndAreEachRecorded
   consumer.WaitHandled(static_cast<int>(messages));
   consumer.Stop();
   publisher.Stop();
-  EXPECT_EQ(consumer.repository.CountByStatus(31)->at(domain::OrderStatus::kCreated), kOrders);
+  EXPECT_EQ(base::RunToCompletion(consumer.repository.CountByStatus(31))
+                ->at(domain::OrderStatus::kCreated),
+            kOrders);
   EXPECT_EQ(Depth(topology_.queues[1].name), 0u);
 }
 
@@ -271,7 +272,7 @@ TEST_F(AmqpOrderQueueTest, PoisonMessageGoesToTheDeadLetterQueue) {
     if (dead == 0) std::this_thread::sleep_for(50ms);
   }
   EXPECT_EQ(dead, 1u);
-  EXPECT_TRUE(consumer.repository.CountByStatus(9)->empty());
+  EXPECT_TRUE(base::RunToCompletion(consumer.repository.CountByStatus(9))->empty());
 }
 
 // A batch as the service consumes one: 200 orders waiting when the consumer starts, among them
@@ -300,8 +301,10 @@ TEST_F(AmqpOrderQueueTest, PoisonInsideABatchIsDeadLetteredAloneItsNeighboursAre
   }
   consumer.Stop();
   EXPECT_EQ(dead, 2u);
-  EXPECT_EQ(consumer.repository.CountByStatus(9)->at(domain::OrderStatus::kCreated), 198);
-  EXPECT_FALSE(consumer.repository.Find(6100 + 120)->has_value());
+  EXPECT_EQ(base::RunToCompletion(consumer.repository.CountByStatus(9))
+                ->at(domain::OrderStatus::kCreated),
+            198);
+  EXPECT_FALSE(base::RunToCompletion(consumer.repository.Find(6100 + 120))->has_value());
   EXPECT_LT(consumer.batches.load(), 200);  // batched: fewer handler calls than messages
   EXPECT_EQ(Depth(topology_.queues[1].name), 0u);
 }
@@ -326,9 +329,7 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   testing::FakeStockReservations reservations;
   testing::InMemoryOrderRepository repository;
   app::PendingOrders pending(clock);
-  boost::asio::thread_pool blocking(1);
-  app::CancelOrder cancel(repository, reservations, pending, clock, /*payment_timeout_ms=*/1000,
-                          blocking.get_executor());
+  app::CancelOrder cancel(repository, reservations, pending, clock, /*payment_timeout_ms=*/1000);
   amqp::PublisherOptions po;
   po.broker = seckill::testing::StackBrokerOptions();
   po.topology = deadline_topology;
@@ -338,8 +339,7 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   publisher.Start();
   adapters::AmqpPaymentDeadlines deadlines(publisher, 1000);
   base::Counters metrics;
-  app::RecordOrder record(reservations, repository, pending, clock, blocking.get_executor(),
-                          metrics, &deadlines);
+  app::RecordOrder record(reservations, repository, pending, clock, metrics, &deadlines);
 
   std::unique_ptr<amqp::Consumer> consumer;
   api::OrderMessageHandler handler(
@@ -362,8 +362,11 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   for (const auto& recorded : base::RunToCompletion(record(std::move(batch)))) {
     ASSERT_TRUE(recorded.ok());
   }
-  ASSERT_EQ(repository.MarkPaid(502, 8, now).value(), domain::PayOutcome::kPaid);  // paid in time
-  auto status_of = [&](uint64_t id) { return (*repository.Find(id))->status; };
+  ASSERT_EQ(base::RunToCompletion(repository.MarkPaid(502, 8, now)).value(),
+            domain::PayOutcome::kPaid);  // paid in time
+  auto status_of = [&](uint64_t id) {
+    return (*base::RunToCompletion(repository.Find(id)))->status;
+  };
   for (int i = 0; i < 200 && status_of(501) != domain::OrderStatus::kCancelled; ++i) {
     std::this_thread::sleep_for(50ms);
   }

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "libs/base/await.h"
+
 namespace seckill::order::adapters {
 namespace {
 
@@ -34,12 +36,11 @@ domain::Order ToOrder(const mysql::Row& row) {
 
 }  // namespace
 
-absl::Status MariaDbOrderRepository::Insert(const domain::Order& o, int64_t now_ms) {
-  return InsertAll({o}, now_ms);
-}
+namespace {
 
-absl::Status MariaDbOrderRepository::InsertAll(const std::vector<domain::Order>& orders,
-                                               int64_t now_ms) {
+// One multi-row INSERT of `orders`.
+absl::Status InsertRows(mysql::Pool& pool, const std::vector<domain::Order>& orders,
+                        int64_t now_ms) {
   if (orders.empty()) return absl::OkStatus();
   std::string sql =
       "INSERT INTO orders (id, activity_id, user_id, quantity, amount_cents, status, "
@@ -57,89 +58,122 @@ absl::Status MariaDbOrderRepository::InsertAll(const std::vector<domain::Order>&
       params.push_back(std::move(v));
     }
   }
-  auto conn = pool_.Acquire();
+  auto conn = pool.Acquire();
   if (!conn.ok()) return conn.status();
   return (*conn)->Execute(sql, params).status();
 }
 
-absl::StatusOr<std::optional<domain::Order>> MariaDbOrderRepository::Find(uint64_t order_id) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query(std::string(kColumns) + "WHERE id = ?", {order_id});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return std::optional<domain::Order>();
-  return std::optional<domain::Order>(ToOrder(rows->front()));
+}  // namespace
+
+base::AsyncStatus MariaDbOrderRepository::Insert(const domain::Order& o, int64_t now_ms) {
+  return base::Offload(blocking_, [this, &o, now_ms] { return InsertRows(pool_, {o}, now_ms); });
 }
 
-absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListByUser(uint64_t user_id,
-                                                                              int limit) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query(
-      std::string(kColumns) + "WHERE user_id = ? ORDER BY created_at_ms DESC, id DESC LIMIT ?",
-      {user_id, static_cast<int64_t>(limit)});
-  if (!rows.ok()) return rows.status();
-  std::vector<domain::Order> out;
-  for (const mysql::Row& row : *rows) out.push_back(ToOrder(row));
-  return out;
+base::AsyncStatus MariaDbOrderRepository::InsertAll(const std::vector<domain::Order>& orders,
+                                                    int64_t now_ms) {
+  return base::Offload(blocking_,
+                       [this, &orders, now_ms] { return InsertRows(pool_, orders, now_ms); });
 }
 
-absl::StatusOr<domain::PayOutcome> MariaDbOrderRepository::MarkPaid(uint64_t order_id,
-                                                                    uint64_t user_id,
-                                                                    int64_t now_ms) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto updated = (*conn)->Execute(
-      "UPDATE orders SET status = 'PAID', updated_at_ms = ? "
-      "WHERE id = ? AND user_id = ? AND status = 'CREATED'",
-      {now_ms, order_id, user_id});
-  if (!updated.ok()) return updated.status();
-  if (updated->affected_rows == 1) return domain::PayOutcome::kPaid;
-  auto rows =
-      (*conn)->Query("SELECT status FROM orders WHERE id = ? AND user_id = ?", {order_id, user_id});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return domain::PayOutcome::kNotFound;
-  if (rows->front()[0] == "PAID") return domain::PayOutcome::kAlreadyPaid;
-  return domain::PayOutcome::kNotPayable;
+base::Async<std::optional<domain::Order>> MariaDbOrderRepository::Find(uint64_t order_id) {
+  return base::Offload(
+      blocking_, [this, order_id]() -> absl::StatusOr<std::optional<domain::Order>> {
+        auto conn = pool_.Acquire();
+        if (!conn.ok()) return conn.status();
+        auto rows = (*conn)->Query(std::string(kColumns) + "WHERE id = ?", {order_id});
+        if (!rows.ok()) return rows.status();
+        if (rows->empty()) return std::optional<domain::Order>();
+        return std::optional<domain::Order>(ToOrder(rows->front()));
+      });
 }
 
-absl::StatusOr<std::map<domain::OrderStatus, int64_t>> MariaDbOrderRepository::CountByStatus(
+base::Async<std::vector<domain::Order>> MariaDbOrderRepository::ListByUser(uint64_t user_id,
+                                                                           int limit) {
+  return base::Offload(
+      blocking_, [this, user_id, limit]() -> absl::StatusOr<std::vector<domain::Order>> {
+        auto conn = pool_.Acquire();
+        if (!conn.ok()) return conn.status();
+        auto rows =
+            (*conn)->Query(std::string(kColumns) +
+                               "WHERE user_id = ? ORDER BY created_at_ms DESC, id DESC LIMIT ?",
+                           {user_id, static_cast<int64_t>(limit)});
+        if (!rows.ok()) return rows.status();
+        std::vector<domain::Order> out;
+        for (const mysql::Row& row : *rows) out.push_back(ToOrder(row));
+        return out;
+      });
+}
+
+base::Async<domain::PayOutcome> MariaDbOrderRepository::MarkPaid(uint64_t order_id,
+                                                                 uint64_t user_id, int64_t now_ms) {
+  return base::Offload(
+      blocking_, [this, order_id, user_id, now_ms]() -> absl::StatusOr<domain::PayOutcome> {
+        auto conn = pool_.Acquire();
+        if (!conn.ok()) return conn.status();
+        auto updated = (*conn)->Execute(
+            "UPDATE orders SET status = 'PAID', updated_at_ms = ? "
+            "WHERE id = ? AND user_id = ? AND status = 'CREATED'",
+            {now_ms, order_id, user_id});
+        if (!updated.ok()) return updated.status();
+        if (updated->affected_rows == 1) return domain::PayOutcome::kPaid;
+        auto rows = (*conn)->Query("SELECT status FROM orders WHERE id = ? AND user_id = ?",
+                                   {order_id, user_id});
+        if (!rows.ok()) return rows.status();
+        if (rows->empty()) return domain::PayOutcome::kNotFound;
+        if (rows->front()[0] == "PAID") return domain::PayOutcome::kAlreadyPaid;
+        return domain::PayOutcome::kNotPayable;
+      });
+}
+
+base::Async<std::map<domain::OrderStatus, int64_t>> MariaDbOrderRepository::CountByStatus(
     uint64_t activity_id) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query(
-      "SELECT status, COUNT(*) FROM orders WHERE activity_id = ? GROUP BY status", {activity_id});
-  if (!rows.ok()) return rows.status();
-  std::map<domain::OrderStatus, int64_t> counts;
-  for (const mysql::Row& row : *rows) {
-    if (auto status = domain::ParseStatus(row[0].value_or(""))) counts[*status] = Int(row[1]);
-  }
-  return counts;
+  return base::Offload(
+      blocking_, [this, activity_id]() -> absl::StatusOr<std::map<domain::OrderStatus, int64_t>> {
+        auto conn = pool_.Acquire();
+        if (!conn.ok()) return conn.status();
+        auto rows = (*conn)->Query(
+            "SELECT status, COUNT(*) FROM orders WHERE activity_id = ? GROUP BY status",
+            {activity_id});
+        if (!rows.ok()) return rows.status();
+        std::map<domain::OrderStatus, int64_t> counts;
+        for (const mysql::Row& row : *rows) {
+          if (auto status = domain::ParseStatus(row[0].value_or(""))) counts[*status] = Int(row[1]);
+        }
+        return counts;
+      });
 }
 
-absl::StatusOr<domain::CancelOutcome> MariaDbOrderRepository::MarkCancelled(
+base::Async<domain::CancelOutcome> MariaDbOrderRepository::MarkCancelled(
     uint64_t order_id, std::optional<uint64_t> user_id, int64_t now_ms) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  const uint64_t owner = user_id.value_or(0);
-  auto updated = (*conn)->Execute(
-      "UPDATE orders SET status = 'CANCELLED', updated_at_ms = ? "
-      "WHERE id = ? AND status = 'CREATED' AND (? = 0 OR user_id = ?)",
-      {now_ms, order_id, owner, owner});
-  if (!updated.ok()) return updated.status();
-  if (updated->affected_rows == 1) return domain::CancelOutcome::kCancelled;
-  auto rows = (*conn)->Query("SELECT status FROM orders WHERE id = ? AND (? = 0 OR user_id = ?)",
-                             {order_id, owner, owner});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return domain::CancelOutcome::kNotFound;
-  if (rows->front()[0] == "CANCELLED") return domain::CancelOutcome::kAlreadyCancelled;
-  return domain::CancelOutcome::kNotCancellable;
+  return base::Offload(
+      blocking_, [this, order_id, user_id, now_ms]() -> absl::StatusOr<domain::CancelOutcome> {
+        auto conn = pool_.Acquire();
+        if (!conn.ok()) return conn.status();
+        const uint64_t owner = user_id.value_or(0);
+        auto updated = (*conn)->Execute(
+            "UPDATE orders SET status = 'CANCELLED', updated_at_ms = ? "
+            "WHERE id = ? AND status = 'CREATED' AND (? = 0 OR user_id = ?)",
+            {now_ms, order_id, owner, owner});
+        if (!updated.ok()) return updated.status();
+        if (updated->affected_rows == 1) return domain::CancelOutcome::kCancelled;
+        auto rows =
+            (*conn)->Query("SELECT status FROM orders WHERE id = ? AND (? = 0 OR user_id = ?)",
+                           {order_id, owner, owner});
+        if (!rows.ok()) return rows.status();
+        if (rows->empty()) return domain::CancelOutcome::kNotFound;
+        if (rows->front()[0] == "CANCELLED") return domain::CancelOutcome::kAlreadyCancelled;
+        return domain::CancelOutcome::kNotCancellable;
+      });
 }
 
-absl::Status MariaDbOrderRepository::MarkStockReturned(uint64_t order_id) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return (*conn)->Execute("UPDATE orders SET stock_returned = 1 WHERE id = ?", {order_id}).status();
+base::AsyncStatus MariaDbOrderRepository::MarkStockReturned(uint64_t order_id) {
+  return base::Offload(blocking_, [this, order_id]() -> absl::Status {
+    auto conn = pool_.Acquire();
+    if (!conn.ok()) return conn.status();
+    return (*conn)
+        ->Execute("UPDATE orders SET stock_returned = 1 WHERE id = ?", {order_id})
+        .status();
+  });
 }
 
 namespace {
@@ -162,109 +196,130 @@ domain::DeadLetter ToDeadLetter(const mysql::Row& row) {
 
 }  // namespace
 
-absl::Status MariaDbOrderRepository::RecordDeadLetter(const domain::DeadLetter& d) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto result = (*conn)->Execute(
-      "INSERT INTO dead_letters (message_id, order_id, body, reason, received_at_ms) VALUES (?, ?, "
-      "?, ?, ?)",
-      {d.message_id.empty() ? mysql::Value(nullptr) : mysql::Value(d.message_id),
-       d.order_id ? mysql::Value(*d.order_id) : mysql::Value(nullptr), d.body,
-       d.reason.substr(0, 255), d.received_at_ms});
-  if (absl::IsAlreadyExists(result.status())) return absl::OkStatus();  // redelivered dead letter
-  return result.status();
+base::AsyncStatus MariaDbOrderRepository::RecordDeadLetter(const domain::DeadLetter& d) {
+  return base::Offload(blocking_, [this, &d]() -> absl::Status {
+    auto conn = pool_.Acquire();
+    if (!conn.ok()) return conn.status();
+    auto result = (*conn)->Execute(
+        "INSERT INTO dead_letters (message_id, order_id, body, reason, received_at_ms) VALUES (?, "
+        "?, "
+        "?, ?, ?)",
+        {d.message_id.empty() ? mysql::Value(nullptr) : mysql::Value(d.message_id),
+         d.order_id ? mysql::Value(*d.order_id) : mysql::Value(nullptr), d.body,
+         d.reason.substr(0, 255), d.received_at_ms});
+    if (absl::IsAlreadyExists(result.status())) return absl::OkStatus();  // redelivered dead letter
+    return result.status();
+  });
 }
 
-absl::StatusOr<std::vector<domain::DeadLetter>> MariaDbOrderRepository::ListDeadLetters(int limit) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query(std::string(kDeadLetterColumns) + "ORDER BY id DESC LIMIT ?",
-                             {static_cast<int64_t>(limit)});
-  if (!rows.ok()) return rows.status();
-  std::vector<domain::DeadLetter> out;
-  for (const mysql::Row& row : *rows) out.push_back(ToDeadLetter(row));
-  return out;
+base::Async<std::vector<domain::DeadLetter>> MariaDbOrderRepository::ListDeadLetters(int limit) {
+  return base::Offload(
+      blocking_, [this, limit]() -> absl::StatusOr<std::vector<domain::DeadLetter>> {
+        auto conn = pool_.Acquire();
+        if (!conn.ok()) return conn.status();
+        auto rows = (*conn)->Query(std::string(kDeadLetterColumns) + "ORDER BY id DESC LIMIT ?",
+                                   {static_cast<int64_t>(limit)});
+        if (!rows.ok()) return rows.status();
+        std::vector<domain::DeadLetter> out;
+        for (const mysql::Row& row : *rows) out.push_back(ToDeadLetter(row));
+        return out;
+      });
 }
 
-absl::StatusOr<std::optional<domain::DeadLetter>> MariaDbOrderRepository::FindDeadLetter(
-    uint64_t id) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query(std::string(kDeadLetterColumns) + "WHERE id = ?", {id});
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return std::optional<domain::DeadLetter>();
-  return std::optional<domain::DeadLetter>(ToDeadLetter(rows->front()));
+base::Async<std::optional<domain::DeadLetter>> MariaDbOrderRepository::FindDeadLetter(uint64_t id) {
+  return base::Offload(
+      blocking_, [this, id]() -> absl::StatusOr<std::optional<domain::DeadLetter>> {
+        auto conn = pool_.Acquire();
+        if (!conn.ok()) return conn.status();
+        auto rows = (*conn)->Query(std::string(kDeadLetterColumns) + "WHERE id = ?", {id});
+        if (!rows.ok()) return rows.status();
+        if (rows->empty()) return std::optional<domain::DeadLetter>();
+        return std::optional<domain::DeadLetter>(ToDeadLetter(rows->front()));
+      });
 }
 
-absl::Status MariaDbOrderRepository::MarkDeadLetterReplayed(uint64_t id, int64_t now_ms) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return (*conn)
-      ->Execute("UPDATE dead_letters SET replayed_at_ms = ? WHERE id = ?", {now_ms, id})
-      .status();
+base::AsyncStatus MariaDbOrderRepository::MarkDeadLetterReplayed(uint64_t id, int64_t now_ms) {
+  return base::Offload(blocking_, [this, id, now_ms]() -> absl::Status {
+    auto conn = pool_.Acquire();
+    if (!conn.ok()) return conn.status();
+    return (*conn)
+        ->Execute("UPDATE dead_letters SET replayed_at_ms = ? WHERE id = ?", {now_ms, id})
+        .status();
+  });
 }
 
-absl::StatusOr<bool> MariaDbOrderRepository::ReviveFailedOrder(uint64_t order_id, int64_t now_ms) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto updated = (*conn)->Execute(
-      "UPDATE orders SET status = 'CREATED', stock_returned = 0, updated_at_ms = ? WHERE id = ? "
-      "AND status = 'FAILED'",
-      {now_ms, order_id});
-  if (!updated.ok()) return updated.status();
-  return updated->affected_rows == 1;
+base::Async<bool> MariaDbOrderRepository::ReviveFailedOrder(uint64_t order_id, int64_t now_ms) {
+  return base::Offload(blocking_, [this, order_id, now_ms]() -> absl::StatusOr<bool> {
+    auto conn = pool_.Acquire();
+    if (!conn.ok()) return conn.status();
+    auto updated = (*conn)->Execute(
+        "UPDATE orders SET status = 'CREATED', stock_returned = 0, updated_at_ms = ? WHERE id = ? "
+        "AND status = 'FAILED'",
+        {now_ms, order_id});
+    if (!updated.ok()) return updated.status();
+    return updated->affected_rows == 1;
+  });
 }
 
-absl::StatusOr<domain::SoldUnits> MariaDbOrderRepository::UnitsOf(uint64_t activity_id) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query(
-      "SELECT COALESCE(SUM(CASE WHEN status IN ('CREATED','PAID') THEN quantity END), 0), "
-      "COALESCE(SUM(CASE WHEN status = 'CANCELLED' AND stock_returned = 0 THEN quantity END), 0) "
-      "FROM orders WHERE activity_id = ?",
-      {activity_id});
-  if (!rows.ok()) return rows.status();
-  return domain::SoldUnits{Int(rows->front()[0]), Int(rows->front()[1])};
+base::Async<domain::SoldUnits> MariaDbOrderRepository::UnitsOf(uint64_t activity_id) {
+  return base::Offload(blocking_, [this, activity_id]() -> absl::StatusOr<domain::SoldUnits> {
+    auto conn = pool_.Acquire();
+    if (!conn.ok()) return conn.status();
+    auto rows = (*conn)->Query(
+        "SELECT COALESCE(SUM(CASE WHEN status IN ('CREATED','PAID') THEN quantity END), 0), "
+        "COALESCE(SUM(CASE WHEN status = 'CANCELLED' AND stock_returned = 0 THEN quantity END), 0) "
+        "FROM orders WHERE activity_id = ?",
+        {activity_id});
+    if (!rows.ok()) return rows.status();
+    return domain::SoldUnits{Int(rows->front()[0]), Int(rows->front()[1])};
+  });
 }
 
-absl::StatusOr<std::vector<uint64_t>> MariaDbOrderRepository::ActivitiesWithOrdersSince(
+base::Async<std::vector<uint64_t>> MariaDbOrderRepository::ActivitiesWithOrdersSince(
     int64_t since_ms) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query("SELECT DISTINCT activity_id FROM orders WHERE created_at_ms >= ?",
-                             {since_ms});
-  if (!rows.ok()) return rows.status();
-  std::vector<uint64_t> out;
-  for (const mysql::Row& row : *rows) out.push_back(Uint(row[0]));
-  return out;
+  return base::Offload(blocking_, [this, since_ms]() -> absl::StatusOr<std::vector<uint64_t>> {
+    auto conn = pool_.Acquire();
+    if (!conn.ok()) return conn.status();
+    auto rows = (*conn)->Query("SELECT DISTINCT activity_id FROM orders WHERE created_at_ms >= ?",
+                               {since_ms});
+    if (!rows.ok()) return rows.status();
+    std::vector<uint64_t> out;
+    for (const mysql::Row& row : *rows) out.push_back(Uint(row[0]));
+    return out;
+  });
 }
 
-absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListUnpaidBefore(
+base::Async<std::vector<domain::Order>> MariaDbOrderRepository::ListUnpaidBefore(
     int64_t created_before_ms, int limit) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query(
-      std::string(kColumns) +
-          "WHERE status = 'CREATED' AND created_at_ms < ? ORDER BY created_at_ms LIMIT ?",
-      {created_before_ms, static_cast<int64_t>(limit)});
-  if (!rows.ok()) return rows.status();
-  std::vector<domain::Order> out;
-  for (const mysql::Row& row : *rows) out.push_back(ToOrder(row));
-  return out;
+  return base::Offload(
+      blocking_, [this, created_before_ms, limit]() -> absl::StatusOr<std::vector<domain::Order>> {
+        auto conn = pool_.Acquire();
+        if (!conn.ok()) return conn.status();
+        auto rows = (*conn)->Query(
+            std::string(kColumns) +
+                "WHERE status = 'CREATED' AND created_at_ms < ? ORDER BY created_at_ms LIMIT ?",
+            {created_before_ms, static_cast<int64_t>(limit)});
+        if (!rows.ok()) return rows.status();
+        std::vector<domain::Order> out;
+        for (const mysql::Row& row : *rows) out.push_back(ToOrder(row));
+        return out;
+      });
 }
 
-absl::StatusOr<std::vector<domain::Order>> MariaDbOrderRepository::ListCancelledAwaitingStock(
+base::Async<std::vector<domain::Order>> MariaDbOrderRepository::ListCancelledAwaitingStock(
     int limit) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto rows = (*conn)->Query(
-      std::string(kColumns) +
-          "WHERE status = 'CANCELLED' AND stock_returned = 0 ORDER BY updated_at_ms LIMIT ?",
-      {static_cast<int64_t>(limit)});
-  if (!rows.ok()) return rows.status();
-  std::vector<domain::Order> out;
-  for (const mysql::Row& row : *rows) out.push_back(ToOrder(row));
-  return out;
+  return base::Offload(blocking_, [this, limit]() -> absl::StatusOr<std::vector<domain::Order>> {
+    auto conn = pool_.Acquire();
+    if (!conn.ok()) return conn.status();
+    auto rows = (*conn)->Query(
+        std::string(kColumns) +
+            "WHERE status = 'CANCELLED' AND stock_returned = 0 ORDER BY updated_at_ms LIMIT ?",
+        {static_cast<int64_t>(limit)});
+    if (!rows.ok()) return rows.status();
+    std::vector<domain::Order> out;
+    for (const mysql::Row& row : *rows) out.push_back(ToOrder(row));
+    return out;
+  });
 }
 
 }  // namespace seckill::order::adapters

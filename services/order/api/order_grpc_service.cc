@@ -3,9 +3,9 @@
 #include <optional>
 
 #include "boost/asio/co_spawn.hpp"
-#include "boost/asio/post.hpp"
 #include "boost/asio/system_executor.hpp"
 #include "libs/base/gather.h"
+#include "libs/rpc/serve.h"
 #include "libs/rpc/status.h"
 #include "libs/rpc/trace_context.h"
 
@@ -15,32 +15,6 @@ namespace v1 = seckill::order::v1;
 using grpc::ServerUnaryReactor;
 
 namespace {
-
-// Awaits a use case's coroutine and finishes the call: `fill` writes the reply from its value; an
-// error is the call's status.
-template <class T, class Fill>
-boost::asio::awaitable<void> Finish(ServerUnaryReactor* reactor,
-                                    boost::asio::awaitable<absl::StatusOr<T>> work, Fill fill) {
-  const absl::StatusOr<T> result = co_await std::move(work);
-  if (!result.ok()) {
-    reactor->Finish(rpc::ToGrpc(result.status()));
-    co_return;
-  }
-  fill(*result);
-  reactor->Finish(grpc::Status::OK);
-}
-
-// Runs Finish on `executor`. (The result stays inside the coroutine: handing a StatusOr to
-// co_spawn's completion handler trips GCC 12's -Wmaybe-uninitialized at -O3.)
-template <class T, class Fill>
-void Answer(boost::asio::thread_pool& executor, ServerUnaryReactor* reactor,
-            boost::asio::awaitable<absl::StatusOr<T>> work, Fill fill) {
-  boost::asio::co_spawn(executor, Finish(reactor, std::move(work), std::move(fill)),
-                        [reactor](std::exception_ptr e) {
-                          if (e)
-                            reactor->Finish(grpc::Status(grpc::INTERNAL, "unexpected exception"));
-                        });
-}
 
 v1::OrderStatus ToProto(domain::OrderStatus s) {
   switch (s) {
@@ -181,175 +155,197 @@ ServerUnaryReactor* OrderGrpcService::PlaceOrders(grpc::CallbackServerContext* c
 ServerUnaryReactor* OrderGrpcService::GetOrder(grpc::CallbackServerContext* ctx,
                                                const v1::GetOrderRequest* request,
                                                v1::GetOrderResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, request, reply] {
-    auto order = manage_orders_.Get(request->order_id(), request->user_id());
-    if (absl::IsNotFound(order.status())) {
-      reply->set_found(false);
-      return reactor->Finish(grpc::Status::OK);
-    }
-    if (!order.ok()) return reactor->Finish(rpc::ToGrpc(order.status()));
-    reply->set_found(true);
-    FillOrder(*order, reply->mutable_order());
-    reactor->Finish(grpc::Status::OK);
-  });
-  return reactor;
+  return rpc::Serve(ctx, AnswerGetOrder(request, reply));
+}
+
+OrderGrpcService::Answer OrderGrpcService::AnswerGetOrder(const v1::GetOrderRequest* request,
+                                                          v1::GetOrderResponse* reply) const {
+  auto getting = manage_orders_.Get(request->order_id(), request->user_id());
+  const absl::StatusOr<domain::Order> order = co_await std::move(getting);
+  if (absl::IsNotFound(order.status())) {
+    reply->set_found(false);
+    co_return grpc::Status::OK;
+  }
+  if (!order.ok()) co_return rpc::ToGrpc(order.status());
+  reply->set_found(true);
+  FillOrder(*order, reply->mutable_order());
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* OrderGrpcService::ListOrders(grpc::CallbackServerContext* ctx,
                                                  const v1::ListOrdersRequest* request,
                                                  v1::ListOrdersResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, request, reply] {
-    auto orders = manage_orders_.List(request->user_id());
-    if (!orders.ok()) return reactor->Finish(rpc::ToGrpc(orders.status()));
-    for (const domain::Order& o : *orders) FillOrder(o, reply->add_orders());
-    reactor->Finish(grpc::Status::OK);
-  });
-  return reactor;
+  return rpc::Serve(ctx, AnswerListOrders(request, reply));
+}
+
+OrderGrpcService::Answer OrderGrpcService::AnswerListOrders(const v1::ListOrdersRequest* request,
+                                                            v1::ListOrdersResponse* reply) const {
+  auto listing = manage_orders_.List(request->user_id());
+  const absl::StatusOr<std::vector<domain::Order>> orders = co_await std::move(listing);
+  if (!orders.ok()) co_return rpc::ToGrpc(orders.status());
+  for (const domain::Order& o : *orders) FillOrder(o, reply->add_orders());
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* OrderGrpcService::PayOrder(grpc::CallbackServerContext* ctx,
                                                const v1::PayOrderRequest* request,
                                                v1::PayOrderResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, request, reply] {
-    auto outcome = manage_orders_.Pay(request->order_id(), request->user_id());
-    if (!outcome.ok()) return reactor->Finish(rpc::ToGrpc(outcome.status()));
-    using R = v1::PayOrderResponse;
-    switch (*outcome) {
-      case domain::PayOutcome::kPaid:
-      case domain::PayOutcome::kAlreadyPaid:
-        reply->set_outcome(R::OUTCOME_PAID);
-        break;
-      case domain::PayOutcome::kNotFound:
-        reply->set_outcome(R::OUTCOME_ORDER_NOT_FOUND);
-        break;
-      case domain::PayOutcome::kNotPayable:
-        reply->set_outcome(R::OUTCOME_NOT_PAYABLE);
-        break;
-    }
-    reactor->Finish(grpc::Status::OK);
-  });
-  return reactor;
+  return rpc::Serve(ctx, AnswerPayOrder(request, reply));
+}
+
+OrderGrpcService::Answer OrderGrpcService::AnswerPayOrder(const v1::PayOrderRequest* request,
+                                                          v1::PayOrderResponse* reply) const {
+  auto paying = manage_orders_.Pay(request->order_id(), request->user_id());
+  const absl::StatusOr<domain::PayOutcome> outcome = co_await std::move(paying);
+  if (!outcome.ok()) co_return rpc::ToGrpc(outcome.status());
+  using R = v1::PayOrderResponse;
+  switch (*outcome) {
+    case domain::PayOutcome::kPaid:
+    case domain::PayOutcome::kAlreadyPaid:
+      reply->set_outcome(R::OUTCOME_PAID);
+      break;
+    case domain::PayOutcome::kNotFound:
+      reply->set_outcome(R::OUTCOME_ORDER_NOT_FOUND);
+      break;
+    case domain::PayOutcome::kNotPayable:
+      reply->set_outcome(R::OUTCOME_NOT_PAYABLE);
+      break;
+  }
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* OrderGrpcService::CancelOrder(grpc::CallbackServerContext* ctx,
                                                   const v1::CancelOrderRequest* request,
                                                   v1::CancelOrderResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  Answer(blocking_, reactor, cancel_order_.CancelByBuyer(request->order_id(), request->user_id()),
-         [reply](domain::CancelOutcome outcome) {
-           using R = v1::CancelOrderResponse;
-           switch (outcome) {
-             case domain::CancelOutcome::kCancelled:
-             case domain::CancelOutcome::kAlreadyCancelled:
-               reply->set_outcome(R::OUTCOME_CANCELLED);
-               break;
-             case domain::CancelOutcome::kNotFound:
-               reply->set_outcome(R::OUTCOME_ORDER_NOT_FOUND);
-               break;
-             case domain::CancelOutcome::kNotCancellable:
-               reply->set_outcome(R::OUTCOME_NOT_CANCELLABLE);
-               break;
-           }
-         });
-  return reactor;
+  return rpc::Serve(ctx, AnswerCancelOrder(request, reply));
+}
+
+OrderGrpcService::Answer OrderGrpcService::AnswerCancelOrder(const v1::CancelOrderRequest* request,
+                                                             v1::CancelOrderResponse* reply) const {
+  auto cancelling = cancel_order_.CancelByBuyer(request->order_id(), request->user_id());
+  const absl::StatusOr<domain::CancelOutcome> outcome = co_await std::move(cancelling);
+  if (!outcome.ok()) co_return rpc::ToGrpc(outcome.status());
+  using R = v1::CancelOrderResponse;
+  switch (*outcome) {
+    case domain::CancelOutcome::kCancelled:
+    case domain::CancelOutcome::kAlreadyCancelled:
+      reply->set_outcome(R::OUTCOME_CANCELLED);
+      break;
+    case domain::CancelOutcome::kNotFound:
+      reply->set_outcome(R::OUTCOME_ORDER_NOT_FOUND);
+      break;
+    case domain::CancelOutcome::kNotCancellable:
+      reply->set_outcome(R::OUTCOME_NOT_CANCELLABLE);
+      break;
+  }
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* OrderGrpcService::ReconcileStock(grpc::CallbackServerContext* ctx,
                                                      const v1::ReconcileStockRequest* request,
                                                      v1::ReconcileStockResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  Answer(blocking_, reactor, reconcile_(request->activity_id(), request->repair()),
-         [reply](const app::StockReport& report) {
-           reply->set_found(report.found);
-           reply->set_stock(report.stock);
-           reply->set_remaining(report.remaining);
-           reply->set_reserved(report.reserved);
-           reply->set_sold(report.sold);
-           reply->set_owed(report.owed);
-           reply->set_queued(report.queued);
-           reply->set_drift(report.drift);
-           reply->set_repaired(report.repaired);
-           reply->set_note(report.note);
-         });
-  return reactor;
+  return rpc::Serve(ctx, AnswerReconcileStock(request, reply));
+}
+
+OrderGrpcService::Answer OrderGrpcService::AnswerReconcileStock(
+    const v1::ReconcileStockRequest* request, v1::ReconcileStockResponse* reply) const {
+  auto reconciling = reconcile_(request->activity_id(), request->repair());
+  const absl::StatusOr<app::StockReport> report = co_await std::move(reconciling);
+  if (!report.ok()) co_return rpc::ToGrpc(report.status());
+  reply->set_found(report->found);
+  reply->set_stock(report->stock);
+  reply->set_remaining(report->remaining);
+  reply->set_reserved(report->reserved);
+  reply->set_sold(report->sold);
+  reply->set_owed(report->owed);
+  reply->set_queued(report->queued);
+  reply->set_drift(report->drift);
+  reply->set_repaired(report->repaired);
+  reply->set_note(report->note);
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* OrderGrpcService::ListDeadLetters(grpc::CallbackServerContext* ctx,
                                                       const v1::ListDeadLettersRequest* request,
                                                       v1::ListDeadLettersResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, request, reply] {
-    const int limit = request->limit() > 0 && request->limit() <= 1000 ? request->limit() : 100;
-    auto letters = dead_letters_.List(limit);
-    if (!letters.ok()) return reactor->Finish(rpc::ToGrpc(letters.status()));
-    for (const domain::DeadLetter& d : *letters) {
-      v1::DeadLetterInfo* info = reply->add_dead_letters();
-      info->set_id(d.id);
-      info->set_message_id(d.message_id);
-      info->set_order_id(d.order_id.value_or(0));
-      info->set_reason(d.reason);
-      info->set_received_at_ms(d.received_at_ms);
-      info->set_replayed(d.replayed_at_ms.has_value());
-    }
-    reactor->Finish(grpc::Status::OK);
-  });
-  return reactor;
+  return rpc::Serve(ctx, AnswerListDeadLetters(request, reply));
+}
+
+OrderGrpcService::Answer OrderGrpcService::AnswerListDeadLetters(
+    const v1::ListDeadLettersRequest* request, v1::ListDeadLettersResponse* reply) const {
+  const int limit = request->limit() > 0 && request->limit() <= 1000 ? request->limit() : 100;
+  auto listing = dead_letters_.List(limit);
+  const absl::StatusOr<std::vector<domain::DeadLetter>> letters = co_await std::move(listing);
+  if (!letters.ok()) co_return rpc::ToGrpc(letters.status());
+  for (const domain::DeadLetter& d : *letters) {
+    v1::DeadLetterInfo* info = reply->add_dead_letters();
+    info->set_id(d.id);
+    info->set_message_id(d.message_id);
+    info->set_order_id(d.order_id.value_or(0));
+    info->set_reason(d.reason);
+    info->set_received_at_ms(d.received_at_ms);
+    info->set_replayed(d.replayed_at_ms.has_value());
+  }
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* OrderGrpcService::ReplayDeadLetter(grpc::CallbackServerContext* ctx,
                                                        const v1::ReplayDeadLetterRequest* request,
                                                        v1::ReplayDeadLetterResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  Answer(blocking_, reactor, dead_letters_.Replay(request->id()),
-         [reply](const app::ReplayResult& replayed) {
-           using R = v1::ReplayDeadLetterResponse;
-           switch (replayed.outcome) {
-             case app::ReplayOutcome::kReplayed:
-               reply->set_outcome(R::OUTCOME_REPLAYED);
-               break;
-             case app::ReplayOutcome::kAlreadyReplayed:
-               reply->set_outcome(R::OUTCOME_ALREADY_REPLAYED);
-               break;
-             case app::ReplayOutcome::kAlreadyLive:
-               reply->set_outcome(R::OUTCOME_ALREADY_LIVE);
-               break;
-             case app::ReplayOutcome::kNotAnOrder:
-               reply->set_outcome(R::OUTCOME_NOT_AN_ORDER);
-               break;
-             case app::ReplayOutcome::kRefused:
-               reply->set_outcome(R::OUTCOME_REFUSED);
-               break;
-             case app::ReplayOutcome::kNotFound:
-               reply->set_outcome(R::OUTCOME_DEAD_LETTER_NOT_FOUND);
-               break;
-           }
-           reply->set_refusal(replayed.refusal);
-         });
-  return reactor;
+  return rpc::Serve(ctx, AnswerReplayDeadLetter(request, reply));
+}
+
+OrderGrpcService::Answer OrderGrpcService::AnswerReplayDeadLetter(
+    const v1::ReplayDeadLetterRequest* request, v1::ReplayDeadLetterResponse* reply) const {
+  auto replaying = dead_letters_.Replay(request->id());
+  const absl::StatusOr<app::ReplayResult> replayed = co_await std::move(replaying);
+  if (!replayed.ok()) co_return rpc::ToGrpc(replayed.status());
+  using R = v1::ReplayDeadLetterResponse;
+  switch (replayed->outcome) {
+    case app::ReplayOutcome::kReplayed:
+      reply->set_outcome(R::OUTCOME_REPLAYED);
+      break;
+    case app::ReplayOutcome::kAlreadyReplayed:
+      reply->set_outcome(R::OUTCOME_ALREADY_REPLAYED);
+      break;
+    case app::ReplayOutcome::kAlreadyLive:
+      reply->set_outcome(R::OUTCOME_ALREADY_LIVE);
+      break;
+    case app::ReplayOutcome::kNotAnOrder:
+      reply->set_outcome(R::OUTCOME_NOT_AN_ORDER);
+      break;
+    case app::ReplayOutcome::kRefused:
+      reply->set_outcome(R::OUTCOME_REFUSED);
+      break;
+    case app::ReplayOutcome::kNotFound:
+      reply->set_outcome(R::OUTCOME_DEAD_LETTER_NOT_FOUND);
+      break;
+  }
+  reply->set_refusal(replayed->refusal);
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* OrderGrpcService::GetOrderStats(grpc::CallbackServerContext* ctx,
                                                     const v1::GetOrderStatsRequest* request,
                                                     v1::GetOrderStatsResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  boost::asio::post(blocking_, [this, reactor, request, reply] {
-    auto stats = manage_orders_.Stats(request->activity_id());
-    if (!stats.ok()) return reactor->Finish(rpc::ToGrpc(stats.status()));
-    auto count = [&](domain::OrderStatus s) {
-      auto it = stats->find(s);
-      return it == stats->end() ? int64_t{0} : it->second;
-    };
-    reply->set_queued(count(domain::OrderStatus::kQueued));
-    reply->set_created(count(domain::OrderStatus::kCreated));
-    reply->set_paid(count(domain::OrderStatus::kPaid));
-    reply->set_cancelled(count(domain::OrderStatus::kCancelled));
-    reply->set_failed(count(domain::OrderStatus::kFailed));
-    reactor->Finish(grpc::Status::OK);
-  });
-  return reactor;
+  return rpc::Serve(ctx, AnswerGetOrderStats(request, reply));
+}
+
+OrderGrpcService::Answer OrderGrpcService::AnswerGetOrderStats(
+    const v1::GetOrderStatsRequest* request, v1::GetOrderStatsResponse* reply) const {
+  auto counting = manage_orders_.Stats(request->activity_id());
+  const absl::StatusOr<std::map<domain::OrderStatus, int64_t>> stats = co_await std::move(counting);
+  if (!stats.ok()) co_return rpc::ToGrpc(stats.status());
+  auto count = [&](domain::OrderStatus s) {
+    auto it = stats->find(s);
+    return it == stats->end() ? int64_t{0} : it->second;
+  };
+  reply->set_queued(count(domain::OrderStatus::kQueued));
+  reply->set_created(count(domain::OrderStatus::kCreated));
+  reply->set_paid(count(domain::OrderStatus::kPaid));
+  reply->set_cancelled(count(domain::OrderStatus::kCancelled));
+  reply->set_failed(count(domain::OrderStatus::kFailed));
+  co_return grpc::Status::OK;
 }
 
 }  // namespace seckill::order::api

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "boost/asio/thread_pool.hpp"
+#include "boost/asio/awaitable.hpp"
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "services/order/app/cancel_order.h"
 #include "services/order/app/dead_letters.h"
@@ -10,21 +10,18 @@
 
 namespace seckill::order::api {
 
-// The OrderService gRPC API. PlaceOrder is non-blocking end to end; cancellation,
-// reconciliation and replay are use-case coroutines run on `blocking` (they await the ledger and
-// their database calls); the reads and payment run on `blocking` worker threads because they wait
-// on the database.
+// The OrderService gRPC API: checks each request and answers it with a use case's coroutine
+// (rpc::Serve; PlaceOrder and PlaceOrders spawn one per order). Nothing here blocks.
 class OrderGrpcService final : public seckill::order::v1::OrderService::CallbackService {
  public:
   OrderGrpcService(const app::PlaceOrder& place_order, const app::ManageOrders& manage_orders,
                    const app::CancelOrder& cancel_order, const app::ReconcileStock& reconcile,
-                   const app::DeadLetters& dead_letters, boost::asio::thread_pool& blocking)
+                   const app::DeadLetters& dead_letters)
       : place_order_(place_order),
         manage_orders_(manage_orders),
         cancel_order_(cancel_order),
         reconcile_(reconcile),
-        dead_letters_(dead_letters),
-        blocking_(blocking) {}
+        dead_letters_(dead_letters) {}
 
   grpc::ServerUnaryReactor* PlaceOrder(grpc::CallbackServerContext* ctx,
                                        const v1::PlaceOrderRequest* request,
@@ -58,6 +55,23 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
                                           v1::GetOrderStatsResponse* reply) override;
 
  private:
+  using Answer = boost::asio::awaitable<grpc::Status>;
+  // Each call's answer (rpc::Serve finishes the call with it): writes `reply`, returns the
+  // call's status.
+  Answer AnswerGetOrder(const v1::GetOrderRequest* request, v1::GetOrderResponse* reply) const;
+  Answer AnswerListOrders(const v1::ListOrdersRequest* request,
+                          v1::ListOrdersResponse* reply) const;
+  Answer AnswerPayOrder(const v1::PayOrderRequest* request, v1::PayOrderResponse* reply) const;
+  Answer AnswerCancelOrder(const v1::CancelOrderRequest* request,
+                           v1::CancelOrderResponse* reply) const;
+  Answer AnswerReconcileStock(const v1::ReconcileStockRequest* request,
+                              v1::ReconcileStockResponse* reply) const;
+  Answer AnswerListDeadLetters(const v1::ListDeadLettersRequest* request,
+                               v1::ListDeadLettersResponse* reply) const;
+  Answer AnswerReplayDeadLetter(const v1::ReplayDeadLetterRequest* request,
+                                v1::ReplayDeadLetterResponse* reply) const;
+  Answer AnswerGetOrderStats(const v1::GetOrderStatsRequest* request,
+                             v1::GetOrderStatsResponse* reply) const;
   // Validates and places one order; `done` gets the status PlaceOrder answers with, and the reply.
   void PlaceOne(const v1::PlaceOrderRequest& request, const std::string& traceparent,
                 std::function<void(grpc::Status, v1::PlaceOrderResponse)> done) const;
@@ -67,7 +81,6 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
   const app::CancelOrder& cancel_order_;
   const app::ReconcileStock& reconcile_;
   const app::DeadLetters& dead_letters_;
-  boost::asio::thread_pool& blocking_;
 };
 
 }  // namespace seckill::order::api

@@ -19,9 +19,7 @@ boost::asio::awaitable<CancelOrder::Outcome> CancelOrder::CancelExpired(uint64_t
 
 boost::asio::awaitable<CancelOrder::Outcome> CancelOrder::Cancel(
     uint64_t order_id, std::optional<uint64_t> user_id) const {
-  auto marking = base::Offload(blocking_, [this, order_id, user_id] {
-    return repository_.MarkCancelled(order_id, user_id, clock_.NowMs());
-  });
+  auto marking = repository_.MarkCancelled(order_id, user_id, clock_.NowMs());
   Outcome outcome = co_await std::move(marking);
   if (!outcome.ok()) co_return outcome;
   if (*outcome == domain::CancelOutcome::kNotFound) {
@@ -33,7 +31,7 @@ boost::asio::awaitable<CancelOrder::Outcome> CancelOrder::Cancel(
     co_return outcome;
   }
   if (*outcome != domain::CancelOutcome::kCancelled) co_return outcome;
-  auto finding = base::Offload(blocking_, [this, order_id] { return repository_.Find(order_id); });
+  auto finding = repository_.Find(order_id);
   absl::StatusOr<std::optional<domain::Order>> order = co_await std::move(finding);
   if (order.ok() && order->has_value()) {
     auto returning = ReturnStock((*order)->activity_id, order_id);
@@ -51,15 +49,12 @@ boost::asio::awaitable<absl::Status> CancelOrder::ReturnStock(uint64_t activity_
   absl::StatusOr<domain::ReleaseOutcome> released = co_await std::move(cancelling);
   if (!released.ok()) co_return released.status();
   // Released now, or already (a retry), or unknown to the ledger (nothing to return): done.
-  auto marking = base::Offload(
-      blocking_, [this, order_id] { return repository_.MarkStockReturned(order_id); });
+  auto marking = repository_.MarkStockReturned(order_id);
   co_return co_await std::move(marking);
 }
 
 boost::asio::awaitable<absl::StatusOr<int>> CancelOrder::SweepExpired(int limit) const {
-  auto listing = base::Offload(blocking_, [this, limit] {
-    return repository_.ListUnpaidBefore(clock_.NowMs() - payment_timeout_ms_, limit);
-  });
+  auto listing = repository_.ListUnpaidBefore(clock_.NowMs() - payment_timeout_ms_, limit);
   absl::StatusOr<std::vector<domain::Order>> expired = co_await std::move(listing);
   if (!expired.ok()) co_return expired.status();
   int cancelled = 0;
@@ -72,8 +67,7 @@ boost::asio::awaitable<absl::StatusOr<int>> CancelOrder::SweepExpired(int limit)
 }
 
 boost::asio::awaitable<absl::StatusOr<int>> CancelOrder::RetryStockReturns(int limit) const {
-  auto listing = base::Offload(
-      blocking_, [this, limit] { return repository_.ListCancelledAwaitingStock(limit); });
+  auto listing = repository_.ListCancelledAwaitingStock(limit);
   absl::StatusOr<std::vector<domain::Order>> owed = co_await std::move(listing);
   if (!owed.ok()) co_return owed.status();
   int returned = 0;

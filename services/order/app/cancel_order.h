@@ -2,7 +2,6 @@
 
 #include <optional>
 
-#include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "services/order/app/pending_orders.h"
@@ -15,19 +14,17 @@ namespace seckill::order::app {
 // when the payment time runs out (CancelExpired, SweepExpired). The order row decides: CREATED
 // -> CANCELLED is a compare-and-set, so of a payment and a cancellation racing on one order
 // exactly one wins. The stock return follows and is retried by RetryStockReturns until the
-// ledger has it (the ledger's cancel is idempotent). Coroutines: the ledger's calls are awaited
-// and the repository (a blocking port) runs on `blocking`, awaited.
+// ledger has it (the ledger's cancel is idempotent). Coroutines: they await the ledger and the
+// repository.
 class CancelOrder {
  public:
   CancelOrder(domain::OrderRepository& repository, domain::StockReservations& reservations,
-              const PendingOrders& pending, const base::Clock& clock, int64_t payment_timeout_ms,
-              boost::asio::any_io_executor blocking)
+              const PendingOrders& pending, const base::Clock& clock, int64_t payment_timeout_ms)
       : repository_(repository),
         reservations_(reservations),
         pending_(pending),
         clock_(clock),
-        payment_timeout_ms_(payment_timeout_ms),
-        blocking_(std::move(blocking)) {}
+        payment_timeout_ms_(payment_timeout_ms) {}
 
   using Outcome = absl::StatusOr<domain::CancelOutcome>;
   // kNotCancellable for a paid or failed order, and for one still QUEUED (not yet recorded).
@@ -52,7 +49,6 @@ class CancelOrder {
   const PendingOrders& pending_;
   const base::Clock& clock_;
   const int64_t payment_timeout_ms_;
-  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::order::app

@@ -1,6 +1,5 @@
 #include "services/order/app/cancel_order.h"
 
-#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/run_to_completion.h"
 #include "services/order/app/manage_orders.h"
@@ -16,22 +15,15 @@ using domain::OrderStatus;
 class CancelOrderTest : public ::testing::Test {
  protected:
   void Record(uint64_t id, uint64_t user, int64_t created_at_ms) {
-    ASSERT_TRUE(
-        repository_
-            .Insert({id, 42, user, 1, 250, OrderStatus::kCreated, created_at_ms}, created_at_ms)
-            .ok());
+    const domain::Order order{id, 42, user, 1, 250, OrderStatus::kCreated, created_at_ms};
+    ASSERT_TRUE(base::RunToCompletion(repository_.Insert(order, created_at_ms)).ok());
   }
   base::ManualClock clock_{1'000'000};
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
   PendingOrders pending_{clock_};
-  boost::asio::thread_pool blocking_{1};
-  CancelOrder use_case_{repository_,
-                        reservations_,
-                        pending_,
-                        clock_,
-                        /*payment_timeout_ms=*/15 * 60 * 1000,
-                        blocking_.get_executor()};
+  CancelOrder use_case_{repository_, reservations_, pending_, clock_,
+                        /*payment_timeout_ms=*/15 * 60 * 1000};
   // The use case's coroutines, run to their end.
   struct {
     CancelOrder& c;
@@ -50,9 +42,9 @@ class CancelOrderTest : public ::testing::Test {
 TEST_F(CancelOrderTest, BuyerCancelReturnsTheStockOnce) {
   Record(1, 7, clock_.NowMs());
   EXPECT_EQ(cancel_.CancelByBuyer(1, 7).value(), CancelOutcome::kCancelled);
-  EXPECT_EQ(manage_.Get(1, 7)->status, OrderStatus::kCancelled);
+  EXPECT_EQ(base::RunToCompletion(manage_.Get(1, 7))->status, OrderStatus::kCancelled);
   EXPECT_EQ(reservations_.cancels, std::vector<uint64_t>{1});
-  EXPECT_TRUE(repository_.ListCancelledAwaitingStock(10)->empty());
+  EXPECT_TRUE(base::RunToCompletion(repository_.ListCancelledAwaitingStock(10))->empty());
   EXPECT_EQ(cancel_.CancelByBuyer(1, 7).value(), CancelOutcome::kAlreadyCancelled);
   EXPECT_EQ(reservations_.cancels.size(), 1u);
 }
@@ -60,7 +52,7 @@ TEST_F(CancelOrderTest, BuyerCancelReturnsTheStockOnce) {
 TEST_F(CancelOrderTest, OnlyTheOwnerAndOnlyUnpaidRecordedOrders) {
   Record(1, 7, clock_.NowMs());
   EXPECT_EQ(cancel_.CancelByBuyer(1, 8).value(), CancelOutcome::kNotFound);
-  ASSERT_EQ(manage_.Pay(1, 7).value(), domain::PayOutcome::kPaid);
+  ASSERT_EQ(base::RunToCompletion(manage_.Pay(1, 7)).value(), domain::PayOutcome::kPaid);
   EXPECT_EQ(cancel_.CancelByBuyer(1, 7).value(), CancelOutcome::kNotCancellable);
   pending_.Add({2, 42, 7, 1, 250, OrderStatus::kQueued, clock_.NowMs()});
   EXPECT_EQ(cancel_.CancelByBuyer(2, 7).value(),
@@ -71,28 +63,29 @@ TEST_F(CancelOrderTest, OnlyTheOwnerAndOnlyUnpaidRecordedOrders) {
 TEST_F(CancelOrderTest, PayingACancelledOrderIsRefused) {
   Record(1, 7, clock_.NowMs());
   ASSERT_EQ(cancel_.CancelByBuyer(1, 7).value(), CancelOutcome::kCancelled);
-  EXPECT_EQ(manage_.Pay(1, 7).value(), domain::PayOutcome::kNotPayable);
+  EXPECT_EQ(base::RunToCompletion(manage_.Pay(1, 7)).value(), domain::PayOutcome::kNotPayable);
 }
 
 TEST_F(CancelOrderTest, AFailedStockReturnIsRetriedByTheSweep) {
   Record(1, 7, clock_.NowMs());
   reservations_.cancel_answers.push_back(absl::UnavailableError("product service down"));
   EXPECT_EQ(cancel_.CancelByBuyer(1, 7).value(), CancelOutcome::kCancelled);  // the cancel stands
-  EXPECT_EQ(repository_.ListCancelledAwaitingStock(10)->size(), 1u);
+  EXPECT_EQ(base::RunToCompletion(repository_.ListCancelledAwaitingStock(10))->size(), 1u);
   EXPECT_EQ(cancel_.RetryStockReturns().value(), 1);
-  EXPECT_TRUE(repository_.ListCancelledAwaitingStock(10)->empty());
+  EXPECT_TRUE(base::RunToCompletion(repository_.ListCancelledAwaitingStock(10))->empty());
 }
 
 TEST_F(CancelOrderTest, UnpaidOrdersPastTheDeadlineAreSweptPaidOnesAreNot) {
   Record(1, 7, clock_.NowMs());
   Record(2, 8, clock_.NowMs());
   Record(3, 9, clock_.NowMs() + 10 * 60 * 1000);
-  ASSERT_EQ(manage_.Pay(2, 8).value(), domain::PayOutcome::kPaid);
+  ASSERT_EQ(base::RunToCompletion(manage_.Pay(2, 8)).value(), domain::PayOutcome::kPaid);
   clock_.AdvanceMs(16 * 60 * 1000);
   EXPECT_EQ(cancel_.SweepExpired().value(), 1);
-  EXPECT_EQ(manage_.Get(1, 7)->status, OrderStatus::kCancelled);
-  EXPECT_EQ(manage_.Get(2, 8)->status, OrderStatus::kPaid);
-  EXPECT_EQ(manage_.Get(3, 9)->status, OrderStatus::kCreated);  // its 15 minutes are not over
+  EXPECT_EQ(base::RunToCompletion(manage_.Get(1, 7))->status, OrderStatus::kCancelled);
+  EXPECT_EQ(base::RunToCompletion(manage_.Get(2, 8))->status, OrderStatus::kPaid);
+  EXPECT_EQ(base::RunToCompletion(manage_.Get(3, 9))->status,
+            OrderStatus::kCreated);  // its 15 minutes are not over
   EXPECT_EQ(cancel_.CancelExpired(2).value(), CancelOutcome::kNotCancellable);  // a late deadline
 }
 

@@ -20,8 +20,7 @@ boost::asio::awaitable<absl::Status> DeadLetters::Receive(std::string message_id
   letter.received_at_ms = clock_.NowMs();
   if (order) {
     letter.order_id = order->order_id;
-    auto finding =
-        base::Offload(blocking_, [this, id = order->order_id] { return repository_.Find(id); });
+    auto finding = repository_.Find(order->order_id);
     absl::StatusOr<std::optional<domain::Order>> existing = co_await std::move(finding);
     if (!existing.ok()) co_return existing.status();
     const bool live =
@@ -35,8 +34,7 @@ boost::asio::awaitable<absl::Status> DeadLetters::Receive(std::string message_id
       if (!returned.ok()) co_return returned.status();
       domain::Order failed = *order;
       failed.status = domain::OrderStatus::kFailed;
-      auto inserting = base::Offload(
-          blocking_, [this, &failed] { return repository_.Insert(failed, clock_.NowMs()); });
+      auto inserting = repository_.Insert(failed, clock_.NowMs());
       absl::Status inserted = co_await std::move(inserting);
       if (!inserted.ok() && !absl::IsAlreadyExists(inserted)) co_return inserted;
       spdlog::warn("order {}: dead-lettered ({}); marked FAILED and its stock returned",
@@ -46,32 +44,29 @@ boost::asio::awaitable<absl::Status> DeadLetters::Receive(std::string message_id
     spdlog::error("dead letter {}: not an order message ({}); kept for inspection", message_id,
                   reason);
   }
-  auto recording =
-      base::Offload(blocking_, [this, &letter] { return repository_.RecordDeadLetter(letter); });
+  auto recording = repository_.RecordDeadLetter(letter);
   co_return co_await std::move(recording);
 }
 
-absl::StatusOr<std::vector<domain::DeadLetter>> DeadLetters::List(int limit) const {
+base::Async<std::vector<domain::DeadLetter>> DeadLetters::List(int limit) const {
   return repository_.ListDeadLetters(limit);
 }
 
 boost::asio::awaitable<absl::StatusOr<ReplayResult>> DeadLetters::Replay(uint64_t id) const {
-  auto reading = base::Offload(blocking_, [this, id] { return repository_.FindDeadLetter(id); });
+  auto reading = repository_.FindDeadLetter(id);
   auto letter = co_await std::move(reading);
   if (!letter.ok()) co_return letter.status();
   if (!letter->has_value()) co_return ReplayResult{ReplayOutcome::kNotFound};
   const domain::DeadLetter& d = **letter;
   if (!d.order_id) co_return ReplayResult{ReplayOutcome::kNotAnOrder};
   if (d.replayed_at_ms) co_return ReplayResult{ReplayOutcome::kAlreadyReplayed};
-  auto finding = base::Offload(
-      blocking_, [this, order_id = *d.order_id] { return repository_.Find(order_id); });
+  auto finding = repository_.Find(*d.order_id);
   auto order = co_await std::move(finding);
   if (!order.ok()) co_return order.status();
   if (!order->has_value()) co_return ReplayResult{ReplayOutcome::kNotFound};
   const domain::Order& o = **order;
   auto mark_replayed = [this, id] {
-    return base::Offload(
-        blocking_, [this, id] { return repository_.MarkDeadLetterReplayed(id, clock_.NowMs()); });
+    return repository_.MarkDeadLetterReplayed(id, clock_.NowMs());
   };
   if (o.status == domain::OrderStatus::kCreated || o.status == domain::OrderStatus::kPaid) {
     auto marking = mark_replayed();
@@ -91,9 +86,7 @@ boost::asio::awaitable<absl::StatusOr<ReplayResult>> DeadLetters::Replay(uint64_
     case domain::ReviveOutcome::kNotReleased:  // an earlier replay took the units, then stopped
       break;
   }
-  auto creating = base::Offload(blocking_, [this, order_id = o.order_id] {
-    return repository_.ReviveFailedOrder(order_id, clock_.NowMs());
-  });
+  auto creating = repository_.ReviveFailedOrder(o.order_id, clock_.NowMs());
   auto created = co_await std::move(creating);
   if (!created.ok()) co_return created.status();
   auto marking = mark_replayed();

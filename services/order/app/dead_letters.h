@@ -4,7 +4,6 @@
 #include <string>
 #include <vector>
 
-#include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "services/order/domain/order_repository.h"
@@ -30,16 +29,12 @@ struct ReplayResult {
 // The dead-letter queue's consumer and the operator's replay. A dead letter is kept; when it
 // carries an order that was not recorded, that order becomes FAILED and its units go back to the
 // stock (idempotently). Replay, once the cause is fixed, takes the units again and makes the
-// order CREATED, exactly once. Receive and Replay are coroutines that call the repository (a
-// blocking port) on `blocking`, awaited; List blocks: call it from a worker thread.
+// order CREATED, exactly once.
 class DeadLetters {
  public:
   DeadLetters(domain::OrderRepository& repository, domain::StockReservations& reservations,
-              const base::Clock& clock, boost::asio::any_io_executor blocking)
-      : repository_(repository),
-        reservations_(reservations),
-        clock_(clock),
-        blocking_(std::move(blocking)) {}
+              const base::Clock& clock)
+      : repository_(repository), reservations_(reservations), clock_(clock) {}
 
   // Longer bodies are kept cut to this size (sql/migrations/004), so any letter can be kept.
   static constexpr size_t kMaxKeptBodyBytes = 1 << 20;
@@ -54,14 +49,13 @@ class DeadLetters {
                                                std::optional<domain::Order> order,
                                                std::string reason,
                                                Letter kind = Letter::kWhole) const;
-  absl::StatusOr<std::vector<domain::DeadLetter>> List(int limit) const;
+  base::Async<std::vector<domain::DeadLetter>> List(int limit) const;
   boost::asio::awaitable<absl::StatusOr<ReplayResult>> Replay(uint64_t dead_letter_id) const;
 
  private:
   domain::OrderRepository& repository_;
   domain::StockReservations& reservations_;
   const base::Clock& clock_;
-  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::order::app

@@ -1,6 +1,5 @@
 #include "services/order/app/dead_letters.h"
 
-#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/run_to_completion.h"
 #include "services/order/testing/fake_stock_reservations.h"
@@ -17,8 +16,7 @@ class DeadLettersTest : public ::testing::Test {
   base::ManualClock clock_{1000};
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
-  boost::asio::thread_pool blocking_{1};
-  DeadLetters letters_{repository_, reservations_, clock_, blocking_.get_executor()};
+  DeadLetters letters_{repository_, reservations_, clock_};
   absl::Status Receive(std::string message_id, std::string body, std::optional<domain::Order> order,
                        std::string reason, DeadLetters::Letter kind = DeadLetters::Letter::kWhole) {
     // Named values only: GCC 12 mishandles prvalues passed to a coroutine (docs/adr/0001).
@@ -38,17 +36,17 @@ class DeadLettersTest : public ::testing::Test {
 TEST_F(DeadLettersTest, AnOrderNeverRecordedBecomesFailedWithItsStockReturnedOnce) {
   ASSERT_TRUE(Receive("m1", "body", AnOrder(11), "rejected").ok());
   ASSERT_TRUE(Receive("m1", "body", AnOrder(11), "rejected").ok());  // redelivered
-  EXPECT_EQ((*repository_.Find(11))->status, domain::OrderStatus::kFailed);
+  EXPECT_EQ((*base::RunToCompletion(repository_.Find(11)))->status, domain::OrderStatus::kFailed);
   EXPECT_EQ(reservations_.cancels, (std::vector<uint64_t>{11, 11}));  // idempotent in the ledger
-  EXPECT_EQ(letters_.List(10)->size(), 1u);
+  EXPECT_EQ(base::RunToCompletion(letters_.List(10))->size(), 1u);
 }
 
 TEST_F(DeadLettersTest, AnOrderRecordedAfterAllKeepsItsUnits) {
   domain::Order recorded = AnOrder(12);
   recorded.status = domain::OrderStatus::kCreated;
-  ASSERT_TRUE(repository_.Insert(recorded, 5).ok());
+  ASSERT_TRUE(base::RunToCompletion(repository_.Insert(recorded, 5)).ok());
   ASSERT_TRUE(Receive("m2", "body", AnOrder(12), "delivery limit").ok());
-  EXPECT_EQ((*repository_.Find(12))->status, domain::OrderStatus::kCreated);
+  EXPECT_EQ((*base::RunToCompletion(repository_.Find(12)))->status, domain::OrderStatus::kCreated);
   EXPECT_TRUE(reservations_.cancels.empty());
   EXPECT_EQ(Replay(1).value(), ReplayOutcome::kAlreadyLive);
 }
@@ -56,21 +54,21 @@ TEST_F(DeadLettersTest, AnOrderRecordedAfterAllKeepsItsUnits) {
 TEST_F(DeadLettersTest, ARecordedMemberOfADeadLetteredBatchIsNoDeadLetter) {
   domain::Order recorded = AnOrder(15);
   recorded.status = domain::OrderStatus::kCreated;
-  ASSERT_TRUE(repository_.Insert(recorded, 5).ok());
+  ASSERT_TRUE(base::RunToCompletion(repository_.Insert(recorded, 5)).ok());
   using Letter = DeadLetters::Letter;
   ASSERT_TRUE(Receive("15", "body", AnOrder(15), "its batch", Letter::kBatchMember).ok());
   ASSERT_TRUE(Receive("16", "body", AnOrder(16), "its batch", Letter::kBatchMember).ok());
-  EXPECT_EQ((*repository_.Find(15))->status, domain::OrderStatus::kCreated);
-  EXPECT_EQ((*repository_.Find(16))->status, domain::OrderStatus::kFailed);
+  EXPECT_EQ((*base::RunToCompletion(repository_.Find(15)))->status, domain::OrderStatus::kCreated);
+  EXPECT_EQ((*base::RunToCompletion(repository_.Find(16)))->status, domain::OrderStatus::kFailed);
   EXPECT_EQ(reservations_.cancels, (std::vector<uint64_t>{16}));
-  ASSERT_EQ(letters_.List(10)->size(), 1u);
-  EXPECT_EQ((*letters_.List(10))[0].order_id, 16u);
+  ASSERT_EQ(base::RunToCompletion(letters_.List(10))->size(), 1u);
+  EXPECT_EQ((*base::RunToCompletion(letters_.List(10)))[0].order_id, 16u);
 }
 
 TEST_F(DeadLettersTest, ReplayMakesTheOrderOnceAndPoisonCannotBeReplayed) {
   ASSERT_TRUE(Receive("m3", "body", AnOrder(13), "rejected").ok());
   EXPECT_EQ(Replay(1).value(), ReplayOutcome::kReplayed);
-  EXPECT_EQ((*repository_.Find(13))->status, domain::OrderStatus::kCreated);
+  EXPECT_EQ((*base::RunToCompletion(repository_.Find(13)))->status, domain::OrderStatus::kCreated);
   EXPECT_EQ(Replay(1).value(), ReplayOutcome::kAlreadyReplayed);
   EXPECT_EQ(reservations_.revives.size(), 1u);
   ASSERT_TRUE(Receive("", "\xff garbage", std::nullopt, "rejected").ok());
@@ -81,7 +79,7 @@ TEST_F(DeadLettersTest, ReplayMakesTheOrderOnceAndPoisonCannotBeReplayed) {
 TEST_F(DeadLettersTest, AnOversizedBodyIsKeptCutAndSaysSo) {
   const std::string body(DeadLetters::kMaxKeptBodyBytes + 10, 'z');
   ASSERT_TRUE(Receive("big", body, std::nullopt, "not an OrderPlaced message").ok());
-  auto kept = repository_.FindDeadLetter(1);
+  auto kept = base::RunToCompletion(repository_.FindDeadLetter(1));
   ASSERT_TRUE(kept.ok() && kept->has_value());
   EXPECT_EQ((*kept)->body.size(), DeadLetters::kMaxKeptBodyBytes);
   EXPECT_EQ((*kept)->reason.rfind("body cut to 1048576 of 1048586 bytes", 0), 0u)
@@ -96,8 +94,8 @@ TEST_F(DeadLettersTest, ReplayWhenTheUnitsAreGoneKeepsTheOrderFailed) {
   ASSERT_TRUE(replayed.ok()) << replayed.status();
   EXPECT_EQ(replayed->outcome, ReplayOutcome::kRefused);
   EXPECT_EQ(replayed->refusal, common::v1::REFUSAL_SOLD_OUT);
-  EXPECT_EQ((*repository_.Find(14))->status, domain::OrderStatus::kFailed);
-  EXPECT_FALSE((*letters_.List(10))[0].replayed_at_ms.has_value());
+  EXPECT_EQ((*base::RunToCompletion(repository_.Find(14)))->status, domain::OrderStatus::kFailed);
+  EXPECT_FALSE((*base::RunToCompletion(letters_.List(10)))[0].replayed_at_ms.has_value());
 }
 
 }  // namespace

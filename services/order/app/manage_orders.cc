@@ -5,22 +5,24 @@
 
 namespace seckill::order::app {
 
-absl::StatusOr<domain::Order> ManageOrders::Get(uint64_t order_id, uint64_t user_id) const {
-  auto found = repository_.Find(order_id);
-  if (!found.ok()) return found.status();
-  if (found->has_value() && (*found)->user_id == user_id) return **found;
+base::Async<domain::Order> ManageOrders::Get(uint64_t order_id, uint64_t user_id) const {
+  auto finding = repository_.Find(order_id);
+  const absl::StatusOr<std::optional<domain::Order>> found = co_await std::move(finding);
+  if (!found.ok()) co_return found.status();
+  if (found->has_value() && (*found)->user_id == user_id) co_return **found;
   if (!found->has_value()) {
     if (auto pending = pending_.Find(order_id); pending && pending->user_id == user_id) {
-      return *pending;
+      co_return *pending;
     }
   }
-  return absl::NotFoundError("order not found");
+  co_return absl::NotFoundError("order not found");
 }
 
-absl::StatusOr<std::vector<domain::Order>> ManageOrders::List(uint64_t user_id) const {
+base::Async<std::vector<domain::Order>> ManageOrders::List(uint64_t user_id) const {
   constexpr int kLimit = 100;
-  auto orders = repository_.ListByUser(user_id, kLimit);
-  if (!orders.ok()) return orders.status();
+  auto listing = repository_.ListByUser(user_id, kLimit);
+  absl::StatusOr<std::vector<domain::Order>> orders = co_await std::move(listing);
+  if (!orders.ok()) co_return orders.status();
   std::set<uint64_t> recorded;
   for (const domain::Order& o : *orders) recorded.insert(o.order_id);
   for (const domain::Order& o : pending_.ForUser(user_id)) {
@@ -31,26 +33,28 @@ absl::StatusOr<std::vector<domain::Order>> ManageOrders::List(uint64_t user_id) 
                                               : a.order_id > b.order_id;
   });
   if (orders->size() > kLimit) orders->resize(kLimit);
-  return orders;
+  co_return orders;
 }
 
-absl::StatusOr<domain::PayOutcome> ManageOrders::Pay(uint64_t order_id, uint64_t user_id) const {
-  auto outcome = repository_.MarkPaid(order_id, user_id, clock_.NowMs());
-  if (!outcome.ok()) return outcome.status();
+base::Async<domain::PayOutcome> ManageOrders::Pay(uint64_t order_id, uint64_t user_id) const {
+  auto paying = repository_.MarkPaid(order_id, user_id, clock_.NowMs());
+  const absl::StatusOr<domain::PayOutcome> outcome = co_await std::move(paying);
+  if (!outcome.ok()) co_return outcome.status();
   if (*outcome == domain::PayOutcome::kNotFound) {
     if (auto pending = pending_.Find(order_id); pending && pending->user_id == user_id) {
-      return domain::PayOutcome::kNotPayable;
+      co_return domain::PayOutcome::kNotPayable;
     }
   }
-  return outcome;
+  co_return outcome;
 }
 
-absl::StatusOr<std::map<domain::OrderStatus, int64_t>> ManageOrders::Stats(
+base::Async<std::map<domain::OrderStatus, int64_t>> ManageOrders::Stats(
     uint64_t activity_id) const {
-  auto counts = repository_.CountByStatus(activity_id);
-  if (!counts.ok()) return counts.status();
+  auto counting = repository_.CountByStatus(activity_id);
+  absl::StatusOr<std::map<domain::OrderStatus, int64_t>> counts = co_await std::move(counting);
+  if (!counts.ok()) co_return counts.status();
   (*counts)[domain::OrderStatus::kQueued] += pending_.CountForActivity(activity_id);
-  return counts;
+  co_return counts;
 }
 
 }  // namespace seckill::order::app

@@ -9,8 +9,8 @@
 
 namespace seckill::order::app {
 
-// Reading and paying orders, for their owners. Blocks on the repository: call from worker
-// threads. Orders accepted but not yet recorded are reported as QUEUED.
+// Reading and paying orders, for their owners: coroutines that await the repository. Orders
+// accepted but not yet recorded are reported as QUEUED.
 class ManageOrders {
  public:
   ManageOrders(domain::OrderRepository& repository, const PendingOrders& pending,
@@ -18,12 +18,12 @@ class ManageOrders {
       : repository_(repository), pending_(pending), clock_(clock) {}
 
   // NOT_FOUND when there is no such order or another user owns it.
-  absl::StatusOr<domain::Order> Get(uint64_t order_id, uint64_t user_id) const;
+  base::Async<domain::Order> Get(uint64_t order_id, uint64_t user_id) const;
   // Newest first, at most 100.
-  absl::StatusOr<std::vector<domain::Order>> List(uint64_t user_id) const;
+  base::Async<std::vector<domain::Order>> List(uint64_t user_id) const;
   // A QUEUED order is not payable yet (kNotPayable); paying a PAID order again is kAlreadyPaid.
-  absl::StatusOr<domain::PayOutcome> Pay(uint64_t order_id, uint64_t user_id) const;
-  absl::StatusOr<std::map<domain::OrderStatus, int64_t>> Stats(uint64_t activity_id) const;
+  base::Async<domain::PayOutcome> Pay(uint64_t order_id, uint64_t user_id) const;
+  base::Async<std::map<domain::OrderStatus, int64_t>> Stats(uint64_t activity_id) const;
 
  private:
   domain::OrderRepository& repository_;

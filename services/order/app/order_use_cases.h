@@ -2,7 +2,6 @@
 
 #include <cstdint>
 
-#include "boost/asio/any_io_executor.hpp"
 #include "libs/base/clock.h"
 #include "services/order/app/cancel_order.h"
 #include "services/order/app/dead_letters.h"
@@ -26,18 +25,18 @@ struct OrderPorts {
 
 // The order service's use cases, built on its ports and sharing one record of the orders in
 // flight (PendingOrders): what the gRPC service, the queue consumers and the sweep are given.
-// Blocking port calls run on `blocking`; what they count goes to `metrics`.
+// What they count goes to `metrics`.
 struct OrderUseCases {
   OrderUseCases(const OrderPorts& p, const base::Clock& clock, int64_t payment_timeout_ms,
-                const boost::asio::any_io_executor& blocking, base::Counters& metrics)
+                base::Counters& metrics)
       : pending(clock),
         place(p.reservations, p.events, p.ids, pending, clock, metrics),
-        record(p.reservations, p.repository, pending, clock, blocking, metrics, &p.deadlines),
+        record(p.reservations, p.repository, pending, clock, metrics, &p.deadlines),
         manage(p.repository, pending, clock),
-        cancel(p.repository, p.reservations, pending, clock, payment_timeout_ms, blocking),
-        reconcile(p.repository, p.reservations, pending, blocking),
-        dead_letters(p.repository, p.reservations, clock, blocking),
-        sweep(cancel, reconcile, p.repository, clock, blocking) {}
+        cancel(p.repository, p.reservations, pending, clock, payment_timeout_ms),
+        reconcile(p.repository, p.reservations, pending),
+        dead_letters(p.repository, p.reservations, clock),
+        sweep(cancel, reconcile, p.repository, clock) {}
 
   PendingOrders pending;
   PlaceOrder place;

@@ -16,8 +16,7 @@ boost::asio::awaitable<absl::StatusOr<StockReport>> ReconcileStock::operator()(u
   report.activity_id = activity_id;
   report.found = ledger->found;
   if (!ledger->found) co_return report;
-  auto counting =
-      base::Offload(blocking_, [this, activity_id] { return repository_.UnitsOf(activity_id); });
+  auto counting = repository_.UnitsOf(activity_id);
   auto units = co_await std::move(counting);
   if (!units.ok()) co_return units.status();
   report.stock = ledger->stock;

@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_repository.h"
@@ -28,16 +27,12 @@ struct StockReport {
 // Checks, and on request repairs, the stock books of one activity. A repair moves `remaining`
 // by the drift, only when nothing is in flight (nothing reserved or queued) and only if
 // `remaining` is still what was read (a compare-and-set), so a sale racing the repair makes it
-// refuse rather than miscount. A coroutine: the ledger's calls are awaited and the repository (a
-// blocking port) runs on `blocking`, awaited.
+// refuse rather than miscount. A coroutine: it awaits the ledger and the repository.
 class ReconcileStock {
  public:
   ReconcileStock(domain::OrderRepository& repository, domain::StockReservations& reservations,
-                 const PendingOrders& pending, boost::asio::any_io_executor blocking)
-      : repository_(repository),
-        reservations_(reservations),
-        pending_(pending),
-        blocking_(std::move(blocking)) {}
+                 const PendingOrders& pending)
+      : repository_(repository), reservations_(reservations), pending_(pending) {}
 
   boost::asio::awaitable<absl::StatusOr<StockReport>> operator()(uint64_t activity_id,
                                                                  bool repair) const;
@@ -46,7 +41,6 @@ class ReconcileStock {
   domain::OrderRepository& repository_;
   domain::StockReservations& reservations_;
   const PendingOrders& pending_;
-  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::order::app

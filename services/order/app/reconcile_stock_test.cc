@@ -1,6 +1,5 @@
 #include "services/order/app/reconcile_stock.h"
 
-#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/run_to_completion.h"
 #include "services/order/testing/fake_stock_reservations.h"
@@ -14,19 +13,19 @@ class ReconcileStockTest : public ::testing::Test {
   void SetUp() override {
     // 10 units: 3 sold (one paid), 1 cancelled and not yet returned, 6 remaining.
     for (uint64_t id = 1; id <= 4; ++id) {
-      ASSERT_TRUE(
-          repository_.Insert({id, 42, id, 1, 100, domain::OrderStatus::kCreated, 5}, 5).ok());
+      ASSERT_TRUE(base::RunToCompletion(
+                      repository_.Insert({id, 42, id, 1, 100, domain::OrderStatus::kCreated, 5}, 5))
+                      .ok());
     }
-    ASSERT_TRUE(repository_.MarkPaid(1, 1, 6).ok());
-    ASSERT_TRUE(repository_.MarkCancelled(4, 4, 6).ok());
+    ASSERT_TRUE(base::RunToCompletion(repository_.MarkPaid(1, 1, 6)).ok());
+    ASSERT_TRUE(base::RunToCompletion(repository_.MarkCancelled(4, 4, 6)).ok());
     reservations_.ledger = {true, 10, 6, 0};
   }
   base::ManualClock clock_{1000};
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
   PendingOrders pending_{clock_};
-  boost::asio::thread_pool blocking_{1};
-  ReconcileStock use_case_{repository_, reservations_, pending_, blocking_.get_executor()};
+  ReconcileStock use_case_{repository_, reservations_, pending_};
   absl::StatusOr<StockReport> reconcile_(uint64_t activity_id, bool repair) {
     return base::RunToCompletion(use_case_(activity_id, repair));
   }

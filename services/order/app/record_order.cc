@@ -38,7 +38,7 @@ boost::asio::awaitable<RecordOrder::Results> RecordOrder::operator()(
   std::vector<domain::Order> rows;
   rows.reserve(orders.size());
   for (size_t i = 0; i < orders.size(); ++i) rows.push_back(RowFor(orders[i], (*confirmed)[i]));
-  auto storing = base::Offload(blocking_, [this, &rows] { return StoreAll(rows, clock_.NowMs()); });
+  auto storing = StoreAll(rows, clock_.NowMs());
   Results results = co_await std::move(storing);
   // The new CREATED orders' payment deadlines, in one schedule.
   std::vector<domain::Order> created;
@@ -49,21 +49,25 @@ boost::asio::awaitable<RecordOrder::Results> RecordOrder::operator()(
   co_return results;
 }
 
-RecordOrder::Results RecordOrder::StoreAll(const std::vector<domain::Order>& rows,
-                                           int64_t now_ms) const {
+boost::asio::awaitable<RecordOrder::Results> RecordOrder::StoreAll(
+    const std::vector<domain::Order>& rows, int64_t now_ms) const {
   Results results;
   results.reserve(rows.size());
-  if (rows.size() == 1) {
-    results.push_back(Store(rows.front(), now_ms));
-  } else if (const absl::Status inserted = repository_.InsertAll(rows, now_ms); inserted.ok()) {
-    for (const domain::Order& row : rows) results.push_back(Finish(row));
-  } else if (base::IsTransient(inserted)) {
-    results.assign(rows.size(), inserted);
-  } else {
-    // A replay or a row the table refuses: find it by storing each row on its own.
-    for (const domain::Order& row : rows) results.push_back(Store(row, now_ms));
+  if (rows.size() > 1) {
+    auto inserting = repository_.InsertAll(rows, now_ms);
+    const absl::Status inserted = co_await std::move(inserting);
+    if (inserted.ok()) {
+      for (const domain::Order& row : rows) results.push_back(Finish(row));
+      co_return results;
+    }
+    if (base::IsTransient(inserted)) co_return Results(rows.size(), inserted);
   }
-  return results;
+  // One row, or a batch with a replay or a row the table refuses: each row on its own finds it.
+  for (const domain::Order& row : rows) {
+    auto storing = Store(row, now_ms);
+    results.push_back(co_await std::move(storing));
+  }
+  co_return results;
 }
 
 domain::Order RecordOrder::RowFor(const domain::Order& order, domain::ConfirmOutcome confirmed) {
@@ -87,14 +91,16 @@ domain::Order RecordOrder::RowFor(const domain::Order& order, domain::ConfirmOut
   return row;
 }
 
-absl::StatusOr<RecordOutcome> RecordOrder::Store(const domain::Order& row, int64_t now_ms) const {
-  const absl::Status inserted = repository_.Insert(row, now_ms);
+boost::asio::awaitable<absl::StatusOr<RecordOutcome>> RecordOrder::Store(const domain::Order& row,
+                                                                         int64_t now_ms) const {
+  auto inserting = repository_.Insert(row, now_ms);
+  const absl::Status inserted = co_await std::move(inserting);
   if (absl::IsAlreadyExists(inserted)) {
     pending_.Remove(row.order_id);
-    return RecordOutcome::kAlreadyRecorded;
+    co_return RecordOutcome::kAlreadyRecorded;
   }
-  if (!inserted.ok()) return inserted;
-  return Finish(row);
+  if (!inserted.ok()) co_return inserted;
+  co_return Finish(row);
 }
 
 RecordOutcome RecordOrder::Finish(const domain::Order& row) const {

@@ -2,7 +2,6 @@
 
 #include <vector>
 
-#include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "libs/base/counters.h"
@@ -22,8 +21,7 @@ enum class RecordOutcome {
 // Writes queued orders to the database, then schedules their payment deadlines. First confirms
 // each reservation (RESERVED -> CONFIRMED); a reservation already released (a compensated
 // publish that arrived after all) makes its order FAILED instead, so it can never oversell.
-// Idempotent. A coroutine: it awaits the confirms, and the repository (a blocking port) is called
-// on `blocking`, awaited; no thread waits for either.
+// Idempotent. A coroutine: it awaits the confirms and the repository; no thread waits for either.
 // Errors are transient (UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED: retry) or permanent.
 class RecordOrder {
  public:
@@ -32,14 +30,12 @@ class RecordOrder {
   // Counts the orders that arrive after their reservation was released into `metrics` (which
   // must outlive it).
   RecordOrder(domain::StockReservations& reservations, domain::OrderRepository& repository,
-              PendingOrders& pending, const base::Clock& clock,
-              boost::asio::any_io_executor blocking, base::Counters& metrics,
+              PendingOrders& pending, const base::Clock& clock, base::Counters& metrics,
               domain::PaymentDeadlines* deadlines = nullptr)
       : reservations_(reservations),
         repository_(repository),
         pending_(pending),
         clock_(clock),
-        blocking_(std::move(blocking)),
         failed_on_arrival_(metrics.Get("seckill_order_failed_on_arrival_total",
                                        "Order messages whose reservation was already released (a "
                                        "compensated publish that arrived)")),
@@ -54,12 +50,14 @@ class RecordOrder {
   boost::asio::awaitable<Results> operator()(std::vector<domain::Order> orders) const;
 
  private:
-  // Inserts the rows (one multi-row insert, or one at a time to find a bad one). Blocking.
-  Results StoreAll(const std::vector<domain::Order>& rows, int64_t now_ms) const;
+  // Inserts the rows (one multi-row insert, or one at a time to find a bad one).
+  boost::asio::awaitable<Results> StoreAll(const std::vector<domain::Order>& rows,
+                                           int64_t now_ms) const;
   // The order as it is to be stored, from what confirming its reservation answered.
   static domain::Order RowFor(const domain::Order& order, domain::ConfirmOutcome confirmed);
   // Inserts one row and finishes it.
-  absl::StatusOr<RecordOutcome> Store(const domain::Order& row, int64_t now_ms) const;
+  boost::asio::awaitable<absl::StatusOr<RecordOutcome>> Store(const domain::Order& row,
+                                                              int64_t now_ms) const;
   // After the row is in the database: no longer pending. (Deadlines are scheduled per batch.)
   RecordOutcome Finish(const domain::Order& row) const;
 
@@ -67,7 +65,6 @@ class RecordOrder {
   domain::OrderRepository& repository_;
   PendingOrders& pending_;
   const base::Clock& clock_;
-  boost::asio::any_io_executor blocking_;
   base::Counter& failed_on_arrival_;
   domain::PaymentDeadlines* deadlines_;  // null: no payment deadline (tests)
 };

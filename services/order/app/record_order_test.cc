@@ -1,6 +1,5 @@
 #include "services/order/app/record_order.h"
 
-#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/run_to_completion.h"
 #include "libs/base/status.h"
@@ -20,10 +19,8 @@ class RecordOrderTest : public ::testing::Test {
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
   PendingOrders pending_{clock_};
-  boost::asio::thread_pool blocking_{1};
   base::Counters metrics_;
-  RecordOrder record_{reservations_, repository_, pending_, clock_, blocking_.get_executor(),
-                      metrics_};
+  RecordOrder record_{reservations_, repository_, pending_, clock_, metrics_};
   // Runs the use case's coroutine to its end.
   template <class Orders>
   auto Record(const RecordOrder& record, Orders orders) {
@@ -40,20 +37,20 @@ TEST_F(RecordOrderTest, ConfirmsThenStoresAsCreated) {
   pending_.Add(AnOrder());
   EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecorded);
   EXPECT_EQ(reservations_.confirms.size(), 1u);
-  EXPECT_EQ(manage_.Get(9001, 7)->status, domain::OrderStatus::kCreated);
+  EXPECT_EQ(base::RunToCompletion(manage_.Get(9001, 7))->status, domain::OrderStatus::kCreated);
   EXPECT_FALSE(pending_.Find(9001).has_value());
 }
 
 TEST_F(RecordOrderTest, TheSameMessageTwiceMakesOneOrder) {
   EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecorded);
   EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kAlreadyRecorded);
-  EXPECT_EQ(manage_.Stats(42)->at(domain::OrderStatus::kCreated), 1);
+  EXPECT_EQ(base::RunToCompletion(manage_.Stats(42))->at(domain::OrderStatus::kCreated), 1);
 }
 
 TEST_F(RecordOrderTest, ReleasedReservationBecomesAFailedOrderNeverASale) {
   reservations_.confirm_answers.push_back(domain::ConfirmOutcome::kReleased);
   EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecordedAsFailed);
-  EXPECT_EQ(manage_.Get(9001, 7)->status, domain::OrderStatus::kFailed);
+  EXPECT_EQ(base::RunToCompletion(manage_.Get(9001, 7))->status, domain::OrderStatus::kFailed);
 }
 
 TEST_F(RecordOrderTest, TransientErrorsAreReturnedForRetry) {
@@ -66,18 +63,18 @@ TEST_F(RecordOrderTest, TransientErrorsAreReturnedForRetry) {
 
 TEST_F(RecordOrderTest, PendingOrderIsVisibleAsQueuedToItsOwnerOnly) {
   pending_.Add(AnOrder());
-  EXPECT_EQ(manage_.Get(9001, 7)->status, domain::OrderStatus::kQueued);
-  EXPECT_TRUE(absl::IsNotFound(manage_.Get(9001, 8).status()));
-  EXPECT_EQ(manage_.Pay(9001, 7).value(), domain::PayOutcome::kNotPayable);
-  EXPECT_EQ(manage_.Stats(42)->at(domain::OrderStatus::kQueued), 1);
+  EXPECT_EQ(base::RunToCompletion(manage_.Get(9001, 7))->status, domain::OrderStatus::kQueued);
+  EXPECT_TRUE(absl::IsNotFound(base::RunToCompletion(manage_.Get(9001, 8)).status()));
+  EXPECT_EQ(base::RunToCompletion(manage_.Pay(9001, 7)).value(), domain::PayOutcome::kNotPayable);
+  EXPECT_EQ(base::RunToCompletion(manage_.Stats(42))->at(domain::OrderStatus::kQueued), 1);
 }
 
 TEST_F(RecordOrderTest, PayingMovesCreatedToPaidOnce) {
   ASSERT_TRUE(Record(AnOrder()).ok());
-  EXPECT_EQ(manage_.Pay(9001, 7).value(), domain::PayOutcome::kPaid);
-  EXPECT_EQ(manage_.Pay(9001, 7).value(), domain::PayOutcome::kAlreadyPaid);
-  EXPECT_EQ(manage_.Pay(9001, 8).value(), domain::PayOutcome::kNotFound);
-  EXPECT_EQ(manage_.Get(9001, 7)->status, domain::OrderStatus::kPaid);
+  EXPECT_EQ(base::RunToCompletion(manage_.Pay(9001, 7)).value(), domain::PayOutcome::kPaid);
+  EXPECT_EQ(base::RunToCompletion(manage_.Pay(9001, 7)).value(), domain::PayOutcome::kAlreadyPaid);
+  EXPECT_EQ(base::RunToCompletion(manage_.Pay(9001, 8)).value(), domain::PayOutcome::kNotFound);
+  EXPECT_EQ(base::RunToCompletion(manage_.Get(9001, 7))->status, domain::OrderStatus::kPaid);
 }
 
 std::vector<domain::Order> ABatch(std::initializer_list<uint64_t> ids) {
@@ -99,8 +96,7 @@ struct RecordedDeadlines final : domain::PaymentDeadlines {
 // One schedule per batch, naming the orders it created (not the FAILED or the replayed ones).
 TEST_F(RecordOrderTest, ABatchSchedulesThePaymentDeadlinesOfItsNewOrdersAtOnce) {
   RecordedDeadlines deadlines;
-  RecordOrder record(reservations_, repository_, pending_, clock_, blocking_.get_executor(),
-                     metrics_, &deadlines);
+  RecordOrder record(reservations_, repository_, pending_, clock_, metrics_, &deadlines);
   ASSERT_TRUE(Record(record, ABatch({503})).front().ok());
   reservations_.confirm_answers = {
       domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kReleased,
@@ -119,8 +115,8 @@ TEST_F(RecordOrderTest, ABatchIsConfirmedInOneCallAndStoredTogether) {
   EXPECT_EQ(results[1].value(), RecordOutcome::kRecordedAsFailed);
   EXPECT_EQ(results[2].value(), RecordOutcome::kRecorded);
   EXPECT_EQ(reservations_.confirm_calls, 1);
-  EXPECT_EQ(manage_.Stats(42)->at(domain::OrderStatus::kCreated), 2);
-  EXPECT_EQ(manage_.Stats(42)->at(domain::OrderStatus::kFailed), 1);
+  EXPECT_EQ(base::RunToCompletion(manage_.Stats(42))->at(domain::OrderStatus::kCreated), 2);
+  EXPECT_EQ(base::RunToCompletion(manage_.Stats(42))->at(domain::OrderStatus::kFailed), 1);
 }
 
 // A row the table refuses, or a replayed one, fails the multi-row insert; each row is then
@@ -135,7 +131,7 @@ TEST_F(RecordOrderTest, ARefusedRowInABatchFailsAloneItsNeighboursAreStored) {
   EXPECT_FALSE(base::IsTransient(results[1].status()));
   EXPECT_EQ(results[2].value(), RecordOutcome::kAlreadyRecorded);
   EXPECT_EQ(results[3].value(), RecordOutcome::kRecorded);
-  EXPECT_EQ(manage_.Stats(42)->at(domain::OrderStatus::kCreated), 3);
+  EXPECT_EQ(base::RunToCompletion(manage_.Stats(42))->at(domain::OrderStatus::kCreated), 3);
 }
 
 TEST_F(RecordOrderTest, ATransientFailureIsEveryOrdersOfTheBatch) {
@@ -144,8 +140,8 @@ TEST_F(RecordOrderTest, ATransientFailureIsEveryOrdersOfTheBatch) {
   reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed,
                                    absl::UnavailableError("product down")};
   for (const auto& r : Record(ABatch({301, 302}))) EXPECT_TRUE(absl::IsUnavailable(r.status()));
-  EXPECT_FALSE(repository_.Find(301)->has_value());
-  EXPECT_FALSE(repository_.Find(302)->has_value());
+  EXPECT_FALSE(base::RunToCompletion(repository_.Find(301))->has_value());
+  EXPECT_FALSE(base::RunToCompletion(repository_.Find(302))->has_value());
   for (const auto& r : Record(ABatch({301, 302}))) EXPECT_EQ(r.value(), RecordOutcome::kRecorded);
 }
 

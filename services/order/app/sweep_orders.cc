@@ -15,9 +15,7 @@ boost::asio::awaitable<void> SweepOrders::operator()() const {
   if (returned.ok() && *returned > 0) {
     spdlog::info("expiry sweep: returned the stock of {} cancelled orders", *returned);
   }
-  auto listing = base::Offload(blocking_, [this] {
-    return repository_.ActivitiesWithOrdersSince(clock_.NowMs() - kReconcileWindowMs);
-  });
+  auto listing = repository_.ActivitiesWithOrdersSince(clock_.NowMs() - kReconcileWindowMs);
   absl::StatusOr<std::vector<uint64_t>> active = co_await std::move(listing);
   if (!active.ok()) co_return;
   for (uint64_t activity : *active) {

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "services/order/app/cancel_order.h"
@@ -17,13 +16,8 @@ namespace seckill::order::app {
 class SweepOrders {
  public:
   SweepOrders(const CancelOrder& cancel, const ReconcileStock& reconcile,
-              domain::OrderRepository& repository, const base::Clock& clock,
-              boost::asio::any_io_executor blocking)
-      : cancel_(cancel),
-        reconcile_(reconcile),
-        repository_(repository),
-        clock_(clock),
-        blocking_(std::move(blocking)) {}
+              domain::OrderRepository& repository, const base::Clock& clock)
+      : cancel_(cancel), reconcile_(reconcile), repository_(repository), clock_(clock) {}
 
   boost::asio::awaitable<void> operator()() const;
 
@@ -35,7 +29,6 @@ class SweepOrders {
   const ReconcileStock& reconcile_;
   domain::OrderRepository& repository_;
   const base::Clock& clock_;
-  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::order::app
