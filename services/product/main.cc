@@ -6,6 +6,7 @@
 #include "libs/base/await.h"
 #include "libs/base/clock.h"
 #include "libs/base/periodic_task.h"
+#include "libs/base/run_to_completion.h"
 #include "libs/base/service_main.h"
 #include "libs/mysql/pool.h"
 #include "libs/rpc/service_host.h"
@@ -37,18 +38,15 @@ int Run(const Settings& s) {
   mysql::Pool db(s.db, 8);
   base::SystemClock clock;
   base::Counters metrics;
-  adapters::MariaDbCatalog catalog(db, clock);
+  adapters::MariaDbCatalog catalog(db, clock, blocking.get_executor());
   adapters::RedisStockLedger ledger(redis_client, s.ledger_retention.count() * 1000);
-  app::CreateActivity create_activity(catalog, ledger, blocking.get_executor());
-  app::ViewActivities view_activities(catalog, ledger, clock, blocking.get_executor());
-  app::StockRecovery recovery(catalog, ledger, clock, s.reseed_grace.count() * 1000,
-                              blocking.get_executor());
-  recovery.KnowCatalog();
+  app::CreateActivity create_activity(catalog, ledger);
+  app::ViewActivities view_activities(catalog, ledger, clock);
+  app::StockRecovery recovery(catalog, ledger, clock, s.reseed_grace.count() * 1000);
+  base::RunToCompletion(recovery.KnowCatalog());  // start-up: before the first request
   gate_on_reconnect = &recovery;
-  app::SweepStaleReservations sweep(catalog, ledger, s.reservation_ttl.count() * 1000,
-                                    blocking.get_executor(), metrics);
-  api::ProductGrpcService service(catalog, ledger, create_activity, view_activities, recovery,
-                                  blocking.get_executor());
+  app::SweepStaleReservations sweep(catalog, ledger, s.reservation_ttl.count() * 1000, metrics);
+  api::ProductGrpcService service(catalog, ledger, create_activity, view_activities, recovery);
   base::PeriodicTask recovery_check(ioc.get_executor(), std::chrono::seconds(1),
                                     [&recovery] { return recovery.Check(); });
   base::PeriodicTask sweeper(ioc.get_executor(), s.sweep_interval, [&sweep] { return sweep(); });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "boost/asio/any_io_executor.hpp"
 #include "libs/base/clock.h"
 #include "libs/mysql/pool.h"
 #include "services/product/domain/catalog.h"
@@ -9,17 +10,20 @@ namespace seckill::product::adapters {
 // Catalog on the `products` and `activities` tables (sql/migrations). Thread-safe.
 class MariaDbCatalog final : public domain::Catalog {
  public:
-  MariaDbCatalog(mysql::Pool& pool, const base::Clock& clock) : pool_(pool), clock_(clock) {}
+  // Runs each statement on `blocking` (MariaDB Connector/C blocks).
+  MariaDbCatalog(mysql::Pool& pool, const base::Clock& clock, boost::asio::any_io_executor blocking)
+      : pool_(pool), clock_(clock), blocking_(std::move(blocking)) {}
 
-  absl::StatusOr<uint64_t> AddProduct(const domain::Product& product) override;
-  absl::StatusOr<uint64_t> AddActivity(const domain::ActivityTerms& terms) override;
-  absl::StatusOr<std::optional<domain::Activity>> FindActivity(uint64_t activity_id) override;
-  absl::StatusOr<std::vector<domain::Activity>> ListActivities(int limit) override;
-  absl::StatusOr<std::vector<domain::LiveOrder>> LiveOrders(uint64_t activity_id) override;
+  base::Async<uint64_t> AddProduct(const domain::Product& product) override;
+  base::Async<uint64_t> AddActivity(const domain::ActivityTerms& terms) override;
+  base::Async<std::optional<domain::Activity>> FindActivity(uint64_t activity_id) override;
+  base::Async<std::vector<domain::Activity>> ListActivities(int limit) override;
+  base::Async<std::vector<domain::LiveOrder>> LiveOrders(uint64_t activity_id) override;
 
  private:
   mysql::Pool& pool_;
   const base::Clock& clock_;
+  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::product::adapters

@@ -83,7 +83,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerCreateProduct(
   if (absl::Status valid = domain::ValidateProduct(product); !valid.ok()) {
     co_return rpc::ToGrpc(valid);
   }
-  auto adding = base::Offload(blocking_, [this, &product] { return catalog_.AddProduct(product); });
+  auto adding = catalog_.AddProduct(product);
   const absl::StatusOr<uint64_t> id = co_await std::move(adding);
   if (!id.ok()) co_return rpc::ToGrpc(id.status());
   reply->set_product_id(*id);

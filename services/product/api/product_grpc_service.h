@@ -1,6 +1,5 @@
 #pragma once
 
-#include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/product/app/create_activity.h"
@@ -10,8 +9,8 @@
 namespace seckill::product::api {
 
 // The ProductService gRPC API: checks each request, maps protobuf to the domain and back. Each
-// call is answered by a coroutine (rpc::Serve); stock operations await the ledger, and catalog
-// work runs on the `blocking` workers, awaited, so no gRPC thread waits on the database.
+// call is answered by a coroutine (rpc::Serve) that awaits the ledger or the catalog, so no gRPC
+// thread waits on Redis or the database.
 class ProductGrpcService final : public seckill::product::v1::ProductService::CallbackService {
  public:
   // The most items one batch call (ReserveStocks, ConfirmReservations) may carry.
@@ -19,14 +18,12 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
 
   ProductGrpcService(domain::Catalog& catalog, domain::StockLedger& ledger,
                      const app::CreateActivity& create_activity,
-                     const app::ViewActivities& view_activities, app::StockRecovery& recovery,
-                     boost::asio::any_io_executor blocking)
+                     const app::ViewActivities& view_activities, app::StockRecovery& recovery)
       : catalog_(catalog),
         ledger_(ledger),
         create_activity_(create_activity),
         view_activities_(view_activities),
-        recovery_(recovery),
-        blocking_(std::move(blocking)) {}
+        recovery_(recovery) {}
 
   grpc::ServerUnaryReactor* CreateProduct(grpc::CallbackServerContext* ctx,
                                           const v1::CreateProductRequest* request,
@@ -102,7 +99,6 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   const app::CreateActivity& create_activity_;
   const app::ViewActivities& view_activities_;
   app::StockRecovery& recovery_;
-  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::product::api

@@ -7,7 +7,7 @@ namespace seckill::product::app {
 
 base::Async<CreateActivityResult> CreateActivity::operator()(domain::ActivityTerms terms) const {
   if (absl::Status valid = domain::ValidateTerms(terms); !valid.ok()) co_return valid;
-  auto adding = base::Offload(blocking_, [this, &terms] { return catalog_.AddActivity(terms); });
+  auto adding = catalog_.AddActivity(terms);
   const absl::StatusOr<uint64_t> id = co_await std::move(adding);
   if (absl::IsFailedPrecondition(id.status())) {
     co_return CreateActivityResult{CreateActivityOutcome::kProductNotFound, 0};

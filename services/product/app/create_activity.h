@@ -1,6 +1,5 @@
 #pragma once
 
-#include "boost/asio/any_io_executor.hpp"
 #include "libs/base/async.h"
 #include "services/product/domain/catalog.h"
 #include "services/product/domain/stock_ledger.h"
@@ -14,20 +13,18 @@ struct CreateActivityResult {
 };
 
 // Stores a new activity in the catalog, then seeds its stock into the ledger so it can sell.
-// The catalog (a blocking port) is called on `blocking`, awaited. INVALID_ARGUMENT for bad
-// terms; a failed seed is UNAVAILABLE (the activity exists but cannot sell until seeded).
+// INVALID_ARGUMENT for bad terms; a failed seed is UNAVAILABLE (the activity exists but cannot sell
+// until seeded).
 class CreateActivity {
  public:
-  CreateActivity(domain::Catalog& catalog, domain::StockLedger& ledger,
-                 boost::asio::any_io_executor blocking)
-      : catalog_(catalog), ledger_(ledger), blocking_(std::move(blocking)) {}
+  CreateActivity(domain::Catalog& catalog, domain::StockLedger& ledger)
+      : catalog_(catalog), ledger_(ledger) {}
 
   base::Async<CreateActivityResult> operator()(domain::ActivityTerms terms) const;
 
  private:
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;
-  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::product::app

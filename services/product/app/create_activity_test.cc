@@ -1,6 +1,5 @@
 #include "services/product/app/create_activity.h"
 
-#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/clock.h"
 #include "libs/base/run_to_completion.h"
@@ -19,13 +18,12 @@ class CreateActivityTest : public ::testing::Test {
   base::ManualClock clock_{1500};
   testing::InMemoryCatalog catalog_;
   testing::InMemoryStockLedger ledger_{clock_};
-  boost::asio::thread_pool blocking_{1};
-  CreateActivity create_{catalog_, ledger_, blocking_.get_executor()};
-  ViewActivities view_{catalog_, ledger_, clock_, blocking_.get_executor()};
+  CreateActivity create_{catalog_, ledger_};
+  ViewActivities view_{catalog_, ledger_, clock_};
 };
 
 TEST_F(CreateActivityTest, StoresAndSeedsSoTheActivityCanSell) {
-  uint64_t product = catalog_.AddProduct({0, "Phone", "", 100}).value();
+  uint64_t product = base::RunToCompletion(catalog_.AddProduct({0, "Phone", "", 100})).value();
   auto created = Create({product, "Sale", 90, 3, 1000, 2000, 1});
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(created->outcome, CreateActivityOutcome::kCreated);
@@ -40,14 +38,14 @@ TEST_F(CreateActivityTest, UnknownProductIsReportedNotStored) {
   auto created = Create({42, "Sale", 90, 3, 1000, 2000, 1});
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(created->outcome, CreateActivityOutcome::kProductNotFound);
-  EXPECT_TRUE(catalog_.ListActivities(10)->empty());
+  EXPECT_TRUE(base::RunToCompletion(catalog_.ListActivities(10))->empty());
 }
 
 TEST_F(CreateActivityTest, InvalidTermsAreRefusedBeforeStoring) {
-  uint64_t product = catalog_.AddProduct({0, "Phone", "", 100}).value();
+  uint64_t product = base::RunToCompletion(catalog_.AddProduct({0, "Phone", "", 100})).value();
   auto created = Create({product, "Sale", 90, 0, 1000, 2000, 1});
   EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(catalog_.ListActivities(10)->empty());
+  EXPECT_TRUE(base::RunToCompletion(catalog_.ListActivities(10))->empty());
 }
 
 TEST_F(CreateActivityTest, UnknownActivityViewIsNotFound) {

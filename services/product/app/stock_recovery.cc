@@ -3,7 +3,6 @@
 #include <utility>
 #include <vector>
 
-#include "libs/base/await.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
@@ -14,11 +13,12 @@ void StockRecovery::Known(uint64_t activity_id) {
   known_.insert(activity_id);
 }
 
-void StockRecovery::KnowCatalog() {
-  auto activities = catalog_.ListActivities(1'000'000);
+boost::asio::awaitable<void> StockRecovery::KnowCatalog() {
+  auto listing = catalog_.ListActivities(1'000'000);
+  const absl::StatusOr<std::vector<domain::Activity>> activities = co_await std::move(listing);
   if (!activities.ok()) {
     spdlog::warn("stock recovery: cannot read the catalog: {}", activities.status().ToString());
-    return;
+    co_return;
   }
   for (const domain::Activity& a : *activities) Known(a.activity_id);
 }
@@ -61,12 +61,10 @@ boost::asio::awaitable<int> StockRecovery::ReseedDue() {
   }
   int restored = 0;
   for (uint64_t id : due) {
-    auto reading = base::Offload(blocking_, [this, id] {
-      return std::make_pair(catalog_.FindActivity(id), catalog_.LiveOrders(id));
-    });
-    auto read = co_await std::move(reading);
-    const absl::StatusOr<std::optional<domain::Activity>>& activity = read.first;
-    const absl::StatusOr<std::vector<domain::LiveOrder>>& live = read.second;
+    auto finding = catalog_.FindActivity(id);
+    const absl::StatusOr<std::optional<domain::Activity>> activity = co_await std::move(finding);
+    auto reading = catalog_.LiveOrders(id);
+    const absl::StatusOr<std::vector<domain::LiveOrder>> live = co_await std::move(reading);
     if (!activity.ok() || !live.ok() || !activity->has_value()) continue;  // retried next time
     auto reseeding = ledger_.Reseed(id, (*activity)->terms, *live);
     absl::StatusOr<int64_t> remaining = co_await std::move(reseeding);

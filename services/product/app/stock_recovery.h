@@ -6,7 +6,6 @@
 #include <set>
 #include <string>
 
-#include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "services/product/domain/catalog.h"
@@ -19,22 +18,17 @@ namespace seckill::product::app {
 // when its ledger is missing although the catalog knows it (a flush). A gated activity answers
 // UNAVAILABLE; after `grace_ms` (time for in-flight orders to resolve) it is re-seeded from its
 // live orders and opens again. Orders still in flight then become FAILED (their reservation is
-// gone), which keeps the books exact. Thread-safe. The catalog (a blocking port) is called on
-// `blocking`, awaited.
+// gone), which keeps the books exact. Thread-safe.
 class StockRecovery {
  public:
   StockRecovery(domain::Catalog& catalog, domain::StockLedger& ledger, const base::Clock& clock,
-                int64_t grace_ms, boost::asio::any_io_executor blocking)
-      : catalog_(catalog),
-        ledger_(ledger),
-        clock_(clock),
-        grace_ms_(grace_ms),
-        blocking_(std::move(blocking)) {}
+                int64_t grace_ms)
+      : catalog_(catalog), ledger_(ledger), clock_(clock), grace_ms_(grace_ms) {}
 
   void Known(uint64_t activity_id);
-  // Every activity of the catalog is known (at start-up; blocking). A catalog that cannot be
+  // Every activity of the catalog is known (awaited at start-up). A catalog that cannot be
   // read is logged and leaves them unknown until they are next created or read.
-  void KnowCatalog();
+  boost::asio::awaitable<void> KnowCatalog();
   bool IsKnown(uint64_t activity_id) const;
   void Gate(uint64_t activity_id);
   void GateAll();
@@ -51,7 +45,6 @@ class StockRecovery {
   domain::StockLedger& ledger_;
   const base::Clock& clock_;
   const int64_t grace_ms_;
-  boost::asio::any_io_executor blocking_;
   std::string last_instance_;  // Check's own (checks do not overlap)
   mutable std::mutex mu_;
   std::set<uint64_t> known_;

@@ -1,6 +1,5 @@
 #include "services/product/app/stock_recovery.h"
 
-#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/run_to_completion.h"
 #include "services/product/testing/in_memory_catalog.h"
@@ -13,12 +12,11 @@ TEST(StockRecoveryTest, GatedActivityIsReseededFromLiveOrdersAfterTheGrace) {
   base::ManualClock clock(1500);
   testing::InMemoryCatalog catalog;
   testing::InMemoryStockLedger ledger(clock);
-  const uint64_t product = catalog.AddProduct({0, "p", "", 1}).value();
+  const uint64_t product = base::RunToCompletion(catalog.AddProduct({0, "p", "", 1})).value();
   const domain::ActivityTerms terms{product, "sale", 100, 5, 1000, 100000, 1};
-  const uint64_t id = catalog.AddActivity(terms).value();
+  const uint64_t id = base::RunToCompletion(catalog.AddActivity(terms)).value();
   catalog.live_orders[id] = {{11, 1, 1}, {12, 2, 1}};
-  boost::asio::thread_pool blocking(1);
-  StockRecovery recovery(catalog, ledger, clock, /*grace_ms=*/5000, blocking.get_executor());
+  StockRecovery recovery(catalog, ledger, clock, /*grace_ms=*/5000);
   recovery.Known(id);
   EXPECT_TRUE(recovery.IsKnown(id));
   EXPECT_FALSE(recovery.IsKnown(id + 1));
@@ -42,10 +40,11 @@ TEST(StockRecoveryTest, AStoreRestartGatesEveryActivityUntilItIsReseeded) {
   base::ManualClock clock(1500);
   testing::InMemoryCatalog catalog;
   testing::InMemoryStockLedger ledger(clock);
-  const uint64_t product = catalog.AddProduct({0, "p", "", 1}).value();
-  const uint64_t id = catalog.AddActivity({product, "sale", 100, 5, 1000, 100000, 1}).value();
-  boost::asio::thread_pool blocking(1);
-  StockRecovery recovery(catalog, ledger, clock, /*grace_ms=*/5000, blocking.get_executor());
+  const uint64_t product = base::RunToCompletion(catalog.AddProduct({0, "p", "", 1})).value();
+  const uint64_t id =
+      base::RunToCompletion(catalog.AddActivity({product, "sale", 100, 5, 1000, 100000, 1}))
+          .value();
+  StockRecovery recovery(catalog, ledger, clock, /*grace_ms=*/5000);
   recovery.Known(id);
   base::RunToCompletion(recovery.Check());  // learns the instance
   base::RunToCompletion(recovery.Check());

@@ -6,7 +6,7 @@
 namespace seckill::product::app {
 
 boost::asio::awaitable<int64_t> SweepStaleReservations::operator()() const {
-  auto listing = base::Offload(blocking_, [this] { return catalog_.ListActivities(kActivities); });
+  auto listing = catalog_.ListActivities(kActivities);
   absl::StatusOr<std::vector<domain::Activity>> activities = co_await std::move(listing);
   if (!activities.ok()) co_return 0;  // the next run tries again
   int64_t released = 0;

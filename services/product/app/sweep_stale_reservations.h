@@ -2,7 +2,6 @@
 
 #include <cstdint>
 
-#include "boost/asio/any_io_executor.hpp"
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/counters.h"
 #include "services/product/domain/catalog.h"
@@ -13,16 +12,15 @@ namespace seckill::product::app {
 // Returns stock stranded by reservations nobody resolved (an order service that died between
 // reserve and publish): in the newest kActivities activities, a reservation still RESERVED
 // `ttl_ms` after it was made and never marked published is released. Run every
-// stock.sweep_interval_s; the catalog (a blocking port) is called on `blocking`, awaited.
+// stock.sweep_interval_s.
 class SweepStaleReservations {
  public:
   // Counts the reservations it releases into `metrics`, which must outlive it.
   SweepStaleReservations(domain::Catalog& catalog, domain::StockLedger& ledger, int64_t ttl_ms,
-                         boost::asio::any_io_executor blocking, base::Counters& metrics)
+                         base::Counters& metrics)
       : catalog_(catalog),
         ledger_(ledger),
         ttl_ms_(ttl_ms),
-        blocking_(std::move(blocking)),
         released_(metrics.Get("seckill_product_stale_reservations_released_total",
                               "Reservations left RESERVED past the TTL (their order service died) "
                               "whose stock the sweep returned")) {}
@@ -37,7 +35,6 @@ class SweepStaleReservations {
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;
   const int64_t ttl_ms_;
-  boost::asio::any_io_executor blocking_;
   base::Counter& released_;
 };
 

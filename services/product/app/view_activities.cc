@@ -15,8 +15,7 @@ base::Async<ActivityView> ViewActivities::WithStock(domain::Activity activity) c
 }
 
 base::Async<ActivityView> ViewActivities::One(uint64_t activity_id) const {
-  auto finding =
-      base::Offload(blocking_, [this, activity_id] { return catalog_.FindActivity(activity_id); });
+  auto finding = catalog_.FindActivity(activity_id);
   absl::StatusOr<std::optional<domain::Activity>> found = co_await std::move(finding);
   if (!found.ok()) co_return found.status();
   if (!found->has_value()) co_return absl::NotFoundError("activity not found");
@@ -26,7 +25,7 @@ base::Async<ActivityView> ViewActivities::One(uint64_t activity_id) const {
 
 base::Async<std::vector<ActivityView>> ViewActivities::Many(int limit) const {
   if (limit <= 0) co_return std::vector<ActivityView>{};
-  auto listing = base::Offload(blocking_, [this, limit] { return catalog_.ListActivities(limit); });
+  auto listing = catalog_.ListActivities(limit);
   absl::StatusOr<std::vector<domain::Activity>> activities = co_await std::move(listing);
   if (!activities.ok()) co_return activities.status();
   // One snapshot after the other: a page holds at most `limit` activities, and the gateway

@@ -2,7 +2,6 @@
 
 #include <vector>
 
-#include "boost/asio/any_io_executor.hpp"
 #include "libs/base/async.h"
 #include "libs/base/clock.h"
 #include "services/product/domain/catalog.h"
@@ -17,13 +16,11 @@ struct ActivityView {
   domain::ActivityStatus status = domain::ActivityStatus::kUpcoming;
 };
 
-// Reads activities from the catalog and their live stock from the ledger. The catalog (a
-// blocking port) is called on `blocking`, awaited.
+// Reads activities from the catalog and their live stock from the ledger.
 class ViewActivities {
  public:
-  ViewActivities(domain::Catalog& catalog, domain::StockLedger& ledger, const base::Clock& clock,
-                 boost::asio::any_io_executor blocking)
-      : catalog_(catalog), ledger_(ledger), clock_(clock), blocking_(std::move(blocking)) {}
+  ViewActivities(domain::Catalog& catalog, domain::StockLedger& ledger, const base::Clock& clock)
+      : catalog_(catalog), ledger_(ledger), clock_(clock) {}
 
   // NOT_FOUND when there is no such activity.
   base::Async<ActivityView> One(uint64_t activity_id) const;
@@ -37,7 +34,6 @@ class ViewActivities {
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;
   const base::Clock& clock_;
-  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::product::app

@@ -10,40 +10,40 @@ namespace seckill::product::testing {
 // A Catalog in process memory, for unit tests of the use cases.
 class InMemoryCatalog final : public domain::Catalog {
  public:
-  absl::StatusOr<uint64_t> AddProduct(const domain::Product& product) override {
+  base::Async<uint64_t> AddProduct(const domain::Product& product) override {
     std::lock_guard lock(mu_);
     products_[++next_product_] = product;
-    return next_product_;
+    co_return next_product_;
   }
-  absl::StatusOr<uint64_t> AddActivity(const domain::ActivityTerms& terms) override {
+  base::Async<uint64_t> AddActivity(const domain::ActivityTerms& terms) override {
     std::lock_guard lock(mu_);
     if (!products_.contains(terms.product_id)) {
-      return absl::FailedPreconditionError("product not found");
+      co_return absl::FailedPreconditionError("product not found");
     }
     ++next_activity_;
     activities_[next_activity_] = domain::Activity{next_activity_, terms};
-    return next_activity_;
+    co_return next_activity_;
   }
-  absl::StatusOr<std::optional<domain::Activity>> FindActivity(uint64_t id) override {
+  base::Async<std::optional<domain::Activity>> FindActivity(uint64_t id) override {
     std::lock_guard lock(mu_);
     auto it = activities_.find(id);
-    if (it == activities_.end()) return std::optional<domain::Activity>();
-    return std::optional<domain::Activity>(it->second);
+    if (it == activities_.end()) co_return std::optional<domain::Activity>();
+    co_return std::optional<domain::Activity>(it->second);
   }
-  absl::StatusOr<std::vector<domain::LiveOrder>> LiveOrders(uint64_t activity_id) override {
+  base::Async<std::vector<domain::LiveOrder>> LiveOrders(uint64_t activity_id) override {
     std::lock_guard lock(mu_);
-    return live_orders[activity_id];
+    co_return live_orders[activity_id];
   }
   std::map<uint64_t, std::vector<domain::LiveOrder>> live_orders;  // what LiveOrders reports
 
-  absl::StatusOr<std::vector<domain::Activity>> ListActivities(int limit) override {
+  base::Async<std::vector<domain::Activity>> ListActivities(int limit) override {
     std::lock_guard lock(mu_);
     std::vector<domain::Activity> out;
     for (auto it = activities_.rbegin();
          it != activities_.rend() && static_cast<int>(out.size()) < limit; ++it) {
       out.push_back(it->second);
     }
-    return out;
+    co_return out;
   }
 
  private:
