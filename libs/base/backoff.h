@@ -14,6 +14,8 @@
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/this_coro.hpp"
 #include "boost/asio/use_awaitable.hpp"
+#include "libs/base/async.h"
+#include "libs/base/run_to_completion.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::base {
@@ -70,6 +72,13 @@ inline absl::Status RetryAtStartup(int attempts, std::chrono::milliseconds delay
     std::this_thread::sleep_for(delay);
   }
   return status;
+}
+
+// The same for an attempt that is awaited: each attempt is run to its end.
+inline absl::Status RetryAtStartup(int attempts, std::chrono::milliseconds delay,
+                                   std::string_view what,
+                                   const std::function<AsyncStatus()>& attempt) {
+  return RetryAtStartup(attempts, delay, what, [&attempt] { return RunToCompletion(attempt()); });
 }
 
 }  // namespace seckill::base

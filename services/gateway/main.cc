@@ -26,8 +26,9 @@ namespace asio = boost::asio;
 int Run(const Settings& s) {
   base::SystemClock clock;
   mysql::Pool db(s.db, 8);
-  adapters::MariaDbUserRepository users(db, clock);
-  adapters::SodiumPasswordHasher hasher;
+  asio::thread_pool blocking(4);  // the database's statements and password hashing
+  adapters::MariaDbUserRepository users(db, clock, blocking.get_executor());
+  adapters::SodiumPasswordHasher hasher(blocking.get_executor());
   adapters::Hs256TokenCodec tokens(s.jwt_secret, s.token_ttl);
   app::Accounts accounts(users, hasher, tokens, clock);
   // The database may still be starting.
@@ -38,9 +39,7 @@ int Run(const Settings& s) {
     spdlog::error("cannot create the admin account: {}", admin.ToString());
     return 1;
   }
-
   asio::io_context ioc(static_cast<int>(s.http_threads));
-  asio::thread_pool blocking(4);
   flowcontrol::SteadyClock flow_clock;
   flowcontrol::ProcSystemMetrics system_metrics;
   api::FlowControl flow_control(flow_clock, &system_metrics);
@@ -53,10 +52,9 @@ int Run(const Settings& s) {
     spdlog::error("flow control: {}; serving with no flow rules until the file is fixed",
                   base::Message(rules));
   }
-  http::ServerOptions options;
-  options.port = static_cast<uint16_t>(s.http_port);
-  options.body_limit = static_cast<size_t>(s.body_limit_bytes);
-  options.header_limit = static_cast<size_t>(s.header_limit_bytes);
+  const http::ServerOptions options{.port = static_cast<uint16_t>(s.http_port),
+                                    .header_limit = static_cast<size_t>(s.header_limit_bytes),
+                                    .body_limit = static_cast<size_t>(s.body_limit_bytes)};
   http::HttpServer server(ioc, options,
                           [&api](http::Request r) { return api.Handle(std::move(r)); });
   base::PeriodicTask sample_system(ioc.get_executor(), std::chrono::seconds(1),

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "boost/asio/any_io_executor.hpp"
 #include "libs/base/clock.h"
 #include "libs/mysql/pool.h"
 #include "services/gateway/domain/user.h"
@@ -9,18 +10,22 @@ namespace seckill::gateway::adapters {
 // UserRepository on the `users` table. Thread-safe.
 class MariaDbUserRepository final : public domain::UserRepository {
  public:
-  MariaDbUserRepository(mysql::Pool& pool, const base::Clock& clock) : pool_(pool), clock_(clock) {}
+  // Runs each statement on `blocking` (MariaDB Connector/C blocks).
+  MariaDbUserRepository(mysql::Pool& pool, const base::Clock& clock,
+                        boost::asio::any_io_executor blocking)
+      : pool_(pool), clock_(clock), blocking_(std::move(blocking)) {}
 
-  absl::StatusOr<uint64_t> Create(const domain::User& user) override;
-  absl::StatusOr<std::vector<std::pair<uint64_t, std::string>>> CreateMany(
+  base::Async<uint64_t> Create(const domain::User& user) override;
+  base::Async<std::vector<std::pair<uint64_t, std::string>>> CreateMany(
       const std::vector<std::string>& usernames, const std::string& password_hash,
       domain::Role role) override;
-  absl::StatusOr<std::optional<domain::User>> FindByUsername(const std::string& username) override;
-  absl::Status Promote(uint64_t user_id) override;
+  base::Async<std::optional<domain::User>> FindByUsername(const std::string& username) override;
+  base::AsyncStatus Promote(uint64_t user_id) override;
 
  private:
   mysql::Pool& pool_;
   const base::Clock& clock_;
+  boost::asio::any_io_executor blocking_;
 };
 
 }  // namespace seckill::gateway::adapters

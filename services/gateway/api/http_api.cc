@@ -37,7 +37,7 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
                 });
           },
           cache_options),
-      account_handlers_(accounts, blocking),
+      account_handlers_(accounts),
       activity_handlers_(products_, activities_),
       order_handlers_(orders_, activities_),
       admin_handlers_(products_, orders_) {

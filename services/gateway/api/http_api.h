@@ -39,7 +39,8 @@ struct Backends {
 // The public and admin HTTP API (docs/openapi.yaml): the route table, each route behind the
 // middleware (api/middleware.h), its handler in a group per resource (api/handlers/), the
 // backends reached through typed clients (api/backends/). Handlers run on connection strands and
-// never block: account work goes to `blocking` workers, backend calls are awaited gRPC callbacks.
+// never block: they await the account use cases and the backends' gRPC calls; the readiness
+// probe's database ping runs on `blocking`.
 // Activity reads and the refusals the gateway already knows (sold out, outside the sale window)
 // are answered from an ActivityCache, whose fetches run on `executor`.
 class HttpApi {

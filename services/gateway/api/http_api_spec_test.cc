@@ -58,10 +58,10 @@ std::set<std::string> SpecOperations() {
 std::set<std::string> GatewayRoutes() {
   base::ManualClock clock{1'800'000'000'000};
   testing::InMemoryUserRepository users;
-  adapters::SodiumPasswordHasher hasher;
+  boost::asio::thread_pool blocking{1};
+  adapters::SodiumPasswordHasher hasher{blocking.get_executor()};
   adapters::Hs256TokenCodec tokens{std::string(32, 'k'), std::chrono::seconds(60)};
   app::Accounts accounts{users, hasher, tokens, clock};
-  boost::asio::thread_pool blocking{1};
   flowcontrol::ManualClock flow_clock{std::chrono::seconds(100)};
   FlowControl flow_control{flow_clock};
   boost::asio::io_context io;

@@ -4,74 +4,109 @@
 
 namespace seckill::gateway::app {
 
-absl::StatusOr<uint64_t> Accounts::Register(const std::string& username,
-                                            const std::string& password) const {
-  SECKILL_RETURN_IF_ERROR(domain::ValidateUsername(username));
-  SECKILL_RETURN_IF_ERROR(domain::ValidatePassword(password));
-  auto hash = hasher_.Hash(password);
-  if (!hash.ok()) return hash.status();
-  return users_.Create(domain::User{0, username, *hash, domain::Role::kBuyer});
+base::Async<uint64_t> Accounts::Register(const std::string& username,
+                                         const std::string& password) const {
+  if (absl::Status valid = domain::ValidateUsername(username); !valid.ok()) co_return valid;
+  if (absl::Status valid = domain::ValidatePassword(password); !valid.ok()) co_return valid;
+  auto hashing = hasher_.Hash(password);
+  const absl::StatusOr<std::string> hash = co_await std::move(hashing);
+  if (!hash.ok()) co_return hash.status();
+  const domain::User user{0, username, *hash, domain::Role::kBuyer};
+  auto creating = users_.Create(user);
+  co_return co_await std::move(creating);
 }
 
-absl::StatusOr<Session> Accounts::Login(const std::string& username,
-                                        const std::string& password) const {
-  // Hashing a dummy for unknown users keeps "no such user" and "wrong password" equally slow.
-  static const absl::StatusOr<std::string> kDummyHash = hasher_.Hash("seckill-dummy-password");
-  auto user = users_.FindByUsername(username);
-  if (!user.ok()) return user.status();
-  if (!user->has_value()) {
-    if (kDummyHash.ok()) hasher_.Verify(*kDummyHash, password);
-    return absl::UnauthenticatedError("wrong username or password");
+base::Async<std::string> Accounts::DummyHash() const {
+  {
+    std::lock_guard lock(dummy_mu_);
+    if (dummy_hash_) co_return *dummy_hash_;
   }
-  if (!hasher_.Verify((*user)->password_hash, password)) {
-    return absl::UnauthenticatedError("wrong username or password");
+  // Two first logins at once may both hash: harmless, the hash is only ever verified against.
+  const std::string dummy_password = "seckill-dummy-password";
+  auto hashing = hasher_.Hash(dummy_password);
+  absl::StatusOr<std::string> hash = co_await std::move(hashing);
+  if (!hash.ok()) co_return hash.status();
+  std::lock_guard lock(dummy_mu_);
+  dummy_hash_ = *hash;
+  co_return hash;
+}
+
+base::Async<Session> Accounts::Login(const std::string& username,
+                                     const std::string& password) const {
+  auto finding = users_.FindByUsername(username);
+  const absl::StatusOr<std::optional<domain::User>> user = co_await std::move(finding);
+  if (!user.ok()) co_return user.status();
+  if (!user->has_value()) {
+    // Verifying against a dummy keeps "no such user" and "wrong password" equally slow.
+    auto dummying = DummyHash();
+    const absl::StatusOr<std::string> dummy = co_await std::move(dummying);
+    if (dummy.ok()) {
+      auto verifying = hasher_.Verify(*dummy, password);
+      co_await std::move(verifying);
+    }
+    co_return absl::UnauthenticatedError("wrong username or password");
+  }
+  auto verifying = hasher_.Verify((*user)->password_hash, password);
+  if (!co_await std::move(verifying)) {
+    co_return absl::UnauthenticatedError("wrong username or password");
   }
   const domain::Principal principal{(*user)->user_id, (*user)->role};
-  return Session{tokens_.Issue(principal, clock_.NowMs()), (*user)->user_id};
+  co_return Session{tokens_.Issue(principal, clock_.NowMs()), (*user)->user_id};
 }
 
-absl::StatusOr<std::vector<IssuedUser>> Accounts::RegisterMany(const std::string& prefix, int count,
-                                                               const std::string& password) const {
+base::Async<std::vector<IssuedUser>> Accounts::RegisterMany(const std::string& prefix, int count,
+                                                            const std::string& password) const {
   if (count < 1 || count > kMaxBulkUsers) {
-    return absl::InvalidArgumentError(fmt::format("count must be between 1 and {}", kMaxBulkUsers));
+    co_return absl::InvalidArgumentError(
+        fmt::format("count must be between 1 and {}", kMaxBulkUsers));
   }
   std::vector<std::string> names;
   names.reserve(static_cast<size_t>(count));
   for (int i = 1; i <= count; ++i) names.push_back(fmt::format("{}-{}", prefix, i));
   for (const std::string& name : {names.front(), names.back()}) {
     if (absl::Status s = domain::ValidateUsername(name); !s.ok()) {
-      return absl::InvalidArgumentError(
+      co_return absl::InvalidArgumentError(
           fmt::format("prefix makes a bad username: {}", s.message()));
     }
   }
-  SECKILL_RETURN_IF_ERROR(domain::ValidatePassword(password));
-  auto hash = hasher_.Hash(password);
-  if (!hash.ok()) return hash.status();
-  auto created = users_.CreateMany(names, *hash, domain::Role::kBuyer);
-  if (!created.ok()) return created.status();
+  if (absl::Status valid = domain::ValidatePassword(password); !valid.ok()) co_return valid;
+  auto hashing = hasher_.Hash(password);
+  const absl::StatusOr<std::string> hash = co_await std::move(hashing);
+  if (!hash.ok()) co_return hash.status();
+  auto creating = users_.CreateMany(names, *hash, domain::Role::kBuyer);
+  absl::StatusOr<std::vector<std::pair<uint64_t, std::string>>> created =
+      co_await std::move(creating);
+  if (!created.ok()) co_return created.status();
   const int64_t now = clock_.NowMs();
   std::vector<IssuedUser> out;
   out.reserve(created->size());
   for (auto& [id, name] : *created) {
     out.push_back(IssuedUser{id, name, tokens_.Issue({id, domain::Role::kBuyer}, now)});
   }
-  return out;
+  co_return out;
 }
 
-absl::Status Accounts::EnsureAdmin(const std::string& username, const std::string& password) const {
-  SECKILL_RETURN_IF_ERROR(domain::ValidateUsername(username));
-  SECKILL_RETURN_IF_ERROR(domain::ValidatePassword(password));
-  auto existing = users_.FindByUsername(username);
-  if (!existing.ok()) return existing.status();
+base::AsyncStatus Accounts::EnsureAdmin(const std::string& username,
+                                        const std::string& password) const {
+  if (absl::Status valid = domain::ValidateUsername(username); !valid.ok()) co_return valid;
+  if (absl::Status valid = domain::ValidatePassword(password); !valid.ok()) co_return valid;
+  auto finding = users_.FindByUsername(username);
+  const absl::StatusOr<std::optional<domain::User>> existing = co_await std::move(finding);
+  if (!existing.ok()) co_return existing.status();
   if (existing->has_value()) {
-    if ((*existing)->role == domain::Role::kAdmin) return absl::OkStatus();
-    return users_.Promote((*existing)->user_id);
+    if ((*existing)->role == domain::Role::kAdmin) co_return absl::OkStatus();
+    auto promoting = users_.Promote((*existing)->user_id);
+    co_return co_await std::move(promoting);
   }
-  auto hash = hasher_.Hash(password);
-  if (!hash.ok()) return hash.status();
-  auto id = users_.Create(domain::User{0, username, *hash, domain::Role::kAdmin});
-  if (absl::IsAlreadyExists(id.status())) return absl::OkStatus();  // another gateway won the race
-  return id.status();
+  auto hashing = hasher_.Hash(password);
+  const absl::StatusOr<std::string> hash = co_await std::move(hashing);
+  if (!hash.ok()) co_return hash.status();
+  const domain::User admin{0, username, *hash, domain::Role::kAdmin};
+  auto creating = users_.Create(admin);
+  const absl::StatusOr<uint64_t> id = co_await std::move(creating);
+  // ALREADY_EXISTS: another gateway won the race.
+  if (absl::IsAlreadyExists(id.status())) co_return absl::OkStatus();
+  co_return id.status();
 }
 
 absl::StatusOr<domain::Principal> Accounts::Authenticate(std::string_view token) const {

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "libs/base/async.h"
 #include "libs/base/clock.h"
 #include "services/gateway/domain/user.h"
 
@@ -19,8 +22,8 @@ struct IssuedUser {
   domain::Token token;
 };
 
-// Buyer and admin accounts. All but Authenticate block (database, password hashing): call them
-// from worker threads.
+// Buyer and admin accounts. All but Authenticate are coroutines that await the database and the
+// password hasher.
 class Accounts {
  public:
   Accounts(domain::UserRepository& users, const domain::PasswordHasher& hasher,
@@ -28,25 +31,30 @@ class Accounts {
       : users_(users), hasher_(hasher), tokens_(tokens), clock_(clock) {}
 
   // The new user's id. INVALID_ARGUMENT for a bad username/password, ALREADY_EXISTS if taken.
-  absl::StatusOr<uint64_t> Register(const std::string& username, const std::string& password) const;
+  base::Async<uint64_t> Register(const std::string& username, const std::string& password) const;
   // UNAUTHENTICATED for an unknown user or a wrong password (indistinguishable, and as slow).
-  absl::StatusOr<Session> Login(const std::string& username, const std::string& password) const;
+  base::Async<Session> Login(const std::string& username, const std::string& password) const;
   // Load-test buyers: `count` users "<prefix>-1".."<prefix>-N" sharing one password hash
   // (hashed once), each returned with a token so no one has to log in 2,000 times.
-  absl::StatusOr<std::vector<IssuedUser>> RegisterMany(const std::string& prefix, int count,
-                                                       const std::string& password) const;
+  base::Async<std::vector<IssuedUser>> RegisterMany(const std::string& prefix, int count,
+                                                    const std::string& password) const;
   // Creates the configured admin account, or gives an existing user of that name the admin role.
-  absl::Status EnsureAdmin(const std::string& username, const std::string& password) const;
+  base::AsyncStatus EnsureAdmin(const std::string& username, const std::string& password) const;
   // The caller proven by a bearer token; UNAUTHENTICATED otherwise. Cheap: no I/O.
   absl::StatusOr<domain::Principal> Authenticate(std::string_view token) const;
 
   static constexpr int kMaxBulkUsers = 10000;
 
  private:
+  // A hash no password was made for, verified against for unknown users; made on first use.
+  base::Async<std::string> DummyHash() const;
+
   domain::UserRepository& users_;
   const domain::PasswordHasher& hasher_;
   const domain::TokenCodec& tokens_;
   const base::Clock& clock_;
+  mutable std::mutex dummy_mu_;
+  mutable std::optional<std::string> dummy_hash_;
 };
 
 }  // namespace seckill::gateway::app

@@ -2,7 +2,9 @@
 
 #include <sodium.h>
 
+#include "boost/asio/thread_pool.hpp"
 #include "gtest/gtest.h"
+#include "libs/base/run_to_completion.h"
 #include "services/gateway/adapters/hs256_token_codec.h"
 #include "services/gateway/adapters/sodium_password_hasher.h"
 #include "services/gateway/testing/in_memory_user_repository.h"
@@ -15,57 +17,65 @@ class AccountsTest : public ::testing::Test {
   base::ManualClock clock_{1'800'000'000'000};
   testing::InMemoryUserRepository users_;
   // The cheapest argon2id settings: the algorithm is the same, the tests stay fast.
-  adapters::SodiumPasswordHasher hasher_{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
+  boost::asio::thread_pool workers_{1};
+  adapters::SodiumPasswordHasher hasher_{workers_.get_executor(), crypto_pwhash_OPSLIMIT_MIN,
+                                         crypto_pwhash_MEMLIMIT_MIN};
   adapters::Hs256TokenCodec tokens_{std::string(32, 'k'), std::chrono::seconds(3600)};
   Accounts accounts_{users_, hasher_, tokens_, clock_};
 };
 
 TEST_F(AccountsTest, RegisterThenLoginYieldsATokenForThatUser) {
-  auto id = accounts_.Register("alice", "correct horse");
+  auto id = base::RunToCompletion(accounts_.Register("alice", "correct horse"));
   ASSERT_TRUE(id.ok());
-  auto stored = users_.FindByUsername("alice").value();
+  auto stored = base::RunToCompletion(users_.FindByUsername("alice")).value();
   EXPECT_EQ(stored->password_hash.rfind("$argon2id$", 0), 0u);  // never the plain password
-  auto session = accounts_.Login("alice", "correct horse");
+  auto session = base::RunToCompletion(accounts_.Login("alice", "correct horse"));
   ASSERT_TRUE(session.ok());
   EXPECT_EQ(session->user_id, *id);
   EXPECT_EQ(accounts_.Authenticate(session->token.value)->user_id, *id);
 }
 
 TEST_F(AccountsTest, WrongPasswordAndUnknownUserLookTheSame) {
-  ASSERT_TRUE(accounts_.Register("alice", "correct horse").ok());
-  auto wrong = accounts_.Login("alice", "wrong horse");
-  auto unknown = accounts_.Login("bob", "correct horse");
+  ASSERT_TRUE(base::RunToCompletion(accounts_.Register("alice", "correct horse")).ok());
+  auto wrong = base::RunToCompletion(accounts_.Login("alice", "wrong horse"));
+  auto unknown = base::RunToCompletion(accounts_.Login("bob", "correct horse"));
   EXPECT_TRUE(absl::IsUnauthenticated(wrong.status()));
   EXPECT_EQ(wrong.status(), unknown.status());
 }
 
 TEST_F(AccountsTest, DuplicateAndInvalidRegistrationsAreRefused) {
-  ASSERT_TRUE(accounts_.Register("alice", "correct horse").ok());
-  EXPECT_TRUE(absl::IsAlreadyExists(accounts_.Register("alice", "another one").status()));
-  EXPECT_TRUE(absl::IsInvalidArgument(accounts_.Register("a b", "correct horse").status()));
-  EXPECT_TRUE(absl::IsInvalidArgument(accounts_.Register("carol", "short").status()));
+  ASSERT_TRUE(base::RunToCompletion(accounts_.Register("alice", "correct horse")).ok());
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      base::RunToCompletion(accounts_.Register("alice", "another one")).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      base::RunToCompletion(accounts_.Register("a b", "correct horse")).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      base::RunToCompletion(accounts_.Register("carol", "short")).status()));
 }
 
 TEST_F(AccountsTest, BulkBuyersGetTokensAndCanLogIn) {
-  auto issued = accounts_.RegisterMany("load", 3, "bulk-password");
+  auto issued = base::RunToCompletion(accounts_.RegisterMany("load", 3, "bulk-password"));
   ASSERT_TRUE(issued.ok());
   ASSERT_EQ(issued->size(), 3u);
   EXPECT_EQ((*issued)[2].username, "load-3");
   EXPECT_EQ(accounts_.Authenticate((*issued)[0].token.value)->user_id, (*issued)[0].user_id);
-  EXPECT_TRUE(accounts_.Login("load-2", "bulk-password").ok());
-  EXPECT_TRUE(absl::IsAlreadyExists(accounts_.RegisterMany("load", 3, "bulk-password").status()));
-  EXPECT_TRUE(absl::IsInvalidArgument(accounts_.RegisterMany("load", 0, "bulk-password").status()));
+  EXPECT_TRUE(base::RunToCompletion(accounts_.Login("load-2", "bulk-password")).ok());
+  EXPECT_TRUE(absl::IsAlreadyExists(
+      base::RunToCompletion(accounts_.RegisterMany("load", 3, "bulk-password")).status()));
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      base::RunToCompletion(accounts_.RegisterMany("load", 0, "bulk-password")).status()));
 }
 
 TEST_F(AccountsTest, EnsureAdminCreatesOnceAndPromotes) {
-  ASSERT_TRUE(accounts_.EnsureAdmin("admin", "admin-password").ok());
-  ASSERT_TRUE(accounts_.EnsureAdmin("admin", "admin-password").ok());
-  auto session = accounts_.Login("admin", "admin-password");
+  ASSERT_TRUE(base::RunToCompletion(accounts_.EnsureAdmin("admin", "admin-password")).ok());
+  ASSERT_TRUE(base::RunToCompletion(accounts_.EnsureAdmin("admin", "admin-password")).ok());
+  auto session = base::RunToCompletion(accounts_.Login("admin", "admin-password"));
   ASSERT_TRUE(session.ok());
   EXPECT_EQ(accounts_.Authenticate(session->token.value)->role, domain::Role::kAdmin);
-  ASSERT_TRUE(accounts_.Register("boss", "boss-password").ok());
-  ASSERT_TRUE(accounts_.EnsureAdmin("boss", "ignored-password").ok());
-  EXPECT_EQ(users_.FindByUsername("boss").value()->role, domain::Role::kAdmin);
+  ASSERT_TRUE(base::RunToCompletion(accounts_.Register("boss", "boss-password")).ok());
+  ASSERT_TRUE(base::RunToCompletion(accounts_.EnsureAdmin("boss", "ignored-password")).ok());
+  EXPECT_EQ(base::RunToCompletion(users_.FindByUsername("boss")).value()->role,
+            domain::Role::kAdmin);
 }
 
 }  // namespace

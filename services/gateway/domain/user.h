@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "libs/base/async.h"
 
 namespace seckill::gateway::domain {
 
@@ -33,27 +34,30 @@ struct Principal {
 absl::Status ValidateUsername(std::string_view username);
 absl::Status ValidatePassword(std::string_view password);
 
-// Users, by username. Blocking: call from worker threads. Errors: UNAVAILABLE, INTERNAL.
+// Users, by username. Each operation is awaited; arguments passed by reference must outlive
+// the await. Errors: UNAVAILABLE, INTERNAL.
 class UserRepository {
  public:
   virtual ~UserRepository() = default;
   // The new user's id; ALREADY_EXISTS when the username is taken.
-  virtual absl::StatusOr<uint64_t> Create(const User& user) = 0;
+  virtual base::Async<uint64_t> Create(const User& user) = 0;
   // Creates `usernames` with one shared password hash, all or none; ALREADY_EXISTS when any is
   // taken. Returns (id, username) pairs in the order given.
-  virtual absl::StatusOr<std::vector<std::pair<uint64_t, std::string>>> CreateMany(
+  virtual base::Async<std::vector<std::pair<uint64_t, std::string>>> CreateMany(
       const std::vector<std::string>& usernames, const std::string& password_hash, Role role) = 0;
-  virtual absl::StatusOr<std::optional<User>> FindByUsername(const std::string& username) = 0;
+  virtual base::Async<std::optional<User>> FindByUsername(const std::string& username) = 0;
   // Gives an existing user the admin role.
-  virtual absl::Status Promote(uint64_t user_id) = 0;
+  virtual base::AsyncStatus Promote(uint64_t user_id) = 0;
 };
 
-// Slow, salted password hashing (argon2id). Thread-safe.
+// Slow, salted password hashing (argon2id): tens of milliseconds of CPU each, so an
+// implementation runs it on worker threads and the caller awaits it. Thread-safe.
 class PasswordHasher {
  public:
   virtual ~PasswordHasher() = default;
-  virtual absl::StatusOr<std::string> Hash(const std::string& password) const = 0;
-  virtual bool Verify(const std::string& hash, const std::string& password) const = 0;
+  virtual base::Async<std::string> Hash(const std::string& password) const = 0;
+  virtual boost::asio::awaitable<bool> Verify(const std::string& hash,
+                                              const std::string& password) const = 0;
 };
 
 struct Token {

@@ -10,40 +10,40 @@ namespace seckill::gateway::testing {
 // A UserRepository in memory, for unit tests of the account use cases.
 class InMemoryUserRepository final : public domain::UserRepository {
  public:
-  absl::StatusOr<uint64_t> Create(const domain::User& user) override {
+  base::Async<uint64_t> Create(const domain::User& user) override {
     std::lock_guard lock(mu_);
-    if (by_name_.contains(user.username)) return absl::AlreadyExistsError("username taken");
+    if (by_name_.contains(user.username)) co_return absl::AlreadyExistsError("username taken");
     domain::User stored = user;
     stored.user_id = ++next_id_;
     by_name_[user.username] = stored;
-    return stored.user_id;
+    co_return stored.user_id;
   }
-  absl::StatusOr<std::vector<std::pair<uint64_t, std::string>>> CreateMany(
+  base::Async<std::vector<std::pair<uint64_t, std::string>>> CreateMany(
       const std::vector<std::string>& usernames, const std::string& hash,
       domain::Role role) override {
     std::lock_guard lock(mu_);
     for (const auto& name : usernames) {
-      if (by_name_.contains(name)) return absl::AlreadyExistsError("username taken");
+      if (by_name_.contains(name)) co_return absl::AlreadyExistsError("username taken");
     }
     std::vector<std::pair<uint64_t, std::string>> out;
     for (const auto& name : usernames) {
       by_name_[name] = domain::User{++next_id_, name, hash, role};
       out.emplace_back(next_id_, name);
     }
-    return out;
+    co_return out;
   }
-  absl::StatusOr<std::optional<domain::User>> FindByUsername(const std::string& username) override {
+  base::Async<std::optional<domain::User>> FindByUsername(const std::string& username) override {
     std::lock_guard lock(mu_);
     auto it = by_name_.find(username);
-    if (it == by_name_.end()) return std::optional<domain::User>();
-    return std::optional<domain::User>(it->second);
+    if (it == by_name_.end()) co_return std::optional<domain::User>();
+    co_return std::optional<domain::User>(it->second);
   }
-  absl::Status Promote(uint64_t user_id) override {
+  base::AsyncStatus Promote(uint64_t user_id) override {
     std::lock_guard lock(mu_);
     for (auto& [name, user] : by_name_) {
       if (user.user_id == user_id) user.role = domain::Role::kAdmin;
     }
-    return absl::OkStatus();
+    co_return absl::OkStatus();
   }
 
  private:

@@ -1,7 +1,6 @@
 #include "services/gateway/api/handlers/account_handlers.h"
 
 #include "boost/json/array.hpp"
-#include "libs/base/await.h"
 #include "libs/base/status.h"
 #include "libs/base/time_format.h"
 #include "libs/http/json.h"
@@ -38,8 +37,7 @@ asio::awaitable<Response> AccountHandlers::Register(http::Request request, http:
                                                     domain::Principal) {
   auto credentials = ParseCredentials(request);
   if (!credentials.ok()) co_return FromStatus(credentials.status(), "request");
-  auto id_call = base::Offload(
-      blocking_, [&] { return accounts_.Register(credentials->username, credentials->password); });
+  auto id_call = accounts_.Register(credentials->username, credentials->password);
   auto id = co_await std::move(id_call);
   if (absl::IsAlreadyExists(id.status())) {
     co_return ErrorResponse(409, "USERNAME_TAKEN", "that username is taken; choose another");
@@ -52,8 +50,7 @@ asio::awaitable<Response> AccountHandlers::Login(http::Request request, http::Pa
                                                  domain::Principal) {
   auto credentials = ParseCredentials(request);
   if (!credentials.ok()) co_return FromStatus(credentials.status(), "request");
-  auto session_call = base::Offload(
-      blocking_, [&] { return accounts_.Login(credentials->username, credentials->password); });
+  auto session_call = accounts_.Login(credentials->username, credentials->password);
   auto session = co_await std::move(session_call);
   if (!session.ok()) co_return FromStatus(session.status(), "account store");
   co_return JsonResponse(200, {{"token", session->token.value},
@@ -70,9 +67,7 @@ asio::awaitable<Response> AccountHandlers::CreateUsers(http::Request request, ht
   auto count = fields.Int("count", true, 1, app::Accounts::kMaxBulkUsers);
   auto password = fields.String("password", true);
   if (absl::Status s = fields.Finish(); !s.ok()) co_return FromStatus(s, "request");
-  auto users_call = base::Offload(blocking_, [&] {
-    return accounts_.RegisterMany(*prefix, static_cast<int>(*count), *password);
-  });
+  auto users_call = accounts_.RegisterMany(*prefix, static_cast<int>(*count), *password);
   auto users = co_await std::move(users_call);
   if (absl::IsAlreadyExists(users.status())) {
     co_return ErrorResponse(409, "USERNAME_TAKEN",

@@ -1,19 +1,17 @@
 #pragma once
 
 #include "boost/asio/awaitable.hpp"
-#include "boost/asio/thread_pool.hpp"
 #include "libs/http/message.h"
 #include "libs/http/router.h"
 #include "services/gateway/app/accounts.h"
 
 namespace seckill::gateway::api {
 
-// /api/v1/users, /api/v1/sessions and /admin/v1/users:bulk. Account work blocks (database,
-// password hashing): it runs on `blocking` workers, awaited.
+// /api/v1/users, /api/v1/sessions and /admin/v1/users:bulk: they await the account use cases
+// (whose database and password hashing run on workers).
 class AccountHandlers {
  public:
-  AccountHandlers(const app::Accounts& accounts, boost::asio::thread_pool& blocking)
-      : accounts_(accounts), blocking_(blocking) {}
+  explicit AccountHandlers(const app::Accounts& accounts) : accounts_(accounts) {}
 
   boost::asio::awaitable<http::Response> Register(http::Request request, http::PathParams,
                                                   domain::Principal);
@@ -24,7 +22,6 @@ class AccountHandlers {
 
  private:
   const app::Accounts& accounts_;
-  boost::asio::thread_pool& blocking_;
 };
 
 }  // namespace seckill::gateway::api
