@@ -99,8 +99,9 @@ boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::Place(
   auto publishing = publisher_.Publish(order, request.traceparent);
   const absl::Status published = co_await std::move(publishing);
   if (published.ok()) {
-    boost::asio::co_spawn(co_await boost::asio::this_coro::executor,
-                          MarkPublished(order.activity_id, order.order_id), boost::asio::detached);
+    const boost::asio::any_io_executor executor = co_await boost::asio::this_coro::executor;
+    auto marking = MarkPublished(order.activity_id, order.order_id);
+    boost::asio::co_spawn(executor, std::move(marking), boost::asio::detached);
     co_return PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, order.order_id};
   }
   spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,

@@ -56,7 +56,8 @@ template <class T, class Request, class Reply, class One, class Fill>
 boost::asio::awaitable<grpc::Status> AnswerByActivity(const Request& request, Reply* reply, One one,
                                                       Fill fill) {
   for (int i = 0; i < request.items_size(); ++i) reply->add_results();
-  for (const auto& [activity_id, items] : ByActivity(request.items())) {
+  const auto groups = ByActivity(request.items());
+  for (const auto& [activity_id, items] : groups) {
     const std::vector<uint64_t> order_ids = OrderIds(request.items(), items);
     auto asking = one(activity_id, order_ids);
     const absl::StatusOr<std::vector<T>> results = co_await std::move(asking);
@@ -165,7 +166,8 @@ ProductGrpcService::Answer ProductGrpcService::AnswerReserveStocks(
     if (item.quantity() < 1) co_return Invalid("quantity must be at least 1");
   }
   for (int i = 0; i < request->items_size(); ++i) reply->add_results();
-  for (const auto& [activity_id, items] : ByActivity(request->items())) {
+  const auto groups = ByActivity(request->items());
+  for (const auto& [activity_id, items] : groups) {
     auto reserving = ReserveMany(activity_id, request->items(), items);
     absl::StatusOr<std::vector<v1::ReserveStockResult>> results = co_await std::move(reserving);
     if (!results.ok()) co_return rpc::ToGrpc(results.status());
