@@ -173,12 +173,13 @@ base::Async<redis::Reply> RedisStockLedger::Command(Strings command) {
 
 base::Async<redis::Reply> RedisStockLedger::CallRaw(const char* function, uint64_t activity_id,
                                                     Strings args) {
-  Strings command = {"FCALL", function, std::to_string(kKeyCount)};
-  for (std::string& key : Keys(activity_id)) command.push_back(std::move(key));
-  for (const std::string& arg : args) command.push_back(arg);
   for (bool retried = false;; retried = true) {
-    Strings sending = command;
-    auto calling = Command(std::move(sending));
+    // Built per attempt from `args` (kept for the one retry), so the first costs one copy.
+    Strings command = {"FCALL", function, std::to_string(kKeyCount)};
+    command.reserve(3 + kKeyCount + args.size());
+    for (std::string& key : Keys(activity_id)) command.push_back(std::move(key));
+    command.insert(command.end(), args.begin(), args.end());
+    auto calling = Command(std::move(command));
     absl::StatusOr<redis::Reply> reply = co_await std::move(calling);
     if (!reply.ok()) co_return reply.status();
     if (reply->type == redis::Reply::Type::kArray) co_return reply;
@@ -215,7 +216,7 @@ base::Async<T> RedisStockLedger::CallOne(const char* function, uint64_t activity
 
 template <class T>
 base::Async<std::vector<T>> RedisStockLedger::CallMany(const char* function, uint64_t activity_id,
-                                                       const std::vector<Strings>& calls,
+                                                       std::vector<Strings> calls,
                                                        absl::StatusOr<T> (*parse)(const Strings&)) {
   if (calls.empty()) co_return std::vector<T>{};
   Strings args = {function, std::to_string(calls.front().size())};
@@ -261,8 +262,7 @@ base::Async<std::vector<domain::ReserveResult>> RedisStockLedger::ReserveMany(
   std::vector<Strings> calls;
   calls.reserve(requests.size());
   for (const domain::ReservationRequest& req : requests) calls.push_back(ReserveArgs(req));
-  auto reserving = CallMany("reserve", activity_id, calls, &ParseReserve);
-  co_return co_await std::move(reserving);
+  return CallMany("reserve", activity_id, std::move(calls), &ParseReserve);
 }
 
 base::Async<domain::ReleaseResult> RedisStockLedger::Release(uint64_t activity_id,
@@ -290,16 +290,14 @@ base::Async<bool> RedisStockLedger::MarkPublished(uint64_t activity_id, uint64_t
 
 base::Async<std::vector<domain::ConfirmResult>> RedisStockLedger::ConfirmMany(
     uint64_t activity_id, const std::vector<uint64_t>& order_ids) {
-  const std::vector<Strings> calls = OrderIdCalls(order_ids);
-  auto confirming = CallMany("confirm", activity_id, calls, &ParseConfirm);
-  co_return co_await std::move(confirming);
+  std::vector<Strings> calls = OrderIdCalls(order_ids);
+  return CallMany("confirm", activity_id, std::move(calls), &ParseConfirm);
 }
 
 base::Async<std::vector<bool>> RedisStockLedger::MarkPublishedMany(
     uint64_t activity_id, const std::vector<uint64_t>& order_ids) {
-  const std::vector<Strings> calls = OrderIdCalls(order_ids);
-  auto marking = CallMany("published", activity_id, calls, &ParseMarked);
-  co_return co_await std::move(marking);
+  std::vector<Strings> calls = OrderIdCalls(order_ids);
+  return CallMany("published", activity_id, std::move(calls), &ParseMarked);
 }
 
 base::Async<domain::StockSnapshot> RedisStockLedger::Snapshot(uint64_t activity_id) {

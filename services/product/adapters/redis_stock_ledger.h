@@ -62,7 +62,7 @@ class RedisStockLedger final : public domain::StockLedger {
   // arguments), all over the activity's keys; each call's reply as strings, parsed by `parse`.
   template <class T>
   base::Async<std::vector<T>> CallMany(const char* function, uint64_t activity_id,
-                                       const std::vector<Strings>& calls,
+                                       std::vector<Strings> calls,
                                        absl::StatusOr<T> (*parse)(const Strings&));
   // A single call whose reply `parse` reads.
   template <class T>
