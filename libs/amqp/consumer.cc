@@ -96,6 +96,7 @@ asio::awaitable<absl::Status> Consumer::ConsumeOnce(Connection& conn) {
   std::vector<Delivery> batch;
   std::vector<uint64_t> tags;
   const size_t max_batch = std::max<size_t>(1, options_.max_batch);
+  asio::steady_timer::time_point linger_until;
   while (!stopping_) {
     if (batch.empty()) amqp_maybe_release_buffers(state);
     // Takes what has arrived without waiting (a zero timeout polls; frames rabbitmq-c has
@@ -105,16 +106,17 @@ asio::awaitable<absl::Status> Consumer::ConsumeOnce(Connection& conn) {
     amqp_rpc_reply_t reply = amqp_consume_message(state, &envelope, &no_wait, 0);
     if (reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION &&
         reply.library_error == AMQP_STATUS_TIMEOUT) {
-      if (!batch.empty()) {
-        // A batch is what had arrived by the time its first delivery was in hand.
+      const auto now = asio::steady_timer::clock_type::now();
+      if (!batch.empty() && (batch.size() >= max_batch || now >= linger_until)) {
         auto dispatched = Dispatch(conn, batch, tags);
         if (absl::Status s = co_await std::move(dispatched); !s.ok()) co_return s;
         continue;
       }
-      // The wake-up's handler may run after this wait ended (both completed in one turn of the
+      // Nothing yet (or a batch still lingering): wait for the socket until the deadline. The
+      // wake-up's handler may run after this wait ended (both completed in one turn of the
       // loop): it then finds itself disarmed and leaves the socket alone (which may be gone).
       auto armed = std::make_shared<asio::posix::stream_descriptor*>(&socket);
-      wake.expires_after(kIdleWake);
+      wake.expires_at(batch.empty() ? now + kIdleWake : linger_until);
       wake.async_wait([armed](boost::system::error_code ec) {
         boost::system::error_code ignored;
         if (!ec && *armed != nullptr) (*armed)->cancel(ignored);
@@ -147,6 +149,8 @@ asio::awaitable<absl::Status> Consumer::ConsumeOnce(Connection& conn) {
                                                 ? amqp_error_string2(reply.library_error)
                                                 : "server exception"));
     }
+    // A batch's first delivery starts its linger.
+    if (batch.empty()) linger_until = asio::steady_timer::clock_type::now() + options_.linger;
     Delivery& delivery = batch.emplace_back();
     delivery.body.assign(static_cast<char*>(envelope.message.body.bytes),
                          envelope.message.body.len);

@@ -34,18 +34,23 @@ struct ConsumerOptions {
   std::string queue;
   uint16_t prefetch = 64;
   // At most this many deliveries are handed to a batch handler at once: those that have arrived
-  // by the time the first is in hand (no waiting to fill a batch). Keep it <= prefetch.
+  // by the time the first is in hand, and those that arrive within `linger` of the socket
+  // running dry. Keep it <= prefetch.
   size_t max_batch = 1;
+  // How long a batch that is not full waits for more before it is handled. The broker writes a
+  // backlog in pieces (a few deliveries each); without a wait, a consumer sharing the CPU with
+  // it handles every piece as a batch of its own, and each batch costs a commit. 0: no wait.
+  std::chrono::microseconds linger{0};
   std::chrono::milliseconds reconnect_min{100};
   std::chrono::milliseconds reconnect_max{3000};
 };
 
 // Consumes one queue with manual acks on its own connection, driven by one coroutine on its
 // own thread: it waits for the socket to be readable (no thread blocks on a future or sleeps),
-// takes what has arrived (up to max_batch), awaits the handler's coroutine and sends the ack
-// only after it answered kAck. A batch all acked is acked with one `multiple` ack. The handler
-// runs on the consumer's thread and must not block it (blocking work goes to a worker pool,
-// awaited). Reconnects with back-off, redeclaring the topology; deliveries not acked before a
+// takes what has arrived (up to max_batch, lingering for more), awaits the handler's coroutine and
+// sends the ack only after it answered kAck. A batch all acked is acked with one `multiple` ack.
+// The handler runs on the consumer's thread and must not block it (blocking work goes to a worker
+// pool, awaited). Reconnects with back-off, redeclaring the topology; deliveries not acked before a
 // disconnect are redelivered by the broker, so handlers must be idempotent. Opening a
 // connection and the AMQP handshake are rabbitmq-c's blocking calls, bounded by the broker
 // options' connect timeout; they hold only this consumer's thread.

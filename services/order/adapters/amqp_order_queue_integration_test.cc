@@ -35,11 +35,13 @@ using namespace std::chrono_literals;
 // The order consumer as the service wires it (in batches), recording into an in-memory
 // repository. Not started until Start(), so that messages published before wait for it.
 struct RecordingConsumer {
-  explicit RecordingConsumer(const amqp::Topology& topology, bool start = true) {
+  explicit RecordingConsumer(const amqp::Topology& topology, bool start = true,
+                             std::chrono::microseconds linger = {}) {
     amqp::ConsumerOptions options{seckill::testing::StackBrokerOptions(), topology,
                                   topology.queues[1].name};
     options.prefetch = 256;
     options.max_batch = 128;
+    options.linger = linger;
     consumer = std::make_unique<amqp::Consumer>(
         options,
         [this](std::vector<amqp::Delivery> d)
@@ -307,6 +309,25 @@ TEST_F(AmqpOrderQueueTest, PoisonInsideABatchIsDeadLetteredAloneItsNeighboursAre
   EXPECT_FALSE(base::RunToCompletion(consumer.repository.Find(6100 + 120))->has_value());
   EXPECT_LT(consumer.batches.load(), 200);  // batched: fewer handler calls than messages
   EXPECT_EQ(Depth(topology_.queues[1].name), 0u);
+}
+
+// A batch that is not full waits up to its linger for more: an order arriving 100 ms after the
+// first joins its batch when the linger is 3 s (and the batch is handled when the linger ends).
+TEST_F(AmqpOrderQueueTest, ADeliveryArrivingWithinTheLingerJoinsTheBatch) {
+  RecordingConsumer consumer(topology_, /*start=*/true, /*linger=*/3s);
+  amqp::Publisher publisher(PublisherOptions());
+  publisher.Start();
+  for (uint64_t id : {7100, 7101}) {
+    std::string body =
+        messaging::EncodeOrderPlaced({id, 9, id, 1, 100, domain::OrderStatus::kQueued, 5}, "");
+    ASSERT_TRUE(PublishWhenConnected(publisher, {body, std::to_string(id)}).ok());
+    std::this_thread::sleep_for(100ms);
+  }
+  publisher.Stop();
+  consumer.WaitHandled(2);
+  consumer.Stop();
+  EXPECT_EQ(consumer.handled.load(), 2);
+  EXPECT_EQ(consumer.batches.load(), 1);
 }
 
 // The payment deadline through the real broker: a per-message TTL, dead-lettering to the expired
