@@ -4,6 +4,8 @@
 // a caller awaits the result where it needs it, as `auto x = op(...); co_await std::move(x);`
 // (docs/adr/0001-co-await-temporaries.md). Reference arguments must outlive that await.
 
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "boost/asio/awaitable.hpp"
@@ -14,5 +16,9 @@ template <class T>
 using Async = boost::asio::awaitable<absl::StatusOr<T>>;
 // An operation that answers only whether it succeeded.
 using AsyncStatus = boost::asio::awaitable<absl::Status>;
+// A batch operation whose items succeed or fail each on its own: one StatusOr per item, in the
+// items' order.
+template <class T>
+using AsyncEach = boost::asio::awaitable<std::vector<absl::StatusOr<T>>>;
 
 }  // namespace seckill::base

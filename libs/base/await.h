@@ -10,12 +10,16 @@
 // The helpers below are plain functions, not coroutines, so that their callables are moved
 // into the async_initiate initiation before anything suspends.
 
+#include <atomic>
+#include <exception>
 #include <memory>
 #include <utility>
+#include <vector>
 
 #include "boost/asio/associated_executor.hpp"
 #include "boost/asio/async_result.hpp"
 #include "boost/asio/awaitable.hpp"
+#include "boost/asio/co_spawn.hpp"
 #include "boost/asio/dispatch.hpp"
 #include "boost/asio/post.hpp"
 #include "boost/asio/use_awaitable.hpp"
@@ -47,6 +51,25 @@ auto Offload(Pool& pool, Fn fn) -> boost::asio::awaitable<decltype(fn())> {
   using T = decltype(fn());
   return AwaitCallback<T>([&pool, fn = std::move(fn)](auto done) mutable {
     boost::asio::post(pool, [fn = std::move(fn), done = std::move(done)]() mutable { done(fn()); });
+  });
+}
+
+// Starts every task at once on `executor`; the awaiting coroutine resumes (with true) when the
+// last has finished. Tasks report through what they captured. A task must not throw: an
+// exception is a bug and ends the process, as from any detached coroutine.
+template <class Executor>
+boost::asio::awaitable<bool> AwaitAll(Executor executor,
+                                      std::vector<boost::asio::awaitable<void>> tasks) {
+  return AwaitCallback<bool>([executor, tasks = std::move(tasks)](auto done) mutable {
+    if (tasks.empty()) return done(true);
+    auto left = std::make_shared<std::atomic<size_t>>(tasks.size());
+    auto finish = std::make_shared<decltype(done)>(std::move(done));
+    for (boost::asio::awaitable<void>& task : tasks) {
+      boost::asio::co_spawn(executor, std::move(task), [left, finish](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+        if (left->fetch_sub(1) == 1) (*finish)(true);
+      });
+    }
   });
 }
 

@@ -39,6 +39,40 @@ class Coalescer : public std::enable_shared_from_this<Coalescer<Item, Result>> {
     if (in_flight_ < max_in_flight_) SendWaiting(lock);
   }
 
+  // Many calls at once (they leave together, up to max_batch a call); `done` gets each one's
+  // result, in the items' order, when the last is known.
+  using EachDone = std::function<void(std::vector<absl::StatusOr<Result>>)>;
+  void SubmitAll(std::vector<Item> items, EachDone done) {
+    if (items.empty()) return done({});
+    struct Join {
+      std::mutex mu;
+      std::vector<absl::StatusOr<Result>> results;
+      size_t left;
+      EachDone done;
+    };
+    auto join = std::make_shared<Join>();
+    join->results.resize(items.size(), absl::UnknownError("no result"));
+    join->left = items.size();
+    join->done = std::move(done);
+    std::unique_lock lock(mu_);
+    const Clock::time_point now = Clock::now();
+    for (size_t i = 0; i < items.size(); ++i) {
+      waiting_.push_back({std::move(items[i]),
+                          [join, i](absl::StatusOr<Result> result) {
+                            std::unique_lock join_lock(join->mu);
+                            join->results[i] = std::move(result);
+                            if (--join->left != 0) return;
+                            join_lock.unlock();
+                            join->done(std::move(join->results));
+                          },
+                          now});
+    }
+    while (in_flight_ < max_in_flight_ && !waiting_.empty()) {
+      SendWaiting(lock);
+      lock.lock();
+    }
+  }
+
  private:
   struct Call {
     Item item;

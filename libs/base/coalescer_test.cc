@@ -1,5 +1,6 @@
 #include "libs/base/coalescer.h"
 
+#include <optional>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -77,6 +78,33 @@ TEST(CoalescerTest, UpToMaxInFlightBatchesAreSentWithoutWaiting) {
   held.Complete(1);  // out of order is fine
   ASSERT_EQ(held.sent.size(), 3u);
   EXPECT_EQ(held.sent[2], (std::vector<int>{3, 4}));
+}
+
+// Calls submitted together leave together (in batches of at most max_batch, as many at once
+// as slots allow), and their caller gets every result, in order, once the last is known.
+TEST(CoalescerTest, CallsSubmittedTogetherLeaveTogetherAndAreAnsweredTogether) {
+  HeldBatches held;
+  auto coalescer = Coalescer<int, int>::Create(held.Sender(), /*max_in_flight=*/2, /*max_batch=*/3);
+  std::optional<std::vector<absl::StatusOr<int>>> got;
+  coalescer->SubmitAll({1, 2, 3, 4, 5, 6, 7},
+                       [&got](std::vector<absl::StatusOr<int>> r) { got = std::move(r); });
+  ASSERT_EQ(held.sent.size(), 2u);  // both slots used at once
+  EXPECT_EQ(held.sent[0], (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(held.sent[1], (std::vector<int>{4, 5, 6}));
+  held.Complete(1);
+  EXPECT_FALSE(got.has_value());  // not until the last is known
+  ASSERT_EQ(held.sent.size(), 3u);
+  EXPECT_EQ(held.sent[2], (std::vector<int>{7}));
+  held.pending[0](absl::UnavailableError("down"));
+  held.Complete(2);
+  ASSERT_TRUE(got.has_value());
+  ASSERT_EQ(got->size(), 7u);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(absl::IsUnavailable((*got)[i].status()));
+  for (int i = 3; i < 7; ++i) EXPECT_EQ((*got)[i].value(), (i + 1) * 10);
+
+  bool empty_answered = false;
+  coalescer->SubmitAll({}, [&](std::vector<absl::StatusOr<int>> r) { empty_answered = r.empty(); });
+  EXPECT_TRUE(empty_answered);
 }
 
 TEST(CoalescerTest, ABatchErrorIsEveryCallersAndAWrongSizedAnswerIsAnError) {

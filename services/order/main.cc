@@ -33,7 +33,8 @@ int Run(const Settings& s) {
   amqp::Publisher deadline_publisher(messaging::PaymentDeadlinePublisherOptions(s.broker));
   const int64_t payment_timeout_ms = s.payment_timeout.count() * 1000;
 
-  adapters::GrpcStockReservations reservations(rpc::MakeChannel(s.product_addr), {});
+  adapters::GrpcStockReservations reservations(rpc::MakeChannel(s.product_addr), {},
+                                               ioc.get_executor());
   adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, payment_timeout_ms);
   adapters::AmqpOrderEventPublisher events(publisher);
   adapters::MariaDbOrderRepository repository(db, blocking.get_executor());

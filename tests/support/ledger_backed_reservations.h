@@ -12,14 +12,22 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
  public:
   explicit LedgerBackedReservations(product::domain::StockLedger& ledger) : ledger_(ledger) {}
 
-  base::Async<order::domain::Reservation> Reserve(const order::domain::ReserveRequest& r) override {
-    const product::domain::ReservationRequest request{r.activity_id, r.user_id, r.order_id,
-                                                      r.quantity, r.idempotency_key};
-    auto reserving = ledger_.Reserve(request);
-    const absl::StatusOr<product::domain::ReserveResult> res = co_await std::move(reserving);
-    if (!res.ok()) co_return res.status();
-    co_return order::domain::Reservation{res->refusal, res->duplicate, res->order_id,
-                                         res->price_cents};
+  base::AsyncEach<order::domain::Reservation> Reserve(
+      const std::vector<order::domain::ReserveRequest>& requests) override {
+    std::vector<absl::StatusOr<order::domain::Reservation>> answers;
+    for (const order::domain::ReserveRequest& r : requests) {
+      const product::domain::ReservationRequest request{r.activity_id, r.user_id, r.order_id,
+                                                        r.quantity, r.idempotency_key};
+      auto reserving = ledger_.Reserve(request);
+      const absl::StatusOr<product::domain::ReserveResult> res = co_await std::move(reserving);
+      if (!res.ok()) {
+        answers.push_back(res.status());
+        continue;
+      }
+      answers.push_back(order::domain::Reservation{res->refusal, res->duplicate, res->order_id,
+                                                   res->price_cents});
+    }
+    co_return answers;
   }
   base::Async<order::domain::ReleaseOutcome> Release(uint64_t activity, uint64_t order) override {
     auto releasing = ledger_.Release(activity, order);

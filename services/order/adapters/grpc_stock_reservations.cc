@@ -1,6 +1,7 @@
 #include "services/order/adapters/grpc_stock_reservations.h"
 
-#include "grpcpp/alarm.h"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/use_awaitable.hpp"
 #include "libs/base/await.h"
 #include "libs/base/backoff.h"
 #include "libs/rpc/deadline.h"
@@ -12,9 +13,6 @@ namespace seckill::order::adapters {
 namespace pv1 = seckill::product::v1;
 
 namespace {
-
-template <class T>
-using Callback = std::function<void(absl::StatusOr<T>)>;
 
 // Keeps request, reply and context alive until the callback runs.
 template <class Request, class Reply>
@@ -36,8 +34,11 @@ std::shared_ptr<Call<Request, Reply>> NewCall(std::chrono::milliseconds timeout,
 }  // namespace
 
 GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> channel,
-                                             StockCallTimeouts timeouts)
-    : stub_(product::v1::ProductService::NewStub(std::move(channel))), timeouts_(timeouts) {
+                                             StockCallTimeouts timeouts,
+                                             boost::asio::any_io_executor timers)
+    : stub_(product::v1::ProductService::NewStub(std::move(channel))),
+      timeouts_(timeouts),
+      timers_(std::move(timers)) {
   reserves_ = Reserves::Create(
       [stub = stub_, timeout = timeouts_.reserve](std::vector<pv1::ReserveStockRequest> items,
                                                   Reserves::Clock::time_point oldest,
@@ -74,20 +75,34 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> chan
       kBatchesInFlight, kMaxBatch);
 }
 
-base::Async<domain::Reservation> GrpcStockReservations::Reserve(const domain::ReserveRequest& r) {
-  return base::AwaitCallback<absl::StatusOr<domain::Reservation>>([this, &r](auto done) mutable {
-    pv1::ReserveStockRequest item;
-    item.set_activity_id(r.activity_id);
-    item.set_user_id(r.user_id);
-    item.set_order_id(r.order_id);
-    item.set_quantity(r.quantity);
-    item.set_idempotency_key(r.idempotency_key);
-    reserves_->Submit(std::move(item),
-                      [done = std::move(done)](absl::StatusOr<pv1::ReserveStockResult> reply) {
-                        if (!reply.ok()) return done(reply.status());
-                        done(domain::Reservation{reply->refusal(), reply->duplicate(),
-                                                 reply->order_id(), reply->price_cents()});
-                      });
+base::AsyncEach<domain::Reservation> GrpcStockReservations::Reserve(
+    const std::vector<domain::ReserveRequest>& requests) {
+  using Answers = std::vector<absl::StatusOr<domain::Reservation>>;
+  return base::AwaitCallback<Answers>([this, &requests](auto done) mutable {
+    std::vector<pv1::ReserveStockRequest> items(requests.size());
+    for (size_t i = 0; i < requests.size(); ++i) {
+      const domain::ReserveRequest& r = requests[i];
+      items[i].set_activity_id(r.activity_id);
+      items[i].set_user_id(r.user_id);
+      items[i].set_order_id(r.order_id);
+      items[i].set_quantity(r.quantity);
+      items[i].set_idempotency_key(r.idempotency_key);
+    }
+    reserves_->SubmitAll(
+        std::move(items),
+        [done = std::move(done)](std::vector<absl::StatusOr<pv1::ReserveStockResult>> replies) {
+          Answers answers;
+          answers.reserve(replies.size());
+          for (absl::StatusOr<pv1::ReserveStockResult>& reply : replies) {
+            if (!reply.ok()) {
+              answers.push_back(reply.status());
+              continue;
+            }
+            answers.push_back(domain::Reservation{reply->refusal(), reply->duplicate(),
+                                                  reply->order_id(), reply->price_cents()});
+          }
+          done(std::move(answers));
+        });
   });
 }
 
@@ -184,48 +199,30 @@ base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
       });
 }
 
-namespace {
-
-// Marking is idempotent, so an attempt cut off by the product service going away (or refused
-// while its Redis is down) is made again after the back-off's next delay (100 ms doubling to
-// 2 s), waited on a gRPC alarm (no thread waits); the batch calls wait_for_ready, which holds an
-// attempt until the service is reachable again.
-void MarkPublishedUntil(std::shared_ptr<GrpcStockReservations::Marks> marks,
-                        pv1::ReservationRef item, std::chrono::steady_clock::time_point give_up,
-                        base::Backoff backoff, Callback<bool> done) {
-  marks->Submit(item, [marks, item, give_up, backoff, done = std::move(done)](
-                          absl::StatusOr<pv1::MarkReservationPublishedResult> reply) mutable {
-    if (reply.ok()) return done(reply->marked());
-    const bool retry =
-        absl::IsUnavailable(reply.status()) || absl::IsDeadlineExceeded(reply.status());
-    const std::chrono::milliseconds delay = backoff.Next();
-    if (!retry || std::chrono::steady_clock::now() + delay >= give_up) return done(reply.status());
-    auto alarm = std::make_shared<grpc::Alarm>();
-    alarm->Set(std::chrono::system_clock::now() + delay,
-               [marks = std::move(marks), alarm, item = std::move(item), give_up, backoff,
-                done = std::move(done)](bool fired) mutable {
-                 // The alarm owns this callback; dropping it here breaks that cycle (gRPC
-                 // holds its own reference until the callback returns).
-                 auto fired_alarm = std::move(alarm);
-                 if (!fired) return done(absl::CancelledError("stopping"));
-                 MarkPublishedUntil(std::move(marks), std::move(item), give_up, backoff,
-                                    std::move(done));
-               });
-  });
-}
-
-}  // namespace
-
 base::Async<bool> GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_id) {
-  return base::AwaitCallback<absl::StatusOr<bool>>([this, activity_id,
-                                                    order_id](auto done) mutable {
-    pv1::ReservationRef item;
-    item.set_activity_id(activity_id);
-    item.set_order_id(order_id);
-    MarkPublishedUntil(
-        marks_, std::move(item), std::chrono::steady_clock::now() + timeouts_.mark_published_budget,
-        base::Backoff(std::chrono::milliseconds(100), std::chrono::seconds(2)), std::move(done));
-  });
+  pv1::ReservationRef item;
+  item.set_activity_id(activity_id);
+  item.set_order_id(order_id);
+  const auto give_up = std::chrono::steady_clock::now() + timeouts_.mark_published_budget;
+  base::Backoff backoff(std::chrono::milliseconds(100), std::chrono::seconds(2));
+  for (;;) {
+    auto marking = base::AwaitCallback<absl::StatusOr<bool>>([this, &item](auto done) {
+      marks_->Submit(item, [done = std::move(done)](
+                               absl::StatusOr<pv1::MarkReservationPublishedResult> reply) {
+        if (!reply.ok()) return done(reply.status());
+        done(reply->marked());
+      });
+    });
+    absl::StatusOr<bool> marked = co_await std::move(marking);
+    const bool transient =
+        absl::IsUnavailable(marked.status()) || absl::IsDeadlineExceeded(marked.status());
+    if (!transient) co_return marked;
+    const std::chrono::milliseconds delay = backoff.Next();
+    if (std::chrono::steady_clock::now() + delay >= give_up) co_return marked;
+    boost::asio::steady_timer pause(timers_, delay);
+    auto paused = pause.async_wait(boost::asio::use_awaitable);
+    co_await std::move(paused);
+  }
 }
 
 base::Async<domain::ReviveResult> GrpcStockReservations::Revive(uint64_t activity_id,

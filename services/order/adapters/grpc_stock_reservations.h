@@ -3,6 +3,7 @@
 #include <chrono>
 #include <memory>
 
+#include "boost/asio/any_io_executor.hpp"
 #include "grpcpp/channel.h"
 #include "libs/base/coalescer.h"
 #include "seckill/product/v1/product.grpc.pb.h"
@@ -34,9 +35,13 @@ class GrpcStockReservations final : public domain::StockReservations {
   using Marks =
       base::Coalescer<product::v1::ReservationRef, product::v1::MarkReservationPublishedResult>;
 
-  GrpcStockReservations(std::shared_ptr<grpc::Channel> channel, StockCallTimeouts timeouts);
+  // `timers` paces the published mark's retries: an io_context's executor, running while the
+  // service runs.
+  GrpcStockReservations(std::shared_ptr<grpc::Channel> channel, StockCallTimeouts timeouts,
+                        boost::asio::any_io_executor timers);
 
-  base::Async<domain::Reservation> Reserve(const domain::ReserveRequest& request) override;
+  base::AsyncEach<domain::Reservation> Reserve(
+      const std::vector<domain::ReserveRequest>& requests) override;
   base::Async<domain::ReleaseOutcome> Release(uint64_t activity_id, uint64_t order_id) override;
   base::Async<std::vector<domain::ConfirmOutcome>> Confirm(
       std::vector<domain::ReservationRef> reservations) override;
@@ -48,9 +53,9 @@ class GrpcStockReservations final : public domain::StockReservations {
                                             int64_t delta) override;
 
  private:
-  // Shared with retries still pending (a published mark), which may outlive this object.
   std::shared_ptr<product::v1::ProductService::Stub> stub_;
   StockCallTimeouts timeouts_;
+  boost::asio::any_io_executor timers_;
   using Reserves =
       base::Coalescer<product::v1::ReserveStockRequest, product::v1::ReserveStockResult>;
   std::shared_ptr<Reserves> reserves_;

@@ -5,9 +5,12 @@
 
 #include <atomic>
 #include <future>
+#include <thread>
 
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/detached.hpp"
+#include "boost/asio/executor_work_guard.hpp"
+#include "boost/asio/io_context.hpp"
 #include "boost/asio/system_executor.hpp"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
@@ -72,6 +75,24 @@ absl::StatusOr<bool> Mark(GrpcStockReservations& reservations) {
   return future.get();
 }
 
+// The io_context whose timers pace the retries, run as the service runs its own.
+class Timers {
+ public:
+  Timers() : thread_([this] { io_.run(); }) {}
+  ~Timers() {
+    work_.reset();
+    io_.stop();
+    thread_.join();
+  }
+  boost::asio::any_io_executor executor() { return io_.get_executor(); }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{
+      io_.get_executor()};
+  std::thread thread_;
+};
+
 std::shared_ptr<grpc::Channel> ChannelTo(int port) {
   rpc::StaticResolver resolver({{"product", {"127.0.0.1:" + std::to_string(port)}}});
   return *rpc::MakeChannel(resolver, "product");
@@ -82,7 +103,8 @@ TEST(GrpcStockReservationsTest, MarkPublishedIsMadeAgainWhileTheServiceRefuses) 
   int port = 0;
   auto server = Serve(&service, &port);
   ASSERT_NE(server, nullptr);
-  GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{});
+  Timers timers;
+  GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{}, timers.executor());
   absl::StatusOr<bool> marked = Mark(reservations);
   ASSERT_TRUE(marked.ok()) << marked.status();
   EXPECT_TRUE(*marked);
@@ -97,7 +119,8 @@ TEST(GrpcStockReservationsTest, MarkPublishedWaitsForTheServiceToComeBack) {
   ASSERT_NE(first, nullptr);
   first->Shutdown();
   first.reset();
-  GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{});
+  Timers timers;
+  GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{}, timers.executor());
   std::future<absl::StatusOr<bool>> future = StartMark(reservations);
   EXPECT_EQ(future.wait_for(500ms), std::future_status::timeout);  // nobody listens: still trying
   auto second = Serve(&service, &port);  // the service is back on the same port
@@ -116,7 +139,8 @@ TEST(GrpcStockReservationsTest, MarkPublishedGivesUpAfterItsBudget) {
   ASSERT_NE(server, nullptr);
   StockCallTimeouts timeouts;
   timeouts.mark_published_budget = 1s;
-  GrpcStockReservations reservations(ChannelTo(port), timeouts);
+  Timers timers;
+  GrpcStockReservations reservations(ChannelTo(port), timeouts, timers.executor());
   absl::StatusOr<bool> marked = Mark(reservations);
   EXPECT_TRUE(absl::IsUnavailable(marked.status())) << marked.status();
   EXPECT_GE(service.calls.load(), 3);

@@ -2,9 +2,6 @@
 
 #include <optional>
 
-#include "boost/asio/co_spawn.hpp"
-#include "boost/asio/system_executor.hpp"
-#include "libs/base/gather.h"
 #include "libs/rpc/serve.h"
 #include "libs/rpc/status.h"
 #include "libs/rpc/trace_context.h"
@@ -74,82 +71,75 @@ std::optional<grpc::Status> Invalid(const v1::PlaceOrderRequest& request) {
 
 namespace {
 
-// Places one order and answers `done` with the call's status and reply.
-boost::asio::awaitable<void> PlaceAndAnswer(
-    const app::PlaceOrder& place_order, app::PlaceOrderRequest request,
-    std::function<void(grpc::Status, v1::PlaceOrderResponse)> done) {
-  auto placing = place_order(std::move(request));
-  const absl::StatusOr<app::PlaceOrderResult> result = co_await std::move(placing);
-  if (!result.ok()) {
-    done(rpc::ToGrpc(result.status()), {});
-    co_return;
-  }
-  v1::PlaceOrderResponse reply;
-  reply.set_refusal(result->refusal);
-  reply.set_order_id(result->order_id);
-  done(grpc::Status::OK, std::move(reply));
+app::PlaceOrderRequest Placement(const v1::PlaceOrderRequest& request, std::string traceparent) {
+  return {request.activity_id(), request.user_id(), request.quantity(), request.idempotency_key(),
+          std::move(traceparent)};
 }
 
 }  // namespace
 
-void OrderGrpcService::PlaceOne(
-    const v1::PlaceOrderRequest& request, const std::string& traceparent,
-    std::function<void(grpc::Status, v1::PlaceOrderResponse)> done) const {
-  if (std::optional<grpc::Status> invalid = Invalid(request)) return done(*invalid, {});
-  app::PlaceOrderRequest r{request.activity_id(), request.user_id(), request.quantity(),
-                           request.idempotency_key(), traceparent};
-  // The system executor resumes each step where its callback completes it: no thread hand-off
-  // on the hot path (PlaceOrder never blocks).
-  boost::asio::co_spawn(boost::asio::system_executor(),
-                        PlaceAndAnswer(place_order_, std::move(r), done),
-                        [done](std::exception_ptr e) {
-                          if (e) done(grpc::Status(grpc::INTERNAL, "unexpected exception"), {});
-                        });
-}
-
 ServerUnaryReactor* OrderGrpcService::PlaceOrder(grpc::CallbackServerContext* ctx,
                                                  const v1::PlaceOrderRequest* request,
                                                  v1::PlaceOrderResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  PlaceOne(*request, Traceparent(ctx),
-           [reactor, reply](grpc::Status status, v1::PlaceOrderResponse placed) {
-             *reply = std::move(placed);
-             reactor->Finish(status);
-           });
-  return reactor;
+  return rpc::Serve(ctx, AnswerPlaceOrder(ctx, request, reply));
+}
+
+OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrder(const grpc::CallbackServerContext* ctx,
+                                                            const v1::PlaceOrderRequest* request,
+                                                            v1::PlaceOrderResponse* reply) const {
+  if (std::optional<grpc::Status> invalid = Invalid(*request)) co_return *invalid;
+  app::PlaceOrderRequest placement = Placement(*request, Traceparent(ctx));
+  auto placing = place_order_(std::move(placement));
+  const absl::StatusOr<app::PlaceOrderResult> placed = co_await std::move(placing);
+  if (!placed.ok()) co_return rpc::ToGrpc(placed.status());
+  reply->set_refusal(placed->refusal);
+  reply->set_order_id(placed->order_id);
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* OrderGrpcService::PlaceOrders(grpc::CallbackServerContext* ctx,
                                                   const v1::PlaceOrdersRequest* request,
                                                   v1::PlaceOrdersResponse* reply) {
-  ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  return rpc::Serve(ctx, AnswerPlaceOrders(request, reply));
+}
+
+OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrders(const v1::PlaceOrdersRequest* request,
+                                                             v1::PlaceOrdersResponse* reply) const {
   const int n = request->items_size();
   if (n == 0 || n > 1000) {
-    reactor->Finish(
-        grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "items: between 1 and 1000 expected"));
-    return reactor;
+    co_return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                           "items: between 1 and 1000 expected");
   }
-  // Each item's result is a value (its status inside), so the gather never fails as a whole.
-  using Results = base::Gather<v1::PlaceOrderResult>;
-  auto gather =
-      Results::Of(n, [reactor, reply](absl::StatusOr<std::vector<v1::PlaceOrderResult>> results) {
-        for (v1::PlaceOrderResult& r : *results) *reply->add_results() = std::move(r);
-        reactor->Finish(grpc::Status::OK);
-      });
+  // Each item's answer is its own (its status inside), so the call as a whole succeeds.
+  std::vector<app::PlaceOrderRequest> valid;
+  std::vector<int> where;  // each valid item's index
   for (int i = 0; i < n; ++i) {
     const v1::PlaceOrderRequest& item = request->items(i);
-    const std::string traceparent =
-        rpc::IsValidTraceparent(item.traceparent()) ? item.traceparent() : "";
-    PlaceOne(item, traceparent,
-             [slot = Results::Slot(gather, i)](grpc::Status status, v1::PlaceOrderResponse placed) {
-               v1::PlaceOrderResult result;
-               result.set_code(status.error_code());
-               result.set_message(status.error_message());
-               *result.mutable_response() = std::move(placed);
-               slot(std::move(result));
-             });
+    v1::PlaceOrderResult* result = reply->add_results();
+    if (std::optional<grpc::Status> invalid = Invalid(item)) {
+      result->set_code(invalid->error_code());
+      result->set_message(invalid->error_message());
+      continue;
+    }
+    valid.push_back(
+        Placement(item, rpc::IsValidTraceparent(item.traceparent()) ? item.traceparent() : ""));
+    where.push_back(i);
   }
-  return reactor;
+  if (valid.empty()) co_return grpc::Status::OK;
+  auto placing = place_order_(std::move(valid));
+  const app::PlaceOrder::Results placed = co_await std::move(placing);
+  for (size_t j = 0; j < where.size() && j < placed.size(); ++j) {
+    v1::PlaceOrderResult* result = reply->mutable_results(where[j]);
+    if (!placed[j].ok()) {
+      const grpc::Status status = rpc::ToGrpc(placed[j].status());
+      result->set_code(status.error_code());
+      result->set_message(status.error_message());
+      continue;
+    }
+    result->mutable_response()->set_refusal(placed[j]->refusal);
+    result->mutable_response()->set_order_id(placed[j]->order_id);
+  }
+  co_return grpc::Status::OK;
 }
 
 ServerUnaryReactor* OrderGrpcService::GetOrder(grpc::CallbackServerContext* ctx,

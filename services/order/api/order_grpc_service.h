@@ -11,7 +11,7 @@
 namespace seckill::order::api {
 
 // The OrderService gRPC API: checks each request and answers it with a use case's coroutine
-// (rpc::Serve; PlaceOrder and PlaceOrders spawn one per order). Nothing here blocks.
+// (rpc::Serve; a PlaceOrders batch is placed as one). Nothing here blocks.
 class OrderGrpcService final : public seckill::order::v1::OrderService::CallbackService {
  public:
   OrderGrpcService(const app::PlaceOrder& place_order, const app::ManageOrders& manage_orders,
@@ -58,6 +58,11 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
   using Answer = boost::asio::awaitable<grpc::Status>;
   // Each call's answer (rpc::Serve finishes the call with it): writes `reply`, returns the
   // call's status.
+  Answer AnswerPlaceOrder(const grpc::CallbackServerContext* ctx,
+                          const v1::PlaceOrderRequest* request,
+                          v1::PlaceOrderResponse* reply) const;
+  Answer AnswerPlaceOrders(const v1::PlaceOrdersRequest* request,
+                           v1::PlaceOrdersResponse* reply) const;
   Answer AnswerGetOrder(const v1::GetOrderRequest* request, v1::GetOrderResponse* reply) const;
   Answer AnswerListOrders(const v1::ListOrdersRequest* request,
                           v1::ListOrdersResponse* reply) const;
@@ -72,10 +77,6 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
                                 v1::ReplayDeadLetterResponse* reply) const;
   Answer AnswerGetOrderStats(const v1::GetOrderStatsRequest* request,
                              v1::GetOrderStatsResponse* reply) const;
-  // Validates and places one order; `done` gets the status PlaceOrder answers with, and the reply.
-  void PlaceOne(const v1::PlaceOrderRequest& request, const std::string& traceparent,
-                std::function<void(grpc::Status, v1::PlaceOrderResponse)> done) const;
-
   const app::PlaceOrder& place_order_;
   const app::ManageOrders& manage_orders_;
   const app::CancelOrder& cancel_order_;

@@ -51,50 +51,88 @@ PlaceOrder::PlaceOrder(domain::StockReservations& reservations,
 
 boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::operator()(
     PlaceOrderRequest request) const {
-  domain::Order order;
-  order.order_id = ids_.Next();
-  order.activity_id = request.activity_id;
-  order.user_id = request.user_id;
-  order.quantity = request.quantity;
-  order.status = domain::OrderStatus::kQueued;
-  order.created_at_ms = clock_.NowMs();
-  if (request.idempotency_key.empty()) {
-    auto placing = Place(order, request);
-    co_return co_await std::move(placing);
-  }
-  // Only an order with an Idempotency-Key can be asked for again, so only those are tracked: in
-  // flight from before their reservation exists, so a duplicate that finds the reservation
-  // always finds it here too, until this answer is known.
-  in_flight_->Begin(order.order_id);
-  auto placing = Place(order, request);
-  absl::StatusOr<PlaceOrderResult> result = co_await std::move(placing);
-  in_flight_->Finish(order.order_id, result);
-  co_return result;
+  std::vector<PlaceOrderRequest> one;
+  one.push_back(std::move(request));
+  auto placing = (*this)(std::move(one));
+  Results placed = co_await std::move(placing);
+  co_return std::move(placed.front());
 }
 
-boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::Place(
-    domain::Order& order, const PlaceOrderRequest& request) const {
-  const domain::ReserveRequest reserve{request.activity_id,     request.user_id,
-                                       order.order_id,          request.quantity,
-                                       request.idempotency_key, request.traceparent};
-  auto reserving = reservations_.Reserve(reserve);
-  const absl::StatusOr<domain::Reservation> reservation = co_await std::move(reserving);
-  if (absl::IsDeadlineExceeded(reservation.status())) {
-    // The reservation may exist: release it so no stock is stranded.
-    auto compensating = Compensate(order);
-    co_await std::move(compensating);
-    co_return absl::UnavailableError("stock service timed out");
+boost::asio::awaitable<PlaceOrder::Results> PlaceOrder::operator()(
+    std::vector<PlaceOrderRequest> requests) const {
+  const size_t n = requests.size();
+  std::vector<domain::Order> orders(n);
+  std::vector<domain::ReserveRequest> reserves(n);
+  for (size_t i = 0; i < n; ++i) {
+    const PlaceOrderRequest& request = requests[i];
+    domain::Order& order = orders[i];
+    order.order_id = ids_.Next();
+    order.activity_id = request.activity_id;
+    order.user_id = request.user_id;
+    order.quantity = request.quantity;
+    order.status = domain::OrderStatus::kQueued;
+    order.created_at_ms = clock_.NowMs();
+    reserves[i] = {request.activity_id, request.user_id,         order.order_id,
+                   request.quantity,    request.idempotency_key, request.traceparent};
+    // Only an order with an Idempotency-Key can be asked for again, so only those are tracked:
+    // in flight from before their reservation exists, so a duplicate that finds the reservation
+    // always finds it here too, until this answer is known.
+    if (!request.idempotency_key.empty()) in_flight_->Begin(order.order_id);
   }
-  if (!reservation.ok()) co_return reservation.status();
-  if (reservation->duplicate) {
-    auto first = AnswerOfFirst(reservation->order_id);
-    co_return co_await std::move(first);
-  }
-  if (reservation->refusal != common::v1::REFUSAL_UNSPECIFIED) {
-    co_return PlaceOrderResult{reservation->refusal, 0};
+  auto reserving = reservations_.Reserve(reserves);
+  std::vector<absl::StatusOr<domain::Reservation>> reserved = co_await std::move(reserving);
+  if (reserved.size() != n) {
+    reserved.assign(n, absl::InternalError("the stock service answered a different batch"));
   }
 
-  order.amount_cents = reservation->price_cents * order.quantity;
+  Results answers(n, absl::InternalError("not placed"));
+  std::vector<boost::asio::awaitable<void>> settling;
+  for (size_t i = 0; i < n; ++i) {
+    const absl::StatusOr<domain::Reservation>& reservation = reserved[i];
+    // A timed-out reservation may exist (Settle releases it); a duplicate waits for its first.
+    if (absl::IsDeadlineExceeded(reservation.status()) ||
+        (reservation.ok() &&
+         (reservation->duplicate || reservation->refusal == common::v1::REFUSAL_UNSPECIFIED))) {
+      settling.push_back(Settle(orders[i], requests[i], reservation, answers[i]));
+      continue;
+    }
+    if (reservation.ok()) {
+      answers[i] = PlaceOrderResult{reservation->refusal, 0};
+    } else {
+      answers[i] = reservation.status();
+    }
+    if (!requests[i].idempotency_key.empty()) in_flight_->Finish(orders[i].order_id, answers[i]);
+  }
+  if (!settling.empty()) {
+    const boost::asio::any_io_executor executor = co_await boost::asio::this_coro::executor;
+    auto all = base::AwaitAll(executor, std::move(settling));
+    co_await std::move(all);
+  }
+  co_return answers;
+}
+
+boost::asio::awaitable<void> PlaceOrder::Settle(
+    domain::Order& order, const PlaceOrderRequest& request,
+    const absl::StatusOr<domain::Reservation>& reservation,
+    absl::StatusOr<PlaceOrderResult>& answer) const {
+  if (!reservation.ok()) {
+    // Timed out: the reservation may exist, so it is released and no stock is stranded.
+    auto compensating = Compensate(order);
+    co_await std::move(compensating);
+    answer = absl::UnavailableError("stock service timed out");
+  } else if (reservation->duplicate) {
+    auto first = AnswerOfFirst(reservation->order_id);
+    answer = co_await std::move(first);
+  } else {
+    order.amount_cents = reservation->price_cents * order.quantity;
+    auto publishing = Publish(order, request);
+    answer = co_await std::move(publishing);
+  }
+  if (!request.idempotency_key.empty()) in_flight_->Finish(order.order_id, answer);
+}
+
+boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::Publish(
+    domain::Order& order, const PlaceOrderRequest& request) const {
   pending_.Add(order);
   auto publishing = publisher_.Publish(order, request.traceparent);
   const absl::Status published = co_await std::move(publishing);

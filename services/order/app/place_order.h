@@ -62,6 +62,8 @@ class AcceptsInFlight {
 // order costs no thread hand-off).
 class PlaceOrder {
  public:
+  using Results = std::vector<absl::StatusOr<PlaceOrderResult>>;
+
   // Counts its compensations into `metrics`, which must outlive it.
   PlaceOrder(domain::StockReservations& reservations, domain::OrderEventPublisher& publisher,
              domain::OrderIdGenerator& ids, PendingOrders& pending, const base::Clock& clock,
@@ -69,11 +71,21 @@ class PlaceOrder {
 
   boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> operator()(
       PlaceOrderRequest request) const;
+  // Many orders at once (the API's batch): their reservations go to the stock owner together;
+  // a refusal is answered as it is, and the rest are settled each on its own, all at once. One
+  // answer per request, in their order, when the last is known.
+  boost::asio::awaitable<Results> operator()(std::vector<PlaceOrderRequest> requests) const;
 
  private:
-  // Reserve, then publish (or compensate); `order` and `request` outlive the call (the caller
-  // awaits it).
-  boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> Place(
+  // A reserved (or possibly reserved, or duplicate) order's answer: published (or compensated),
+  // or its key's first order's; written to `answer`, which, like the other arguments, outlives
+  // the call (the caller awaits it).
+  boost::asio::awaitable<void> Settle(domain::Order& order, const PlaceOrderRequest& request,
+                                      const absl::StatusOr<domain::Reservation>& reservation,
+                                      absl::StatusOr<PlaceOrderResult>& answer) const;
+  // Publishes the reserved `order` and answers it accepted once the broker confirmed it; else
+  // returns its stock.
+  boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> Publish(
       domain::Order& order, const PlaceOrderRequest& request) const;
   // The first request's answer for a repeated key (its order `first`): when it has one.
   boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> AnswerOfFirst(uint64_t first) const;

@@ -29,6 +29,19 @@ class PlaceOrderTest : public ::testing::Test {
     io_.restart();
     io_.poll();
   }
+  // Starts placing `requests` as one batch; its answers are there once every order is settled.
+  std::shared_ptr<std::optional<PlaceOrder::Results>> StartMany(
+      std::vector<PlaceOrderRequest> requests) {
+    auto out = std::make_shared<std::optional<PlaceOrder::Results>>();
+    auto placing = place_(std::move(requests));
+    boost::asio::co_spawn(io_, std::move(placing),
+                          [out](std::exception_ptr e, PlaceOrder::Results r) {
+                            if (e) std::rethrow_exception(e);
+                            *out = std::move(r);
+                          });
+    Settle();
+    return out;
+  }
   absl::StatusOr<PlaceOrderResult> Place(PlaceOrderRequest request) {
     auto out = Start(std::move(request));
     if (!out->has_value()) return absl::UnknownError("no answer");
@@ -104,6 +117,48 @@ TEST_F(PlaceOrderTest, RepeatedIdempotencyKeyAnswersTheFirstOrderWithoutPublishi
   EXPECT_EQ(result->refusal, common::v1::REFUSAL_UNSPECIFIED);
   EXPECT_EQ(result->order_id, 12345u);
   EXPECT_TRUE(publisher_.published.empty());
+}
+
+// A batch reserves in one call; each order is answered on its own: a refusal or a failed
+// reservation as it is, a reserved order after its publish, a repeated key with its first order.
+TEST_F(PlaceOrderTest, ABatchReservesInOneCallAndAnswersEachOrderOnItsOwn) {
+  reservations_.reserve_answers.push_back(
+      domain::Reservation{common::v1::REFUSAL_SOLD_OUT, false, 0, 0});
+  reservations_.reserve_answers.push_back(absl::UnavailableError("ledger down"));
+  auto out = StartMany({{42, 1, 1, "", ""},
+                        {42, 2, 1, "", ""},
+                        {42, 3, 1, "", ""},
+                        {42, 4, 1, "key", ""},
+                        {42, 4, 1, "key", ""}});
+  ASSERT_TRUE(out->has_value());
+  const PlaceOrder::Results& answers = **out;
+  ASSERT_EQ(answers.size(), 5u);
+  EXPECT_EQ(reservations_.reserve_calls, 1);
+  ASSERT_TRUE(answers[0].ok());
+  EXPECT_EQ(answers[0]->refusal, common::v1::REFUSAL_SOLD_OUT);
+  EXPECT_TRUE(absl::IsUnavailable(answers[1].status()));
+  ASSERT_TRUE(answers[2].ok());
+  EXPECT_EQ(answers[2]->order_id, reservations_.reserves[2].order_id);
+  ASSERT_TRUE(answers[3].ok());
+  ASSERT_TRUE(answers[4].ok());
+  EXPECT_EQ(answers[4]->order_id, answers[3]->order_id) << "a repeated key names its first order";
+  EXPECT_EQ(publisher_.published.size(), 2u);  // orders 3 and 4's first, once
+  EXPECT_TRUE(reservations_.releases.empty());
+}
+
+// The same key twice in one batch: the repeat waits for the first's confirm, inside the same
+// batch, and the batch is answered when the confirm comes (no order waits on its own batch).
+TEST_F(PlaceOrderTest, ARepeatedKeyInTheSameBatchWaitsForTheFirstsConfirm) {
+  publisher_.hold = true;
+  auto out = StartMany({{42, 4, 1, "key", ""}, {42, 4, 1, "key", ""}});
+  EXPECT_FALSE(out->has_value());
+  ASSERT_EQ(publisher_.held.size(), 1u);
+  publisher_.held[0](absl::OkStatus());
+  Settle();
+  ASSERT_TRUE(out->has_value());
+  ASSERT_TRUE((**out)[0].ok());
+  ASSERT_TRUE((**out)[1].ok());
+  EXPECT_EQ((**out)[1]->order_id, (**out)[0]->order_id);
 }
 
 // A repeated key that arrives while the first request's publish is unconfirmed waits for it: a

@@ -58,7 +58,9 @@ struct ReviveResult {
 class StockReservations {
  public:
   virtual ~StockReservations() = default;
-  virtual base::Async<Reservation> Reserve(const ReserveRequest& request) = 0;
+  // Reserves for many orders in one go (the requests travel together), each on its own: one
+  // may be refused or fail while the next is reserved. One answer per request, in their order.
+  virtual base::AsyncEach<Reservation> Reserve(const std::vector<ReserveRequest>& requests) = 0;
   // Compensation; idempotent.
   virtual base::Async<ReleaseOutcome> Release(uint64_t activity_id, uint64_t order_id) = 0;
   // The order's message is confirmed by the broker: the stock owner's sweep of stale

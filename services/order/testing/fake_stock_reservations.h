@@ -1,7 +1,9 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "services/order/domain/stock_reservations.h"
@@ -12,18 +14,31 @@ namespace seckill::order::testing {
 // released, confirmed) and every call is recorded. Each call completes without suspending.
 class FakeStockReservations final : public domain::StockReservations {
  public:
-  base::Async<domain::Reservation> Reserve(const domain::ReserveRequest& request) override {
-    absl::StatusOr<domain::Reservation> answer =
-        domain::Reservation{common::v1::REFUSAL_UNSPECIFIED, false, request.order_id, 250};
+  // Each request takes the next scripted answer; without one it is reserved, or, for a key
+  // already used, answered as a duplicate naming the key's first order (as the ledger does).
+  base::AsyncEach<domain::Reservation> Reserve(
+      const std::vector<domain::ReserveRequest>& requests) override {
+    std::vector<absl::StatusOr<domain::Reservation>> answers;
     {
       std::lock_guard lock(mu_);
-      reserves.push_back(request);
-      if (!reserve_answers.empty()) {
-        answer = reserve_answers.front();
-        reserve_answers.pop_front();
+      for (const domain::ReserveRequest& request : requests) {
+        reserves.push_back(request);
+        absl::StatusOr<domain::Reservation> answer =
+            domain::Reservation{common::v1::REFUSAL_UNSPECIFIED, false, request.order_id, 250};
+        if (!reserve_answers.empty()) {
+          answer = reserve_answers.front();
+          reserve_answers.pop_front();
+        } else if (!request.idempotency_key.empty()) {
+          auto [first, fresh] =
+              first_of_key_.try_emplace(request.idempotency_key, request.order_id);
+          if (!fresh)
+            answer = domain::Reservation{common::v1::REFUSAL_UNSPECIFIED, true, first->second, 0};
+        }
+        answers.push_back(std::move(answer));
       }
+      ++reserve_calls;
     }
-    co_return answer;
+    co_return answers;
   }
   base::Async<domain::ReleaseOutcome> Release(uint64_t, uint64_t order_id) override {
     absl::StatusOr<domain::ReleaseOutcome> answer = domain::ReleaseOutcome::kReleased;
@@ -132,10 +147,14 @@ class FakeStockReservations final : public domain::StockReservations {
   std::deque<absl::StatusOr<domain::ReleaseOutcome>> release_answers;
   std::deque<absl::StatusOr<domain::ConfirmOutcome>> confirm_answers;
   int confirm_calls = 0;
+  int reserve_calls = 0;
   std::vector<domain::ReserveRequest> reserves;
   std::vector<uint64_t> releases;
   std::vector<uint64_t> confirms;
   std::vector<uint64_t> marked_published;
+
+ private:
+  std::map<std::string, uint64_t> first_of_key_;
 };
 
 }  // namespace seckill::order::testing
