@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <optional>
 
-#include "libs/base/await.h"
 #include "libs/rpc/serve.h"
 #include "libs/rpc/status.h"
 #include "services/product/api/proto_mapping.h"
