@@ -161,7 +161,12 @@ stop_etcd() { stop_pidfile "$RUN/etcd/etcd.pid" etcd; }
 
 # --- services --------------------------------------------------------------------------------
 write_env() {
-  [ -f "$JWT_SECRET_FILE" ] || { head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$JWT_SECRET_FILE"; }
+  # The JWT key and stack.env (which holds the passwords) are secrets: readable by their owner
+  # only, also when an older stack left them world-readable.
+  [ -f "$JWT_SECRET_FILE" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$JWT_SECRET_FILE")
+  chmod 600 "$JWT_SECRET_FILE"
+  (umask 077; : >>"$RUN/stack.env")
+  chmod 600 "$RUN/stack.env"
   cat > "$RUN/stack.env" <<ENV
 # Written by scripts/stack.sh; source it to reach the local stack.
 SECKILL_GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT

@@ -13,6 +13,7 @@ const StackEnv& StackEnv::Get() {
     auto* e = new StackEnv();
     std::string path = SECKILL_SOURCE_DIR "/.run/stack.env";
     if (const char* p = std::getenv("SECKILL_STACK_ENV")) path = p;
+    e->path_ = path;
     std::ifstream in(path);
     if (!in) {
       std::fprintf(stderr,

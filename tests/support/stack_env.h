@@ -16,8 +16,11 @@ class StackEnv {
   const std::string& At(const std::string& key) const;
   std::string Host(const std::string& url_key) const;
   uint16_t Port(const std::string& url_key) const;
+  // The file the settings were read from.
+  const std::string& path() const { return path_; }
 
  private:
+  std::string path_;
   std::map<std::string, std::string> values_;
 };
 
