@@ -51,7 +51,7 @@ class Coalescer : public std::enable_shared_from_this<Coalescer<Item, Result>> {
       EachDone done;
     };
     auto join = std::make_shared<Join>();
-    join->results.resize(items.size(), absl::UnknownError("no result"));
+    join->results.resize(items.size());  // each written by its own call
     join->left = items.size();
     join->done = std::move(done);
     std::unique_lock lock(mu_);

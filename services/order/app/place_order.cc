@@ -85,7 +85,7 @@ boost::asio::awaitable<PlaceOrder::Results> PlaceOrder::operator()(
     reserved.assign(n, absl::InternalError("the stock service answered a different batch"));
   }
 
-  Results answers(n, absl::InternalError("not placed"));
+  Results answers(n);  // each written below (a default StatusOr: nothing allocated)
   std::vector<boost::asio::awaitable<void>> settling;
   for (size_t i = 0; i < n; ++i) {
     const absl::StatusOr<domain::Reservation>& reservation = reserved[i];
