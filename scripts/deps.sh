@@ -21,7 +21,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-format-14 clang-tidy-14
   # servers the local stack runs, and the tools its scripts use
   redis-server redis-tools mariadb-server mariadb-client rabbitmq-server etcd-server etcd-client
-  curl jq procps iproute2 iptables amqp-tools wrk
+  curl jq procps iproute2 iptables amqp-tools wrk openssl
   # make bench: the nginx baseline, its plot, CPU pinning (taskset), the Redis baseline
   nginx gnuplot-nox util-linux
 )

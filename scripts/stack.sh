@@ -5,6 +5,7 @@
 #   scripts/stack.sh up|down|status          whole stack
 #   scripts/stack.sh infra-up|infra-down     only the four servers
 #   scripts/stack.sh start|stop|kill NAME    one part (redis mariadb rabbitmq etcd product order gateway)
+#   scripts/stack.sh certs                   new CA and service certificates (restart services)
 #
 # Ports are the stack's choice (STACK_*_PORT; defaults below). A service reads its settings only
 # as SECKILL_<KEY> (grpc.port is SECKILL_GRPC_PORT, db.port SECKILL_DB_PORT), which this script
@@ -35,6 +36,9 @@ DB_PASSWORD=${SECKILL_DB_PASSWORD:-seckill-dev-password}
 ADMIN_USER=${SECKILL_ADMIN_USER:-admin}
 ADMIN_PASSWORD=${SECKILL_ADMIN_PASSWORD:-admin-dev-password}
 JWT_SECRET_FILE=$RUN/jwt.secret
+TLS=$RUN/tls
+# One certificate per caller identity (libs/rpc/mutual_tls.h names them).
+TLS_IDENTITIES="seckill-gateway seckill-gateway-admin seckill-order seckill-product"
 
 RMQ=/usr/lib/rabbitmq/bin
 log() { printf '[stack] %s\n' "$*" >&2; }
@@ -159,6 +163,32 @@ start_etcd() {
 }
 stop_etcd() { stop_pidfile "$RUN/etcd/etcd.pid" etcd; }
 
+# --- mutual TLS ------------------------------------------------------------------------------
+# The stack's own CA and one certificate (EC P-256) per identity, its common name and DNS name
+# the identity, for client and server use. Made once per stack; `stack.sh certs` makes them
+# anew (a rotation: restart the services after). Keys are 0600 in a 0700 folder.
+make_certs() {
+  local force=${1:-} id missing=0
+  mkdir -p "$TLS"; chmod 700 "$TLS"
+  for id in ca $TLS_IDENTITIES; do [ -s "$TLS/$id.crt" ] && [ -s "$TLS/$id.key" ] || missing=1; done
+  [ "$missing" = 1 ] || [ -n "$force" ] || return 0
+  command -v openssl >/dev/null || die "openssl is missing: run 'make deps'"
+  log "making the stack's CA and service certificates in $TLS"
+  ( umask 077; set -e
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 825 \
+      -subj "/CN=seckill local CA" -addext "basicConstraints=critical,CA:TRUE" \
+      -addext "keyUsage=critical,keyCertSign,cRLSign" -keyout "$TLS/ca.key" -out "$TLS/ca.crt" 2>/dev/null
+    for id in $TLS_IDENTITIES; do
+      openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$id" \
+        -keyout "$TLS/$id.key" -out "$TLS/$id.csr" 2>/dev/null
+      printf 'subjectAltName=DNS:%s\nextendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\n' \
+        "$id" > "$TLS/$id.ext"
+      openssl x509 -req -in "$TLS/$id.csr" -CA "$TLS/ca.crt" -CAkey "$TLS/ca.key" -CAcreateserial \
+        -days 825 -extfile "$TLS/$id.ext" -out "$TLS/$id.crt" 2>/dev/null
+      rm -f "$TLS/$id.csr" "$TLS/$id.ext"
+    done ) || die "making the TLS certificates failed"
+}
+
 # --- services --------------------------------------------------------------------------------
 write_env() {
   # The JWT key and stack.env (which holds the passwords) are secrets: readable by their owner
@@ -186,6 +216,10 @@ SECKILL_PRODUCT_HEALTH_URL=http://127.0.0.1:$PRODUCT_HEALTH_PORT
 SECKILL_ORDER_HEALTH_URL=http://127.0.0.1:$ORDER_HEALTH_PORT
 SECKILL_JWT_SECRET=$(cat "$JWT_SECRET_FILE")
 SECKILL_FLOW_RULES_FILE=$RUN/flow-rules.json
+SECKILL_TLS_DIR=$TLS
+SECKILL_TLS_CA_FILE=$TLS/ca.crt
+SECKILL_TLS_ADMIN_CERT_FILE=$TLS/seckill-gateway-admin.crt
+SECKILL_TLS_ADMIN_KEY_FILE=$TLS/seckill-gateway-admin.key
 ENV
   # The live flow-control rules: edit this copy and the gateway reloads it within a second.
   [ -f "$RUN/flow-rules.json" ] || cp "$ROOT/configs/flow-rules.json" "$RUN/flow-rules.json"
@@ -197,6 +231,7 @@ start_service() { # start_service NAME HTTP_PORT [GRPC_PORT]
   if pid_alive "$pidf"; then return; fi
   set -a; . "$RUN/stack.env"; set +a
   SECKILL_HTTP_PORT=$health_port SECKILL_GRPC_PORT=$grpc_port \
+    SECKILL_TLS_CERT_FILE=$TLS/seckill-$name.crt SECKILL_TLS_KEY_FILE=$TLS/seckill-$name.key \
     nohup "$BIN/seckill-$name" --config "$ROOT/configs/$name.yaml" >>"$RUN/$name.log" 2>&1 &
   echo $! > "$pidf"
   if ! wait_until_quiet 30 curl -fsS "http://127.0.0.1:$health_port/readyz"; then
@@ -238,7 +273,7 @@ status() {
   status_line gateway "$RUN/gateway.pid"
 }
 
-infra_up() { mkdir -p "$RUN"; start_redis; start_etcd; start_mariadb; start_rabbitmq; write_env; }
+infra_up() { mkdir -p "$RUN"; start_redis; start_etcd; start_mariadb; start_rabbitmq; make_certs; write_env; }
 infra_down() { stop_etcd; stop_rabbitmq; stop_mariadb; stop_redis; }
 
 case "${1:-}" in
@@ -250,6 +285,7 @@ case "${1:-}" in
   infra-down) infra_down ;;
   status) status ;;
   env) write_env ;;
+  certs) make_certs force ;;
   migrate) migrate ;;
   start) [ -n "${2:-}" ] || die "start NAME"; "start_$2" ;;
   stop) [ -n "${2:-}" ] || die "stop NAME"; "stop_$2" ;;
@@ -258,5 +294,5 @@ case "${1:-}" in
           etcd) kill_pidfile "$RUN/etcd/etcd.pid" ;; rabbitmq) ( rabbit_env; kill_pidfile "$RABBITMQ_PID_FILE" ) ;;
           product|order|gateway) kill_pidfile "$RUN/$2.pid" ;; *) die "kill NAME" ;;
         esac ;;
-  *) echo "usage: $0 up|down|status|infra-up|infra-down|env|migrate|start NAME|stop NAME|kill NAME" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|infra-up|infra-down|env|certs|migrate|start NAME|stop NAME|kill NAME" >&2; exit 2 ;;
 esac

@@ -2,7 +2,6 @@
 
 #include "fmt/format.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 
 namespace seckill::rpc {
 
@@ -15,7 +14,8 @@ absl::StatusOr<std::vector<std::string>> StaticResolver::Resolve(const std::stri
 }
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const Resolver& resolver,
-                                                           const std::string& service) {
+                                                           const std::string& service,
+                                                           const ChannelSecurity& security) {
   auto endpoints = resolver.Resolve(service);
   if (!endpoints.ok()) return endpoints.status();
   std::string target = "ipv4:";
@@ -35,12 +35,15 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const Resolver& resol
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  // The server's certificate must name the service it was asked for, whatever address it has.
+  if (!security.server_identity.empty()) args.SetSslTargetNameOverride(security.server_identity);
+  return grpc::CreateCustomChannel(target, security.credentials, args);
 }
 
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address) {
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
+                                           const ChannelSecurity& security) {
   const StaticResolver fixed({{"service", {address}}});
-  return *MakeChannel(fixed, "service");
+  return *MakeChannel(fixed, "service", security);
 }
 
 }  // namespace seckill::rpc

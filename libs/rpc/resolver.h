@@ -7,6 +7,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/channel.h"
+#include "libs/rpc/mutual_tls.h"
 
 namespace seckill::rpc {
 
@@ -30,10 +31,13 @@ class StaticResolver final : public Resolver {
   std::map<std::string, std::vector<std::string>> endpoints_;
 };
 
-// A round_robin channel over every endpoint of `service`, gRPC's own retries off.
+// A round_robin channel over every endpoint of `service`, gRPC's own retries off, secured by
+// `security`.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const Resolver& resolver,
-                                                           const std::string& service);
+                                                           const std::string& service,
+                                                           const ChannelSecurity& security);
 // The same for one fixed "host:port" (a setting).
-std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address);
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
+                                           const ChannelSecurity& security);
 
 }  // namespace seckill::rpc

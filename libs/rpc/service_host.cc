@@ -26,7 +26,7 @@ int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::
 
   grpc::ServerBuilder builder;
   const std::string address = fmt::format("127.0.0.1:{}", options.grpc_port);
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials());
+  builder.AddListeningPort(address, options.credentials);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {

@@ -3,12 +3,14 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "boost/asio/awaitable.hpp"
 #include "boost/asio/io_context.hpp"
 #include "grpcpp/impl/codegen/service_type.h"
+#include "grpcpp/security/server_credentials.h"
 #include "libs/base/counters.h"
 
 namespace seckill::rpc {
@@ -19,6 +21,8 @@ struct ServiceHostOptions {
   uint16_t probe_port = 0;
   const base::Counters* metrics = nullptr;  // listed at /metrics (null: none); outlives the call
   std::chrono::seconds grace{10};           // in-flight calls get this long to finish on stop
+  // How callers are authenticated and what each may call (MutualTlsServerCredentials).
+  std::shared_ptr<grpc::ServerCredentials> credentials;
 };
 
 // Serves `services` over gRPC (127.0.0.1) and the HTTP probes (/healthz; /readyz answered by

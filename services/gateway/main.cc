@@ -24,6 +24,14 @@ namespace {
 namespace asio = boost::asio;
 
 int Run(const Settings& s) {
+  const absl::StatusOr<rpc::TlsIdentity> tls = rpc::TlsIdentity::Load(s.tls);
+  const absl::StatusOr<rpc::TlsIdentity> admin_tls = rpc::TlsIdentity::Load(s.admin_tls());
+  for (const auto* identity : {&tls, &admin_tls}) {
+    if (!identity->ok()) {
+      spdlog::error("mutual TLS: {}", base::Message(identity->status()));
+      return 1;
+    }
+  }
   base::SystemClock clock;
   mysql::Pool db(s.db, 8);
   asio::thread_pool blocking(4);  // the database's statements and password hashing
@@ -43,8 +51,18 @@ int Run(const Settings& s) {
   flowcontrol::SteadyClock flow_clock;
   flowcontrol::ProcSystemMetrics system_metrics;
   api::FlowControl flow_control(flow_clock, &system_metrics);
-  api::Backends backends{rpc::MakeChannel(s.product_addr), rpc::MakeChannel(s.order_addr),
-                         s.backend_timeout, [&db] { return db.Ping(); }};
+  using rpc::ChannelSecurity;
+  api::Backends backends{
+      .product =
+          rpc::MakeChannel(s.product_addr, ChannelSecurity::MutualTls(*tls, rpc::kProductIdentity)),
+      .order =
+          rpc::MakeChannel(s.order_addr, ChannelSecurity::MutualTls(*tls, rpc::kOrderIdentity)),
+      .admin_product = rpc::MakeChannel(
+          s.product_addr, ChannelSecurity::MutualTls(*admin_tls, rpc::kProductIdentity)),
+      .admin_order = rpc::MakeChannel(s.order_addr,
+                                      ChannelSecurity::MutualTls(*admin_tls, rpc::kOrderIdentity)),
+      .timeout = s.backend_timeout,
+      .database_ready = [&db] { return db.Ping(); }};
   api::HttpApi api(accounts, std::move(backends), blocking, flow_control, flow_control, clock,
                    ioc.get_executor(), {s.activity_cache_max_age.count(), s.sold_out_ttl.count()});
   if (absl::Status rules = flow_control.Start(api.Resources(), s.flow_rules_file); !rules.ok()) {

@@ -29,6 +29,12 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.String("admin.user", &s.admin_user, "the admin account, created at start-up if missing");
   schema.Secret("admin.password", &s.admin_password, "the admin account's password");
   mysql::DescribeSettings(schema, s.db);
+  rpc::DescribeSettings(schema, s.tls);
+  schema.String("tls.admin_cert_file", &s.admin_cert_file,
+                "PEM file of the certificate for admins' calls (seckill-gateway-admin)",
+                base::SettingsSchema::Need::kRequired);
+  schema.String("tls.admin_key_file", &s.admin_key_file, "PEM file of that certificate's key",
+                base::SettingsSchema::Need::kRequired);
   schema.Rule([&s] {
     return s.jwt_secret.size() >= 32
                ? absl::OkStatus()

@@ -6,6 +6,7 @@
 
 #include "libs/base/settings.h"
 #include "libs/mysql/connection.h"
+#include "libs/rpc/mutual_tls.h"
 
 namespace seckill::gateway {
 
@@ -26,6 +27,11 @@ struct Settings {
   std::string admin_user = "admin";
   std::string admin_password;
   mysql::ConnectionOptions db;
+  rpc::TlsFiles tls;  // the identity for buyers' calls (seckill-gateway)
+  // The identity for admins' calls (seckill-gateway-admin), signed by the same CA.
+  rpc::TlsFiles admin_tls() const { return {tls.ca_file, admin_cert_file, admin_key_file}; }
+  std::string admin_cert_file;
+  std::string admin_key_file;
 };
 
 void DescribeSettings(base::SettingsSchema& schema, Settings& settings);

@@ -5,6 +5,7 @@
 #include "libs/base/await.h"
 #include "libs/base/periodic_task.h"
 #include "libs/base/service_main.h"
+#include "libs/base/status.h"
 #include "libs/mysql/pool.h"
 #include "libs/rpc/resolver.h"
 #include "libs/rpc/service_host.h"
@@ -12,11 +13,13 @@
 #include "services/order/adapters/amqp_payment_deadlines.h"
 #include "services/order/adapters/grpc_stock_reservations.h"
 #include "services/order/adapters/mariadb_order_repository.h"
+#include "services/order/api/callers.h"
 #include "services/order/api/order_consumers.h"
 #include "services/order/api/order_grpc_service.h"
 #include "services/order/app/order_use_cases.h"
 #include "services/order/messaging/order_queue.h"
 #include "services/order/settings.h"
+#include "spdlog/spdlog.h"
 
 namespace seckill::order {
 namespace {
@@ -24,6 +27,11 @@ namespace {
 namespace asio = boost::asio;
 
 int Run(const Settings& s) {
+  const absl::StatusOr<rpc::TlsIdentity> tls = rpc::TlsIdentity::Load(s.tls);
+  if (!tls.ok()) {
+    spdlog::error("mutual TLS: {}", base::Message(tls.status()));
+    return 1;
+  }
   asio::io_context ioc;
   asio::thread_pool blocking(4);
   mysql::Pool db(s.db, 8);
@@ -33,8 +41,10 @@ int Run(const Settings& s) {
   amqp::Publisher deadline_publisher(messaging::PaymentDeadlinePublisherOptions(s.broker));
   const int64_t payment_timeout_ms = s.payment_timeout.count() * 1000;
 
-  adapters::GrpcStockReservations reservations(rpc::MakeChannel(s.product_addr), {},
-                                               ioc.get_executor());
+  adapters::GrpcStockReservations reservations(
+      rpc::MakeChannel(s.product_addr,
+                       rpc::ChannelSecurity::MutualTls(*tls, rpc::kProductIdentity)),
+      {}, ioc.get_executor());
   adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, payment_timeout_ms);
   adapters::AmqpOrderEventPublisher events(publisher);
   adapters::MariaDbOrderRepository repository(db, blocking.get_executor());
@@ -57,15 +67,19 @@ int Run(const Settings& s) {
     co_return co_await std::move(ping) && publisher.Connected() && consumers.Connected();
   };
   // In-flight PlaceOrder calls still need the publisher: it stops after the server.
-  return rpc::ServeUntilSignal({"seckill-order", static_cast<uint16_t>(s.grpc_port),
-                                static_cast<uint16_t>(s.http_port), &metrics},
-                               {&service}, ioc, ready, [&] {
-                                 sweeper.Stop();
-                                 publisher.Stop();
-                                 consumers.Stop();
-                                 deadline_publisher.Stop();
-                                 blocking.join();
-                               });
+  const rpc::ServiceHostOptions host{
+      .name = "seckill-order",
+      .grpc_port = static_cast<uint16_t>(s.grpc_port),
+      .probe_port = static_cast<uint16_t>(s.http_port),
+      .metrics = &metrics,
+      .credentials = rpc::MutualTlsServerCredentials(*tls, api::OrderCallers())};
+  return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
+    sweeper.Stop();
+    publisher.Stop();
+    consumers.Stop();
+    deadline_publisher.Stop();
+    blocking.join();
+  });
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.String("product.addr", &s.product_addr, "the product service (host:port)",
                 base::SettingsSchema::Need::kRequired);
   mysql::DescribeSettings(schema, s.db);
+  rpc::DescribeSettings(schema, s.tls);
   amqp::DescribeSettings(schema, s.broker);
 }
 

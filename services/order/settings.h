@@ -7,6 +7,7 @@
 #include "libs/amqp/connection.h"
 #include "libs/base/settings.h"
 #include "libs/mysql/connection.h"
+#include "libs/rpc/mutual_tls.h"
 
 namespace seckill::order {
 
@@ -19,6 +20,7 @@ struct Settings {
   std::chrono::seconds expiry_sweep_interval{30};
   std::string product_addr;
   mysql::ConnectionOptions db;
+  rpc::TlsFiles tls;
   amqp::BrokerOptions broker;
 };
 

@@ -8,10 +8,12 @@
 #include "libs/base/periodic_task.h"
 #include "libs/base/run_to_completion.h"
 #include "libs/base/service_main.h"
+#include "libs/base/status.h"
 #include "libs/mysql/pool.h"
 #include "libs/rpc/service_host.h"
 #include "services/product/adapters/mariadb_catalog.h"
 #include "services/product/adapters/redis_stock_ledger.h"
+#include "services/product/api/callers.h"
 #include "services/product/api/product_grpc_service.h"
 #include "services/product/app/sweep_stale_reservations.h"
 #include "services/product/settings.h"
@@ -21,6 +23,11 @@ namespace seckill::product {
 namespace {
 
 int Run(const Settings& s) {
+  const absl::StatusOr<rpc::TlsIdentity> tls = rpc::TlsIdentity::Load(s.tls);
+  if (!tls.ok()) {
+    spdlog::error("mutual TLS: {}", base::Message(tls.status()));
+    return 1;
+  }
   if (absl::Status loaded = adapters::LoadStockFunctions(s.redis.host, s.redis.port);
       !loaded.ok()) {
     spdlog::error("cannot load the stock functions into Redis: {}", loaded.ToString());
@@ -57,14 +64,18 @@ int Run(const Settings& s) {
     auto ping = base::Offload(blocking, [&db] { return db.Ping(); });
     co_return co_await std::move(ping) && redis_client->Connected();
   };
-  return rpc::ServeUntilSignal({"seckill-product", static_cast<uint16_t>(s.grpc_port),
-                                static_cast<uint16_t>(s.http_port), &metrics},
-                               {&service}, ioc, ready, [&] {
-                                 recovery_check.Stop();
-                                 sweeper.Stop();
-                                 blocking.join();
-                                 redis_client->Close();
-                               });
+  const rpc::ServiceHostOptions host{
+      .name = "seckill-product",
+      .grpc_port = static_cast<uint16_t>(s.grpc_port),
+      .probe_port = static_cast<uint16_t>(s.http_port),
+      .metrics = &metrics,
+      .credentials = rpc::MutualTlsServerCredentials(*tls, api::ProductCallers())};
+  return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
+    recovery_check.Stop();
+    sweeper.Stop();
+    blocking.join();
+    redis_client->Close();
+  });
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "libs/base/settings.h"
 #include "libs/mysql/connection.h"
 #include "libs/redis/async_client.h"
+#include "libs/rpc/mutual_tls.h"
 
 namespace seckill::product {
 
@@ -15,6 +16,7 @@ struct Settings {
   int64_t http_port = 17511;  // probes and /metrics
   redis::AsyncClientOptions redis;
   mysql::ConnectionOptions db;
+  rpc::TlsFiles tls;
   std::chrono::seconds reservation_ttl{120};
   std::chrono::seconds sweep_interval{10};
   std::chrono::seconds reseed_grace{5};

@@ -3,12 +3,12 @@
 #include <string>
 
 #include "grpcpp/client_context.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "libs/rpc/mutual_tls.h"
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "tests/support/e2e_fixture.h"
+#include "tests/support/service_channels.h"
 
 namespace seckill::testing {
 namespace {
@@ -34,10 +34,11 @@ class InternalApiE2eTest : public E2eTest {
   }
 
   bench::BuyerAccount buyer_ = NewBuyers(1).at(0);
-  std::unique_ptr<ov1::OrderService::Stub> orders_ = ov1::OrderService::NewStub(
-      grpc::CreateChannel(env_.At("SECKILL_ORDER_ADDR"), grpc::InsecureChannelCredentials()));
-  std::unique_ptr<pv1::ProductService::Stub> products_ = pv1::ProductService::NewStub(
-      grpc::CreateChannel(env_.At("SECKILL_PRODUCT_ADDR"), grpc::InsecureChannelCredentials()));
+  // Each service as its real caller: the gateway places orders, the order service reserves.
+  std::unique_ptr<ov1::OrderService::Stub> orders_ =
+      ov1::OrderService::NewStub(ServiceChannel("order", rpc::kGatewayIdentity));
+  std::unique_ptr<pv1::ProductService::Stub> products_ =
+      pv1::ProductService::NewStub(ServiceChannel("product", rpc::kOrderIdentity));
 };
 
 TEST_F(InternalApiE2eTest, TheOrderServiceRefusesInvalidInputBeforeTouchingStock) {

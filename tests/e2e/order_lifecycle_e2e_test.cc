@@ -25,19 +25,6 @@ constexpr auto kActivityMaxAge = 200ms;
 
 class OrderLifecycleE2eTest : public E2eTest {
  protected:
-  // Places an order and waits until it is recorded (CREATED).
-  std::string PlaceRecorded(const std::string& activity, const bench::BuyerAccount& buyer) {
-    auto placed = Order(activity, buyer.token);
-    EXPECT_EQ(placed.status, 202) << placed.body;
-    const std::string id = JsonString(placed.body, "order_id");
-    for (int i = 0; i < 100; ++i) {
-      auto r = client_.Call("GET", "/api/v1/orders/" + id, "", buyer.token);
-      if (r.ok() && JsonString(r->body, "status") == "CREATED") return id;
-      std::this_thread::sleep_for(50ms);
-    }
-    ADD_FAILURE() << "order " << id << " was not recorded";
-    return id;
-  }
   http::Response Post(const std::string& target, const std::string& token) {
     auto r = client_.Call("POST", target, "", token);
     EXPECT_TRUE(r.ok());

@@ -1,15 +1,32 @@
-// What the local stack trusts (issue "Trust nothing on the host"): its secrets files are
-// readable by their owner only, so another user on the machine cannot read the JWT key or the
-// passwords in stack.env.
+// What the local stack trusts (issue "Trust nothing on the host"), tried as an attacker on the
+// same host would: its secrets files are readable by their owner only; the services answer only
+// callers with a certificate from the stack's CA, and each caller only the methods its identity
+// is allowed; a buyer's id of 0 means nobody, never "anyone's".
 #include <sys/stat.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <string>
 
+#include "fmt/format.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "libs/rpc/mutual_tls.h"
+#include "seckill/order/v1/order.grpc.pb.h"
+#include "seckill/product/v1/product.grpc.pb.h"
+#include "tests/support/e2e_fixture.h"
+#include "tests/support/service_channels.h"
 #include "tests/support/stack_env.h"
 
 namespace seckill::testing {
 namespace {
+
+namespace ov1 = seckill::order::v1;
+namespace pv1 = seckill::product::v1;
+using grpc::StatusCode;
 
 // The permission bits of `path`, or -1 when it cannot be read.
 int ModeOf(const std::string& path) {
@@ -19,14 +36,161 @@ int ModeOf(const std::string& path) {
 }
 
 TEST(TrustE2eTest, SecretsFilesAreReadableByTheirOwnerOnly) {
-  const std::string env = StackEnv::Get().path();
-  const std::string dir = env.substr(0, env.find_last_of('/'));
-  for (const std::string& path : {env, dir + "/jwt.secret"}) {
+  const StackEnv& env = StackEnv::Get();
+  const std::string dir = env.path().substr(0, env.path().find_last_of('/'));
+  const std::string tls = env.At("SECKILL_TLS_DIR");
+  for (const std::string& path : {env.path(), dir + "/jwt.secret", tls + "/ca.key",
+                                  tls + "/seckill-gateway.key", tls + "/seckill-gateway-admin.key",
+                                  tls + "/seckill-order.key", tls + "/seckill-product.key"}) {
     const int mode = ModeOf(path);
     ASSERT_GE(mode, 0) << path << " is missing";
     EXPECT_EQ(mode & 077, 0) << path << " is readable or writable by others: mode " << std::oct
                              << mode;
   }
+}
+
+class TrustE2eGrpcTest : public E2eTest {
+ protected:
+  // A call's status, with a 5 s deadline.
+  template <typename Call>
+  static grpc::Status Within5s(Call call) {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    return call(&context);
+  }
+  static std::unique_ptr<ov1::OrderService::Stub> Orders(std::shared_ptr<grpc::Channel> ch) {
+    return ov1::OrderService::NewStub(std::move(ch));
+  }
+  static std::unique_ptr<pv1::ProductService::Stub> Products(std::shared_ptr<grpc::Channel> ch) {
+    return pv1::ProductService::NewStub(std::move(ch));
+  }
+  // The calls an attacker wants: list a victim's orders, take a unit of stock.
+  grpc::Status ListVictimsOrders(ov1::OrderService::Stub& orders) {
+    ov1::ListOrdersRequest request;
+    request.set_user_id(std::stoull(victim_.user_id));
+    ov1::ListOrdersResponse reply;
+    return Within5s([&](grpc::ClientContext* c) { return orders.ListOrders(c, request, &reply); });
+  }
+  grpc::Status ReserveAUnit(pv1::ProductService::Stub& products, const std::string& activity) {
+    pv1::ReserveStocksRequest request;
+    pv1::ReserveStockRequest* item = request.add_items();
+    item->set_activity_id(std::stoull(activity));
+    item->set_user_id(std::stoull(victim_.user_id));
+    item->set_order_id(987654321);
+    item->set_quantity(1);
+    pv1::ReserveStocksResponse reply;
+    return Within5s(
+        [&](grpc::ClientContext* c) { return products.ReserveStocks(c, request, &reply); });
+  }
+
+  bench::BuyerAccount victim_ = NewBuyers(1).at(0);
+};
+
+TEST_F(TrustE2eGrpcTest, EveryServiceAnswersACallWithoutAClientCertificateUnauthenticated) {
+  const std::string activity = NewActivity(3);
+  auto orders = Orders(ServiceChannel("order", ""));
+  auto products = Products(ServiceChannel("product", ""));
+  EXPECT_EQ(ListVictimsOrders(*orders).error_code(), StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(ReserveAUnit(*products, activity).error_code(), StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Stats(activity).remaining, 3);
+}
+
+TEST_F(TrustE2eGrpcTest, PlainTextCallsGetNoAnswer) {
+  const std::string activity = NewActivity(3);
+  auto orders = Orders(
+      grpc::CreateChannel(env_.At("SECKILL_ORDER_ADDR"), grpc::InsecureChannelCredentials()));
+  auto products = Products(
+      grpc::CreateChannel(env_.At("SECKILL_PRODUCT_ADDR"), grpc::InsecureChannelCredentials()));
+  EXPECT_EQ(ListVictimsOrders(*orders).error_code(), StatusCode::UNAVAILABLE);
+  EXPECT_EQ(ReserveAUnit(*products, activity).error_code(), StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Stats(activity).remaining, 3);
+}
+
+// An attacker's own CA can sign a certificate with any name: the handshake refuses it.
+TEST_F(TrustE2eGrpcTest, ACertificateFromAnotherCaIsRefusedAtTheHandshake) {
+  const std::string dir = ::testing::TempDir() + "/seckill-rogue-ca";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::string make = fmt::format(
+      "(cd {0} && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+      "-subj '/CN=rogue CA' -keyout ca.key -out ca.crt && "
+      "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+      "-subj '/CN={1}' -keyout id.key -out id.csr && "
+      "openssl x509 -req -in id.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 1 "
+      "-out id.crt) >/dev/null 2>&1",
+      dir, rpc::kGatewayAdminIdentity);
+  ASSERT_EQ(std::system(make.c_str()), 0) << make;
+  const std::string stack_ca = env_.At("SECKILL_TLS_CA_FILE");
+  const std::string activity = NewActivity(3);
+  auto orders = Orders(ServiceChannel("order", stack_ca, dir + "/id.crt", dir + "/id.key"));
+  auto products = Products(ServiceChannel("product", stack_ca, dir + "/id.crt", dir + "/id.key"));
+  EXPECT_EQ(ListVictimsOrders(*orders).error_code(), StatusCode::UNAVAILABLE);
+  EXPECT_EQ(ReserveAUnit(*products, activity).error_code(), StatusCode::UNAVAILABLE);
+  EXPECT_EQ(Stats(activity).remaining, 3);
+}
+
+TEST_F(TrustE2eGrpcTest, EachIdentityCallsOnlyTheMethodsItIsAllowed) {
+  const std::string activity = NewActivity(3);
+  auto as_gateway = Products(ServiceChannel("product", rpc::kGatewayIdentity));
+  auto as_product = Products(ServiceChannel("product", rpc::kProductIdentity));
+  auto as_admin = Products(ServiceChannel("product", rpc::kGatewayAdminIdentity));
+  // Stock moves only for the order service.
+  EXPECT_EQ(ReserveAUnit(*as_gateway, activity).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ReserveAUnit(*as_product, activity).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ReserveAUnit(*as_admin, activity).error_code(), StatusCode::PERMISSION_DENIED);
+  pv1::CancelReservationRequest cancel;
+  cancel.set_activity_id(std::stoull(activity));
+  cancel.set_order_id(1);
+  pv1::CancelReservationResponse cancelled;
+  EXPECT_EQ(Within5s([&](grpc::ClientContext* c) {
+              return as_gateway->CancelReservation(c, cancel, &cancelled);
+            }).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Stats(activity).remaining, 3);
+  // Activities are created by the admin identity only.
+  pv1::CreateActivityRequest create;
+  create.set_product_id(1);
+  pv1::CreateActivityResponse created;
+  EXPECT_EQ(Within5s([&](grpc::ClientContext* c) {
+              return as_gateway->CreateActivity(c, create, &created);
+            }).error_code(),
+            StatusCode::PERMISSION_DENIED);
+
+  // The operator's order methods need the admin identity; the buyers' need the gateway's.
+  auto orders_as_gateway = Orders(ServiceChannel("order", rpc::kGatewayIdentity));
+  auto orders_as_admin = Orders(ServiceChannel("order", rpc::kGatewayAdminIdentity));
+  auto orders_as_order = Orders(ServiceChannel("order", rpc::kOrderIdentity));
+  const ov1::ListDeadLettersRequest list;
+  ov1::ListDeadLettersResponse letters;
+  EXPECT_EQ(Within5s([&](grpc::ClientContext* c) {
+              return orders_as_gateway->ListDeadLetters(c, list, &letters);
+            }).error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(Within5s([&](grpc::ClientContext* c) {
+                return orders_as_admin->ListDeadLetters(c, list, &letters);
+              }).ok());
+  EXPECT_EQ(ListVictimsOrders(*orders_as_admin).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ListVictimsOrders(*orders_as_order).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(ListVictimsOrders(*orders_as_gateway).ok());
+}
+
+// The order service's cancel took user_id 0 as "any owner": 0 is now refused as no buyer.
+TEST_F(TrustE2eGrpcTest, ABuyersIdOfZeroCancelsNothing) {
+  const std::string activity = NewActivity(3);
+  const std::string order_id = PlaceRecorded(activity, victim_);
+  auto orders = Orders(ServiceChannel("order", rpc::kGatewayIdentity));
+  ov1::CancelOrderRequest request;
+  request.set_order_id(std::stoull(order_id));
+  request.set_user_id(0);
+  ov1::CancelOrderResponse reply;
+  EXPECT_EQ(Within5s([&](grpc::ClientContext* c) {
+              return orders->CancelOrder(c, request, &reply);
+            }).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+  auto order = client_.Call("GET", "/api/v1/orders/" + order_id, "", victim_.token);
+  ASSERT_TRUE(order.ok());
+  EXPECT_EQ(bench::JsonString(order->body, "status"), "CREATED");
+  EXPECT_EQ(Stats(activity).remaining, 2);
 }
 
 }  // namespace

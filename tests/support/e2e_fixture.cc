@@ -79,4 +79,18 @@ bench::SaleClient::Stats E2eTest::Stats(const std::string& activity_id) {
   return stats.value_or(bench::SaleClient::Stats{});
 }
 
+std::string E2eTest::PlaceRecorded(const std::string& activity_id,
+                                   const bench::BuyerAccount& buyer) {
+  auto placed = Order(activity_id, buyer.token);
+  EXPECT_EQ(placed.status, 202) << placed.body;
+  const std::string id = bench::JsonString(placed.body, "order_id");
+  for (int i = 0; i < 100; ++i) {
+    auto r = client_.Call("GET", "/api/v1/orders/" + id, "", buyer.token);
+    if (r.ok() && bench::JsonString(r->body, "status") == "CREATED") return id;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ADD_FAILURE() << "order " << id << " was not recorded";
+  return id;
+}
+
 }  // namespace seckill::testing

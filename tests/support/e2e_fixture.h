@@ -23,6 +23,9 @@ class E2eTest : public ::testing::Test {
   http::Response Order(const std::string& activity_id, const std::string& token,
                        const std::string& body = "", http::Headers headers = {});
   bench::SaleClient::Stats Stats(const std::string& activity_id);
+  // Places an order for `buyer` and waits (5 s at most) until it is recorded (CREATED); returns
+  // its id.
+  std::string PlaceRecorded(const std::string& activity_id, const bench::BuyerAccount& buyer);
 
   const StackEnv& env_;
   bench::SaleClient client_;

@@ -23,6 +23,8 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
       executor_(std::move(executor)),
       products_(backends.product, guard, backends.timeout),
       orders_(backends.order, guard, backends.timeout),
+      admin_products_(backends.admin_product, guard, backends.timeout),
+      admin_orders_(backends.admin_order, guard, backends.timeout),
       activities_(
           clock,
           [this](uint64_t id, app::ActivityCache::Done done) {
@@ -40,7 +42,7 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
       account_handlers_(accounts),
       activity_handlers_(products_, activities_),
       order_handlers_(orders_, activities_),
-      admin_handlers_(products_, orders_) {
+      admin_handlers_(admin_products_, admin_orders_) {
   AddRoutes(accounts);
 }
 

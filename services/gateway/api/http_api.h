@@ -29,8 +29,10 @@ namespace seckill::gateway::api {
 
 struct Backends {
   // Null only where no call is made (the spec test lists the routes).
-  std::shared_ptr<grpc::Channel> product;
+  std::shared_ptr<grpc::Channel> product;  // as the gateway, for buyers
   std::shared_ptr<grpc::Channel> order;
+  std::shared_ptr<grpc::Channel> admin_product;  // as the gateway's admin identity, for admins
+  std::shared_ptr<grpc::Channel> admin_order;
   std::chrono::milliseconds timeout{3000};
   // Whether the account database answers; blocking, run on a worker.
   std::function<bool()> database_ready;
@@ -68,6 +70,8 @@ class HttpApi {
   boost::asio::any_io_executor executor_;
   ProductClient products_;
   OrderClient orders_;
+  ProductClient admin_products_;
+  OrderClient admin_orders_;
   app::ActivityCache activities_;
   AccountHandlers account_handlers_;
   ActivityHandlers activity_handlers_;

@@ -95,7 +95,7 @@ class Timers {
 
 std::shared_ptr<grpc::Channel> ChannelTo(int port) {
   rpc::StaticResolver resolver({{"product", {"127.0.0.1:" + std::to_string(port)}}});
-  return *rpc::MakeChannel(resolver, "product");
+  return *rpc::MakeChannel(resolver, "product", rpc::ChannelSecurity::Insecure());
 }
 
 TEST(GrpcStockReservationsTest, MarkPublishedIsMadeAgainWhileTheServiceRefuses) {

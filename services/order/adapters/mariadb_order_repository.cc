@@ -149,16 +149,23 @@ base::Async<domain::CancelOutcome> MariaDbOrderRepository::MarkCancelled(
       blocking_, [this, order_id, user_id, now_ms]() -> absl::StatusOr<domain::CancelOutcome> {
         auto conn = pool_.Acquire();
         if (!conn.ok()) return conn.status();
-        const uint64_t owner = user_id.value_or(0);
+        // The owner condition is there or not: no value of the buyer's id means "anyone's".
+        // Only the payment-time sweep (std::nullopt) may cancel an order it does not own.
+        const std::string owner = user_id ? " AND user_id = ?" : "";
+        std::vector<mysql::Value> update_args{now_ms, order_id};
+        std::vector<mysql::Value> select_args{order_id};
+        if (user_id) {
+          update_args.emplace_back(*user_id);
+          select_args.emplace_back(*user_id);
+        }
         auto updated = (*conn)->Execute(
             "UPDATE orders SET status = 'CANCELLED', updated_at_ms = ? "
-            "WHERE id = ? AND status = 'CREATED' AND (? = 0 OR user_id = ?)",
-            {now_ms, order_id, owner, owner});
+            "WHERE id = ? AND status = 'CREATED'" +
+                owner,
+            update_args);
         if (!updated.ok()) return updated.status();
         if (updated->affected_rows == 1) return domain::CancelOutcome::kCancelled;
-        auto rows =
-            (*conn)->Query("SELECT status FROM orders WHERE id = ? AND (? = 0 OR user_id = ?)",
-                           {order_id, owner, owner});
+        auto rows = (*conn)->Query("SELECT status FROM orders WHERE id = ?" + owner, select_args);
         if (!rows.ok()) return rows.status();
         if (rows->empty()) return domain::CancelOutcome::kNotFound;
         if (rows->front()[0] == "CANCELLED") return domain::CancelOutcome::kAlreadyCancelled;

@@ -47,6 +47,12 @@ std::string Traceparent(const grpc::CallbackServerContext* ctx) {
   return rpc::IsValidTraceparent(value) ? value : "";
 }
 
+// A buyer's id is required on every buyer-facing call: 0 names nobody (never "anyone's").
+std::optional<grpc::Status> MissingBuyer(uint64_t user_id) {
+  if (user_id != 0) return std::nullopt;
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "user_id is required");
+}
+
 }  // namespace
 
 namespace {
@@ -150,6 +156,7 @@ ServerUnaryReactor* OrderGrpcService::GetOrder(grpc::CallbackServerContext* ctx,
 
 OrderGrpcService::Answer OrderGrpcService::AnswerGetOrder(const v1::GetOrderRequest* request,
                                                           v1::GetOrderResponse* reply) const {
+  if (std::optional<grpc::Status> invalid = MissingBuyer(request->user_id())) co_return *invalid;
   auto getting = manage_orders_.Get(request->order_id(), request->user_id());
   const absl::StatusOr<domain::Order> order = co_await std::move(getting);
   if (absl::IsNotFound(order.status())) {
@@ -170,6 +177,7 @@ ServerUnaryReactor* OrderGrpcService::ListOrders(grpc::CallbackServerContext* ct
 
 OrderGrpcService::Answer OrderGrpcService::AnswerListOrders(const v1::ListOrdersRequest* request,
                                                             v1::ListOrdersResponse* reply) const {
+  if (std::optional<grpc::Status> invalid = MissingBuyer(request->user_id())) co_return *invalid;
   auto listing = manage_orders_.List(request->user_id());
   const absl::StatusOr<std::vector<domain::Order>> orders = co_await std::move(listing);
   if (!orders.ok()) co_return rpc::ToGrpc(orders.status());
@@ -185,6 +193,7 @@ ServerUnaryReactor* OrderGrpcService::PayOrder(grpc::CallbackServerContext* ctx,
 
 OrderGrpcService::Answer OrderGrpcService::AnswerPayOrder(const v1::PayOrderRequest* request,
                                                           v1::PayOrderResponse* reply) const {
+  if (std::optional<grpc::Status> invalid = MissingBuyer(request->user_id())) co_return *invalid;
   auto paying = manage_orders_.Pay(request->order_id(), request->user_id());
   const absl::StatusOr<domain::PayOutcome> outcome = co_await std::move(paying);
   if (!outcome.ok()) co_return rpc::ToGrpc(outcome.status());
@@ -212,6 +221,7 @@ ServerUnaryReactor* OrderGrpcService::CancelOrder(grpc::CallbackServerContext* c
 
 OrderGrpcService::Answer OrderGrpcService::AnswerCancelOrder(const v1::CancelOrderRequest* request,
                                                              v1::CancelOrderResponse* reply) const {
+  if (std::optional<grpc::Status> invalid = MissingBuyer(request->user_id())) co_return *invalid;
   auto cancelling = cancel_order_.CancelByBuyer(request->order_id(), request->user_id());
   const absl::StatusOr<domain::CancelOutcome> outcome = co_await std::move(cancelling);
   if (!outcome.ok()) co_return rpc::ToGrpc(outcome.status());
