@@ -93,6 +93,14 @@ for _ in $(seq 50); do curl -sf "http://127.0.0.1:$NGINX_PORT/" >/dev/null && br
 setting() { sed -n "s|^$1=||p" "$RUN/stack.env"; }
 GATEWAY=$(setting SECKILL_GATEWAY_URL)
 REDIS_PORT=$(setting SECKILL_REDIS_URL | sed 's|.*:||')
+# redis_as URL_KEY ARGS...: redis-cli as the user of that URL (SECKILL_REDIS_URL is the product
+# service's, SECKILL_REDIS_OPS_URL the operator's), its password in the environment.
+redis_user() { setting "$1" | sed -E 's|redis://([^:]*):.*|\1|'; }
+redis_pass() { setting "$1" | sed -E 's|redis://[^:]*:([^@]*)@.*|\1|'; }
+redis_as() {
+  local key=$1; shift
+  REDISCLI_AUTH=$(redis_pass "$key") redis-cli --no-auth-warning --user "$(redis_user "$key")" -p "$REDIS_PORT" "$@"
+}
 api() { # api METHOD PATH [BODY] [TOKEN]
   curl -sS -X "$1" "$GATEWAY$2" -H 'Content-Type: application/json' ${4:+-H "Authorization: Bearer $4"} \
     ${3:+--data "$3"}
@@ -209,7 +217,9 @@ for k in info remaining buyers resv idem inflight pending; do SOLD_OUT_KEYS+=("{
 redis_run() { # redis_run ROUND PIPELINE
   local before after csv n=$((40000 * $2 > 400000 ? 400000 : 40000 * $2))
   before=$(cpu_ticks)
-  csv=$(on_load redis-benchmark -p "$REDIS_PORT" -c 50 -P "$2" -n "$n" --csv \
+  # As the product service's user: the same ACL checks as production's calls.
+  csv=$(on_load redis-benchmark -p "$REDIS_PORT" --user "$(redis_user SECKILL_REDIS_URL)" \
+        -a "$(redis_pass SECKILL_REDIS_URL)" -c 50 -P "$2" -n "$n" --csv \
         FCALL seckill_reserve 7 "${SOLD_OUT_KEYS[@]}" 1 999999999 1 | tail -1 | tr -d '"')
   after=$(cpu_ticks)
   jq -nc --arg row "redis_P$2" --argjson round "$1" --argjson n "$n" --argjson rps "$(cut -d, -f2 <<<"$csv")" \
@@ -249,7 +259,7 @@ pub_run() { # pub_run ROUND
 }
 # The production Function on the sold-out keys answers SOLD_OUT (4: REFUSAL_SOLD_OUT in
 # proto/seckill/common/v1/refusal.proto): the baseline does the real work.
-reply=$(redis-cli -p "$REDIS_PORT" FCALL seckill_reserve 7 "${SOLD_OUT_KEYS[@]}" 1 999999999 1 | head -1)
+reply=$(redis_as SECKILL_REDIS_URL FCALL seckill_reserve 7 "${SOLD_OUT_KEYS[@]}" 1 999999999 1 | head -1)
 [ "$reply" = 4 ] || die "the Redis baseline's call answers '$reply', not 4 (SOLD_OUT)"
 
 FAILED=0
@@ -311,7 +321,7 @@ drain_run() { # drain_run ROUND
   first_id=$((9000000000000 + $1 * 100000))
   for i in $(seq 0 $((n - 1))); do
     echo "FCALL seckill_reserve 7 {act:$act}:info {act:$act}:remaining {act:$act}:buyers {act:$act}:resv {act:$act}:idem {act:$act}:inflight {act:$act}:pending $((first_id + i)) $((first_user + i)) 1"
-  done | redis-cli -p "$REDIS_PORT" --pipe >/dev/null
+  done | redis_as SECKILL_REDIS_URL --pipe >/dev/null
   stack stop order >/dev/null
   on_load "$SECKILL_BIN_DIR/seckill-publish-bench" --stack-env "$RUN/stack.env" --messages $n --window "$CONNS" \
     --order-queue --activity "$act" --first-order-id "$first_id" --first-user "$first_user" >/dev/null 2>&1 ||
@@ -443,8 +453,8 @@ if [ "$RUSH_STOCK" -gt 0 ]; then
   if [ -n "$rush_activity" ]; then
     bytes=0
     while read -r key; do
-      [ -n "$key" ] && bytes=$((bytes + $(redis-cli -p "$REDIS_PORT" MEMORY USAGE "$key" SAMPLES 0)))
-    done < <(redis-cli -p "$REDIS_PORT" --scan --pattern "{act:$rush_activity}:*")
+      [ -n "$key" ] && bytes=$((bytes + $(redis_as SECKILL_REDIS_OPS_URL MEMORY USAGE "$key" SAMPLES 0)))
+    done < <(redis_as SECKILL_REDIS_OPS_URL --scan --pattern "{act:$rush_activity}:*")
     echo "redis $bytes bytes for the rush's $RUSH_STOCK reservations ($((bytes / RUSH_STOCK)) bytes each)" >"$OUT/redis_memory.txt"
   fi
 fi

@@ -47,7 +47,7 @@ DB_DOWN_S=${CHAOS_DB_DOWN_S:-30}
 stack() { "$ROOT/scripts/stack.sh" "$@"; }
 exec 3>&2  # the terminal's stderr, for messages from steps whose own output is silenced
 log() { printf '[chaos] %s\n' "$*" >&3; }
-sql() { mariadb -S "$RUN/mariadb/m.sock" -uroot -N -B seckill -e "$1"; }
+sql() { mariadb -S "$RUN/mariadb/m.sock" -u"$(id -un)" -N -B seckill -e "$1"; }
 
 rm -rf "$RUN"
 mkdir -p "$RUN/reports"

@@ -32,7 +32,6 @@ GATEWAY_PORT=${STACK_GATEWAY_HTTP_PORT:-17580}
 
 DB_NAME=${SECKILL_DB_NAME:-seckill}
 DB_USER=${SECKILL_DB_USER:-seckill}
-DB_PASSWORD=${SECKILL_DB_PASSWORD:-seckill-dev-password}
 ADMIN_USER=${SECKILL_ADMIN_USER:-admin}
 ADMIN_PASSWORD=${SECKILL_ADMIN_PASSWORD:-admin-dev-password}
 JWT_SECRET_FILE=$RUN/jwt.secret
@@ -43,6 +42,37 @@ TLS_IDENTITIES="seckill-gateway seckill-gateway-admin seckill-order seckill-prod
 RMQ=/usr/lib/rabbitmq/bin
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+
+# --- secrets -----------------------------------------------------------------------------------
+# Each stack's passwords are its own: generated on its first start into $RUN/secrets.env (0600),
+# kept across restarts. A SECKILL_DB_PASSWORD in the environment wins for the database's.
+# Rotating one: edit (or delete) the file and run `stack.sh down` then `up`.
+SECRETS=$RUN/secrets.env
+new_secret() { head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='; }
+load_secrets() {
+  mkdir -p "$RUN"
+  if [ ! -s "$SECRETS" ]; then
+    (umask 077; cat > "$SECRETS" <<SECRETS
+# Written once by scripts/stack.sh: this stack's passwords.
+DB_PASSWORD=$(new_secret)
+REDIS_PRODUCT_PASSWORD=$(new_secret)
+REDIS_OPS_PASSWORD=$(new_secret)
+AMQP_PASSWORD=$(new_secret)
+ETCD_ROOT_PASSWORD=$(new_secret)
+SECRETS
+    )
+  fi
+  chmod 600 "$SECRETS"
+  # shellcheck disable=SC1090
+  . "$SECRETS"
+  DB_PASSWORD=${SECKILL_DB_PASSWORD:-$DB_PASSWORD}
+}
+load_secrets
+REDIS_PRODUCT_USER=seckill-product
+REDIS_OPS_USER=seckill-ops
+AMQP_USER=seckill
+AMQP_VHOST=seckill
+etcdctl_root() { ETCDCTL_API=3 etcdctl --endpoints="127.0.0.1:$ETCD_PORT" --user "root:$ETCD_ROOT_PASSWORD" "$@"; }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -72,41 +102,73 @@ rabbit_env() {
     ERL_EPMD_PORT=$EPMD_PORT ERL_EPMD_ADDRESS=127.0.0.1
   # Erlang's schedulers spin while they wait for work ("busy wait"); on a host whose cores the
   # broker shares with the services that spinning is CPU taken from them. Off, a scheduler sleeps.
-  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none"
+  # Erlang distribution (how rabbitmqctl reaches the node) listens on 127.0.0.1 only.
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="+sbwt none +sbwtdcpu none +sbwtdio none -kernel inet_dist_use_interface {127,0,0,1}"
 }
 
 # --- Redis -----------------------------------------------------------------------------------
 start_redis() {
   mkdir -p "$RUN/redis"
   if pid_alive "$RUN/redis/redis.pid"; then return; fi
+  # Users: nobody without a password (default off); the product service may call the stock
+  # functions and the commands they run, on the ledger's keys only; the operator may do anything.
+  # The file holds the passwords' SHA-256 only.
+  local product_hash ops_hash
+  product_hash=$(printf '%s' "$REDIS_PRODUCT_PASSWORD" | sha256sum | cut -d' ' -f1)
+  ops_hash=$(printf '%s' "$REDIS_OPS_PASSWORD" | sha256sum | cut -d' ' -f1)
+  (umask 077; cat > "$RUN/redis/users.acl" <<ACL
+user default off
+user $REDIS_PRODUCT_USER on #$product_hash resetkeys ~{act:* resetchannels -@all +fcall +fcall_ro +function|load +info +ping +time +get +set +del +exists +incrby +decrby +hget +hset +hdel +hexists +hincrby +hmget +pexpireat +zadd +zrem +zrangebyscore
+user $REDIS_OPS_USER on #$ops_hash ~* &* +@all
+ACL
+  )
   redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$RUN/redis" \
     --appendonly yes --appendfsync everysec --save "" --pidfile "$RUN/redis/redis.pid" \
-    --logfile "$RUN/redis/redis.log"
-  wait_until 10 redis sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG"
+    --logfile "$RUN/redis/redis.log" --aclfile "$RUN/redis/users.acl"
+  wait_until 10 redis sh -c "REDISCLI_AUTH='$REDIS_OPS_PASSWORD' redis-cli --no-auth-warning --user $REDIS_OPS_USER -p $REDIS_PORT ping | grep -q PONG"
 }
 stop_redis() { stop_pidfile "$RUN/redis/redis.pid" redis; }
 
 # --- MariaDB ---------------------------------------------------------------------------------
-mdb() { mariadb -S "$RUN/mariadb/m.sock" -uroot "$@"; }
+# The database's administrator: this OS user, through the unix socket only (unix_socket
+# authentication: there is no password to guess over TCP).
+DB_ADMIN=$(id -un)
+mdb() { mariadb -S "$RUN/mariadb/m.sock" -u"$DB_ADMIN" "$@"; }
 start_mariadb() {
   mkdir -p "$RUN/mariadb"
   if ! pid_alive "$RUN/mariadb/m.pid"; then
     if [ ! -d "$RUN/mariadb/data/mysql" ]; then
-      mariadb-install-db --datadir="$RUN/mariadb/data" --auth-root-authentication-method=normal \
-        --skip-test-db --user=root >"$RUN/mariadb/install.log" 2>&1 || die "mariadb-install-db failed: see $RUN/mariadb/install.log"
+      mariadb-install-db --datadir="$RUN/mariadb/data" --auth-root-authentication-method=socket \
+        --auth-root-socket-user="$DB_ADMIN" --skip-test-db --user=root \
+        >"$RUN/mariadb/install.log" 2>&1 || die "mariadb-install-db failed: see $RUN/mariadb/install.log"
     fi
     nohup mariadbd --no-defaults --datadir="$RUN/mariadb/data" --port="$DB_PORT" --bind-address=127.0.0.1 \
       --socket="$RUN/mariadb/m.sock" --pid-file="$RUN/mariadb/m.pid" --user=root \
       --log-error="$RUN/mariadb/mariadb.log" --innodb-flush-log-at-trx-commit=1 \
       --max-connections=500 >/dev/null 2>&1 &
-    wait_until 30 mariadb mdb -e 'select 1'
+    # (A data folder from before the socket rule has root with no password: `select 1` as
+    # root works there, once, for the lock below.)
+    wait_until 30 mariadb sh -c "mariadb -S '$RUN/mariadb/m.sock' -u'$DB_ADMIN' -e 'select 1' || mariadb -S '$RUN/mariadb/m.sock' -uroot -e 'select 1'"
   fi
+  if ! mdb -e 'select 1' >/dev/null 2>&1; then
+    mariadb -S "$RUN/mariadb/m.sock" -uroot <<SQL
+CREATE USER IF NOT EXISTS '$DB_ADMIN'@'localhost' IDENTIFIED VIA unix_socket;
+GRANT ALL ON *.* TO '$DB_ADMIN'@'localhost' WITH GRANT OPTION;
+SQL
+  fi
+  # root only through the socket, no other root or anonymous account; the services' user reads
+  # and writes the seckill database's rows and nothing else (no DDL: the migrations run here, as
+  # the administrator).
   mdb <<SQL
+ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket;
+DROP USER IF EXISTS 'root'@'127.0.0.1', 'root'@'::1', ''@'localhost', ''@'$(hostname)', 'root'@'$(hostname)';
 CREATE DATABASE IF NOT EXISTS \`$DB_NAME\` CHARACTER SET utf8mb4;
 CREATE USER IF NOT EXISTS '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
 CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
-GRANT ALL ON \`$DB_NAME\`.* TO '$DB_USER'@'127.0.0.1';
-GRANT ALL ON \`$DB_NAME\`.* TO '$DB_USER'@'localhost';
+ALTER USER '$DB_USER'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
+ALTER USER '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASSWORD';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '$DB_USER'@'127.0.0.1', '$DB_USER'@'localhost';
+GRANT SELECT, INSERT, UPDATE, DELETE ON \`$DB_NAME\`.* TO '$DB_USER'@'127.0.0.1', '$DB_USER'@'localhost';
 SQL
   migrate
 }
@@ -134,6 +196,16 @@ start_rabbitmq() {
     wait_until 10 "rabbitmq pid file" test -s "$RABBITMQ_PID_FILE"
     timeout 60 "$RMQ/rabbitmqctl" wait "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || die "rabbitmq not ready: see $RUN/rabbitmq/log"
   )
+  # The services' own user and vhost; guest is gone.
+  ( rabbit_env
+    ctl() { timeout 60 "$RMQ/rabbitmqctl" "$@" >/dev/null 2>&1; }
+    ctl add_vhost "$AMQP_VHOST" || true
+    if ! ctl add_user "$AMQP_USER" "$AMQP_PASSWORD"; then
+      ctl change_password "$AMQP_USER" "$AMQP_PASSWORD" || die "rabbitmq: cannot set the $AMQP_USER password"
+    fi
+    ctl set_permissions -p "$AMQP_VHOST" "$AMQP_USER" '.*' '.*' '.*' || die "rabbitmq: cannot grant $AMQP_USER"
+    ctl delete_user guest || true
+  )
 }
 stop_rabbitmq() {
   ( rabbit_env
@@ -160,6 +232,14 @@ start_etcd() {
     --initial-cluster "seckill=http://127.0.0.1:$ETCD_PEER_PORT" >"$RUN/etcd/etcd.log" 2>&1 &
   echo $! > "$RUN/etcd/etcd.pid"
   wait_until 15 etcd env ETCDCTL_API=3 etcdctl --endpoints="127.0.0.1:$ETCD_PORT" endpoint health
+  # Authentication on, root the only user (the services' own users come with their use of etcd):
+  # a request without credentials is refused.
+  if ! etcdctl_root auth status 2>/dev/null | grep -q "Authentication Status: true"; then
+    local e=(env ETCDCTL_API=3 etcdctl --endpoints="127.0.0.1:$ETCD_PORT")
+    "${e[@]}" user add "root:$ETCD_ROOT_PASSWORD" >/dev/null 2>&1 || true
+    "${e[@]}" user grant-role root root >/dev/null 2>&1 || true
+    "${e[@]}" auth enable >/dev/null || die "etcd: cannot enable authentication"
+  fi
 }
 stop_etcd() { stop_pidfile "$RUN/etcd/etcd.pid" etcd; }
 
@@ -207,9 +287,12 @@ SECKILL_DB_PORT=$DB_PORT
 SECKILL_DB_USER=$DB_USER
 SECKILL_DB_PASSWORD=$DB_PASSWORD
 SECKILL_DB_NAME=$DB_NAME
-SECKILL_REDIS_URL=redis://127.0.0.1:$REDIS_PORT
-SECKILL_AMQP_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT/%2f
+SECKILL_REDIS_URL=redis://$REDIS_PRODUCT_USER:$REDIS_PRODUCT_PASSWORD@127.0.0.1:$REDIS_PORT
+SECKILL_REDIS_OPS_URL=redis://$REDIS_OPS_USER:$REDIS_OPS_PASSWORD@127.0.0.1:$REDIS_PORT
+SECKILL_AMQP_URL=amqp://$AMQP_USER:$AMQP_PASSWORD@127.0.0.1:$AMQP_PORT/$AMQP_VHOST
 SECKILL_ETCD_ENDPOINTS=http://127.0.0.1:$ETCD_PORT
+SECKILL_ETCD_USER=root
+SECKILL_ETCD_PASSWORD=$ETCD_ROOT_PASSWORD
 SECKILL_PRODUCT_ADDR=127.0.0.1:$PRODUCT_PORT
 SECKILL_ORDER_ADDR=127.0.0.1:$ORDER_PORT
 SECKILL_PRODUCT_HEALTH_URL=http://127.0.0.1:$PRODUCT_HEALTH_PORT

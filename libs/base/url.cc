@@ -31,7 +31,9 @@ absl::StatusOr<Url> ParseUrl(std::string_view text, uint16_t default_port) {
   Url url;
   const size_t scheme_end = text.find("://");
   if (scheme_end == std::string_view::npos || scheme_end == 0) {
-    return absl::InvalidArgumentError(fmt::format("URL '{}' has no scheme://", text));
+    // The messages never show the URL itself: it may hold a password.
+    return absl::InvalidArgumentError(
+        "the URL has no scheme:// (expected scheme://[user[:password]@]host[:port][/path])");
   }
   url.scheme = std::string(text.substr(0, scheme_end));
   std::string_view rest = text.substr(scheme_end + 3);
@@ -53,12 +55,12 @@ absl::StatusOr<Url> ParseUrl(std::string_view text, uint16_t default_port) {
     const std::string_view digits = authority.substr(colon + 1);
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
     if (ec != std::errc() || end != digits.data() + digits.size() || port == 0 || port > 65535) {
-      return absl::InvalidArgumentError(fmt::format("URL '{}' has a bad port", text));
+      return absl::InvalidArgumentError(
+          fmt::format("the URL's port '{}' is not a number from 1 to 65535", digits));
     }
     url.port = static_cast<uint16_t>(port);
   }
-  if (url.host.empty())
-    return absl::InvalidArgumentError(fmt::format("URL '{}' has no host", text));
+  if (url.host.empty()) return absl::InvalidArgumentError("the URL has no host");
   return url;
 }
 

@@ -159,9 +159,10 @@ class AsyncClientImpl final : public AsyncClient,
 
   void Connect() {
     if (closing_) return;
-    redisAsyncContext* ctx = redisAsyncConnect(options_.host.c_str(), options_.port);
+    redisAsyncContext* ctx =
+        redisAsyncConnect(options_.server.host.c_str(), options_.server.port);
     if (ctx == nullptr || ctx->err != 0) {
-      spdlog::warn("redis {}:{}: connect failed: {}", options_.host, options_.port,
+      spdlog::warn("redis {}:{}: connect failed: {}", options_.server.host, options_.server.port,
                    ctx != nullptr ? ctx->errstr : "out of memory");
       if (ctx != nullptr) redisAsyncFree(ctx);
       ScheduleReconnect();
@@ -186,17 +187,49 @@ class AsyncClientImpl final : public AsyncClient,
   static void OnConnect(const redisAsyncContext* ctx, int status) {
     auto* self = static_cast<AsyncClientImpl*>(ctx->data);
     if (status != REDIS_OK) {
-      spdlog::warn("redis {}:{}: connect failed: {}", self->options_.host, self->options_.port,
+      spdlog::warn("redis {}:{}: connect failed: {}", self->options_.server.host, self->options_.server.port,
                    ctx->errstr);
       self->ctx_ = nullptr;  // hiredis frees the context after this callback
       self->ScheduleReconnectAndRelease();
       return;
     }
-    spdlog::info("redis {}:{}: connected", self->options_.host, self->options_.port);
-    self->backoff_ = self->options_.reconnect_min;
-    if (self->ever_connected_ && self->options_.on_reconnect) self->options_.on_reconnect();
-    self->ever_connected_ = true;
-    self->connected_ = true;
+    const std::vector<std::string> auth = self->options_.server.AuthCommand();
+    if (auth.empty()) {
+      self->OnReady();
+      return;
+    }
+    // The connection counts as up once AUTH succeeds: before that, nothing else is sent on it.
+    std::vector<const char*> argv;
+    std::vector<size_t> argvlen;
+    for (const std::string& a : auth) {
+      argv.push_back(a.data());
+      argvlen.push_back(a.size());
+    }
+    redisAsyncCommandArgv(const_cast<redisAsyncContext*>(ctx), &AsyncClientImpl::OnAuth, nullptr,
+                          static_cast<int>(argv.size()), argv.data(), argvlen.data());
+  }
+
+  static void OnAuth(redisAsyncContext* ctx, void* reply, void* /*privdata*/) {
+    auto* self = static_cast<AsyncClientImpl*>(ctx->data);
+    const auto* r = static_cast<const redisReply*>(reply);
+    if (r == nullptr) return;  // disconnected meanwhile: OnDisconnect reconnects
+    if (r->type == REDIS_REPLY_ERROR) {
+      // A wrong password stays wrong: retried with back-off, loudly, never served unauthenticated.
+      spdlog::error("redis {}: authentication as '{}' refused: {}", self->options_.server.Redacted(),
+                    self->options_.server.user.empty() ? "default" : self->options_.server.user,
+                    std::string(r->str, r->len));
+      redisAsyncDisconnect(ctx);
+      return;
+    }
+    self->OnReady();
+  }
+
+  void OnReady() {
+    spdlog::info("redis {}:{}: connected", options_.server.host, options_.server.port);
+    backoff_ = options_.reconnect_min;
+    if (ever_connected_ && options_.on_reconnect) options_.on_reconnect();
+    ever_connected_ = true;
+    connected_ = true;
   }
 
   static void OnDisconnect(const redisAsyncContext* ctx, int status) {
@@ -204,7 +237,7 @@ class AsyncClientImpl final : public AsyncClient,
     self->connected_ = false;
     self->ctx_ = nullptr;
     if (status != REDIS_OK) {
-      spdlog::warn("redis {}:{}: connection lost: {}", self->options_.host, self->options_.port,
+      spdlog::warn("redis {}:{}: connection lost: {}", self->options_.server.host, self->options_.server.port,
                    ctx->errstr);
     }
     self->ScheduleReconnectAndRelease();

@@ -8,13 +8,13 @@
 
 #include "absl/status/statusor.h"
 #include "boost/asio/any_io_executor.hpp"
+#include "libs/redis/endpoint.h"
 #include "libs/redis/reply.h"
 
 namespace seckill::redis {
 
 struct AsyncClientOptions {
-  std::string host = "127.0.0.1";
-  int port = 6379;
+  Endpoint server;  // with credentials: every connection authenticates before its first command
   // A command without a reply by then completes with DEADLINE_EXCEEDED; the command may still
   // have run on the server (an indeterminate outcome the caller must tolerate).
   std::chrono::milliseconds command_timeout{1000};

@@ -1,17 +1,15 @@
 #include "libs/redis/config.h"
 
-#include "fmt/format.h"
-#include "libs/base/url.h"
 
 namespace seckill::redis {
 
 void DescribeSettings(base::SettingsSchema& schema, AsyncClientOptions& options) {
-  schema.Parsed("redis.url", fmt::format("redis://{}:{}", options.host, options.port),
-                "the Redis server that holds the live stock", [&options](const std::string& text) {
-                  auto url = base::ParseUrl(text, 6379);
-                  if (!url.ok()) return url.status();
-                  options.host = url->host;
-                  options.port = url->port;
+  schema.Parsed("redis.url", options.server.Redacted(),
+                "the Redis server that holds the live stock, redis://user:password@host:port",
+                [&options](const std::string& text) {
+                  auto server = Endpoint::FromUrl(text);
+                  if (!server.ok()) return server.status();
+                  options.server = *std::move(server);
                   return absl::OkStatus();
                 });
   schema.Millis("redis.timeout_ms", &options.command_timeout, 1, 60'000,

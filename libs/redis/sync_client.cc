@@ -8,8 +8,8 @@
 
 namespace seckill::redis {
 
-SyncClient::SyncClient(std::string host, int port, std::chrono::milliseconds timeout)
-    : host_(std::move(host)), port_(port), timeout_(timeout) {}
+SyncClient::SyncClient(Endpoint server, std::chrono::milliseconds timeout)
+    : server_(std::move(server)), timeout_(timeout) {}
 
 SyncClient::~SyncClient() {
   if (ctx_ != nullptr) redisFree(ctx_);
@@ -21,19 +21,33 @@ absl::Status SyncClient::EnsureConnected() {
   timeval tv{};
   tv.tv_sec = timeout_.count() / 1000;
   tv.tv_usec = static_cast<suseconds_t>((timeout_.count() % 1000) * 1000);
-  ctx_ = redisConnectWithTimeout(host_.c_str(), port_, tv);
+  ctx_ = redisConnectWithTimeout(server_.host.c_str(), server_.port, tv);
   if (ctx_ == nullptr || ctx_->err != 0) {
     std::string why = ctx_ != nullptr ? ctx_->errstr : "out of memory";
     if (ctx_ != nullptr) redisFree(ctx_);
     ctx_ = nullptr;
-    return absl::UnavailableError(fmt::format("redis {}:{}: {}", host_, port_, why));
+    return absl::UnavailableError(fmt::format("redis {}: {}", server_.Redacted(), why));
   }
   redisSetTimeout(ctx_, tv);
+  if (const std::vector<std::string> auth = server_.AuthCommand(); !auth.empty()) {
+    absl::StatusOr<Reply> reply = Run(auth);
+    if (!reply.ok() || reply->type == Reply::Type::kError) {
+      redisFree(ctx_);
+      ctx_ = nullptr;
+      return absl::PermissionDeniedError(
+          fmt::format("redis {}: authentication refused: {}", server_.Redacted(),
+                      reply.ok() ? reply->str : std::string(reply.status().message())));
+    }
+  }
   return absl::OkStatus();
 }
 
 absl::StatusOr<Reply> SyncClient::Command(const std::vector<std::string>& args) {
   SECKILL_RETURN_IF_ERROR(EnsureConnected());
+  return Run(args);
+}
+
+absl::StatusOr<Reply> SyncClient::Run(const std::vector<std::string>& args) {
   std::vector<const char*> argv;
   std::vector<size_t> argvlen;
   for (const std::string& a : args) {
@@ -46,7 +60,7 @@ absl::StatusOr<Reply> SyncClient::Command(const std::vector<std::string>& args) 
     std::string why = ctx_->errstr;
     redisFree(ctx_);
     ctx_ = nullptr;
-    return absl::UnavailableError(fmt::format("redis {}:{}: {}", host_, port_, why));
+    return absl::UnavailableError(fmt::format("redis {}: {}", server_.Redacted(), why));
   }
   Reply copy = CopyReply(reply);
   freeReplyObject(reply);

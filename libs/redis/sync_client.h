@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "libs/redis/endpoint.h"
 #include "libs/redis/reply.h"
 
 struct redisContext;
@@ -16,7 +17,7 @@ namespace seckill::redis {
 // path. Reconnects on the next command after a failure. Not thread-safe: one per thread.
 class SyncClient {
  public:
-  SyncClient(std::string host, int port, std::chrono::milliseconds timeout);
+  SyncClient(Endpoint server, std::chrono::milliseconds timeout);
   ~SyncClient();
   SyncClient(const SyncClient&) = delete;
   SyncClient& operator=(const SyncClient&) = delete;
@@ -26,9 +27,10 @@ class SyncClient {
 
  private:
   absl::Status EnsureConnected();
+  // Sends one command on the connected context.
+  absl::StatusOr<Reply> Run(const std::vector<std::string>& args);
 
-  std::string host_;
-  int port_;
+  Endpoint server_;
   std::chrono::milliseconds timeout_;
   redisContext* ctx_ = nullptr;
 };

@@ -28,7 +28,8 @@ TEST_F(DeadLetterE2eTest, DeadLetteredOrderFailsWithItsStockBackAndAReplayMakesI
 
   // The order service reserved the unit for this order and published it; the order queue then
   // gave up on it (dead-lettered): reproduced here step by step.
-  redis::SyncClient redis(env_.Host("SECKILL_REDIS_URL"), env_.Port("SECKILL_REDIS_URL"), 2s);
+  // As the operator: the product service's own Redis user may only call the stock functions.
+  redis::SyncClient redis(*redis::Endpoint::FromUrl(env_.At("SECKILL_REDIS_OPS_URL")), 2s);
   const std::string tag = fmt::format("{{act:{}}}", activity);
   auto reserved =
       redis.Command({"FCALL", "seckill_reserve", "7", tag + ":info", tag + ":remaining",

@@ -1,7 +1,8 @@
 // What the local stack trusts (issue "Trust nothing on the host"), tried as an attacker on the
-// same host would: its secrets files are readable by their owner only; the services answer only
-// callers with a certificate from the stack's CA, and each caller only the methods its identity
-// is allowed; a buyer's id of 0 means nobody, never "anyone's".
+// same host would: its secrets files are readable by their owner only; the servers refuse
+// callers without credentials (root, guest, no password) and each service's own user may do only
+// what it needs; the services answer only callers with a certificate from the stack's CA, and
+// each caller only the methods its identity is allowed; a buyer's id of 0 means nobody.
 #include <sys/stat.h>
 
 #include <chrono>
@@ -14,11 +15,16 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
+#include "libs/amqp/connection.h"
+#include "libs/http/client.h"
+#include "libs/mysql/connection.h"
+#include "libs/redis/sync_client.h"
 #include "libs/rpc/mutual_tls.h"
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "tests/support/e2e_fixture.h"
 #include "tests/support/service_channels.h"
+#include "tests/support/stack_clients.h"
 #include "tests/support/stack_env.h"
 
 namespace seckill::testing {
@@ -47,6 +53,104 @@ TEST(TrustE2eTest, SecretsFilesAreReadableByTheirOwnerOnly) {
     EXPECT_EQ(mode & 077, 0) << path << " is readable or writable by others: mode " << std::oct
                              << mode;
   }
+}
+
+// Redis: nobody without a password; the product service's user runs the stock functions on the
+// ledger's keys and nothing else.
+TEST(TrustE2eTest, RedisRefusesCallersWithoutAPasswordAndLimitsTheServicesUser) {
+  const StackEnv& env = StackEnv::Get();
+  redis::Endpoint anonymous = *redis::Endpoint::FromUrl(env.At("SECKILL_REDIS_URL"));
+  anonymous.user.clear();
+  anonymous.password.clear();
+  redis::SyncClient nobody(anonymous, std::chrono::seconds(2));
+  auto ping = nobody.Command({"PING"});
+  ASSERT_TRUE(ping.ok()) << ping.status();
+  EXPECT_EQ(ping->type, redis::Reply::Type::kError);
+  EXPECT_NE(ping->str.find("NOAUTH"), std::string::npos) << ping->str;
+
+  redis::Endpoint wrong = *redis::Endpoint::FromUrl(env.At("SECKILL_REDIS_URL"));
+  wrong.password = "guessed";
+  redis::SyncClient guesser(wrong, std::chrono::seconds(2));
+  EXPECT_EQ(guesser.Command({"PING"}).status().code(), absl::StatusCode::kPermissionDenied);
+
+  redis::SyncClient product(*redis::Endpoint::FromUrl(env.At("SECKILL_REDIS_URL")),
+                            std::chrono::seconds(2));
+  for (const std::vector<std::string>& command :
+       std::vector<std::vector<std::string>>{{"FLUSHALL"},
+                                             {"KEYS", "*"},
+                                             {"CONFIG", "GET", "requirepass"},
+                                             {"EVAL", "return 1", "0"},
+                                             {"SET", "not-a-ledger-key", "1"},
+                                             {"ACL", "LIST"}}) {
+    auto reply = product.Command(command);
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    EXPECT_EQ(reply->type, redis::Reply::Type::kError) << command.front();
+    EXPECT_NE(reply->str.find("NOPERM"), std::string::npos)
+        << command.front() << ": " << reply->str;
+  }
+}
+
+// MariaDB: root only through the unix socket (no password over TCP works, the empty one
+// included); the services' user reads and writes rows, never changes the schema or grants.
+TEST(TrustE2eTest, MariaDbRefusesRootOverTcpAndLimitsTheServicesUser) {
+  mysql::ConnectionOptions root = StackDbOptions();
+  root.user = "root";
+  for (const std::string password : {"", "root", "password"}) {
+    root.password = password;
+    EXPECT_FALSE(mysql::Connection::Open(root).ok()) << "root with password '" << password << "'";
+  }
+  auto app = mysql::Connection::Open(StackDbOptions());
+  ASSERT_TRUE(app.ok()) << app.status();
+  EXPECT_TRUE((*app)->Query("SELECT COUNT(*) FROM orders").ok());
+  for (const char* statement :
+       {"DROP TABLE orders", "CREATE TABLE pwned (id INT)", "ALTER TABLE orders ADD COLUMN x INT",
+        "GRANT ALL ON *.* TO 'seckill'@'127.0.0.1'", "SELECT * FROM mysql.user"}) {
+    EXPECT_FALSE((*app)->Execute(statement).ok()) << statement;
+  }
+  EXPECT_TRUE((*app)->Query("SELECT COUNT(*) FROM orders").ok()) << "the orders table is gone";
+}
+
+// RabbitMQ: guest is gone; the services' user sees only its own vhost.
+TEST(TrustE2eTest, RabbitMqRefusesGuestAndTheDefaultVhost) {
+  // A refused login is answered slowly by the broker; a second is plenty to tell it from a
+  // welcome (an accepted login answers in milliseconds).
+  amqp::BrokerOptions guest = StackBrokerOptions();
+  guest.connect_timeout = std::chrono::seconds(1);
+  guest.user = "guest";
+  guest.password = "guest";
+  EXPECT_FALSE(amqp::Connection::Open(guest).ok());
+  guest.vhost = "/";
+  EXPECT_FALSE(amqp::Connection::Open(guest).ok());
+  amqp::BrokerOptions wrong = guest;
+  wrong.user = StackBrokerOptions().user;
+  wrong.vhost = StackBrokerOptions().vhost;
+  wrong.password = "guessed";
+  EXPECT_FALSE(amqp::Connection::Open(wrong).ok());
+  amqp::BrokerOptions other_vhost = StackBrokerOptions();
+  other_vhost.connect_timeout = std::chrono::seconds(1);
+  other_vhost.vhost = "/";
+  EXPECT_FALSE(amqp::Connection::Open(other_vhost).ok());
+  EXPECT_TRUE(amqp::Connection::Open(StackBrokerOptions()).ok());
+}
+
+// etcd: authentication is on; a request without a token is refused.
+TEST(TrustE2eTest, EtcdRefusesRequestsWithoutCredentials) {
+  const StackEnv& env = StackEnv::Get();
+  const std::string host = env.Host("SECKILL_ETCD_ENDPOINTS");
+  const uint16_t port = env.Port("SECKILL_ETCD_ENDPOINTS");
+  auto put = http::Fetch(host, port, "POST", "/v3/kv/put", R"({"key":"cHduZWQ=","value":"MQ=="})");
+  ASSERT_TRUE(put.ok()) << put.status();
+  EXPECT_NE(put->status, 200) << put->body;
+  auto guessed = http::Fetch(host, port, "POST", "/v3/auth/authenticate",
+                             R"({"name":"root","password":"root"})");
+  ASSERT_TRUE(guessed.ok()) << guessed.status();
+  EXPECT_NE(guessed->status, 200) << guessed->body;
+  auto real =
+      http::Fetch(host, port, "POST", "/v3/auth/authenticate",
+                  fmt::format(R"({{"name":"{}","password":"{}"}})", env.At("SECKILL_ETCD_USER"),
+                              env.At("SECKILL_ETCD_PASSWORD")));
+  ASSERT_TRUE(real.ok()) << real.status();
+  EXPECT_EQ(real->status, 200) << real->body;
 }
 
 class TrustE2eGrpcTest : public E2eTest {

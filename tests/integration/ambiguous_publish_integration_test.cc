@@ -35,8 +35,7 @@ class AmbiguousPublishTest : public ::testing::Test {
   void SetUp() override {
     const StackEnv& env = StackEnv::Get();
     redis::AsyncClientOptions options;
-    options.host = env.Host("SECKILL_REDIS_URL");
-    options.port = env.Port("SECKILL_REDIS_URL");
+    options.server = *redis::Endpoint::FromUrl(env.At("SECKILL_REDIS_URL"));
     client_ = redis::AsyncClient::Create(ioc_.get_executor(), options);
     thread_ = std::thread([this] { ioc_.run(); });
     for (int i = 0; i < 100 && !client_->Connected(); ++i)

@@ -20,8 +20,8 @@ const std::string& StockFunctionsSource() {
   return kSource;
 }
 
-absl::Status LoadStockFunctions(const std::string& host, int port) {
-  redis::SyncClient client(host, port, std::chrono::milliseconds(1000));
+absl::Status LoadStockFunctions(const redis::Endpoint& server) {
+  redis::SyncClient client(server, std::chrono::milliseconds(1000));
   return base::RetryAtStartup(
       50, std::chrono::milliseconds(200), "loading the Redis functions", [&] {
         auto reply = client.Command({"FUNCTION", "LOAD", "REPLACE", StockFunctionsSource()});

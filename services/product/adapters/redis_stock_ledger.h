@@ -13,7 +13,7 @@ namespace seckill::product::adapters {
 const std::string& StockFunctionsSource();
 // Loads (or replaces) the library into the Redis at host:port, retrying while Redis is still
 // starting (about 10 s). Blocking: for start-up, before the first request.
-absl::Status LoadStockFunctions(const std::string& host, int port);
+absl::Status LoadStockFunctions(const redis::Endpoint& server);
 
 // StockLedger on Redis: each operation is one FCALL of the seckill_stock library, touching only
 // keys under the activity's hash tag {act:ID}. If Redis answers that the function is missing

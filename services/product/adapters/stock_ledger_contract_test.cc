@@ -48,8 +48,7 @@ struct RedisEnv {
   RedisEnv() {
     const auto& env = seckill::testing::StackEnv::Get();
     redis::AsyncClientOptions options;
-    options.host = env.Host("SECKILL_REDIS_URL");
-    options.port = env.Port("SECKILL_REDIS_URL");
+    options.server = *redis::Endpoint::FromUrl(env.At("SECKILL_REDIS_URL"));
     client = redis::AsyncClient::Create(ioc.get_executor(), options);
     thread = std::thread([this] { ioc.run(); });
     for (int i = 0; i < 100 && !client->Connected(); ++i) {
