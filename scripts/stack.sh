@@ -197,14 +197,18 @@ start_rabbitmq() {
     timeout 60 "$RMQ/rabbitmqctl" wait "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || die "rabbitmq not ready: see $RUN/rabbitmq/log"
   )
   # The services' own user and vhost; guest is gone.
+  # (Retried: just after `rabbitmqctl wait` a node may still refuse changes for a moment.)
   ( rabbit_env
-    ctl() { timeout 60 "$RMQ/rabbitmqctl" "$@" >/dev/null 2>&1; }
-    ctl add_vhost "$AMQP_VHOST" || true
-    if ! ctl add_user "$AMQP_USER" "$AMQP_PASSWORD"; then
-      ctl change_password "$AMQP_USER" "$AMQP_PASSWORD" || die "rabbitmq: cannot set the $AMQP_USER password"
-    fi
-    ctl set_permissions -p "$AMQP_VHOST" "$AMQP_USER" '.*' '.*' '.*' || die "rabbitmq: cannot grant $AMQP_USER"
-    ctl delete_user guest || true
+    ctl() { timeout 60 "$RMQ/rabbitmqctl" "$@" >>"$RUN/rabbitmq/log/ctl.out" 2>&1; }
+    list() { timeout 60 "$RMQ/rabbitmqctl" -q "$@" 2>>"$RUN/rabbitmq/log/ctl.out"; }
+    set_up_user() {
+      { list list_vhosts | grep -qx "$AMQP_VHOST" || ctl add_vhost "$AMQP_VHOST"; } &&
+        { ctl add_user "$AMQP_USER" "$AMQP_PASSWORD" || ctl change_password "$AMQP_USER" "$AMQP_PASSWORD"; } &&
+        ctl set_permissions -p "$AMQP_VHOST" "$AMQP_USER" '.*' '.*' '.*' &&
+        { ctl delete_user guest || ! list list_users | grep -q '^guest'; }
+    }
+    for _ in $(seq 20); do set_up_user && exit 0; sleep 1; done
+    die "rabbitmq: cannot set up the $AMQP_USER user and vhost: see $RUN/rabbitmq/log/ctl.out"
   )
 }
 stop_rabbitmq() {
