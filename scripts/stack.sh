@@ -235,11 +235,12 @@ start_etcd() {
     --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
     --initial-cluster "seckill=http://127.0.0.1:$ETCD_PEER_PORT" >"$RUN/etcd/etcd.log" 2>&1 &
   echo $! > "$RUN/etcd/etcd.pid"
-  wait_until 15 etcd env ETCDCTL_API=3 etcdctl --endpoints="127.0.0.1:$ETCD_PORT" endpoint health
+  # (Once authentication is on, the health check needs the credentials too.)
+  wait_until 15 etcd sh -c "ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:$ETCD_PORT --user 'root:$ETCD_ROOT_PASSWORD' endpoint health || ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:$ETCD_PORT endpoint health"
   # Authentication on, root the only user (the services' own users come with their use of etcd):
   # a request without credentials is refused.
-  if ! etcdctl_root auth status 2>/dev/null | grep -q "Authentication Status: true"; then
-    local e=(env ETCDCTL_API=3 etcdctl --endpoints="127.0.0.1:$ETCD_PORT")
+  local e=(env ETCDCTL_API=3 etcdctl --endpoints="127.0.0.1:$ETCD_PORT")
+  if "${e[@]}" get /seckill/auth-probe >/dev/null 2>&1; then  # answered without credentials
     "${e[@]}" user add "root:$ETCD_ROOT_PASSWORD" >/dev/null 2>&1 || true
     "${e[@]}" user grant-role root root >/dev/null 2>&1 || true
     "${e[@]}" auth enable >/dev/null || die "etcd: cannot enable authentication"
