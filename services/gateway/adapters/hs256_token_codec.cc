@@ -1,8 +1,5 @@
 #include "services/gateway/adapters/hs256_token_codec.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <charconv>
 
@@ -64,49 +61,6 @@ bool Hs256TokenCodec::Base64UrlDecode(std::string_view text, std::string* out) {
   return bits < 6;  // a lone trailing character is not valid base64
 }
 
-struct Hs256TokenCodec::KeyedDigest::State {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  ~State() { EVP_MD_CTX_free(ctx); }
-};
-
-Hs256TokenCodec::KeyedDigest::KeyedDigest(std::string_view key)
-    : inner_(std::make_unique<State>()), outer_(std::make_unique<State>()) {
-  constexpr size_t kBlock = 64;  // SHA-256's block size
-  unsigned char block[kBlock] = {};
-  if (key.size() > kBlock) {
-    unsigned int n = 0;
-    SECKILL_CHECK(EVP_Digest(key.data(), key.size(), block, &n, EVP_sha256(), nullptr) == 1);
-  } else {
-    std::copy(key.begin(), key.end(), block);
-  }
-  unsigned char ipad[kBlock], opad[kBlock];
-  for (size_t i = 0; i < kBlock; ++i) {
-    ipad[i] = block[i] ^ 0x36;
-    opad[i] = block[i] ^ 0x5c;
-  }
-  SECKILL_CHECK(inner_->ctx != nullptr && outer_->ctx != nullptr);
-  SECKILL_CHECK(EVP_DigestInit_ex(inner_->ctx, EVP_sha256(), nullptr) == 1 &&
-                EVP_DigestUpdate(inner_->ctx, ipad, kBlock) == 1);
-  SECKILL_CHECK(EVP_DigestInit_ex(outer_->ctx, EVP_sha256(), nullptr) == 1 &&
-                EVP_DigestUpdate(outer_->ctx, opad, kBlock) == 1);
-}
-
-Hs256TokenCodec::KeyedDigest::~KeyedDigest() = default;
-
-std::string Hs256TokenCodec::KeyedDigest::Mac(std::string_view message) const {
-  // One scratch context per thread, so no call allocates one.
-  thread_local State scratch;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int n = 0;
-  SECKILL_CHECK(EVP_MD_CTX_copy_ex(scratch.ctx, inner_->ctx) == 1 &&
-                EVP_DigestUpdate(scratch.ctx, message.data(), message.size()) == 1 &&
-                EVP_DigestFinal_ex(scratch.ctx, digest, &n) == 1);
-  SECKILL_CHECK(EVP_MD_CTX_copy_ex(scratch.ctx, outer_->ctx) == 1 &&
-                EVP_DigestUpdate(scratch.ctx, digest, n) == 1 &&
-                EVP_DigestFinal_ex(scratch.ctx, digest, &n) == 1);
-  return std::string(reinterpret_cast<char*>(digest), n);
-}
-
 Hs256TokenCodec::Hs256TokenCodec(std::string secret, std::chrono::seconds ttl)
     : secret_(std::move(secret)),
       ttl_(ttl),
@@ -158,11 +112,7 @@ absl::StatusOr<domain::Principal> Hs256TokenCodec::Verify(std::string_view token
     const json::value* alg = header_json.as_object().if_contains("alg");
     if (alg == nullptr || !alg->is_string() || alg->as_string() != "HS256") return invalid();
   }
-  const std::string expected = Sign(token.substr(0, second));
-  if (signature.size() != expected.size() ||
-      CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) != 0) {
-    return invalid();
-  }
+  if (!mac_.Verify(token.substr(0, second), signature)) return invalid();
   json::value claims = json::parse(payload, ec, &memory);
   if (ec || !claims.is_object()) return invalid();
   const json::object& c = claims.as_object();

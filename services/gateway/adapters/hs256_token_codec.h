@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "libs/crypto/hmac_sha256.h"
 #include "services/gateway/domain/user.h"
 
 namespace seckill::gateway::adapters {
@@ -27,25 +28,9 @@ class Hs256TokenCodec final : public domain::TokenCodec {
  private:
   std::string Sign(std::string_view signing_input) const;
 
-  // HMAC-SHA256 under the secret, with the digest states after the key's inner and outer pads
-  // computed once (RFC 2104): a signature costs two state copies and the hashing, not a key
-  // schedule and digest lookup per call, as OpenSSL's one-shot HMAC() does. Thread-safe.
-  class KeyedDigest {
-   public:
-    explicit KeyedDigest(std::string_view key);
-    ~KeyedDigest();
-    KeyedDigest(const KeyedDigest&) = delete;
-    KeyedDigest& operator=(const KeyedDigest&) = delete;
-    std::string Mac(std::string_view message) const;
-
-   private:
-    struct State;
-    std::unique_ptr<State> inner_, outer_;
-  };
-
   std::string secret_;
   std::chrono::seconds ttl_;
-  KeyedDigest mac_;
+  crypto::HmacSha256 mac_;
   std::string header_;  // the encoded header this codec issues: one it knows without parsing
 };
 
