@@ -59,10 +59,13 @@ REDIS_PRODUCT_PASSWORD=$(new_secret)
 REDIS_OPS_PASSWORD=$(new_secret)
 AMQP_PASSWORD=$(new_secret)
 ETCD_ROOT_PASSWORD=$(new_secret)
+MESSAGE_KEY=$(new_secret)$(new_secret)
 SECRETS
     )
   fi
   chmod 600 "$SECRETS"
+  # A secrets file from before a secret existed gets it added.
+  grep -q '^MESSAGE_KEY=' "$SECRETS" || echo "MESSAGE_KEY=$(new_secret)$(new_secret)" >>"$SECRETS"
   # shellcheck disable=SC1090
   . "$SECRETS"
   DB_PASSWORD=${SECKILL_DB_PASSWORD:-$DB_PASSWORD}
@@ -303,6 +306,7 @@ SECKILL_ORDER_ADDR=127.0.0.1:$ORDER_PORT
 SECKILL_PRODUCT_HEALTH_URL=http://127.0.0.1:$PRODUCT_HEALTH_PORT
 SECKILL_ORDER_HEALTH_URL=http://127.0.0.1:$ORDER_HEALTH_PORT
 SECKILL_JWT_SECRET=$(cat "$JWT_SECRET_FILE")
+SECKILL_MESSAGES_KEY=$MESSAGE_KEY
 SECKILL_FLOW_RULES_FILE=$RUN/flow-rules.json
 SECKILL_TLS_DIR=$TLS
 SECKILL_TLS_CA_FILE=$TLS/ca.crt

@@ -18,8 +18,8 @@ TEST(HmacSha256Test, VerifyRefusesAnotherMessageKeyOrLength) {
   EXPECT_TRUE(mac.Verify("order 1: 1 unit", signature));
   EXPECT_FALSE(mac.Verify("order 1: 3 units", signature));
   EXPECT_FALSE(mac.Verify("order 1: 1 unit", signature.substr(0, 31)));
-  EXPECT_FALSE(HmacSha256("another key, also at least 32 bytes long").Verify("order 1: 1 unit",
-                                                                            signature));
+  EXPECT_FALSE(
+      HmacSha256("another key, also at least 32 bytes long").Verify("order 1: 1 unit", signature));
 }
 
 TEST(HmacSha256Test, HexRoundTripsAndRefusesNonHex) {

@@ -45,15 +45,17 @@ int Run(const Settings& s) {
       rpc::MakeChannel(s.product_addr,
                        rpc::ChannelSecurity::MutualTls(*tls, rpc::kProductIdentity)),
       {}, ioc.get_executor());
-  adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, payment_timeout_ms);
-  adapters::AmqpOrderEventPublisher events(publisher);
+  const messaging::MessageSigner signer(s.message_key);
+  adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, signer, payment_timeout_ms);
+  adapters::AmqpOrderEventPublisher events(publisher, signer);
   adapters::MariaDbOrderRepository repository(db, blocking.get_executor());
   domain::OrderIdGenerator ids(clock, static_cast<uint16_t>(s.node_id));
   app::OrderUseCases uses({reservations, events, repository, deadlines, ids}, clock,
                           payment_timeout_ms, metrics);
   api::OrderGrpcService service(uses.place, uses.manage, uses.cancel, uses.reconcile,
                                 uses.dead_letters);
-  api::OrderConsumers consumers(s.broker, uses.record, uses.cancel, uses.dead_letters, metrics);
+  api::OrderConsumers consumers(s.broker, signer, uses.record, uses.cancel, uses.dead_letters,
+                                metrics);
   // The backstop: cancels what a lost deadline left, retries stock returns owed, reports drift.
   base::PeriodicTask sweeper(ioc.get_executor(), s.expiry_sweep_interval,
                              [&uses] { return uses.sweep(); });

@@ -18,6 +18,13 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
                 base::SettingsSchema::Need::kRequired);
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);
+  schema.Secret("messages.key", &s.message_key,
+                "the key that signs the service's messages (HMAC-SHA256); at least 32 characters");
+  schema.Rule([&s] {
+    return s.message_key.size() >= 32
+               ? absl::OkStatus()
+               : absl::InvalidArgumentError("messages.key must be at least 32 characters");
+  });
   amqp::DescribeSettings(schema, s.broker);
 }
 

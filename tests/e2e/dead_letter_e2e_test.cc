@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "libs/amqp/publisher.h"
 #include "libs/redis/sync_client.h"
+#include "services/order/messaging/message_signer.h"
 #include "services/order/messaging/order_queue.h"
 #include "tests/support/e2e_fixture.h"
 
@@ -52,10 +53,12 @@ TEST_F(DeadLetterE2eTest, DeadLetteredOrderFailsWithItsStockBackAndAReplayMakesI
                              500,
                              order::domain::OrderStatus::kQueued,
                              1};
+  // Signed with the services' key, as the order service signs what it publishes.
+  amqp::Message message{order::messaging::EncodeOrderPlaced(order, ""),
+                        "dl-" + std::to_string(order_id)};
+  order::messaging::MessageSigner(env_.At("SECKILL_MESSAGES_KEY")).Sign(message);
   std::promise<absl::Status> confirmed;
-  publisher.Publish(
-      {order::messaging::EncodeOrderPlaced(order, ""), "dl-" + std::to_string(order_id)},
-      [&](absl::Status s) { confirmed.set_value(s); });
+  publisher.Publish(std::move(message), [&](absl::Status s) { confirmed.set_value(s); });
   ASSERT_TRUE(confirmed.get_future().get().ok());
   publisher.Stop();
 

@@ -8,20 +8,28 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
+#include <optional>
+#include <random>
 #include <string>
+#include <thread>
 
+#include "boost/json.hpp"
 #include "fmt/format.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "libs/amqp/connection.h"
+#include "libs/amqp/publisher.h"
 #include "libs/http/client.h"
 #include "libs/mysql/connection.h"
 #include "libs/redis/sync_client.h"
 #include "libs/rpc/mutual_tls.h"
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "seckill/product/v1/product.grpc.pb.h"
+#include "services/order/messaging/message_signer.h"
+#include "services/order/messaging/order_queue.h"
 #include "tests/support/e2e_fixture.h"
 #include "tests/support/service_channels.h"
 #include "tests/support/stack_clients.h"
@@ -295,6 +303,114 @@ TEST_F(TrustE2eGrpcTest, ABuyersIdOfZeroCancelsNothing) {
   ASSERT_TRUE(order.ok());
   EXPECT_EQ(bench::JsonString(order->body, "status"), "CREATED");
   EXPECT_EQ(Stats(activity).remaining, 2);
+}
+
+// Messages: whoever can publish to the broker (with the services' broker password, say) still
+// cannot make the consumers act. An OrderPlaced for a real 1-unit reservation claiming 3 units at
+// 1 cent, unsigned or signed with another key, creates no order, moves no stock, and is kept as
+// a dead letter naming no order; a forged payment deadline cancels nothing.
+class TrustE2eMessageTest : public E2eTest {
+ protected:
+  // Reserves one unit for a new order id, as the order service would before publishing.
+  uint64_t ReserveOne(const std::string& activity, const bench::BuyerAccount& buyer) {
+    static std::mt19937_64 rng(std::random_device{}());
+    const uint64_t order_id = (rng() >> 2) | 1;
+    redis::SyncClient redis(*redis::Endpoint::FromUrl(env_.At("SECKILL_REDIS_OPS_URL")),
+                            std::chrono::seconds(2));
+    const std::string tag = fmt::format("{{act:{}}}", activity);
+    auto reserved =
+        redis.Command({"FCALL", "seckill_reserve", "7", tag + ":info", tag + ":remaining",
+                       tag + ":buyers", tag + ":resv", tag + ":idem", tag + ":inflight",
+                       tag + ":pending", std::to_string(order_id), buyer.user_id, "1", ""});
+    EXPECT_TRUE(reserved.ok() && reserved->elements.at(0).str == "0") << "not reserved";
+    return order_id;
+  }
+  void Publish(amqp::Message message, const char* exchange, const char* routing_key) {
+    amqp::PublisherOptions options;
+    options.broker = StackBrokerOptions();
+    options.exchange = exchange;
+    options.routing_key = routing_key;
+    amqp::Publisher publisher(options);
+    publisher.Start();
+    std::promise<absl::Status> confirmed;
+    publisher.Publish(std::move(message), [&](absl::Status s) { confirmed.set_value(s); });
+    ASSERT_TRUE(confirmed.get_future().get().ok());
+    publisher.Stop();
+  }
+  // The dead letter kept under `message_id` (its JSON), waiting up to 10 s for it.
+  std::optional<boost::json::object> DeadLetter(const std::string& message_id) {
+    for (int i = 0; i < 200; ++i) {
+      auto listed = client_.Call("GET", "/admin/v1/dead-letters?limit=1000", "", admin_token_);
+      if (listed.ok() && listed->status == 200) {
+        const boost::json::value listing = boost::json::parse(listed->body);
+        for (const auto& d : listing.at("dead_letters").as_array()) {
+          if (d.at("message_id").as_string() == message_id) return d.as_object();
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return std::nullopt;
+  }
+  std::string StatusOf(uint64_t order_id, const bench::BuyerAccount& buyer) {
+    auto r = client_.Call("GET", "/api/v1/orders/" + std::to_string(order_id), "", buyer.token);
+    return r.ok() && r->status == 200 ? bench::JsonString(r->body, "status")
+                                      : "HTTP " + std::to_string(r.ok() ? r->status : 0);
+  }
+};
+
+TEST_F(TrustE2eMessageTest, AnOrderMessageTheServicesDidNotSignChangesNothing) {
+  const std::string activity = NewActivity(5, 5);
+  const bench::BuyerAccount buyer = NewBuyers(1).at(0);
+  const order::messaging::MessageSigner other_key("an attacker's key, also 32 bytes or more");
+  for (const bool sign_with_other_key : {false, true}) {
+    const uint64_t order_id = ReserveOne(activity, buyer);
+    const auto before = Stats(activity);
+    const order::domain::Order forged{order_id,
+                                      std::stoull(activity),
+                                      std::stoull(buyer.user_id),
+                                      3,
+                                      1,
+                                      order::domain::OrderStatus::kQueued,
+                                      1};
+    amqp::Message message{order::messaging::EncodeOrderPlaced(forged, ""),
+                          fmt::format("forged-{}", order_id)};
+    if (sign_with_other_key) other_key.Sign(message);
+    Publish(std::move(message), order::messaging::kOrderExchange,
+            order::messaging::kOrderRoutingKey);
+    const auto kept = DeadLetter(fmt::format("forged-{}", order_id));
+    ASSERT_TRUE(kept.has_value()) << "the forged message was not kept as a dead letter";
+    EXPECT_TRUE(kept->at("order_id").is_null()) << boost::json::serialize(*kept);
+    EXPECT_NE(kept->at("reason").as_string().find(sign_with_other_key ? "forged" : "unsigned"),
+              std::string::npos)
+        << boost::json::serialize(*kept);
+    const auto after = Stats(activity);
+    EXPECT_EQ(after.remaining, before.remaining);
+    EXPECT_EQ(after.created, 0);
+    EXPECT_EQ(after.failed, 0);
+    EXPECT_NE(StatusOf(order_id, buyer), "CREATED");
+  }
+}
+
+TEST_F(TrustE2eMessageTest, AForgedPaymentDeadlineCancelsNothing) {
+  const std::string activity = NewActivity(5, 1);
+  const bench::BuyerAccount victim = NewBuyers(1).at(0);
+  const std::string order_id = PlaceRecorded(activity, victim);
+  amqp::Message deadline{
+      order::messaging::EncodePaymentDeadlines(
+          {{std::stoull(order_id), std::stoull(activity), std::stoull(victim.user_id), 1, 1000,
+            order::domain::OrderStatus::kCreated, 1}}),
+      "forged-deadline-" + order_id};
+  deadline.headers.emplace_back(order::messaging::kMessageHeader,
+                                order::messaging::kPaymentDeadlinesMessage);
+  // Straight to the expired queue's exchange: as if its payment time had run out.
+  Publish(std::move(deadline), order::messaging::kExpiryExchange,
+          order::messaging::kDeadlineRoutingKey);
+  // The expired queue's consumer handles a delivery in milliseconds; give it a second or two.
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_EQ(StatusOf(std::stoull(order_id), victim), "CREATED") << "after " << i * 50 << " ms";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(Stats(activity).remaining, 4);
 }
 
 }  // namespace

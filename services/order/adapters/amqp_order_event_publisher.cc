@@ -6,10 +6,11 @@
 namespace seckill::order::adapters {
 
 AmqpOrderEventPublisher::AmqpOrderEventPublisher(amqp::Publisher& publisher,
+                                                 const messaging::MessageSigner& signer,
                                                  size_t messages_in_flight) {
   messages_ = Messages::Create(
-      [&publisher](std::vector<messaging::PlacedOrder> orders, Messages::Clock::time_point,
-                   Messages::BatchDone done) {
+      [&publisher, &signer](std::vector<messaging::PlacedOrder> orders, Messages::Clock::time_point,
+                            Messages::BatchDone done) {
         amqp::Message message;
         if (orders.size() == 1) {
           const messaging::PlacedOrder& placed = orders.front();
@@ -24,6 +25,7 @@ AmqpOrderEventPublisher::AmqpOrderEventPublisher(amqp::Publisher& publisher,
           message.message_id = "orders-" + std::to_string(orders.front().order.order_id);
           message.headers.emplace_back(messaging::kMessageHeader, messaging::kOrdersPlacedMessage);
         }
+        signer.Sign(message);
         publisher.Publish(std::move(message),
                           [n = orders.size(), done = std::move(done)](absl::Status status) {
                             if (!status.ok()) return done(status);

@@ -5,6 +5,7 @@
 #include "libs/amqp/publisher.h"
 #include "libs/base/coalescer.h"
 #include "services/order/domain/order_event_publisher.h"
+#include "services/order/messaging/message_signer.h"
 #include "services/order/messaging/order_queue.h"
 
 namespace seckill::order::adapters {
@@ -14,14 +15,14 @@ namespace seckill::order::adapters {
 // their confirms, newly accepted orders wait and then leave together as one OrdersPlaced message
 // (base::Coalescer): under load one message, one broker write and one confirm carry many orders,
 // and every order of a message gets that message's status. An order accepted alone leaves at
-// once, as one OrderPlaced.
+// once, as one OrderPlaced. Every message is signed by `signer` (both must outlive this).
 class AmqpOrderEventPublisher final : public domain::OrderEventPublisher {
  public:
   static constexpr size_t kMessagesInFlight = 2;
   static constexpr size_t kMaxOrdersPerMessage = 256;
 
-  explicit AmqpOrderEventPublisher(amqp::Publisher& publisher,
-                                   size_t messages_in_flight = kMessagesInFlight);
+  AmqpOrderEventPublisher(amqp::Publisher& publisher, const messaging::MessageSigner& signer,
+                          size_t messages_in_flight = kMessagesInFlight);
   base::AsyncStatus Publish(const domain::Order& order, const std::string& traceparent) override;
 
  private:

@@ -227,7 +227,8 @@ TEST_F(AmqpOrderQueueTest, SameMessageDeliveredTwiceMakesOneOrder) {
 TEST_F(AmqpOrderQueueTest, OrdersAcceptedTogetherShareMessagesAndAreEachRecorded) {
   amqp::Publisher publisher(PublisherOptions());
   publisher.Start();
-  adapters::AmqpOrderEventPublisher events(publisher, /*messages_in_flight=*/1);
+  const messaging::MessageSigner signer("the services' message key, 32 bytes or more");
+  adapters::AmqpOrderEventPublisher events(publisher, signer, /*messages_in_flight=*/1);
   constexpr int kOrders = 300;
   std::atomic<int> confirmed{0}, failed{0};
   std::promise<void> all;
@@ -358,7 +359,8 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   po.routing_key = "deadline";
   amqp::Publisher publisher(po);
   publisher.Start();
-  adapters::AmqpPaymentDeadlines deadlines(publisher, 1000);
+  const messaging::MessageSigner signer("the services' message key, 32 bytes or more");
+  adapters::AmqpPaymentDeadlines deadlines(publisher, signer, 1000);
   base::Counters metrics;
   app::RecordOrder record(reservations, repository, pending, clock, metrics, &deadlines);
 

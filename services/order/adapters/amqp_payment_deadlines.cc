@@ -14,6 +14,7 @@ void AmqpPaymentDeadlines::Schedule(const std::vector<domain::Order>& orders) {
   message.message_id = fmt::format("deadlines-{}-{}", orders.front().order_id, orders.size());
   message.headers.emplace_back(messaging::kMessageHeader, messaging::kPaymentDeadlinesMessage);
   message.expiration_ms = timeout_ms_;
+  signer_.Sign(message);
   publisher_.Publish(std::move(message),
                      [id = orders.front().order_id, n = orders.size()](absl::Status status) {
                        if (!status.ok()) {

@@ -12,6 +12,11 @@ boost::asio::awaitable<amqp::Disposition> DeadLetterHandler::operator()(
     amqp::Delivery delivery) const {
   // A letter of many orders is kept as one letter per order, each with its own OrderPlaced body
   // (so each can be replayed on its own); its orders that were recorded are no dead letters.
+  if (absl::Status ours = authentic_(delivery); !ours.ok()) {
+    auto kept = Keep(delivery.message_id, delivery.body, std::optional<domain::Order>(),
+                     std::string(ours.message()), Letter::kWhole);
+    co_return co_await std::move(kept);
+  }
   absl::StatusOr<std::vector<std::string>> bodies = messaging::SplitOrderMessage(delivery);
   if (!bodies.ok()) {
     std::string reason(bodies.status().message());

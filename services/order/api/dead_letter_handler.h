@@ -17,6 +17,8 @@ namespace seckill::order::api {
 // dead-letter queue has no dead-letter queue of its own, so a letter that cannot be kept is
 // retried in place with back-off on a timer (logged as an error when the failure is not transient,
 // such as a schema problem an operator must fix) until it is kept or `stopping()` gives it back.
+// A letter `authentic` refuses (not signed by the services) is kept as it is, naming no order:
+// nothing is failed and no stock moves for what anyone may have published.
 class DeadLetterHandler {
  public:
   using Letter = app::DeadLetters::Letter;
@@ -24,9 +26,13 @@ class DeadLetterHandler {
   using KeepLetter = std::function<boost::asio::awaitable<absl::Status>(
       std::string message_id, std::string body, std::optional<domain::Order> order,
       std::string reason, Letter kind)>;
-  DeadLetterHandler(KeepLetter keep, std::function<bool()> stopping,
+  using Authentic = std::function<absl::Status(const amqp::Delivery&)>;
+  DeadLetterHandler(KeepLetter keep, std::function<bool()> stopping, Authentic authentic,
                     std::chrono::milliseconds max_backoff = std::chrono::seconds(5))
-      : keep_(std::move(keep)), stopping_(std::move(stopping)), max_backoff_(max_backoff) {}
+      : keep_(std::move(keep)),
+        stopping_(std::move(stopping)),
+        authentic_(std::move(authentic)),
+        max_backoff_(max_backoff) {}
   boost::asio::awaitable<amqp::Disposition> operator()(amqp::Delivery delivery) const;
 
  private:
@@ -36,6 +42,7 @@ class DeadLetterHandler {
 
   KeepLetter keep_;
   std::function<bool()> stopping_;
+  Authentic authentic_;
   std::chrono::milliseconds max_backoff_;
 };
 

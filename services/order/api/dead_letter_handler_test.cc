@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "libs/base/run_to_completion.h"
+#include "services/order/messaging/message_signer.h"
 #include "services/order/messaging/order_queue.h"
 
 namespace seckill::order::api {
@@ -23,6 +24,20 @@ DeadLetterHandler::KeepLetter Async(KeepNow keep) {
              DeadLetterHandler::Letter kind) -> boost::asio::awaitable<absl::Status> {
     co_return keep(message_id, body, order, reason, kind);
   };
+}
+
+const messaging::MessageSigner kSigner("the services' message key, 32 bytes or more");
+DeadLetterHandler::Authentic Authentic() {
+  return [](const amqp::Delivery& d) { return kSigner.Check(d); };
+}
+// `letter` as the order service would have published it.
+amqp::Delivery Signed(amqp::Delivery letter) {
+  amqp::Message message;
+  message.body = letter.body;
+  for (const auto& header : letter.headers) message.headers.emplace_back(header);
+  kSigner.Sign(message);
+  for (const auto& [name, value] : message.headers) letter.headers[name] = value;
+  return letter;
 }
 
 amqp::Disposition Handle(const DeadLetterHandler& handler, amqp::Delivery delivery) {
@@ -45,12 +60,12 @@ TEST(DeadLetterHandlerTest, ALetterThatCannotBeKeptIsRetriedNeverDropped) {
         answers.pop_front();
         return s;
       }),
-      [] { return false; }, /*max_backoff=*/50ms);
+      [] { return false; }, Authentic(), /*max_backoff=*/50ms);
   amqp::Delivery letter;
   letter.body =
       messaging::EncodeOrderPlaced({77, 42, 7, 1, 250, domain::OrderStatus::kQueued, 5}, "");
   letter.message_id = "77";
-  EXPECT_EQ(Handle(handler, letter), amqp::Disposition::kAck);
+  EXPECT_EQ(Handle(handler, Signed(letter)), amqp::Disposition::kAck);
   EXPECT_EQ(calls, 4);  // acked only once it was kept
 }
 
@@ -67,10 +82,10 @@ TEST(DeadLetterHandlerTest, PoisonIsKeptAsNotAnOrderAndStoppingGivesItBack) {
         stopping = true;
         return absl::InternalError("schema problem");
       }),
-      [&] { return stopping; }, 50ms);
+      [&] { return stopping; }, Authentic(), 50ms);
   amqp::Delivery poison;
   poison.body = "\xff not protobuf";
-  EXPECT_EQ(Handle(handler, poison),
+  EXPECT_EQ(Handle(handler, Signed(poison)),
             amqp::Disposition::kRequeue);  // back to the queue, not acked away
   EXPECT_FALSE(kept_reason.empty());
 }
@@ -93,7 +108,7 @@ TEST(DeadLetterHandlerTest, ALetterOfManyOrdersIsKeptOrderByOrder) {
         kept.push_back({message_id, order, kind});
         return absl::OkStatus();
       }),
-      [] { return false; }, 50ms);
+      [] { return false; }, Authentic(), 50ms);
   amqp::Delivery letter;
   letter.message_id = "orders-5";
   letter.headers[messaging::kMessageHeader] = messaging::kOrdersPlacedMessage;
@@ -101,7 +116,7 @@ TEST(DeadLetterHandlerTest, ALetterOfManyOrdersIsKeptOrderByOrder) {
       {{{5, 42, 7, 1, 250, domain::OrderStatus::kQueued, 1}, ""},
        {{6, 42, 8, 0, 250, domain::OrderStatus::kQueued, 1}, ""},  // quantity 0: poison
        {{7, 42, 9, 2, 500, domain::OrderStatus::kQueued, 1}, ""}});
-  EXPECT_EQ(Handle(handler, letter), amqp::Disposition::kAck);
+  EXPECT_EQ(Handle(handler, Signed(letter)), amqp::Disposition::kAck);
   ASSERT_EQ(kept.size(), 3u);
   EXPECT_EQ(kept[0].message_id, "5");
   EXPECT_EQ(kept[0].order->order_id, 5u);
@@ -109,6 +124,34 @@ TEST(DeadLetterHandlerTest, ALetterOfManyOrdersIsKeptOrderByOrder) {
   EXPECT_FALSE(kept[1].order.has_value());
   EXPECT_EQ(kept[2].order->quantity, 2);
   for (const Kept& k : kept) EXPECT_EQ(k.kind, DeadLetterHandler::Letter::kBatchMember);
+}
+
+// Anyone who can publish to the broker can make a dead letter: one the services did not sign (or
+// whose body was changed after) is kept as it is, naming no order, so no stock moves for it.
+TEST(DeadLetterHandlerTest, ALetterTheServicesDidNotSignNamesNoOrder) {
+  std::vector<std::optional<domain::Order>> kept;
+  std::vector<std::string> reasons;
+  DeadLetterHandler handler(
+      Async([&](const std::string&, const std::string&, const std::optional<domain::Order>& order,
+                const std::string& reason, DeadLetterHandler::Letter) {
+        kept.push_back(order);
+        reasons.push_back(reason);
+        return absl::OkStatus();
+      }),
+      [] { return false; }, Authentic(), 50ms);
+  amqp::Delivery unsigned_letter;
+  unsigned_letter.body =
+      messaging::EncodeOrderPlaced({77, 42, 7, 1, 250, domain::OrderStatus::kQueued, 5}, "");
+  EXPECT_EQ(Handle(handler, unsigned_letter), amqp::Disposition::kAck);
+  amqp::Delivery tampered = Signed(unsigned_letter);
+  tampered.body =
+      messaging::EncodeOrderPlaced({77, 42, 7, 3, 250, domain::OrderStatus::kQueued, 5}, "");
+  EXPECT_EQ(Handle(handler, tampered), amqp::Disposition::kAck);
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_FALSE(kept[0].has_value());
+  EXPECT_FALSE(kept[1].has_value());
+  EXPECT_NE(reasons[0].find("unsigned"), std::string::npos) << reasons[0];
+  EXPECT_NE(reasons[1].find("forged"), std::string::npos) << reasons[1];
 }
 
 }  // namespace

@@ -33,9 +33,26 @@ amqp::ConsumerOptions QueueOptions(const amqp::BrokerOptions& broker, amqp::Topo
 
 // The handlers ask their consumer whether it is stopping, so they are built first and read the
 // consumer through `this`: the consumers exist before any delivery arrives.
-OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker, const app::RecordOrder& record,
-                               const app::CancelOrder& cancel, const app::DeadLetters& dead_letters,
-                               base::Counters& metrics)
+namespace {
+
+// `decode`, for messages `signer` verifies only.
+OrderMessageHandler::Decode Verified(const messaging::MessageSigner& signer,
+                                     OrderMessageHandler::Decode decode) {
+  return [&signer, decode = std::move(decode)](
+             const amqp::Delivery& delivery) -> absl::StatusOr<messaging::OrderMessage> {
+    if (absl::Status signed_by_us = signer.Check(delivery); !signed_by_us.ok()) {
+      return signed_by_us;
+    }
+    return decode(delivery);
+  };
+}
+
+}  // namespace
+
+OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker,
+                               const messaging::MessageSigner& signer,
+                               const app::RecordOrder& record, const app::CancelOrder& cancel,
+                               const app::DeadLetters& dead_letters, base::Counters& metrics)
     : redeliveries_(metrics.Get("seckill_order_redeliveries_total",
                                 "Messages the broker delivered again (a consumer died or gave them "
                                 "back before its ack)")),
@@ -48,7 +65,8 @@ OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker, const app::Rec
             auto recording = record(std::move(orders));
             co_return base::StatusesOf(co_await std::move(recording));
           },
-          [this] { return orders_->Stopping(); }),
+          [this] { return orders_->Stopping(); }, std::chrono::seconds(5),
+          Verified(signer, messaging::DecodeOrderMessage)),
       expired_handler_(
           OrderMessageHandler::OneAtATime(
               [&cancel](domain::Order o) -> asio::awaitable<absl::Status> {
@@ -56,7 +74,7 @@ OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker, const app::Rec
                 co_return (co_await std::move(cancelling)).status();
               }),
           [this] { return expired_->Stopping(); }, std::chrono::seconds(5),
-          messaging::DecodeExpiredOrders),
+          Verified(signer, messaging::DecodeExpiredOrders)),
       dead_handler_(
           [&dead_letters, &kept = dead_letters_kept_](
               std::string message_id, std::string body, std::optional<domain::Order> order,
@@ -67,7 +85,8 @@ OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker, const app::Rec
             if (received.ok()) kept.Add();
             co_return received;
           },
-          [this] { return dead_->Stopping(); }),
+          [this] { return dead_->Stopping(); },
+          [&signer](const amqp::Delivery& d) { return signer.Check(d); }),
       orders_(std::make_unique<amqp::Consumer>(
           QueueOptions(broker, messaging::OrderQueueTopology(), messaging::kOrderQueue, 256, 128,
                        kOrderLinger),

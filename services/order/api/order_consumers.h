@@ -10,6 +10,7 @@
 #include "services/order/app/cancel_order.h"
 #include "services/order/app/dead_letters.h"
 #include "services/order/app/record_order.h"
+#include "services/order/messaging/message_signer.h"
 
 namespace seckill::order::api {
 
@@ -22,9 +23,11 @@ namespace seckill::order::api {
 class OrderConsumers {
  public:
   // Counts into `metrics` (which must outlive it) the redeliveries and the dead letters kept.
-  OrderConsumers(const amqp::BrokerOptions& broker, const app::RecordOrder& record,
-                 const app::CancelOrder& cancel, const app::DeadLetters& dead_letters,
-                 base::Counters& metrics);
+  // Only messages `signer` verifies are acted on; any other is dead-lettered, and kept as a
+  // letter that names no order.
+  OrderConsumers(const amqp::BrokerOptions& broker, const messaging::MessageSigner& signer,
+                 const app::RecordOrder& record, const app::CancelOrder& cancel,
+                 const app::DeadLetters& dead_letters, base::Counters& metrics);
 
   void Start();
   // Each finishes the batch in hand, then stops.
