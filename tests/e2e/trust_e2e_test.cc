@@ -391,24 +391,31 @@ TEST_F(TrustE2eMessageTest, AnOrderMessageTheServicesDidNotSignChangesNothing) {
   }
 }
 
-TEST_F(TrustE2eMessageTest, AForgedPaymentDeadlineCancelsNothing) {
+// A payment deadline, unsigned or even signed with the services' key, cancels an order only once
+// the order's own deadline has passed.
+TEST_F(TrustE2eMessageTest, AnEarlyOrForgedPaymentDeadlineCancelsNothing) {
   const std::string activity = NewActivity(5, 1);
   const bench::BuyerAccount victim = NewBuyers(1).at(0);
   const std::string order_id = PlaceRecorded(activity, victim);
-  amqp::Message deadline{
-      order::messaging::EncodePaymentDeadlines(
-          {{std::stoull(order_id), std::stoull(activity), std::stoull(victim.user_id), 1, 1000,
-            order::domain::OrderStatus::kCreated, 1}}),
-      "forged-deadline-" + order_id};
-  deadline.headers.emplace_back(order::messaging::kMessageHeader,
-                                order::messaging::kPaymentDeadlinesMessage);
-  // Straight to the expired queue's exchange: as if its payment time had run out.
-  Publish(std::move(deadline), order::messaging::kExpiryExchange,
-          order::messaging::kDeadlineRoutingKey);
-  // The expired queue's consumer handles a delivery in milliseconds; give it a second or two.
-  for (int i = 0; i < 30; ++i) {
-    ASSERT_EQ(StatusOf(std::stoull(order_id), victim), "CREATED") << "after " << i * 50 << " ms";
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const order::messaging::MessageSigner services_key(env_.At("SECKILL_MESSAGES_KEY"));
+  for (const bool signed_by_services : {false, true}) {
+    amqp::Message deadline{
+        order::messaging::EncodePaymentDeadlines(
+            {{std::stoull(order_id), std::stoull(activity), std::stoull(victim.user_id), 1, 1000,
+              order::domain::OrderStatus::kCreated, 1}}),
+        fmt::format("early-deadline-{}-{}", order_id, signed_by_services)};
+    deadline.headers.emplace_back(order::messaging::kMessageHeader,
+                                  order::messaging::kPaymentDeadlinesMessage);
+    if (signed_by_services) services_key.Sign(deadline);
+    // Straight to the expired queue's exchange: as if its payment time had run out.
+    Publish(std::move(deadline), order::messaging::kExpiryExchange,
+            order::messaging::kDeadlineRoutingKey);
+    // The expired queue's consumer handles a delivery in milliseconds; give it 1.5 s.
+    for (int i = 0; i < 30; ++i) {
+      ASSERT_EQ(StatusOf(std::stoull(order_id), victim), "CREATED")
+          << (signed_by_services ? "signed" : "unsigned") << ", after " << i * 50 << " ms";
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   }
   EXPECT_EQ(Stats(activity).remaining, 4);
 }

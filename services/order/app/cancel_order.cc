@@ -13,6 +13,14 @@ boost::asio::awaitable<CancelOrder::Outcome> CancelOrder::CancelByBuyer(uint64_t
 }
 
 boost::asio::awaitable<CancelOrder::Outcome> CancelOrder::CancelExpired(uint64_t order_id) const {
+  // The message says the deadline passed; the order's own creation time decides.
+  auto finding = repository_.Find(order_id);
+  absl::StatusOr<std::optional<domain::Order>> order = co_await std::move(finding);
+  if (!order.ok()) co_return order.status();
+  if (order->has_value() && (*order)->created_at_ms + payment_timeout_ms_ > clock_.NowMs()) {
+    spdlog::warn("order {}: an expiry before its payment deadline; ignored", order_id);
+    co_return domain::CancelOutcome::kNotCancellable;
+  }
   auto cancelling = Cancel(order_id, std::nullopt);
   co_return co_await std::move(cancelling);
 }

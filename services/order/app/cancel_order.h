@@ -29,7 +29,9 @@ class CancelOrder {
   using Outcome = absl::StatusOr<domain::CancelOutcome>;
   // kNotCancellable for a paid or failed order, and for one still QUEUED (not yet recorded).
   boost::asio::awaitable<Outcome> CancelByBuyer(uint64_t order_id, uint64_t user_id) const;
-  // The payment deadline of `order_id` has passed: cancel it unless it was paid.
+  // The payment deadline of `order_id` has passed: cancel it unless it was paid. An order whose
+  // deadline (its creation time plus the payment timeout) is still ahead is kNotCancellable:
+  // only its own clock makes it expire, not the message that says so.
   boost::asio::awaitable<Outcome> CancelExpired(uint64_t order_id) const;
   // Cancels every CREATED order older than the payment timeout (at most `limit`); returns how
   // many it cancelled.

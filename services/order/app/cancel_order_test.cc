@@ -89,5 +89,18 @@ TEST_F(CancelOrderTest, UnpaidOrdersPastTheDeadlineAreSweptPaidOnesAreNot) {
   EXPECT_EQ(cancel_.CancelExpired(2).value(), CancelOutcome::kNotCancellable);  // a late deadline
 }
 
+// An expiry message says the deadline passed; the order's own creation time decides. A forged
+// (or early) one for a fresh order cancels nothing.
+TEST_F(CancelOrderTest, AnExpiryBeforeTheOrdersOwnDeadlineCancelsNothing) {
+  Record(1, 7, clock_.NowMs());
+  clock_.AdvanceMs(15 * 60 * 1000 - 1);
+  EXPECT_EQ(cancel_.CancelExpired(1).value(), CancelOutcome::kNotCancellable);
+  EXPECT_EQ(base::RunToCompletion(manage_.Get(1, 7))->status, OrderStatus::kCreated);
+  EXPECT_TRUE(reservations_.cancels.empty());
+  clock_.AdvanceMs(1);
+  EXPECT_EQ(cancel_.CancelExpired(1).value(), CancelOutcome::kCancelled);
+  EXPECT_EQ(reservations_.cancels, std::vector<uint64_t>{1});
+}
+
 }  // namespace
 }  // namespace seckill::order::app
