@@ -42,17 +42,19 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
     co_return ReleaseOf(*r);
   }
   base::Async<std::vector<order::domain::ConfirmOutcome>> Confirm(
-      std::vector<order::domain::ReservationRef> refs) override {
+      std::vector<order::domain::ReservationClaim> refs) override {
     using P = product::domain::ConfirmOutcome;
     using O = order::domain::ConfirmOutcome;
     std::vector<O> outcomes;
-    for (const order::domain::ReservationRef& ref : refs) {
-      auto confirming = ledger_.Confirm(ref.activity_id, ref.order_id);
+    for (const order::domain::ReservationClaim& ref : refs) {
+      auto confirming = ledger_.Confirm(
+          ref.activity_id, {ref.order_id, ref.user_id, ref.quantity, ref.amount_cents});
       const absl::StatusOr<product::domain::ConfirmResult> r = co_await std::move(confirming);
       if (!r.ok()) co_return r.status();
       outcomes.push_back(r->outcome == P::kConfirmed          ? O::kConfirmed
                          : r->outcome == P::kAlreadyConfirmed ? O::kAlreadyConfirmed
                          : r->outcome == P::kReleased         ? O::kReleased
+                         : r->outcome == P::kMismatch         ? O::kMismatch
                                                               : O::kNotFound);
     }
     co_return outcomes;

@@ -157,15 +157,18 @@ base::Async<domain::ReleaseOutcome> GrpcStockReservations::Cancel(uint64_t activ
 }
 
 base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
-    std::vector<domain::ReservationRef> reservations) {
+    std::vector<domain::ReservationClaim> reservations) {
   return base::AwaitCallback<absl::StatusOr<std::vector<domain::ConfirmOutcome>>>(
       [this, reservations = std::move(reservations)](auto done) mutable {
         auto call = NewCall<pv1::ConfirmReservationsRequest, pv1::ConfirmReservationsResponse>(
             timeouts_.confirm);
-        for (const domain::ReservationRef& r : reservations) {
+        for (const domain::ReservationClaim& r : reservations) {
           pv1::ReservationRef* item = call->request.add_items();
           item->set_activity_id(r.activity_id);
           item->set_order_id(r.order_id);
+          item->set_user_id(r.user_id);
+          item->set_quantity(r.quantity);
+          item->set_amount_cents(r.amount_cents);
         }
         stub_->async()->ConfirmReservations(
             &call->context, &call->request, &call->reply,
@@ -189,6 +192,9 @@ base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
                     break;
                   case R::OUTCOME_RELEASED:
                     outcomes.push_back(O::kReleased);
+                    break;
+                  case R::OUTCOME_MISMATCH:
+                    outcomes.push_back(O::kMismatch);
                     break;
                   default:
                     outcomes.push_back(O::kNotFound);

@@ -44,7 +44,7 @@ class GrpcStockReservations final : public domain::StockReservations {
       const std::vector<domain::ReserveRequest>& requests) override;
   base::Async<domain::ReleaseOutcome> Release(uint64_t activity_id, uint64_t order_id) override;
   base::Async<std::vector<domain::ConfirmOutcome>> Confirm(
-      std::vector<domain::ReservationRef> reservations) override;
+      std::vector<domain::ReservationClaim> reservations) override;
   base::Async<bool> MarkPublished(uint64_t activity_id, uint64_t order_id) override;
   base::Async<domain::ReleaseOutcome> Cancel(uint64_t activity_id, uint64_t order_id) override;
   base::Async<domain::ReviveResult> Revive(uint64_t activity_id, uint64_t order_id) override;

@@ -28,6 +28,21 @@ boost::asio::awaitable<absl::Status> DeadLetters::Receive(std::string message_id
                                   (*existing)->status == domain::OrderStatus::kPaid);
     if (live && kind == Letter::kBatchMember) co_return absl::OkStatus();
     if (!live) {
+      // Its claim is checked against its reservation first (confirming it, when it matches, on
+      // the way to releasing it): a letter that is not its reservation's (forged) moves no stock
+      // and fails no order; it is kept naming none.
+      auto checking = reservations_.Confirm({{order->activity_id, order->order_id, order->user_id,
+                                              order->quantity, order->amount_cents}});
+      absl::StatusOr<std::vector<domain::ConfirmOutcome>> checked = co_await std::move(checking);
+      if (!checked.ok()) co_return checked.status();
+      if (!checked->empty() && checked->front() == domain::ConfirmOutcome::kMismatch) {
+        spdlog::error("dead letter {}: order {} disagrees with its reservation; kept, nothing done",
+                      message_id, order->order_id);
+        letter.order_id.reset();
+        letter.reason = "forged: the message's buyer, quantity or amount is not its reservation's";
+        auto recording = repository_.RecordDeadLetter(letter);
+        co_return co_await std::move(recording);
+      }
       // Not an order (yet): its units go back, and the buyer sees it FAILED.
       auto returning = reservations_.Cancel(order->activity_id, order->order_id);
       absl::StatusOr<domain::ReleaseOutcome> returned = co_await std::move(returning);

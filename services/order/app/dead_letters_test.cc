@@ -41,6 +41,19 @@ TEST_F(DeadLettersTest, AnOrderNeverRecordedBecomesFailedWithItsStockReturnedOnc
   EXPECT_EQ(base::RunToCompletion(letters_.List(10))->size(), 1u);
 }
 
+// A letter whose order disagrees with its reservation (buyer, quantity or amount) was not made
+// from it: kept naming no order, no order failed, no stock returned.
+TEST_F(DeadLettersTest, ALetterThatIsNotItsReservationsMovesNoStock) {
+  reservations_.confirm_answers.push_back(domain::ConfirmOutcome::kMismatch);
+  ASSERT_TRUE(Receive("m9", "body", AnOrder(19), "rejected").ok());
+  EXPECT_FALSE(base::RunToCompletion(repository_.Find(19))->has_value());
+  EXPECT_TRUE(reservations_.cancels.empty());
+  auto kept = base::RunToCompletion(letters_.List(10));
+  ASSERT_EQ(kept->size(), 1u);
+  EXPECT_FALSE(kept->front().order_id.has_value());
+  EXPECT_NE(kept->front().reason.find("forged"), std::string::npos);
+}
+
 TEST_F(DeadLettersTest, AnOrderRecordedAfterAllKeepsItsUnits) {
   domain::Order recorded = AnOrder(12);
   recorded.status = domain::OrderStatus::kCreated;

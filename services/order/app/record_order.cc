@@ -18,10 +18,12 @@ boost::asio::awaitable<absl::StatusOr<RecordOutcome>> RecordOrder::operator()(
 boost::asio::awaitable<RecordOrder::Results> RecordOrder::operator()(
     std::vector<domain::Order> orders) const {
   if (orders.empty()) co_return Results{};
-  std::vector<domain::ReservationRef> refs;
-  refs.reserve(orders.size());
-  for (const domain::Order& o : orders) refs.push_back({o.activity_id, o.order_id});
-  auto confirming = reservations_.Confirm(std::move(refs));
+  std::vector<domain::ReservationClaim> claims;
+  claims.reserve(orders.size());
+  for (const domain::Order& o : orders) {
+    claims.push_back({o.activity_id, o.order_id, o.user_id, o.quantity, o.amount_cents});
+  }
+  auto confirming = reservations_.Confirm(std::move(claims));
   absl::StatusOr<std::vector<domain::ConfirmOutcome>> confirmed = co_await std::move(confirming);
   if (!confirmed.ok()) {
     if (orders.size() == 1 || base::IsTransient(confirmed.status())) {
@@ -35,15 +37,27 @@ boost::asio::awaitable<RecordOrder::Results> RecordOrder::operator()(
     co_return results;
   }
 
+  // An order whose reservation says otherwise, or that has none, was not made from a
+  // reservation: it is refused (dead-lettered) and nothing is stored or moved for it.
+  Results results(orders.size());
   std::vector<domain::Order> rows;
+  std::vector<size_t> where;  // each row's order
   rows.reserve(orders.size());
-  for (size_t i = 0; i < orders.size(); ++i) rows.push_back(RowFor(orders[i], (*confirmed)[i]));
+  for (size_t i = 0; i < orders.size(); ++i) {
+    if (absl::Status forged = Forged(orders[i], (*confirmed)[i]); !forged.ok()) {
+      results[i] = forged;
+      continue;
+    }
+    rows.push_back(RowFor(orders[i], (*confirmed)[i]));
+    where.push_back(i);
+  }
   auto storing = StoreAll(rows, clock_.NowMs());
-  Results results = co_await std::move(storing);
+  Results stored = co_await std::move(storing);
   // The new CREATED orders' payment deadlines, in one schedule.
   std::vector<domain::Order> created;
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (results[i].ok() && *results[i] == RecordOutcome::kRecorded) created.push_back(rows[i]);
+  for (size_t j = 0; j < rows.size(); ++j) {
+    if (stored[j].ok() && *stored[j] == RecordOutcome::kRecorded) created.push_back(rows[j]);
+    results[where[j]] = std::move(stored[j]);
   }
   if (deadlines_ != nullptr && !created.empty()) deadlines_->Schedule(created);
   co_return results;
@@ -70,6 +84,24 @@ boost::asio::awaitable<RecordOrder::Results> RecordOrder::StoreAll(
   co_return results;
 }
 
+absl::Status RecordOrder::Forged(const domain::Order& order, domain::ConfirmOutcome confirmed) {
+  switch (confirmed) {
+    case domain::ConfirmOutcome::kMismatch:
+      spdlog::error(
+          "order {}: its message disagrees with its reservation (buyer, quantity or "
+          "amount); refused as forged",
+          order.order_id);
+      return absl::PermissionDeniedError(
+          "forged: the message's buyer, quantity or amount is not its reservation's");
+    case domain::ConfirmOutcome::kNotFound:
+      spdlog::error("order {}: no reservation for it in the ledger; refused as forged",
+                    order.order_id);
+      return absl::PermissionDeniedError("forged: the ledger holds no reservation for it");
+    default:
+      return absl::OkStatus();
+  }
+}
+
 domain::Order RecordOrder::RowFor(const domain::Order& order, domain::ConfirmOutcome confirmed) {
   domain::Order row = order;
   switch (confirmed) {
@@ -83,9 +115,8 @@ domain::Order RecordOrder::RowFor(const domain::Order& order, domain::ConfirmOut
       row.status = domain::OrderStatus::kFailed;
       break;
     case domain::ConfirmOutcome::kNotFound:
-      // The ledger has no such reservation (stock data lost): never sell it unaccounted.
-      spdlog::warn("order {}: no reservation found for it; storing it as FAILED", order.order_id);
-      row.status = domain::OrderStatus::kFailed;
+    case domain::ConfirmOutcome::kMismatch:
+      row.status = domain::OrderStatus::kFailed;  // Forged() refused these before
       break;
   }
   return row;

@@ -53,6 +53,29 @@ TEST_F(RecordOrderTest, ReleasedReservationBecomesAFailedOrderNeverASale) {
   EXPECT_EQ(base::RunToCompletion(manage_.Get(9001, 7))->status, domain::OrderStatus::kFailed);
 }
 
+// The ledger checks what the message claims (buyer, quantity, amount) against the reservation:
+// a message that disagrees with it, or names none, is refused as forged (dead-lettered) and
+// nothing is stored; its neighbours in the batch are recorded.
+TEST_F(RecordOrderTest, AnOrderThatIsNotItsReservationsIsRefusedAsForged) {
+  reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed,
+                                   domain::ConfirmOutcome::kMismatch,
+                                   domain::ConfirmOutcome::kNotFound};
+  auto results = Record(std::vector<domain::Order>{AnOrder(1), AnOrder(2), AnOrder(3)});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].value(), RecordOutcome::kRecorded);
+  EXPECT_TRUE(absl::IsPermissionDenied(results[1].status())) << results[1].status();
+  EXPECT_TRUE(absl::IsPermissionDenied(results[2].status())) << results[2].status();
+  EXPECT_FALSE(base::IsTransient(results[1].status()));
+  EXPECT_FALSE(base::RunToCompletion(repository_.Find(2))->has_value());
+  EXPECT_FALSE(base::RunToCompletion(repository_.Find(3))->has_value());
+  // The claims sent are the messages' own.
+  std::lock_guard lock(reservations_.mu_);
+  ASSERT_EQ(reservations_.claims.size(), 3u);
+  EXPECT_EQ(reservations_.claims[1].user_id, 7u);
+  EXPECT_EQ(reservations_.claims[1].quantity, 1);
+  EXPECT_EQ(reservations_.claims[1].amount_cents, 250);
+}
+
 TEST_F(RecordOrderTest, TransientErrorsAreReturnedForRetry) {
   reservations_.confirm_answers.push_back(absl::UnavailableError("product down"));
   EXPECT_TRUE(absl::IsUnavailable(Record(AnOrder()).status()));

@@ -32,14 +32,19 @@ struct Reservation {
   int64_t price_cents = 0;
 };
 
-// One reservation, named by its activity and the order that made it.
-struct ReservationRef {
+// One reservation, named by its activity and the order that made it, with what the order's
+// message claims of it: its buyer, its units and what they cost.
+struct ReservationClaim {
   uint64_t activity_id = 0;
   uint64_t order_id = 0;
+  uint64_t user_id = 0;
+  int64_t quantity = 0;
+  int64_t amount_cents = 0;
 };
 
 enum class ReleaseOutcome { kReleased, kAlreadyReleased, kAlreadyConfirmed, kNotFound };
-enum class ConfirmOutcome { kConfirmed, kAlreadyConfirmed, kReleased, kNotFound };
+// kMismatch: the claim is not the reservation's; nothing changed.
+enum class ConfirmOutcome { kConfirmed, kAlreadyConfirmed, kReleased, kNotFound, kMismatch };
 
 struct LedgerSnapshot {
   bool found = false;
@@ -69,10 +74,11 @@ class StockReservations {
   // the order ends FAILED (stock returned), never oversold.
   virtual base::Async<bool> MarkPublished(uint64_t activity_id, uint64_t order_id) = 0;
   // RESERVED -> CONFIRMED before recording the orders, for many reservations in one call (each
-  // on its own, not one transaction); idempotent. The outcomes are in the order of
-  // `reservations`. An error is for the whole call; some may have been confirmed anyway.
+  // on its own, not one transaction), each only when its claim is the reservation's (the stock
+  // owner checks it: kMismatch); idempotent. The outcomes are in the order of `reservations`.
+  // An error is for the whole call; some may have been confirmed anyway.
   virtual base::Async<std::vector<ConfirmOutcome>> Confirm(
-      std::vector<ReservationRef> reservations) = 0;
+      std::vector<ReservationClaim> reservations) = 0;
   // A cancelled order's units go back (CONFIRMED or RESERVED -> RELEASED); idempotent.
   virtual base::Async<ReleaseOutcome> Cancel(uint64_t activity_id, uint64_t order_id) = 0;
   // Replay of a dead-lettered order: its released units are taken again (RELEASED ->

@@ -55,14 +55,15 @@ class FakeStockReservations final : public domain::StockReservations {
   // One confirm_answers entry per reservation; an error entry fails the whole call, as a
   // failed RPC does.
   base::Async<std::vector<domain::ConfirmOutcome>> Confirm(
-      std::vector<domain::ReservationRef> reservations) override {
+      std::vector<domain::ReservationClaim> reservations) override {
     std::vector<domain::ConfirmOutcome> outcomes;
     absl::Status failed;
     {
       std::lock_guard lock(mu_);
       ++confirm_calls;
-      for (const domain::ReservationRef& r : reservations) {
+      for (const domain::ReservationClaim& r : reservations) {
         confirms.push_back(r.order_id);
+        claims.push_back(r);
         absl::StatusOr<domain::ConfirmOutcome> answer = domain::ConfirmOutcome::kConfirmed;
         if (!confirm_answers.empty()) {
           answer = confirm_answers.front();
@@ -146,6 +147,7 @@ class FakeStockReservations final : public domain::StockReservations {
   std::deque<absl::StatusOr<domain::Reservation>> reserve_answers;
   std::deque<absl::StatusOr<domain::ReleaseOutcome>> release_answers;
   std::deque<absl::StatusOr<domain::ConfirmOutcome>> confirm_answers;
+  std::vector<domain::ReservationClaim> claims;  // every confirm's claim, in order
   int confirm_calls = 0;
   int reserve_calls = 0;
   std::vector<domain::ReserveRequest> reserves;

@@ -87,6 +87,7 @@ absl::StatusOr<domain::ConfirmResult> ParseConfirm(const std::vector<std::string
   ConfirmOutcome outcome = o == "CONFIRMED"           ? ConfirmOutcome::kConfirmed
                            : o == "ALREADY_CONFIRMED" ? ConfirmOutcome::kAlreadyConfirmed
                            : o == "RELEASED"          ? ConfirmOutcome::kReleased
+                           : o == "MISMATCH"          ? ConfirmOutcome::kMismatch
                                                       : ConfirmOutcome::kNotFound;
   return domain::ConfirmResult{outcome, ToInt(r[1])};
 }
@@ -99,6 +100,12 @@ absl::StatusOr<bool> ParseMarked(const std::vector<std::string>& r) {
 std::vector<std::string> ReserveArgs(const domain::ReservationRequest& req) {
   return {std::to_string(req.order_id), std::to_string(req.user_id), std::to_string(req.quantity),
           req.idempotency_key};
+}
+
+// seckill_confirm's arguments for a claim.
+std::vector<std::string> ConfirmArgs(const domain::ReservationClaim& claim) {
+  return {std::to_string(claim.order_id), std::to_string(claim.user_id),
+          std::to_string(claim.quantity), std::to_string(claim.amount_cents)};
 }
 
 std::vector<std::vector<std::string>> OrderIdCalls(const std::vector<uint64_t>& order_ids) {
@@ -277,10 +284,9 @@ base::Async<domain::ReleaseResult> RedisStockLedger::Cancel(uint64_t activity_id
   return CallOne("seckill_cancel", activity_id, std::move(args), &ParseRelease);
 }
 
-base::Async<domain::ConfirmResult> RedisStockLedger::Confirm(uint64_t activity_id,
-                                                             uint64_t order_id) {
-  Strings args = {std::to_string(order_id)};
-  return CallOne("seckill_confirm", activity_id, std::move(args), &ParseConfirm);
+base::Async<domain::ConfirmResult> RedisStockLedger::Confirm(
+    uint64_t activity_id, const domain::ReservationClaim& claim) {
+  return CallOne("seckill_confirm", activity_id, ConfirmArgs(claim), &ParseConfirm);
 }
 
 base::Async<bool> RedisStockLedger::MarkPublished(uint64_t activity_id, uint64_t order_id) {
@@ -289,8 +295,10 @@ base::Async<bool> RedisStockLedger::MarkPublished(uint64_t activity_id, uint64_t
 }
 
 base::Async<std::vector<domain::ConfirmResult>> RedisStockLedger::ConfirmMany(
-    uint64_t activity_id, const std::vector<uint64_t>& order_ids) {
-  std::vector<Strings> calls = OrderIdCalls(order_ids);
+    uint64_t activity_id, const std::vector<domain::ReservationClaim>& claims) {
+  std::vector<Strings> calls;
+  calls.reserve(claims.size());
+  for (const domain::ReservationClaim& claim : claims) calls.push_back(ConfirmArgs(claim));
   return CallMany("confirm", activity_id, std::move(calls), &ParseConfirm);
 }
 

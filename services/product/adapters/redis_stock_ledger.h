@@ -29,13 +29,14 @@ class RedisStockLedger final : public domain::StockLedger {
   base::Async<bool> Seed(uint64_t activity_id, const domain::ActivityTerms& terms) override;
   base::Async<domain::ReserveResult> Reserve(const domain::ReservationRequest& request) override;
   base::Async<domain::ReleaseResult> Release(uint64_t activity_id, uint64_t order_id) override;
-  base::Async<domain::ConfirmResult> Confirm(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<domain::ConfirmResult> Confirm(uint64_t activity_id,
+                                             const domain::ReservationClaim& claim) override;
   base::Async<domain::ReleaseResult> Cancel(uint64_t activity_id, uint64_t order_id) override;
   base::Async<bool> MarkPublished(uint64_t activity_id, uint64_t order_id) override;
   base::Async<std::vector<domain::ReserveResult>> ReserveMany(
       uint64_t activity_id, const std::vector<domain::ReservationRequest>& requests) override;
   base::Async<std::vector<domain::ConfirmResult>> ConfirmMany(
-      uint64_t activity_id, const std::vector<uint64_t>& order_ids) override;
+      uint64_t activity_id, const std::vector<domain::ReservationClaim>& claims) override;
   base::Async<std::vector<bool>> MarkPublishedMany(uint64_t activity_id,
                                                    const std::vector<uint64_t>& order_ids) override;
   base::Async<domain::StockSnapshot> Snapshot(uint64_t activity_id) override;

@@ -127,12 +127,21 @@ local function release(keys, args)
   return {'RELEASED', qty}
 end
 
--- ARGV: order_id. RESERVED -> CONFIRMED, by the order consumer before it writes the order; a
--- released reservation can then never become an order. Reply: {outcome, quantity}.
+-- ARGV: order_id, user_id, quantity, amount_cents: what the order's message claims.
+-- RESERVED -> CONFIRMED, by the order consumer before it writes the order; a released
+-- reservation can then never become an order. The claim must be the reservation's own (its buyer,
+-- its units, those units at the activity's price): a message that says otherwise was not made
+-- from this reservation and is answered MISMATCH, nothing changed. Reply: {outcome, quantity}.
 local function confirm(keys, args)
   local record = redis.call('HGET', keys[4], args[1])
   if not record then return {'RESERVATION_NOT_FOUND', '0'} end
   local user, qty, state, idem = parse_reservation(record)
+  local price = tonumber(redis.call('HGET', keys[1], 'price_cents'))
+  -- Ids are compared as text: Lua's numbers cannot hold every 64-bit id.
+  if user ~= args[2] or tonumber(qty) ~= tonumber(args[3]) or not price
+      or tonumber(args[4]) ~= price * tonumber(qty) then
+    return {'MISMATCH', qty}
+  end
   if state == 'C' then return {'ALREADY_CONFIRMED', qty} end
   if state == 'X' then return {'RELEASED', qty} end
   redis.call('HSET', keys[4], args[1], user .. '|' .. qty .. '|C|' .. idem)

@@ -1,5 +1,6 @@
 // One contract, two implementations: the in-memory fake used by unit tests and the Redis
 // Functions used in production must agree on every case, or the fake is lying.
+#include <map>
 #include <random>
 #include <regex>
 #include <thread>
@@ -95,7 +96,22 @@ class StockLedgerContractTest : public ::testing::Test {
   absl::StatusOr<domain::ReserveResult> TryReserve(uint64_t user, uint64_t order, int64_t qty = 1,
                                                    const std::string& key = "") {
     domain::ReservationRequest r{activity_, user, order, qty, key};
+    Remember(r);
     return Await(ledger().Reserve(r));
+  }
+  // What the order's message will claim of this reservation (Terms' price is 990).
+  void Remember(const domain::ReservationRequest& r) {
+    claims_[r.order_id] = {r.order_id, r.user_id, r.quantity, 990 * r.quantity};
+  }
+  // The claim of a reservation this test made; for any other order, one that claims nothing.
+  domain::ReservationClaim Claim(uint64_t order) const {
+    auto it = claims_.find(order);
+    return it != claims_.end() ? it->second : domain::ReservationClaim{order, 0, 0, 0};
+  }
+  std::vector<domain::ReservationClaim> Claims(const std::vector<uint64_t>& orders) const {
+    std::vector<domain::ReservationClaim> claims;
+    for (uint64_t order : orders) claims.push_back(Claim(order));
+    return claims;
   }
   domain::ReserveResult Reserve(uint64_t user, uint64_t order, int64_t qty = 1,
                                 const std::string& key = "") {
@@ -105,7 +121,7 @@ class StockLedgerContractTest : public ::testing::Test {
     return Await(ledger().Release(activity_, order)).value();
   }
   domain::ConfirmResult Confirm(uint64_t order) {
-    return Await(ledger().Confirm(activity_, order)).value();
+    return Await(ledger().Confirm(activity_, Claim(order))).value();
   }
   domain::ReleaseResult Cancel(uint64_t order) {
     return Await(ledger().Cancel(activity_, order)).value();
@@ -114,12 +130,37 @@ class StockLedgerContractTest : public ::testing::Test {
 
   Env env_;
   uint64_t activity_ = 0;
+  std::map<uint64_t, domain::ReservationClaim> claims_;
 };
 
 using Implementations = ::testing::Types<InMemoryEnv, RedisEnv>;
 TYPED_TEST_SUITE(StockLedgerContractTest, Implementations);
 
 // Many calls at once answer as the single calls would, in order, each seeing the ones before.
+// An order's message claims its reservation's buyer, units and amount; a claim that is not the
+// reservation's (a forged message) confirms nothing and changes nothing.
+TYPED_TEST(StockLedgerContractTest, AClaimThatIsNotTheReservationsConfirmsNothing) {
+  const uint64_t a = this->activity_;
+  ASSERT_TRUE(this->Seed(this->Terms(/*stock=*/5, /*limit=*/3)));
+  ASSERT_EQ(this->Reserve(7, 1501, 1).refusal, kReserved);
+  const domain::ReservationClaim real = this->Claim(1501);
+  const auto before = this->Snapshot();
+  for (const domain::ReservationClaim& forged :
+       {domain::ReservationClaim{1501, 8, 1, 990}, domain::ReservationClaim{1501, 7, 3, 2970},
+        domain::ReservationClaim{1501, 7, 1, 1}}) {
+    auto answer = Await(this->ledger().Confirm(a, forged));
+    ASSERT_TRUE(answer.ok()) << answer.status();
+    EXPECT_EQ(answer->outcome, ConfirmOutcome::kMismatch);
+    auto many = Await(this->ledger().ConfirmMany(a, {forged}));
+    ASSERT_TRUE(many.ok()) << many.status();
+    EXPECT_EQ(many->at(0).outcome, ConfirmOutcome::kMismatch);
+  }
+  const auto after = this->Snapshot();
+  EXPECT_EQ(after.remaining, before.remaining);
+  EXPECT_EQ(after.reserved, before.reserved);  // still RESERVED
+  EXPECT_EQ(Await(this->ledger().Confirm(a, real))->outcome, ConfirmOutcome::kConfirmed);
+}
+
 TYPED_TEST(StockLedgerContractTest, ManyCallsAtOnceAnswerAsOneAtATime) {
   const uint64_t a = this->activity_;
   ASSERT_TRUE(this->Seed(this->Terms(/*stock=*/2, /*limit=*/1)));
@@ -128,6 +169,7 @@ TYPED_TEST(StockLedgerContractTest, ManyCallsAtOnceAnswerAsOneAtATime) {
                                                       {a, 8, 103, 1, "k8"},
                                                       {a, 9, 104, 1, ""},
                                                       {a, 8, 105, 1, "k8"}};
+  for (const domain::ReservationRequest& r : requests) this->Remember(r);
   auto reserved = Await(this->ledger().ReserveMany(a, requests));
   ASSERT_TRUE(reserved.ok()) << reserved.status();
   ASSERT_EQ(reserved->size(), 5u);
@@ -143,7 +185,7 @@ TYPED_TEST(StockLedgerContractTest, ManyCallsAtOnceAnswerAsOneAtATime) {
   ASSERT_TRUE(marked.ok()) << marked.status();
   EXPECT_EQ(*marked, (std::vector<bool>{true, false, true}));
   EXPECT_EQ(this->Release(101).outcome, ReleaseOutcome::kReleased);
-  auto confirmed = Await(this->ledger().ConfirmMany(a, {103, 101, 999, 103}));
+  auto confirmed = Await(this->ledger().ConfirmMany(a, this->Claims({103, 101, 999, 103})));
   ASSERT_TRUE(confirmed.ok()) << confirmed.status();
   ASSERT_EQ(confirmed->size(), 4u);
   EXPECT_EQ((*confirmed)[0].outcome, ConfirmOutcome::kConfirmed);

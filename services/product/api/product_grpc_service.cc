@@ -48,7 +48,7 @@ std::vector<uint64_t> OrderIds(const Items& all, const std::vector<int>& items) 
   return ids;
 }
 
-// A batch call's answer, item by item: `one(activity_id, order_ids)` answers one activity's
+// A batch call's answer, item by item: `one(activity_id, item indexes)` answers one activity's
 // items from one ledger call, and `fill(result, reply item)` writes each into the reply, in the
 // request's order. The first error fails the call.
 template <class T, class Request, class Reply, class One, class Fill>
@@ -57,8 +57,7 @@ boost::asio::awaitable<grpc::Status> AnswerByActivity(const Request& request, Re
   for (int i = 0; i < request.items_size(); ++i) reply->add_results();
   const auto groups = ByActivity(request.items());
   for (const auto& [activity_id, items] : groups) {
-    const std::vector<uint64_t> order_ids = OrderIds(request.items(), items);
-    auto asking = one(activity_id, order_ids);
+    auto asking = one(activity_id, items);
     const absl::StatusOr<std::vector<T>> results = co_await std::move(asking);
     if (!results.ok()) co_return rpc::ToGrpc(results.status());
     if (results->size() != items.size()) {
@@ -268,8 +267,8 @@ ProductGrpcService::Answer ProductGrpcService::AnswerMarkReservationsPublished(
   if (std::optional<grpc::Status> invalid = InvalidBatchSize(request->items_size())) {
     co_return *invalid;
   }
-  auto mark = [this](uint64_t activity_id, const std::vector<uint64_t>& order_ids) {
-    return ledger_.MarkPublishedMany(activity_id, order_ids);
+  auto mark = [this, request](uint64_t activity_id, const std::vector<int>& items) {
+    return ledger_.MarkPublishedMany(activity_id, OrderIds(request->items(), items));
   };
   auto fill = [](bool marked, v1::MarkReservationPublishedResult* out) { out->set_marked(marked); };
   auto answering = AnswerByActivity<bool>(*request, reply, mark, fill);
@@ -287,8 +286,14 @@ ProductGrpcService::Answer ProductGrpcService::AnswerConfirmReservations(
   if (std::optional<grpc::Status> invalid = InvalidBatchSize(request->items_size())) {
     co_return *invalid;
   }
-  auto confirm = [this](uint64_t activity_id, const std::vector<uint64_t>& order_ids) {
-    return ledger_.ConfirmMany(activity_id, order_ids);
+  auto confirm = [this, request](uint64_t activity_id, const std::vector<int>& items) {
+    std::vector<domain::ReservationClaim> claims;
+    claims.reserve(items.size());
+    for (int i : items) {
+      const v1::ReservationRef& item = request->items(i);
+      claims.push_back({item.order_id(), item.user_id(), item.quantity(), item.amount_cents()});
+    }
+    return ledger_.ConfirmMany(activity_id, claims);
   };
   auto fill = [](const domain::ConfirmResult& r, v1::ConfirmReservationResult* out) {
     out->set_outcome(ToProto(r.outcome));

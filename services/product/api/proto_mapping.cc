@@ -67,6 +67,8 @@ v1::ConfirmReservationResult::Outcome ToProto(domain::ConfirmOutcome o) {
       return R::OUTCOME_RELEASED;
     case O::kNotFound:
       return R::OUTCOME_RESERVATION_NOT_FOUND;
+    case O::kMismatch:
+      return R::OUTCOME_MISMATCH;
   }
   return R::OUTCOME_UNSPECIFIED;
 }

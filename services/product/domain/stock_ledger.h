@@ -39,7 +39,18 @@ struct ReleaseResult {
   int64_t quantity_returned = 0;
 };
 
-enum class ConfirmOutcome { kConfirmed, kAlreadyConfirmed, kReleased, kNotFound };
+// What an order's message says of its reservation: its buyer, its units and what they cost.
+// Confirming checks it against the reservation first.
+struct ReservationClaim {
+  uint64_t order_id = 0;
+  uint64_t user_id = 0;
+  int64_t quantity = 0;
+  int64_t amount_cents = 0;
+};
+
+// kMismatch: the claim is not the reservation's (another buyer or quantity, or an amount other
+// than its units at the activity's price): the message was not made from it, nothing changed.
+enum class ConfirmOutcome { kConfirmed, kAlreadyConfirmed, kReleased, kNotFound, kMismatch };
 struct ConfirmResult {
   ConfirmOutcome outcome = ConfirmOutcome::kNotFound;
   int64_t quantity = 0;
@@ -102,7 +113,8 @@ class StockLedger {
   virtual base::Async<bool> Seed(uint64_t activity_id, const ActivityTerms& terms) = 0;
   virtual base::Async<ReserveResult> Reserve(const ReservationRequest& request) = 0;
   virtual base::Async<ReleaseResult> Release(uint64_t activity_id, uint64_t order_id) = 0;
-  virtual base::Async<ConfirmResult> Confirm(uint64_t activity_id, uint64_t order_id) = 0;
+  virtual base::Async<ConfirmResult> Confirm(uint64_t activity_id,
+                                             const ReservationClaim& claim) = 0;
   // The order's message is safely with the broker: its consumer (or its dead letter) will
   // resolve the reservation, so SweepStale must not release it. True when a RESERVED
   // reservation was marked; false when it was not RESERVED or does not exist.
@@ -118,11 +130,11 @@ class StockLedger {
     return OneByOne<ReserveResult>(requests, reserve);
   }
   virtual base::Async<std::vector<ConfirmResult>> ConfirmMany(
-      uint64_t activity_id, const std::vector<uint64_t>& order_ids) {
-    auto confirm = [this, activity_id](uint64_t order_id) {
-      return Confirm(activity_id, order_id);
+      uint64_t activity_id, const std::vector<ReservationClaim>& claims) {
+    auto confirm = [this, activity_id](const ReservationClaim& claim) {
+      return Confirm(activity_id, claim);
     };
-    return OneByOne<ConfirmResult>(order_ids, confirm);
+    return OneByOne<ConfirmResult>(claims, confirm);
   }
   virtual base::Async<std::vector<bool>> MarkPublishedMany(uint64_t activity_id,
                                                            const std::vector<uint64_t>& order_ids) {

@@ -114,12 +114,15 @@ base::Async<domain::ReleaseResult> InMemoryStockLedger::Cancel(uint64_t activity
   co_return result;
 }
 
-base::Async<domain::ConfirmResult> InMemoryStockLedger::Confirm(uint64_t activity_id,
-                                                                uint64_t order_id) {
+base::Async<domain::ConfirmResult> InMemoryStockLedger::Confirm(
+    uint64_t activity_id, const domain::ReservationClaim& claim) {
   domain::ConfirmResult result;
-  WithReservation(activity_id, order_id, [&](Ledger& l, Reservation& res) {
+  WithReservation(activity_id, claim.order_id, [&](Ledger& l, Reservation& res) {
     result.quantity = res.quantity;
-    if (res.state == State::kConfirmed) {
+    if (claim.user_id != res.user_id || claim.quantity != res.quantity ||
+        claim.amount_cents != l.terms.price_cents * res.quantity) {
+      result.outcome = ConfirmOutcome::kMismatch;
+    } else if (res.state == State::kConfirmed) {
       result.outcome = ConfirmOutcome::kAlreadyConfirmed;
     } else if (res.state == State::kReleased) {
       result.outcome = ConfirmOutcome::kReleased;
