@@ -49,6 +49,36 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+// Why a request's framing is refused, or empty when it is fine. Two servers in a row must agree
+// where a request ends, or the rest of one is read as another (request smuggling): a
+// Transfer-Encoding other than exactly "chunked", one beside a Content-Length, and a repeated
+// Content-Length, Transfer-Encoding, Host, Authorization or Content-Type are refused rather than
+// guessed at. The connection is closed after the answer.
+template <class Fields>
+std::string FramingError(const Fields& fields) {
+  size_t transfer_encodings = 0;
+  for (const auto& field : fields) {
+    const auto name = field.name();
+    if (name == bhttp::field::transfer_encoding) {
+      ++transfer_encodings;
+      std::string value = Lower(field.value());
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
+      if (value != "chunked") return "a Transfer-Encoding other than chunked is not accepted";
+    }
+  }
+  for (const bhttp::field once :
+       {bhttp::field::content_length, bhttp::field::transfer_encoding, bhttp::field::host,
+        bhttp::field::authorization, bhttp::field::content_type}) {
+    if (fields.count(once) > 1) {
+      return fmt::format("the {} header appears more than once", bhttp::to_string(once));
+    }
+  }
+  if (transfer_encodings > 0 && fields.count(bhttp::field::content_length) > 0) {
+    return "Transfer-Encoding and Content-Length together are not accepted";
+  }
+  return {};
+}
+
 // `r` as HTTP/1.x bytes into `out` (reused across a connection's responses, so its capacity
 // is). What Beast's serializer would write, without building a message of allocated fields.
 void Serialize(const Response& r, unsigned version, bool keep_alive, std::string& out) {
@@ -202,7 +232,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       auto [ec, bytes] = co_await bhttp::async_read_header(*stream, buffer, parser,
                                                            asio::as_tuple(asio::use_awaitable));
       conn->idle = false;
-      if (!ec && !parser.is_done()) {
+      std::string framing_error;
+      if (!ec) framing_error = FramingError(parser.get());
+      if (!ec && framing_error.empty() && !parser.is_done()) {
         stream->expires_after(self->options_.read_timeout);
         std::tie(ec, bytes) = co_await bhttp::async_read(*stream, buffer, parser,
                                                          asio::as_tuple(asio::use_awaitable));
@@ -221,6 +253,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         response = PlainError(413, "PAYLOAD_TOO_LARGE", "request body exceeds the limit");
       } else if (ec) {
         response = PlainError(400, "BAD_REQUEST", "malformed HTTP request");
+      } else if (!framing_error.empty()) {
+        version = parser.get().version();
+        response = PlainError(400, "BAD_REQUEST", framing_error.c_str());
       } else {
         auto& req = parser.get();
         version = req.version();

@@ -241,6 +241,17 @@ TEST_F(HttpContractE2eTest, MissingExpiredForgedAndAlgNoneTokensAre401) {
   EXPECT_EQ(Stats(activity).remaining, 3);
 }
 
+// The authentication scheme's name is case-insensitive (RFC 9110 section 11.1).
+TEST_F(HttpContractE2eTest, TheBearerSchemeIsMatchedWhateverItsCase) {
+  auto buyer = NewBuyers(1).at(0);
+  for (const char* scheme : {"Bearer", "bearer", "BEARER", "bEaReR"}) {
+    auto r = client_.Call("GET", "/api/v1/orders", "", "",
+                          {{"Authorization", std::string(scheme) + " " + buyer.token}});
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, 200) << scheme << ": " << r->body;
+  }
+}
+
 TEST_F(HttpContractE2eTest, BuyersAreForbiddenFromAdminRoutes) {
   auto buyer = NewBuyers(1).at(0);
   EXPECT_EQ(Probe("POST", "/admin/v1/products", R"({"name":"x","price_cents":1})", buyer.token),

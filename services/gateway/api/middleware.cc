@@ -1,5 +1,7 @@
 #include "services/gateway/api/middleware.h"
 
+#include <cctype>
+
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/this_coro.hpp"
 #include "boost/asio/use_awaitable.hpp"
@@ -13,14 +15,16 @@ namespace asio = boost::asio;
 
 namespace {
 
-// The bearer token of the Authorization header, or empty.
+// The bearer token of the Authorization header, or empty. The scheme's name is
+// case-insensitive (RFC 9110 section 11.1).
 std::string_view BearerToken(const http::Request& request) {
   const std::string& auth = request.Header("authorization");
-  if (auth.size() < 8 ||
-      (auth.compare(0, 7, "Bearer ") != 0 && auth.compare(0, 7, "bearer ") != 0)) {
-    return {};
+  constexpr std::string_view kScheme = "bearer ";
+  if (auth.size() <= kScheme.size()) return {};
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(auth[i])) != kScheme[i]) return {};
   }
-  return std::string_view(auth).substr(7);
+  return std::string_view(auth).substr(kScheme.size());
 }
 
 }  // namespace

@@ -85,21 +85,13 @@ boost::asio::awaitable<RecordOrder::Results> RecordOrder::StoreAll(
 }
 
 absl::Status RecordOrder::Forged(const domain::Order& order, domain::ConfirmOutcome confirmed) {
-  switch (confirmed) {
-    case domain::ConfirmOutcome::kMismatch:
-      spdlog::error(
-          "order {}: its message disagrees with its reservation (buyer, quantity or "
-          "amount); refused as forged",
-          order.order_id);
-      return absl::PermissionDeniedError(
-          "forged: the message's buyer, quantity or amount is not its reservation's");
-    case domain::ConfirmOutcome::kNotFound:
-      spdlog::error("order {}: no reservation for it in the ledger; refused as forged",
-                    order.order_id);
-      return absl::PermissionDeniedError("forged: the ledger holds no reservation for it");
-    default:
-      return absl::OkStatus();
-  }
+  if (confirmed != domain::ConfirmOutcome::kMismatch) return absl::OkStatus();
+  spdlog::error(
+      "order {}: its message disagrees with its reservation (buyer, quantity or amount); refused "
+      "as forged",
+      order.order_id);
+  return absl::PermissionDeniedError(
+      "forged: the message's buyer, quantity or amount is not its reservation's");
 }
 
 domain::Order RecordOrder::RowFor(const domain::Order& order, domain::ConfirmOutcome confirmed) {
@@ -115,8 +107,13 @@ domain::Order RecordOrder::RowFor(const domain::Order& order, domain::ConfirmOut
       row.status = domain::OrderStatus::kFailed;
       break;
     case domain::ConfirmOutcome::kNotFound:
+      // The services' own message (it is signed) whose reservation the ledger lost (Redis lost
+      // data): never sold unaccounted, and its buyer, who was told it was accepted, sees FAILED.
+      spdlog::warn("order {}: no reservation found for it; storing it as FAILED", order.order_id);
+      row.status = domain::OrderStatus::kFailed;
+      break;
     case domain::ConfirmOutcome::kMismatch:
-      row.status = domain::OrderStatus::kFailed;  // Forged() refused these before
+      row.status = domain::OrderStatus::kFailed;  // Forged() refused it before
       break;
   }
   return row;

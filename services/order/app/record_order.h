@@ -21,8 +21,8 @@ enum class RecordOutcome {
 // Writes queued orders to the database, then schedules their payment deadlines. First confirms
 // each reservation (RESERVED -> CONFIRMED) with what the order claims of it (buyer, quantity,
 // amount), which the ledger checks; a reservation already released (a compensated publish that
-// arrived after all) makes its order FAILED instead, so it can never oversell. An order whose
-// claim is not its reservation's, or that has no reservation, is refused (PERMISSION_DENIED: the
+// arrived after all), or one the ledger lost, makes its order FAILED instead, so it can never
+// oversell. An order whose claim is not its reservation's is refused (PERMISSION_DENIED: the
 // message is dead-lettered) and nothing is stored for it.
 // Idempotent. A coroutine: it awaits the confirms and the repository; no thread waits for either.
 // Errors are transient (UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED: retry) or permanent.
@@ -57,7 +57,7 @@ class RecordOrder {
   boost::asio::awaitable<Results> StoreAll(const std::vector<domain::Order>& rows,
                                            int64_t now_ms) const;
   // PERMISSION_DENIED when what confirming its reservation answered shows the order was not
-  // made from one (kMismatch, kNotFound).
+  // made from it (kMismatch).
   static absl::Status Forged(const domain::Order& order, domain::ConfirmOutcome confirmed);
   // The order as it is to be stored, from what confirming its reservation answered.
   static domain::Order RowFor(const domain::Order& order, domain::ConfirmOutcome confirmed);

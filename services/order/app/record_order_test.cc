@@ -54,8 +54,8 @@ TEST_F(RecordOrderTest, ReleasedReservationBecomesAFailedOrderNeverASale) {
 }
 
 // The ledger checks what the message claims (buyer, quantity, amount) against the reservation:
-// a message that disagrees with it, or names none, is refused as forged (dead-lettered) and
-// nothing is stored; its neighbours in the batch are recorded.
+// a message that disagrees with it is refused as forged (dead-lettered) and nothing is stored;
+// its neighbours in the batch are recorded. (One whose reservation the ledger lost is FAILED.)
 TEST_F(RecordOrderTest, AnOrderThatIsNotItsReservationsIsRefusedAsForged) {
   reservations_.confirm_answers = {domain::ConfirmOutcome::kConfirmed,
                                    domain::ConfirmOutcome::kMismatch,
@@ -64,10 +64,10 @@ TEST_F(RecordOrderTest, AnOrderThatIsNotItsReservationsIsRefusedAsForged) {
   ASSERT_EQ(results.size(), 3u);
   EXPECT_EQ(results[0].value(), RecordOutcome::kRecorded);
   EXPECT_TRUE(absl::IsPermissionDenied(results[1].status())) << results[1].status();
-  EXPECT_TRUE(absl::IsPermissionDenied(results[2].status())) << results[2].status();
+  EXPECT_EQ(results[2].value(), RecordOutcome::kRecordedAsFailed);
   EXPECT_FALSE(base::IsTransient(results[1].status()));
   EXPECT_FALSE(base::RunToCompletion(repository_.Find(2))->has_value());
-  EXPECT_FALSE(base::RunToCompletion(repository_.Find(3))->has_value());
+  EXPECT_EQ((*base::RunToCompletion(repository_.Find(3)))->status, domain::OrderStatus::kFailed);
   // The claims sent are the messages' own.
   std::lock_guard lock(reservations_.mu_);
   ASSERT_EQ(reservations_.claims.size(), 3u);
