@@ -159,8 +159,7 @@ class AsyncClientImpl final : public AsyncClient,
 
   void Connect() {
     if (closing_) return;
-    redisAsyncContext* ctx =
-        redisAsyncConnect(options_.server.host.c_str(), options_.server.port);
+    redisAsyncContext* ctx = redisAsyncConnect(options_.server.host.c_str(), options_.server.port);
     if (ctx == nullptr || ctx->err != 0) {
       spdlog::warn("redis {}:{}: connect failed: {}", options_.server.host, options_.server.port,
                    ctx != nullptr ? ctx->errstr : "out of memory");
@@ -187,8 +186,8 @@ class AsyncClientImpl final : public AsyncClient,
   static void OnConnect(const redisAsyncContext* ctx, int status) {
     auto* self = static_cast<AsyncClientImpl*>(ctx->data);
     if (status != REDIS_OK) {
-      spdlog::warn("redis {}:{}: connect failed: {}", self->options_.server.host, self->options_.server.port,
-                   ctx->errstr);
+      spdlog::warn("redis {}:{}: connect failed: {}", self->options_.server.host,
+                   self->options_.server.port, ctx->errstr);
       self->ctx_ = nullptr;  // hiredis frees the context after this callback
       self->ScheduleReconnectAndRelease();
       return;
@@ -215,7 +214,8 @@ class AsyncClientImpl final : public AsyncClient,
     if (r == nullptr) return;  // disconnected meanwhile: OnDisconnect reconnects
     if (r->type == REDIS_REPLY_ERROR) {
       // A wrong password stays wrong: retried with back-off, loudly, never served unauthenticated.
-      spdlog::error("redis {}: authentication as '{}' refused: {}", self->options_.server.Redacted(),
+      spdlog::error("redis {}: authentication as '{}' refused: {}",
+                    self->options_.server.Redacted(),
                     self->options_.server.user.empty() ? "default" : self->options_.server.user,
                     std::string(r->str, r->len));
       redisAsyncDisconnect(ctx);
@@ -237,8 +237,8 @@ class AsyncClientImpl final : public AsyncClient,
     self->connected_ = false;
     self->ctx_ = nullptr;
     if (status != REDIS_OK) {
-      spdlog::warn("redis {}:{}: connection lost: {}", self->options_.server.host, self->options_.server.port,
-                   ctx->errstr);
+      spdlog::warn("redis {}:{}: connection lost: {}", self->options_.server.host,
+                   self->options_.server.port, ctx->errstr);
     }
     self->ScheduleReconnectAndRelease();
   }

@@ -1,6 +1,5 @@
 #include "libs/redis/config.h"
 
-
 namespace seckill::redis {
 
 void DescribeSettings(base::SettingsSchema& schema, AsyncClientOptions& options) {

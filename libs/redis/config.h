@@ -5,8 +5,8 @@
 
 namespace seckill::redis {
 
-// Declares redis.url (SECKILL_REDIS_URL, e.g. redis://user:password@127.0.0.1:6379) and redis.timeout_ms into
-// `options`; its present values are the defaults.
+// Declares redis.url (SECKILL_REDIS_URL, e.g. redis://user:password@127.0.0.1:6379) and
+// redis.timeout_ms into `options`; its present values are the defaults.
 void DescribeSettings(base::SettingsSchema& schema, AsyncClientOptions& options);
 
 }  // namespace seckill::redis

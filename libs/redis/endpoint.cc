@@ -9,9 +9,8 @@ absl::StatusOr<Endpoint> Endpoint::FromUrl(std::string_view url) {
   absl::StatusOr<base::Url> parsed = base::ParseUrl(url, 6379);
   if (!parsed.ok()) return parsed.status();
   if (parsed->scheme != "redis") {
-    return absl::InvalidArgumentError(
-        fmt::format("expected redis://[user:password@]host[:port], got scheme '{}'",
-                    parsed->scheme));
+    return absl::InvalidArgumentError(fmt::format(
+        "expected redis://[user:password@]host[:port], got scheme '{}'", parsed->scheme));
   }
   return Endpoint{parsed->host, parsed->port, parsed->user, parsed->password};
 }

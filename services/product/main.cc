@@ -28,8 +28,7 @@ int Run(const Settings& s) {
     spdlog::error("mutual TLS: {}", base::Message(tls.status()));
     return 1;
   }
-  if (absl::Status loaded = adapters::LoadStockFunctions(s.redis.server);
-      !loaded.ok()) {
+  if (absl::Status loaded = adapters::LoadStockFunctions(s.redis.server); !loaded.ok()) {
     spdlog::error("cannot load the stock functions into Redis: {}", loaded.ToString());
     return 1;
   }
