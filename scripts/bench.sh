@@ -321,7 +321,7 @@ drain_run() { # drain_run ROUND
   first_id=$((9000000000000 + $1 * 100000))
   for i in $(seq 0 $((n - 1))); do
     echo "FCALL seckill_reserve 7 {act:$act}:info {act:$act}:remaining {act:$act}:buyers {act:$act}:resv {act:$act}:idem {act:$act}:inflight {act:$act}:pending $((first_id + i)) $((first_user + i)) 1"
-  done | redis_as SECKILL_REDIS_URL --pipe >/dev/null
+  done | redis_as SECKILL_REDIS_OPS_URL --pipe >/dev/null  # --pipe ends with ECHO: the operator's
   stack stop order >/dev/null
   on_load "$SECKILL_BIN_DIR/seckill-publish-bench" --stack-env "$RUN/stack.env" --messages $n --window "$CONNS" \
     --order-queue --activity "$act" --first-order-id "$first_id" --first-user "$first_user" >/dev/null 2>&1 ||
