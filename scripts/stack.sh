@@ -33,7 +33,6 @@ GATEWAY_PORT=${STACK_GATEWAY_HTTP_PORT:-17580}
 DB_NAME=${SECKILL_DB_NAME:-seckill}
 DB_USER=${SECKILL_DB_USER:-seckill}
 ADMIN_USER=${SECKILL_ADMIN_USER:-admin}
-ADMIN_PASSWORD=${SECKILL_ADMIN_PASSWORD:-admin-dev-password}
 JWT_SECRET_FILE=$RUN/jwt.secret
 TLS=$RUN/tls
 # One certificate per caller identity (libs/rpc/mutual_tls.h names them).
@@ -45,7 +44,8 @@ die() { log "error: $*"; exit 1; }
 
 # --- secrets -----------------------------------------------------------------------------------
 # Each stack's passwords are its own: generated on its first start into $RUN/secrets.env (0600),
-# kept across restarts. A SECKILL_DB_PASSWORD in the environment wins for the database's.
+# kept across restarts. A SECKILL_DB_PASSWORD or SECKILL_ADMIN_PASSWORD in the environment wins
+# for the database's or the admin account's.
 # Rotating one: edit (or delete) the file and run `stack.sh down` then `up`.
 SECRETS=$RUN/secrets.env
 new_secret() { head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='; }
@@ -60,15 +60,19 @@ REDIS_OPS_PASSWORD=$(new_secret)
 AMQP_PASSWORD=$(new_secret)
 ETCD_ROOT_PASSWORD=$(new_secret)
 MESSAGE_KEY=$(new_secret)$(new_secret)
+ADMIN_PASSWORD=$(new_secret)
 SECRETS
     )
   fi
   chmod 600 "$SECRETS"
   # A secrets file from before a secret existed gets it added.
   grep -q '^MESSAGE_KEY=' "$SECRETS" || echo "MESSAGE_KEY=$(new_secret)$(new_secret)" >>"$SECRETS"
+  grep -q '^ADMIN_PASSWORD=' "$SECRETS" || echo "ADMIN_PASSWORD=$(new_secret)" >>"$SECRETS"
   # shellcheck disable=SC1090
   . "$SECRETS"
   DB_PASSWORD=${SECKILL_DB_PASSWORD:-$DB_PASSWORD}
+  # The gateway sets the admin's password to this one at every start.
+  ADMIN_PASSWORD=${SECKILL_ADMIN_PASSWORD:-$ADMIN_PASSWORD}
 }
 load_secrets
 REDIS_PRODUCT_USER=seckill-product

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -30,6 +31,14 @@ struct ConnectionOptions {
 using Value = std::variant<std::nullptr_t, int64_t, uint64_t, std::string>;
 // One result row; every column as text (NULL as nullopt), in SELECT order.
 using Row = std::vector<std::optional<std::string>>;
+
+// An integer column's value; 0 for NULL (or text that is not an integer of that type).
+template <class Int>
+Int ColumnAs(const std::optional<std::string>& column) {
+  Int value = 0;
+  if (column) std::from_chars(column->data(), column->data() + column->size(), value);
+  return value;
+}
 
 struct ExecResult {
   uint64_t affected_rows = 0;

@@ -38,13 +38,23 @@ int Run(const Settings& s) {
   adapters::MariaDbUserRepository users(db, clock, blocking.get_executor());
   adapters::SodiumPasswordHasher hasher(blocking.get_executor());
   adapters::Hs256TokenCodec tokens(s.jwt_secret, s.token_ttl);
-  app::Accounts accounts(users, hasher, tokens, clock);
+  app::Sessions sessions(users, tokens, clock,
+                         {.token_ttl_ms = std::chrono::milliseconds(s.token_ttl).count()});
+  app::Accounts accounts(users, hasher, sessions);
   // The database may still be starting.
   if (absl::Status admin = base::RetryAtStartup(
-          50, std::chrono::milliseconds(200), "creating the admin account",
+          50, std::chrono::milliseconds(200), "setting up the admin account",
           [&] { return accounts.EnsureAdmin(s.admin_user, s.admin_password); });
       !admin.ok()) {
-    spdlog::error("cannot create the admin account: {}", admin.ToString());
+    spdlog::error("cannot set up the admin account: {}", base::Message(admin));
+    return 1;
+  }
+  // Revocations made before this start are known before the first request.
+  if (absl::Status revocations =
+          base::RetryAtStartup(10, std::chrono::milliseconds(200), "reading token revocations",
+                               [&] { return sessions.Refresh(); });
+      !revocations.ok()) {
+    spdlog::error("cannot read the token revocations: {}", base::Message(revocations));
     return 1;
   }
   asio::io_context ioc(static_cast<int>(s.http_threads));
@@ -63,8 +73,9 @@ int Run(const Settings& s) {
                                       ChannelSecurity::MutualTls(*admin_tls, rpc::kOrderIdentity)),
       .timeout = s.backend_timeout,
       .database_ready = [&db] { return db.Ping(); }};
-  api::HttpApi api(accounts, std::move(backends), blocking, flow_control, flow_control, clock,
-                   ioc.get_executor(), {s.activity_cache_max_age.count(), s.sold_out_ttl.count()});
+  api::HttpApi api(accounts, sessions, std::move(backends), blocking, flow_control, flow_control,
+                   clock, ioc.get_executor(),
+                   {s.activity_cache_max_age.count(), s.sold_out_ttl.count()});
   if (absl::Status rules = flow_control.Start(api.Resources(), s.flow_rules_file); !rules.ok()) {
     // A missing or broken file at start-up: serve without rules rather than not at all, loudly.
     spdlog::error("flow control: {}; serving with no flow rules until the file is fixed",
@@ -81,9 +92,22 @@ int Run(const Settings& s) {
                                      co_return;
                                    });
   sample_system.Start();
+  // How long another gateway's revocation takes to reach this one.
+  base::PeriodicTask refresh_sessions(
+      ioc.get_executor(), std::chrono::seconds(1), [&sessions]() -> asio::awaitable<void> {
+        auto refreshing = sessions.Refresh();
+        if (absl::Status refreshed = co_await std::move(refreshing); !refreshed.ok()) {
+          spdlog::warn("token revocations not refreshed: {}", base::Message(refreshed));
+        }
+      });
+  refresh_sessions.Start();
   return http::ServeUntilSignal(
       "seckill-gateway", server, ioc, static_cast<int>(s.http_threads),
-      [&] { sample_system.Stop(); }, [&] { blocking.join(); });
+      [&] {
+        sample_system.Stop();
+        refresh_sessions.Stop();
+      },
+      [&] { blocking.join(); });
 }
 
 }  // namespace

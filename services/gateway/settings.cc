@@ -1,6 +1,9 @@
 #include "services/gateway/settings.h"
 
+#include "fmt/format.h"
+#include "libs/base/status.h"
 #include "libs/mysql/config.h"
+#include "services/gateway/domain/user.h"
 
 namespace seckill::gateway {
 
@@ -26,8 +29,19 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.String("product.addr", &s.product_addr, "the product service (host:port)",
                 Need::kRequired);
   schema.String("order.addr", &s.order_addr, "the order service (host:port)", Need::kRequired);
+  schema.Parsed("mode", "development",
+                "development, or production (refuses a weak or well-known admin password)",
+                [&s](const std::string& text) {
+                  if (text != "development" && text != "production") {
+                    return absl::InvalidArgumentError("must be development or production");
+                  }
+                  s.mode = text;
+                  return absl::OkStatus();
+                });
   schema.String("admin.user", &s.admin_user, "the admin account, created at start-up if missing");
-  schema.Secret("admin.password", &s.admin_password, "the admin account's password");
+  schema.Secret("admin.password", &s.admin_password,
+                "the admin account's password, set at every start (changing it revokes the "
+                "admin's tokens)");
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);
   schema.String("tls.admin_cert_file", &s.admin_cert_file,
@@ -35,6 +49,14 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
                 base::SettingsSchema::Need::kRequired);
   schema.String("tls.admin_key_file", &s.admin_key_file, "PEM file of that certificate's key",
                 base::SettingsSchema::Need::kRequired);
+  schema.Rule([&s] {
+    if (s.mode != "production") return absl::OkStatus();
+    absl::Status strong = domain::ValidateProductionAdminPassword(s.admin_user, s.admin_password);
+    return strong.ok() ? strong
+                       : absl::InvalidArgumentError(fmt::format(
+                             "mode is production and admin.password (SECKILL_ADMIN_PASSWORD) {}",
+                             base::Message(strong)));
+  });
   schema.Rule([&s] {
     return s.jwt_secret.size() >= 32
                ? absl::OkStatus()

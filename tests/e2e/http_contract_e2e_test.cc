@@ -228,8 +228,9 @@ TEST_F(HttpContractE2eTest, MissingExpiredForgedAndAlgNoneTokensAre401) {
       Hs256TokenCodec::Base64UrlEncode(R"({"alg":"none","typ":"JWT"})") + "." +
       Hs256TokenCodec::Base64UrlEncode(R"({"sub":"1","role":"ADMIN","iat":1,"exp":9999999999})") +
       ".";
-  const std::string expired = real.Issue({1, gateway::domain::Role::kBuyer}, now - 3'600'000).value;
-  const std::string forged = forger.Issue({1, gateway::domain::Role::kAdmin}, now).value;
+  const std::string expired =
+      real.Issue({1, gateway::domain::Role::kBuyer}, 1, now - 3'600'000).value;
+  const std::string forged = forger.Issue({1, gateway::domain::Role::kAdmin}, 1, now).value;
   for (const std::string& token :
        {std::string(), expired, forged, none, std::string("garbage"), std::string("a.b.c")}) {
     EXPECT_EQ(ProbeOrder(activity, token, ""), Expect(401, "UNAUTHENTICATED")) << token;

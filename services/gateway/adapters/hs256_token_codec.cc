@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 
 #include "boost/json/monotonic_resource.hpp"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "libs/base/status.h"
+#include "openssl/rand.h"
 
 namespace seckill::gateway::adapters {
 
@@ -14,6 +16,21 @@ namespace json = boost::json;
 
 namespace {
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+// The last second of year 9999: a later "exp" is refused, so exp * 1000 cannot overflow.
+constexpr int64_t kMaxExpSeconds = 253'402'300'799;
+constexpr size_t kTokenIdBytes = 16;
+
+std::string NewTokenId() {
+  unsigned char bytes[kTokenIdBytes];
+  SECKILL_CHECK(RAND_bytes(bytes, sizeof(bytes)) == 1);
+  return crypto::ToHex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+}
+
+bool IsTokenId(std::string_view id) {
+  return id.size() == 2 * kTokenIdBytes && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
 }  // namespace
 
 std::string Hs256TokenCodec::Base64UrlEncode(std::string_view data) {
@@ -73,11 +90,14 @@ std::string Hs256TokenCodec::Sign(std::string_view signing_input) const {
   return mac_.Mac(signing_input);
 }
 
-domain::Token Hs256TokenCodec::Issue(const domain::Principal& principal, int64_t now_ms) const {
+domain::Token Hs256TokenCodec::Issue(const domain::Principal& principal, uint32_t token_version,
+                                     int64_t now_ms) const {
   const int64_t iat = now_ms / 1000;
-  const int64_t exp = iat + ttl_.count();
+  const int64_t exp = std::min(iat + ttl_.count(), kMaxExpSeconds);
   json::object claims{{"sub", std::to_string(principal.user_id)},
                       {"role", domain::RoleName(principal.role)},
+                      {"ver", token_version},
+                      {"jti", NewTokenId()},
                       {"iat", iat},
                       {"exp", exp}};
   const std::string payload = Base64UrlEncode(json::serialize(claims));
@@ -85,8 +105,8 @@ domain::Token Hs256TokenCodec::Issue(const domain::Principal& principal, int64_t
   return domain::Token{signing_input + "." + Base64UrlEncode(Sign(signing_input)), exp * 1000};
 }
 
-absl::StatusOr<domain::Principal> Hs256TokenCodec::Verify(std::string_view token,
-                                                          int64_t now_ms) const {
+absl::StatusOr<domain::TokenClaims> Hs256TokenCodec::Verify(std::string_view token,
+                                                            int64_t now_ms) const {
   const auto invalid = [] { return absl::UnauthenticatedError("invalid or expired token"); };
   if (token.size() > 4096) return invalid();
   const size_t first = token.find('.');
@@ -119,11 +139,18 @@ absl::StatusOr<domain::Principal> Hs256TokenCodec::Verify(std::string_view token
   const json::value* sub = c.if_contains("sub");
   const json::value* role = c.if_contains("role");
   const json::value* exp = c.if_contains("exp");
+  const json::value* ver = c.if_contains("ver");
+  const json::value* jti = c.if_contains("jti");
   if (sub == nullptr || !sub->is_string() || role == nullptr || !role->is_string() ||
-      exp == nullptr || !exp->is_int64()) {
+      exp == nullptr || !exp->is_int64() || ver == nullptr || !ver->is_int64() || jti == nullptr ||
+      !jti->is_string()) {
     return invalid();
   }
-  if (exp->as_int64() * 1000 <= now_ms) return invalid();
+  const int64_t exp_s = exp->as_int64();
+  const int64_t version = ver->as_int64();
+  if (exp_s <= 0 || exp_s > kMaxExpSeconds || exp_s * 1000 <= now_ms) return invalid();
+  if (version < 1 || version > std::numeric_limits<uint32_t>::max()) return invalid();
+  if (!IsTokenId(std::string_view(jti->as_string()))) return invalid();
   uint64_t user_id = 0;
   const json::string& s = sub->as_string();
   auto [end, parse_ec] = std::from_chars(s.data(), s.data() + s.size(), user_id);
@@ -131,7 +158,9 @@ absl::StatusOr<domain::Principal> Hs256TokenCodec::Verify(std::string_view token
   if (parse_ec != std::errc() || end != s.data() + s.size() || user_id == 0 || !parsed_role) {
     return invalid();
   }
-  return domain::Principal{user_id, *parsed_role};
+  return domain::TokenClaims{domain::Principal{user_id, *parsed_role},
+                             static_cast<uint32_t>(version), std::string(jti->as_string()),
+                             exp_s * 1000};
 }
 
 }  // namespace seckill::gateway::adapters

@@ -11,14 +11,16 @@ namespace seckill::gateway::adapters {
 
 // JSON Web Tokens signed with HMAC-SHA256 (RFC 7519). Only {"alg":"HS256"} is accepted: tokens
 // with "none" or any other algorithm, a bad signature, or a past "exp" are UNAUTHENTICATED.
-// Claims: sub (user id, string), role, iat, exp (seconds).
+// Claims: sub (user id, string), role, ver (the user's token version), jti (16 random bytes as
+// hex), iat, exp (seconds; at most year 9999).
 class Hs256TokenCodec final : public domain::TokenCodec {
  public:
   // `secret` must be at least 32 bytes.
   Hs256TokenCodec(std::string secret, std::chrono::seconds ttl);
 
-  domain::Token Issue(const domain::Principal& principal, int64_t now_ms) const override;
-  absl::StatusOr<domain::Principal> Verify(std::string_view token, int64_t now_ms) const override;
+  domain::Token Issue(const domain::Principal& principal, uint32_t token_version,
+                      int64_t now_ms) const override;
+  absl::StatusOr<domain::TokenClaims> Verify(std::string_view token, int64_t now_ms) const override;
 
   // Base64url without padding (RFC 4648 section 5); exposed for tests that forge tokens.
   static std::string Base64UrlEncode(std::string_view data);

@@ -10,13 +10,70 @@ const std::string kSecret(32, 's');
 
 TEST(Hs256TokenCodecTest, IssuedTokenVerifiesUntilItExpires) {
   Hs256TokenCodec codec(kSecret, std::chrono::seconds(60));
-  domain::Token token = codec.Issue({42, domain::Role::kAdmin}, kNow);
+  domain::Token token = codec.Issue({42, domain::Role::kAdmin}, 7, kNow);
   EXPECT_EQ(token.expires_at_ms, kNow + 60'000);
-  auto principal = codec.Verify(token.value, kNow + 59'000);
-  ASSERT_TRUE(principal.ok());
-  EXPECT_EQ(principal->user_id, 42u);
-  EXPECT_EQ(principal->role, domain::Role::kAdmin);
+  auto claims = codec.Verify(token.value, kNow + 59'000);
+  ASSERT_TRUE(claims.ok());
+  EXPECT_EQ(claims->principal.user_id, 42u);
+  EXPECT_EQ(claims->principal.role, domain::Role::kAdmin);
+  EXPECT_EQ(claims->token_version, 7u);
+  EXPECT_EQ(claims->expires_at_ms, kNow + 60'000);
   EXPECT_TRUE(absl::IsUnauthenticated(codec.Verify(token.value, kNow + 60'000).status()));
+}
+
+TEST(Hs256TokenCodecTest, EveryTokenHasItsOwnId) {
+  Hs256TokenCodec codec(kSecret, std::chrono::seconds(60));
+  auto a = codec.Verify(codec.Issue({1, domain::Role::kBuyer}, 1, kNow).value, kNow);
+  auto b = codec.Verify(codec.Issue({1, domain::Role::kBuyer}, 1, kNow).value, kNow);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->token_id.size(), 32u);
+  EXPECT_NE(a->token_id, b->token_id);
+}
+
+// Correctly signed claims that the codec must still refuse.
+TEST(Hs256TokenCodecTest, RefusesOutOfRangeClaimsWithoutOverflowing) {
+  Hs256TokenCodec codec(kSecret, std::chrono::seconds(60));
+  const std::string header = Hs256TokenCodec::Base64UrlEncode(R"({"alg":"HS256","typ":"JWT"})");
+  const auto signed_token = [&](const std::string& claims) {
+    const std::string input = header + "." + Hs256TokenCodec::Base64UrlEncode(claims);
+    return input + "." + Hs256TokenCodec::Base64UrlEncode(codec.SignForTest(input));
+  };
+  const std::string jti = R"("jti":"0123456789abcdef0123456789abcdef")";
+  // The control: the same shape with sane values verifies.
+  EXPECT_TRUE(codec
+                  .Verify(signed_token(R"({"sub":"1","role":"BUYER","ver":1,)" + jti +
+                                       R"(,"exp":1800000060})"),
+                          kNow)
+                  .ok());
+  for (const char* exp :
+       {"9223372036854775807", "9223372036854776", "253402300800", "-9223372036854775808", "0"}) {
+    EXPECT_FALSE(codec
+                     .Verify(signed_token(R"({"sub":"1","role":"BUYER","ver":1,)" + jti +
+                                          R"(,"exp":)" + exp + "}"),
+                             kNow)
+                     .ok())
+        << exp;
+  }
+  for (const char* ver : {"0", "-1", "4294967296", "\"1\""}) {
+    EXPECT_FALSE(codec
+                     .Verify(signed_token(std::string(R"({"sub":"1","role":"BUYER","ver":)") + ver +
+                                          "," + jti + R"(,"exp":1800000060})"),
+                             kNow)
+                     .ok())
+        << ver;
+  }
+  for (const char* id :
+       {R"("jti":"")", R"("jti":"0123456789ABCDEF0123456789ABCDEF")", R"("jti":7)"}) {
+    EXPECT_FALSE(codec
+                     .Verify(signed_token(std::string(R"({"sub":"1","role":"BUYER","ver":1,)") +
+                                          id + R"(,"exp":1800000060})"),
+                             kNow)
+                     .ok())
+        << id;
+  }
+  // Without ver or jti (tokens issued before they existed).
+  EXPECT_FALSE(
+      codec.Verify(signed_token(R"({"sub":"1","role":"BUYER","exp":1800000060})"), kNow).ok());
 }
 
 std::string Hex(const std::string& bytes) {
@@ -49,7 +106,7 @@ TEST(Hs256TokenCodecTest, SignsAsHmacSha256) {
 TEST(Hs256TokenCodecTest, RejectsAnotherKeysSignature) {
   Hs256TokenCodec mine(kSecret, std::chrono::seconds(60));
   Hs256TokenCodec theirs(std::string(32, 't'), std::chrono::seconds(60));
-  EXPECT_FALSE(mine.Verify(theirs.Issue({1, domain::Role::kBuyer}, kNow).value, kNow).ok());
+  EXPECT_FALSE(mine.Verify(theirs.Issue({1, domain::Role::kBuyer}, 1, kNow).value, kNow).ok());
 }
 
 TEST(Hs256TokenCodecTest, RejectsAlgNoneAndOtherAlgorithms) {
@@ -68,7 +125,7 @@ TEST(Hs256TokenCodecTest, RejectsAlgNoneAndOtherAlgorithms) {
 
 TEST(Hs256TokenCodecTest, RejectsTamperedClaimsAndGarbage) {
   Hs256TokenCodec codec(kSecret, std::chrono::seconds(60));
-  std::string token = codec.Issue({1, domain::Role::kBuyer}, kNow).value;
+  std::string token = codec.Issue({1, domain::Role::kBuyer}, 1, kNow).value;
   const size_t first = token.find('.'), second = token.find('.', first + 1);
   const std::string admin_claims =
       Hs256TokenCodec::Base64UrlEncode(R"({"sub":"1","role":"ADMIN","iat":1,"exp":9999999999})");

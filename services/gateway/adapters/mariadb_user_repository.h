@@ -7,7 +7,7 @@
 
 namespace seckill::gateway::adapters {
 
-// UserRepository on the `users` table. Thread-safe.
+// UserRepository on the `users` and `token_revocations` tables. Thread-safe.
 class MariaDbUserRepository final : public domain::UserRepository {
  public:
   // Runs each statement on `blocking` (MariaDB Connector/C blocks).
@@ -20,7 +20,14 @@ class MariaDbUserRepository final : public domain::UserRepository {
       const std::vector<std::string>& usernames, const std::string& password_hash,
       domain::Role role) override;
   base::Async<std::optional<domain::User>> FindByUsername(const std::string& username) override;
-  base::AsyncStatus Promote(uint64_t user_id) override;
+  base::Async<std::optional<uint32_t>> FindTokenVersion(uint64_t user_id) override;
+  base::Async<uint32_t> ResetPassword(uint64_t user_id, const std::string& password_hash,
+                                      int64_t revocation_expires_at_ms) override;
+  base::Async<uint32_t> RevokeAll(uint64_t user_id, int64_t revocation_expires_at_ms) override;
+  base::AsyncStatus RevokeToken(const domain::Revocation& revocation) override;
+  base::Async<std::vector<domain::Revocation>> RevocationsAfter(uint64_t after_seq,
+                                                                int limit) override;
+  base::AsyncStatus ForgetExpiredRevocations(int64_t now_ms) override;
 
  private:
   mysql::Pool& pool_;

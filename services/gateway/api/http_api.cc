@@ -14,9 +14,10 @@ using http::JsonResponse;
 using http::Request;
 using http::Response;
 
-HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_pool& blocking,
-                 AdmissionControl& admission, BackendGuard& guard, const base::Clock& clock,
-                 asio::any_io_executor executor, app::ActivityCache::Options cache_options)
+HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backends backends,
+                 asio::thread_pool& blocking, AdmissionControl& admission, BackendGuard& guard,
+                 const base::Clock& clock, asio::any_io_executor executor,
+                 app::ActivityCache::Options cache_options)
     : blocking_(blocking),
       admission_(admission),
       database_ready_(std::move(backends.database_ready)),
@@ -39,18 +40,18 @@ HttpApi::HttpApi(const app::Accounts& accounts, Backends backends, asio::thread_
                 });
           },
           cache_options),
-      account_handlers_(accounts),
+      account_handlers_(accounts, sessions),
       activity_handlers_(products_, activities_),
       order_handlers_(orders_, activities_),
       admin_handlers_(admin_products_, admin_orders_) {
-  AddRoutes(accounts);
+  AddRoutes(sessions);
 }
 
-void HttpApi::AddRoutes(const app::Accounts& accounts) {
+void HttpApi::AddRoutes(app::Sessions& sessions) {
   auto route = [&](const char* method, const char* pattern, Access access, Handler handler) {
     router_.Add(method, pattern,
                 WithMiddleware(fmt::format("{} {}", method, pattern), access, std::move(handler),
-                               accounts, admission_));
+                               sessions, admission_));
   };
   constexpr Access kPublic = Access::kPublic;
   constexpr Access kUser = Access::kUser;
@@ -63,8 +64,12 @@ void HttpApi::AddRoutes(const app::Accounts& accounts) {
 
   route("POST", "/api/v1/users", kPublic, Bind(account_handlers_, &AccountHandlers::Register));
   route("POST", "/api/v1/sessions", kPublic, Bind(account_handlers_, &AccountHandlers::Login));
+  route("POST", "/api/v1/sessions/current:revoke", kUser,
+        Bind(account_handlers_, &AccountHandlers::Logout));
   route("POST", "/admin/v1/users:bulk", kAdmin,
         Bind(account_handlers_, &AccountHandlers::CreateUsers));
+  route("POST", "/admin/v1/users/{id}/sessions:revoke", kAdmin,
+        Bind(account_handlers_, &AccountHandlers::RevokeSessions));
 
   route("GET", "/api/v1/activities", kPublic, Bind(activity_handlers_, &ActivityHandlers::List));
   route("GET", "/api/v1/activities/{id}", kPublic,

@@ -47,9 +47,10 @@ struct Backends {
 // are answered from an ActivityCache, whose fetches run on `executor`.
 class HttpApi {
  public:
-  HttpApi(const app::Accounts& accounts, Backends backends, boost::asio::thread_pool& blocking,
-          AdmissionControl& admission, BackendGuard& guard, const base::Clock& clock,
-          boost::asio::any_io_executor executor, app::ActivityCache::Options cache_options = {});
+  HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backends backends,
+          boost::asio::thread_pool& blocking, AdmissionControl& admission, BackendGuard& guard,
+          const base::Clock& clock, boost::asio::any_io_executor executor,
+          app::ActivityCache::Options cache_options = {});
 
   boost::asio::awaitable<http::Response> Handle(http::Request request);
   // Every route as a flow-control resource ("METHOD /pattern"), and the backends
@@ -62,7 +63,7 @@ class HttpApi {
                                                    domain::Principal);
   boost::asio::awaitable<http::Response> FlowMetrics(http::Request, http::PathParams,
                                                      domain::Principal);
-  void AddRoutes(const app::Accounts& accounts);
+  void AddRoutes(app::Sessions& sessions);
 
   boost::asio::thread_pool& blocking_;
   AdmissionControl& admission_;

@@ -61,11 +61,13 @@ std::set<std::string> GatewayRoutes() {
   boost::asio::thread_pool blocking{1};
   adapters::SodiumPasswordHasher hasher{blocking.get_executor()};
   adapters::Hs256TokenCodec tokens{std::string(32, 'k'), std::chrono::seconds(60)};
-  app::Accounts accounts{users, hasher, tokens, clock};
+  app::Sessions sessions{users, tokens, clock, {}};
+  app::Accounts accounts{users, hasher, sessions};
   flowcontrol::ManualClock flow_clock{std::chrono::seconds(100)};
   FlowControl flow_control{flow_clock};
   boost::asio::io_context io;
-  HttpApi api{accounts, Backends{}, blocking, flow_control, flow_control, clock, io.get_executor()};
+  HttpApi api{accounts,     sessions,     Backends{}, blocking,
+              flow_control, flow_control, clock,      io.get_executor()};
   std::set<std::string> routes;
   for (const std::string& resource : api.Resources()) {
     if (resource.rfind("grpc:", 0) != 0) routes.insert(resource);

@@ -13,10 +13,6 @@ namespace seckill::gateway::api {
 
 namespace asio = boost::asio;
 
-namespace {
-
-// The bearer token of the Authorization header, or empty. The scheme's name is
-// case-insensitive (RFC 9110 section 11.1).
 std::string_view BearerToken(const http::Request& request) {
   const std::string& auth = request.Header("authorization");
   constexpr std::string_view kScheme = "bearer ";
@@ -27,11 +23,9 @@ std::string_view BearerToken(const http::Request& request) {
   return std::string_view(auth).substr(kScheme.size());
 }
 
-}  // namespace
-
 http::RouteHandler WithMiddleware(std::string resource, Access access, Handler handler,
-                                  const app::Accounts& accounts, AdmissionControl& admission) {
-  return [&accounts, &admission, access, resource = std::move(resource),
+                                  app::Sessions& sessions, AdmissionControl& admission) {
+  return [&sessions, &admission, access, resource = std::move(resource),
           handler = std::move(handler)](
              http::Request request, http::PathParams params) -> asio::awaitable<http::Response> {
     domain::Principal caller;
@@ -40,8 +34,12 @@ http::RouteHandler WithMiddleware(std::string resource, Access access, Handler h
       if (token.empty()) {
         co_return Unauthenticated("missing bearer token (Authorization: Bearer <token>)");
       }
-      auto principal = accounts.Authenticate(token);
-      if (!principal.ok()) co_return Unauthenticated(base::Message(principal.status()));
+      auto authenticating = sessions.Authenticate(token);
+      const absl::StatusOr<domain::Principal> principal = co_await std::move(authenticating);
+      if (absl::IsUnauthenticated(principal.status())) {
+        co_return Unauthenticated(base::Message(principal.status()));
+      }
+      if (!principal.ok()) co_return FromStatus(principal.status(), "account store");
       if (access == Access::kAdmin && principal->role != domain::Role::kAdmin) {
         co_return http::ErrorResponse(403, "FORBIDDEN", "this route needs the admin role");
       }

@@ -9,12 +9,16 @@
 #include "libs/http/message.h"
 #include "libs/http/router.h"
 #include "services/gateway/api/admission.h"
-#include "services/gateway/app/accounts.h"
+#include "services/gateway/app/sessions.h"
 #include "services/gateway/domain/user.h"
 
 namespace seckill::gateway::api {
 
 enum class Access { kPublic, kUser, kAdmin };
+
+// The bearer token of the Authorization header, or empty. The scheme's name is
+// case-insensitive (RFC 9110 section 11.1).
+std::string_view BearerToken(const http::Request& request);
 
 // A route's own work. `caller` is the authenticated principal (empty on public routes).
 using Handler = std::function<boost::asio::awaitable<http::Response>(
@@ -23,7 +27,7 @@ using Handler = std::function<boost::asio::awaitable<http::Response>(
 // `handler` behind the middleware, as the router runs it; `resource` is the route as flow
 // control names it ("METHOD /pattern").
 http::RouteHandler WithMiddleware(std::string resource, Access access, Handler handler,
-                                  const app::Accounts& accounts, AdmissionControl& admission);
+                                  app::Sessions& sessions, AdmissionControl& admission);
 
 // A member function of a handler group as a Handler.
 template <class Group>

@@ -56,13 +56,17 @@ absl::StatusOr<std::string> IdempotencyKey(const http::Request& request) {
   return key;
 }
 
+absl::Status NoBody(const http::Request& request) {
+  auto body = http::ParseJsonObject(request.body, /*allow_empty=*/true);
+  if (!body.ok()) return body.status();
+  return http::JsonFields(*body).Finish();
+}
+
 absl::StatusOr<uint64_t> OrderActionTarget(const http::Request& request,
                                            const http::PathParams& params) {
   absl::StatusOr<uint64_t> id = PathId(params, "order");
   if (!id.ok()) return id;
-  auto body = http::ParseJsonObject(request.body, /*allow_empty=*/true);
-  if (!body.ok()) return body.status();
-  SECKILL_RETURN_IF_ERROR(http::JsonFields(*body).Finish());
+  SECKILL_RETURN_IF_ERROR(NoBody(request));
   return id;
 }
 

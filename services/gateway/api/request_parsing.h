@@ -31,6 +31,9 @@ std::string Traceparent(const http::Request& request);
 // digits, '_', '-', '.', ':'.
 absl::StatusOr<std::string> IdempotencyKey(const http::Request& request);
 
+// OK for a request without a body or with `{}`; INVALID_ARGUMENT otherwise.
+absl::Status NoBody(const http::Request& request);
+
 // The order of a POST /api/v1/orders/{id}/<action> whose body, if any, must be {}.
 absl::StatusOr<uint64_t> OrderActionTarget(const http::Request& request,
                                            const http::PathParams& params);

@@ -51,7 +51,7 @@ base::Async<Session> Accounts::Login(const std::string& username,
     co_return absl::UnauthenticatedError("wrong username or password");
   }
   const domain::Principal principal{(*user)->user_id, (*user)->role};
-  co_return Session{tokens_.Issue(principal, clock_.NowMs()), (*user)->user_id};
+  co_return Session{sessions_.Open(principal, (*user)->token_version), (*user)->user_id};
 }
 
 base::Async<std::vector<IssuedUser>> Accounts::RegisterMany(const std::string& prefix, int count,
@@ -77,11 +77,11 @@ base::Async<std::vector<IssuedUser>> Accounts::RegisterMany(const std::string& p
   absl::StatusOr<std::vector<std::pair<uint64_t, std::string>>> created =
       co_await std::move(creating);
   if (!created.ok()) co_return created.status();
-  const int64_t now = clock_.NowMs();
   std::vector<IssuedUser> out;
   out.reserve(created->size());
   for (auto& [id, name] : *created) {
-    out.push_back(IssuedUser{id, name, tokens_.Issue({id, domain::Role::kBuyer}, now)});
+    out.push_back(IssuedUser{
+        id, name, sessions_.Open({id, domain::Role::kBuyer}, domain::kFirstTokenVersion)});
   }
   co_return out;
 }
@@ -94,9 +94,20 @@ base::AsyncStatus Accounts::EnsureAdmin(const std::string& username,
   const absl::StatusOr<std::optional<domain::User>> existing = co_await std::move(finding);
   if (!existing.ok()) co_return existing.status();
   if (existing->has_value()) {
-    if ((*existing)->role == domain::Role::kAdmin) co_return absl::OkStatus();
-    auto promoting = users_.Promote((*existing)->user_id);
-    co_return co_await std::move(promoting);
+    const domain::User& user = **existing;
+    if (user.role != domain::Role::kAdmin) {
+      co_return absl::FailedPreconditionError(fmt::format(
+          "the admin username \"{}\" belongs to a buyer, who is never made admin; set admin.user "
+          "(SECKILL_ADMIN_USER) to a name no one has",
+          username));
+    }
+    auto verifying = hasher_.Verify(user.password_hash, password);
+    if (co_await std::move(verifying)) co_return absl::OkStatus();
+    auto hashing = hasher_.Hash(password);
+    const absl::StatusOr<std::string> hash = co_await std::move(hashing);
+    if (!hash.ok()) co_return hash.status();
+    auto resetting = users_.ResetPassword(user.user_id, *hash, sessions_.RevocationExpiresAtMs());
+    co_return (co_await std::move(resetting)).status();
   }
   auto hashing = hasher_.Hash(password);
   const absl::StatusOr<std::string> hash = co_await std::move(hashing);
@@ -107,10 +118,6 @@ base::AsyncStatus Accounts::EnsureAdmin(const std::string& username,
   // ALREADY_EXISTS: another gateway won the race.
   if (absl::IsAlreadyExists(id.status())) co_return absl::OkStatus();
   co_return id.status();
-}
-
-absl::StatusOr<domain::Principal> Accounts::Authenticate(std::string_view token) const {
-  return tokens_.Verify(token, clock_.NowMs());
 }
 
 }  // namespace seckill::gateway::app

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "libs/base/async.h"
-#include "libs/base/clock.h"
+#include "services/gateway/app/sessions.h"
 #include "services/gateway/domain/user.h"
 
 namespace seckill::gateway::app {
@@ -26,9 +26,8 @@ struct IssuedUser {
 // password hasher.
 class Accounts {
  public:
-  Accounts(domain::UserRepository& users, const domain::PasswordHasher& hasher,
-           const domain::TokenCodec& tokens, const base::Clock& clock)
-      : users_(users), hasher_(hasher), tokens_(tokens), clock_(clock) {}
+  Accounts(domain::UserRepository& users, const domain::PasswordHasher& hasher, Sessions& sessions)
+      : users_(users), hasher_(hasher), sessions_(sessions) {}
 
   // The new user's id. INVALID_ARGUMENT for a bad username/password, ALREADY_EXISTS if taken.
   base::Async<uint64_t> Register(const std::string& username, const std::string& password) const;
@@ -38,10 +37,10 @@ class Accounts {
   // (hashed once), each returned with a token so no one has to log in 2,000 times.
   base::Async<std::vector<IssuedUser>> RegisterMany(const std::string& prefix, int count,
                                                     const std::string& password) const;
-  // Creates the configured admin account, or gives an existing user of that name the admin role.
+  // Makes the configured admin account match the configuration: creates it, or gives it
+  // `password` if it has another one (which revokes its tokens). FAILED_PRECONDITION when a
+  // buyer owns `username`: a buyer is never promoted.
   base::AsyncStatus EnsureAdmin(const std::string& username, const std::string& password) const;
-  // The caller proven by a bearer token; UNAUTHENTICATED otherwise. Cheap: no I/O.
-  absl::StatusOr<domain::Principal> Authenticate(std::string_view token) const;
 
   static constexpr int kMaxBulkUsers = 10000;
 
@@ -51,8 +50,7 @@ class Accounts {
 
   domain::UserRepository& users_;
   const domain::PasswordHasher& hasher_;
-  const domain::TokenCodec& tokens_;
-  const base::Clock& clock_;
+  Sessions& sessions_;
   mutable std::mutex dummy_mu_;
   mutable std::optional<std::string> dummy_hash_;
 };

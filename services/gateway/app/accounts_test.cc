@@ -21,7 +21,12 @@ class AccountsTest : public ::testing::Test {
   adapters::SodiumPasswordHasher hasher_{workers_.get_executor(), crypto_pwhash_OPSLIMIT_MIN,
                                          crypto_pwhash_MEMLIMIT_MIN};
   adapters::Hs256TokenCodec tokens_{std::string(32, 'k'), std::chrono::seconds(3600)};
-  Accounts accounts_{users_, hasher_, tokens_, clock_};
+  Sessions sessions_{users_, tokens_, clock_, {}};
+  Accounts accounts_{users_, hasher_, sessions_};
+
+  absl::StatusOr<domain::Principal> Authenticate(const std::string& token) {
+    return base::RunToCompletion(sessions_.Authenticate(token));
+  }
 };
 
 TEST_F(AccountsTest, RegisterThenLoginYieldsATokenForThatUser) {
@@ -32,7 +37,7 @@ TEST_F(AccountsTest, RegisterThenLoginYieldsATokenForThatUser) {
   auto session = base::RunToCompletion(accounts_.Login("alice", "correct horse"));
   ASSERT_TRUE(session.ok());
   EXPECT_EQ(session->user_id, *id);
-  EXPECT_EQ(accounts_.Authenticate(session->token.value)->user_id, *id);
+  EXPECT_EQ(Authenticate(session->token.value)->user_id, *id);
 }
 
 TEST_F(AccountsTest, WrongPasswordAndUnknownUserLookTheSame) {
@@ -58,7 +63,7 @@ TEST_F(AccountsTest, BulkBuyersGetTokensAndCanLogIn) {
   ASSERT_TRUE(issued.ok());
   ASSERT_EQ(issued->size(), 3u);
   EXPECT_EQ((*issued)[2].username, "load-3");
-  EXPECT_EQ(accounts_.Authenticate((*issued)[0].token.value)->user_id, (*issued)[0].user_id);
+  EXPECT_EQ(Authenticate((*issued)[0].token.value)->user_id, (*issued)[0].user_id);
   EXPECT_TRUE(base::RunToCompletion(accounts_.Login("load-2", "bulk-password")).ok());
   EXPECT_TRUE(absl::IsAlreadyExists(
       base::RunToCompletion(accounts_.RegisterMany("load", 3, "bulk-password")).status()));
@@ -66,16 +71,39 @@ TEST_F(AccountsTest, BulkBuyersGetTokensAndCanLogIn) {
       base::RunToCompletion(accounts_.RegisterMany("load", 0, "bulk-password")).status()));
 }
 
-TEST_F(AccountsTest, EnsureAdminCreatesOnceAndPromotes) {
+TEST_F(AccountsTest, EnsureAdminCreatesOnce) {
   ASSERT_TRUE(base::RunToCompletion(accounts_.EnsureAdmin("admin", "admin-password")).ok());
   ASSERT_TRUE(base::RunToCompletion(accounts_.EnsureAdmin("admin", "admin-password")).ok());
   auto session = base::RunToCompletion(accounts_.Login("admin", "admin-password"));
   ASSERT_TRUE(session.ok());
-  EXPECT_EQ(accounts_.Authenticate(session->token.value)->role, domain::Role::kAdmin);
+  EXPECT_EQ(Authenticate(session->token.value)->role, domain::Role::kAdmin);
+}
+
+TEST_F(AccountsTest, TheAdminsPasswordFollowsTheConfiguredOne) {
+  ASSERT_TRUE(base::RunToCompletion(accounts_.EnsureAdmin("admin", "first-password")).ok());
+  auto old_session = base::RunToCompletion(accounts_.Login("admin", "first-password"));
+  ASSERT_TRUE(old_session.ok());
+  // The operator changed admin.password and restarted.
+  ASSERT_TRUE(base::RunToCompletion(accounts_.EnsureAdmin("admin", "second-password")).ok());
+  EXPECT_TRUE(absl::IsUnauthenticated(
+      base::RunToCompletion(accounts_.Login("admin", "first-password")).status()));
+  auto session = base::RunToCompletion(accounts_.Login("admin", "second-password"));
+  ASSERT_TRUE(session.ok());
+  EXPECT_EQ(Authenticate(session->token.value)->role, domain::Role::kAdmin);
+  // Tokens got with the old password are revoked with it.
+  EXPECT_TRUE(absl::IsUnauthenticated(Authenticate(old_session->token.value).status()));
+}
+
+TEST_F(AccountsTest, ABuyerIsNeverMadeAdmin) {
   ASSERT_TRUE(base::RunToCompletion(accounts_.Register("boss", "boss-password")).ok());
-  ASSERT_TRUE(base::RunToCompletion(accounts_.EnsureAdmin("boss", "ignored-password")).ok());
-  EXPECT_EQ(base::RunToCompletion(users_.FindByUsername("boss")).value()->role,
-            domain::Role::kAdmin);
+  const absl::Status refused =
+      base::RunToCompletion(accounts_.EnsureAdmin("boss", "admin-password"));
+  EXPECT_TRUE(absl::IsFailedPrecondition(refused)) << refused;
+  auto boss = base::RunToCompletion(users_.FindByUsername("boss")).value();
+  EXPECT_EQ(boss->role, domain::Role::kBuyer);
+  // The buyer's own password is untouched, and the configured one does not work.
+  EXPECT_TRUE(base::RunToCompletion(accounts_.Login("boss", "boss-password")).ok());
+  EXPECT_FALSE(base::RunToCompletion(accounts_.Login("boss", "admin-password")).ok());
 }
 
 }  // namespace

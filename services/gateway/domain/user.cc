@@ -1,5 +1,8 @@
 #include "services/gateway/domain/user.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace seckill::gateway::domain {
 
 std::string_view RoleName(Role role) { return role == Role::kAdmin ? "ADMIN" : "BUYER"; }
@@ -30,6 +33,20 @@ absl::Status ValidatePassword(std::string_view password) {
     return absl::InvalidArgumentError("password must be 8 to 128 characters");
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateProductionAdminPassword(std::string_view username, std::string_view password) {
+  // Printed in documentation and scripts, ours and everyone's.
+  static constexpr std::string_view kWellKnown[] = {"admin-dev-password", "admin",    "password",
+                                                    "changeme",           "admin123", "123456"};
+  if (password == username ||
+      std::find(std::begin(kWellKnown), std::end(kWellKnown), password) != std::end(kWellKnown)) {
+    return absl::InvalidArgumentError("is a well-known password: set a secret one");
+  }
+  if (password.size() < 16) {
+    return absl::InvalidArgumentError("must be 16 characters or more");
+  }
+  return ValidatePassword(password);
 }
 
 }  // namespace seckill::gateway::domain

@@ -20,5 +20,14 @@ TEST(UserTest, PasswordRules) {
   EXPECT_FALSE(ValidatePassword(std::string(129, 'x')).ok());
 }
 
+TEST(UserTest, ProductionRefusesWellKnownAndShortAdminPasswords) {
+  EXPECT_TRUE(ValidateProductionAdminPassword("admin", "k3Jx-9vQe_wT2mZr").ok());
+  for (const char* weak : {"admin-dev-password", "admin", "changeme", "short-but-8"}) {
+    EXPECT_TRUE(absl::IsInvalidArgument(ValidateProductionAdminPassword("admin", weak))) << weak;
+  }
+  EXPECT_FALSE(ValidateProductionAdminPassword("operator-in-chief", "operator-in-chief").ok());
+  EXPECT_FALSE(ValidateProductionAdminPassword("admin", std::string(129, 'x')).ok());
+}
+
 }  // namespace
 }  // namespace seckill::gateway::domain

@@ -1,7 +1,5 @@
 #include "services/order/adapters/mariadb_order_repository.h"
 
-#include <charconv>
-
 #include "libs/base/await.h"
 
 namespace seckill::order::adapters {
@@ -10,17 +8,8 @@ namespace {
 constexpr char kColumns[] =
     "SELECT id, activity_id, user_id, quantity, amount_cents, status, created_at_ms FROM orders ";
 
-int64_t Int(const std::optional<std::string>& s) {
-  int64_t v = 0;
-  if (s) std::from_chars(s->data(), s->data() + s->size(), v);
-  return v;
-}
-
-uint64_t Uint(const std::optional<std::string>& s) {
-  uint64_t v = 0;
-  if (s) std::from_chars(s->data(), s->data() + s->size(), v);
-  return v;
-}
+int64_t Int(const std::optional<std::string>& s) { return mysql::ColumnAs<int64_t>(s); }
+uint64_t Uint(const std::optional<std::string>& s) { return mysql::ColumnAs<uint64_t>(s); }
 
 domain::Order ToOrder(const mysql::Row& row) {
   domain::Order o;

@@ -4,6 +4,8 @@
 #include "libs/base/status.h"
 #include "libs/base/time_format.h"
 #include "libs/http/json.h"
+#include "services/gateway/api/middleware.h"
+#include "services/gateway/api/request_parsing.h"
 #include "services/gateway/api/responses.h"
 
 namespace seckill::gateway::api {
@@ -56,6 +58,30 @@ asio::awaitable<Response> AccountHandlers::Login(http::Request request, http::Pa
   co_return JsonResponse(200, {{"token", session->token.value},
                                {"user_id", std::to_string(session->user_id)},
                                {"expires_at", base::FormatRfc3339(session->token.expires_at_ms)}});
+}
+
+asio::awaitable<Response> AccountHandlers::Logout(http::Request request, http::PathParams,
+                                                  domain::Principal) {
+  if (absl::Status s = NoBody(request); !s.ok()) co_return FromStatus(s, "request");
+  auto closing = sessions_.Close(BearerToken(request));
+  if (absl::Status s = co_await std::move(closing); !s.ok()) {
+    co_return FromStatus(s, "account store");
+  }
+  co_return JsonResponse(200, {{"status", "revoked"}});
+}
+
+asio::awaitable<Response> AccountHandlers::RevokeSessions(http::Request request,
+                                                          http::PathParams params,
+                                                          domain::Principal) {
+  auto user_id = PathId(params, "user");
+  if (!user_id.ok()) co_return FromStatus(user_id.status(), "request");
+  if (absl::Status s = NoBody(request); !s.ok()) co_return FromStatus(s, "request");
+  auto closing = sessions_.CloseAll(*user_id);
+  if (absl::Status s = co_await std::move(closing); !s.ok()) {
+    if (absl::IsNotFound(s)) co_return ErrorResponse(404, "NOT_FOUND", "no such user");
+    co_return FromStatus(s, "account store");
+  }
+  co_return JsonResponse(200, {{"status", "revoked"}});
 }
 
 asio::awaitable<Response> AccountHandlers::CreateUsers(http::Request request, http::PathParams,
