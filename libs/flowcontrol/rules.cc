@@ -25,6 +25,8 @@ std::string ToString(const ParamSource& p) {
       return "CLIENT_IP";
     case ParamKind::kJwtClaim:
       return fmt::format("JWT_CLAIM({})", p.name);
+    case ParamKind::kBodyField:
+      return fmt::format("BODY_FIELD({})", p.name);
   }
   return "";
 }
@@ -121,11 +123,10 @@ class Reader {
 };
 
 absl::StatusOr<ParamSource> ParseParamSource(std::string_view text) {
-  const std::pair<const char*, ParamKind> kinds[] = {{"HEADER", ParamKind::kHeader},
-                                                     {"QUERY", ParamKind::kQuery},
-                                                     {"PATH_VAR", ParamKind::kPathVar},
-                                                     {"COOKIE", ParamKind::kCookie},
-                                                     {"JWT_CLAIM", ParamKind::kJwtClaim}};
+  const std::pair<const char*, ParamKind> kinds[] = {
+      {"HEADER", ParamKind::kHeader},      {"QUERY", ParamKind::kQuery},
+      {"PATH_VAR", ParamKind::kPathVar},   {"COOKIE", ParamKind::kCookie},
+      {"JWT_CLAIM", ParamKind::kJwtClaim}, {"BODY_FIELD", ParamKind::kBodyField}};
   if (text == "CLIENT_IP") return ParamSource{ParamKind::kClientIp, ""};
   for (const auto& [prefix, kind] : kinds) {
     const std::string open = std::string(prefix) + "(";
@@ -140,7 +141,7 @@ absl::StatusOr<ParamSource> ParseParamSource(std::string_view text) {
   }
   return absl::InvalidArgumentError(fmt::format(
       "paramSource '{}' must be HEADER(name), QUERY(name), PATH_VAR(name), COOKIE(name), "
-      "CLIENT_IP or JWT_CLAIM(name)",
+      "CLIENT_IP, JWT_CLAIM(name) or BODY_FIELD(name)",
       text));
 }
 

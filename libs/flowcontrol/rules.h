@@ -40,10 +40,12 @@ struct FlowRule {
   bool operator==(const FlowRule&) const = default;
 };
 
-enum class ParamKind { kHeader, kQuery, kPathVar, kCookie, kClientIp, kJwtClaim };
+// kBodyField: a top-level string field of a JSON object body, lower-cased (account names are
+// case-insensitive, so "Admin" and "admin" must count as one).
+enum class ParamKind { kHeader, kQuery, kPathVar, kCookie, kClientIp, kJwtClaim, kBodyField };
 struct ParamSource {
   ParamKind kind = ParamKind::kHeader;
-  std::string name;  // header/query/cookie/path-variable/claim name; empty for CLIENT_IP
+  std::string name;  // header/query/cookie/path-variable/claim/field name; empty for CLIENT_IP
   bool operator==(const ParamSource&) const = default;
 };
 std::string ToString(const ParamSource& source);

@@ -20,8 +20,8 @@ using tcp = asio::ip::tcp;
 
 class Client::Impl {
  public:
-  Impl(asio::any_io_executor executor, std::string host, uint16_t port)
-      : executor_(executor), host_(std::move(host)), port_(port) {}
+  Impl(asio::any_io_executor executor, std::string host, uint16_t port, std::string source)
+      : executor_(executor), host_(std::move(host)), port_(port), source_(std::move(source)) {}
 
   asio::awaitable<absl::StatusOr<Response>> Send(std::string method, std::string target,
                                                  std::string body, Headers headers,
@@ -43,6 +43,17 @@ class Client::Impl {
       if (stream_ == nullptr) {
         stream_ = std::make_unique<beast::tcp_stream>(executor_);
         stream_->expires_after(timeout);
+        if (!source_.empty()) {
+          boost::system::error_code bind_ec;
+          const asio::ip::address source = asio::ip::make_address(source_, bind_ec);
+          if (!bind_ec) stream_->socket().open(source.is_v4() ? tcp::v4() : tcp::v6(), bind_ec);
+          if (!bind_ec) stream_->socket().bind(tcp::endpoint(source, 0), bind_ec);
+          if (bind_ec) {
+            stream_.reset();
+            co_return absl::UnavailableError(
+                fmt::format("binding to {}: {}", source_, bind_ec.message()));
+          }
+        }
         auto [ec] =
             co_await stream_->async_connect(tcp::endpoint(asio::ip::make_address(host_), port_),
                                             asio::as_tuple(asio::use_awaitable));
@@ -92,13 +103,15 @@ class Client::Impl {
   asio::any_io_executor executor_;
   std::string host_;
   uint16_t port_;
+  std::string source_;  // the local address to connect from, or empty for any
   std::unique_ptr<beast::tcp_stream> stream_;
   beast::flat_buffer buffer_;
   std::string request_;  // the request being sent; its capacity is kept for the next
 };
 
-Client::Client(asio::any_io_executor executor, std::string host, uint16_t port)
-    : impl_(std::make_unique<Impl>(executor, std::move(host), port)) {}
+Client::Client(asio::any_io_executor executor, std::string host, uint16_t port,
+               std::string source_address)
+    : impl_(std::make_unique<Impl>(executor, std::move(host), port, std::move(source_address))) {}
 Client::~Client() = default;
 
 asio::awaitable<absl::StatusOr<Response>> Client::Send(std::string method, std::string target,

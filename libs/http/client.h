@@ -20,7 +20,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 // For the load tool and tests. One request at a time per client; not thread-safe.
 class Client {
  public:
-  Client(boost::asio::any_io_executor executor, std::string host, uint16_t port);
+  // `source_address`, if set, is the local address connections come from (tests that play many
+  // clients use 127.0.0.0/8's other addresses).
+  Client(boost::asio::any_io_executor executor, std::string host, uint16_t port,
+         std::string source_address = "");
   ~Client();
 
   // The response (any status), UNAVAILABLE on connection failure, DEADLINE_EXCEEDED on timeout.

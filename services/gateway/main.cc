@@ -34,13 +34,16 @@ int Run(const Settings& s) {
   }
   base::SystemClock clock;
   mysql::Pool db(s.db, 8);
-  asio::thread_pool blocking(4);  // the database's statements and password hashing
+  asio::thread_pool blocking(4);  // the database's statements
+  // Password hashing on its own threads: a queue of argon2 jobs never delays a statement.
+  asio::thread_pool hashing(2);
   adapters::MariaDbUserRepository users(db, clock, blocking.get_executor());
-  adapters::SodiumPasswordHasher hasher(blocking.get_executor());
+  adapters::SodiumPasswordHasher hasher(hashing.get_executor());
   adapters::Hs256TokenCodec tokens(s.jwt_secret, s.token_ttl);
   app::Sessions sessions(users, tokens, clock,
                          {.token_ttl_ms = std::chrono::milliseconds(s.token_ttl).count()});
-  app::Accounts accounts(users, hasher, sessions);
+  app::LoginGuard login_guard(clock, {});
+  app::Accounts accounts(users, hasher, sessions, login_guard);
   // The database may still be starting.
   if (absl::Status admin = base::RetryAtStartup(
           50, std::chrono::milliseconds(200), "setting up the admin account",
@@ -107,7 +110,10 @@ int Run(const Settings& s) {
         sample_system.Stop();
         refresh_sessions.Stop();
       },
-      [&] { blocking.join(); });
+      [&] {
+        blocking.join();
+        hashing.join();
+      });
 }
 
 }  // namespace

@@ -1,9 +1,19 @@
-// Tokens at the HTTP edge (issue "Trust nothing on the host"): a buyer's logout and an admin's
-// "revoke all of user X" take effect at once; a correctly signed token for a user that does not
-// exist is refused.
+// Logins and tokens at the HTTP edge (issue "Trust nothing on the host"): a buyer's logout and
+// an admin's "revoke all of user X" take effect at once; a correctly signed token for a user that
+// does not exist is refused; the real admin logs in while other addresses flood the login route.
+#include <atomic>
 #include <chrono>
+#include <map>
+#include <mutex>
+#include <thread>
 
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/detached.hpp"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/this_coro.hpp"
+#include "fmt/format.h"
 #include "gtest/gtest.h"
+#include "libs/http/client.h"
 #include "services/gateway/adapters/hs256_token_codec.h"
 #include "tests/support/e2e_fixture.h"
 
@@ -71,6 +81,137 @@ TEST_F(SessionsE2eTest, ATokenForAUserThatDoesNotExistIsRefused) {
   const gateway::domain::Token real =
       codec.Issue({std::stoull(buyer.user_id), gateway::domain::Role::kBuyer}, 1, now_ms);
   EXPECT_EQ(ListOrders(real.value), 200);
+}
+
+// What a flood of logins got back, by status and reason.
+struct FloodCounts {
+  std::mutex mu;
+  std::map<std::string, int64_t> by_answer;
+  void Add(const std::string& answer) {
+    std::lock_guard lock(mu);
+    ++by_answer[answer];
+  }
+};
+
+// One flooding connection from `source` until `deadline`: junk bodies, wrong passwords for
+// made-up accounts, and wrong passwords for the admin's own account, back to back.
+boost::asio::awaitable<void> Flood(std::string host, uint16_t port, std::string source,
+                                   std::string admin_user,
+                                   std::chrono::steady_clock::time_point deadline,
+                                   FloodCounts& counts, int seed) {
+  http::Client client(co_await boost::asio::this_coro::executor, host, port, source);
+  for (int i = seed; std::chrono::steady_clock::now() < deadline; ++i) {
+    std::string body;
+    switch (i % 3) {
+      case 0:
+        body = R"({"username":)";  // not even JSON
+        break;
+      case 1:
+        body = fmt::format(R"({{"username":"nobody-{}","password":"guess-{}"}})", i, i);
+        break;
+      default:
+        body = fmt::format(R"({{"username":"{}","password":"guess-{}"}})", admin_user, i);
+    }
+    auto sending = client.Send("POST", "/api/v1/sessions", body, {}, std::chrono::seconds(10));
+    const absl::StatusOr<http::Response> r = co_await std::move(sending);
+    if (!r.ok()) {
+      counts.Add("error");
+      continue;
+    }
+    std::string answer = std::to_string(r->status);
+    if (r->status == 429) {
+      const size_t reason = r->body.find(R"("reason":")");
+      if (reason != std::string::npos) {
+        answer += " " + r->body.substr(reason + 10, r->body.find('"', reason + 10) - reason - 10);
+      }
+    }
+    counts.Add(answer);
+  }
+}
+
+TEST_F(SessionsE2eTest, TheAdminLogsInDuringATenSecondFloodOfJunkLogins) {
+  const std::string admin_user = env_.At("SECKILL_ADMIN_USER");
+  const std::string admin_password = env_.At("SECKILL_ADMIN_PASSWORD");
+  FloodCounts counts;
+  boost::asio::io_context io;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  // Eight other client addresses on the loopback network, four connections each; and junk from
+  // the admin's own address (which, refused before admission, must cost the admin nothing).
+  for (int address = 2; address <= 9; ++address) {
+    const std::string source = fmt::format("127.0.0.{}", address);
+    for (int connection = 0; connection < 4; ++connection) {
+      boost::asio::co_spawn(
+          io,
+          Flood(client_.host(), client_.port(), source, admin_user, deadline, counts, connection),
+          boost::asio::detached);
+    }
+  }
+  std::thread flood([&io] { io.run(); });
+
+  int logged_in = 0;
+  std::vector<int64_t> latencies_ms;
+  const auto flood_start = deadline - std::chrono::seconds(10);
+  // Three logins, a second into the flood and then every 2.5 s (each waits its turn for password
+  // work behind the flooders' jobs: seconds, on two busy cores).
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::this_thread::sleep_until(flood_start + std::chrono::milliseconds(1'000 + 2'500 * attempt));
+    const auto start = std::chrono::steady_clock::now();
+    auto token = client_.Login(admin_user, admin_password);
+    latencies_ms.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - start)
+                               .count());
+    EXPECT_TRUE(token.ok()) << "attempt " << attempt << ": " << token.status();
+    logged_in += token.ok() ? 1 : 0;
+    EXPECT_TRUE(start < deadline) << "the flood ended first";
+  }
+  flood.join();
+
+  int64_t total = 0;
+  std::string summary;
+  for (const auto& [answer, n] : counts.by_answer) {
+    total += n;
+    summary += fmt::format(" {}: {};", answer, n);
+  }
+  std::string latencies;
+  for (int64_t ms : latencies_ms) latencies += fmt::format(" {} ms", ms);
+  std::printf("flood: %lld requests in 10 s:%s\nadmin logins: %d of 3, took%s\n",
+              static_cast<long long>(total), summary.c_str(), logged_in, latencies.c_str());
+  EXPECT_EQ(logged_in, 3);
+  // The flood was refused where intended: junk as bad requests, guesses by the bounds on
+  // password work and the per-address and per-account budgets.
+  EXPECT_GT(counts.by_answer["400"], 0);
+  EXPECT_GT(counts.by_answer["429 BUSY"] + counts.by_answer["429 HOTSPOT"] +
+                counts.by_answer["429 LOGIN_FAILURES"],
+            0);
+}
+
+// Repeated failures on one account make that account wait from that address only: the guesser
+// is slowed, the owner (elsewhere) is not.
+TEST_F(SessionsE2eTest, FailuresSlowTheGuessersAddressOnly) {
+  const bench::BuyerAccount buyer = NewBuyers(1).front();
+  boost::asio::io_context io;
+  std::vector<int> statuses;
+  std::string last_body;
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        http::Client guesser(co_await boost::asio::this_coro::executor, client_.host(),
+                             client_.port(), "127.0.0.23");
+        const std::string body =
+            R"({"username":")" + buyer.username + R"(","password":"wrong-guess"})";
+        for (int i = 0; i < 4; ++i) {
+          auto sending =
+              guesser.Send("POST", "/api/v1/sessions", body, {}, std::chrono::seconds(10));
+          const absl::StatusOr<http::Response> r = co_await std::move(sending);
+          statuses.push_back(r.ok() ? r->status : 0);
+          if (r.ok()) last_body = r->body;
+        }
+      },
+      boost::asio::detached);
+  io.run();
+  EXPECT_EQ(statuses, (std::vector<int>{401, 401, 401, 429}));
+  EXPECT_NE(last_body.find("LOGIN_FAILURES"), std::string::npos) << last_body;
+  EXPECT_TRUE(client_.Login(buyer.username, "e2e-password").ok()) << "the owner, from elsewhere";
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "services/gateway/api/flow_control.h"
 
+#include <cctype>
+#include <deque>
+
 #include "boost/json/serialize.hpp"
 #include "fmt/format.h"
 #include "libs/base/status.h"
@@ -85,6 +88,9 @@ Admission FlowControl::Admit(const std::string& resource, const http::Request& r
   if (!engine_) return admission;
   const std::string user =
       principal != nullptr ? std::to_string(principal->user_id) : std::string();
+  // The body is parsed only if a rule asks for one of its fields, and once.
+  std::optional<absl::StatusOr<json::object>> body;
+  std::deque<std::string> lowered;  // BODY_FIELD values, stable while the decision is made
   flowcontrol::RequestInfo info;
   info.resource = resource;
   info.inbound = true;
@@ -109,6 +115,15 @@ Admission FlowControl::Admit(const std::string& resource, const http::Request& r
         return QueryValue(request.query, p.name);
       case flowcontrol::ParamKind::kCookie:
         return CookieValue(request.Header("cookie"), p.name);
+      case flowcontrol::ParamKind::kBodyField: {
+        if (!body) body = http::ParseJsonObject(request.body, /*allow_empty=*/false);
+        if (!body->ok()) return std::nullopt;
+        const json::value* field = (*body)->if_contains(p.name);
+        if (field == nullptr || !field->is_string()) return std::nullopt;
+        std::string& value = lowered.emplace_back(field->as_string());
+        for (char& c : value) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return std::string_view(value);
+      }
     }
     return std::nullopt;
   };

@@ -99,6 +99,31 @@ TEST_F(FlowControlTest, HotspotPerUserAndPerActivity) {
   EXPECT_FALSE(Order(3, "8").refusal.has_value());             // another activity is not
 }
 
+// Login guesses are counted per account named in the body, whatever its case; a body without
+// the field is not counted by the rule (it is a bad request).
+TEST_F(FlowControlTest, HotspotPerBodyField) {
+  ASSERT_TRUE(flow_
+                  .LoadRules(R"j({"hotspotRules":[
+      {"id":"per-account","resource":"POST /api/v1/sessions","paramSource":"BODY_FIELD(username)","threshold":2}]})j")
+                  .ok());
+  const auto login = [this](const std::string& body) {
+    http::Request request;
+    request.method = "POST";
+    request.path = "/api/v1/sessions";
+    request.body = body;
+    return flow_.Admit("POST /api/v1/sessions", request, {}, nullptr);
+  };
+  EXPECT_FALSE(login(R"({"username":"admin","password":"x"})").refusal.has_value());
+  EXPECT_FALSE(login(R"({"username":"Admin","password":"y"})").refusal.has_value());
+  Admission third = login(R"({"password":"z","username":"ADMIN"})");
+  ASSERT_TRUE(third.refusal.has_value());
+  EXPECT_NE(third.refusal->body.find(R"("reason":"HOTSPOT")"), std::string::npos);
+  EXPECT_FALSE(login(R"({"username":"alice","password":"x"})").refusal.has_value());
+  for (const char* unnamed : {"", "not json", R"({"username":7})", "[]"}) {
+    EXPECT_FALSE(login(unnamed).refusal.has_value()) << unnamed;
+  }
+}
+
 TEST_F(FlowControlTest, WithoutRulesEverythingPasses) {
   for (int i = 0; i < 1000; ++i) EXPECT_FALSE(Order(1).refusal.has_value());
 }

@@ -48,10 +48,11 @@ HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backend
 }
 
 void HttpApi::AddRoutes(app::Sessions& sessions) {
-  auto route = [&](const char* method, const char* pattern, Access access, Handler handler) {
+  auto route = [&](const char* method, const char* pattern, Access access, Handler handler,
+                   Precheck precheck = nullptr) {
     router_.Add(method, pattern,
                 WithMiddleware(fmt::format("{} {}", method, pattern), access, std::move(handler),
-                               sessions, admission_));
+                               sessions, admission_, std::move(precheck)));
   };
   constexpr Access kPublic = Access::kPublic;
   constexpr Access kUser = Access::kUser;
@@ -62,8 +63,10 @@ void HttpApi::AddRoutes(app::Sessions& sessions) {
         });
   route("GET", "/readyz", kPublic, Bind(*this, &HttpApi::Ready));
 
-  route("POST", "/api/v1/users", kPublic, Bind(account_handlers_, &AccountHandlers::Register));
-  route("POST", "/api/v1/sessions", kPublic, Bind(account_handlers_, &AccountHandlers::Login));
+  route("POST", "/api/v1/users", kPublic, Bind(account_handlers_, &AccountHandlers::Register),
+        [this](const Request& r) { return account_handlers_.PrecheckRegistration(r); });
+  route("POST", "/api/v1/sessions", kPublic, Bind(account_handlers_, &AccountHandlers::Login),
+        [this](const Request& r) { return account_handlers_.PrecheckLogin(r); });
   route("POST", "/api/v1/sessions/current:revoke", kUser,
         Bind(account_handlers_, &AccountHandlers::Logout));
   route("POST", "/admin/v1/users:bulk", kAdmin,

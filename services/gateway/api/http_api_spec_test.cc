@@ -62,7 +62,8 @@ std::set<std::string> GatewayRoutes() {
   adapters::SodiumPasswordHasher hasher{blocking.get_executor()};
   adapters::Hs256TokenCodec tokens{std::string(32, 'k'), std::chrono::seconds(60)};
   app::Sessions sessions{users, tokens, clock, {}};
-  app::Accounts accounts{users, hasher, sessions};
+  app::LoginGuard guard{clock, {}};
+  app::Accounts accounts{users, hasher, sessions, guard};
   flowcontrol::ManualClock flow_clock{std::chrono::seconds(100)};
   FlowControl flow_control{flow_clock};
   boost::asio::io_context io;

@@ -24,9 +24,10 @@ std::string_view BearerToken(const http::Request& request) {
 }
 
 http::RouteHandler WithMiddleware(std::string resource, Access access, Handler handler,
-                                  app::Sessions& sessions, AdmissionControl& admission) {
+                                  app::Sessions& sessions, AdmissionControl& admission,
+                                  Precheck precheck) {
   return [&sessions, &admission, access, resource = std::move(resource),
-          handler = std::move(handler)](
+          handler = std::move(handler), precheck = std::move(precheck)](
              http::Request request, http::PathParams params) -> asio::awaitable<http::Response> {
     domain::Principal caller;
     if (access != Access::kPublic) {
@@ -44,6 +45,9 @@ http::RouteHandler WithMiddleware(std::string resource, Access access, Handler h
         co_return http::ErrorResponse(403, "FORBIDDEN", "this route needs the admin role");
       }
       caller = *principal;
+    }
+    if (precheck) {
+      if (std::optional<http::Response> refused = precheck(request)) co_return std::move(*refused);
     }
     Admission admitted =
         admission.Admit(resource, request, params, access == Access::kPublic ? nullptr : &caller);

@@ -3,6 +3,7 @@
 // control (flow rules), then the handler, then the admission's completion and headers.
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "boost/asio/awaitable.hpp"
@@ -24,10 +25,16 @@ std::string_view BearerToken(const http::Request& request);
 using Handler = std::function<boost::asio::awaitable<http::Response>(
     http::Request request, http::PathParams params, domain::Principal caller)>;
 
+// A check of the request itself, run before admission so that what it refuses (a body that is
+// not a request at all, say) is answered without being charged to any flow-control budget:
+// the refusal, or empty to go on.
+using Precheck = std::function<std::optional<http::Response>(const http::Request& request)>;
+
 // `handler` behind the middleware, as the router runs it; `resource` is the route as flow
 // control names it ("METHOD /pattern").
 http::RouteHandler WithMiddleware(std::string resource, Access access, Handler handler,
-                                  app::Sessions& sessions, AdmissionControl& admission);
+                                  app::Sessions& sessions, AdmissionControl& admission,
+                                  Precheck precheck = nullptr);
 
 // A member function of a handler group as a Handler.
 template <class Group>

@@ -5,6 +5,7 @@
 #include "libs/base/status.h"
 #include "libs/http/json.h"
 #include "services/gateway/api/admission.h"
+#include "services/gateway/app/login_guard.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::gateway::api {
@@ -69,6 +70,16 @@ Response FromStatus(const absl::Status& s, std::string_view what) {
     json::object error{
         {"code", "UNAVAILABLE"}, {"message", base::Message(s)}, {"reason", "DEGRADE"}};
     Response r = JsonResponse(503, json::object{{"error", std::move(error)}});
+    r.headers.emplace_back("Retry-After", std::string(*retry));
+    return r;
+  }
+  if (auto retry = s.GetPayload(app::LoginGuard::kRetryAfterPayload); retry.has_value()) {
+    // The login guard: this account from this address must wait, or password work is full.
+    const auto reason = s.GetPayload(app::LoginGuard::kReasonPayload);
+    json::object error{{"code", "RATE_LIMITED"},
+                       {"message", base::Message(s)},
+                       {"reason", reason ? std::string(*reason) : std::string("BUSY")}};
+    Response r = JsonResponse(429, json::object{{"error", std::move(error)}});
     r.headers.emplace_back("Retry-After", std::string(*retry));
     return r;
   }

@@ -4,10 +4,12 @@
 
 namespace seckill::gateway::app {
 
-base::Async<uint64_t> Accounts::Register(const std::string& username,
-                                         const std::string& password) const {
+base::Async<uint64_t> Accounts::Register(const std::string& username, const std::string& password,
+                                         const std::string& address) const {
   if (absl::Status valid = domain::ValidateUsername(username); !valid.ok()) co_return valid;
   if (absl::Status valid = domain::ValidatePassword(password); !valid.ok()) co_return valid;
+  absl::StatusOr<LoginGuard::Slot> slot = guard_.StartHashing(address);
+  if (!slot.ok()) co_return slot.status();
   auto hashing = hasher_.Hash(password);
   const absl::StatusOr<std::string> hash = co_await std::move(hashing);
   if (!hash.ok()) co_return hash.status();
@@ -31,8 +33,13 @@ base::Async<std::string> Accounts::DummyHash() const {
   co_return hash;
 }
 
-base::Async<Session> Accounts::Login(const std::string& username,
-                                     const std::string& password) const {
+base::Async<Session> Accounts::Login(const std::string& username, const std::string& password,
+                                     const std::string& address) const {
+  if (absl::Status allowed = guard_.CheckAttempt(username, address); !allowed.ok()) {
+    co_return allowed;
+  }
+  absl::StatusOr<LoginGuard::Slot> slot = guard_.StartHashing(address);
+  if (!slot.ok()) co_return slot.status();
   auto finding = users_.FindByUsername(username);
   const absl::StatusOr<std::optional<domain::User>> user = co_await std::move(finding);
   if (!user.ok()) co_return user.status();
@@ -44,12 +51,15 @@ base::Async<Session> Accounts::Login(const std::string& username,
       auto verifying = hasher_.Verify(*dummy, password);
       co_await std::move(verifying);
     }
+    guard_.RecordFailure(username, address);
     co_return absl::UnauthenticatedError("wrong username or password");
   }
   auto verifying = hasher_.Verify((*user)->password_hash, password);
   if (!co_await std::move(verifying)) {
+    guard_.RecordFailure(username, address);
     co_return absl::UnauthenticatedError("wrong username or password");
   }
+  guard_.RecordSuccess(username, address);
   const domain::Principal principal{(*user)->user_id, (*user)->role};
   co_return Session{sessions_.Open(principal, (*user)->token_version), (*user)->user_id};
 }

@@ -30,16 +30,40 @@ absl::StatusOr<Credentials> ParseCredentials(const http::Request& request) {
   auto username = fields.String("username", true);
   auto password = fields.String("password", true);
   SECKILL_RETURN_IF_ERROR(fields.Finish());
+  // A username or password no account can have is refused here, before any password work.
+  SECKILL_RETURN_IF_ERROR(domain::ValidateUsername(*username));
+  SECKILL_RETURN_IF_ERROR(domain::ValidatePassword(*password));
   return Credentials{*username, *password};
 }
 
 }  // namespace
 
+std::optional<Response> AccountHandlers::PrecheckRegistration(const http::Request& request) const {
+  if (auto credentials = ParseCredentials(request); !credentials.ok()) {
+    return FromStatus(credentials.status(), "request");
+  }
+  if (absl::Status allowed = accounts_.CheckRegistration(request.client_ip); !allowed.ok()) {
+    return FromStatus(allowed, "registration");
+  }
+  return std::nullopt;
+}
+
+std::optional<Response> AccountHandlers::PrecheckLogin(const http::Request& request) const {
+  auto credentials = ParseCredentials(request);
+  if (!credentials.ok()) return FromStatus(credentials.status(), "request");
+  if (absl::Status allowed = accounts_.CheckLoginAttempt(credentials->username, request.client_ip);
+      !allowed.ok()) {
+    return FromStatus(allowed, "login");
+  }
+  return std::nullopt;
+}
+
 asio::awaitable<Response> AccountHandlers::Register(http::Request request, http::PathParams,
                                                     domain::Principal) {
   auto credentials = ParseCredentials(request);
   if (!credentials.ok()) co_return FromStatus(credentials.status(), "request");
-  auto id_call = accounts_.Register(credentials->username, credentials->password);
+  auto id_call =
+      accounts_.Register(credentials->username, credentials->password, request.client_ip);
   auto id = co_await std::move(id_call);
   if (absl::IsAlreadyExists(id.status())) {
     co_return ErrorResponse(409, "USERNAME_TAKEN", "that username is taken; choose another");
@@ -52,7 +76,8 @@ asio::awaitable<Response> AccountHandlers::Login(http::Request request, http::Pa
                                                  domain::Principal) {
   auto credentials = ParseCredentials(request);
   if (!credentials.ok()) co_return FromStatus(credentials.status(), "request");
-  auto session_call = accounts_.Login(credentials->username, credentials->password);
+  auto session_call =
+      accounts_.Login(credentials->username, credentials->password, request.client_ip);
   auto session = co_await std::move(session_call);
   if (!session.ok()) co_return FromStatus(session.status(), "account store");
   co_return JsonResponse(200, {{"token", session->token.value},

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include "boost/asio/awaitable.hpp"
 #include "libs/http/message.h"
 #include "libs/http/router.h"
@@ -15,6 +17,13 @@ class AccountHandlers {
  public:
   AccountHandlers(const app::Accounts& accounts, app::Sessions& sessions)
       : accounts_(accounts), sessions_(sessions) {}
+
+  // Run before admission (api/middleware.h), so that only attempts that will cost password work
+  // are charged to the routes' flow-control budgets: a body that is not a valid registration or
+  // login is answered 400; a login this account must wait for from this address, or any attempt
+  // while the address's password jobs are at their bound, 429.
+  std::optional<http::Response> PrecheckRegistration(const http::Request& request) const;
+  std::optional<http::Response> PrecheckLogin(const http::Request& request) const;
 
   boost::asio::awaitable<http::Response> Register(http::Request request, http::PathParams,
                                                   domain::Principal);
