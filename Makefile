@@ -13,7 +13,7 @@ SERVICE_TARGETS := seckill-gateway seckill-product seckill-order seckill-bench
 # The bench also runs the publisher alone (R_pub) and fills the order queue with it (P6).
 BENCH_TARGETS := $(SERVICE_TARGETS) seckill-publish-bench flowcontrol_benchmark
 
-.PHONY: help deps configure build configure-release lint test demo up down status bench chaos clean
+.PHONY: help deps configure build configure-release lint test demo up down status bench chaos fuzz clean
 
 help:
 	@echo "make demo    Release build, start the local stack, run a flash sale and check it, stop (KEEP=1 keeps it)"
@@ -24,6 +24,7 @@ help:
 	@echo "make deps    install the Debian packages and the pinned npm packages needed (idempotent)"
 	@echo "make bench   Release build; the system against nginx and Redis in one run (.run/bench/results)"
 	@echo "make chaos   the fault suite: sales under injected faults, I1-I5 checked (SEEDS=3)"
+	@echo "make fuzz    the parsers' libFuzzer targets, FUZZ_SECONDS each (default 600; make test runs 20)"
 
 deps:
 	@scripts/deps.sh
@@ -43,6 +44,10 @@ lint: configure
 
 test: lint build
 	@BUILD_DIR=$(abspath $(BUILD_DIR)) scripts/test.sh
+	@scripts/fuzz.sh --seconds 20
+
+fuzz: deps
+	@scripts/fuzz.sh --seconds $(or $(FUZZ_SECONDS),600)
 
 configure-release: deps
 	@cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
@@ -69,4 +74,4 @@ bench: configure-release
 	@SECKILL_BIN_DIR=$(abspath $(RELEASE_DIR))/bin scripts/bench.sh
 
 clean:
-	rm -rf $(BUILD_DIR) $(RELEASE_DIR)
+	rm -rf $(BUILD_DIR) $(RELEASE_DIR) build-fuzz

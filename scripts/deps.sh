@@ -19,6 +19,8 @@ PACKAGES=(
   libfmt-dev libyaml-cpp-dev libcli11-dev libsodium-dev libssl-dev
   # tests, benchmarks and the style check
   libgtest-dev libgmock-dev libbenchmark-dev clang-format-14 clang-tidy-14
+  # the fuzzers (scripts/fuzz.sh): clang with libFuzzer and the sanitizers' runtimes
+  clang-14 libclang-common-14-dev libclang-rt-14-dev
   # servers the local stack runs, and the tools its scripts use
   redis-server redis-tools mariadb-server mariadb-client rabbitmq-server etcd-server etcd-client
   curl jq procps iproute2 iptables amqp-tools wrk openssl

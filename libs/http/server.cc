@@ -19,6 +19,7 @@
 #include "boost/beast/http.hpp"
 #include "fmt/format.h"
 #include "libs/base/signals.h"
+#include "libs/http/request_reader.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::http {
@@ -43,42 +44,6 @@ const std::string& Request::Header(std::string_view name) const {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// Why a request's framing is refused, or empty when it is fine. Two servers in a row must agree
-// where a request ends, or the rest of one is read as another (request smuggling): a
-// Transfer-Encoding other than exactly "chunked", one beside a Content-Length, and a repeated
-// Content-Length, Transfer-Encoding, Host, Authorization or Content-Type are refused rather than
-// guessed at. The connection is closed after the answer.
-template <class Fields>
-std::string FramingError(const Fields& fields) {
-  size_t transfer_encodings = 0;
-  for (const auto& field : fields) {
-    const auto name = field.name();
-    if (name == bhttp::field::transfer_encoding) {
-      ++transfer_encodings;
-      std::string value = Lower(field.value());
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.pop_back();
-      if (value != "chunked") return "a Transfer-Encoding other than chunked is not accepted";
-    }
-  }
-  for (const bhttp::field once :
-       {bhttp::field::content_length, bhttp::field::transfer_encoding, bhttp::field::host,
-        bhttp::field::authorization, bhttp::field::content_type}) {
-    if (fields.count(once) > 1) {
-      return fmt::format("the {} header appears more than once", bhttp::to_string(once));
-    }
-  }
-  if (transfer_encodings > 0 && fields.count(bhttp::field::content_length) > 0) {
-    return "Transfer-Encoding and Content-Length together are not accepted";
-  }
-  return {};
-}
-
 // `r` as HTTP/1.x bytes into `out` (reused across a connection's responses, so its capacity
 // is). What Beast's serializer would write, without building a message of allocated fields.
 void Serialize(const Response& r, unsigned version, bool keep_alive, std::string& out) {
@@ -97,13 +62,6 @@ void Serialize(const Response& r, unsigned version, bool keep_alive, std::string
   if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
   out += "\r\n";
   if (!bodiless) out += r.body;
-}
-
-Response PlainError(int status, const char* code, const char* message) {
-  Response r;
-  r.status = status;
-  r.body = fmt::format(R"({{"error":{{"code":"{}","message":"{}"}}}})", code, message);
-  return r;
 }
 
 }  // namespace
@@ -247,12 +205,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
       Response response;
       bool keep_alive = false;
       unsigned version = 11;
-      if (ec == bhttp::error::header_limit) {
-        response = PlainError(431, "HEADERS_TOO_LARGE", "request headers exceed the limit");
-      } else if (ec == bhttp::error::body_limit) {
-        response = PlainError(413, "PAYLOAD_TOO_LARGE", "request body exceeds the limit");
-      } else if (ec) {
-        response = PlainError(400, "BAD_REQUEST", "malformed HTTP request");
+      if (ec) {
+        response = ReadError(ec);
       } else if (!framing_error.empty()) {
         version = parser.get().version();
         response = PlainError(400, "BAD_REQUEST", framing_error.c_str());
@@ -260,25 +214,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
         auto& req = parser.get();
         version = req.version();
         keep_alive = req.keep_alive() && !self->stopping_;
-        Request request;
-        request.method = std::string(req.method_string());
-        request.target = std::string(req.target());
-        const size_t q = request.target.find('?');
-        request.path = request.target.substr(0, q);
-        if (q != std::string::npos) request.query = request.target.substr(q + 1);
-        request.headers.reserve(8);
-        for (const auto& field : req) {
-          std::string name = Lower(field.name_string());
-          auto seen = std::find_if(request.headers.begin(), request.headers.end(),
-                                   [&name](const auto& f) { return f.first == name; });
-          if (seen != request.headers.end()) {
-            seen->second = std::string(field.value());
-          } else {
-            request.headers.emplace_back(std::move(name), std::string(field.value()));
-          }
-        }
-        request.body = std::move(req.body());
-        request.client_ip = client_ip;
+        Request request = ToRequest(req, client_ip);
         auto response_call = self->handler_(std::move(request));
         response = co_await std::move(response_call);
         keep_alive = keep_alive && !self->stopping_;
