@@ -10,8 +10,9 @@ CMAKE_FLAGS ?= -DSECKILL_WERROR=ON
 # (never the Debug build of `make test`).
 RELEASE_DIR ?= build-release
 SERVICE_TARGETS := seckill-gateway seckill-product seckill-order seckill-bench
-# The bench also runs the publisher alone (R_pub) and fills the order queue with it (P6).
-BENCH_TARGETS := $(SERVICE_TARGETS) seckill-publish-bench flowcontrol_benchmark
+# The bench also runs the publisher alone (R_pub) and fills the order queue with it (P6), and
+# one gRPC hop plain and with mutual TLS (R_grpc, T1).
+BENCH_TARGETS := $(SERVICE_TARGETS) seckill-publish-bench seckill-rpc-bench flowcontrol_benchmark
 
 .PHONY: help deps configure build configure-release lint test demo up down status bench chaos fuzz clean
 

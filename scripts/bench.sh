@@ -8,7 +8,8 @@
 # For each closed-loop path, ROUNDS rounds of SECONDS each after a warm-up, interleaved with the
 # baselines (nginx, healthz, read, sold out, 429, Redis, nginx, ... per round; then the stock
 # path with the gateway's sold-out mark off, against Redis; then accepted orders, against the
-# publisher alone, seckill-publish-bench): throughput, latency
+# publisher alone, seckill-publish-bench; then one gRPC hop with mutual TLS, against the same hop
+# in plain text, seckill-rpc-bench): throughput, latency
 # p50/p99/p99.9 (wrk, 64 connections), CPU µs per request of every server process (utime+stime
 # from /proc/PID/stat over the run), and the median ratio to the baseline. Every run is checked:
 # a path that answers the wrong thing fails the bench, however fast it was. Then the rush a user
@@ -25,7 +26,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export SECKILL_BIN_DIR=${SECKILL_BIN_DIR:-$ROOT/build-release/bin}
-for b in seckill-gateway seckill-order seckill-product seckill-bench seckill-publish-bench; do
+for b in seckill-gateway seckill-order seckill-product seckill-bench seckill-publish-bench seckill-rpc-bench; do
   [ -x "$SECKILL_BIN_DIR/$b" ] || { echo "bench: $SECKILL_BIN_DIR/$b is missing (make bench builds it)" >&2; exit 2; }
 done
 
@@ -360,6 +361,18 @@ if [ "$(wc -l <"$RUN/tokens.txt")" -ge 2 ]; then
     pub_run "$round"
   done
 fi
+
+# --- R_grpc and T1: one gRPC hop alone (PlaceOrder answered at once), plain and with the
+# services' mutual TLS and caller check, alternated per round: what authenticating the services
+# costs a call. seckill-rpc-bench runs server and client in one process, on the load's CPU.
+for round in $(seq 1 "$ROUNDS"); do
+  log "gRPC hop, plain and mutual TLS, round $round of $ROUNDS"
+  if ! on_load "$SECKILL_BIN_DIR/seckill-rpc-bench" --tls-dir "$RUN/tls" --round "$round" \
+      --window "$CONNS" --seconds "$DURATION" >>"$OUT/raw.jsonl" 2>"$OUT/rpc.err"; then
+    log "FAILED run: gRPC hop: $(cat "$OUT/rpc.err")"
+    FAILED=1
+  fi
+done
 
 # --- the rush a user quotes: both cores shared, as a buyer's machine would not be --------------
 bench_sale() { # bench_sale NAME ARGS...: seckill-bench's report to NAME.txt

@@ -42,6 +42,8 @@ rows=(
   "R_pub|seckill-publish-bench: OrderPlaced, persistent, confirmed, quorum queue, window = connections|publish|"
   "P6|drain: 20,000 queued orders written by the consumer (batches), rows/s|drain|inserts"
   "R_ins|single-row INSERTs into orders, one connection, a commit each|inserts|"
+  "T1|one gRPC hop (PlaceOrder answered at once), mutual TLS and the caller check|rpc_mtls|rpc_plain"
+  "R_grpc|the same hop in plain text (seckill-rpc-bench, window = connections)|rpc_plain|"
 )
 
 {
@@ -55,7 +57,7 @@ rows=(
     json_rows+=("$(jq -c --arg id "$id" --arg path "$label" '. + {id: $id, path: $path}' <<<"$s")")
     read -r rps lo hi p50 p99 p999 ratio < <(jq -r '[.rps, .rps_min, .rps_max, .p50_us, .p99_us, .p999_us, .ratio] | map(. // "null") | @tsv' <<<"$s")
     ratio_text=$(awk -v r="$ratio" -v b="$base" 'BEGIN {
-      name["nginx"] = "R_nginx"; name["redis_P1"] = "R_redis"; name["publish"] = "R_pub"; name["inserts"] = "R_ins"
+      name["nginx"] = "R_nginx"; name["redis_P1"] = "R_redis"; name["publish"] = "R_pub"; name["inserts"] = "R_ins"; name["rpc_plain"] = "R_grpc"
       if (r == "null") print "-"; else printf "%.3f of %s", r, name[b] }')
     printf '| %s | %s | %s (%s-%s) | %s | %s | %s | %s | %s |\n' "$id" "$label" \
       "$(printf '%.0f' "$rps")" "$(printf '%.0f' "$lo")" "$(printf '%.0f' "$hi")" \
