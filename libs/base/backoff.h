@@ -60,14 +60,18 @@ inline boost::asio::awaitable<bool> PauseUnlessStopping(std::chrono::millisecond
 // returns its last status. It blocks the calling thread on purpose, the one sleep in the
 // services: before a service serves, it has nothing else to do than wait for what it needs (its
 // Redis Functions loaded, the admin account in the database), and no other thread runs yet.
-// Everything after start-up waits on timers.
+// Everything after start-up waits on timers. INVALID_ARGUMENT and FAILED_PRECONDITION end it at
+// once: the configuration is wrong, and waiting will not mend it.
 inline absl::Status RetryAtStartup(int attempts, std::chrono::milliseconds delay,
                                    std::string_view what,
                                    const std::function<absl::Status()>& attempt) {
   absl::Status status;
   for (int i = 1; i <= attempts; ++i) {
     status = attempt();
-    if (status.ok() || i == attempts) break;
+    if (status.ok() || i == attempts || absl::IsInvalidArgument(status) ||
+        absl::IsFailedPrecondition(status)) {
+      break;
+    }
     spdlog::warn("{}: {}; trying again in {} ms", what, status.ToString(), delay.count());
     std::this_thread::sleep_for(delay);
   }

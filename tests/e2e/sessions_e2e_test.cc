@@ -1,10 +1,22 @@
 // Logins and tokens at the HTTP edge (issue "Trust nothing on the host"): a buyer's logout and
 // an admin's "revoke all of user X" take effect at once; a correctly signed token for a user that
-// does not exist is refused; the real admin logs in while other addresses flood the login route.
+// does not exist is refused; the real admin logs in while other addresses flood the login route;
+// guessing and registering from one address are slowed; and the admin account is what the
+// gateway's settings say (a second gateway of this build is started to show it).
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <random>
+#include <sstream>
 #include <thread>
 
 #include "boost/asio/co_spawn.hpp"
@@ -212,6 +224,159 @@ TEST_F(SessionsE2eTest, FailuresSlowTheGuessersAddressOnly) {
   EXPECT_EQ(statuses, (std::vector<int>{401, 401, 401, 429}));
   EXPECT_NE(last_body.find("LOGIN_FAILURES"), std::string::npos) << last_body;
   EXPECT_TRUE(client_.Login(buyer.username, "e2e-password").ok()) << "the owner, from elsewhere";
+}
+
+// Repeated registrations from one address are refused past its budget (2/s, burst 10): unlimited
+// accounts would defeat the per-buyer limit.
+TEST_F(SessionsE2eTest, RegistrationsFromOneAddressAreLimited) {
+  static std::mt19937_64 rng(std::random_device{}());
+  const std::string prefix = fmt::format("reg{}", rng() % 100'000'000);
+  boost::asio::io_context io;
+  std::map<int, int> statuses;
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        http::Client client(co_await boost::asio::this_coro::executor, client_.host(),
+                            client_.port(), "127.0.0.41");
+        for (int i = 0; i < 25; ++i) {
+          const std::string body =
+              fmt::format(R"({{"username":"{}-{}","password":"a-good-password"}})", prefix, i);
+          auto sending = client.Send("POST", "/api/v1/users", body, {}, std::chrono::seconds(10));
+          const absl::StatusOr<http::Response> r = co_await std::move(sending);
+          ++statuses[r.ok() ? r->status : 0];
+        }
+      },
+      boost::asio::detached);
+  io.run();
+  EXPECT_GT(statuses[429], 0);
+  EXPECT_GT(statuses[201], 0);
+  EXPECT_EQ(statuses[201] + statuses[429], 25);
+}
+
+// A second gateway of this build, beside the stack's (own port, the same database and
+// services), with the stack's settings and `overrides` (shell assignments) on top.
+class SecondGateway {
+ public:
+  SecondGateway(const StackEnv& env, uint16_t port, const std::string& overrides)
+      : port_(port), log_(fmt::format("/tmp/seckill-second-gateway-{}.log", getpid())) {
+    const std::string bin =
+        std::filesystem::read_symlink("/proc/self/exe").parent_path() / "seckill-gateway";
+    const std::string command = fmt::format(
+        "set -a; . '{}'; set +a; export SECKILL_HTTP_PORT={} "
+        "SECKILL_TLS_CERT_FILE=$SECKILL_TLS_DIR/seckill-gateway.crt "
+        "SECKILL_TLS_KEY_FILE=$SECKILL_TLS_DIR/seckill-gateway.key {}; "
+        "exec '{}' --config '{}/configs/gateway.yaml' >'{}' 2>&1",
+        env.path(), port, overrides, bin, SECKILL_SOURCE_DIR, log_);
+    pid_ = fork();
+    if (pid_ == 0) {
+      execl("/bin/bash", "bash", "-c", command.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~SecondGateway() {
+    if (!exited_) {
+      kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+    }
+    std::filesystem::remove(log_);
+  }
+  // Its exit status, if it exits within `wait`.
+  std::optional<int> ExitStatus(std::chrono::milliseconds wait) {
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return std::nullopt;
+  }
+  // Whether it answers /healthz within `wait`.
+  bool Serving(std::chrono::milliseconds wait) {
+    const auto deadline = std::chrono::steady_clock::now() + wait;
+    while (std::chrono::steady_clock::now() < deadline && !ExitStatus({}).has_value()) {
+      auto r = http::Fetch("127.0.0.1", port_, "GET", "/healthz", "", {},
+                           std::chrono::milliseconds(500));
+      if (r.ok() && r->status == 200) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+  std::string Log() const {
+    std::ifstream in(log_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+ private:
+  uint16_t port_;
+  std::string log_;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+};
+
+constexpr uint16_t kSecondGatewayPort = 17588;
+
+TEST_F(SessionsE2eTest, AGatewayWhoseAdminNameABuyerOwnsRefusesToStart) {
+  const bench::BuyerAccount buyer = NewBuyers(1).front();
+  SecondGateway gateway(
+      env_, kSecondGatewayPort,
+      fmt::format("SECKILL_ADMIN_USER='{}' SECKILL_ADMIN_PASSWORD=promote-me-please",
+                  buyer.username));
+  const std::optional<int> exit = gateway.ExitStatus(std::chrono::seconds(30));
+  ASSERT_TRUE(exit.has_value()) << "it started: " << gateway.Log();
+  EXPECT_NE(*exit, 0);
+  EXPECT_NE(gateway.Log().find("never made admin"), std::string::npos) << gateway.Log();
+  // The buyer is still a buyer, with their own password.
+  auto token = client_.Login(buyer.username, "e2e-password");
+  ASSERT_TRUE(token.ok()) << token.status();
+  EXPECT_EQ(Status("GET", "/admin/v1/flow/rules", *token), 403);
+  EXPECT_FALSE(client_.Login(buyer.username, "promote-me-please").ok());
+}
+
+TEST_F(SessionsE2eTest, ProductionModeRefusesAWellKnownAdminPassword) {
+  SecondGateway gateway(env_, kSecondGatewayPort,
+                        "SECKILL_MODE=production SECKILL_ADMIN_PASSWORD=admin-dev-password");
+  const std::optional<int> exit = gateway.ExitStatus(std::chrono::seconds(30));
+  ASSERT_TRUE(exit.has_value()) << "it started: " << gateway.Log();
+  EXPECT_NE(*exit, 0);
+  EXPECT_NE(gateway.Log().find("well-known"), std::string::npos) << gateway.Log();
+}
+
+// A gateway started with another admin password sets it (the stack's is restored after, by a
+// gateway started with it).
+TEST_F(SessionsE2eTest, TheAdminsPasswordFollowsTheConfiguredOneAndRevokesOldTokens) {
+  const std::string admin = env_.At("SECKILL_ADMIN_USER");
+  const std::string original = env_.At("SECKILL_ADMIN_PASSWORD");
+  static std::mt19937_64 rng(std::random_device{}());
+  const std::string changed = fmt::format("rotated-{:016x}", rng());
+  struct OnExit {
+    std::function<void()> run;
+    ~OnExit() { run(); }
+  } restore{[&] {
+    SecondGateway restoring(env_, kSecondGatewayPort,
+                            fmt::format("SECKILL_ADMIN_PASSWORD='{}'", original));
+    EXPECT_TRUE(restoring.Serving(std::chrono::seconds(30))) << restoring.Log();
+    EXPECT_TRUE(client_.Login(admin, original).ok());
+  }};
+  {
+    SecondGateway gateway(env_, kSecondGatewayPort,
+                          fmt::format("SECKILL_ADMIN_PASSWORD='{}'", changed));
+    ASSERT_TRUE(gateway.Serving(std::chrono::seconds(30))) << gateway.Log();
+  }
+  EXPECT_TRUE(client_.Login(admin, changed).ok());
+  EXPECT_FALSE(client_.Login(admin, original).ok());
+  // The stack's gateway learns of the revocation within its refresh interval (1 s).
+  int status = 0;
+  for (int i = 0; i < 30 && status != 401; ++i) {
+    status = Status("GET", "/admin/v1/flow/rules", admin_token_);
+    if (status != 401) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status, 401) << "a token got with the old password";
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ class Caller {
  public:
   Caller(v1::OrderService::Stub& stub, int window, Clock::time_point deadline)
       : stub_(stub), deadline_(deadline), in_flight_(window) {
-    for (int i = 0; i < window; ++i) Start(static_cast<uint64_t>(i + 1));
+    for (int i = 0; i < window; ++i) Start(static_cast<uint64_t>(i) + 1);
   }
   std::vector<double> Wait() {
     std::unique_lock lock(mu_);
