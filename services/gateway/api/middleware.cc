@@ -36,15 +36,15 @@ http::RouteHandler WithMiddleware(std::string resource, Access access, Handler h
         co_return Unauthenticated("missing bearer token (Authorization: Bearer <token>)");
       }
       auto authenticating = sessions.Authenticate(token);
-      const absl::StatusOr<domain::Principal> principal = co_await std::move(authenticating);
-      if (absl::IsUnauthenticated(principal.status())) {
-        co_return Unauthenticated(base::Message(principal.status()));
+      const absl::StatusOr<domain::TokenClaims> claims = co_await std::move(authenticating);
+      if (absl::IsUnauthenticated(claims.status())) {
+        co_return Unauthenticated(base::Message(claims.status()));
       }
-      if (!principal.ok()) co_return FromStatus(principal.status(), "account store");
-      if (access == Access::kAdmin && principal->role != domain::Role::kAdmin) {
+      if (!claims.ok()) co_return FromStatus(claims.status(), "account store");
+      if (access == Access::kAdmin && claims->principal.role != domain::Role::kAdmin) {
         co_return http::ErrorResponse(403, "FORBIDDEN", "this route needs the admin role");
       }
-      caller = *principal;
+      caller = claims->principal;
     }
     if (precheck) {
       if (std::optional<http::Response> refused = precheck(request)) co_return std::move(*refused);

@@ -28,7 +28,9 @@ class AccountsTest : public ::testing::Test {
   Accounts accounts_{users_, hasher_, sessions_, guard_};
 
   absl::StatusOr<domain::Principal> Authenticate(const std::string& token) {
-    return base::RunToCompletion(sessions_.Authenticate(token));
+    auto claims = base::RunToCompletion(sessions_.Authenticate(token));
+    if (!claims.ok()) return claims.status();
+    return claims->principal;
   }
 };
 

@@ -34,9 +34,10 @@ class Sessions {
 
   // A new token for a user just read from the store.
   domain::Token Open(const domain::Principal& principal, uint32_t token_version);
-  // The caller proven by `token`; UNAUTHENTICATED for a bad, expired or revoked token or an
-  // unknown user. Awaits the store only the first time this gateway sees the user.
-  base::Async<domain::Principal> Authenticate(std::string_view token);
+  // What `token` proves (the caller in `principal`); UNAUTHENTICATED for a bad, expired or
+  // revoked token or an unknown user. Awaits the store only the first time this gateway sees
+  // the user.
+  base::Async<domain::TokenClaims> Authenticate(std::string_view token);
   // Revokes `token` itself (logout). UNAUTHENTICATED if it does not stand.
   base::AsyncStatus Close(std::string_view token);
   // Revokes every token of `user_id`. NOT_FOUND for an unknown user.
@@ -64,6 +65,7 @@ class Sessions {
   std::unordered_map<uint64_t, uint32_t> versions_;          // user id -> token version
   std::unordered_map<std::string, int64_t> revoked_tokens_;  // token id -> its expiry
   uint64_t last_seq_ = 0;
+  int64_t last_forgotten_ms_ = 0;  // when Refresh last purged the store's expired revocations
 };
 
 }  // namespace seckill::gateway::app
