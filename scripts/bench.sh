@@ -205,7 +205,7 @@ check_run() {
   local row=$1 run=$2 bad=""
   case "$row" in
     nginx|healthz|read) [ "$(jq '.status_4xx_5xx + .socket_errors' <<<"$run")" -eq 0 ] || bad="errors" ;;
-    sold_out|stock_path) [ "$(jq '.status_4xx_5xx == .requests and .blocked == 0 and .socket_errors == 0' <<<"$run")" = true ] || bad="not every answer a 409"
+    sold_out|stock_path|stock_path_plain) [ "$(jq '.status_4xx_5xx == .requests and .blocked == 0 and .socket_errors == 0' <<<"$run")" = true ] || bad="not every answer a 409"
               [ "$(orders_of_sold_out)" -eq 1 ] || bad="a sold-out activity gained an order" ;;
     reject) [ "$(jq '.status_4xx_5xx == .requests and .blocked >= .requests' <<<"$run")" = true ] || bad="not every answer a 429" ;;
   esac
@@ -279,18 +279,35 @@ for round in $(seq 1 "$ROUNDS"); do
   ins_run "$round"
 done
 
-# --- P1, the stock path: every order crosses every hop to Redis. The gateway runs without its
-# sold-out mark (activity.sold_out_ttl_ms = 0) for these rounds, interleaved with the Redis
-# baseline again (rounds numbered on, so each ratio pairs runs of the same round).
-log "stock path: the gateway restarted without its sold-out mark"
-stack stop gateway >/dev/null
-SECKILL_ACTIVITY_SOLD_OUT_TTL_MS=0 on_servers "$ROOT/scripts/stack.sh" start gateway >/dev/null
-for round in $(seq "$((ROUNDS + 1))" "$((2 * ROUNDS))"); do
-  wrk_run stock_path "$round" "$GATEWAY" POST "/api/v1/activities/$SOLD_OUT/orders" "$RUN/tokens.txt"
-  redis_run "$round" 1
+# --- the paths whose requests cross the services' gRPC hops, each round twice: the services with
+# their mutual TLS and restarted in plain text (grpc.transport plaintext), the order swapped every
+# round, so that each pair of runs measures what mutual TLS costs the path (rows *_plain).
+# P1, the stock path: every order crosses every hop to Redis. The gateway runs without its
+# sold-out mark (activity.sold_out_ttl_ms = 0) for these rounds (the accept path never sells out,
+# so the mark does not touch it), interleaved with the Redis baseline again (rounds numbered on,
+# so each ratio pairs runs of the same round).
+# services_with TRANSPORT: the three services restarted with grpc.transport TRANSPORT (every
+# `stack.sh start` after this inherits it, as the drain's restart of the order service must).
+services_with() {
+  local s
+  for s in gateway order product; do stack stop "$s" >/dev/null; done
+  export SECKILL_GRPC_TRANSPORT=$1
+  on_servers "$ROOT/scripts/stack.sh" start product >/dev/null
+  on_servers "$ROOT/scripts/stack.sh" start order >/dev/null
+  SECKILL_ACTIVITY_SOLD_OUT_TTL_MS=0 on_servers "$ROOT/scripts/stack.sh" start gateway >/dev/null
+}
+transports_of_round() { # mutual TLS first in odd rounds, plain text first in even ones
+  if [ $(($1 % 2)) -eq 1 ]; then echo "mutual-tls plaintext"; else echo "plaintext mutual-tls"; fi
+}
+suffix_of() { [ "$1" = plaintext ] && echo _plain || true; }
+for round in $(seq 1 "$ROUNDS"); do
+  for transport in $(transports_of_round "$round"); do
+    log "stock path, round $round of $ROUNDS, services in $transport"
+    services_with "$transport"
+    wrk_run "stock_path$(suffix_of "$transport")" "$((ROUNDS + round))" "$GATEWAY" POST "/api/v1/activities/$SOLD_OUT/orders" "$RUN/tokens.txt"
+  done
+  redis_run "$((ROUNDS + round))" 1
 done
-stack stop gateway >/dev/null
-on_servers "$ROOT/scripts/stack.sh" start gateway >/dev/null
 
 # --- the accept path: every request reserves a unit and is published with a confirm. A buyer may
 # buy up to 1,000 units per activity (the API's most), so 10,000 buyers cover 10,000,000 orders,
@@ -316,10 +333,12 @@ check_accepted() { # check_accepted ACTIVITY RUN_JSON
 # P6, the drain: 20,000 orders waiting in the order queue (their units reserved first, as
 # PlaceOrder would have), written by the order service's consumer once it starts. Rows/s from the
 # rows' own timestamps (first to last insert), against R_ins of the same round.
-drain_run() { # drain_run ROUND
-  local n=20000 act first_id first_user=1000000 span rows
-  act=$(new_activity "drain $1")
-  first_id=$((9000000000000 + $1 * 100000))
+drain_run() { # drain_run ROW ROUND
+  local row=$1 n=20000 act first_id first_user=1000000 span rows offset=0
+  shift
+  act=$(new_activity "$row $1")
+  [ "$row" = drain ] || offset=50000000  # the plain-text rounds' order ids
+  first_id=$((9000000000000 + offset + $1 * 100000))
   for i in $(seq 0 $((n - 1))); do
     echo "FCALL seckill_reserve 7 {act:$act}:info {act:$act}:remaining {act:$act}:buyers {act:$act}:resv {act:$act}:idem {act:$act}:inflight {act:$act}:pending $((first_id + i)) $((first_user + i)) 1"
   done | redis_as SECKILL_REDIS_OPS_URL --pipe >/dev/null  # --pipe ends with ECHO: the operator's
@@ -336,31 +355,39 @@ drain_run() { # drain_run ROUND
   span=$(sql "SELECT MAX(updated_at_ms) - MIN(updated_at_ms) FROM orders WHERE activity_id = $act")
   [ "$rows" -eq "$n" ] || { log "FAILED run: drain: $rows of $n orders CREATED"; FAILED=1; return; }
   jq -nc --argjson round "$1" --argjson n "$n" --argjson ms "$span" \
-    '{row: "drain", round: $round, requests: $n, seconds: ($ms / 1000), rps: ($n * 1000 / ([$ms, 1] | max)), cpu_us: {}}' >>"$OUT/raw.jsonl"
+    --arg row "$row" '{row: $row, round: $round, requests: $n, seconds: ($ms / 1000), rps: ($n * 1000 / ([$ms, 1] | max)), cpu_us: {}}' >>"$OUT/raw.jsonl"
+}
+accept_run() { # accept_run ROW ROUND
+  local warm target before after result
+  warm=$(new_activity "warm-up $1 $2")
+  on_load wrk -t1 -c"$CONNS" -d2s -s "$ROOT/tools/bench/wrk/paths.lua" "$GATEWAY" -- POST "/api/v1/activities/$warm/orders" "$RUN/tokens.txt" >/dev/null
+  target=$(new_activity "$1 $2")
+  profile_start "$1" "$2"
+  before=$(cpu_ticks)
+  result=$(on_load wrk -t1 -c"$CONNS" -d"${DURATION}s" -s "$ROOT/tools/bench/wrk/paths.lua" "$GATEWAY" -- POST "/api/v1/activities/$target/orders" "$RUN/tokens.txt" | tail -1)
+  after=$(cpu_ticks)
+  profile_stop "$1"
+  jq -c --arg row "$1" --argjson round "$2" --argjson cpu "$(cpu_json "$before" "$after" "$(jq .requests <<<"$result")")" \
+    '. + {row: $row, round: $round, rps: (.requests / .seconds), cpu_us: $cpu}' <<<"$result" >>"$OUT/raw.jsonl"
+  [ "$(jq '.status_4xx_5xx + .socket_errors' <<<"$result")" -eq 0 ] ||
+    { log "FAILED run: $1: not every answer a 202 (more requests than buyers?): $result"; FAILED=1; }
+  check_accepted "$target" "$result"
 }
 if [ "$(wc -l <"$RUN/tokens.txt")" -ge 2 ]; then
   for round in $(seq 1 "$ROUNDS"); do
-    log "drain, round $round of $ROUNDS"
-    drain_run "$round"
-  done
-  for round in $(seq 1 "$ROUNDS"); do
-    log "accept path, round $round of $ROUNDS"
-    warm=$(new_activity "warm-up $round")
-    on_load wrk -t1 -c"$CONNS" -d2s -s "$ROOT/tools/bench/wrk/paths.lua" "$GATEWAY" -- POST "/api/v1/activities/$warm/orders" "$RUN/tokens.txt" >/dev/null
-    target=$(new_activity "accept $round")
-    profile_start accept "$round"
-    before=$(cpu_ticks)
-    result=$(on_load wrk -t1 -c"$CONNS" -d"${DURATION}s" -s "$ROOT/tools/bench/wrk/paths.lua" "$GATEWAY" -- POST "/api/v1/activities/$target/orders" "$RUN/tokens.txt" | tail -1)
-    after=$(cpu_ticks)
-    profile_stop accept
-    jq -c --argjson round "$round" --argjson cpu "$(cpu_json "$before" "$after" "$(jq .requests <<<"$result")")" \
-      '. + {row: "accept", round: $round, rps: (.requests / .seconds), cpu_us: $cpu}' <<<"$result" >>"$OUT/raw.jsonl"
-    [ "$(jq '.status_4xx_5xx + .socket_errors' <<<"$result")" -eq 0 ] ||
-      { log "FAILED run: accept: not every answer a 202 (more requests than buyers?): $result"; FAILED=1; }
-    check_accepted "$target" "$result"
+    for transport in $(transports_of_round "$round"); do
+      log "drain and accept path, round $round of $ROUNDS, services in $transport"
+      services_with "$transport"
+      drain_run "drain$(suffix_of "$transport")" "$round"
+      accept_run "accept$(suffix_of "$transport")" "$round"
+    done
     pub_run "$round"
   done
 fi
+log "the services back in mutual TLS, with the sold-out mark"
+for s in gateway order product; do stack stop "$s" >/dev/null; done
+unset SECKILL_GRPC_TRANSPORT
+for s in product order gateway; do on_servers "$ROOT/scripts/stack.sh" start "$s" >/dev/null; done
 
 # --- R_grpc and T1: one gRPC hop alone (PlaceOrder answered at once), plain and with the
 # services' mutual TLS and caller check, side by side in each round: what authenticating the

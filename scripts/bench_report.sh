@@ -63,6 +63,25 @@ rows=(
       "$(printf '%.0f' "$rps")" "$(printf '%.0f' "$lo")" "$(printf '%.0f' "$hi")" \
       "$(ms "$p50")" "$(ms "$p99")" "$(ms "$p999")" "$(cpu_text "$(jq -c .cpu_us <<<"$s")")" "$ratio_text"
   done
+  # What mutual TLS costs the paths that cross the services' hops: each round ran each such path
+  # twice, the services restarted with mutual TLS and in plain text (ROW and ROW_plain).
+  tls_rows=()
+  for spec in "T2|P1, the stock path|stock_path" "T3|P2, accepted orders|accept" "T4|P6, the drain (rows/s)|drain"; do
+    IFS='|' read -r id label row <<<"$spec"
+    s=$(summary "$row" "${row}_plain")
+    plain=$(summary "${row}_plain" "")
+    [ "$s" != null ] && [ "$plain" != null ] || continue
+    ratios=$(jq -sc --arg row "$row" '[.[] | select(.row == $row)] as $tls | [.[] | select(.row == ($row + "_plain"))] as $plain
+      | [$tls[] as $t | $plain[] | select(.round == $t.round) | $t.rps / .rps] | sort' "$RAW")
+    json_rows+=("$(jq -c --arg id "$id" --arg path "$label with mutual TLS against plain text" --argjson plain "$plain" \
+      --argjson ratios "$ratios" '. + {id: $id, path: $path, plain: $plain, round_ratios: $ratios}' <<<"$s")")
+    tls_rows+=("$(printf '| %s | %s | %s (%s-%s) | %s (%s-%s) | %s / %s | %s | %s | %s (%s) |' "$id" "$label" \
+      "$(jq -r '.rps | floor' <<<"$s")" "$(jq -r '.rps_min | floor' <<<"$s")" "$(jq -r '.rps_max | floor' <<<"$s")" \
+      "$(jq -r '.rps | floor' <<<"$plain")" "$(jq -r '.rps_min | floor' <<<"$plain")" "$(jq -r '.rps_max | floor' <<<"$plain")" \
+      "$(ms "$(jq -r '.p99_us // "null"' <<<"$s")")" "$(ms "$(jq -r '.p99_us // "null"' <<<"$plain")")" \
+      "$(cpu_text "$(jq -c .cpu_us <<<"$s")")" "$(cpu_text "$(jq -c .cpu_us <<<"$plain")")" \
+      "$(jq -r '.ratio | . * 1000 | round / 1000' <<<"$s")" "$(jq -r 'map(. * 1000 | round / 1000) | join(", ")' <<<"$ratios")")")
+  done
   # The open-loop rows: one run each, judged against their targets rather than a baseline.
   accept_peak=$(summary accept "" | jq '.rps // 0')
   for spec in "P7|open loop, sold out, at half P4's median|open_sold_out|2" \
@@ -88,6 +107,15 @@ rows=(
     printf '| %s | %s | %s | %s | %s | - | %s | %s |\n' "$id" "$label" "$(printf '%.0f' "$rps")" \
       "$(ms "$p50")" "$(ms "$p99")" "$(cpu_text "$(jq -c .cpu_us <<<"$run")")" "$judged"
   done
+  if [ ${#tls_rows[@]} -gt 0 ]; then
+    echo
+    echo "Mutual TLS on the paths that cross the services' gRPC hops: each round ran each path with the services"
+    echo "in mutual TLS and restarted in plain text (grpc.transport plaintext), the order swapped every round."
+    echo
+    echo "| # | path | mutual TLS req/s (median, min-max) | plain text req/s (median, min-max) | p99 ms, TLS / plain | CPU µs per request, TLS | CPU µs per request, plain | TLS / plain (median of the rounds' ratios; each round) |"
+    echo "|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${tls_rows[@]}"
+  fi
   if [ -f "$OUT/rush.txt" ]; then
     answered=$(sed -n 's/^  requests *[0-9]* in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")
     drain=$(sed -n 's/^  drain *[a-zA-Z ]*in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")

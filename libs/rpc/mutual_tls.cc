@@ -7,6 +7,7 @@
 #include "fmt/format.h"
 #include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/auth_metadata_processor.h"
+#include "spdlog/spdlog.h"
 
 namespace seckill::rpc {
 
@@ -18,6 +19,22 @@ void DescribeSettings(base::SettingsSchema& schema, TlsFiles& files, const std::
                 "PEM file of this service's certificate (mutual TLS)", Need::kRequired);
   schema.String(prefix + ".key_file", &files.key_file, "PEM file of that certificate's private key",
                 Need::kRequired);
+}
+
+void DescribeTransport(base::SettingsSchema& schema, Transport& transport) {
+  schema.Parsed("grpc.transport", "mutual-tls",
+                "mutual-tls, or plaintext: no TLS and no caller check, for measuring what TLS "
+                "costs only",
+                [&transport](const std::string& text) {
+                  if (text == "mutual-tls") {
+                    transport = Transport::kMutualTls;
+                  } else if (text == "plaintext") {
+                    transport = Transport::kPlaintext;
+                  } else {
+                    return absl::InvalidArgumentError("must be mutual-tls or plaintext");
+                  }
+                  return absl::OkStatus();
+                });
 }
 
 namespace {
@@ -129,5 +146,27 @@ ChannelSecurity ChannelSecurity::MutualTls(const TlsIdentity& identity,
 }
 
 ChannelSecurity ChannelSecurity::Insecure() { return {grpc::InsecureChannelCredentials(), ""}; }
+
+absl::StatusOr<ServiceCredentials> ServiceCredentials::Load(Transport transport,
+                                                            const TlsFiles& files) {
+  absl::StatusOr<TlsIdentity> identity = TlsIdentity::Load(files);
+  if (!identity.ok()) return identity.status();
+  if (transport == Transport::kPlaintext) {
+    spdlog::warn(
+        "grpc.transport is plaintext: no TLS, and every local process may call every method "
+        "(for measuring what TLS costs only)");
+  }
+  return ServiceCredentials(transport, *std::move(identity));
+}
+
+std::shared_ptr<grpc::ServerCredentials> ServiceCredentials::ForServer(CallerPolicy policy) const {
+  if (transport_ == Transport::kPlaintext) return grpc::InsecureServerCredentials();
+  return MutualTlsServerCredentials(identity_, std::move(policy));
+}
+
+ChannelSecurity ServiceCredentials::ToServer(std::string server_identity) const {
+  if (transport_ == Transport::kPlaintext) return ChannelSecurity::Insecure();
+  return ChannelSecurity::MutualTls(identity_, std::move(server_identity));
+}
 
 }  // namespace seckill::rpc

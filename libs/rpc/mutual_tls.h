@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "google/protobuf/descriptor.h"
@@ -35,6 +36,14 @@ struct TlsFiles {
 // `files`, all required.
 void DescribeSettings(base::SettingsSchema& schema, TlsFiles& files,
                       const std::string& prefix = "tls");
+
+// How the services' gRPC traffic travels. Mutual TLS always, except in a stack made to measure
+// what TLS costs (`make bench` runs the hot paths both ways): in plain text every local process
+// may call every method, so the gateway's production mode refuses it.
+enum class Transport { kMutualTls, kPlaintext };
+
+// Declares grpc.transport (SECKILL_GRPC_TRANSPORT): "mutual-tls", the default, or "plaintext".
+void DescribeTransport(base::SettingsSchema& schema, Transport& transport);
 
 // One identity's PEM text, read once at start-up.
 struct TlsIdentity {
@@ -78,8 +87,29 @@ struct ChannelSecurity {
 
   // As `identity`, to the server whose certificate names `server_identity`.
   static ChannelSecurity MutualTls(const TlsIdentity& identity, std::string server_identity);
-  // Plain text: only for tests of an adapter against an in-process server.
+  // Plain text: for tests of an adapter against an in-process server, and Transport::kPlaintext.
   static ChannelSecurity Insecure();
+};
+
+// What one identity uses on the services' network, by its transport: with mutual TLS its
+// certificate as server and client; in plain text nothing (and no caller check).
+class ServiceCredentials {
+ public:
+  // Reads the identity's files whatever the transport (a plain-text stack is configured as a
+  // real one is); in plain text, warns that every caller is let through.
+  static absl::StatusOr<ServiceCredentials> Load(Transport transport, const TlsFiles& files);
+
+  // As a server answering by `policy` (MutualTlsServerCredentials).
+  std::shared_ptr<grpc::ServerCredentials> ForServer(CallerPolicy policy) const;
+  // As a client of the server whose certificate names `server_identity`.
+  ChannelSecurity ToServer(std::string server_identity) const;
+
+ private:
+  ServiceCredentials(Transport transport, TlsIdentity identity)
+      : transport_(transport), identity_(std::move(identity)) {}
+
+  Transport transport_;
+  TlsIdentity identity_;
 };
 
 }  // namespace seckill::rpc

@@ -24,9 +24,11 @@ namespace {
 namespace asio = boost::asio;
 
 int Run(const Settings& s) {
-  const absl::StatusOr<rpc::TlsIdentity> tls = rpc::TlsIdentity::Load(s.tls);
-  const absl::StatusOr<rpc::TlsIdentity> admin_tls = rpc::TlsIdentity::Load(s.admin_tls());
-  for (const auto* identity : {&tls, &admin_tls}) {
+  const absl::StatusOr<rpc::ServiceCredentials> buyers =
+      rpc::ServiceCredentials::Load(s.transport, s.tls);
+  const absl::StatusOr<rpc::ServiceCredentials> admins =
+      rpc::ServiceCredentials::Load(s.transport, s.admin_tls());
+  for (const auto* identity : {&buyers, &admins}) {
     if (!identity->ok()) {
       spdlog::error("mutual TLS: {}", base::Message(identity->status()));
       return 1;
@@ -64,16 +66,11 @@ int Run(const Settings& s) {
   flowcontrol::SteadyClock flow_clock;
   flowcontrol::ProcSystemMetrics system_metrics;
   api::FlowControl flow_control(flow_clock, &system_metrics);
-  using rpc::ChannelSecurity;
   api::Backends backends{
-      .product =
-          rpc::MakeChannel(s.product_addr, ChannelSecurity::MutualTls(*tls, rpc::kProductIdentity)),
-      .order =
-          rpc::MakeChannel(s.order_addr, ChannelSecurity::MutualTls(*tls, rpc::kOrderIdentity)),
-      .admin_product = rpc::MakeChannel(
-          s.product_addr, ChannelSecurity::MutualTls(*admin_tls, rpc::kProductIdentity)),
-      .admin_order = rpc::MakeChannel(s.order_addr,
-                                      ChannelSecurity::MutualTls(*admin_tls, rpc::kOrderIdentity)),
+      .product = rpc::MakeChannel(s.product_addr, buyers->ToServer(rpc::kProductIdentity)),
+      .order = rpc::MakeChannel(s.order_addr, buyers->ToServer(rpc::kOrderIdentity)),
+      .admin_product = rpc::MakeChannel(s.product_addr, admins->ToServer(rpc::kProductIdentity)),
+      .admin_order = rpc::MakeChannel(s.order_addr, admins->ToServer(rpc::kOrderIdentity)),
       .timeout = s.backend_timeout,
       .database_ready = [&db] { return db.Ping(); }};
   api::HttpApi api(accounts, sessions, std::move(backends), blocking, flow_control, flow_control,

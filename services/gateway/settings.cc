@@ -44,11 +44,19 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
                 "admin's tokens)");
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);
+  rpc::DescribeTransport(schema, s.transport);
   schema.String("tls.admin_cert_file", &s.admin_cert_file,
                 "PEM file of the certificate for admins' calls (seckill-gateway-admin)",
                 base::SettingsSchema::Need::kRequired);
   schema.String("tls.admin_key_file", &s.admin_key_file, "PEM file of that certificate's key",
                 base::SettingsSchema::Need::kRequired);
+  schema.Rule([&s] {
+    return s.mode == "production" && s.transport == rpc::Transport::kPlaintext
+               ? absl::InvalidArgumentError(
+                     "mode is production and grpc.transport (SECKILL_GRPC_TRANSPORT) is "
+                     "plaintext: the services must authenticate each other (mutual-tls)")
+               : absl::OkStatus();
+  });
   schema.Rule([&s] {
     if (s.mode != "production") return absl::OkStatus();
     absl::Status strong = domain::ValidateProductionAdminPassword(s.admin_user, s.admin_password);

@@ -30,6 +30,7 @@ struct Settings {
   std::string admin_password;
   mysql::ConnectionOptions db;
   rpc::TlsFiles tls;  // the identity for buyers' calls (seckill-gateway)
+  rpc::Transport transport = rpc::Transport::kMutualTls;
   // The identity for admins' calls (seckill-gateway-admin), signed by the same CA.
   rpc::TlsFiles admin_tls() const { return {tls.ca_file, admin_cert_file, admin_key_file}; }
   std::string admin_cert_file;

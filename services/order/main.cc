@@ -27,9 +27,10 @@ namespace {
 namespace asio = boost::asio;
 
 int Run(const Settings& s) {
-  const absl::StatusOr<rpc::TlsIdentity> tls = rpc::TlsIdentity::Load(s.tls);
-  if (!tls.ok()) {
-    spdlog::error("mutual TLS: {}", base::Message(tls.status()));
+  const absl::StatusOr<rpc::ServiceCredentials> credentials =
+      rpc::ServiceCredentials::Load(s.transport, s.tls);
+  if (!credentials.ok()) {
+    spdlog::error("mutual TLS: {}", base::Message(credentials.status()));
     return 1;
   }
   asio::io_context ioc;
@@ -42,8 +43,7 @@ int Run(const Settings& s) {
   const int64_t payment_timeout_ms = s.payment_timeout.count() * 1000;
 
   adapters::GrpcStockReservations reservations(
-      rpc::MakeChannel(s.product_addr,
-                       rpc::ChannelSecurity::MutualTls(*tls, rpc::kProductIdentity)),
+      rpc::MakeChannel(s.product_addr, credentials->ToServer(rpc::kProductIdentity)),
       {}, ioc.get_executor());
   const messaging::MessageSigner signer(s.message_key);
   adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, signer, payment_timeout_ms);
@@ -74,7 +74,7 @@ int Run(const Settings& s) {
       .grpc_port = static_cast<uint16_t>(s.grpc_port),
       .probe_port = static_cast<uint16_t>(s.http_port),
       .metrics = &metrics,
-      .credentials = rpc::MutualTlsServerCredentials(*tls, api::OrderCallers())};
+      .credentials = credentials->ForServer(api::OrderCallers())};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
     sweeper.Stop();
     publisher.Stop();

@@ -18,6 +18,7 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
                 base::SettingsSchema::Need::kRequired);
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);
+  rpc::DescribeTransport(schema, s.transport);
   schema.Secret("messages.key", &s.message_key,
                 "the key that signs the service's messages (HMAC-SHA256); at least 32 characters");
   schema.Rule([&s] {

@@ -21,6 +21,7 @@ struct Settings {
   std::string product_addr;
   mysql::ConnectionOptions db;
   rpc::TlsFiles tls;
+  rpc::Transport transport = rpc::Transport::kMutualTls;
   std::string message_key;  // signs and verifies the service's own messages
   amqp::BrokerOptions broker;
 };

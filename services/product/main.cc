@@ -23,9 +23,10 @@ namespace seckill::product {
 namespace {
 
 int Run(const Settings& s) {
-  const absl::StatusOr<rpc::TlsIdentity> tls = rpc::TlsIdentity::Load(s.tls);
-  if (!tls.ok()) {
-    spdlog::error("mutual TLS: {}", base::Message(tls.status()));
+  const absl::StatusOr<rpc::ServiceCredentials> credentials =
+      rpc::ServiceCredentials::Load(s.transport, s.tls);
+  if (!credentials.ok()) {
+    spdlog::error("mutual TLS: {}", base::Message(credentials.status()));
     return 1;
   }
   if (absl::Status loaded = adapters::LoadStockFunctions(s.redis.server); !loaded.ok()) {
@@ -68,7 +69,7 @@ int Run(const Settings& s) {
       .grpc_port = static_cast<uint16_t>(s.grpc_port),
       .probe_port = static_cast<uint16_t>(s.http_port),
       .metrics = &metrics,
-      .credentials = rpc::MutualTlsServerCredentials(*tls, api::ProductCallers())};
+      .credentials = credentials->ForServer(api::ProductCallers())};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
     recovery_check.Stop();
     sweeper.Stop();

@@ -11,6 +11,7 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   redis::DescribeSettings(schema, s.redis);
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);
+  rpc::DescribeTransport(schema, s.transport);
   schema.Seconds("stock.reservation_ttl_s", &s.reservation_ttl, 1, 86'400,
                  "a reservation still RESERVED after this is released (its order service died)");
   schema.Seconds("stock.sweep_interval_s", &s.sweep_interval, 1, 3600,

@@ -17,6 +17,7 @@ struct Settings {
   redis::AsyncClientOptions redis;
   mysql::ConnectionOptions db;
   rpc::TlsFiles tls;
+  rpc::Transport transport = rpc::Transport::kMutualTls;
   std::chrono::seconds reservation_ttl{120};
   std::chrono::seconds sweep_interval{10};
   std::chrono::seconds reseed_grace{5};

@@ -347,6 +347,19 @@ TEST_F(SessionsE2eTest, ProductionModeRefusesAWellKnownAdminPassword) {
   EXPECT_NE(gateway.Log().find("well-known"), std::string::npos) << gateway.Log();
 }
 
+// The plain-text transport exists to measure what mutual TLS costs; production never runs it.
+TEST_F(SessionsE2eTest, ProductionModeRefusesPlainTextBetweenTheServices) {
+  SecondGateway gateway(env_, kSecondGatewayPort,
+                        "SECKILL_MODE=production SECKILL_GRPC_TRANSPORT=plaintext "
+                        "SECKILL_ADMIN_PASSWORD=a-long-and-unguessable-admin-password");
+  const std::optional<int> exit = gateway.ExitStatus(std::chrono::seconds(30));
+  ASSERT_TRUE(exit.has_value()) << "it started: " << gateway.Log();
+  EXPECT_NE(*exit, 0);
+  EXPECT_NE(gateway.Log().find("grpc.transport (SECKILL_GRPC_TRANSPORT) is plaintext"),
+            std::string::npos)
+      << gateway.Log();
+}
+
 // A gateway started with another admin password sets it (the stack's is restored after, by a
 // gateway started with it).
 TEST_F(SessionsE2eTest, TheAdminsPasswordFollowsTheConfiguredOneAndRevokesOldTokens) {
