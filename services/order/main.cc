@@ -43,8 +43,8 @@ int Run(const Settings& s) {
   const int64_t payment_timeout_ms = s.payment_timeout.count() * 1000;
 
   adapters::GrpcStockReservations reservations(
-      rpc::MakeChannel(s.product_addr, credentials->ToServer(rpc::kProductIdentity)),
-      {}, ioc.get_executor());
+      rpc::MakeChannel(s.product_addr, credentials->ToServer(rpc::kProductIdentity)), {},
+      ioc.get_executor());
   const messaging::MessageSigner signer(s.message_key);
   adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, signer, payment_timeout_ms);
   adapters::AmqpOrderEventPublisher events(publisher, signer);
@@ -69,12 +69,11 @@ int Run(const Settings& s) {
     co_return co_await std::move(ping) && publisher.Connected() && consumers.Connected();
   };
   // In-flight PlaceOrder calls still need the publisher: it stops after the server.
-  const rpc::ServiceHostOptions host{
-      .name = "seckill-order",
-      .grpc_port = static_cast<uint16_t>(s.grpc_port),
-      .probe_port = static_cast<uint16_t>(s.http_port),
-      .metrics = &metrics,
-      .credentials = credentials->ForServer(api::OrderCallers())};
+  const rpc::ServiceHostOptions host{.name = "seckill-order",
+                                     .grpc_port = static_cast<uint16_t>(s.grpc_port),
+                                     .probe_port = static_cast<uint16_t>(s.http_port),
+                                     .metrics = &metrics,
+                                     .credentials = credentials->ForServer(api::OrderCallers())};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
     sweeper.Stop();
     publisher.Stop();

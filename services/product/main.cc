@@ -64,12 +64,11 @@ int Run(const Settings& s) {
     auto ping = base::Offload(blocking, [&db] { return db.Ping(); });
     co_return co_await std::move(ping) && redis_client->Connected();
   };
-  const rpc::ServiceHostOptions host{
-      .name = "seckill-product",
-      .grpc_port = static_cast<uint16_t>(s.grpc_port),
-      .probe_port = static_cast<uint16_t>(s.http_port),
-      .metrics = &metrics,
-      .credentials = credentials->ForServer(api::ProductCallers())};
+  const rpc::ServiceHostOptions host{.name = "seckill-product",
+                                     .grpc_port = static_cast<uint16_t>(s.grpc_port),
+                                     .probe_port = static_cast<uint16_t>(s.http_port),
+                                     .metrics = &metrics,
+                                     .credentials = credentials->ForServer(api::ProductCallers())};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
     recovery_check.Stop();
     sweeper.Stop();
