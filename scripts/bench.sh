@@ -7,9 +7,11 @@
 #
 # For each closed-loop path, ROUNDS rounds of SECONDS each after a warm-up, interleaved with the
 # baselines (nginx, healthz, read, sold out, 429, Redis, nginx, ... per round; then the stock
-# path with the gateway's sold-out mark off, against Redis; then accepted orders, against the
-# publisher alone, seckill-publish-bench; then one gRPC hop with mutual TLS, against the same hop
-# in plain text, seckill-rpc-bench): throughput, latency
+# path with the gateway's sold-out mark off, against Redis; then the drain and accepted orders,
+# against the publisher alone, seckill-publish-bench; each of these three paths run in every
+# round with the services in mutual TLS and again in plain text, to show what TLS costs them;
+# then one gRPC hop with mutual TLS, against the same hop in plain text, seckill-rpc-bench):
+# throughput, latency
 # p50/p99/p99.9 (wrk, 64 connections), CPU µs per request of every server process (utime+stime
 # from /proc/PID/stat over the run), and the median ratio to the baseline. Every run is checked:
 # a path that answers the wrong thing fails the bench, however fast it was. Then the rush a user

@@ -126,4 +126,10 @@ std::string SettingsSchema::Help() const {
   return out;
 }
 
+void DescribeMode(SettingsSchema& schema, Mode& mode) {
+  schema.Choice("mode", &mode,
+                {{"development", Mode::kDevelopment}, {"production", Mode::kProduction}},
+                "development, or production (refuses settings meant for a developer's machine)");
+}
+
 }  // namespace seckill::base

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -34,6 +35,25 @@ class SettingsSchema {
   // what applies when the key is unset (empty with kRequired: none).
   void Parsed(std::string key, std::string default_text, std::string help,
               std::function<absl::Status(const std::string&)> parse, Need need = Need::kOptional);
+  // One of a few named values: `choices` maps each accepted text to its value (the first is
+  // the default); anything else is refused, listing them.
+  template <class T>
+  void Choice(std::string key, T* value, std::vector<std::pair<std::string, T>> choices,
+              std::string help) {
+    std::string names;
+    for (const auto& [name, choice] : choices) names += (names.empty() ? "" : ", ") + name;
+    std::string default_text = choices.front().first;
+    Parsed(std::move(key), std::move(default_text), std::move(help),
+           [value, choices = std::move(choices), names](const std::string& text) {
+             for (const auto& [name, choice] : choices) {
+               if (text == name) {
+                 *value = choice;
+                 return absl::OkStatus();
+               }
+             }
+             return absl::InvalidArgumentError("must be one of " + names);
+           });
+  }
   // A rule across fields, checked after every field is read; its error is the message to show.
   void Rule(std::function<absl::Status()> check);
 
@@ -59,5 +79,12 @@ class SettingsSchema {
   std::vector<Field> fields_;
   std::vector<std::function<absl::Status()>> rules_;
 };
+
+// What a deployment is: a developer's machine, or production, where each service refuses the
+// settings that are only for a developer (a weak admin password, gRPC in plain text).
+enum class Mode { kDevelopment, kProduction };
+
+// Declares `mode` (SECKILL_MODE): "development", the default, or "production".
+void DescribeMode(SettingsSchema& schema, Mode& mode);
 
 }  // namespace seckill::base

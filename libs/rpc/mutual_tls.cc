@@ -21,20 +21,18 @@ void DescribeSettings(base::SettingsSchema& schema, TlsFiles& files, const std::
                 Need::kRequired);
 }
 
-void DescribeTransport(base::SettingsSchema& schema, Transport& transport) {
-  schema.Parsed("grpc.transport", "mutual-tls",
+void DescribeTransport(base::SettingsSchema& schema, Transport& transport, const base::Mode& mode) {
+  schema.Choice("grpc.transport", &transport,
+                {{"mutual-tls", Transport::kMutualTls}, {"plaintext", Transport::kPlaintext}},
                 "mutual-tls, or plaintext: no TLS and no caller check, for measuring what TLS "
-                "costs only",
-                [&transport](const std::string& text) {
-                  if (text == "mutual-tls") {
-                    transport = Transport::kMutualTls;
-                  } else if (text == "plaintext") {
-                    transport = Transport::kPlaintext;
-                  } else {
-                    return absl::InvalidArgumentError("must be mutual-tls or plaintext");
-                  }
-                  return absl::OkStatus();
-                });
+                "costs only");
+  schema.Rule([&transport, &mode] {
+    return mode == base::Mode::kProduction && transport == Transport::kPlaintext
+               ? absl::InvalidArgumentError(
+                     "mode is production and grpc.transport (SECKILL_GRPC_TRANSPORT) is "
+                     "plaintext: the services must authenticate each other (mutual-tls)")
+               : absl::OkStatus();
+  });
 }
 
 namespace {

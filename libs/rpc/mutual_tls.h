@@ -39,11 +39,12 @@ void DescribeSettings(base::SettingsSchema& schema, TlsFiles& files,
 
 // How the services' gRPC traffic travels. Mutual TLS always, except in a stack made to measure
 // what TLS costs (`make bench` runs the hot paths both ways): in plain text every local process
-// may call every method, so the gateway's production mode refuses it.
+// may call every method, so production mode refuses it.
 enum class Transport { kMutualTls, kPlaintext };
 
-// Declares grpc.transport (SECKILL_GRPC_TRANSPORT): "mutual-tls", the default, or "plaintext".
-void DescribeTransport(base::SettingsSchema& schema, Transport& transport);
+// Declares grpc.transport (SECKILL_GRPC_TRANSPORT): "mutual-tls", the default, or "plaintext",
+// which production `mode` refuses.
+void DescribeTransport(base::SettingsSchema& schema, Transport& transport, const base::Mode& mode);
 
 // One identity's PEM text, read once at start-up.
 struct TlsIdentity {

@@ -6,8 +6,10 @@ namespace seckill::rpc {
 namespace {
 
 absl::Status LoadTransport(const std::string& yaml, Transport& transport) {
+  base::Mode mode = base::Mode::kDevelopment;
   base::SettingsSchema schema;
-  DescribeTransport(schema, transport);
+  DescribeTransport(schema, transport, mode);
+  base::DescribeMode(schema, mode);
   return schema.Load(base::Config::FromYamlForTest(yaml));
 }
 
@@ -30,6 +32,15 @@ TEST(TransportTest, AnythingElseIsRefusedNamingTheSetting) {
     EXPECT_NE(s.message().find("SECKILL_GRPC_TRANSPORT"), std::string::npos) << s.message();
     EXPECT_EQ(transport, Transport::kMutualTls);
   }
+}
+
+TEST(TransportTest, ProductionModeRefusesPlainText) {
+  Transport transport = Transport::kMutualTls;
+  const absl::Status s =
+      LoadTransport("{mode: production, grpc: {transport: plaintext}}", transport);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("mode is production"), std::string::npos) << s.message();
+  EXPECT_TRUE(LoadTransport("{mode: production, grpc: {transport: mutual-tls}}", transport).ok());
 }
 
 }  // namespace

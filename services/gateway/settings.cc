@@ -29,36 +29,21 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.String("product.addr", &s.product_addr, "the product service (host:port)",
                 Need::kRequired);
   schema.String("order.addr", &s.order_addr, "the order service (host:port)", Need::kRequired);
-  schema.Parsed("mode", "development",
-                "development, or production (refuses a weak or well-known admin password)",
-                [&s](const std::string& text) {
-                  if (text != "development" && text != "production") {
-                    return absl::InvalidArgumentError("must be development or production");
-                  }
-                  s.mode = text;
-                  return absl::OkStatus();
-                });
+  base::DescribeMode(schema, s.mode);
   schema.String("admin.user", &s.admin_user, "the admin account, created at start-up if missing");
   schema.Secret("admin.password", &s.admin_password,
                 "the admin account's password, set at every start (changing it revokes the "
                 "admin's tokens)");
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);
-  rpc::DescribeTransport(schema, s.transport);
+  rpc::DescribeTransport(schema, s.transport, s.mode);
   schema.String("tls.admin_cert_file", &s.admin_cert_file,
                 "PEM file of the certificate for admins' calls (seckill-gateway-admin)",
                 base::SettingsSchema::Need::kRequired);
   schema.String("tls.admin_key_file", &s.admin_key_file, "PEM file of that certificate's key",
                 base::SettingsSchema::Need::kRequired);
   schema.Rule([&s] {
-    return s.mode == "production" && s.transport == rpc::Transport::kPlaintext
-               ? absl::InvalidArgumentError(
-                     "mode is production and grpc.transport (SECKILL_GRPC_TRANSPORT) is "
-                     "plaintext: the services must authenticate each other (mutual-tls)")
-               : absl::OkStatus();
-  });
-  schema.Rule([&s] {
-    if (s.mode != "production") return absl::OkStatus();
+    if (s.mode != base::Mode::kProduction) return absl::OkStatus();
     absl::Status strong = domain::ValidateProductionAdminPassword(s.admin_user, s.admin_password);
     return strong.ok() ? strong
                        : absl::InvalidArgumentError(fmt::format(

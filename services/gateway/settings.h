@@ -24,8 +24,8 @@ struct Settings {
   std::string jwt_secret;
   std::string product_addr;
   std::string order_addr;
-  // "production" refuses to start with a weak or well-known admin password.
-  std::string mode = "development";
+  // Production refuses a weak or well-known admin password, and gRPC in plain text.
+  base::Mode mode = base::Mode::kDevelopment;
   std::string admin_user = "admin";
   std::string admin_password;
   mysql::ConnectionOptions db;

@@ -18,7 +18,8 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
                 base::SettingsSchema::Need::kRequired);
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);
-  rpc::DescribeTransport(schema, s.transport);
+  rpc::DescribeTransport(schema, s.transport, s.mode);
+  base::DescribeMode(schema, s.mode);
   schema.Secret("messages.key", &s.message_key,
                 "the key that signs the service's messages (HMAC-SHA256); at least 32 characters");
   schema.Rule([&s] {

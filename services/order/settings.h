@@ -22,6 +22,7 @@ struct Settings {
   mysql::ConnectionOptions db;
   rpc::TlsFiles tls;
   rpc::Transport transport = rpc::Transport::kMutualTls;
+  base::Mode mode = base::Mode::kDevelopment;
   std::string message_key;  // signs and verifies the service's own messages
   amqp::BrokerOptions broker;
 };

@@ -11,7 +11,8 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   redis::DescribeSettings(schema, s.redis);
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);
-  rpc::DescribeTransport(schema, s.transport);
+  rpc::DescribeTransport(schema, s.transport, s.mode);
+  base::DescribeMode(schema, s.mode);
   schema.Seconds("stock.reservation_ttl_s", &s.reservation_ttl, 1, 86'400,
                  "a reservation still RESERVED after this is released (its order service died)");
   schema.Seconds("stock.sweep_interval_s", &s.sweep_interval, 1, 3600,

@@ -18,6 +18,7 @@ struct Settings {
   mysql::ConnectionOptions db;
   rpc::TlsFiles tls;
   rpc::Transport transport = rpc::Transport::kMutualTls;
+  base::Mode mode = base::Mode::kDevelopment;
   std::chrono::seconds reservation_ttl{120};
   std::chrono::seconds sweep_interval{10};
   std::chrono::seconds reseed_grace{5};
