@@ -20,7 +20,8 @@
 #
 #   scripts/bench.sh      results: .run/bench/results/{bench.json,table.md,rush.png,...}
 #
-# Knobs: BENCH_ROUNDS (3), BENCH_SECONDS (8), BENCH_CONNECTIONS (64), BENCH_RUSH_BUYERS (100000),
+# Knobs: BENCH_ROUNDS (3), BENCH_TLS_ROUNDS (6: the paths run both ways), BENCH_SECONDS (8),
+# BENCH_CONNECTIONS (64), BENCH_RUSH_BUYERS (100000),
 # BENCH_RUSH_STOCK (10000; 0 skips the rush), BENCH_PROFILE (1: `perf record` samples the stack's
 # processes during each path's last round and writes where their CPU went to profile.ROW.txt;
 # off by default, as sampling costs the measured run some throughput).
@@ -39,6 +40,9 @@ fi
 ip link set lo up
 
 ROUNDS=${BENCH_ROUNDS:-3}
+# The paths run both ways (mutual TLS, plain text) take more rounds: the cost they measure is a
+# few percent, and this machine drifts by more than that between runs a minute apart.
+TLS_ROUNDS=${BENCH_TLS_ROUNDS:-6}
 DURATION=${BENCH_SECONDS:-8}
 CONNS=${BENCH_CONNECTIONS:-64}
 RUSH_BUYERS=${BENCH_RUSH_BUYERS:-100000}
@@ -302,9 +306,9 @@ transports_of_round() { # mutual TLS first in odd rounds, plain text first in ev
   if [ $(($1 % 2)) -eq 1 ]; then echo "mutual-tls plaintext"; else echo "plaintext mutual-tls"; fi
 }
 suffix_of() { [ "$1" = plaintext ] && echo _plain || true; }
-for round in $(seq 1 "$ROUNDS"); do
+for round in $(seq 1 "$TLS_ROUNDS"); do
   for transport in $(transports_of_round "$round"); do
-    log "stock path, round $round of $ROUNDS, services in $transport"
+    log "stock path, round $round of $TLS_ROUNDS, services in $transport"
     services_with "$transport"
     wrk_run "stock_path$(suffix_of "$transport")" "$((ROUNDS + round))" "$GATEWAY" POST "/api/v1/activities/$SOLD_OUT/orders" "$RUN/tokens.txt"
   done
@@ -376,9 +380,9 @@ accept_run() { # accept_run ROW ROUND
   check_accepted "$target" "$result"
 }
 if [ "$(wc -l <"$RUN/tokens.txt")" -ge 2 ]; then
-  for round in $(seq 1 "$ROUNDS"); do
+  for round in $(seq 1 "$TLS_ROUNDS"); do
     for transport in $(transports_of_round "$round"); do
-      log "drain and accept path, round $round of $ROUNDS, services in $transport"
+      log "drain and accept path, round $round of $TLS_ROUNDS, services in $transport"
       services_with "$transport"
       drain_run "drain$(suffix_of "$transport")" "$round"
       accept_run "accept$(suffix_of "$transport")" "$round"
