@@ -12,7 +12,8 @@ RAW=$OUT/raw.jsonl
 # median round, and the median of the per-round ratios to the baseline (same round).
 summary() { # summary ROW BASELINE
   jq -sc --arg row "$1" --arg base "$2" '
-    def median: sort | .[(length - 1) / 2 | floor];
+    # (Of an even count, the mean of the middle two.)
+    def median: sort | if length % 2 == 1 then .[(length - 1) / 2] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
     [.[] | select(.row == $row)] as $runs
     | [.[] | select(.row == $base)] as $baseline
     | if ($runs | length) == 0 then null else

@@ -50,10 +50,13 @@ base::Async<domain::PayOutcome> ManageOrders::Pay(uint64_t order_id, uint64_t us
 
 base::Async<std::map<domain::OrderStatus, int64_t>> ManageOrders::Stats(
     uint64_t activity_id) const {
+  // The queued count first: an order leaves it only after its row is committed, so an order
+  // recorded meanwhile is counted twice at worst (QUEUED and its row), never missed.
+  const int64_t queued = pending_.CountForActivity(activity_id);
   auto counting = repository_.CountByStatus(activity_id);
   absl::StatusOr<std::map<domain::OrderStatus, int64_t>> counts = co_await std::move(counting);
   if (!counts.ok()) co_return counts.status();
-  (*counts)[domain::OrderStatus::kQueued] += pending_.CountForActivity(activity_id);
+  (*counts)[domain::OrderStatus::kQueued] += queued;
   co_return counts;
 }
 

@@ -16,6 +16,9 @@ boost::asio::awaitable<absl::StatusOr<StockReport>> ReconcileStock::operator()(u
   report.activity_id = activity_id;
   report.found = ledger->found;
   if (!ledger->found) co_return report;
+  // The queued count before the rows (see ManageOrders::Stats): an order recorded meanwhile
+  // shows as queued, which refuses a repair, rather than as neither queued nor sold.
+  report.queued = pending_.CountForActivity(activity_id);
   auto counting = repository_.UnitsOf(activity_id);
   auto units = co_await std::move(counting);
   if (!units.ok()) co_return units.status();
@@ -24,7 +27,6 @@ boost::asio::awaitable<absl::StatusOr<StockReport>> ReconcileStock::operator()(u
   report.reserved = ledger->reserved;
   report.sold = units->live;
   report.owed = units->owed;
-  report.queued = pending_.CountForActivity(activity_id);
   report.drift = report.stock - (report.remaining + report.reserved + report.sold + report.owed);
   if (!repair || report.drift == 0) co_return report;
   if (report.reserved != 0 || report.queued != 0) {
