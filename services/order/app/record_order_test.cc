@@ -47,6 +47,20 @@ TEST_F(RecordOrderTest, TheSameMessageTwiceMakesOneOrder) {
   EXPECT_EQ(base::RunToCompletion(manage_.Stats(42))->at(domain::OrderStatus::kCreated), 1);
 }
 
+// The stats read the queued orders, then the rows: an order recorded after the rows were counted
+// is still counted (as QUEUED), never missed.
+TEST_F(RecordOrderTest, TheStatsCountAnOrderRecordedWhileTheyAreRead) {
+  pending_.Add(AnOrder());
+  repository_.after_count = [this] {
+    repository_.after_count = nullptr;
+    EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecorded);
+  };
+  auto stats = base::RunToCompletion(manage_.Stats(42));
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ((*stats)[domain::OrderStatus::kQueued] + (*stats)[domain::OrderStatus::kCreated], 1);
+  EXPECT_EQ(base::RunToCompletion(manage_.Stats(42))->at(domain::OrderStatus::kCreated), 1);
+}
+
 TEST_F(RecordOrderTest, ReleasedReservationBecomesAFailedOrderNeverASale) {
   reservations_.confirm_answers.push_back(domain::ConfirmOutcome::kReleased);
   EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecordedAsFailed);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <set>
 
@@ -49,13 +50,19 @@ class InMemoryOrderRepository final : public domain::OrderRepository {
     co_return domain::PayOutcome::kPaid;
   }
   base::Async<std::map<domain::OrderStatus, int64_t>> CountByStatus(uint64_t activity_id) override {
-    std::lock_guard lock(mu_);
     std::map<domain::OrderStatus, int64_t> counts;
-    for (const auto& [id, o] : orders_) {
-      if (o.activity_id == activity_id) ++counts[o.status];
+    {
+      std::lock_guard lock(mu_);
+      for (const auto& [id, o] : orders_) {
+        if (o.activity_id == activity_id) ++counts[o.status];
+      }
     }
+    if (after_count) after_count();
     co_return counts;
   }
+  // Runs after CountByStatus has counted and before it answers: what a commit in that window
+  // does to the caller.
+  std::function<void()> after_count;
 
   base::Async<domain::CancelOutcome> MarkCancelled(uint64_t id, std::optional<uint64_t> user_id,
                                                    int64_t) override {
