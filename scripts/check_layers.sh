@@ -20,9 +20,9 @@ for svc in services/*/; do
   s=${svc%/}
   # seckill/common/ is the refusal vocabulary (a plain enum: docs/architecture.md); every other
   # generated proto is the wire, for api/, adapters/ and messaging/ only.
-  check "$s/domain" "$s/(app|adapters|api|messaging)/|seckill/(?!common/)|libs/(redis|mysql|amqp|http|rpc)/|boost/|grpcpp/" \
+  check "$s/domain" "$s/(app|adapters|api|messaging)/|seckill/(?!common/)|libs/(redis|mysql|amqp|http|rpc|etcd|discovery)/|boost/|grpcpp/" \
     "$s/domain must include only the standard library, absl, libs/base and the refusal vocabulary"
-  check "$s/app" "$s/(adapters|api|messaging)/|seckill/(?!common/)|libs/(redis|mysql|amqp|http|rpc)/|grpcpp/" \
+  check "$s/app" "$s/(adapters|api|messaging)/|seckill/(?!common/)|libs/(redis|mysql|amqp|http|rpc|etcd|discovery)/|grpcpp/" \
     "$s/app must not include adapters, api, messaging, generated service protos or I/O libraries"
   check "$s/adapters" "$s/(app|api)/" "$s/adapters implement domain ports; they must not include app or api"
   check "$s/messaging" "$s/(app|adapters|api)/" "$s/messaging is a contract; it depends on the domain only"

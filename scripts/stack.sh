@@ -59,6 +59,7 @@ REDIS_PRODUCT_PASSWORD=$(new_secret)
 REDIS_OPS_PASSWORD=$(new_secret)
 AMQP_PASSWORD=$(new_secret)
 ETCD_ROOT_PASSWORD=$(new_secret)
+ETCD_SERVICE_PASSWORD=$(new_secret)
 MESSAGE_KEY=$(new_secret)$(new_secret)
 ADMIN_PASSWORD=$(new_secret)
 SECRETS
@@ -68,6 +69,7 @@ SECRETS
   # A secrets file from before a secret existed gets it added.
   grep -q '^MESSAGE_KEY=' "$SECRETS" || echo "MESSAGE_KEY=$(new_secret)$(new_secret)" >>"$SECRETS"
   grep -q '^ADMIN_PASSWORD=' "$SECRETS" || echo "ADMIN_PASSWORD=$(new_secret)" >>"$SECRETS"
+  grep -q '^ETCD_SERVICE_PASSWORD=' "$SECRETS" || echo "ETCD_SERVICE_PASSWORD=$(new_secret)" >>"$SECRETS"
   # shellcheck disable=SC1090
   . "$SECRETS"
   DB_PASSWORD=${SECKILL_DB_PASSWORD:-$DB_PASSWORD}
@@ -79,6 +81,7 @@ REDIS_PRODUCT_USER=seckill-product
 REDIS_OPS_USER=seckill-ops
 AMQP_USER=seckill
 AMQP_VHOST=seckill
+ETCD_SERVICE_USER=seckill
 etcdctl_root() { ETCDCTL_API=3 etcdctl --endpoints="127.0.0.1:$ETCD_PORT" --user "root:$ETCD_ROOT_PASSWORD" "$@"; }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -244,13 +247,23 @@ start_etcd() {
   echo $! > "$RUN/etcd/etcd.pid"
   # (Once authentication is on, the health check needs the credentials too.)
   wait_until 15 etcd sh -c "ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:$ETCD_PORT --user 'root:$ETCD_ROOT_PASSWORD' endpoint health || ETCDCTL_API=3 etcdctl --endpoints=127.0.0.1:$ETCD_PORT endpoint health"
-  # Authentication on, root the only user (the services' own users come with their use of etcd):
-  # a request without credentials is refused.
+  # Authentication on: a request without credentials is refused. root administers; the services
+  # share one user that may read and write only under /seckill/ (their registrations).
   local e=(env ETCDCTL_API=3 etcdctl --endpoints="127.0.0.1:$ETCD_PORT")
   if "${e[@]}" get /seckill/auth-probe >/dev/null 2>&1; then  # answered without credentials
     "${e[@]}" user add "root:$ETCD_ROOT_PASSWORD" >/dev/null 2>&1 || true
     "${e[@]}" user grant-role root root >/dev/null 2>&1 || true
     "${e[@]}" auth enable >/dev/null || die "etcd: cannot enable authentication"
+  fi
+  if ! etcdctl_root role get seckill-services >/dev/null 2>&1; then
+    etcdctl_root role add seckill-services >/dev/null
+    etcdctl_root role grant-permission seckill-services --prefix=true readwrite /seckill/ >/dev/null
+  fi
+  if ! etcdctl_root user get "$ETCD_SERVICE_USER" >/dev/null 2>&1; then
+    etcdctl_root user add "$ETCD_SERVICE_USER:$ETCD_SERVICE_PASSWORD" >/dev/null
+    etcdctl_root user grant-role "$ETCD_SERVICE_USER" seckill-services >/dev/null
+  else  # the password follows the secrets file (a rotation)
+    etcdctl_root user passwd "$ETCD_SERVICE_USER" --interactive=false <<<"$ETCD_SERVICE_PASSWORD" >/dev/null
   fi
 }
 stop_etcd() { stop_pidfile "$RUN/etcd/etcd.pid" etcd; }
@@ -303,10 +316,10 @@ SECKILL_REDIS_URL=redis://$REDIS_PRODUCT_USER:$REDIS_PRODUCT_PASSWORD@127.0.0.1:
 SECKILL_REDIS_OPS_URL=redis://$REDIS_OPS_USER:$REDIS_OPS_PASSWORD@127.0.0.1:$REDIS_PORT
 SECKILL_AMQP_URL=amqp://$AMQP_USER:$AMQP_PASSWORD@127.0.0.1:$AMQP_PORT/$AMQP_VHOST
 SECKILL_ETCD_ENDPOINTS=http://127.0.0.1:$ETCD_PORT
-SECKILL_ETCD_USER=root
-SECKILL_ETCD_PASSWORD=$ETCD_ROOT_PASSWORD
-SECKILL_PRODUCT_ADDR=127.0.0.1:$PRODUCT_PORT
-SECKILL_ORDER_ADDR=127.0.0.1:$ORDER_PORT
+SECKILL_ETCD_USER=$ETCD_SERVICE_USER
+SECKILL_ETCD_PASSWORD=$ETCD_SERVICE_PASSWORD
+SECKILL_PRODUCT_INSTANCE_ADDR=127.0.0.1:$PRODUCT_PORT
+SECKILL_ORDER_INSTANCE_ADDR=127.0.0.1:$ORDER_PORT
 SECKILL_PRODUCT_HEALTH_URL=http://127.0.0.1:$PRODUCT_HEALTH_PORT
 SECKILL_ORDER_HEALTH_URL=http://127.0.0.1:$ORDER_HEALTH_PORT
 SECKILL_JWT_SECRET=$(cat "$JWT_SECRET_FILE")

@@ -95,6 +95,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   uint16_t port() const { return port_; }
+  const std::string& address() const { return options_.address; }
 
   void Stop(std::chrono::milliseconds grace, std::function<void()> on_drained) {
     asio::post(acceptor_.get_executor(), [self = shared_from_this(), grace,
@@ -280,13 +281,15 @@ HttpServer::HttpServer(asio::io_context& ioc, ServerOptions options, Handler han
 HttpServer::~HttpServer() = default;
 absl::Status HttpServer::Start() { return impl_->Start(); }
 uint16_t HttpServer::port() const { return impl_->port(); }
+const std::string& HttpServer::address() const { return impl_->address(); }
 void HttpServer::Stop(std::chrono::milliseconds grace, std::function<void()> on_drained) {
   impl_->Stop(grace, std::move(on_drained));
 }
 
 int ServeUntilSignal(const std::string& name, HttpServer& server, boost::asio::io_context& ioc,
                      int threads, const std::function<void()>& on_signal,
-                     const std::function<void()>& after_stopped, std::chrono::milliseconds grace) {
+                     const std::function<void()>& after_stopped, base::Presence* presence,
+                     std::chrono::milliseconds grace) {
   if (absl::Status s = server.Start(); !s.ok()) {
     spdlog::error("{}: {}", name, s.ToString());
     return 1;
@@ -294,15 +297,21 @@ int ServeUntilSignal(const std::string& name, HttpServer& server, boost::asio::i
   std::vector<std::thread> io_threads;
   io_threads.reserve(static_cast<size_t>(threads));
   for (int i = 0; i < threads; ++i) io_threads.emplace_back([&ioc] { ioc.run(); });
-  spdlog::info("{} listening on http://127.0.0.1:{}", name, server.port());
-  const int signal = base::WaitForTerminationSignal();
-  spdlog::info("signal {}: stopping (in-flight requests finish first)", signal);
+  spdlog::info("{} listening on http://{}:{}", name, server.address(), server.port());
+  absl::Status announced = presence ? presence->Announce() : absl::OkStatus();
+  if (!announced.ok()) {
+    spdlog::error("{}: {}", name, announced.ToString());
+  } else {
+    const int signal = base::WaitForTerminationSignal();
+    spdlog::info("signal {}: stopping (in-flight requests finish first)", signal);
+    if (presence != nullptr) presence->Withdraw();
+  }
   on_signal();
   server.Stop(grace, [&ioc] { ioc.stop(); });
   for (std::thread& t : io_threads) t.join();
   after_stopped();
   spdlog::info("{} stopped", name);
-  return 0;
+  return announced.ok() ? 0 : 1;
 }
 
 }  // namespace seckill::http

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "boost/asio/awaitable.hpp"
 #include "boost/asio/io_context.hpp"
+#include "libs/base/presence.h"
 #include "libs/http/message.h"
 
 namespace seckill::http {
@@ -38,6 +39,8 @@ class HttpServer {
   // Binds and starts accepting. INVALID_ARGUMENT/UNAVAILABLE when the address cannot be bound.
   absl::Status Start();
   uint16_t port() const;
+  // The listen address (ServerOptions::address).
+  const std::string& address() const;
   // Graceful stop: closes the acceptor, closes idle connections, lets in-flight requests finish
   // (answered with Connection: close); `on_drained` runs once no connection remains, or after
   // `grace`. Thread-safe.
@@ -48,13 +51,14 @@ class HttpServer {
   std::shared_ptr<Impl> impl_;
 };
 
-// Starts `server`, runs `ioc` on `threads` threads until SIGTERM or SIGINT (blocked beforehand:
-// base::BlockTerminationSignals), then: `on_signal` (stop background jobs), the server's graceful
-// stop (`grace`), the threads joined, `after_stopped` (join worker pools). The exit code: 0, or 1
-// when the server cannot start.
+// Starts `server`, runs `ioc` on `threads` threads, announces `presence` (null: none), and
+// serves until SIGTERM or SIGINT (blocked beforehand: base::BlockTerminationSignals); then: the
+// presence withdrawn, `on_signal` (stop background jobs), the server's graceful stop (`grace`),
+// the threads joined, `after_stopped` (join worker pools). The exit code: 0, or 1 when the
+// server cannot start or the presence cannot be announced.
 int ServeUntilSignal(const std::string& name, HttpServer& server, boost::asio::io_context& ioc,
                      int threads, const std::function<void()>& on_signal,
-                     const std::function<void()>& after_stopped,
+                     const std::function<void()>& after_stopped, base::Presence* presence = nullptr,
                      std::chrono::milliseconds grace = std::chrono::seconds(10));
 
 }  // namespace seckill::http

@@ -25,7 +25,7 @@ int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::
   };
 
   grpc::ServerBuilder builder;
-  const std::string address = fmt::format("127.0.0.1:{}", options.grpc_port);
+  const std::string address = fmt::format("{}:{}", options.grpc_host, options.grpc_port);
   builder.AddListeningPort(address, options.credentials);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
@@ -36,6 +36,7 @@ int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::
     return 1;
   }
   http::ServerOptions probe_options;
+  probe_options.address = options.probe_host;
   probe_options.port = options.probe_port;
   const base::Counters none;
   http::HttpServer probes(
@@ -48,10 +49,22 @@ int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::
     stop_io();
     return 1;
   }
-  spdlog::info("{} serving gRPC on {}, probes on :{}", options.name, address, probes.port());
+  spdlog::info("{} serving gRPC on {}, probes on {}:{}", options.name, address, options.probe_host,
+               probes.port());
+  if (options.presence != nullptr) {
+    if (absl::Status announced = options.presence->Announce(); !announced.ok()) {
+      spdlog::error("{}: {}", options.name, base::Message(announced));
+      probes.Stop(std::chrono::seconds(2), [] {});
+      server->Shutdown();
+      after_server_stopped();
+      stop_io();
+      return 1;
+    }
+  }
 
   const int signal = base::WaitForTerminationSignal();
   spdlog::info("{}: signal {}: stopping (in-flight calls finish first)", options.name, signal);
+  if (options.presence != nullptr) options.presence->Withdraw();
   probes.Stop(std::chrono::seconds(2), [] {});
   server->Shutdown(std::chrono::system_clock::now() + options.grace);
   after_server_stopped();

@@ -9,6 +9,7 @@
 #include "boost/asio/awaitable.hpp"
 #include "grpcpp/client_context.h"
 #include "libs/base/await.h"
+#include "libs/rpc/service_channel.h"
 #include "libs/rpc/status.h"
 #include "libs/rpc/trace_context.h"
 
@@ -47,10 +48,16 @@ boost::asio::awaitable<absl::StatusOr<Response>> UnaryCall(Start start, Request 
 
 }  // namespace seckill::rpc
 
-// A start callable for UnaryCall: calls stub->async()->Method (which is overloaded, so its
-// address cannot be taken directly).
-#define SECKILL_ASYNC_METHOD(stub, Method)                            \
-  [stub_ptr = (stub)](grpc::ClientContext* c, const auto* q, auto* r, \
-                      std::function<void(grpc::Status)> done) {       \
-    stub_ptr->async()->Method(c, q, r, std::move(done));              \
+// A start callable for UnaryCall: calls Method on the current stub of `stubs` (a
+// shared_ptr<rpc::Stubs<Service>>), which the call keeps until it ends; UNAVAILABLE at once when
+// the service has no known instance. (Method is overloaded, so its address cannot be taken.)
+#define SECKILL_ASYNC_METHOD(stubs, Method)                                                    \
+  [source = (stubs)](grpc::ClientContext* c, const auto* q, auto* r,                           \
+                     std::function<void(grpc::Status)> done) {                                 \
+    auto stub_ptr = source->Get();                                                             \
+    if (stub_ptr == nullptr) {                                                                 \
+      return done(::seckill::rpc::ToGrpc(::seckill::rpc::NoInstanceError(source->service()))); \
+    }                                                                                          \
+    stub_ptr->async()->Method(                                                                 \
+        c, q, r, [stub_ptr, done = std::move(done)](grpc::Status s) { done(std::move(s)); });  \
   }

@@ -6,10 +6,11 @@
 #include "libs/base/periodic_task.h"
 #include "libs/base/service_main.h"
 #include "libs/base/status.h"
+#include "libs/discovery/service_endpoints.h"
 #include "libs/flowcontrol/proc_system_metrics.h"
 #include "libs/http/server.h"
 #include "libs/mysql/pool.h"
-#include "libs/rpc/resolver.h"
+#include "libs/rpc/service_channel.h"
 #include "services/gateway/adapters/hs256_token_codec.h"
 #include "services/gateway/adapters/mariadb_user_repository.h"
 #include "services/gateway/adapters/sodium_password_hasher.h"
@@ -66,13 +67,27 @@ int Run(const Settings& s) {
   flowcontrol::SteadyClock flow_clock;
   flowcontrol::ProcSystemMetrics system_metrics;
   api::FlowControl flow_control(flow_clock, &system_metrics);
-  api::Backends backends{
-      .product = rpc::MakeChannel(s.product_addr, buyers->ToServer(rpc::kProductIdentity)),
-      .order = rpc::MakeChannel(s.order_addr, buyers->ToServer(rpc::kOrderIdentity)),
-      .admin_product = rpc::MakeChannel(s.product_addr, admins->ToServer(rpc::kProductIdentity)),
-      .admin_order = rpc::MakeChannel(s.order_addr, admins->ToServer(rpc::kOrderIdentity)),
-      .timeout = s.backend_timeout,
-      .database_ready = [&db] { return db.Ping(); }};
+  // Buyers' and admins' calls go to the same instances, each under its own certificate.
+  auto product =
+      std::make_shared<rpc::ServiceChannel>("product", buyers->ToServer(rpc::kProductIdentity));
+  auto order =
+      std::make_shared<rpc::ServiceChannel>("order", buyers->ToServer(rpc::kOrderIdentity));
+  auto admin_product =
+      std::make_shared<rpc::ServiceChannel>("product", admins->ToServer(rpc::kProductIdentity));
+  auto admin_order =
+      std::make_shared<rpc::ServiceChannel>("order", admins->ToServer(rpc::kOrderIdentity));
+  discovery::ServiceEndpoints products(ioc.get_executor(), s.discovery, "product", s.product_addr,
+                                       {product, admin_product});
+  discovery::ServiceEndpoints orders(ioc.get_executor(), s.discovery, "order", s.order_addr,
+                                     {order, admin_order});
+  products.Start();
+  orders.Start();
+  api::Backends backends{.product = product,
+                         .order = order,
+                         .admin_product = admin_product,
+                         .admin_order = admin_order,
+                         .timeout = s.backend_timeout,
+                         .database_ready = [&db] { return db.Ping(); }};
   api::HttpApi api(accounts, sessions, std::move(backends), blocking, flow_control, flow_control,
                    clock, ioc.get_executor(),
                    {s.activity_cache_max_age.count(), s.sold_out_ttl.count()});
@@ -81,7 +96,8 @@ int Run(const Settings& s) {
     spdlog::error("flow control: {}; serving with no flow rules until the file is fixed",
                   base::Message(rules));
   }
-  const http::ServerOptions options{.port = static_cast<uint16_t>(s.http_port),
+  const http::ServerOptions options{.address = s.http_address,
+                                    .port = static_cast<uint16_t>(s.http_port),
                                     .header_limit = static_cast<size_t>(s.header_limit_bytes),
                                     .body_limit = static_cast<size_t>(s.body_limit_bytes)};
   http::HttpServer server(ioc, options,
@@ -101,16 +117,23 @@ int Run(const Settings& s) {
         }
       });
   refresh_sessions.Start();
+  // Registered for the operator's view of the cluster (and the flow limits' share of it).
+  const std::unique_ptr<base::Presence> presence =
+      discovery::PresenceOf(ioc.get_executor(), s.discovery, "gateway", s.http_address,
+                            static_cast<uint16_t>(s.http_port));
   return http::ServeUntilSignal(
       "seckill-gateway", server, ioc, static_cast<int>(s.http_threads),
       [&] {
         sample_system.Stop();
         refresh_sessions.Stop();
+        products.Stop();
+        orders.Stop();
       },
       [&] {
         blocking.join();
         hashing.join();
-      });
+      },
+      presence.get());
 }
 
 }  // namespace

@@ -8,8 +8,10 @@
 namespace seckill::gateway {
 
 void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
-  using Need = base::SettingsSchema::Need;
+  schema.String("http.address", &s.http_address,
+                "the interface the HTTP API listens on (0.0.0.0: all)");
   schema.Int("http.port", &s.http_port, 1, 65535, "the HTTP API's port");
+  discovery::DescribeSettings(schema, s.discovery);
   schema.Int("http.threads", &s.http_threads, 1, 64, "threads serving HTTP");
   schema.Int("http.body_limit_bytes", &s.body_limit_bytes, 1024, 16 << 20,
              "larger request bodies are answered 413");
@@ -26,9 +28,12 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
                 "after a SOLD_OUT answer, that activity's orders are refused here this long");
   schema.Seconds("jwt.ttl_seconds", &s.token_ttl, 60, int64_t{30} * 86'400, "a token's lifetime");
   schema.Secret("jwt.secret", &s.jwt_secret, "the HS256 key of the tokens (32 characters or more)");
-  schema.String("product.addr", &s.product_addr, "the product service (host:port)",
-                Need::kRequired);
-  schema.String("order.addr", &s.order_addr, "the order service (host:port)", Need::kRequired);
+  schema.String("product.addr", &s.product_addr,
+                "the product service at a fixed host:port; empty: its instances in etcd");
+  schema.String("order.addr", &s.order_addr,
+                "the order service at a fixed host:port; empty: its instances in etcd");
+  discovery::RequireAddressWithoutDiscovery(schema, s.discovery, "product.addr", s.product_addr);
+  discovery::RequireAddressWithoutDiscovery(schema, s.discovery, "order.addr", s.order_addr);
   base::DescribeMode(schema, s.mode);
   schema.String("admin.user", &s.admin_user, "the admin account, created at start-up if missing");
   schema.Secret("admin.password", &s.admin_password,

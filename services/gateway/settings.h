@@ -5,6 +5,7 @@
 #include <string>
 
 #include "libs/base/settings.h"
+#include "libs/discovery/settings.h"
 #include "libs/mysql/connection.h"
 #include "libs/rpc/mutual_tls.h"
 
@@ -12,7 +13,9 @@ namespace seckill::gateway {
 
 // Every setting of seckill-gateway, with its default; `seckill-gateway --help` lists them.
 struct Settings {
+  std::string http_address = "127.0.0.1";
   int64_t http_port = 17580;
+  discovery::Settings discovery;
   int64_t http_threads = 2;
   int64_t body_limit_bytes = int64_t{64} * 1024;
   int64_t header_limit_bytes = int64_t{8} * 1024;
@@ -22,7 +25,7 @@ struct Settings {
   std::chrono::milliseconds sold_out_ttl{100};
   std::chrono::seconds token_ttl{3600};
   std::string jwt_secret;
-  std::string product_addr;
+  std::string product_addr;  // fixed; empty: found through discovery
   std::string order_addr;
   // Production refuses a weak or well-known admin password, and gRPC in plain text.
   base::Mode mode = base::Mode::kDevelopment;

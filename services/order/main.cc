@@ -6,8 +6,9 @@
 #include "libs/base/periodic_task.h"
 #include "libs/base/service_main.h"
 #include "libs/base/status.h"
+#include "libs/discovery/service_endpoints.h"
 #include "libs/mysql/pool.h"
-#include "libs/rpc/resolver.h"
+#include "libs/rpc/service_channel.h"
 #include "libs/rpc/service_host.h"
 #include "services/order/adapters/amqp_order_event_publisher.h"
 #include "services/order/adapters/amqp_payment_deadlines.h"
@@ -42,9 +43,12 @@ int Run(const Settings& s) {
   amqp::Publisher deadline_publisher(messaging::PaymentDeadlinePublisherOptions(s.broker));
   const int64_t payment_timeout_ms = s.payment_timeout.count() * 1000;
 
-  adapters::GrpcStockReservations reservations(
-      rpc::MakeChannel(s.product_addr, credentials->ToServer(rpc::kProductIdentity)), {},
-      ioc.get_executor());
+  auto product = std::make_shared<rpc::ServiceChannel>(
+      "product", credentials->ToServer(rpc::kProductIdentity));
+  discovery::ServiceEndpoints products(ioc.get_executor(), s.discovery, "product", s.product_addr,
+                                       {product});
+  products.Start();
+  adapters::GrpcStockReservations reservations(product, {}, ioc.get_executor());
   const messaging::MessageSigner signer(s.message_key);
   adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, signer, payment_timeout_ms);
   adapters::AmqpOrderEventPublisher events(publisher, signer);
@@ -69,13 +73,19 @@ int Run(const Settings& s) {
     co_return co_await std::move(ping) && publisher.Connected() && consumers.Connected();
   };
   // In-flight PlaceOrder calls still need the publisher: it stops after the server.
+  const std::unique_ptr<base::Presence> presence = discovery::PresenceOf(
+      ioc.get_executor(), s.discovery, "order", s.grpc_address, static_cast<uint16_t>(s.grpc_port));
   const rpc::ServiceHostOptions host{.name = "seckill-order",
+                                     .grpc_host = s.grpc_address,
                                      .grpc_port = static_cast<uint16_t>(s.grpc_port),
+                                     .probe_host = s.http_address,
                                      .probe_port = static_cast<uint16_t>(s.http_port),
                                      .metrics = &metrics,
-                                     .credentials = credentials->ForServer(api::OrderCallers())};
+                                     .credentials = credentials->ForServer(api::OrderCallers()),
+                                     .presence = presence.get()};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
     sweeper.Stop();
+    products.Stop();
     publisher.Stop();
     consumers.Stop();
     deadline_publisher.Stop();

@@ -6,16 +6,20 @@
 namespace seckill::order {
 
 void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
+  schema.String("grpc.address", &s.grpc_address, "the interface gRPC listens on (0.0.0.0: all)");
   schema.Int("grpc.port", &s.grpc_port, 1, 65535, "the OrderService's gRPC port");
+  schema.String("http.address", &s.http_address, "the interface the probes listen on");
   schema.Int("http.port", &s.http_port, 1, 65535, "probes: /healthz, /readyz, /metrics");
+  discovery::DescribeSettings(schema, s.discovery);
   schema.Int("order.node_id", &s.node_id, 0, domain::OrderIdGenerator::kMaxNodeId,
              "unique per order-service instance: part of every order id");
   schema.Seconds("order.payment_timeout_s", &s.payment_timeout, 1, int64_t{7} * 86'400,
                  "an order not paid by then is cancelled and its stock returned");
   schema.Seconds("order.expiry_sweep_interval_s", &s.expiry_sweep_interval, 1, 86'400,
                  "the backstop sweep for payment deadlines whose message was lost");
-  schema.String("product.addr", &s.product_addr, "the product service (host:port)",
-                base::SettingsSchema::Need::kRequired);
+  schema.String("product.addr", &s.product_addr,
+                "the product service at a fixed host:port; empty: its instances in etcd");
+  discovery::RequireAddressWithoutDiscovery(schema, s.discovery, "product.addr", s.product_addr);
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);
   rpc::DescribeTransport(schema, s.transport, s.mode);

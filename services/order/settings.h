@@ -6,6 +6,7 @@
 
 #include "libs/amqp/connection.h"
 #include "libs/base/settings.h"
+#include "libs/discovery/settings.h"
 #include "libs/mysql/connection.h"
 #include "libs/rpc/mutual_tls.h"
 
@@ -13,12 +14,15 @@ namespace seckill::order {
 
 // Every setting of seckill-order, with its default; `seckill-order --help` lists them.
 struct Settings {
+  std::string grpc_address = "127.0.0.1";
   int64_t grpc_port = 17502;
+  std::string http_address = "127.0.0.1";
   int64_t http_port = 17512;  // probes and /metrics
+  discovery::Settings discovery;
   int64_t node_id = 1;
   std::chrono::seconds payment_timeout{900};
   std::chrono::seconds expiry_sweep_interval{30};
-  std::string product_addr;
+  std::string product_addr;  // fixed; empty: found through discovery
   mysql::ConnectionOptions db;
   rpc::TlsFiles tls;
   rpc::Transport transport = rpc::Transport::kMutualTls;

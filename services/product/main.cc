@@ -9,6 +9,7 @@
 #include "libs/base/run_to_completion.h"
 #include "libs/base/service_main.h"
 #include "libs/base/status.h"
+#include "libs/discovery/settings.h"
 #include "libs/mysql/pool.h"
 #include "libs/rpc/service_host.h"
 #include "services/product/adapters/mariadb_catalog.h"
@@ -64,11 +65,19 @@ int Run(const Settings& s) {
     auto ping = base::Offload(blocking, [&db] { return db.Ping(); });
     co_return co_await std::move(ping) && redis_client->Connected();
   };
+  // Registered in etcd once serving, withdrawn first on stop: callers stop sending before the
+  // in-flight calls drain.
+  const std::unique_ptr<base::Presence> presence =
+      discovery::PresenceOf(ioc.get_executor(), s.discovery, "product", s.grpc_address,
+                            static_cast<uint16_t>(s.grpc_port));
   const rpc::ServiceHostOptions host{.name = "seckill-product",
+                                     .grpc_host = s.grpc_address,
                                      .grpc_port = static_cast<uint16_t>(s.grpc_port),
+                                     .probe_host = s.http_address,
                                      .probe_port = static_cast<uint16_t>(s.http_port),
                                      .metrics = &metrics,
-                                     .credentials = credentials->ForServer(api::ProductCallers())};
+                                     .credentials = credentials->ForServer(api::ProductCallers()),
+                                     .presence = presence.get()};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
     recovery_check.Stop();
     sweeper.Stop();

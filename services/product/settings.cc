@@ -6,8 +6,11 @@
 namespace seckill::product {
 
 void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
+  schema.String("grpc.address", &s.grpc_address, "the interface gRPC listens on (0.0.0.0: all)");
   schema.Int("grpc.port", &s.grpc_port, 1, 65535, "the ProductService's gRPC port");
+  schema.String("http.address", &s.http_address, "the interface the probes listen on");
   schema.Int("http.port", &s.http_port, 1, 65535, "probes: /healthz, /readyz, /metrics");
+  discovery::DescribeSettings(schema, s.discovery);
   redis::DescribeSettings(schema, s.redis);
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);

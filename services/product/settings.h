@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "libs/base/settings.h"
+#include "libs/discovery/settings.h"
 #include "libs/mysql/connection.h"
 #include "libs/redis/async_client.h"
 #include "libs/rpc/mutual_tls.h"
@@ -12,8 +13,11 @@ namespace seckill::product {
 
 // Every setting of seckill-product, with its default; `seckill-product --help` lists them.
 struct Settings {
+  std::string grpc_address = "127.0.0.1";
   int64_t grpc_port = 17501;
+  std::string http_address = "127.0.0.1";
   int64_t http_port = 17511;  // probes and /metrics
+  discovery::Settings discovery;
   redis::AsyncClientOptions redis;
   mysql::ConnectionOptions db;
   rpc::TlsFiles tls;

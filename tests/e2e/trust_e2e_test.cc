@@ -209,10 +209,10 @@ TEST_F(TrustE2eGrpcTest, EveryServiceAnswersACallWithoutAClientCertificateUnauth
 
 TEST_F(TrustE2eGrpcTest, PlainTextCallsGetNoAnswer) {
   const std::string activity = NewActivity(3);
-  auto orders = Orders(
-      grpc::CreateChannel(env_.At("SECKILL_ORDER_ADDR"), grpc::InsecureChannelCredentials()));
-  auto products = Products(
-      grpc::CreateChannel(env_.At("SECKILL_PRODUCT_ADDR"), grpc::InsecureChannelCredentials()));
+  auto orders = Orders(grpc::CreateChannel(env_.At("SECKILL_ORDER_INSTANCE_ADDR"),
+                                           grpc::InsecureChannelCredentials()));
+  auto products = Products(grpc::CreateChannel(env_.At("SECKILL_PRODUCT_INSTANCE_ADDR"),
+                                               grpc::InsecureChannelCredentials()));
   EXPECT_EQ(ListVictimsOrders(*orders).error_code(), StatusCode::UNAVAILABLE);
   EXPECT_EQ(ReserveAUnit(*products, activity).error_code(), StatusCode::UNAVAILABLE);
   EXPECT_EQ(Stats(activity).remaining, 3);

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "libs/rpc/resolver.h"
+#include "libs/rpc/service_channel.h"
 #include "tests/support/stack_env.h"
 
 namespace seckill::testing {
@@ -22,9 +22,10 @@ rpc::TlsIdentity Load(const rpc::TlsFiles& files) {
 std::shared_ptr<grpc::Channel> Open(const std::string& service, const rpc::TlsIdentity& identity) {
   const StackEnv& env = StackEnv::Get();
   const bool order = service == "order";
-  return rpc::MakeChannel(env.At(order ? "SECKILL_ORDER_ADDR" : "SECKILL_PRODUCT_ADDR"),
-                          rpc::ChannelSecurity::MutualTls(
-                              identity, order ? rpc::kOrderIdentity : rpc::kProductIdentity));
+  return rpc::MakeChannel(
+      env.At(order ? "SECKILL_ORDER_INSTANCE_ADDR" : "SECKILL_PRODUCT_INSTANCE_ADDR"),
+      rpc::ChannelSecurity::MutualTls(identity,
+                                      order ? rpc::kOrderIdentity : rpc::kProductIdentity));
 }
 
 }  // namespace

@@ -21,7 +21,7 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/server_builder.h"
 #include "libs/rpc/mutual_tls.h"
-#include "libs/rpc/resolver.h"
+#include "libs/rpc/service_channel.h"
 #include "seckill/order/v1/order.grpc.pb.h"
 
 namespace {

@@ -21,18 +21,16 @@
 #include "services/gateway/app/accounts.h"
 #include "services/gateway/app/activity_cache.h"
 
-namespace grpc {
-class Channel;
-}
-
 namespace seckill::gateway::api {
 
 struct Backends {
   // Null only where no call is made (the spec test lists the routes).
-  std::shared_ptr<grpc::Channel> product;  // as the gateway, for buyers
-  std::shared_ptr<grpc::Channel> order;
-  std::shared_ptr<grpc::Channel> admin_product;  // as the gateway's admin identity, for admins
-  std::shared_ptr<grpc::Channel> admin_order;
+  // Each follows its service's instances (rpc::ServiceChannel).
+  std::shared_ptr<const rpc::ServiceChannel> product;  // as the gateway, for buyers
+  std::shared_ptr<const rpc::ServiceChannel> order;
+  // As the gateway's admin identity, for admins.
+  std::shared_ptr<const rpc::ServiceChannel> admin_product;
+  std::shared_ptr<const rpc::ServiceChannel> admin_order;
   std::chrono::milliseconds timeout{3000};
   // Whether the account database answers; blocking, run on a worker.
   std::function<bool()> database_ready;

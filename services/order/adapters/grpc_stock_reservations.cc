@@ -14,9 +14,11 @@ namespace pv1 = seckill::product::v1;
 
 namespace {
 
-// Keeps request, reply and context alive until the callback runs.
+// Keeps request, reply and context alive until the callback runs, and the stub (so the channel
+// of the instances the call began on).
 template <class Request, class Reply>
 struct Call {
+  std::shared_ptr<pv1::ProductService::Stub> stub;
   grpc::ClientContext context;
   Request request;
   Reply reply;
@@ -33,38 +35,42 @@ std::shared_ptr<Call<Request, Reply>> NewCall(std::chrono::milliseconds timeout,
 
 }  // namespace
 
-GrpcStockReservations::GrpcStockReservations(std::shared_ptr<grpc::Channel> channel,
+GrpcStockReservations::GrpcStockReservations(std::shared_ptr<const rpc::ServiceChannel> channel,
                                              StockCallTimeouts timeouts,
                                              boost::asio::any_io_executor timers)
-    : stub_(product::v1::ProductService::NewStub(std::move(channel))),
+    : stubs_(std::make_shared<rpc::Stubs<pv1::ProductService>>(std::move(channel))),
       timeouts_(timeouts),
       timers_(std::move(timers)) {
   reserves_ = Reserves::Create(
-      [stub = stub_, timeout = timeouts_.reserve](std::vector<pv1::ReserveStockRequest> items,
-                                                  Reserves::Clock::time_point oldest,
-                                                  Reserves::BatchDone done) {
+      [stubs = stubs_, timeout = timeouts_.reserve](std::vector<pv1::ReserveStockRequest> items,
+                                                    Reserves::Clock::time_point oldest,
+                                                    Reserves::BatchDone done) {
         auto call = NewCall<pv1::ReserveStocksRequest, pv1::ReserveStocksResponse>(timeout);
         call->context.set_deadline(rpc::DeadlineFrom(oldest, timeout));
         for (pv1::ReserveStockRequest& item : items) *call->request.add_items() = std::move(item);
-        stub->async()->ReserveStocks(&call->context, &call->request, &call->reply,
-                                     [call, done = std::move(done)](grpc::Status status) {
-                                       if (!status.ok()) return done(rpc::FromGrpc(status));
-                                       std::vector<pv1::ReserveStockResult> results(
-                                           call->reply.results().begin(),
-                                           call->reply.results().end());
-                                       done(std::move(results));
-                                     });
+        call->stub = stubs->Get();
+        if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs->service()));
+        call->stub->async()->ReserveStocks(&call->context, &call->request, &call->reply,
+                                           [call, done = std::move(done)](grpc::Status status) {
+                                             if (!status.ok()) return done(rpc::FromGrpc(status));
+                                             std::vector<pv1::ReserveStockResult> results(
+                                                 call->reply.results().begin(),
+                                                 call->reply.results().end());
+                                             done(std::move(results));
+                                           });
       },
       kBatchesInFlight, kMaxBatch);
   marks_ = Marks::Create(
-      [stub = stub_, timeout = timeouts_.confirm](std::vector<pv1::ReservationRef> items,
-                                                  Marks::Clock::time_point, Marks::BatchDone done) {
+      [stubs = stubs_, timeout = timeouts_.confirm](
+          std::vector<pv1::ReservationRef> items, Marks::Clock::time_point, Marks::BatchDone done) {
         auto call =
             NewCall<pv1::MarkReservationsPublishedRequest, pv1::MarkReservationsPublishedResponse>(
                 timeout);
         call->context.set_wait_for_ready(true);
         for (pv1::ReservationRef& item : items) *call->request.add_items() = std::move(item);
-        stub->async()->MarkReservationsPublished(
+        call->stub = stubs->Get();
+        if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs->service()));
+        call->stub->async()->MarkReservationsPublished(
             &call->context, &call->request, &call->reply,
             [call, done = std::move(done)](grpc::Status status) {
               if (!status.ok()) return done(rpc::FromGrpc(status));
@@ -132,11 +138,13 @@ base::Async<domain::ReleaseOutcome> GrpcStockReservations::Release(uint64_t acti
         NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationResponse>(timeouts_.release);
     call->request.set_activity_id(activity_id);
     call->request.set_order_id(order_id);
-    stub_->async()->ReleaseReservation(&call->context, &call->request, &call->reply,
-                                       [call, done = std::move(done)](grpc::Status status) {
-                                         if (!status.ok()) return done(rpc::FromGrpc(status));
-                                         done(FromProto(call->reply.outcome()));
-                                       });
+    call->stub = stubs_->Get();
+    if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+    call->stub->async()->ReleaseReservation(&call->context, &call->request, &call->reply,
+                                            [call, done = std::move(done)](grpc::Status status) {
+                                              if (!status.ok()) return done(rpc::FromGrpc(status));
+                                              done(FromProto(call->reply.outcome()));
+                                            });
   });
 }
 
@@ -148,11 +156,13 @@ base::Async<domain::ReleaseOutcome> GrpcStockReservations::Cancel(uint64_t activ
         NewCall<pv1::CancelReservationRequest, pv1::CancelReservationResponse>(timeouts_.release);
     call->request.set_activity_id(activity_id);
     call->request.set_order_id(order_id);
-    stub_->async()->CancelReservation(&call->context, &call->request, &call->reply,
-                                      [call, done = std::move(done)](grpc::Status status) {
-                                        if (!status.ok()) return done(rpc::FromGrpc(status));
-                                        done(FromProto(call->reply.outcome()));
-                                      });
+    call->stub = stubs_->Get();
+    if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+    call->stub->async()->CancelReservation(&call->context, &call->request, &call->reply,
+                                           [call, done = std::move(done)](grpc::Status status) {
+                                             if (!status.ok()) return done(rpc::FromGrpc(status));
+                                             done(FromProto(call->reply.outcome()));
+                                           });
   });
 }
 
@@ -170,7 +180,9 @@ base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
           item->set_quantity(r.quantity);
           item->set_amount_cents(r.amount_cents);
         }
-        stub_->async()->ConfirmReservations(
+        call->stub = stubs_->Get();
+        if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+        call->stub->async()->ConfirmReservations(
             &call->context, &call->request, &call->reply,
             [call, done = std::move(done)](grpc::Status status) {
               if (!status.ok()) return done(rpc::FromGrpc(status));
@@ -239,27 +251,30 @@ base::Async<domain::ReviveResult> GrpcStockReservations::Revive(uint64_t activit
         NewCall<pv1::ReviveReservationRequest, pv1::ReviveReservationResponse>(timeouts_.release);
     call->request.set_activity_id(activity_id);
     call->request.set_order_id(order_id);
-    stub_->async()->ReviveReservation(&call->context, &call->request, &call->reply,
-                                      [call, done = std::move(done)](grpc::Status status) {
-                                        if (!status.ok()) return done(rpc::FromGrpc(status));
-                                        using R = pv1::ReviveReservationResponse;
-                                        using O = domain::ReviveOutcome;
-                                        O outcome = O::kNotFound;
-                                        switch (call->reply.outcome()) {
-                                          case R::OUTCOME_REVIVED:
-                                            outcome = O::kRevived;
-                                            break;
-                                          case R::OUTCOME_NOT_RELEASED:
-                                            outcome = O::kNotReleased;
-                                            break;
-                                          case R::OUTCOME_REFUSED:
-                                            outcome = O::kRefused;
-                                            break;
-                                          default:
-                                            break;
-                                        }
-                                        done(domain::ReviveResult{outcome, call->reply.refusal()});
-                                      });
+    call->stub = stubs_->Get();
+    if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+    call->stub->async()->ReviveReservation(
+        &call->context, &call->request, &call->reply,
+        [call, done = std::move(done)](grpc::Status status) {
+          if (!status.ok()) return done(rpc::FromGrpc(status));
+          using R = pv1::ReviveReservationResponse;
+          using O = domain::ReviveOutcome;
+          O outcome = O::kNotFound;
+          switch (call->reply.outcome()) {
+            case R::OUTCOME_REVIVED:
+              outcome = O::kRevived;
+              break;
+            case R::OUTCOME_NOT_RELEASED:
+              outcome = O::kNotReleased;
+              break;
+            case R::OUTCOME_REFUSED:
+              outcome = O::kRefused;
+              break;
+            default:
+              break;
+          }
+          done(domain::ReviveResult{outcome, call->reply.refusal()});
+        });
   });
 }
 
@@ -268,7 +283,9 @@ base::Async<domain::LedgerSnapshot> GrpcStockReservations::Snapshot(uint64_t act
                                                                          auto done) mutable {
     auto call = NewCall<pv1::GetStockStatsRequest, pv1::GetStockStatsResponse>(timeouts_.confirm);
     call->request.set_activity_id(activity_id);
-    stub_->async()->GetStockStats(
+    call->stub = stubs_->Get();
+    if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+    call->stub->async()->GetStockStats(
         &call->context, &call->request, &call->reply,
         [call, done = std::move(done)](grpc::Status status) {
           if (!status.ok()) return done(rpc::FromGrpc(status));
@@ -287,22 +304,24 @@ base::Async<domain::AdjustOutcome> GrpcStockReservations::Adjust(uint64_t activi
         call->request.set_activity_id(activity_id);
         call->request.set_expected_remaining(expected_remaining);
         call->request.set_delta(delta);
-        stub_->async()->AdjustStock(&call->context, &call->request, &call->reply,
-                                    [call, done = std::move(done)](grpc::Status status) {
-                                      if (!status.ok()) return done(rpc::FromGrpc(status));
-                                      using R = pv1::AdjustStockResponse;
-                                      using O = domain::AdjustOutcome;
-                                      switch (call->reply.outcome()) {
-                                        case R::OUTCOME_ADJUSTED:
-                                          return done(O::kAdjusted);
-                                        case R::OUTCOME_CHANGED:
-                                          return done(O::kChanged);
-                                        case R::OUTCOME_NEGATIVE:
-                                          return done(O::kNegative);
-                                        default:
-                                          return done(O::kNotFound);
-                                      }
-                                    });
+        call->stub = stubs_->Get();
+        if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+        call->stub->async()->AdjustStock(&call->context, &call->request, &call->reply,
+                                         [call, done = std::move(done)](grpc::Status status) {
+                                           if (!status.ok()) return done(rpc::FromGrpc(status));
+                                           using R = pv1::AdjustStockResponse;
+                                           using O = domain::AdjustOutcome;
+                                           switch (call->reply.outcome()) {
+                                             case R::OUTCOME_ADJUSTED:
+                                               return done(O::kAdjusted);
+                                             case R::OUTCOME_CHANGED:
+                                               return done(O::kChanged);
+                                             case R::OUTCOME_NEGATIVE:
+                                               return done(O::kNegative);
+                                             default:
+                                               return done(O::kNotFound);
+                                           }
+                                         });
       });
 }
 

@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "boost/asio/any_io_executor.hpp"
-#include "grpcpp/channel.h"
 #include "libs/base/coalescer.h"
+#include "libs/rpc/service_channel.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/order/domain/stock_reservations.h"
 
@@ -41,8 +41,8 @@ class GrpcStockReservations final : public domain::StockReservations {
 
   // `timers` paces the published mark's retries: an io_context's executor, running while the
   // service runs.
-  GrpcStockReservations(std::shared_ptr<grpc::Channel> channel, StockCallTimeouts timeouts,
-                        boost::asio::any_io_executor timers);
+  GrpcStockReservations(std::shared_ptr<const rpc::ServiceChannel> channel,
+                        StockCallTimeouts timeouts, boost::asio::any_io_executor timers);
 
   base::AsyncEach<domain::Reservation> Reserve(
       const std::vector<domain::ReserveRequest>& requests) override;
@@ -57,7 +57,8 @@ class GrpcStockReservations final : public domain::StockReservations {
                                             int64_t delta) override;
 
  private:
-  std::shared_ptr<product::v1::ProductService::Stub> stub_;
+  // The product service's instances, followed (service discovery).
+  std::shared_ptr<rpc::Stubs<product::v1::ProductService>> stubs_;
   StockCallTimeouts timeouts_;
   boost::asio::any_io_executor timers_;
   using Reserves =

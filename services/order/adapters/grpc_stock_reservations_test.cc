@@ -14,7 +14,7 @@
 #include "boost/asio/system_executor.hpp"
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
-#include "libs/rpc/resolver.h"
+#include "libs/rpc/service_channel.h"
 
 namespace seckill::order::adapters {
 namespace {
@@ -93,9 +93,10 @@ class Timers {
   std::thread thread_;
 };
 
-std::shared_ptr<grpc::Channel> ChannelTo(int port) {
-  rpc::StaticResolver resolver({{"product", {"127.0.0.1:" + std::to_string(port)}}});
-  return *rpc::MakeChannel(resolver, "product", rpc::ChannelSecurity::Insecure());
+std::shared_ptr<rpc::ServiceChannel> ChannelTo(int port) {
+  auto channel = std::make_shared<rpc::ServiceChannel>("product", rpc::ChannelSecurity::Insecure());
+  channel->Update({"127.0.0.1:" + std::to_string(port)});
+  return channel;
 }
 
 TEST(GrpcStockReservationsTest, MarkPublishedIsMadeAgainWhileTheServiceRefuses) {

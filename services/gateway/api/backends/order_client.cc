@@ -1,7 +1,6 @@
 #include "services/gateway/api/backends/order_client.h"
 
 #include "absl/strings/strip.h"
-#include "grpcpp/channel.h"
 #include "libs/base/coalescer.h"
 #include "libs/rpc/deadline.h"
 #include "seckill/order/v1/order.grpc.pb.h"
@@ -30,20 +29,22 @@ domain::Order ToDomain(const ov1::Order& o) {
 }
 
 // One PlaceOrders call for a batch of placements.
-void SendPlacements(const std::shared_ptr<ov1::OrderService::Stub>& stub,
-                    std::chrono::milliseconds timeout, std::vector<ov1::PlaceOrderRequest> items,
-                    Placements::Clock::time_point oldest, Placements::BatchDone done) {
+void SendPlacements(rpc::Stubs<ov1::OrderService>& stubs, std::chrono::milliseconds timeout,
+                    std::vector<ov1::PlaceOrderRequest> items, Placements::Clock::time_point oldest,
+                    Placements::BatchDone done) {
   struct BatchCall {
     grpc::ClientContext context;
     ov1::PlaceOrdersRequest request;
     ov1::PlaceOrdersResponse reply;
   };
+  std::shared_ptr<ov1::OrderService::Stub> stub = stubs.Get();
+  if (stub == nullptr) return done(rpc::NoInstanceError(stubs.service()));
   auto call = std::make_shared<BatchCall>();
   // Counted from the oldest order's arrival: none waits past its own deadline.
   call->context.set_deadline(rpc::DeadlineFrom(oldest, timeout));
   for (ov1::PlaceOrderRequest& item : items) *call->request.add_items() = std::move(item);
   stub->async()->PlaceOrders(&call->context, &call->request, &call->reply,
-                             [call, done = std::move(done)](grpc::Status status) {
+                             [call, stub, done = std::move(done)](grpc::Status status) {
                                if (!status.ok()) return done(rpc::FromGrpc(status));
                                done(std::vector<ov1::PlaceOrderResult>(
                                    call->reply.results().begin(), call->reply.results().end()));
@@ -53,19 +54,20 @@ void SendPlacements(const std::shared_ptr<ov1::OrderService::Stub>& stub,
 }  // namespace
 
 struct OrderClient::Impl {
-  std::shared_ptr<ov1::OrderService::Stub> stub;
+  std::shared_ptr<rpc::Stubs<ov1::OrderService>> stubs;
   std::shared_ptr<Placements> placements;
 };
 
-OrderClient::OrderClient(std::shared_ptr<grpc::Channel> channel, BackendGuard& guard,
+OrderClient::OrderClient(std::shared_ptr<const rpc::ServiceChannel> channel, BackendGuard& guard,
                          std::chrono::milliseconds timeout)
     : impl_(std::make_shared<Impl>()), guard_(guard), timeout_(timeout) {
-  if (channel) impl_->stub = ov1::OrderService::NewStub(channel);
+  impl_->stubs = std::make_shared<rpc::Stubs<ov1::OrderService>>(
+      channel ? std::move(channel) : rpc::ServiceChannel::None(kBackend));
   impl_->placements = Placements::Create(
-      [stub = impl_->stub, timeout](std::vector<ov1::PlaceOrderRequest> items,
-                                    Placements::Clock::time_point oldest,
-                                    Placements::BatchDone done) {
-        SendPlacements(stub, timeout, std::move(items), oldest, std::move(done));
+      [stubs = impl_->stubs, timeout](std::vector<ov1::PlaceOrderRequest> items,
+                                      Placements::Clock::time_point oldest,
+                                      Placements::BatchDone done) {
+        SendPlacements(*stubs, timeout, std::move(items), oldest, std::move(done));
       },
       kPlacementBatchesInFlight, kMaxPlacementBatch);
 }
@@ -105,7 +107,7 @@ awaitable<StatusOr<std::vector<domain::Order>>> OrderClient::ListOrders(uint64_t
   ov1::ListOrdersRequest request;
   request.set_user_id(user_id);
   auto reply_call = GuardedCall<ov1::ListOrdersResponse>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ListOrders), request,
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stubs, ListOrders), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -120,7 +122,7 @@ awaitable<StatusOr<domain::Order>> OrderClient::GetOrder(uint64_t order_id, uint
   request.set_order_id(order_id);
   request.set_user_id(user_id);
   auto reply_call = GuardedCall<ov1::GetOrderResponse>(guard_, kBackend, timeout_,
-                                                       SECKILL_ASYNC_METHOD(impl_->stub, GetOrder),
+                                                       SECKILL_ASYNC_METHOD(impl_->stubs, GetOrder),
                                                        request, traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -134,7 +136,7 @@ awaitable<StatusOr<Transition>> OrderClient::PayOrder(uint64_t order_id, uint64_
   request.set_order_id(order_id);
   request.set_user_id(user_id);
   auto reply_call = GuardedCall<ov1::PayOrderResponse>(guard_, kBackend, timeout_,
-                                                       SECKILL_ASYNC_METHOD(impl_->stub, PayOrder),
+                                                       SECKILL_ASYNC_METHOD(impl_->stubs, PayOrder),
                                                        request, traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -154,7 +156,7 @@ awaitable<StatusOr<Transition>> OrderClient::CancelOrder(uint64_t order_id, uint
   request.set_order_id(order_id);
   request.set_user_id(user_id);
   auto reply_call = GuardedCall<ov1::CancelOrderResponse>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, CancelOrder), request,
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stubs, CancelOrder), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -173,7 +175,7 @@ awaitable<StatusOr<OrderStats>> OrderClient::GetOrderStats(uint64_t activity_id,
   ov1::GetOrderStatsRequest request;
   request.set_activity_id(activity_id);
   auto reply_call = GuardedCall<ov1::GetOrderStatsResponse>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, GetOrderStats), request,
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stubs, GetOrderStats), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -187,7 +189,7 @@ awaitable<StatusOr<ReconcileReport>> OrderClient::ReconcileStock(uint64_t activi
   request.set_activity_id(activity_id);
   request.set_repair(repair);
   auto reply_call = GuardedCall<ov1::ReconcileStockResponse>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ReconcileStock), request,
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stubs, ReconcileStock), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -202,7 +204,7 @@ awaitable<StatusOr<std::vector<DeadLetter>>> OrderClient::ListDeadLetters(int li
   ov1::ListDeadLettersRequest request;
   request.set_limit(limit);
   auto reply_call = GuardedCall<ov1::ListDeadLettersResponse>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ListDeadLetters), request,
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stubs, ListDeadLetters), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -219,7 +221,7 @@ awaitable<StatusOr<ReplayResult>> OrderClient::ReplayDeadLetter(uint64_t id,
   ov1::ReplayDeadLetterRequest request;
   request.set_id(id);
   auto reply_call = GuardedCall<ov1::ReplayDeadLetterResponse>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stub, ReplayDeadLetter), request,
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stubs, ReplayDeadLetter), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -244,7 +246,7 @@ awaitable<absl::Status> OrderClient::Probe() {
   const ov1::GetOrderStatsRequest request;
   const std::string no_trace;
   auto reply_call = rpc::UnaryCall<ov1::GetOrderStatsResponse>(
-      SECKILL_ASYNC_METHOD(impl_->stub, GetOrderStats), request, std::chrono::milliseconds(1000),
+      SECKILL_ASYNC_METHOD(impl_->stubs, GetOrderStats), request, std::chrono::milliseconds(1000),
       no_trace);
   auto reply = co_await std::move(reply_call);
   co_return reply.status();

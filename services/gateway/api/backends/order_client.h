@@ -13,8 +13,8 @@
 #include "services/gateway/domain/activity.h"
 #include "services/gateway/domain/order.h"
 
-namespace grpc {
-class Channel;
+namespace seckill::rpc {
+class ServiceChannel;
 }
 
 namespace seckill::gateway::api {
@@ -80,7 +80,8 @@ struct ReplayResult {
 // order". The coroutines take their arguments by value: pass named values (libs/base/await.h).
 class OrderClient {
  public:
-  OrderClient(std::shared_ptr<grpc::Channel> channel, BackendGuard& guard,
+  // `channel` follows the service's instances; null: every call answers UNAVAILABLE.
+  OrderClient(std::shared_ptr<const rpc::ServiceChannel> channel, BackendGuard& guard,
               std::chrono::milliseconds timeout);
   ~OrderClient();
 

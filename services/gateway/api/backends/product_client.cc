@@ -1,6 +1,5 @@
 #include "services/gateway/api/backends/product_client.h"
 
-#include "grpcpp/channel.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/gateway/api/backends/guarded_call.h"
 
@@ -10,8 +9,8 @@ namespace pv1 = seckill::product::v1;
 using absl::StatusOr;
 using boost::asio::awaitable;
 
-struct ProductClient::Stub {
-  std::shared_ptr<pv1::ProductService::Stub> stub;
+struct ProductClient::Impl {
+  std::shared_ptr<rpc::Stubs<pv1::ProductService>> stubs;
 };
 
 namespace {
@@ -39,11 +38,10 @@ domain::Activity ToDomain(const pv1::Activity& a) {
 
 }  // namespace
 
-ProductClient::ProductClient(std::shared_ptr<grpc::Channel> channel, BackendGuard& guard,
-                             std::chrono::milliseconds timeout)
-    : stub_(std::make_unique<Stub>(Stub{channel ? std::shared_ptr<pv1::ProductService::Stub>(
-                                                      pv1::ProductService::NewStub(channel))
-                                                : nullptr})),
+ProductClient::ProductClient(std::shared_ptr<const rpc::ServiceChannel> channel,
+                             BackendGuard& guard, std::chrono::milliseconds timeout)
+    : impl_(std::make_unique<Impl>(Impl{std::make_shared<rpc::Stubs<pv1::ProductService>>(
+          channel ? std::move(channel) : rpc::ServiceChannel::None(kBackend))})),
       guard_(guard),
       timeout_(timeout) {}
 
@@ -53,7 +51,7 @@ awaitable<StatusOr<std::vector<domain::Activity>>> ProductClient::ListActivities
     std::string traceparent) {
   const pv1::ListActivitiesRequest request;
   auto reply_call = GuardedCall<pv1::ListActivitiesResponse>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, ListActivities), request,
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stubs, ListActivities), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -67,7 +65,7 @@ awaitable<StatusOr<std::optional<domain::Activity>>> ProductClient::GetActivity(
   pv1::GetActivityRequest request;
   request.set_activity_id(activity_id);
   auto reply_call = GuardedCall<pv1::GetActivityResponse>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, GetActivity), request,
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stubs, GetActivity), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -84,7 +82,7 @@ awaitable<StatusOr<uint64_t>> ProductClient::CreateProduct(std::string name,
   request.set_description(std::move(description));
   request.set_price_cents(price_cents);
   auto reply_call = GuardedCall<pv1::CreateProductResponse>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, CreateProduct), request,
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stubs, CreateProduct), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -102,7 +100,7 @@ awaitable<StatusOr<uint64_t>> ProductClient::CreateActivity(NewActivity activity
   request.set_end_at_ms(activity.end_at_ms);
   request.set_limit_per_user(activity.limit_per_user);
   auto reply_call = GuardedCall<pv1::CreateActivityResponse>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, CreateActivity), request,
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stubs, CreateActivity), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -117,7 +115,7 @@ awaitable<StatusOr<StockStats>> ProductClient::GetStockStats(uint64_t activity_i
   pv1::GetStockStatsRequest request;
   request.set_activity_id(activity_id);
   auto reply_call = GuardedCall<pv1::GetStockStatsResponse>(
-      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(stub_->stub, GetStockStats), request,
+      guard_, kBackend, timeout_, SECKILL_ASYNC_METHOD(impl_->stubs, GetStockStats), request,
       traceparent);
   auto reply = co_await std::move(reply_call);
   if (!reply.ok()) co_return reply.status();
@@ -129,7 +127,7 @@ awaitable<absl::Status> ProductClient::Probe() {
   const pv1::GetStockStatsRequest request;
   const std::string no_trace;
   auto reply_call = rpc::UnaryCall<pv1::GetStockStatsResponse>(
-      SECKILL_ASYNC_METHOD(stub_->stub, GetStockStats), request, std::chrono::milliseconds(1000),
+      SECKILL_ASYNC_METHOD(impl_->stubs, GetStockStats), request, std::chrono::milliseconds(1000),
       no_trace);
   auto reply = co_await std::move(reply_call);
   co_return reply.status();

@@ -13,8 +13,8 @@
 #include "services/gateway/api/admission.h"
 #include "services/gateway/domain/activity.h"
 
-namespace grpc {
-class Channel;
+namespace seckill::rpc {
+class ServiceChannel;
 }
 
 namespace seckill::gateway::api {
@@ -42,7 +42,8 @@ struct StockStats {
 // The coroutines take their arguments by value: pass named values (libs/base/await.h).
 class ProductClient {
  public:
-  ProductClient(std::shared_ptr<grpc::Channel> channel, BackendGuard& guard,
+  // `channel` follows the service's instances; null: every call answers UNAVAILABLE.
+  ProductClient(std::shared_ptr<const rpc::ServiceChannel> channel, BackendGuard& guard,
                 std::chrono::milliseconds timeout);
   ~ProductClient();
 
@@ -63,8 +64,8 @@ class ProductClient {
   boost::asio::awaitable<absl::Status> Probe();
 
  private:
-  struct Stub;
-  std::unique_ptr<Stub> stub_;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
   BackendGuard& guard_;
   std::chrono::milliseconds timeout_;
 };

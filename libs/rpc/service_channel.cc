@@ -1,27 +1,45 @@
-#include "libs/rpc/resolver.h"
+#include "libs/rpc/service_channel.h"
 
 #include "fmt/format.h"
 #include "grpcpp/create_channel.h"
 
 namespace seckill::rpc {
 
-absl::StatusOr<std::vector<std::string>> StaticResolver::Resolve(const std::string& service) const {
-  auto it = endpoints_.find(service);
-  if (it == endpoints_.end() || it->second.empty()) {
-    return absl::NotFoundError(fmt::format("no endpoints configured for service '{}'", service));
+void ServiceChannel::Update(const std::vector<std::string>& addresses) {
+  {
+    std::lock_guard lock(mu_);
+    if (addresses == addresses_ && generation_ > 0) return;
   }
-  return it->second;
+  std::shared_ptr<grpc::Channel> next =
+      addresses.empty() ? nullptr : MakeChannel(addresses, security_);
+  std::lock_guard lock(mu_);
+  addresses_ = addresses;
+  channel_ = std::move(next);
+  generation_.fetch_add(1, std::memory_order_release);
 }
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const Resolver& resolver,
-                                                           const std::string& service,
-                                                           const ChannelSecurity& security) {
-  auto endpoints = resolver.Resolve(service);
-  if (!endpoints.ok()) return endpoints.status();
+std::shared_ptr<grpc::Channel> ServiceChannel::Current() const {
+  std::lock_guard lock(mu_);
+  return channel_;
+}
+
+uint64_t ServiceChannel::generation() const { return generation_.load(std::memory_order_acquire); }
+
+std::shared_ptr<const ServiceChannel> ServiceChannel::None(std::string service) {
+  return std::make_shared<const ServiceChannel>(std::move(service), ChannelSecurity::Insecure());
+}
+
+absl::Status NoInstanceError(const std::string& service) {
+  return absl::UnavailableError(
+      fmt::format("no instance of the {} service is registered in etcd", service));
+}
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::vector<std::string>& addresses,
+                                           const ChannelSecurity& security) {
   std::string target = "ipv4:";
-  for (size_t i = 0; i < endpoints->size(); ++i) {
+  for (size_t i = 0; i < addresses.size(); ++i) {
     if (i > 0) target += ',';
-    target += (*endpoints)[i];
+    target += addresses[i];
   }
   grpc::ChannelArguments args;
   args.SetLoadBalancingPolicyName("round_robin");
@@ -42,8 +60,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(const Resolver& resol
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
                                            const ChannelSecurity& security) {
-  const StaticResolver fixed({{"service", {address}}});
-  return *MakeChannel(fixed, "service", security);
+  return MakeChannel(std::vector<std::string>{address}, security);
 }
 
 }  // namespace seckill::rpc
