@@ -305,6 +305,53 @@ TEST_F(TrustE2eGrpcTest, ABuyersIdOfZeroCancelsNothing) {
   EXPECT_EQ(Stats(activity).remaining, 2);
 }
 
+// A paid order's unit is sold: no caller but the order service may cancel a reservation (so
+// neither the gateway's identity nor one without a certificate), and the order service itself
+// refuses to cancel a paid order. The stock stays sold.
+TEST_F(TrustE2eGrpcTest, APaidOrdersReservationCannotBeCancelled) {
+  const std::string activity = NewActivity(3);
+  const std::string order_id = PlaceRecorded(activity, victim_);
+  auto paid = client_.Call("POST", "/api/v1/orders/" + order_id + "/payment", "", victim_.token);
+  ASSERT_TRUE(paid.ok());
+  ASSERT_EQ(paid->status, 200) << paid->body;
+  pv1::CancelReservationRequest cancel;
+  cancel.set_activity_id(std::stoull(activity));
+  cancel.set_order_id(std::stoull(order_id));
+  pv1::CancelReservationResponse cancelled;
+  for (const std::string& identity : {std::string(rpc::kGatewayIdentity), std::string()}) {
+    auto products = Products(ServiceChannel("product", identity));
+    const grpc::Status status = Within5s(
+        [&](grpc::ClientContext* c) { return products->CancelReservation(c, cancel, &cancelled); });
+    EXPECT_FALSE(status.ok()) << "as '" << identity << "'";
+  }
+  auto refused = client_.Call("POST", "/api/v1/orders/" + order_id + "/cancel", "", victim_.token);
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 409) << refused->body;
+  const auto stats = Stats(activity);
+  EXPECT_EQ(stats.remaining, 2);
+  EXPECT_EQ(stats.paid, 1);
+}
+
+// Request smuggling and duplicate identity headers against the running gateway: each is 400 and
+// the connection closes, so the request hidden behind it is never served.
+TEST_F(TrustE2eGrpcTest, SmugglingAndDuplicateHeadersAre400AtTheGateway) {
+  const std::string hidden = "GET /api/v1/orders HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const std::string& head :
+       {std::string("Transfer-Encoding: chunked, identity\r\n"),
+        std::string("Transfer-Encoding: chunked\r\nContent-Length: 4\r\n"),
+        std::string("Content-Length: 0\r\nContent-Length: 0\r\n"),
+        "Authorization: Bearer " + victim_.token + "\r\nAuthorization: Bearer x\r\n" +
+            "Content-Length: 0\r\n",
+        std::string("Host: y\r\nContent-Length: 0\r\n")}) {
+    auto answer =
+        http::SendRaw(client_.host(), client_.port(),
+                      "POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\n" + head + "\r\n" + hidden);
+    ASSERT_TRUE(answer.ok()) << answer.status();
+    EXPECT_EQ(answer->rfind("HTTP/1.1 400 ", 0), 0u) << head << *answer;
+    EXPECT_EQ(answer->find("HTTP/1.1 ", 1), std::string::npos) << "a second answer: " << *answer;
+  }
+}
+
 // Messages: whoever can publish to the broker (with the services' broker password, say) still
 // cannot make the consumers act. An OrderPlaced for a real 1-unit reservation claiming 3 units at
 // 1 cent, unsigned, signed with another key, or even signed with the services' key (the ledger
