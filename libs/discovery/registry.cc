@@ -69,61 +69,84 @@ int64_t NowMs() {
 
 }  // namespace
 
+KeyPlan InstancePlan(const Instance& instance) {
+  return KeyPlan{.prefix = ServicePrefix(instance.service),
+                 .name = [](int) { return NewInstanceId(); },
+                 .attempts = 5,
+                 .value = EncodeInstance(instance, NowMs())};
+}
+
+KeyPlan NodeIdPlan(const std::string& service, int max_id, const std::string& holder) {
+  return KeyPlan{.prefix = fmt::format("/seckill/nodes/{}/", service),
+                 .name = [](int attempt) { return std::to_string(attempt); },
+                 .attempts = max_id + 1,
+                 .value = holder};
+}
+
 struct Registration::State {
-  State(asio::any_io_executor executor_in, etcd::Options options_in, Instance instance_in,
+  using Clock = std::chrono::steady_clock;
+
+  State(asio::any_io_executor executor_in, etcd::Options options_in, KeyPlan plan_in,
         std::chrono::seconds ttl_in)
       : executor(executor_in),
         options(std::move(options_in)),
         client(executor_in, options),
-        instance(std::move(instance_in)),
+        plan(std::move(plan_in)),
         ttl(ttl_in),
-        timer(executor_in),
-        started_at_ms(NowMs()) {}
+        timer(executor_in) {}
 
   asio::any_io_executor executor;
   etcd::Options options;
   etcd::Client client;  // the keep-alive's; Stop() uses one of its own
-  Instance instance;
+  const KeyPlan plan;
   std::chrono::seconds ttl;
   asio::steady_timer timer;
-  int64_t started_at_ms;
-  std::string instance_id;
-  std::string key;
-  std::mutex mu;
-  int64_t lease = 0;     // under mu
-  bool stopped = false;  // under mu
+  mutable std::mutex mu;
+  std::string name;                // under mu
+  int64_t lease = 0;               // under mu
+  Clock::time_point live_until{};  // under mu: the lease is certainly live before this
+  bool stopped = false;            // under mu
 
-  absl::Status Fail(const absl::Status& status, std::string_view step) {
-    return absl::Status(status.code(), fmt::format("registering {} in etcd: {}: {}",
-                                                   instance.service, step, base::Message(status)));
+  absl::Status Fail(const absl::Status& status, std::string_view step) const {
+    return absl::Status(status.code(), fmt::format("holding a key under {} in etcd: {}: {}",
+                                                   plan.prefix, step, base::Message(status)));
   }
 
-  // A fresh lease and the key under it. With `keep_id` the same instance id is tried first (a
-  // re-registration after the lease was lost keeps the instance's name).
-  asio::awaitable<absl::Status> Register(bool keep_id) {
+  // A fresh lease and a key under it. With `keep_name` the name held before is tried first (a
+  // re-registration after the lease was lost keeps it when it is still free).
+  asio::awaitable<absl::Status> Register(bool keep_name) {
+    const Clock::time_point asked = Clock::now();
     auto granting = client.GrantLease(ttl);
     absl::StatusOr<int64_t> granted = co_await std::move(granting);
     if (!granted.ok()) co_return Fail(granted.status(), "granting a lease");
-    const std::string value = EncodeInstance(instance, started_at_ms);
-    for (int attempt = 0; attempt < 5; ++attempt) {
-      const std::string id = (keep_id && attempt == 0) ? instance_id : NewInstanceId();
-      const std::string candidate = ServicePrefix(instance.service) + id;
-      auto creating = client.CreateIfAbsent(candidate, value, *granted);
+    std::string previous;
+    {
+      std::lock_guard lock(mu);
+      previous = name;
+    }
+    for (int attempt = keep_name ? -1 : 0; attempt < plan.attempts; ++attempt) {
+      const std::string candidate = attempt < 0 ? previous : plan.name(attempt);
+      auto creating = client.CreateIfAbsent(plan.prefix + candidate, plan.value, *granted);
       absl::StatusOr<bool> created = co_await std::move(creating);
-      if (!created.ok()) co_return Fail(created.status(), "creating " + candidate);
+      if (!created.ok()) co_return Fail(created.status(), "creating " + plan.prefix + candidate);
       if (*created) {
         std::lock_guard lock(mu);
-        instance_id = id;
-        key = candidate;
+        name = candidate;
         lease = *granted;
+        live_until = asked + ttl;
         co_return absl::OkStatus();
       }
     }
     co_return absl::AlreadyExistsError(fmt::format(
-        "registering {} in etcd: 5 instance ids in a row were taken", instance.service));
+        "holding a key under {} in etcd: all {} candidates are taken", plan.prefix, plan.attempts));
   }
 
-  bool Stopped() {
+  std::string Key() const {
+    std::lock_guard lock(mu);
+    return name.empty() ? std::string() : plan.prefix + name;
+  }
+
+  bool Stopped() const {
     std::lock_guard lock(mu);
     return stopped;
   }
@@ -141,13 +164,23 @@ struct Registration::State {
         std::lock_guard lock(self->mu);
         lease = self->lease;
       }
+      const Clock::time_point asked = Clock::now();
       auto renewing = self->client.KeepAlive(lease);
       absl::StatusOr<int64_t> renewed = co_await std::move(renewing);
       if (self->Stopped()) co_return;
+      if (renewed.ok()) {
+        std::lock_guard lock(self->mu);
+        self->live_until = asked + std::chrono::seconds(*renewed);
+      }
       absl::Status problem = renewed.status();
       if (absl::IsNotFound(problem)) {
+        {
+          // Lost: what it held may be someone else's by now.
+          std::lock_guard lock(self->mu);
+          self->live_until = Clock::time_point{};
+        }
         // The lease is gone and the key with it: register again under a new one.
-        auto registering = self->Register(/*keep_id=*/true);
+        auto registering = self->Register(/*keep_name=*/true);
         problem = co_await std::move(registering);
         if (problem.ok() && self->Stopped()) {
           // Stop() revoked the lease it saw, not this new one.
@@ -161,26 +194,26 @@ struct Registration::State {
           co_return;
         }
         if (problem.ok()) {
-          spdlog::warn("etcd: the lease of {} had expired; registered again", self->key);
+          spdlog::warn("etcd: a lease under {} had expired; holding {} again", self->plan.prefix,
+                       self->Key());
         }
       }
       if (problem.ok()) {
-        if (warned) spdlog::info("etcd: keeping {} registered again", self->key);
+        if (warned) spdlog::info("etcd: keeping {} again", self->Key());
         warned = false;
       } else if (!warned) {
-        spdlog::warn("etcd: keeping {} registered: {} (retrying)", self->key,
-                     base::Message(problem));
+        spdlog::warn("etcd: keeping {}: {} (retrying)", self->Key(), base::Message(problem));
         warned = true;
       }
     }
   }
 };
 
-Registration::Registration(asio::any_io_executor executor, etcd::Options options, Instance instance,
+Registration::Registration(asio::any_io_executor executor, etcd::Options options, KeyPlan plan,
                            std::chrono::seconds ttl)
     // A strand: Stop() may come from another thread of a multi-threaded context.
     : state_(std::make_shared<State>(asio::make_strand(executor), std::move(options),
-                                     std::move(instance), ttl)) {}
+                                     std::move(plan), ttl)) {}
 
 Registration::~Registration() {
   std::lock_guard lock(state_->mu);
@@ -189,10 +222,10 @@ Registration::~Registration() {
 }
 
 base::AsyncStatus Registration::Start() {
-  auto registering = state_->Register(/*keep_id=*/false);
+  auto registering = state_->Register(/*keep_name=*/false);
   absl::Status registered = co_await std::move(registering);
   if (!registered.ok()) co_return registered;
-  spdlog::info("etcd: registered {} -> {} (lease TTL {} s)", state_->key, state_->instance.addr,
+  spdlog::info("etcd: holding {} -> {} (lease TTL {} s)", state_->Key(), state_->plan.value,
                state_->ttl.count());
   asio::co_spawn(state_->executor, State::KeepAlive(state_), asio::detached);
   co_return absl::OkStatus();
@@ -205,8 +238,9 @@ base::AsyncStatus Registration::Stop() {
     std::lock_guard lock(state_->mu);
     if (state_->stopped) co_return absl::OkStatus();
     state_->stopped = true;
-    key = state_->key;
+    key = state_->name.empty() ? std::string() : state_->plan.prefix + state_->name;
     lease = state_->lease;
+    state_->live_until = State::Clock::time_point{};
   }
   asio::post(state_->executor, [state = state_] { state->timer.cancel(); });
   if (lease == 0) co_return absl::OkStatus();
@@ -223,8 +257,13 @@ base::AsyncStatus Registration::Stop() {
   co_return revoked;
 }
 
-const std::string& Registration::instance_id() const { return state_->instance_id; }
-const std::string& Registration::key() const { return state_->key; }
+std::string Registration::key() const { return state_->Key(); }
+
+std::optional<std::string> Registration::HeldName() const {
+  std::lock_guard lock(state_->mu);
+  if (state_->name.empty() || State::Clock::now() >= state_->live_until) return std::nullopt;
+  return state_->name;
+}
 
 absl::Status Announcement::Announce() {
   return asio::co_spawn(executor_, registration_.Start(), asio::use_future).get();

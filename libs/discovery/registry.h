@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,26 +37,49 @@ std::string ServicePrefix(const std::string& service);
 std::string EncodeInstance(const Instance& instance, int64_t started_at_ms);
 absl::StatusOr<std::string> DecodeAddress(const std::string& value);
 
-// One instance's registration, kept while the instance runs. Start() registers under a fresh
-// lease and keeps it alive every TTL/3; when a keep-alive finds the lease gone (etcd lost it, or
-// the instance was paused past the TTL) it grants a new one and registers again. While etcd is
-// unreachable it keeps trying; clients meanwhile serve from their last known set.
+// Which key a Registration takes: the first of `attempts` names (`name(attempt)`) under `prefix`
+// that no one holds, with `value`.
+struct KeyPlan {
+  std::string prefix;
+  std::function<std::string(int attempt)> name;
+  int attempts = 1;
+  std::string value;
+};
+
+// An instance's registration: a fresh instance id under its service's prefix, with its document.
+KeyPlan InstancePlan(const Instance& instance);
+// A node id of `service` in [0, max_id]: the lowest free one under /seckill/nodes/<service>/.
+KeyPlan NodeIdPlan(const std::string& service, int max_id, const std::string& holder);
+
+// A key held under a lease while the instance runs (its registration, or a node id it leases).
+// Start() takes a key of the plan (create-only) under a fresh lease and keeps the lease alive
+// every TTL/3; when a keep-alive finds the lease gone (etcd lost it, or the instance was paused
+// past the TTL) it grants a new one and takes a key again, the same one if it is still free.
+// While etcd is unreachable it keeps trying; clients meanwhile serve from their last known set.
 class Registration {
  public:
-  Registration(boost::asio::any_io_executor executor, etcd::Options options, Instance instance,
+  Registration(boost::asio::any_io_executor executor, etcd::Options options, KeyPlan plan,
                std::chrono::seconds ttl);
+  // An instance's registration (InstancePlan).
+  Registration(boost::asio::any_io_executor executor, etcd::Options options,
+               const Instance& instance, std::chrono::seconds ttl)
+      : Registration(executor, std::move(options), InstancePlan(instance), ttl) {}
   ~Registration();
 
-  // Registers once (a create-only transaction under a fresh instance id) and starts the
-  // keep-alive; the error when etcd refused or could not be reached.
+  // Takes a key (a create-only transaction per candidate) and starts the keep-alive; the error
+  // when etcd refused, could not be reached, or every candidate was taken (ALREADY_EXISTS).
   base::AsyncStatus Start();
   // Deregisters (deletes the key and revokes the lease) and stops the keep-alive; the first
   // step of a graceful stop, before draining. Best effort: an unreachable etcd lets the lease
   // expire instead.
   base::AsyncStatus Stop();
 
-  const std::string& instance_id() const;
-  const std::string& key() const;
+  // The key held now (its last segment is the name the plan chose), "" before Start().
+  std::string key() const;
+  // The held key's name while the lease is certainly live: renewed less than its TTL ago,
+  // counted from before the renewal was sent (etcd counts from when it arrived); nullopt
+  // otherwise. What a node id's holder checks before each use.
+  std::optional<std::string> HeldName() const;
 
  private:
   struct State;
@@ -66,10 +90,9 @@ class Registration {
 // Withdraw() stops it, each run on `executor` (running on another thread) and waited for.
 class Announcement final : public base::Presence {
  public:
-  Announcement(boost::asio::any_io_executor executor, etcd::Options options, Instance instance,
-               std::chrono::seconds ttl)
-      : executor_(executor),
-        registration_(executor, std::move(options), std::move(instance), ttl) {}
+  Announcement(boost::asio::any_io_executor executor, etcd::Options options,
+               const Instance& instance, std::chrono::seconds ttl)
+      : executor_(executor), registration_(executor, std::move(options), instance, ttl) {}
   absl::Status Announce() override;
   void Withdraw() override;
 

@@ -13,6 +13,7 @@
 #include "services/order/adapters/amqp_order_event_publisher.h"
 #include "services/order/adapters/amqp_payment_deadlines.h"
 #include "services/order/adapters/grpc_stock_reservations.h"
+#include "services/order/adapters/leased_node_id.h"
 #include "services/order/adapters/mariadb_order_repository.h"
 #include "services/order/api/callers.h"
 #include "services/order/api/order_consumers.h"
@@ -53,7 +54,17 @@ int Run(const Settings& s) {
   adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, signer, payment_timeout_ms);
   adapters::AmqpOrderEventPublisher events(publisher, signer);
   adapters::MariaDbOrderRepository repository(db, blocking.get_executor());
-  domain::OrderIdGenerator ids(clock, static_cast<uint16_t>(s.node_id));
+  // With discovery, the node id is leased in etcd (unique among live instances); without, it
+  // is order.node_id.
+  const domain::FixedNodeId fixed_node(static_cast<uint16_t>(s.node_id));
+  std::optional<adapters::LeasedNodeId> leased_node;
+  if (s.discovery.enabled()) {
+    leased_node.emplace(ioc.get_executor(), *s.discovery.Etcd(), s.discovery.lease_ttl);
+    leased_node->Start();
+  }
+  const domain::NodeIdSource& ids_source =
+      leased_node ? static_cast<const domain::NodeIdSource&>(*leased_node) : fixed_node;
+  domain::OrderIdGenerator ids(clock, ids_source);
   app::OrderUseCases uses({reservations, events, repository, deadlines, ids}, clock,
                           payment_timeout_ms, metrics);
   api::OrderGrpcService service(uses.place, uses.manage, uses.cancel, uses.reconcile,
@@ -70,7 +81,8 @@ int Run(const Settings& s) {
   sweeper.Start();
   auto ready = [&]() -> asio::awaitable<bool> {
     auto ping = base::Offload(blocking, [&db] { return db.Ping(); });
-    co_return co_await std::move(ping) && publisher.Connected() && consumers.Connected();
+    co_return co_await std::move(ping) && publisher.Connected() && consumers.Connected() &&
+        ids_source.Current().has_value();
   };
   // In-flight PlaceOrder calls still need the publisher: it stops after the server.
   const std::unique_ptr<base::Presence> presence = discovery::PresenceOf(
@@ -89,6 +101,7 @@ int Run(const Settings& s) {
     publisher.Stop();
     consumers.Stop();
     deadline_publisher.Stop();
+    if (leased_node) leased_node->Stop();
     blocking.join();
   });
 }

@@ -12,7 +12,8 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.Int("http.port", &s.http_port, 1, 65535, "probes: /healthz, /readyz, /metrics");
   discovery::DescribeSettings(schema, s.discovery);
   schema.Int("order.node_id", &s.node_id, 0, domain::OrderIdGenerator::kMaxNodeId,
-             "unique per order-service instance: part of every order id");
+             "unique per order-service instance: part of every order id; with etcd.endpoints "
+             "it is leased there instead, and this is unused");
   schema.Seconds("order.payment_timeout_s", &s.payment_timeout, 1, int64_t{7} * 86'400,
                  "an order not paid by then is cancelled and its stock returned");
   schema.Seconds("order.expiry_sweep_interval_s", &s.expiry_sweep_interval, 1, 86'400,

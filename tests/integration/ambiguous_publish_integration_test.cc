@@ -72,7 +72,8 @@ TEST_F(AmbiguousPublishTest, CompensatedButDeliveredOrderEndsFailedWithStockRetu
   DeliveredButUnconfirmed publisher;
   order::testing::InMemoryOrderRepository repository;
   order::app::PendingOrders pending(clock);
-  order::domain::OrderIdGenerator ids(clock, 9);
+  const order::domain::FixedNodeId node(9);
+  order::domain::OrderIdGenerator ids(clock, node);
   base::Counters metrics;
   order::app::PlaceOrder place(*reservations_, publisher, ids, pending, clock, metrics);
   order::app::RecordOrder record(*reservations_, repository, pending, clock, metrics);

@@ -17,7 +17,7 @@
 #include "libs/discovery/registry.h"
 #include "libs/etcd/client.h"
 #include "libs/etcd/watch.h"
-#include "tests/support/stack_env.h"
+#include "tests/support/stack_clients.h"
 
 namespace seckill::testing {
 namespace {
@@ -25,14 +25,6 @@ namespace {
 using namespace std::chrono_literals;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
-
-etcd::Options StackEtcd() {
-  const StackEnv& env = StackEnv::Get();
-  auto options = etcd::ParseEndpoint(env.At("SECKILL_ETCD_ENDPOINTS"), env.At("SECKILL_ETCD_USER"),
-                                     env.At("SECKILL_ETCD_PASSWORD"));
-  EXPECT_TRUE(options.ok()) << options.status();
-  return *options;
-}
 
 // A prefix no other test or service uses (the services' user may write under /seckill/ only).
 std::string FreshPrefix() {
@@ -103,13 +95,13 @@ class Latest {
 // A watch of `service`'s instances that reports into `seen`.
 discovery::ServiceWatch WatchInto(Loop& loop, const std::string& service,
                                   Latest<std::vector<std::string>>& seen) {
-  return discovery::ServiceWatch(loop.executor(), StackEtcd(), service,
+  return discovery::ServiceWatch(loop.executor(), StackEtcdOptions(), service,
                                  [&seen](const std::vector<std::string>& a) { seen.Set(a); });
 }
 
 TEST(EtcdClientTest, PutsReadsAndCreatesOnlyWhenAbsent) {
   Loop loop;
-  etcd::Client client(loop.executor(), StackEtcd());
+  etcd::Client client(loop.executor(), StackEtcdOptions());
   const std::string prefix = FreshPrefix();
   ASSERT_TRUE(loop.Run(client.Put(prefix + "a", "1")).ok());
   absl::StatusOr<bool> created = loop.Run(client.CreateIfAbsent(prefix + "b", "2", 0));
@@ -134,7 +126,7 @@ TEST(EtcdClientTest, PutsReadsAndCreatesOnlyWhenAbsent) {
 
 TEST(EtcdClientTest, ARevokedLeaseTakesItsKeysAndCannotBeKeptAlive) {
   Loop loop;
-  etcd::Client client(loop.executor(), StackEtcd());
+  etcd::Client client(loop.executor(), StackEtcdOptions());
   const std::string prefix = FreshPrefix();
   absl::StatusOr<int64_t> lease = loop.Run(client.GrantLease(10s));
   ASSERT_TRUE(lease.ok()) << lease.status();
@@ -153,7 +145,7 @@ TEST(EtcdClientTest, ARevokedLeaseTakesItsKeysAndCannotBeKeptAlive) {
 
 TEST(EtcdClientTest, WrongCredentialsAreRefused) {
   Loop loop;
-  etcd::Options options = StackEtcd();
+  etcd::Options options = StackEtcdOptions();
   options.password = "not-the-password";
   etcd::Client client(loop.executor(), options);
   absl::StatusOr<etcd::RangeResult> read = loop.Run(client.GetPrefix(FreshPrefix()));
@@ -163,7 +155,7 @@ TEST(EtcdClientTest, WrongCredentialsAreRefused) {
 
 TEST(EtcdClientTest, UnreachableEtcdIsUnavailable) {
   Loop loop;
-  etcd::Options options = StackEtcd();
+  etcd::Options options = StackEtcdOptions();
   options.port = 1;  // nothing listens there
   etcd::Client client(loop.executor(), options);
   absl::StatusOr<etcd::RangeResult> read = loop.Run(client.GetPrefix(FreshPrefix()));
@@ -172,11 +164,11 @@ TEST(EtcdClientTest, UnreachableEtcdIsUnavailable) {
 
 TEST(PrefixWatchTest, FollowsPutsAndDeletesUnderThePrefixOnly) {
   Loop loop;
-  etcd::Client client(loop.executor(), StackEtcd());
+  etcd::Client client(loop.executor(), StackEtcdOptions());
   const std::string prefix = FreshPrefix();
   ASSERT_TRUE(loop.Run(client.Put(prefix + "before", "0")).ok());
   Latest<etcd::PrefixWatch::Snapshot> seen;
-  etcd::PrefixWatch watch(loop.executor(), StackEtcd(), prefix,
+  etcd::PrefixWatch watch(loop.executor(), StackEtcdOptions(), prefix,
                           [&seen](const etcd::PrefixWatch::Snapshot& s) { seen.Set(s); });
   watch.Start();
   ASSERT_TRUE(seen.WaitUntil([](const auto& s) { return s.size() == 1; }, 5s));
@@ -200,9 +192,10 @@ TEST(RegistrationTest, AnInstanceIsSeenWhileRegisteredAndGoneAfterStop) {
   watch.Start();
   ASSERT_TRUE(seen.WaitUntil([](const auto& a) { return a.empty(); }, 5s));
 
-  discovery::Registration first(loop.executor(), StackEtcd(), {service, "127.0.0.1:7001", "t"}, 5s);
-  discovery::Registration second(loop.executor(), StackEtcd(), {service, "127.0.0.1:7002", "t"},
-                                 5s);
+  discovery::Registration first(loop.executor(), StackEtcdOptions(),
+                                {service, "127.0.0.1:7001", "t"}, 5s);
+  discovery::Registration second(loop.executor(), StackEtcdOptions(),
+                                 {service, "127.0.0.1:7002", "t"}, 5s);
   ASSERT_TRUE(loop.Run(first.Start()).ok());
   ASSERT_TRUE(loop.Run(second.Start()).ok());
   EXPECT_NE(first.key(), second.key());
@@ -221,10 +214,10 @@ TEST(RegistrationTest, AnInstanceIsSeenWhileRegisteredAndGoneAfterStop) {
 TEST(RegistrationTest, ALostLeaseIsReplacedAndTheInstanceRegisteredAgain) {
   Loop loop;
   const std::string service = FreshService();
-  discovery::Registration registration(loop.executor(), StackEtcd(),
+  discovery::Registration registration(loop.executor(), StackEtcdOptions(),
                                        {service, "127.0.0.1:7003", "t"}, 3s);
   ASSERT_TRUE(loop.Run(registration.Start()).ok());
-  etcd::Client client(loop.executor(), StackEtcd());
+  etcd::Client client(loop.executor(), StackEtcdOptions());
   absl::StatusOr<etcd::RangeResult> read = loop.Run(client.GetPrefix(registration.key()));
   ASSERT_TRUE(read.ok()) << read.status();
   ASSERT_EQ(read->kvs.size(), 1U);
@@ -256,7 +249,7 @@ TEST(RegistrationTest, ACrashedInstanceIsForgottenWhenItsLeaseExpires) {
     // A second loop plays the instance; halting it without Stop() is a crash: no deregistration,
     // no more keep-alives.
     auto instance_loop = std::make_unique<Loop>();
-    discovery::Registration crashed(instance_loop->executor(), StackEtcd(),
+    discovery::Registration crashed(instance_loop->executor(), StackEtcdOptions(),
                                     {service, "127.0.0.1:7004", "t"}, 2s);
     ASSERT_TRUE(instance_loop->Run(crashed.Start()).ok());
     ASSERT_TRUE(seen.WaitUntil([](const auto& a) { return a.size() == 1; }, 2s));

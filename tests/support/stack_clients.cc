@@ -1,5 +1,8 @@
 #include "tests/support/stack_clients.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "libs/base/url.h"
 
 namespace seckill::testing {
@@ -24,6 +27,18 @@ amqp::BrokerOptions StackBrokerOptions() {
   o.password = url->password;
   o.vhost = url->path.empty() ? "/" : url->path;
   return o;
+}
+
+etcd::Options StackEtcdOptions() {
+  const StackEnv& env = StackEnv::Get();
+  auto options = etcd::ParseEndpoint(env.At("SECKILL_ETCD_ENDPOINTS"), env.At("SECKILL_ETCD_USER"),
+                                     env.At("SECKILL_ETCD_PASSWORD"));
+  if (!options.ok()) {
+    std::fprintf(stderr, "SECKILL_ETCD_ENDPOINTS in %s: %s\n", env.path().c_str(),
+                 options.status().ToString().c_str());
+    std::abort();
+  }
+  return *options;
 }
 
 }  // namespace seckill::testing

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "libs/amqp/connection.h"
+#include "libs/etcd/client.h"
 #include "libs/mysql/connection.h"
 #include "tests/support/stack_env.h"
 
@@ -9,5 +10,7 @@ namespace seckill::testing {
 // Connection settings for the running local stack's servers.
 mysql::ConnectionOptions StackDbOptions();
 amqp::BrokerOptions StackBrokerOptions();
+// As the services' etcd user.
+etcd::Options StackEtcdOptions();
 
 }  // namespace seckill::testing

@@ -62,11 +62,19 @@ boost::asio::awaitable<PlaceOrder::Results> PlaceOrder::operator()(
     std::vector<PlaceOrderRequest> requests) const {
   const size_t n = requests.size();
   std::vector<domain::Order> orders(n);
+  // Every id first: an instance without a node id (its lease in etcd lapsed) places nothing.
+  for (domain::Order& order : orders) {
+    const std::optional<uint64_t> id = ids_.Next();
+    if (!id) {
+      co_return Results(n, absl::UnavailableError(
+                               "this order instance holds no node id (its lease lapsed); retry"));
+    }
+    order.order_id = *id;
+  }
   std::vector<domain::ReserveRequest> reserves(n);
   for (size_t i = 0; i < n; ++i) {
     const PlaceOrderRequest& request = requests[i];
     domain::Order& order = orders[i];
-    order.order_id = ids_.Next();
     order.activity_id = request.activity_id;
     order.user_id = request.user_id;
     order.quantity = request.quantity;

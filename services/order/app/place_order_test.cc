@@ -51,7 +51,8 @@ class PlaceOrderTest : public ::testing::Test {
   base::ManualClock clock_{domain::OrderIdGenerator::kEpochMs + 5000};
   testing::FakeStockReservations reservations_;
   testing::FakeOrderEventPublisher publisher_;
-  domain::OrderIdGenerator ids_{clock_, 1};
+  const domain::FixedNodeId node_{1};
+  domain::OrderIdGenerator ids_{clock_, node_};
   PendingOrders pending_{clock_};
   base::Counters metrics_;
   PlaceOrder place_{reservations_, publisher_, ids_, pending_, clock_, metrics_};

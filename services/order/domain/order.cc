@@ -30,12 +30,14 @@ std::optional<OrderStatus> ParseStatus(std::string_view name) {
   return std::nullopt;
 }
 
-OrderIdGenerator::OrderIdGenerator(const base::Clock& clock, uint16_t node_id)
-    : clock_(clock), node_id_(node_id) {
-  SECKILL_CHECK(node_id <= kMaxNodeId);
-}
+OrderIdGenerator::OrderIdGenerator(const base::Clock& clock, const NodeIdSource& nodes)
+    : clock_(clock), nodes_(nodes) {}
 
-uint64_t OrderIdGenerator::Next() {
+std::optional<uint64_t> OrderIdGenerator::Next() {
+  const std::optional<uint16_t> node = nodes_.Current();
+  if (!node) return std::nullopt;
+  SECKILL_CHECK(*node <= kMaxNodeId);
+  const uint64_t node_bits = *node;
   std::lock_guard lock(mu_);
   const int64_t now = std::max<int64_t>(clock_.NowMs() - kEpochMs, 0);
   if (now > last_ms_) {
@@ -45,7 +47,7 @@ uint64_t OrderIdGenerator::Next() {
     ++last_ms_;  // borrow the next millisecond rather than wait for it
     sequence_ = 0;
   }
-  return (static_cast<uint64_t>(last_ms_) << 22) | (node_id_ << 12) | sequence_;
+  return (static_cast<uint64_t>(last_ms_) << 22) | (node_bits << 12) | sequence_;
 }
 
 }  // namespace seckill::order::domain

@@ -29,21 +29,44 @@ struct Order {
 
 inline constexpr int64_t kMaxQuantity = 1000;
 
+// Where an instance's node id (its part of every order id) comes from: fixed by configuration,
+// or leased (through service discovery) so that no two live instances hold the same one.
+// nullopt while the instance holds none (its lease lapsed): it must then mint no id, since
+// another instance may hold its last one. Thread-safe.
+class NodeIdSource {
+ public:
+  virtual ~NodeIdSource() = default;
+  virtual std::optional<uint16_t> Current() const = 0;
+};
+
+// A node id set by configuration (order.node_id): unique only if the operator made it so.
+class FixedNodeId final : public NodeIdSource {
+ public:
+  explicit FixedNodeId(uint16_t node_id) : node_id_(node_id) {}
+  std::optional<uint16_t> Current() const override { return node_id_; }
+
+ private:
+  uint16_t node_id_;
+};
+
 // Unique 63-bit order ids, roughly time-ordered: 41 bits of milliseconds since 2024-01-01, 10
 // bits of node id, 12 bits of sequence. Never blocks: when a millisecond's sequence runs out
 // it borrows the next millisecond. Ids are unique per node as long as the node's clock does not
-// step back across a restart by more than the restart takes. Thread-safe.
+// step back across a restart by more than the restart takes, and across nodes as long as no two
+// hold the same node id at once (NodeIdSource). Thread-safe.
 class OrderIdGenerator {
  public:
-  OrderIdGenerator(const base::Clock& clock, uint16_t node_id);
-  uint64_t Next();
+  // `nodes` outlives the generator; every id it answers must be at most kMaxNodeId.
+  OrderIdGenerator(const base::Clock& clock, const NodeIdSource& nodes);
+  // nullopt while the node id source has none.
+  std::optional<uint64_t> Next();
 
   static constexpr int64_t kEpochMs = 1704067200000;  // 2024-01-01T00:00:00Z
   static constexpr uint16_t kMaxNodeId = 1023;
 
  private:
   const base::Clock& clock_;
-  const uint64_t node_id_;
+  const NodeIdSource& nodes_;
   std::mutex mu_;
   int64_t last_ms_ = 0;
   uint64_t sequence_ = 0;

@@ -10,11 +10,12 @@ namespace {
 
 TEST(OrderIdGeneratorTest, IdsAreUniqueAndIncreasingEvenPastTheSequenceLimit) {
   base::ManualClock clock(OrderIdGenerator::kEpochMs + 1000);
-  OrderIdGenerator ids(clock, 7);
+  const FixedNodeId node(7);
+  OrderIdGenerator ids(clock, node);
   uint64_t previous = 0;
   std::set<uint64_t> seen;
   for (int i = 0; i < 10000; ++i) {  // > 4096 ids in one frozen millisecond
-    uint64_t id = ids.Next();
+    uint64_t id = ids.Next().value();
     EXPECT_GT(id, previous);
     previous = id;
     seen.insert(id);
@@ -25,12 +26,13 @@ TEST(OrderIdGeneratorTest, IdsAreUniqueAndIncreasingEvenPastTheSequenceLimit) {
 
 TEST(OrderIdGeneratorTest, UniqueAcrossThreads) {
   base::SystemClock clock;
-  OrderIdGenerator ids(clock, 1);
+  const FixedNodeId node(1);
+  OrderIdGenerator ids(clock, node);
   std::vector<std::vector<uint64_t>> per_thread(4);
   std::vector<std::thread> threads;
   for (auto& out : per_thread) {
     threads.emplace_back([&ids, &out] {
-      for (int i = 0; i < 5000; ++i) out.push_back(ids.Next());
+      for (int i = 0; i < 5000; ++i) out.push_back(ids.Next().value());
     });
   }
   for (auto& t : threads) t.join();
@@ -45,6 +47,22 @@ TEST(OrderStatusTest, NamesRoundTrip) {
     EXPECT_EQ(ParseStatus(StatusName(s)), s);
   }
   EXPECT_FALSE(ParseStatus("SHIPPED").has_value());
+}
+
+// A node without a node id (its lease lapsed) mints nothing, and mints again once it has one.
+TEST(OrderIdGeneratorTest, NoNodeIdNoId) {
+  class Switchable final : public NodeIdSource {
+   public:
+    std::optional<uint16_t> Current() const override { return id; }
+    std::optional<uint16_t> id;
+  } node;
+  base::ManualClock clock(OrderIdGenerator::kEpochMs + 1000);
+  OrderIdGenerator ids(clock, node);
+  EXPECT_EQ(ids.Next(), std::nullopt);
+  node.id = 5;
+  const std::optional<uint64_t> id = ids.Next();
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ((*id >> 12) & 0x3FF, 5u);
 }
 
 }  // namespace
