@@ -59,7 +59,7 @@ int Run(const Settings& s) {
   const domain::FixedNodeId fixed_node(static_cast<uint16_t>(s.node_id));
   std::optional<adapters::LeasedNodeId> leased_node;
   if (s.discovery.enabled()) {
-    leased_node.emplace(ioc.get_executor(), *s.discovery.Etcd(), s.discovery.lease_ttl);
+    leased_node.emplace(ioc.get_executor(), *s.discovery.Etcd(), s.node_lease_ttl);
     leased_node->Start();
   }
   const domain::NodeIdSource& ids_source =

@@ -14,6 +14,9 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.Int("order.node_id", &s.node_id, 0, domain::OrderIdGenerator::kMaxNodeId,
              "unique per order-service instance: part of every order id; with etcd.endpoints "
              "it is leased there instead, and this is unused");
+  schema.Seconds("order.node_lease_ttl_s", &s.node_lease_ttl, 5, 3600,
+                 "with etcd: the node id's lease; an instance cut off from etcd this long stops "
+                 "taking orders (its id may be someone else's by then)");
   schema.Seconds("order.payment_timeout_s", &s.payment_timeout, 1, int64_t{7} * 86'400,
                  "an order not paid by then is cancelled and its stock returned");
   schema.Seconds("order.expiry_sweep_interval_s", &s.expiry_sweep_interval, 1, 86'400,

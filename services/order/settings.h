@@ -20,6 +20,7 @@ struct Settings {
   int64_t http_port = 17512;  // probes and /metrics
   discovery::Settings discovery;
   int64_t node_id = 1;
+  std::chrono::seconds node_lease_ttl{60};
   std::chrono::seconds payment_timeout{900};
   std::chrono::seconds expiry_sweep_interval{30};
   std::string product_addr;  // fixed; empty: found through discovery
