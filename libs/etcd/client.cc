@@ -3,7 +3,6 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
-#include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "fmt/format.h"
 #include "libs/base/status.h"

@@ -33,6 +33,16 @@ std::shared_ptr<Call<Request, Reply>> NewCall(std::chrono::milliseconds timeout,
   return call;
 }
 
+// Gives `call` the current stub; false, after answering `done` UNAVAILABLE, when the product
+// service has no known instance.
+template <class CallT, class Done>
+bool TakeStub(CallT& call, rpc::Stubs<pv1::ProductService>& stubs, Done& done) {
+  call.stub = stubs.Get();
+  if (call.stub != nullptr) return true;
+  done(rpc::NoInstanceError(stubs.service()));
+  return false;
+}
+
 }  // namespace
 
 GrpcStockReservations::GrpcStockReservations(std::shared_ptr<const rpc::ServiceChannel> channel,
@@ -48,8 +58,7 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<const rpc::ServiceC
         auto call = NewCall<pv1::ReserveStocksRequest, pv1::ReserveStocksResponse>(timeout);
         call->context.set_deadline(rpc::DeadlineFrom(oldest, timeout));
         for (pv1::ReserveStockRequest& item : items) *call->request.add_items() = std::move(item);
-        call->stub = stubs->Get();
-        if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs->service()));
+        if (!TakeStub(*call, *stubs, done)) return;
         call->stub->async()->ReserveStocks(&call->context, &call->request, &call->reply,
                                            [call, done = std::move(done)](grpc::Status status) {
                                              if (!status.ok()) return done(rpc::FromGrpc(status));
@@ -68,8 +77,7 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<const rpc::ServiceC
                 timeout);
         call->context.set_wait_for_ready(true);
         for (pv1::ReservationRef& item : items) *call->request.add_items() = std::move(item);
-        call->stub = stubs->Get();
-        if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs->service()));
+        if (!TakeStub(*call, *stubs, done)) return;
         call->stub->async()->MarkReservationsPublished(
             &call->context, &call->request, &call->reply,
             [call, done = std::move(done)](grpc::Status status) {
@@ -138,8 +146,7 @@ base::Async<domain::ReleaseOutcome> GrpcStockReservations::Release(uint64_t acti
         NewCall<pv1::ReleaseReservationRequest, pv1::ReleaseReservationResponse>(timeouts_.release);
     call->request.set_activity_id(activity_id);
     call->request.set_order_id(order_id);
-    call->stub = stubs_->Get();
-    if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+    if (!TakeStub(*call, *stubs_, done)) return;
     call->stub->async()->ReleaseReservation(&call->context, &call->request, &call->reply,
                                             [call, done = std::move(done)](grpc::Status status) {
                                               if (!status.ok()) return done(rpc::FromGrpc(status));
@@ -156,8 +163,7 @@ base::Async<domain::ReleaseOutcome> GrpcStockReservations::Cancel(uint64_t activ
         NewCall<pv1::CancelReservationRequest, pv1::CancelReservationResponse>(timeouts_.release);
     call->request.set_activity_id(activity_id);
     call->request.set_order_id(order_id);
-    call->stub = stubs_->Get();
-    if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+    if (!TakeStub(*call, *stubs_, done)) return;
     call->stub->async()->CancelReservation(&call->context, &call->request, &call->reply,
                                            [call, done = std::move(done)](grpc::Status status) {
                                              if (!status.ok()) return done(rpc::FromGrpc(status));
@@ -180,8 +186,7 @@ base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
           item->set_quantity(r.quantity);
           item->set_amount_cents(r.amount_cents);
         }
-        call->stub = stubs_->Get();
-        if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+        if (!TakeStub(*call, *stubs_, done)) return;
         call->stub->async()->ConfirmReservations(
             &call->context, &call->request, &call->reply,
             [call, done = std::move(done)](grpc::Status status) {
@@ -251,8 +256,7 @@ base::Async<domain::ReviveResult> GrpcStockReservations::Revive(uint64_t activit
         NewCall<pv1::ReviveReservationRequest, pv1::ReviveReservationResponse>(timeouts_.release);
     call->request.set_activity_id(activity_id);
     call->request.set_order_id(order_id);
-    call->stub = stubs_->Get();
-    if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+    if (!TakeStub(*call, *stubs_, done)) return;
     call->stub->async()->ReviveReservation(
         &call->context, &call->request, &call->reply,
         [call, done = std::move(done)](grpc::Status status) {
@@ -283,8 +287,7 @@ base::Async<domain::LedgerSnapshot> GrpcStockReservations::Snapshot(uint64_t act
                                                                          auto done) mutable {
     auto call = NewCall<pv1::GetStockStatsRequest, pv1::GetStockStatsResponse>(timeouts_.confirm);
     call->request.set_activity_id(activity_id);
-    call->stub = stubs_->Get();
-    if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+    if (!TakeStub(*call, *stubs_, done)) return;
     call->stub->async()->GetStockStats(
         &call->context, &call->request, &call->reply,
         [call, done = std::move(done)](grpc::Status status) {
@@ -304,8 +307,7 @@ base::Async<domain::AdjustOutcome> GrpcStockReservations::Adjust(uint64_t activi
         call->request.set_activity_id(activity_id);
         call->request.set_expected_remaining(expected_remaining);
         call->request.set_delta(delta);
-        call->stub = stubs_->Get();
-        if (call->stub == nullptr) return done(rpc::NoInstanceError(stubs_->service()));
+        if (!TakeStub(*call, *stubs_, done)) return;
         call->stub->async()->AdjustStock(&call->context, &call->request, &call->reply,
                                          [call, done = std::move(done)](grpc::Status status) {
                                            if (!status.ok()) return done(rpc::FromGrpc(status));
