@@ -20,7 +20,8 @@ help:
 	@echo "make demo    Release build, start the local stack, run a flash sale and check it, stop (KEEP=1 keeps it)"
 	@echo "make test    build and run every test (unit, integration, e2e) on the real servers"
 	@echo "make lint    the style checks (clang-format-14, buf lint of proto/, clang-tidy-14: .clang-format, proto/buf.yaml, .clang-tidy); make test runs them first"
-	@echo "make up      start Redis, MariaDB, RabbitMQ, etcd and the three services (.run/stack.env)"
+	@echo "make up      start Redis, MariaDB, RabbitMQ, etcd and the three services (.run/stack.env);"
+	@echo "             SCALE=N: N instances of each service and nginx in front of the gateways"
 	@echo "make down    stop everything 'make up' started;  make status: what runs"
 	@echo "make deps    install the Debian packages and the pinned npm packages needed (idempotent)"
 	@echo "make bench   Release build; the system against nginx and Redis in one run (.run/bench/results)"
@@ -58,7 +59,7 @@ demo: configure-release
 	@BUILD_DIR=$(abspath $(RELEASE_DIR)) scripts/demo.sh
 
 up: build
-	@SECKILL_BIN_DIR=$(abspath $(BUILD_DIR))/bin scripts/stack.sh up
+	@SCALE=$(or $(SCALE),1) SECKILL_BIN_DIR=$(abspath $(BUILD_DIR))/bin scripts/stack.sh up
 
 down:
 	@scripts/stack.sh down

@@ -2,10 +2,15 @@
 # Local stack: Redis, MariaDB, RabbitMQ and etcd as plain processes on 127.0.0.1, data and logs
 # under .run/, then the three seckill services. Idempotent: a part already running is left alone.
 #
-#   scripts/stack.sh up|down|status          whole stack
+#   scripts/stack.sh up|down|status          whole stack (SCALE=N up: N instances of each service)
 #   scripts/stack.sh infra-up|infra-down     only the four servers
-#   scripts/stack.sh start|stop|kill NAME    one part (redis mariadb rabbitmq etcd product order gateway)
+#   scripts/stack.sh start|stop|kill NAME    one part (redis mariadb rabbitmq etcd lb, product order
+#                                            gateway: the first instance, product-2 ...: the others)
 #   scripts/stack.sh certs                   new CA and service certificates (restart services)
+#
+# SCALE=N (1-9, default 1): instance k of a service listens on its ports plus 100 x (k - 1) and
+# logs to .run/<service>-<k>.log; with N > 1, nginx (lb) spreads HTTP over the gateways and
+# SECKILL_GATEWAY_URL is nginx's. The scale is remembered (.run/scale) until the next `up`.
 #
 # Ports are the stack's choice (STACK_*_PORT; defaults below). A service reads its settings only
 # as SECKILL_<KEY> (grpc.port is SECKILL_GRPC_PORT, db.port SECKILL_DB_PORT), which this script
@@ -29,6 +34,7 @@ ORDER_PORT=${STACK_ORDER_GRPC_PORT:-17502}
 PRODUCT_HEALTH_PORT=${STACK_PRODUCT_HTTP_PORT:-17511}
 ORDER_HEALTH_PORT=${STACK_ORDER_HTTP_PORT:-17512}
 GATEWAY_PORT=${STACK_GATEWAY_HTTP_PORT:-17580}
+LB_PORT=${STACK_LB_HTTP_PORT:-17590}
 
 DB_NAME=${SECKILL_DB_NAME:-seckill}
 DB_USER=${SECKILL_DB_USER:-seckill}
@@ -57,6 +63,7 @@ load_secrets() {
 DB_PASSWORD=$(new_secret)
 REDIS_PRODUCT_PASSWORD=$(new_secret)
 REDIS_OPS_PASSWORD=$(new_secret)
+REDIS_ORDER_PASSWORD=$(new_secret)
 AMQP_PASSWORD=$(new_secret)
 ETCD_ROOT_PASSWORD=$(new_secret)
 ETCD_SERVICE_PASSWORD=$(new_secret)
@@ -70,6 +77,7 @@ SECRETS
   grep -q '^MESSAGE_KEY=' "$SECRETS" || echo "MESSAGE_KEY=$(new_secret)$(new_secret)" >>"$SECRETS"
   grep -q '^ADMIN_PASSWORD=' "$SECRETS" || echo "ADMIN_PASSWORD=$(new_secret)" >>"$SECRETS"
   grep -q '^ETCD_SERVICE_PASSWORD=' "$SECRETS" || echo "ETCD_SERVICE_PASSWORD=$(new_secret)" >>"$SECRETS"
+  grep -q '^REDIS_ORDER_PASSWORD=' "$SECRETS" || echo "REDIS_ORDER_PASSWORD=$(new_secret)" >>"$SECRETS"
   # shellcheck disable=SC1090
   . "$SECRETS"
   DB_PASSWORD=${SECKILL_DB_PASSWORD:-$DB_PASSWORD}
@@ -79,6 +87,7 @@ SECRETS
 load_secrets
 REDIS_PRODUCT_USER=seckill-product
 REDIS_OPS_USER=seckill-ops
+REDIS_ORDER_USER=seckill-order
 AMQP_USER=seckill
 AMQP_VHOST=seckill
 ETCD_SERVICE_USER=seckill
@@ -121,14 +130,17 @@ start_redis() {
   mkdir -p "$RUN/redis"
   if pid_alive "$RUN/redis/redis.pid"; then return; fi
   # Users: nobody without a password (default off); the product service may call the stock
-  # functions and the commands they run, on the ledger's keys only; the operator may do anything.
+  # functions and the commands they run, on the ledger's keys only; the order service may run
+  # its two scripts and read, on the queued orders' keys only; the operator may do anything.
   # The file holds the passwords' SHA-256 only.
-  local product_hash ops_hash
+  local product_hash order_hash ops_hash
   product_hash=$(printf '%s' "$REDIS_PRODUCT_PASSWORD" | sha256sum | cut -d' ' -f1)
+  order_hash=$(printf '%s' "$REDIS_ORDER_PASSWORD" | sha256sum | cut -d' ' -f1)
   ops_hash=$(printf '%s' "$REDIS_OPS_PASSWORD" | sha256sum | cut -d' ' -f1)
   (umask 077; cat > "$RUN/redis/users.acl" <<ACL
 user default off
 user $REDIS_PRODUCT_USER on #$product_hash resetkeys ~{act:* resetchannels -@all +fcall +fcall_ro +function|load +info +ping +time +get +set +del +exists +incrby +decrby +hget +hset +hdel +hexists +hincrby +hmget +pexpireat +zadd +zrem +zrangebyscore
+user $REDIS_ORDER_USER on #$order_hash resetkeys ~{queued}:* resetchannels -@all +eval +ping +hget +hgetall +zcount +hset +hdel +pexpire +zadd +zrem +zremrangebyscore
 user $REDIS_OPS_USER on #$ops_hash ~* &* +@all
 ACL
   )
@@ -304,7 +316,8 @@ write_env() {
   chmod 600 "$RUN/stack.env"
   cat > "$RUN/stack.env" <<ENV
 # Written by scripts/stack.sh; source it to reach the local stack.
-SECKILL_GATEWAY_URL=http://127.0.0.1:$GATEWAY_PORT
+SECKILL_GATEWAY_URL=$(if [ "$(scale)" -gt 1 ]; then echo "http://127.0.0.1:$LB_PORT"; else echo "http://127.0.0.1:$GATEWAY_PORT"; fi)
+SECKILL_GATEWAY_URLS="$(instance_urls gateway)"
 SECKILL_ADMIN_USER=$ADMIN_USER
 SECKILL_ADMIN_PASSWORD=$ADMIN_PASSWORD
 SECKILL_DB_HOST=127.0.0.1
@@ -313,6 +326,7 @@ SECKILL_DB_USER=$DB_USER
 SECKILL_DB_PASSWORD=$DB_PASSWORD
 SECKILL_DB_NAME=$DB_NAME
 SECKILL_REDIS_URL=redis://$REDIS_PRODUCT_USER:$REDIS_PRODUCT_PASSWORD@127.0.0.1:$REDIS_PORT
+SECKILL_QUEUED_ORDERS_REDIS_URL=redis://$REDIS_ORDER_USER:$REDIS_ORDER_PASSWORD@127.0.0.1:$REDIS_PORT
 SECKILL_REDIS_OPS_URL=redis://$REDIS_OPS_USER:$REDIS_OPS_PASSWORD@127.0.0.1:$REDIS_PORT
 SECKILL_AMQP_URL=amqp://$AMQP_USER:$AMQP_PASSWORD@127.0.0.1:$AMQP_PORT/$AMQP_VHOST
 SECKILL_ETCD_ENDPOINTS=http://127.0.0.1:$ETCD_PORT
@@ -322,6 +336,8 @@ SECKILL_PRODUCT_INSTANCE_ADDR=127.0.0.1:$PRODUCT_PORT
 SECKILL_ORDER_INSTANCE_ADDR=127.0.0.1:$ORDER_PORT
 SECKILL_PRODUCT_HEALTH_URL=http://127.0.0.1:$PRODUCT_HEALTH_PORT
 SECKILL_ORDER_HEALTH_URL=http://127.0.0.1:$ORDER_HEALTH_PORT
+SECKILL_PRODUCT_HEALTH_URLS="$(instance_urls product)"
+SECKILL_ORDER_HEALTH_URLS="$(instance_urls order)"
 SECKILL_JWT_SECRET=$(cat "$JWT_SECRET_FILE")
 SECKILL_MESSAGES_KEY=$MESSAGE_KEY
 SECKILL_FLOW_RULES_FILE=$RUN/flow-rules.json
@@ -334,27 +350,108 @@ ENV
   [ -f "$RUN/flow-rules.json" ] || cp "$ROOT/configs/flow-rules.json" "$RUN/flow-rules.json"
 }
 
-start_service() { # start_service NAME HTTP_PORT [GRPC_PORT]
-  local name=$1 health_port=$2 grpc_port=${3:-} pidf="$RUN/$1.pid"
+# --- instances ---------------------------------------------------------------------------------
+SCALE_FILE=$RUN/scale
+scale() { if [ -s "$SCALE_FILE" ]; then cat "$SCALE_FILE"; else echo 1; fi; }
+set_scale() { # set_scale N: from `make up SCALE=N`
+  [[ "$1" =~ ^[1-9]$ ]] || die "SCALE must be 1-9, not '$1'"
+  mkdir -p "$RUN"; echo "$1" > "$SCALE_FILE"
+}
+instance() { if [ "$2" -eq 1 ]; then echo "$1"; else echo "$1-$2"; fi; } # instance SERVICE K
+nth_port() { echo $(($1 + 100 * ($2 - 1))); } # nth_port BASE K
+http_port_of() { # http_port_of SERVICE K: its probes (the gateway: its API)
+  case $1 in product) nth_port "$PRODUCT_HEALTH_PORT" "$2" ;; order) nth_port "$ORDER_HEALTH_PORT" "$2" ;;
+             gateway) nth_port "$GATEWAY_PORT" "$2" ;; esac
+}
+grpc_port_of() {
+  case $1 in product) nth_port "$PRODUCT_PORT" "$2" ;; order) nth_port "$ORDER_PORT" "$2" ;; esac
+}
+instance_urls() { # instance_urls SERVICE: each instance's HTTP URL (the gateway's API, the others' probes)
+  local k urls=()
+  for k in $(seq "$(scale)"); do urls+=("http://127.0.0.1:$(http_port_of "$1" "$k")"); done
+  echo "${urls[*]}"
+}
+
+start_service() { # start_service SERVICE [K]
+  local name=$1 k=${2:-1} id health_port grpc_port pidf
+  id=$(instance "$name" "$k"); pidf="$RUN/$id.pid"
+  health_port=$(http_port_of "$name" "$k"); grpc_port=$(grpc_port_of "$name" "$k")
   [ -x "$BIN/seckill-$name" ] || die "$BIN/seckill-$name is not built: run 'make build'"
   if pid_alive "$pidf"; then return; fi
   set -a; . "$RUN/stack.env"; set +a
   SECKILL_HTTP_PORT=$health_port SECKILL_GRPC_PORT=$grpc_port \
     SECKILL_TLS_CERT_FILE=$TLS/seckill-$name.crt SECKILL_TLS_KEY_FILE=$TLS/seckill-$name.key \
-    nohup "$BIN/seckill-$name" --config "$ROOT/configs/$name.yaml" >>"$RUN/$name.log" 2>&1 &
+    nohup "$BIN/seckill-$name" --config "$ROOT/configs/$name.yaml" >>"$RUN/$id.log" 2>&1 &
   echo $! > "$pidf"
   if ! wait_until_quiet 30 curl -fsS "http://127.0.0.1:$health_port/readyz"; then
     kill -0 "$(cat "$pidf")" 2>/dev/null || rm -f "$pidf"
-    tail -n 20 "$RUN/$name.log" >&2
-    die "seckill-$name not ready after 30s (log: $RUN/$name.log)"
+    tail -n 20 "$RUN/$id.log" >&2
+    die "seckill-$id not ready after 30s (log: $RUN/$id.log)"
   fi
 }
-start_product() { start_service product "$PRODUCT_HEALTH_PORT" "$PRODUCT_PORT"; }
-start_order() { start_service order "$ORDER_HEALTH_PORT" "$ORDER_PORT"; }
-start_gateway() { start_service gateway "$GATEWAY_PORT"; }
-stop_product() { stop_pidfile "$RUN/product.pid" seckill-product; }
-stop_order() { stop_pidfile "$RUN/order.pid" seckill-order; }
-stop_gateway() { stop_pidfile "$RUN/gateway.pid" seckill-gateway; }
+stop_service() { stop_pidfile "$RUN/$(instance "$1" "${2:-1}").pid" "seckill-$(instance "$1" "${2:-1}")"; }
+start_product() { start_service product; }
+start_order() { start_service order; }
+start_gateway() { start_service gateway; }
+stop_product() { stop_service product; }
+stop_order() { stop_service order; }
+stop_gateway() { stop_service gateway; }
+# Every instance of each service, the products first (the orders call them, the gateways both).
+start_services() {
+  local k name
+  for name in product order gateway; do
+    for k in $(seq "$(scale)"); do start_service "$name" "$k"; done
+  done
+}
+# Every instance that runs, whatever the scale it was started with; the gateways first.
+stop_services() {
+  local name k
+  for name in gateway order product; do
+    for k in 9 8 7 6 5 4 3 2 1; do
+      if [ -f "$RUN/$(instance "$name" "$k").pid" ]; then stop_service "$name" "$k"; fi
+    done
+  done
+}
+
+# --- nginx in front of the gateways (SCALE > 1) -------------------------------------------------
+start_lb() {
+  mkdir -p "$RUN/lb"
+  if pid_alive "$RUN/lb/nginx.pid"; then return; fi
+  local k servers=""
+  for k in $(seq "$(scale)"); do
+    servers+="    server 127.0.0.1:$(http_port_of gateway "$k") max_fails=1 fail_timeout=2s;"$'\n'
+  done
+  # A gateway that refuses the connection is skipped for the next one; a request a gateway may
+  # have started is never sent twice (proxy_next_upstream without non_idempotent).
+  cat > "$RUN/lb/nginx.conf" <<EOF
+worker_processes 1;
+pid $RUN/lb/nginx.pid;
+error_log $RUN/lb/error.log warn;
+events { worker_connections 8192; }
+http {
+  access_log off;
+  client_body_temp_path $RUN/lb/body;
+  proxy_temp_path $RUN/lb/proxy;
+  upstream gateways {
+$servers    keepalive 128;
+  }
+  server {
+    listen 127.0.0.1:$LB_PORT backlog=4096;
+    location / {
+      proxy_pass http://gateways;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For \$remote_addr;
+      proxy_next_upstream error timeout;
+      proxy_connect_timeout 1s;
+    }
+  }
+}
+EOF
+  nginx -c "$RUN/lb/nginx.conf" -p "$RUN/lb" >/dev/null
+  wait_until 10 nginx curl -fsS "http://127.0.0.1:$LB_PORT/healthz"
+}
+stop_lb() { stop_pidfile "$RUN/lb/nginx.pid" nginx; }
 
 stop_pidfile() { # stop_pidfile PIDFILE NAME: SIGTERM, then SIGKILL after 20 s
   local pidf=$1 name=$2 pid i
@@ -377,31 +474,45 @@ status() {
   status_line mariadb "$RUN/mariadb/m.pid"
   status_line rabbitmq "$RUN/rabbitmq/rabbitmq.pid"
   status_line etcd "$RUN/etcd/etcd.pid"
-  status_line product "$RUN/product.pid"
-  status_line order "$RUN/order.pid"
-  status_line gateway "$RUN/gateway.pid"
+  local name k
+  for name in product order gateway; do
+    for k in $(seq "$(scale)"); do status_line "$(instance "$name" "$k")" "$RUN/$(instance "$name" "$k").pid"; done
+  done
+  [ "$(scale)" -eq 1 ] || status_line lb "$RUN/lb/nginx.pid"
 }
 
 infra_up() { mkdir -p "$RUN"; start_redis; start_etcd; start_mariadb; start_rabbitmq; make_certs; write_env; }
 infra_down() { stop_etcd; stop_rabbitmq; stop_mariadb; stop_redis; }
 
+# A service instance's name (product, order-2 ...) as "SERVICE K"; fails for any other name.
+parse_instance() { [[ "$1" =~ ^(product|order|gateway)(-([2-9]))?$ ]] && echo "${BASH_REMATCH[1]} ${BASH_REMATCH[3]:-1}"; }
+
 case "${1:-}" in
-  up) infra_up; start_product; start_order; start_gateway
-      log "stack is up; gateway at http://127.0.0.1:$GATEWAY_PORT (settings in $RUN/stack.env)"
-      echo "http://127.0.0.1:$GATEWAY_PORT" ;;
-  down) stop_gateway; stop_order; stop_product; infra_down ;;
+  up) set_scale "${SCALE:-1}"; infra_up; start_services
+      if [ "$(scale)" -gt 1 ]; then start_lb; fi
+      url=$(sed -n 's|^SECKILL_GATEWAY_URL=||p' "$RUN/stack.env")
+      log "stack is up ($(scale) of each service); gateway at $url (settings in $RUN/stack.env)"
+      echo "$url" ;;
+  down) stop_lb; stop_services; infra_down ;;
   infra-up) infra_up ;;
   infra-down) infra_down ;;
   status) status ;;
   env) write_env ;;
   certs) make_certs force ;;
   migrate) migrate ;;
-  start) [ -n "${2:-}" ] || die "start NAME"; "start_$2" ;;
-  stop) [ -n "${2:-}" ] || die "stop NAME"; "stop_$2" ;;
-  kill) case "${2:-}" in
-          redis) kill_pidfile "$RUN/redis/redis.pid" ;; mariadb) kill_pidfile "$RUN/mariadb/m.pid" ;;
-          etcd) kill_pidfile "$RUN/etcd/etcd.pid" ;; rabbitmq) ( rabbit_env; kill_pidfile "$RABBITMQ_PID_FILE" ) ;;
-          product|order|gateway) kill_pidfile "$RUN/$2.pid" ;; *) die "kill NAME" ;;
-        esac ;;
-  *) echo "usage: $0 up|down|status|infra-up|infra-down|env|certs|migrate|start NAME|stop NAME|kill NAME" >&2; exit 2 ;;
+  start|stop|kill)
+    [ -n "${2:-}" ] || die "$1 NAME"
+    if inst=$(parse_instance "$2"); then
+      # shellcheck disable=SC2086 # "SERVICE K": two words
+      case $1 in start) start_service $inst ;; stop) stop_service $inst ;;
+                 kill) kill_pidfile "$RUN/$2.pid" ;; esac
+    else
+      case "$1 $2" in
+        "kill redis") kill_pidfile "$RUN/redis/redis.pid" ;; "kill mariadb") kill_pidfile "$RUN/mariadb/m.pid" ;;
+        "kill etcd") kill_pidfile "$RUN/etcd/etcd.pid" ;; "kill rabbitmq") ( rabbit_env; kill_pidfile "$RABBITMQ_PID_FILE" ) ;;
+        "kill lb") kill_pidfile "$RUN/lb/nginx.pid" ;; kill*) die "kill NAME" ;;
+        *) "$1_$2" ;;
+      esac
+    fi ;;
+  *) echo "usage: [SCALE=N] $0 up|down|status|infra-up|infra-down|env|certs|migrate|start NAME|stop NAME|kill NAME" >&2; exit 2 ;;
 esac

@@ -10,13 +10,17 @@ absl::StatusOr<etcd::Options> Settings::Etcd() const {
   return etcd::ParseEndpoint(etcd_endpoints, etcd_user, etcd_password);
 }
 
+std::string AdvertisedAddress(const Settings& settings, const std::string& host, uint16_t port) {
+  return settings.advertise_addr.empty() ? fmt::format("{}:{}", host, port)
+                                         : settings.advertise_addr;
+}
+
 std::unique_ptr<base::Presence> PresenceOf(boost::asio::any_io_executor executor,
                                            const Settings& settings, const std::string& service,
                                            const std::string& host, uint16_t port) {
   if (!settings.enabled()) return nullptr;
   Instance instance{.service = service,
-                    .addr = settings.advertise_addr.empty() ? fmt::format("{}:{}", host, port)
-                                                            : settings.advertise_addr,
+                    .addr = AdvertisedAddress(settings, host, port),
                     .version = SECKILL_VERSION};
   return std::make_unique<Announcement>(executor, *settings.Etcd(), std::move(instance),
                                         settings.lease_ttl);

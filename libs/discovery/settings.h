@@ -28,6 +28,10 @@ struct Settings {
   absl::StatusOr<etcd::Options> Etcd() const;
 };
 
+// The address an instance listening on host:port registers: settings.advertise_addr, or
+// host:port.
+std::string AdvertisedAddress(const Settings& settings, const std::string& host, uint16_t port);
+
 // The presence of an instance of `service` that listens on host:port: its registration in etcd
 // when discovery is on (advertising `advertise_addr`, else host:port), otherwise null.
 std::unique_ptr<base::Presence> PresenceOf(boost::asio::any_io_executor executor,

@@ -21,8 +21,13 @@ absl::Status ApplyRulesText(Engine& engine, std::string_view text) {
 }
 
 RuleFileWatcher::RuleFileWatcher(Engine& engine, std::string path,
-                                 std::chrono::milliseconds poll_interval)
-    : engine_(engine), path_(std::move(path)), poll_interval_(poll_interval) {
+                                 std::chrono::milliseconds poll_interval, Loader loader)
+    : engine_(engine),
+      loader_(loader
+                  ? std::move(loader)
+                  : [&engine](RuleDocument document) { return engine.Load(std::move(document)); }),
+      path_(std::move(path)),
+      poll_interval_(poll_interval) {
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 }
 
@@ -38,7 +43,8 @@ absl::Status RuleFileWatcher::LoadNow() {
   buffer << in.rdbuf();
   last_content_ = buffer.str();
   last_missing_ = false;
-  absl::Status applied = ApplyRulesText(engine_, last_content_);
+  absl::StatusOr<RuleDocument> document = ParseRules(last_content_);
+  absl::Status applied = document.ok() ? loader_(*std::move(document)) : document.status();
   if (applied.ok()) {
     ++reloads_;
     spdlog::info("flow rules loaded from {} (version {})", path_, engine_.version());
@@ -58,7 +64,7 @@ void RuleFileWatcher::CheckFile() {
     if (engine_.rules().on_delete == OnDelete::kClear) {
       RuleDocument empty;
       empty.on_delete = OnDelete::kClear;
-      (void)engine_.Load(empty);
+      (void)loader_(empty);
       spdlog::warn("flow rules file {} deleted: rules cleared (onDelete CLEAR)", path_);
     } else {
       spdlog::warn("flow rules file {} deleted: the previous rules stay in force", path_);

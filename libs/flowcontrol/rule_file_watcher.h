@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <thread>
 
@@ -21,8 +22,12 @@ absl::Status ApplyRulesText(Engine& engine, std::string_view text);
 // file keeps them too, unless the document in force says onDelete CLEAR.
 class RuleFileWatcher {
  public:
+  // Where a parsed document goes; its answer is the load's. Default: the engine's Load.
+  using Loader = std::function<absl::Status(RuleDocument)>;
+
   RuleFileWatcher(Engine& engine, std::string path,
-                  std::chrono::milliseconds poll_interval = std::chrono::seconds(3));
+                  std::chrono::milliseconds poll_interval = std::chrono::seconds(3),
+                  Loader loader = nullptr);
   ~RuleFileWatcher();
 
   // Loads the file once, now. NOT_FOUND when it is missing.
@@ -39,6 +44,7 @@ class RuleFileWatcher {
   void CheckFile();
 
   Engine& engine_;
+  const Loader loader_;
   const std::string path_;
   const std::chrono::milliseconds poll_interval_;
   std::string last_content_;

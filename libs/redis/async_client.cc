@@ -9,6 +9,7 @@
 #include "fmt/format.h"
 #include "hiredis/async.h"
 #include "hiredis/hiredis.h"
+#include "libs/base/await.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::redis {
@@ -278,6 +279,13 @@ std::shared_ptr<AsyncClient> AsyncClient::Create(asio::any_io_executor executor,
   auto client = std::make_shared<AsyncClientImpl>(std::move(executor), std::move(options));
   client->Start();
   return client;
+}
+
+base::Async<Reply> Await(AsyncClient& client, std::vector<std::string> args) {
+  return base::AwaitCallback<absl::StatusOr<Reply>>(
+      [&client, args = std::move(args)](auto done) mutable {
+        client.Command(std::move(args), std::move(done));
+      });
 }
 
 }  // namespace seckill::redis

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "boost/asio/any_io_executor.hpp"
+#include "libs/base/async.h"
 #include "libs/redis/endpoint.h"
 #include "libs/redis/reply.h"
 
@@ -45,5 +46,9 @@ class AsyncClient {
   // Stops reconnecting and closes the connection; pending commands complete with UNAVAILABLE.
   virtual void Close() = 0;
 };
+
+// One command, awaited by a coroutine (which resumes on its own executor): the reply, an error
+// reply being a reply, not a failed status; the client must outlive the await.
+base::Async<Reply> Await(AsyncClient& client, std::vector<std::string> args);
 
 }  // namespace seckill::redis

@@ -6,11 +6,13 @@
 #include "libs/base/periodic_task.h"
 #include "libs/base/service_main.h"
 #include "libs/base/status.h"
+#include "libs/discovery/membership.h"
 #include "libs/discovery/service_endpoints.h"
 #include "libs/flowcontrol/proc_system_metrics.h"
 #include "libs/http/server.h"
 #include "libs/mysql/pool.h"
 #include "libs/rpc/service_channel.h"
+#include "services/gateway/adapters/etcd_flow_rules.h"
 #include "services/gateway/adapters/hs256_token_codec.h"
 #include "services/gateway/adapters/mariadb_user_repository.h"
 #include "services/gateway/adapters/sodium_password_hasher.h"
@@ -82,12 +84,30 @@ int Run(const Settings& s) {
                                      {order, admin_order});
   products.Start();
   orders.Start();
+  // Flow limits across the cluster (docs/flow-control.md): the rules every gateway applies, kept
+  // in etcd, and this gateway's share of each limit as one of the live gateways.
+  std::optional<adapters::EtcdFlowRules> cluster_rules;
+  if (s.discovery.enabled()) {
+    cluster_rules.emplace(
+        ioc.get_executor(), *s.discovery.Etcd(),
+        [&flow_control](const std::optional<std::string>& document) {
+          if (absl::Status applied = flow_control.SetClusterRules(document); !applied.ok()) {
+            spdlog::error("flow rules in etcd refused, the rules in force stay: {}",
+                          base::Message(applied));
+          }
+        });
+  }
+  discovery::Membership gateways(
+      ioc.get_executor(), s.discovery, "gateway",
+      discovery::AdvertisedAddress(s.discovery, s.http_address, static_cast<uint16_t>(s.http_port)),
+      [&flow_control](size_t rank, size_t members) { flow_control.SetMembership(rank, members); });
   api::Backends backends{.product = product,
                          .order = order,
                          .admin_product = admin_product,
                          .admin_order = admin_order,
                          .timeout = s.backend_timeout,
-                         .database_ready = [&db] { return db.Ping(); }};
+                         .database_ready = [&db] { return db.Ping(); },
+                         .flow_rules_store = cluster_rules ? &*cluster_rules : nullptr};
   api::HttpApi api(accounts, sessions, std::move(backends), blocking, flow_control, flow_control,
                    clock, ioc.get_executor(),
                    {s.activity_cache_max_age.count(), s.sold_out_ttl.count()});
@@ -96,6 +116,8 @@ int Run(const Settings& s) {
     spdlog::error("flow control: {}; serving with no flow rules until the file is fixed",
                   base::Message(rules));
   }
+  gateways.Start();
+  if (cluster_rules) cluster_rules->Start();
   const http::ServerOptions options{.address = s.http_address,
                                     .port = static_cast<uint16_t>(s.http_port),
                                     .header_limit = static_cast<size_t>(s.header_limit_bytes),
@@ -128,6 +150,8 @@ int Run(const Settings& s) {
         refresh_sessions.Stop();
         products.Stop();
         orders.Stop();
+        gateways.Stop();
+        if (cluster_rules) cluster_rules->Stop();
       },
       [&] {
         blocking.join();

@@ -15,6 +15,7 @@
 #include "services/order/adapters/grpc_stock_reservations.h"
 #include "services/order/adapters/leased_node_id.h"
 #include "services/order/adapters/mariadb_order_repository.h"
+#include "services/order/adapters/redis_queued_orders.h"
 #include "services/order/api/callers.h"
 #include "services/order/api/order_consumers.h"
 #include "services/order/api/order_grpc_service.h"
@@ -54,6 +55,9 @@ int Run(const Settings& s) {
   adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, signer, payment_timeout_ms);
   adapters::AmqpOrderEventPublisher events(publisher, signer);
   adapters::MariaDbOrderRepository repository(db, blocking.get_executor());
+  const std::shared_ptr<redis::AsyncClient> queued_store =
+      redis::AsyncClient::Create(ioc.get_executor(), s.queued_orders);
+  adapters::RedisQueuedOrders queued(queued_store, clock);
   // With discovery, the node id is leased in etcd (unique among live instances); without, it
   // is order.node_id.
   const domain::FixedNodeId fixed_node(static_cast<uint16_t>(s.node_id));
@@ -65,7 +69,7 @@ int Run(const Settings& s) {
   const domain::NodeIdSource& ids_source =
       leased_node ? static_cast<const domain::NodeIdSource&>(*leased_node) : fixed_node;
   domain::OrderIdGenerator ids(clock, ids_source);
-  app::OrderUseCases uses({reservations, events, repository, deadlines, ids}, clock,
+  app::OrderUseCases uses({reservations, events, repository, deadlines, ids, queued}, clock,
                           payment_timeout_ms, metrics);
   api::OrderGrpcService service(uses.place, uses.manage, uses.cancel, uses.reconcile,
                                 uses.dead_letters);
@@ -82,7 +86,7 @@ int Run(const Settings& s) {
   auto ready = [&]() -> asio::awaitable<bool> {
     auto ping = base::Offload(blocking, [&db] { return db.Ping(); });
     co_return co_await std::move(ping) && publisher.Connected() && consumers.Connected() &&
-        ids_source.Current().has_value();
+        queued_store->Connected() && ids_source.Current().has_value();
   };
   // In-flight PlaceOrder calls still need the publisher: it stops after the server.
   const std::unique_ptr<base::Presence> presence = discovery::PresenceOf(
@@ -102,6 +106,7 @@ int Run(const Settings& s) {
     consumers.Stop();
     deadline_publisher.Stop();
     if (leased_node) leased_node->Stop();
+    queued_store->Close();
     blocking.join();
   });
 }

@@ -1,6 +1,7 @@
 #include "services/order/settings.h"
 
 #include "libs/mysql/config.h"
+#include "libs/redis/config.h"
 #include "services/order/domain/order.h"
 
 namespace seckill::order {
@@ -25,6 +26,8 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
                 "the product service at a fixed host:port; empty: its instances in etcd");
   discovery::RequireAddressWithoutDiscovery(schema, s.discovery, "product.addr", s.product_addr);
   mysql::DescribeSettings(schema, s.db);
+  redis::DescribeSettings(schema, s.queued_orders, "queued_orders.redis",
+                          "the accepted orders not yet in the database (every instance's)");
   rpc::DescribeSettings(schema, s.tls);
   rpc::DescribeTransport(schema, s.transport, s.mode);
   base::DescribeMode(schema, s.mode);

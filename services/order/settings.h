@@ -8,6 +8,7 @@
 #include "libs/base/settings.h"
 #include "libs/discovery/settings.h"
 #include "libs/mysql/connection.h"
+#include "libs/redis/async_client.h"
 #include "libs/rpc/mutual_tls.h"
 
 namespace seckill::order {
@@ -25,6 +26,7 @@ struct Settings {
   std::chrono::seconds expiry_sweep_interval{30};
   std::string product_addr;  // fixed; empty: found through discovery
   mysql::ConnectionOptions db;
+  redis::AsyncClientOptions queued_orders;  // the accepted orders not yet in the database
   rpc::TlsFiles tls;
   rpc::Transport transport = rpc::Transport::kMutualTls;
   base::Mode mode = base::Mode::kDevelopment;

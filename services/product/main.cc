@@ -54,7 +54,8 @@ int Run(const Settings& s) {
   base::RunToCompletion(recovery.KnowCatalog());  // start-up: before the first request
   gate_on_reconnect = &recovery;
   app::SweepStaleReservations sweep(catalog, ledger, s.reservation_ttl.count() * 1000, metrics);
-  api::ProductGrpcService service(catalog, ledger, create_activity, view_activities, recovery);
+  api::ProductGrpcService service(catalog, ledger, create_activity, view_activities, recovery,
+                                  metrics);
   base::PeriodicTask recovery_check(ioc.get_executor(), std::chrono::seconds(1),
                                     [&recovery] { return recovery.Check(); });
   base::PeriodicTask sweeper(ioc.get_executor(), s.sweep_interval, [&sweep] { return sweep(); });

@@ -66,6 +66,23 @@ class DiscoveryE2eTest : public E2eTest {
   void TearDown() override {
     Stack("start etcd");
     Stack("start product");
+    Stack("stop order-2");
+  }
+  // The number of instances of `service` registered in etcd.
+  static int InstancesOf(const std::string& service) {
+    boost::asio::io_context io;
+    etcd::Client client(io.get_executor(), StackEtcdOptions());
+    int count = -1;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          auto reading = client.GetPrefix("/seckill/services/" + service + "/");
+          auto read = co_await std::move(reading);
+          if (read.ok()) count = static_cast<int>(read->kvs.size());
+        },
+        boost::asio::detached);
+    io.run();
+    return count;
   }
 };
 
@@ -110,6 +127,57 @@ TEST_F(DiscoveryE2eTest, TheSaleGoesOnWhileEtcdIsDownAndRegistrationsComeBack) {
   EXPECT_TRUE(RegisteredWithin({"gateway", "order", "product"}, 15s));
   PlaceRecorded(activity, buyers[1]);
   EXPECT_EQ(Stats(activity).remaining, 3);
+}
+
+// With two order instances, an order that is accepted but not yet in the database (QUEUED) is seen
+// by the buyer whichever instance a poll reaches: the gateway's round-robin alternates between
+// them, so with the orders' rows held back (the table read-locked for a few seconds: the consumers
+// cannot insert, reads go on) every poll answers QUEUED, none 404, and the stats count them all.
+TEST_F(DiscoveryE2eTest, EveryOrderInstanceShowsEveryQueuedOrder) {
+  const std::string activity = NewActivity(20);
+  auto buyers = NewBuyers(6);
+  Stack("start order-2");
+  const auto give_up = std::chrono::steady_clock::now() + 5s;
+  while (InstancesOf("order") != 2 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(InstancesOf("order"), 2);
+  std::this_thread::sleep_for(500ms);  // the gateway's watch follows the registration
+
+  const std::string lock = fmt::format(
+      "mariadb -S {}/.run/mariadb/m.sock -u\"$(id -un)\" seckill -e "
+      "'FLUSH TABLES orders WITH READ LOCK; SELECT SLEEP(6); UNLOCK TABLES' >/dev/null 2>&1 &",
+      SECKILL_SOURCE_DIR);
+  ASSERT_EQ(std::system(lock.c_str()), 0);
+  std::this_thread::sleep_for(500ms);  // the lock is taken
+
+  std::vector<std::string> ids;
+  for (const auto& buyer : buyers) {
+    http::Response placed = Order(activity, buyer.token);
+    ASSERT_EQ(placed.status, 202) << placed.body;
+    ids.push_back(bench::JsonString(placed.body, "order_id"));
+  }
+  int queued = 0;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    for (int poll = 0; poll < 4; ++poll) {
+      auto got = client_.Call("GET", "/api/v1/orders/" + ids[i], "", buyers[i].token);
+      ASSERT_TRUE(got.ok()) << got.status();
+      EXPECT_EQ(got->status, 200) << "order " << ids[i] << ", poll " << poll << ": " << got->body;
+      queued += bench::JsonString(got->body, "status") == "QUEUED";
+    }
+  }
+  std::printf("%d of %zu polls answered QUEUED while the rows were held back\n", queued,
+              ids.size() * 4);
+  EXPECT_EQ(queued, static_cast<int>(ids.size() * 4)) << "the rows were written before the polls";
+  EXPECT_EQ(Stats(activity).queued, static_cast<int64_t>(ids.size()));
+
+  // Once the lock is gone the consumers write them: CREATED, and nothing QUEUED is left.
+  for (int i = 0; i < 200 && Stats(activity).created < static_cast<int64_t>(ids.size()); ++i) {
+    std::this_thread::sleep_for(50ms);
+  }
+  const auto stats = Stats(activity);
+  EXPECT_EQ(stats.created, static_cast<int64_t>(ids.size()));
+  EXPECT_EQ(stats.queued, 0);
 }
 
 }  // namespace

@@ -7,19 +7,14 @@
 #include <sstream>
 #include <thread>
 
-#include "boost/asio/co_spawn.hpp"
-#include "boost/asio/detached.hpp"
-#include "boost/asio/io_context.hpp"
 #include "boost/json.hpp"
 #include "fmt/format.h"
 #include "gtest/gtest.h"
-#include "libs/http/client.h"
 #include "tests/support/e2e_fixture.h"
 
 namespace seckill::testing {
 namespace {
 
-namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 std::string ReadFile(const std::string& path) {
@@ -75,22 +70,8 @@ TEST_F(FlowControlE2eTest, SeedRuleAdmitsExactlyFiveOfFiftyConcurrentOrders) {
            "seckill-qps");
   std::this_thread::sleep_for(1100ms);  // let the route's window forget earlier tests' orders
 
-  std::vector<http::Response> responses(50);
-  asio::io_context ioc;
-  for (size_t i = 0; i < buyers.size(); ++i) {
-    asio::co_spawn(
-        ioc,
-        [&, i]() -> asio::awaitable<void> {
-          http::Client client(co_await asio::this_coro::executor, client_.host(), client_.port());
-          auto send = client.Send("POST", fmt::format("/api/v1/activities/{}/orders", activity), "",
-                                  {{"Authorization", "Bearer " + buyers[i].token}}, 10s);
-          auto r = co_await std::move(send);
-          if (r.ok()) responses[i] = std::move(*r);
-        },
-        asio::detached);
-  }
   const auto start = std::chrono::steady_clock::now();
-  ioc.run();
+  const std::vector<http::Response> responses = OrdersAtOnce(activity, buyers);
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
       std::chrono::steady_clock::now() - start);
   std::printf("50 concurrent orders answered in %lld ms\n", static_cast<long long>(took.count()));

@@ -64,7 +64,7 @@ TEST(TrustE2eTest, SecretsFilesAreReadableByTheirOwnerOnly) {
 }
 
 // Redis: nobody without a password; the product service's user runs the stock functions on the
-// ledger's keys and nothing else.
+// ledger's keys and nothing else, the order service's its scripts on the queued orders' keys.
 TEST(TrustE2eTest, RedisRefusesCallersWithoutAPasswordAndLimitsTheServicesUser) {
   const StackEnv& env = StackEnv::Get();
   redis::Endpoint anonymous = *redis::Endpoint::FromUrl(env.At("SECKILL_REDIS_URL"));
@@ -95,6 +95,35 @@ TEST(TrustE2eTest, RedisRefusesCallersWithoutAPasswordAndLimitsTheServicesUser) 
     EXPECT_EQ(reply->type, redis::Reply::Type::kError) << command.front();
     EXPECT_NE(reply->str.find("NOPERM"), std::string::npos)
         << command.front() << ": " << reply->str;
+  }
+
+  // The order service's user runs its scripts on the queued orders' keys only: a script runs
+  // with its caller's permissions, so it cannot reach the ledger either.
+  redis::SyncClient order(*redis::Endpoint::FromUrl(env.At("SECKILL_QUEUED_ORDERS_REDIS_URL")),
+                          std::chrono::seconds(2));
+  auto own = order.Command({"HGET", "{queued}:u:1", "1"});
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_NE(own->type, redis::Reply::Type::kError) << own->str;
+  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
+           {"FLUSHALL"},
+           {"KEYS", "*"},
+           {"FUNCTION", "LOAD", "REPLACE",
+            "#!lua name=x\nredis.register_function('x', "
+            "function() return 1 end)"},
+           {"GET", "{act:1}:remaining"},
+           {"SET", "{act:1}:remaining", "1000"},
+           {"EVAL", "return redis.call('SET', KEYS[1], '1000')", "1", "{act:1}:remaining"},
+           {"EVAL", "return redis.call('SET', '{act:1}:remaining', '1000')", "0"},
+           {"EVAL", "return redis.call('HSET', '{act:1}:info', 'stock', '1000')", "0"},
+           {"EVAL", "return redis.call('FLUSHALL')", "0"}}) {
+    auto reply = order.Command(command);
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    EXPECT_EQ(reply->type, redis::Reply::Type::kError) << command.back();
+    // Redis words a refusal inside a script its own way.
+    EXPECT_TRUE(reply->str.find("NOPERM") != std::string::npos ||
+                reply->str.find("can't run this command") != std::string::npos ||
+                reply->str.find("can't access at least one of the keys") != std::string::npos)
+        << command.back() << ": " << reply->str;
   }
 }
 

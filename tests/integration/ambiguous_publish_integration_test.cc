@@ -13,6 +13,7 @@
 #include "services/order/app/place_order.h"
 #include "services/order/app/record_order.h"
 #include "services/order/testing/in_memory_order_repository.h"
+#include "services/order/testing/in_memory_queued_orders.h"
 #include "services/product/adapters/redis_stock_ledger.h"
 #include "tests/support/ledger_backed_reservations.h"
 #include "tests/support/stack_env.h"
@@ -71,12 +72,12 @@ TEST_F(AmbiguousPublishTest, CompensatedButDeliveredOrderEndsFailedWithStockRetu
   base::SystemClock clock;
   DeliveredButUnconfirmed publisher;
   order::testing::InMemoryOrderRepository repository;
-  order::app::PendingOrders pending(clock);
+  order::testing::InMemoryQueuedOrders queued(clock);
   const order::domain::FixedNodeId node(9);
   order::domain::OrderIdGenerator ids(clock, node);
   base::Counters metrics;
-  order::app::PlaceOrder place(*reservations_, publisher, ids, pending, clock, metrics);
-  order::app::RecordOrder record(*reservations_, repository, pending, clock, metrics);
+  order::app::PlaceOrder place(*reservations_, publisher, ids, queued, clock, metrics);
+  order::app::RecordOrder record(*reservations_, repository, queued, clock, metrics);
 
   // The buyer is refused (503): the publish outcome is unknown, so the stock was released.
   order::app::PlaceOrderRequest first{activity_, 7, 1, "", ""};

@@ -4,6 +4,10 @@
 #include <random>
 #include <thread>
 
+#include "boost/asio/co_spawn.hpp"
+#include "boost/asio/detached.hpp"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/this_coro.hpp"
 #include "fmt/format.h"
 #include "libs/base/clock.h"
 #include "libs/http/client.h"
@@ -71,6 +75,32 @@ http::Response E2eTest::Order(const std::string& activity_id, const std::string&
                         token, std::move(headers));
   EXPECT_TRUE(r.ok()) << r.status();
   return r.value_or(http::Response{});
+}
+
+std::vector<http::Response> E2eTest::OrdersAtOnce(const std::string& activity_id,
+                                                  const std::vector<bench::BuyerAccount>& buyers,
+                                                  std::vector<const bench::SaleClient*> gateways) {
+  namespace asio = boost::asio;
+  if (gateways.empty()) gateways.push_back(&client_);
+  std::vector<http::Response> responses(buyers.size());
+  asio::io_context ioc;
+  const std::string target = fmt::format("/api/v1/activities/{}/orders", activity_id);
+  for (size_t i = 0; i < buyers.size(); ++i) {
+    const bench::SaleClient& gateway = *gateways[i % gateways.size()];
+    asio::co_spawn(
+        ioc,
+        [&, i]() -> asio::awaitable<void> {
+          http::Client client(co_await asio::this_coro::executor, gateway.host(), gateway.port());
+          auto send =
+              client.Send("POST", target, "", {{"Authorization", "Bearer " + buyers[i].token}},
+                          std::chrono::seconds(10));
+          auto r = co_await std::move(send);
+          if (r.ok()) responses[i] = std::move(*r);
+        },
+        asio::detached);
+  }
+  ioc.run();
+  return responses;
 }
 
 bench::SaleClient::Stats E2eTest::Stats(const std::string& activity_id) {

@@ -22,6 +22,12 @@ class E2eTest : public ::testing::Test {
   // POST /api/v1/activities/{id}/orders.
   http::Response Order(const std::string& activity_id, const std::string& token,
                        const std::string& body = "", http::Headers headers = {});
+  // One order per buyer's token, all sent at once, each on its own connection, buyer i's through
+  // gateways[i % gateways.size()] (the stack's gateway when empty): the answers in the buyers'
+  // order (status 0: no answer within 10 s).
+  std::vector<http::Response> OrdersAtOnce(const std::string& activity_id,
+                                           const std::vector<bench::BuyerAccount>& buyers,
+                                           std::vector<const bench::SaleClient*> gateways = {});
   bench::SaleClient::Stats Stats(const std::string& activity_id);
   // Places an order for `buyer` and waits (5 s at most) until it is recorded (CREATED); returns
   // its id.

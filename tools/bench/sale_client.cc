@@ -3,6 +3,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "fmt/format.h"
+#include "libs/base/numbers.h"
 #include "libs/base/time_format.h"
 
 namespace seckill::bench {
@@ -122,6 +123,45 @@ absl::StatusOr<SaleClient::Stats> SaleClient::ActivityStats(const std::string& a
   s.cancelled = orders.at("CANCELLED").as_int64();
   s.failed = orders.at("FAILED").as_int64();
   return s;
+}
+
+absl::StatusOr<int64_t> SaleClient::OrderRequestsSeen(const std::string& admin_token) const {
+  auto r = Call("GET", "/admin/v1/flow/metrics", "", admin_token);
+  if (!r.ok()) return r.status();
+  if (r->status != 200)
+    return absl::InternalError(fmt::format("flow metrics: HTTP {} {}", r->status, r->body));
+  boost::system::error_code ec;
+  const json::value body = json::parse(r->body, ec);
+  if (ec || !body.is_object()) return absl::InternalError("flow metrics: not a JSON object");
+  const json::value* resources = body.as_object().if_contains("resources");
+  if (resources == nullptr || !resources->is_array()) return int64_t{0};
+  for (const json::value& v : resources->as_array()) {
+    const json::object& resource = v.as_object();
+    if (resource.at("resource").as_string() != "POST /api/v1/activities/{id}/orders") continue;
+    int64_t seen = resource.at("passed").to_number<int64_t>();
+    for (const auto& blocked : resource.at("blocked").as_object()) {
+      seen += blocked.value().to_number<int64_t>();
+    }
+    return seen;
+  }
+  return int64_t{0};
+}
+
+absl::StatusOr<int64_t> SaleClient::CounterValue(const std::string& name) const {
+  auto r = Call("GET", "/metrics");
+  if (!r.ok()) return r.status();
+  if (r->status != 200) return absl::InternalError(fmt::format("/metrics: HTTP {}", r->status));
+  const std::string prefix = name + " ";
+  for (size_t at = 0; at < r->body.size();) {
+    size_t end = r->body.find('\n', at);
+    if (end == std::string::npos) end = r->body.size();
+    const std::string_view line(r->body.data() + at, end - at);
+    if (line.starts_with(prefix)) {
+      if (auto value = base::ParseInteger<int64_t>(line.substr(prefix.size()))) return *value;
+    }
+    at = end + 1;
+  }
+  return absl::NotFoundError(fmt::format("/metrics has no {}", name));
 }
 
 }  // namespace seckill::bench

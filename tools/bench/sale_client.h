@@ -41,6 +41,12 @@ class SaleClient {
   absl::StatusOr<Stats> ActivityStats(const std::string& admin_token,
                                       const std::string& activity_id) const;
 
+  // How many order requests this gateway's flow control has seen (admitted or refused), from
+  // its GET /admin/v1/flow/metrics.
+  absl::StatusOr<int64_t> OrderRequestsSeen(const std::string& admin_token) const;
+  // The value of the counter `name` at this service's GET /metrics (Prometheus text).
+  absl::StatusOr<int64_t> CounterValue(const std::string& name) const;
+
   // Any request; for tests.
   absl::StatusOr<http::Response> Call(const std::string& method, const std::string& target,
                                       const std::string& body = "", const std::string& token = "",

@@ -19,6 +19,7 @@
 #include "boost/asio/use_awaitable.hpp"
 #include "fmt/format.h"
 #include "libs/base/clock.h"
+#include "libs/base/url.h"
 #include "libs/http/client.h"
 
 namespace seckill::bench {
@@ -254,6 +255,30 @@ void CheckInvariants(SaleReport& report, const std::vector<mysql::Row>& rows) {
   }
 }
 
+// What each instance has counted so far (see SaleOptions::instances); an instance that does not
+// answer is left out.
+std::map<std::string, std::map<std::string, int64_t>> InstanceCounts(
+    const SaleOptions& o, const std::string& admin_token) {
+  std::map<std::string, std::map<std::string, int64_t>> counts;
+  for (const auto& [name, url] : o.instances) {
+    auto parsed = base::ParseUrl(url, 80);
+    if (!parsed.ok()) continue;
+    const SaleClient instance(parsed->host, parsed->port);
+    auto count = [&](const std::string& label, absl::StatusOr<int64_t> value) {
+      if (value.ok()) counts[name][label] = *value;
+    };
+    if (name.starts_with("gateway")) {
+      count("order requests", instance.OrderRequestsSeen(admin_token));
+    } else if (name.starts_with("product")) {
+      count("reservations", instance.CounterValue("seckill_product_reservations_total"));
+    } else if (name.starts_with("order")) {
+      count("accepted", instance.CounterValue("seckill_order_accepted_total"));
+      count("recorded", instance.CounterValue("seckill_order_recorded_total"));
+    }
+  }
+  return counts;
+}
+
 }  // namespace
 
 absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
@@ -295,6 +320,7 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
     std::shuffle(state.buyer_order.begin(), state.buyer_order.end(), order_rng);
   }
   asio::io_context ioc;
+  const auto counts_before = InstanceCounts(o, *admin);
   const std::map<std::string, int64_t> cpu_before = CpuTicksOf(o.watch);
   state.start = Clock::now();
   report.started_epoch_ms = base::SystemClock().NowMs();
@@ -342,6 +368,15 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
   }
   report.drain_seconds = std::chrono::duration<double>(Clock::now() - drain_start).count();
   const std::map<std::string, int64_t> cpu_after = CpuTicksOf(o.watch);
+  for (const auto& [name, counters] : InstanceCounts(o, *admin)) {
+    for (const auto& [label, after] : counters) {
+      auto before = counts_before.find(name);
+      const int64_t start = before == counts_before.end() || !before->second.contains(label)
+                                ? 0
+                                : before->second.at(label);
+      report.per_instance[name][label] = after - start;
+    }
+  }
   const double tick_us = 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
   for (const auto& [name, before] : cpu_before) {
     const int64_t after = cpu_after.at(name);
@@ -424,6 +459,16 @@ std::string FormatReport(const SaleReport& r) {
     std::string sep = " ";
     for (const auto& [name, us] : r.cpu_us_per_request) {
       out += fmt::format("{}{} {:.1f}", sep, name, us);
+      sep = " | ";
+    }
+    out += "\n";
+  }
+  if (!r.per_instance.empty()) {
+    out += "  instances   ";
+    std::string sep = " ";
+    for (const auto& [name, counters] : r.per_instance) {
+      out += sep + name;
+      for (const auto& [label, n] : counters) out += fmt::format(" {} {}", n, label);
       sep = " | ";
     }
     out += "\n";

@@ -48,6 +48,11 @@ struct SaleOptions {
   // Server processes (name -> pid) whose CPU time over the sale and its drain is reported per
   // request, from /proc/PID/stat (utime + stime).
   std::map<std::string, int> watch;
+  // Service instances (name -> base URL) whose share of the sale is reported: a gateway's (named
+  // gateway...) order requests, from its flow metrics; a product instance's (product...)
+  // reservations and an order instance's (order...) accepted and recorded orders, from the
+  // counters at its /metrics (the URL of its probes).
+  std::map<std::string, std::string> instances;
 };
 
 // One request and how it ended. `status` 0 means no HTTP answer (indeterminate).
@@ -86,6 +91,8 @@ struct SaleReport {
   std::string load_before, load_after;
   // CPU µs per request of each watched process, and of this load generator ("seckill-bench").
   std::map<std::string, double> cpu_us_per_request;
+  // What each of `options.instances` counted over the sale and its drain: counter -> increase.
+  std::map<std::string, std::map<std::string, int64_t>> per_instance;
 };
 
 // Sets up an activity and its buyers through the admin API, sends every buyer's orders at the

@@ -6,7 +6,9 @@
 #include "boost/json/serialize.hpp"
 #include "fmt/format.h"
 #include "libs/base/status.h"
+#include "libs/flowcontrol/cluster_share.h"
 #include "libs/http/json.h"
+#include "spdlog/spdlog.h"
 
 namespace seckill::gateway::api {
 
@@ -72,14 +74,71 @@ FlowControl::~FlowControl() {
 absl::Status FlowControl::Start(std::vector<std::string> resources, const std::string& rules_file) {
   engine_ = std::make_unique<flowcontrol::Engine>(clock_, std::move(resources), system_metrics_);
   if (rules_file.empty()) return absl::OkStatus();
-  watcher_ = std::make_unique<flowcontrol::RuleFileWatcher>(*engine_, rules_file);
+  watcher_ = std::make_unique<flowcontrol::RuleFileWatcher>(
+      *engine_, rules_file, std::chrono::seconds(3),
+      [this](flowcontrol::RuleDocument document) { return LoadFileRules(std::move(document)); });
   absl::Status loaded = watcher_->LoadNow();
   watcher_->Start();
   return loaded;
 }
 
 absl::Status FlowControl::LoadRules(std::string_view json_text) {
-  return flowcontrol::ApplyRulesText(*engine_, json_text);
+  absl::StatusOr<flowcontrol::RuleDocument> document = flowcontrol::ParseRules(json_text);
+  if (!document.ok()) return document.status();
+  return LoadFileRules(*std::move(document));
+}
+
+absl::Status FlowControl::LoadFileRules(flowcontrol::RuleDocument document) {
+  std::lock_guard lock(sources_mu_);
+  std::optional<flowcontrol::RuleDocument> previous = std::move(sources_.file);
+  sources_.file = std::move(document);
+  // Kept for when the cluster has no document; the cluster's stays in force meanwhile.
+  if (sources_.cluster) return absl::OkStatus();
+  absl::Status applied = ApplyLocked();
+  if (!applied.ok()) sources_.file = std::move(previous);
+  return applied;
+}
+
+absl::Status FlowControl::SetClusterRules(const std::optional<std::string>& json_text) {
+  std::optional<flowcontrol::RuleDocument> document;
+  if (json_text) {
+    absl::StatusOr<flowcontrol::RuleDocument> parsed = flowcontrol::ParseRules(*json_text);
+    if (!parsed.ok()) return parsed.status();
+    document = *std::move(parsed);
+  }
+  std::lock_guard lock(sources_mu_);
+  std::optional<flowcontrol::RuleDocument> previous = std::move(sources_.cluster);
+  sources_.cluster = std::move(document);
+  if (!sources_.cluster && !sources_.file) return absl::OkStatus();  // nothing to apply
+  absl::Status applied = ApplyLocked();
+  if (!applied.ok()) sources_.cluster = std::move(previous);
+  return applied;
+}
+
+void FlowControl::SetMembership(size_t rank, size_t members) {
+  std::lock_guard lock(sources_mu_);
+  if (members == 0 || rank >= members) return;
+  if (sources_.rank == rank && sources_.members == members) return;
+  sources_.rank = rank;
+  sources_.members = members;
+  if (!sources_.cluster && !sources_.file) return;
+  if (absl::Status applied = ApplyLocked(); !applied.ok()) {
+    spdlog::error("flow rules: this gateway's share as {} of {} refused: {}", rank + 1, members,
+                  base::Message(applied));
+  }
+}
+
+absl::Status FlowControl::ApplyLocked() {
+  if (!engine_) return absl::FailedPreconditionError("flow control is not started");
+  const flowcontrol::RuleDocument& in_force = sources_.cluster ? *sources_.cluster : *sources_.file;
+  absl::Status loaded =
+      engine_->Load(flowcontrol::ClusterShare(in_force, sources_.rank, sources_.members));
+  if (loaded.ok()) {
+    spdlog::info("flow rules in force: {}'s, this gateway's share as {} of {} (version {})",
+                 sources_.cluster ? "the cluster" : "the file", sources_.rank + 1, sources_.members,
+                 engine_->version());
+  }
+  return loaded;
 }
 
 Admission FlowControl::Admit(const std::string& resource, const http::Request& request,
@@ -172,8 +231,10 @@ void FlowControl::After(const std::shared_ptr<void>& ticket, const absl::Status&
 }
 
 std::string FlowControl::RulesJson() const {
-  if (!engine_) return "{}";
-  return flowcontrol::ToJson(engine_->rules());
+  std::lock_guard lock(sources_mu_);
+  if (sources_.cluster) return flowcontrol::ToJson(*sources_.cluster);
+  if (sources_.file) return flowcontrol::ToJson(*sources_.file);
+  return engine_ ? flowcontrol::ToJson(engine_->rules()) : "{}";
 }
 
 std::string FlowControl::MetricsJson() const {
@@ -206,7 +267,17 @@ std::string FlowControl::MetricsJson() const {
                                     {"capacity", h.capacity},
                                     {"evictions", h.evictions}});
   }
+  json::object cluster;
+  {
+    std::lock_guard lock(sources_mu_);
+    cluster = json::object{{"source", sources_.cluster ? "etcd"
+                                      : sources_.file  ? "file"
+                                                       : "none"},
+                           {"gateways", sources_.members},
+                           {"rank", sources_.rank + 1}};
+  }
   return json::serialize(json::object{{"rulesVersion", engine_->version()},
+                                      {"cluster", std::move(cluster)},
                                       {"resources", std::move(resources)},
                                       {"breakers", std::move(breakers)},
                                       {"hotspots", std::move(hotspots)}});

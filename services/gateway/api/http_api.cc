@@ -3,6 +3,8 @@
 #include "boost/asio/co_spawn.hpp"
 #include "fmt/format.h"
 #include "libs/base/await.h"
+#include "libs/base/status.h"
+#include "libs/flowcontrol/rules.h"
 #include "libs/http/json.h"
 #include "services/gateway/api/middleware.h"
 
@@ -21,6 +23,7 @@ HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backend
     : blocking_(blocking),
       admission_(admission),
       database_ready_(std::move(backends.database_ready)),
+      flow_rules_store_(backends.flow_rules_store),
       executor_(std::move(executor)),
       products_(backends.product, guard, backends.timeout),
       orders_(backends.order, guard, backends.timeout),
@@ -97,6 +100,7 @@ void HttpApi::AddRoutes(app::Sessions& sessions) {
   route("POST", "/admin/v1/dead-letters/{id}/replay", kAdmin,
         Bind(admin_handlers_, &AdminHandlers::ReplayDeadLetter));
   route("GET", "/admin/v1/flow/rules", kAdmin, Bind(*this, &HttpApi::FlowRules));
+  route("PUT", "/admin/v1/flow/rules", kAdmin, Bind(*this, &HttpApi::PutFlowRules));
   route("GET", "/admin/v1/flow/metrics", kAdmin, Bind(*this, &HttpApi::FlowMetrics));
 }
 
@@ -144,6 +148,37 @@ asio::awaitable<Response> HttpApi::Ready(Request, http::PathParams, domain::Prin
 asio::awaitable<Response> HttpApi::FlowRules(Request, http::PathParams, domain::Principal) {
   Response r;
   r.body = admission_.RulesJson();
+  co_return r;
+}
+
+asio::awaitable<Response> HttpApi::PutFlowRules(Request request, http::PathParams,
+                                                domain::Principal) {
+  absl::StatusOr<flowcontrol::RuleDocument> document = flowcontrol::ParseRules(request.body);
+  if (!document.ok()) {
+    co_return ErrorResponse(400, "INVALID_RULES", std::string(base::Message(document.status())));
+  }
+  if (*document == flowcontrol::RuleDocument{}) {
+    co_return ErrorResponse(400, "INVALID_RULES",
+                            "an empty document would leave the rules in force (onDelete "
+                            "KEEP_LAST_GOOD); send the rules to enforce, or onDelete CLEAR");
+  }
+  if (flow_rules_store_ == nullptr) {
+    co_return ErrorResponse(409, "NO_CLUSTER_STORE",
+                            "this gateway runs without etcd (etcd.endpoints): its rules come from "
+                            "its rules file; edit that file instead");
+  }
+  std::string normalized = flowcontrol::ToJson(*document);
+  auto publishing = flow_rules_store_->Publish(normalized);
+  if (absl::Status published = co_await std::move(publishing); !published.ok()) {
+    Response unavailable = ErrorResponse(
+        503, "UNAVAILABLE",
+        fmt::format("the rules could not be stored in etcd ({}); the rules in force stay; retry",
+                    base::Message(published)));
+    unavailable.headers.emplace_back("Retry-After", "1");
+    co_return unavailable;
+  }
+  Response r;
+  r.body = std::move(normalized);
   co_return r;
 }
 

@@ -20,6 +20,7 @@
 #include "services/gateway/api/handlers/order_handlers.h"
 #include "services/gateway/app/accounts.h"
 #include "services/gateway/app/activity_cache.h"
+#include "services/gateway/domain/flow_rules_store.h"
 
 namespace seckill::gateway::api {
 
@@ -34,6 +35,9 @@ struct Backends {
   std::chrono::milliseconds timeout{3000};
   // Whether the account database answers; blocking, run on a worker.
   std::function<bool()> database_ready;
+  // Where PUT /admin/v1/flow/rules writes the cluster's rules; null: nowhere (no etcd, the
+  // gateway's rules come from its file alone).
+  domain::FlowRulesStore* flow_rules_store = nullptr;
 };
 
 // The public and admin HTTP API (docs/openapi.yaml): the route table, each route behind the
@@ -61,11 +65,14 @@ class HttpApi {
                                                    domain::Principal);
   boost::asio::awaitable<http::Response> FlowMetrics(http::Request, http::PathParams,
                                                      domain::Principal);
+  boost::asio::awaitable<http::Response> PutFlowRules(http::Request, http::PathParams,
+                                                      domain::Principal);
   void AddRoutes(app::Sessions& sessions);
 
   boost::asio::thread_pool& blocking_;
   AdmissionControl& admission_;
   std::function<bool()> database_ready_;
+  domain::FlowRulesStore* flow_rules_store_;
   boost::asio::any_io_executor executor_;
   ProductClient products_;
   OrderClient orders_;

@@ -24,6 +24,7 @@
 #include "services/order/messaging/order_queue.h"
 #include "services/order/testing/fake_stock_reservations.h"
 #include "services/order/testing/in_memory_order_repository.h"
+#include "services/order/testing/in_memory_queued_orders.h"
 #include "tests/support/stack_clients.h"
 #include "tests/support/stalling_proxy.h"
 
@@ -63,9 +64,9 @@ struct RecordingConsumer {
   base::SystemClock clock;
   testing::FakeStockReservations reservations;
   testing::InMemoryOrderRepository repository;
-  app::PendingOrders pending{clock};
+  testing::InMemoryQueuedOrders queued{clock};
   base::Counters metrics;
-  app::RecordOrder record{reservations, repository, pending, clock, metrics};
+  app::RecordOrder record{reservations, repository, queued, clock, metrics};
   std::atomic<int> handled{0};
   std::atomic<int> batches{0};
   std::unique_ptr<amqp::Consumer> consumer;
@@ -350,8 +351,8 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   base::SystemClock clock;
   testing::FakeStockReservations reservations;
   testing::InMemoryOrderRepository repository;
-  app::PendingOrders pending(clock);
-  app::CancelOrder cancel(repository, reservations, pending, clock, /*payment_timeout_ms=*/1000);
+  testing::InMemoryQueuedOrders queued(clock);
+  app::CancelOrder cancel(repository, reservations, queued, clock, /*payment_timeout_ms=*/1000);
   amqp::PublisherOptions po;
   po.broker = seckill::testing::StackBrokerOptions();
   po.topology = deadline_topology;
@@ -362,7 +363,7 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   const messaging::MessageSigner signer("the services' message key, 32 bytes or more");
   adapters::AmqpPaymentDeadlines deadlines(publisher, signer, 1000);
   base::Counters metrics;
-  app::RecordOrder record(reservations, repository, pending, clock, metrics, &deadlines);
+  app::RecordOrder record(reservations, repository, queued, clock, metrics, &deadlines);
 
   std::unique_ptr<amqp::Consumer> consumer;
   api::OrderMessageHandler handler(

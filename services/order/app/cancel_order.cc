@@ -31,11 +31,13 @@ boost::asio::awaitable<CancelOrder::Outcome> CancelOrder::Cancel(
   Outcome outcome = co_await std::move(marking);
   if (!outcome.ok()) co_return outcome;
   if (*outcome == domain::CancelOutcome::kNotFound) {
-    // Accepted but not recorded yet: it cannot be cancelled before it exists.
-    if (auto pending = pending_.Find(order_id);
-        pending && (!user_id || pending->user_id == *user_id)) {
-      co_return domain::CancelOutcome::kNotCancellable;
-    }
+    // A buyer's order accepted but not recorded yet: it cannot be cancelled before it exists.
+    // (An expiry is scheduled only once the row exists.)
+    if (!user_id) co_return outcome;
+    auto finding_queued = queued_.Find(order_id, *user_id);
+    absl::StatusOr<std::optional<domain::Order>> queued = co_await std::move(finding_queued);
+    if (!queued.ok()) co_return queued.status();
+    if (queued->has_value()) co_return domain::CancelOutcome::kNotCancellable;
     co_return outcome;
   }
   if (*outcome != domain::CancelOutcome::kCancelled) co_return outcome;

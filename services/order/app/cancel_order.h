@@ -4,8 +4,8 @@
 
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
-#include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_repository.h"
+#include "services/order/domain/queued_orders.h"
 #include "services/order/domain/stock_reservations.h"
 
 namespace seckill::order::app {
@@ -19,10 +19,10 @@ namespace seckill::order::app {
 class CancelOrder {
  public:
   CancelOrder(domain::OrderRepository& repository, domain::StockReservations& reservations,
-              const PendingOrders& pending, const base::Clock& clock, int64_t payment_timeout_ms)
+              domain::QueuedOrders& queued, const base::Clock& clock, int64_t payment_timeout_ms)
       : repository_(repository),
         reservations_(reservations),
-        pending_(pending),
+        queued_(queued),
         clock_(clock),
         payment_timeout_ms_(payment_timeout_ms) {}
 
@@ -48,7 +48,7 @@ class CancelOrder {
 
   domain::OrderRepository& repository_;
   domain::StockReservations& reservations_;
-  const PendingOrders& pending_;
+  domain::QueuedOrders& queued_;
   const base::Clock& clock_;
   const int64_t payment_timeout_ms_;
 };

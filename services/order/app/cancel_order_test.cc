@@ -5,6 +5,7 @@
 #include "services/order/app/manage_orders.h"
 #include "services/order/testing/fake_stock_reservations.h"
 #include "services/order/testing/in_memory_order_repository.h"
+#include "services/order/testing/in_memory_queued_orders.h"
 
 namespace seckill::order::app {
 namespace {
@@ -21,8 +22,8 @@ class CancelOrderTest : public ::testing::Test {
   base::ManualClock clock_{1'000'000};
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
-  PendingOrders pending_{clock_};
-  CancelOrder use_case_{repository_, reservations_, pending_, clock_,
+  testing::InMemoryQueuedOrders queued_{clock_};
+  CancelOrder use_case_{repository_, reservations_, queued_, clock_,
                         /*payment_timeout_ms=*/15 * 60 * 1000};
   // The use case's coroutines, run to their end.
   struct {
@@ -36,7 +37,7 @@ class CancelOrderTest : public ::testing::Test {
     absl::StatusOr<int> SweepExpired() { return base::RunToCompletion(c.SweepExpired()); }
     absl::StatusOr<int> RetryStockReturns() { return base::RunToCompletion(c.RetryStockReturns()); }
   } cancel_{use_case_};
-  ManageOrders manage_{repository_, pending_, clock_};
+  ManageOrders manage_{repository_, queued_, clock_};
 };
 
 TEST_F(CancelOrderTest, BuyerCancelReturnsTheStockOnce) {
@@ -54,7 +55,8 @@ TEST_F(CancelOrderTest, OnlyTheOwnerAndOnlyUnpaidRecordedOrders) {
   EXPECT_EQ(cancel_.CancelByBuyer(1, 8).value(), CancelOutcome::kNotFound);
   ASSERT_EQ(base::RunToCompletion(manage_.Pay(1, 7)).value(), domain::PayOutcome::kPaid);
   EXPECT_EQ(cancel_.CancelByBuyer(1, 7).value(), CancelOutcome::kNotCancellable);
-  pending_.Add({2, 42, 7, 1, 250, OrderStatus::kQueued, clock_.NowMs()});
+  const domain::Order queued{2, 42, 7, 1, 250, OrderStatus::kQueued, clock_.NowMs()};
+  ASSERT_TRUE(base::RunToCompletion(queued_.Add(queued)).ok());
   EXPECT_EQ(cancel_.CancelByBuyer(2, 7).value(),
             CancelOutcome::kNotCancellable);  // not recorded yet
   EXPECT_TRUE(reservations_.cancels.empty());

@@ -4,18 +4,18 @@
 #include <vector>
 
 #include "libs/base/clock.h"
-#include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_repository.h"
+#include "services/order/domain/queued_orders.h"
 
 namespace seckill::order::app {
 
 // Reading and paying orders, for their owners: coroutines that await the repository. Orders
-// accepted but not yet recorded are reported as QUEUED.
+// accepted but not yet recorded (by any instance) are reported as QUEUED.
 class ManageOrders {
  public:
-  ManageOrders(domain::OrderRepository& repository, const PendingOrders& pending,
+  ManageOrders(domain::OrderRepository& repository, domain::QueuedOrders& queued,
                const base::Clock& clock)
-      : repository_(repository), pending_(pending), clock_(clock) {}
+      : repository_(repository), queued_(queued), clock_(clock) {}
 
   // NOT_FOUND when there is no such order or another user owns it.
   base::Async<domain::Order> Get(uint64_t order_id, uint64_t user_id) const;
@@ -27,7 +27,7 @@ class ManageOrders {
 
  private:
   domain::OrderRepository& repository_;
-  const PendingOrders& pending_;
+  domain::QueuedOrders& queued_;
   const base::Clock& clock_;
 };
 

@@ -6,7 +6,6 @@
 #include "services/order/app/cancel_order.h"
 #include "services/order/app/dead_letters.h"
 #include "services/order/app/manage_orders.h"
-#include "services/order/app/pending_orders.h"
 #include "services/order/app/place_order.h"
 #include "services/order/app/reconcile_stock.h"
 #include "services/order/app/record_order.h"
@@ -21,24 +20,23 @@ struct OrderPorts {
   domain::OrderRepository& repository;
   domain::PaymentDeadlines& deadlines;
   domain::OrderIdGenerator& ids;
+  domain::QueuedOrders& queued;
 };
 
-// The order service's use cases, built on its ports and sharing one record of the orders in
-// flight (PendingOrders): what the gRPC service, the queue consumers and the sweep are given.
+// The order service's use cases, built on its ports: what the gRPC service, the queue consumers
+// and the sweep are given.
 // What they count goes to `metrics`.
 struct OrderUseCases {
   OrderUseCases(const OrderPorts& p, const base::Clock& clock, int64_t payment_timeout_ms,
                 base::Counters& metrics)
-      : pending(clock),
-        place(p.reservations, p.events, p.ids, pending, clock, metrics),
-        record(p.reservations, p.repository, pending, clock, metrics, &p.deadlines),
-        manage(p.repository, pending, clock),
-        cancel(p.repository, p.reservations, pending, clock, payment_timeout_ms),
-        reconcile(p.repository, p.reservations, pending),
+      : place(p.reservations, p.events, p.ids, p.queued, clock, metrics),
+        record(p.reservations, p.repository, p.queued, clock, metrics, &p.deadlines),
+        manage(p.repository, p.queued, clock),
+        cancel(p.repository, p.reservations, p.queued, clock, payment_timeout_ms),
+        reconcile(p.repository, p.reservations, p.queued),
         dead_letters(p.repository, p.reservations, clock),
         sweep(cancel, reconcile, p.repository, clock) {}
 
-  PendingOrders pending;
   PlaceOrder place;
   RecordOrder record;
   ManageOrders manage;

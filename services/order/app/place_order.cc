@@ -36,12 +36,15 @@ void AcceptsInFlight::Finish(uint64_t order_id, const absl::StatusOr<PlaceOrderR
 
 PlaceOrder::PlaceOrder(domain::StockReservations& reservations,
                        domain::OrderEventPublisher& publisher, domain::OrderIdGenerator& ids,
-                       PendingOrders& pending, const base::Clock& clock, base::Counters& metrics)
+                       domain::QueuedOrders& queued, const base::Clock& clock,
+                       base::Counters& metrics)
     : reservations_(reservations),
       publisher_(publisher),
       ids_(ids),
-      pending_(pending),
+      queued_(queued),
       clock_(clock),
+      accepted_(metrics.Get("seckill_order_accepted_total",
+                            "Orders this instance answered QUEUED (their publish confirmed)")),
       compensations_(metrics.Get(
           "seckill_order_compensations_total",
           "Orders whose publish failed or went unconfirmed, so their stock was released")),
@@ -141,20 +144,33 @@ boost::asio::awaitable<void> PlaceOrder::Settle(
 
 boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::Publish(
     domain::Order& order, const PlaceOrderRequest& request) const {
-  pending_.Add(order);
-  auto publishing = publisher_.Publish(order, request.traceparent);
-  const absl::Status published = co_await std::move(publishing);
-  if (published.ok()) {
-    const boost::asio::any_io_executor executor = co_await boost::asio::this_coro::executor;
-    auto marking = MarkPublished(order.activity_id, order.order_id);
-    boost::asio::co_spawn(executor, std::move(marking), boost::asio::detached);
-    co_return PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, order.order_id};
+  auto queuing = queued_.Add(order);
+  absl::Status status = co_await std::move(queuing);
+  if (status.ok()) {
+    auto publishing = publisher_.Publish(order, request.traceparent);
+    status = co_await std::move(publishing);
+    if (status.ok()) {
+      const boost::asio::any_io_executor executor = co_await boost::asio::this_coro::executor;
+      auto marking = MarkPublished(order.activity_id, order.order_id);
+      boost::asio::co_spawn(executor, std::move(marking), boost::asio::detached);
+      accepted_.Add();
+      co_return PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, order.order_id};
+    }
+    spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
+                 status.ToString());
+    if (absl::IsDeadlineExceeded(status)) unconfirmed_.Add();
+  } else {
+    spdlog::warn("order {}: recording it as queued failed ({}); releasing its stock",
+                 order.order_id, status.ToString());
   }
-  spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
-               published.ToString());
   compensations_.Add();
-  if (absl::IsDeadlineExceeded(published)) unconfirmed_.Add();
-  pending_.Remove(order.order_id);
+  const std::vector<domain::Order> failed = {order};
+  auto unqueuing = queued_.Remove(failed);
+  if (absl::Status removed = co_await std::move(unqueuing); !removed.ok()) {
+    // Left listed as queued until it expires; the buyer was told it failed.
+    spdlog::warn("order {}: removing it from the queued orders failed: {}", order.order_id,
+                 removed.ToString());
+  }
   auto compensating = Compensate(order);
   co_await std::move(compensating);
   co_return absl::UnavailableError("the order could not be queued; its stock was returned");

@@ -10,8 +10,8 @@
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "libs/base/counters.h"
-#include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_event_publisher.h"
+#include "services/order/domain/queued_orders.h"
 #include "services/order/domain/stock_reservations.h"
 
 namespace seckill::order::app {
@@ -49,13 +49,14 @@ class AcceptsInFlight {
   std::unordered_map<uint64_t, std::vector<Answer>> waiting_;
 };
 
-// Accepts an order: reserves its stock, publishes it to the durable queue, and answers that it
-// is accepted only after the broker confirmed it. When publishing fails or its outcome is unknown,
+// Accepts an order: reserves its stock, records it as queued (QueuedOrders, before any consumer
+// can see it), publishes it to the durable queue, and answers that it is accepted only after the
+// broker confirmed it. When publishing fails or its outcome is unknown,
 // the reservation is released first (under its own deadline, not the caller's) and the answer is
-// UNAVAILABLE. A repeated Idempotency-Key answers what the first request with that key is
-// answered: at once if that one is finished, else when it is (never a 202 before the first's
-// confirm). The stock owner's refusals are answered as they are; errors are
-// UNAVAILABLE/DEADLINE_EXCEEDED/INTERNAL.
+// UNAVAILABLE; so when it cannot be recorded as queued. A repeated Idempotency-Key answers what the
+// first request with that key is answered: at once if that one is finished, else when it is (never
+// a 202 before the first's confirm). The stock owner's refusals are answered as they are; errors
+// are UNAVAILABLE/DEADLINE_EXCEEDED/INTERNAL.
 //
 // A coroutine that never blocks: each step continues on the thread that completed the one
 // before (the order service runs it on Asio's system executor, which resumes in place, so an
@@ -64,9 +65,9 @@ class PlaceOrder {
  public:
   using Results = std::vector<absl::StatusOr<PlaceOrderResult>>;
 
-  // Counts its compensations into `metrics`, which must outlive it.
+  // Counts its accepted orders and its compensations into `metrics`, which must outlive it.
   PlaceOrder(domain::StockReservations& reservations, domain::OrderEventPublisher& publisher,
-             domain::OrderIdGenerator& ids, PendingOrders& pending, const base::Clock& clock,
+             domain::OrderIdGenerator& ids, domain::QueuedOrders& queued, const base::Clock& clock,
              base::Counters& metrics);
 
   boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> operator()(
@@ -98,8 +99,9 @@ class PlaceOrder {
   domain::StockReservations& reservations_;
   domain::OrderEventPublisher& publisher_;
   domain::OrderIdGenerator& ids_;
-  PendingOrders& pending_;
+  domain::QueuedOrders& queued_;
   const base::Clock& clock_;
+  base::Counter& accepted_;
   base::Counter& compensations_;
   base::Counter& unconfirmed_;
   std::shared_ptr<AcceptsInFlight> in_flight_ = std::make_shared<AcceptsInFlight>();

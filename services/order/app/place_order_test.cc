@@ -3,8 +3,10 @@
 #include "boost/asio/co_spawn.hpp"
 #include "boost/asio/io_context.hpp"
 #include "gtest/gtest.h"
+#include "libs/base/run_to_completion.h"
 #include "services/order/testing/fake_order_event_publisher.h"
 #include "services/order/testing/fake_stock_reservations.h"
+#include "services/order/testing/in_memory_queued_orders.h"
 
 namespace seckill::order::app {
 namespace {
@@ -47,15 +49,19 @@ class PlaceOrderTest : public ::testing::Test {
     if (!out->has_value()) return absl::UnknownError("no answer");
     return **out;
   }
+  // The buyer's queued order `order_id`, if any.
+  std::optional<domain::Order> Queued(uint64_t order_id, uint64_t user_id) {
+    return *base::RunToCompletion(queued_.Find(order_id, user_id));
+  }
   boost::asio::io_context io_;
   base::ManualClock clock_{domain::OrderIdGenerator::kEpochMs + 5000};
   testing::FakeStockReservations reservations_;
   testing::FakeOrderEventPublisher publisher_;
   const domain::FixedNodeId node_{1};
   domain::OrderIdGenerator ids_{clock_, node_};
-  PendingOrders pending_{clock_};
+  testing::InMemoryQueuedOrders queued_{clock_};
   base::Counters metrics_;
-  PlaceOrder place_{reservations_, publisher_, ids_, pending_, clock_, metrics_};
+  PlaceOrder place_{reservations_, publisher_, ids_, queued_, clock_, metrics_};
 };
 
 TEST_F(PlaceOrderTest, QueuedOnlyAfterThePublishIsConfirmed) {
@@ -66,7 +72,7 @@ TEST_F(PlaceOrderTest, QueuedOnlyAfterThePublishIsConfirmed) {
   const domain::Order& order = publisher_.published[0];
   EXPECT_EQ(order.order_id, result->order_id);
   EXPECT_EQ(order.amount_cents, 500);  // 2 x 250, the price the stock step returned
-  EXPECT_EQ(pending_.Find(order.order_id)->status, domain::OrderStatus::kQueued);
+  EXPECT_EQ(Queued(order.order_id, 7)->status, domain::OrderStatus::kQueued);
   EXPECT_TRUE(reservations_.releases.empty());
   // The broker holds it: the stale-reservation sweep must leave it to the consumer.
   EXPECT_EQ(reservations_.marked_published, std::vector<uint64_t>{order.order_id});
@@ -78,8 +84,18 @@ TEST_F(PlaceOrderTest, FailedPublishReleasesTheStockAndAnswersUnavailable) {
   EXPECT_TRUE(absl::IsUnavailable(result.status()));
   ASSERT_EQ(reservations_.releases.size(), 1u);
   EXPECT_EQ(reservations_.releases[0], reservations_.reserves[0].order_id);
-  EXPECT_FALSE(pending_.Find(reservations_.reserves[0].order_id).has_value());
+  EXPECT_FALSE(Queued(reservations_.reserves[0].order_id, 7).has_value());
   EXPECT_TRUE(reservations_.marked_published.empty());
+}
+
+TEST_F(PlaceOrderTest, AnOrderThatCannotBeRecordedAsQueuedIsNotPublishedAndItsStockReturns) {
+  queued_.add_errors.push_back(absl::UnavailableError("redis down"));
+  auto result = Place({42, 7, 1, "", ""});
+  EXPECT_TRUE(absl::IsUnavailable(result.status()));
+  EXPECT_TRUE(publisher_.published.empty());
+  ASSERT_EQ(reservations_.releases.size(), 1u);
+  EXPECT_EQ(reservations_.releases[0], reservations_.reserves[0].order_id);
+  EXPECT_FALSE(Queued(reservations_.reserves[0].order_id, 7).has_value());
 }
 
 TEST_F(PlaceOrderTest, UnknownPublishOutcomeIsAlsoCompensated) {

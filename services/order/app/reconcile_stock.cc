@@ -18,7 +18,10 @@ boost::asio::awaitable<absl::StatusOr<StockReport>> ReconcileStock::operator()(u
   if (!ledger->found) co_return report;
   // The queued count before the rows (see ManageOrders::Stats): an order recorded meanwhile
   // shows as queued, which refuses a repair, rather than as neither queued nor sold.
-  report.queued = pending_.CountForActivity(activity_id);
+  auto counting_queued = queued_.CountForActivity(activity_id);
+  const absl::StatusOr<int64_t> queued = co_await std::move(counting_queued);
+  if (!queued.ok()) co_return queued.status();
+  report.queued = *queued;
   auto counting = repository_.UnitsOf(activity_id);
   auto units = co_await std::move(counting);
   if (!units.ok()) co_return units.status();

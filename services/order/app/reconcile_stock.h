@@ -3,8 +3,8 @@
 #include <string>
 
 #include "boost/asio/awaitable.hpp"
-#include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_repository.h"
+#include "services/order/domain/queued_orders.h"
 #include "services/order/domain/stock_reservations.h"
 
 namespace seckill::order::app {
@@ -31,8 +31,8 @@ struct StockReport {
 class ReconcileStock {
  public:
   ReconcileStock(domain::OrderRepository& repository, domain::StockReservations& reservations,
-                 const PendingOrders& pending)
-      : repository_(repository), reservations_(reservations), pending_(pending) {}
+                 domain::QueuedOrders& queued)
+      : repository_(repository), reservations_(reservations), queued_(queued) {}
 
   boost::asio::awaitable<absl::StatusOr<StockReport>> operator()(uint64_t activity_id,
                                                                  bool repair) const;
@@ -40,7 +40,7 @@ class ReconcileStock {
  private:
   domain::OrderRepository& repository_;
   domain::StockReservations& reservations_;
-  const PendingOrders& pending_;
+  domain::QueuedOrders& queued_;
 };
 
 }  // namespace seckill::order::app

@@ -4,6 +4,7 @@
 #include "libs/base/run_to_completion.h"
 #include "services/order/testing/fake_stock_reservations.h"
 #include "services/order/testing/in_memory_order_repository.h"
+#include "services/order/testing/in_memory_queued_orders.h"
 
 namespace seckill::order::app {
 namespace {
@@ -24,8 +25,8 @@ class ReconcileStockTest : public ::testing::Test {
   base::ManualClock clock_{1000};
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
-  PendingOrders pending_{clock_};
-  ReconcileStock use_case_{repository_, reservations_, pending_};
+  testing::InMemoryQueuedOrders queued_{clock_};
+  ReconcileStock use_case_{repository_, reservations_, queued_};
   absl::StatusOr<StockReport> reconcile_(uint64_t activity_id, bool repair) {
     return base::RunToCompletion(use_case_(activity_id, repair));
   }
@@ -60,6 +61,20 @@ TEST_F(ReconcileStockTest, NoRepairWhileOrdersAreInFlight) {
   EXPECT_FALSE(report.repaired);
   EXPECT_FALSE(report.note.empty());
   EXPECT_EQ(reservations_.ledger.remaining, 6);
+}
+
+// A consumer (of any instance) confirmed an order's reservation and has not committed its row:
+// the unit is neither remaining, reserved nor sold, and only the queued order says where it is.
+// Returning it would sell it twice.
+TEST_F(ReconcileStockTest, NoRepairWhileAConfirmedOrdersRowIsNotCommittedYet) {
+  reservations_.ledger = {true, 10, 5, 0};
+  const domain::Order confirmed{5, 42, 5, 1, 100, domain::OrderStatus::kQueued, 900};
+  ASSERT_TRUE(base::RunToCompletion(queued_.Add(confirmed)).ok());
+  auto report = reconcile_(42, true).value();
+  EXPECT_EQ(report.drift, 1);
+  EXPECT_EQ(report.queued, 1);
+  EXPECT_FALSE(report.repaired);
+  EXPECT_EQ(reservations_.ledger.remaining, 5);
 }
 
 TEST_F(ReconcileStockTest, AnUnknownActivityIsReportedNotFound) {

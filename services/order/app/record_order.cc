@@ -55,11 +55,19 @@ boost::asio::awaitable<RecordOrder::Results> RecordOrder::operator()(
   Results stored = co_await std::move(storing);
   // The new CREATED orders' payment deadlines, in one schedule.
   std::vector<domain::Order> created;
+  std::vector<domain::Order> in_database;
   for (size_t j = 0; j < rows.size(); ++j) {
+    if (stored[j].ok()) in_database.push_back(rows[j]);
     if (stored[j].ok() && *stored[j] == RecordOutcome::kRecorded) created.push_back(rows[j]);
     results[where[j]] = std::move(stored[j]);
   }
   if (deadlines_ != nullptr && !created.empty()) deadlines_->Schedule(created);
+  auto unqueuing = queued_.Remove(in_database);
+  if (absl::Status removed = co_await std::move(unqueuing); !removed.ok()) {
+    // Their rows answer for them already; the entries only linger until they expire.
+    spdlog::warn("{} recorded orders: removing them from the queued orders failed: {}",
+                 in_database.size(), removed.ToString());
+  }
   co_return results;
 }
 
@@ -123,20 +131,17 @@ boost::asio::awaitable<absl::StatusOr<RecordOutcome>> RecordOrder::Store(const d
                                                                          int64_t now_ms) const {
   auto inserting = repository_.Insert(row, now_ms);
   const absl::Status inserted = co_await std::move(inserting);
-  if (absl::IsAlreadyExists(inserted)) {
-    pending_.Remove(row.order_id);
-    co_return RecordOutcome::kAlreadyRecorded;
-  }
+  if (absl::IsAlreadyExists(inserted)) co_return RecordOutcome::kAlreadyRecorded;
   if (!inserted.ok()) co_return inserted;
   co_return Finish(row);
 }
 
 RecordOutcome RecordOrder::Finish(const domain::Order& row) const {
-  pending_.Remove(row.order_id);
   if (row.status == domain::OrderStatus::kFailed) {
     failed_on_arrival_.Add();
     return RecordOutcome::kRecordedAsFailed;
   }
+  recorded_.Add();
   return RecordOutcome::kRecorded;
 }
 

@@ -5,9 +5,9 @@
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
 #include "libs/base/counters.h"
-#include "services/order/app/pending_orders.h"
 #include "services/order/domain/order_repository.h"
 #include "services/order/domain/payment_deadlines.h"
+#include "services/order/domain/queued_orders.h"
 #include "services/order/domain/stock_reservations.h"
 
 namespace seckill::order::app {
@@ -18,7 +18,8 @@ enum class RecordOutcome {
   kRecordedAsFailed,  // its reservation had been released: stored as FAILED, never sold
 };
 
-// Writes queued orders to the database, then schedules their payment deadlines. First confirms
+// Writes queued orders to the database, then schedules their payment deadlines and removes them
+// from the queued orders. First confirms
 // each reservation (RESERVED -> CONFIRMED) with what the order claims of it (buyer, quantity,
 // amount), which the ledger checks; a reservation already released (a compensated publish that
 // arrived after all), or one the ledger lost, makes its order FAILED instead, so it can never
@@ -33,12 +34,14 @@ class RecordOrder {
   // Counts the orders that arrive after their reservation was released into `metrics` (which
   // must outlive it).
   RecordOrder(domain::StockReservations& reservations, domain::OrderRepository& repository,
-              PendingOrders& pending, const base::Clock& clock, base::Counters& metrics,
+              domain::QueuedOrders& queued, const base::Clock& clock, base::Counters& metrics,
               domain::PaymentDeadlines* deadlines = nullptr)
       : reservations_(reservations),
         repository_(repository),
-        pending_(pending),
+        queued_(queued),
         clock_(clock),
+        recorded_(metrics.Get("seckill_order_recorded_total",
+                              "Orders this instance's consumer stored as CREATED")),
         failed_on_arrival_(metrics.Get("seckill_order_failed_on_arrival_total",
                                        "Order messages whose reservation was already released (a "
                                        "compensated publish that arrived)")),
@@ -64,13 +67,15 @@ class RecordOrder {
   // Inserts one row and finishes it.
   boost::asio::awaitable<absl::StatusOr<RecordOutcome>> Store(const domain::Order& row,
                                                               int64_t now_ms) const;
-  // After the row is in the database: no longer pending. (Deadlines are scheduled per batch.)
+  // The outcome of a row now in the database. (Deadlines are scheduled, and the queued entries
+  // removed, per batch.)
   RecordOutcome Finish(const domain::Order& row) const;
 
   domain::StockReservations& reservations_;
   domain::OrderRepository& repository_;
-  PendingOrders& pending_;
+  domain::QueuedOrders& queued_;
   const base::Clock& clock_;
+  base::Counter& recorded_;
   base::Counter& failed_on_arrival_;
   domain::PaymentDeadlines* deadlines_;  // null: no payment deadline (tests)
 };

@@ -6,6 +6,7 @@
 #include "services/order/app/manage_orders.h"
 #include "services/order/testing/fake_stock_reservations.h"
 #include "services/order/testing/in_memory_order_repository.h"
+#include "services/order/testing/in_memory_queued_orders.h"
 
 namespace seckill::order::app {
 namespace {
@@ -18,9 +19,13 @@ class RecordOrderTest : public ::testing::Test {
   base::ManualClock clock_{5000};
   testing::FakeStockReservations reservations_;
   testing::InMemoryOrderRepository repository_;
-  PendingOrders pending_{clock_};
+  testing::InMemoryQueuedOrders queued_{clock_};
+  // Records `order` as queued (accepted, not yet in the database).
+  void Queue(const domain::Order& order) {
+    ASSERT_TRUE(base::RunToCompletion(queued_.Add(order)).ok());
+  }
   base::Counters metrics_;
-  RecordOrder record_{reservations_, repository_, pending_, clock_, metrics_};
+  RecordOrder record_{reservations_, repository_, queued_, clock_, metrics_};
   // Runs the use case's coroutine to its end.
   template <class Orders>
   auto Record(const RecordOrder& record, Orders orders) {
@@ -30,15 +35,15 @@ class RecordOrderTest : public ::testing::Test {
   auto Record(Orders orders) {
     return Record(record_, std::move(orders));
   }
-  ManageOrders manage_{repository_, pending_, clock_};
+  ManageOrders manage_{repository_, queued_, clock_};
 };
 
 TEST_F(RecordOrderTest, ConfirmsThenStoresAsCreated) {
-  pending_.Add(AnOrder());
+  Queue(AnOrder());
   EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecorded);
   EXPECT_EQ(reservations_.confirms.size(), 1u);
   EXPECT_EQ(base::RunToCompletion(manage_.Get(9001, 7))->status, domain::OrderStatus::kCreated);
-  EXPECT_FALSE(pending_.Find(9001).has_value());
+  EXPECT_FALSE(base::RunToCompletion(queued_.Find(9001, 7))->has_value());
 }
 
 TEST_F(RecordOrderTest, TheSameMessageTwiceMakesOneOrder) {
@@ -50,7 +55,7 @@ TEST_F(RecordOrderTest, TheSameMessageTwiceMakesOneOrder) {
 // The stats read the queued orders, then the rows: an order recorded after the rows were counted
 // is still counted (as QUEUED), never missed.
 TEST_F(RecordOrderTest, TheStatsCountAnOrderRecordedWhileTheyAreRead) {
-  pending_.Add(AnOrder());
+  Queue(AnOrder());
   repository_.after_count = [this] {
     repository_.after_count = nullptr;
     EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecorded);
@@ -98,8 +103,8 @@ TEST_F(RecordOrderTest, TransientErrorsAreReturnedForRetry) {
   EXPECT_EQ(Record(AnOrder()).value(), RecordOutcome::kRecorded);
 }
 
-TEST_F(RecordOrderTest, PendingOrderIsVisibleAsQueuedToItsOwnerOnly) {
-  pending_.Add(AnOrder());
+TEST_F(RecordOrderTest, AQueuedOrderIsVisibleToItsOwnerOnly) {
+  Queue(AnOrder());
   EXPECT_EQ(base::RunToCompletion(manage_.Get(9001, 7))->status, domain::OrderStatus::kQueued);
   EXPECT_TRUE(absl::IsNotFound(base::RunToCompletion(manage_.Get(9001, 8)).status()));
   EXPECT_EQ(base::RunToCompletion(manage_.Pay(9001, 7)).value(), domain::PayOutcome::kNotPayable);
@@ -133,7 +138,7 @@ struct RecordedDeadlines final : domain::PaymentDeadlines {
 // One schedule per batch, naming the orders it created (not the FAILED or the replayed ones).
 TEST_F(RecordOrderTest, ABatchSchedulesThePaymentDeadlinesOfItsNewOrdersAtOnce) {
   RecordedDeadlines deadlines;
-  RecordOrder record(reservations_, repository_, pending_, clock_, metrics_, &deadlines);
+  RecordOrder record(reservations_, repository_, queued_, clock_, metrics_, &deadlines);
   ASSERT_TRUE(Record(record, ABatch({503})).front().ok());
   reservations_.confirm_answers = {
       domain::ConfirmOutcome::kConfirmed, domain::ConfirmOutcome::kReleased,

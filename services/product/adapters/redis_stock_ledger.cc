@@ -3,7 +3,6 @@
 #include <charconv>
 
 #include "fmt/format.h"
-#include "libs/base/await.h"
 #include "libs/base/backoff.h"
 #include "libs/base/status.h"
 #include "libs/redis/sync_client.h"
@@ -172,10 +171,7 @@ absl::StatusOr<domain::SweepResult> ParseSwept(const std::vector<std::string>& r
 }  // namespace
 
 base::Async<redis::Reply> RedisStockLedger::Command(Strings command) {
-  return base::AwaitCallback<absl::StatusOr<redis::Reply>>(
-      [this, command = std::move(command)](auto done) mutable {
-        client_->Command(std::move(command), std::move(done));
-      });
+  return redis::Await(*client_, std::move(command));
 }
 
 base::Async<redis::Reply> RedisStockLedger::CallRaw(const char* function, uint64_t activity_id,

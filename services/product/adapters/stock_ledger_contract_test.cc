@@ -5,14 +5,12 @@
 #include <regex>
 #include <thread>
 
-#include "boost/asio/executor_work_guard.hpp"
-#include "boost/asio/io_context.hpp"
 #include "gtest/gtest.h"
 #include "libs/base/clock.h"
 #include "libs/base/run_to_completion.h"
 #include "services/product/adapters/redis_stock_ledger.h"
 #include "services/product/testing/in_memory_stock_ledger.h"
-#include "tests/support/stack_env.h"
+#include "tests/support/stack_redis.h"
 #include "tests/support/wait.h"
 
 namespace seckill::product {
@@ -47,32 +45,15 @@ struct InMemoryEnv {
 
 struct RedisEnv {
   RedisEnv() {
-    const auto& env = seckill::testing::StackEnv::Get();
-    redis::AsyncClientOptions options;
-    options.server = *redis::Endpoint::FromUrl(env.At("SECKILL_REDIS_URL"));
-    client = redis::AsyncClient::Create(ioc.get_executor(), options);
-    thread = std::thread([this] { ioc.run(); });
-    for (int i = 0; i < 100 && !client->Connected(); ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
     auto loaded = WaitFor<redis::Reply>([this](auto done) {
-      client->Command({"FUNCTION", "LOAD", "REPLACE", adapters::StockFunctionsSource()}, done);
+      redis.client()->Command({"FUNCTION", "LOAD", "REPLACE", adapters::StockFunctionsSource()},
+                              done);
     });
     EXPECT_TRUE(loaded.ok() && loaded->type != redis::Reply::Type::kError);
-    ledger.emplace(client, kRetentionMs);
   }
-  domain::StockLedger& Ledger() { return *ledger; }
-  ~RedisEnv() {
-    client->Close();
-    work.reset();
-    thread.join();
-  }
-  boost::asio::io_context ioc;
-  std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work{
-      ioc.get_executor()};
-  std::shared_ptr<redis::AsyncClient> client;
-  std::thread thread;
-  std::optional<adapters::RedisStockLedger> ledger;
+  domain::StockLedger& Ledger() { return ledger; }
+  seckill::testing::StackRedis redis{"SECKILL_REDIS_URL"};
+  adapters::RedisStockLedger ledger{redis.client(), kRetentionMs};
 };
 
 template <class Env>

@@ -172,6 +172,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerReserveStocks(
     for (size_t k = 0; k < items.size(); ++k) {
       *reply->mutable_results(items[k]) = std::move((*results)[k]);
     }
+    reservations_.Add(static_cast<int64_t>(items.size()));
   }
   co_return grpc::Status::OK;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "boost/asio/awaitable.hpp"
+#include "libs/base/counters.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/product/app/create_activity.h"
 #include "services/product/app/stock_recovery.h"
@@ -18,12 +19,15 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
 
   ProductGrpcService(domain::Catalog& catalog, domain::StockLedger& ledger,
                      const app::CreateActivity& create_activity,
-                     const app::ViewActivities& view_activities, app::StockRecovery& recovery)
+                     const app::ViewActivities& view_activities, app::StockRecovery& recovery,
+                     base::Counters& metrics)
       : catalog_(catalog),
         ledger_(ledger),
         create_activity_(create_activity),
         view_activities_(view_activities),
-        recovery_(recovery) {}
+        recovery_(recovery),
+        reservations_(metrics.Get("seckill_product_reservations_total",
+                                  "Reservations this instance decided (reserved or refused)")) {}
 
   grpc::ServerUnaryReactor* CreateProduct(grpc::CallbackServerContext* ctx,
                                           const v1::CreateProductRequest* request,
@@ -99,6 +103,7 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   const app::CreateActivity& create_activity_;
   const app::ViewActivities& view_activities_;
   app::StockRecovery& recovery_;
+  base::Counter& reservations_;
 };
 
 }  // namespace seckill::product::api

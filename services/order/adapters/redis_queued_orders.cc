@@ -1,0 +1,140 @@
+#include "services/order/adapters/redis_queued_orders.h"
+
+#include "fmt/format.h"
+#include "libs/base/numbers.h"
+
+namespace seckill::order::adapters {
+namespace {
+
+// KEYS: the buyer's hash, the activity's set. ARGV: order id, entry, added_ms, ttl_ms.
+constexpr const char* kAddScript = R"lua(
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (tonumber(ARGV[3]) - tonumber(ARGV[4])))
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return 1
+)lua";
+
+// KEYS: for each order its buyer's hash and its activity's set. ARGV: the order ids.
+constexpr const char* kRemoveScript = R"lua(
+for i = 1, #ARGV do
+  redis.call('HDEL', KEYS[2 * i - 1], ARGV[i])
+  redis.call('ZREM', KEYS[2 * i], ARGV[i])
+end
+return #ARGV
+)lua";
+
+std::string UserKey(uint64_t user_id) { return fmt::format("{{queued}}:u:{}", user_id); }
+std::string ActivityKey(uint64_t activity_id) {
+  return fmt::format("{{queued}}:a:{}", activity_id);
+}
+
+struct Entry {
+  domain::Order order;
+  int64_t added_at_ms = 0;
+};
+
+std::string EncodeEntry(const domain::Order& o, int64_t added_at_ms) {
+  return fmt::format("{}|{}|{}|{}|{}", o.activity_id, o.quantity, o.amount_cents, o.created_at_ms,
+                     added_at_ms);
+}
+
+absl::StatusOr<Entry> DecodeEntry(std::string_view order_id, std::string_view text,
+                                  uint64_t user_id) {
+  std::vector<std::string_view> parts;
+  for (size_t at = 0;;) {
+    const size_t bar = text.find('|', at);
+    parts.push_back(text.substr(at, bar == std::string_view::npos ? bar : bar - at));
+    if (bar == std::string_view::npos) break;
+    at = bar + 1;
+  }
+  const auto id = base::ParseInteger<uint64_t>(order_id);
+  if (parts.size() == 5 && id) {
+    const auto activity = base::ParseInteger<uint64_t>(parts[0]);
+    const auto quantity = base::ParseInteger<int64_t>(parts[1]);
+    const auto amount = base::ParseInteger<int64_t>(parts[2]);
+    const auto created = base::ParseInteger<int64_t>(parts[3]);
+    const auto added = base::ParseInteger<int64_t>(parts[4]);
+    if (activity && quantity && amount && created && added) {
+      return Entry{domain::Order{*id, *activity, user_id, *quantity, *amount,
+                                 domain::OrderStatus::kQueued, *created},
+                   *added};
+    }
+  }
+  return absl::InternalError(fmt::format("queued order {}: unreadable entry", order_id));
+}
+
+}  // namespace
+
+base::Async<redis::Reply> RedisQueuedOrders::Call(std::vector<std::string> command) const {
+  const std::string name = command.front();
+  auto calling = redis::Await(*client_, std::move(command));
+  absl::StatusOr<redis::Reply> reply = co_await std::move(calling);
+  if (reply.ok() && reply->type == redis::Reply::Type::kError) {
+    co_return redis::ErrorReplyStatus(name, reply->str);
+  }
+  co_return reply;
+}
+
+base::AsyncStatus RedisQueuedOrders::Add(const domain::Order& order) {
+  const int64_t now = clock_.NowMs();
+  auto adding = Call({"EVAL", kAddScript, "2", UserKey(order.user_id),
+                      ActivityKey(order.activity_id), std::to_string(order.order_id),
+                      EncodeEntry(order, now), std::to_string(now), std::to_string(ttl_ms_)});
+  const absl::StatusOr<redis::Reply> added = co_await std::move(adding);
+  co_return added.status();
+}
+
+base::AsyncStatus RedisQueuedOrders::Remove(const std::vector<domain::Order>& orders) {
+  if (orders.empty()) co_return absl::OkStatus();
+  std::vector<std::string> command = {"EVAL", kRemoveScript, std::to_string(2 * orders.size())};
+  command.reserve(3 + 3 * orders.size());
+  for (const domain::Order& o : orders) {
+    command.push_back(UserKey(o.user_id));
+    command.push_back(ActivityKey(o.activity_id));
+  }
+  for (const domain::Order& o : orders) command.push_back(std::to_string(o.order_id));
+  auto removing = Call(std::move(command));
+  const absl::StatusOr<redis::Reply> removed = co_await std::move(removing);
+  co_return removed.status();
+}
+
+base::Async<std::optional<domain::Order>> RedisQueuedOrders::Find(uint64_t order_id,
+                                                                  uint64_t user_id) {
+  const std::string id = std::to_string(order_id);
+  auto reading = Call({"HGET", UserKey(user_id), id});
+  const absl::StatusOr<redis::Reply> reply = co_await std::move(reading);
+  if (!reply.ok()) co_return reply.status();
+  if (reply->type == redis::Reply::Type::kNil) co_return std::optional<domain::Order>();
+  absl::StatusOr<Entry> entry = DecodeEntry(id, reply->str, user_id);
+  if (!entry.ok()) co_return entry.status();
+  if (clock_.NowMs() - entry->added_at_ms >= ttl_ms_) co_return std::optional<domain::Order>();
+  co_return std::optional<domain::Order>(entry->order);
+}
+
+base::Async<std::vector<domain::Order>> RedisQueuedOrders::ForUser(uint64_t user_id) {
+  auto reading = Call({"HGETALL", UserKey(user_id)});
+  const absl::StatusOr<redis::Reply> reply = co_await std::move(reading);
+  if (!reply.ok()) co_return reply.status();
+  const int64_t now = clock_.NowMs();
+  std::vector<domain::Order> orders;
+  for (size_t i = 0; i + 1 < reply->elements.size(); i += 2) {
+    absl::StatusOr<Entry> entry =
+        DecodeEntry(reply->elements[i].str, reply->elements[i + 1].str, user_id);
+    if (!entry.ok()) co_return entry.status();
+    if (now - entry->added_at_ms < ttl_ms_) orders.push_back(entry->order);
+  }
+  co_return orders;
+}
+
+base::Async<int64_t> RedisQueuedOrders::CountForActivity(uint64_t activity_id) {
+  // Live entries: added less than a TTL ago (the bound is exclusive, as in Find).
+  const std::string oldest = fmt::format("({}", clock_.NowMs() - ttl_ms_);
+  auto counting = Call({"ZCOUNT", ActivityKey(activity_id), oldest, "+inf"});
+  const absl::StatusOr<redis::Reply> reply = co_await std::move(counting);
+  if (!reply.ok()) co_return reply.status();
+  co_return reply->AsInteger();
+}
+
+}  // namespace seckill::order::adapters
