@@ -317,7 +317,7 @@ write_env() {
   cat > "$RUN/stack.env" <<ENV
 # Written by scripts/stack.sh; source it to reach the local stack.
 SECKILL_GATEWAY_URL=$(if [ "$(scale)" -gt 1 ]; then echo "http://127.0.0.1:$LB_PORT"; else echo "http://127.0.0.1:$GATEWAY_PORT"; fi)
-SECKILL_GATEWAY_URLS="$(instance_urls gateway)"
+SECKILL_GATEWAY_URLS=$(instance_urls gateway)
 SECKILL_ADMIN_USER=$ADMIN_USER
 SECKILL_ADMIN_PASSWORD=$ADMIN_PASSWORD
 SECKILL_DB_HOST=127.0.0.1
@@ -336,8 +336,8 @@ SECKILL_PRODUCT_INSTANCE_ADDR=127.0.0.1:$PRODUCT_PORT
 SECKILL_ORDER_INSTANCE_ADDR=127.0.0.1:$ORDER_PORT
 SECKILL_PRODUCT_HEALTH_URL=http://127.0.0.1:$PRODUCT_HEALTH_PORT
 SECKILL_ORDER_HEALTH_URL=http://127.0.0.1:$ORDER_HEALTH_PORT
-SECKILL_PRODUCT_HEALTH_URLS="$(instance_urls product)"
-SECKILL_ORDER_HEALTH_URLS="$(instance_urls order)"
+SECKILL_PRODUCT_HEALTH_URLS=$(instance_urls product)
+SECKILL_ORDER_HEALTH_URLS=$(instance_urls order)
 SECKILL_JWT_SECRET=$(cat "$JWT_SECRET_FILE")
 SECKILL_MESSAGES_KEY=$MESSAGE_KEY
 SECKILL_FLOW_RULES_FILE=$RUN/flow-rules.json
@@ -366,10 +366,10 @@ http_port_of() { # http_port_of SERVICE K: its probes (the gateway: its API)
 grpc_port_of() {
   case $1 in product) nth_port "$PRODUCT_PORT" "$2" ;; order) nth_port "$ORDER_PORT" "$2" ;; esac
 }
-instance_urls() { # instance_urls SERVICE: each instance's HTTP URL (the gateway's API, the others' probes)
+instance_urls() { # instance_urls SERVICE: each instance's HTTP URL (the gateway's API, the others' probes), comma-separated
   local k urls=()
   for k in $(seq "$(scale)"); do urls+=("http://127.0.0.1:$(http_port_of "$1" "$k")"); done
-  echo "${urls[*]}"
+  (IFS=,; echo "${urls[*]}")
 }
 
 start_service() { # start_service SERVICE [K]

@@ -84,12 +84,12 @@ int main(int argc, char** argv) {
   o.db.user = get("SECKILL_DB_USER");
   o.db.password = get("SECKILL_DB_PASSWORD");
   o.db.database = get("SECKILL_DB_NAME");
-  // Each instance's URL, as `make up` lists them (space-separated, in instance order).
+  // Each instance's URL, as `make up` lists them (comma-separated, in instance order).
   for (const auto& [service, key] : {std::pair{"gateway", "SECKILL_GATEWAY_URLS"},
                                      std::pair{"product", "SECKILL_PRODUCT_HEALTH_URLS"},
                                      std::pair{"order", "SECKILL_ORDER_HEALTH_URLS"}}) {
     int k = 0;
-    for (const absl::string_view url : absl::StrSplit(get(key), ' ', absl::SkipEmpty())) {
+    for (const absl::string_view url : absl::StrSplit(get(key), ',', absl::SkipEmpty())) {
       ++k;
       o.instances[k == 1 ? std::string(service) : fmt::format("{}-{}", service, k)] =
           std::string(url);
