@@ -4,7 +4,12 @@
 # after the sale has drained the bench checks I1-I4 over the whole request history; I5 (every dead
 # letter is a FAILED order or was replayed) is checked here in SQL. One table at the end.
 #
-#   scripts/chaos.sh [--seeds N] [FAULT...]     faults: F1 F2 F4 F5 F6 F8 F10 F11 F19 F20 (default: all)
+#   scripts/chaos.sh [--seeds N] [FAULT...]     faults: F1 F2 F4 F5 F6 F8 F10 F11 F19 F20, and with
+#                                               two instances of each service: F3 F16 F22 F23 F24
+#                                               (default: all)
+#
+# The faults of one instance run on a stack of one instance each; those of many on one started
+# with SCALE=2 (nginx in front of the gateways), after them.
 #
 # It runs inside a network namespace it creates (`unshare -n`, lo only), with its own stack under
 # .run/chaos, so it never touches a stack started by `make up` and its traffic stays on loopback.
@@ -28,10 +33,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --seeds) SEEDS=$2; shift 2 ;;
     F*) FAULTS+=("$1"); shift ;;
-    *) echo "usage: $0 [--seeds N] [F1 F2 F4 F5 F6 F8 F10 F11 F19 F20]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--seeds N] [F1 F2 F4 F5 F6 F8 F10 F11 F19 F20 F3 F16 F22 F23 F24]" >&2; exit 2 ;;
   esac
 done
-[ ${#FAULTS[@]} -gt 0 ] || FAULTS=(F1 F2 F4 F5 F6 F8 F10 F11 F19 F20)
+[ ${#FAULTS[@]} -gt 0 ] || FAULTS=(F1 F2 F4 F5 F6 F8 F10 F11 F19 F20 F3 F16 F22 F23 F24)
+# How many instances of each service a fault needs.
+scale_of() { case "$1" in F3|F16|F22|F23|F24) echo 2 ;; *) echo 1 ;; esac; }
 
 export SECKILL_RUN_DIR=$ROOT/.run/chaos
 RUN=$SECKILL_RUN_DIR
@@ -53,16 +60,27 @@ rm -rf "$RUN"
 mkdir -p "$RUN/reports"
 db_pid() { cat "$RUN/mariadb/m.pid" 2>/dev/null; }
 trap 'kill -CONT "$(db_pid)" 2>/dev/null; stack down >/dev/null 2>&1 || true' EXIT
-stack up >/dev/null
+SCALE=0
+setting() { sed -n "s|^$1=||p" "$RUN/stack.env"; }
+# use_scale N: the stack runs N instances of each service (restarted when it ran another number).
+use_scale() {
+  [ "$1" = "$SCALE" ] && return 0
+  [ "$SCALE" = 0 ] || stack down >/dev/null
+  SCALE=$1 stack up >/dev/null
+  SCALE=$1
+  AMQP_URL=$(setting SECKILL_AMQP_URL)
+  AMQP_PORT=$(sed -n 's|.*@[^:]*:\([0-9]*\)/.*|\1|p' <<<"$AMQP_URL")
+  IFS=, read -r -a ORDER_PROBES <<<"$(setting SECKILL_ORDER_HEALTH_URLS)"
+  IFS=, read -r -a PRODUCT_PROBES <<<"$(setting SECKILL_PRODUCT_HEALTH_URLS)"
+}
 
 # inject FAULT / heal FAULT: each pair is one row of the fault matrix.
-setting() { sed -n "s|^$1=||p" "$RUN/stack.env"; }
-AMQP_URL=$(setting SECKILL_AMQP_URL)
-AMQP_PORT=$(sed -n 's|.*@[^:]*:\([0-9]*\)/.*|\1|p' <<<"$AMQP_URL")
-ORDER_PROBES=$(setting SECKILL_ORDER_HEALTH_URL)
-PRODUCT_PROBES=$(setting SECKILL_PRODUCT_HEALTH_URL)
-# F6 lasts 15 s (the fault matrix), well past the publisher's 5 s confirm timeout.
-hold_s() { case "$1" in F8) echo "$DB_DOWN_S" ;; F6) echo 15 ;; F19|F20) echo 0 ;; *) echo 3 ;; esac; }
+# F6 lasts 15 s (the fault matrix), well past the publisher's 5 s confirm timeout; F16 (etcd
+# down) 30 s, longer than the instances' registration leases (10 s); F24 (two instances join)
+# keeps them 5 s, then they leave gracefully.
+hold_s() {
+  case "$1" in F8) echo "$DB_DOWN_S" ;; F6) echo 15 ;; F16) echo 30 ;; F24) echo 5 ;; F19|F20) echo 0 ;; *) echo 3 ;; esac
+}
 # F19 is the load tool's: one more buyer sends 50 orders at once at 2 s, and again after the sale.
 # After F6, messages the publisher gave up on can still reach the broker with TCP's backed-off
 # retransmissions (seconds after the heal, past the end of the sale): the checks wait for them.
@@ -73,15 +91,19 @@ bench_args() {
   esac
 }
 # The services' counters (GET /metrics on their probe ports): publish compensations, stale
-# reservations swept, redeliveries. A service that is down counts 0.
+# reservations swept, redeliveries, one triple per instance (order 1, product 1, order 2, ...).
+# An instance that is down counts 0.
 counter() { curl -s --max-time 2 "$1/metrics" | awk -v n="$2" '$1 == n { v = $2 } END { print v + 0 }'; }
 counters() {
-  echo "$(counter "$ORDER_PROBES" seckill_order_compensations_total)" \
-       "$(counter "$PRODUCT_PROBES" seckill_product_stale_reservations_released_total)" \
-       "$(counter "$ORDER_PROBES" seckill_order_redeliveries_total)"
+  local k
+  for k in "${!ORDER_PROBES[@]}"; do
+    echo "$(counter "${ORDER_PROBES[$k]}" seckill_order_compensations_total)" \
+         "$(counter "${PRODUCT_PROBES[$k]}" seckill_product_stale_reservations_released_total)" \
+         "$(counter "${ORDER_PROBES[$k]}" seckill_order_redeliveries_total)"
+  done | tr '\n' ' '
 }
-# Which service the fault restarts (its counters start again from 0).
-restarts() { case "$1" in F1) echo order ;; F2) echo product ;; esac; }
+# Which instance the fault restarts (its counters start again from 0), as SERVICE K.
+restarts() { case "$1" in F1) echo "order 1" ;; F2) echo "product 1" ;; F22) echo "product 2" ;; F23) echo "order 2" ;; esac; }
 # A silent partition: every packet to or from the broker's port vanishes (no RST, no FIN), in
 # this namespace only.
 partition() { iptables "$1" INPUT -p tcp --dport "$AMQP_PORT" -j DROP && iptables "$1" INPUT -p tcp --sport "$AMQP_PORT" -j DROP; }
@@ -98,6 +120,11 @@ inject() {
            || { log "amqp-publish failed: F20 needs amqp-tools (make deps)"; exit 2; } ;;
     F8) stack kill mariadb ;;      # database down, then crash recovery
     F10|F11) stack kill redis ;;   # Redis crash
+    F3) stack kill gateway-2 ;;    # one gateway of two: nginx sends the rest to the other
+    F16) stack stop etcd ;;        # the sale goes on with the last known instances
+    F22) stack kill product-2 ;;   # one product instance of two, mid-sale
+    F23) stack kill order-2 ;;     # one order instance of two: its unacked deliveries go to the other
+    F24) stack start product-3; stack start order-3 ;;  # instances join mid-sale
   esac
 }
 heal() {
@@ -109,12 +136,23 @@ heal() {
     F8) stack start mariadb ;;
     F10) rm -rf "$RUN/redis/appendonlydir"; stack start redis ;;  # came back with nothing
     F11) stack start redis ;;                                      # came back from its AOF
+    F3) stack start gateway-2 ;;
+    F16) stack start etcd ;;
+    F22) stack start product-2 ;;
+    F23) stack start order-2 ;;
+    F24) stack stop order-3; stack stop product-3 ;;
   esac
 }
 
 ROWS=()
 FAILED=0
-for fault in "${FAULTS[@]}"; do
+# The faults of one instance first, then those of two (one restart of the stack between).
+ORDERED=()
+for scale in 1 2; do
+  for fault in "${FAULTS[@]}"; do [ "$(scale_of "$fault")" = "$scale" ] && ORDERED+=("$fault"); done
+done
+for fault in "${ORDERED[@]}"; do
+  use_scale "$(scale_of "$fault")"
   runs=0 bad=0 worst_recover=0 outcomes="" failed_orders=0 dead_letters=0 compensations=0 swept=0 redeliveries=0
   declare -A per_invariant=([I1]=0 [I2]=0 [I3]=0 [I4]=0 [I5]=0)
   for seed in $(seq 1 "$SEEDS"); do
@@ -173,16 +211,24 @@ for fault in "${FAULTS[@]}"; do
     fi
     per_invariant[I5]=$((per_invariant[I5] + i5))
     read -r -a c2 <<<"$(counters)"
-    for k in 0 1 2; do
-      case "$k:$(restarts "$fault")" in
-        0:order|2:order|1:product) d[k]=$(( c1[k] - c0[k] + c2[k] )) ;;
-        *) d[k]=$(( c2[k] - c0[k] )) ;;
+    # Each counter's increase; the restarted instance's counts before the fault, then since.
+    read -r restarted_service restarted_k _ <<<"$(restarts "$fault") x 0"
+    d=(0 0 0)
+    for i in "${!c2[@]}"; do
+      k=$((i / 3 + 1)) kind=$((i % 3))
+      case "$kind:$restarted_service:$k" in
+        0:order:$restarted_k|2:order:$restarted_k|1:product:$restarted_k) d[kind]=$(( d[kind] + c1[i] - c0[i] + c2[i] )) ;;
+        *) d[kind]=$(( d[kind] + c2[i] - c0[i] )) ;;
       esac
     done
     compensations=$((compensations + d[0])) swept=$((swept + d[1])) redeliveries=$((redeliveries + d[2]))
     dead_letters=$((dead_letters + $(sql "SELECT COUNT(*) FROM dead_letters") - dl_before))
     failed_orders=$((failed_orders + $(sed -n 's/.*; \([0-9]*\) FAILED$/\1/p' "$report")))
     [ $rc -ne 0 ] || [ "$i5" -ne 0 ] && { bad=$((bad + 1)); FAILED=1; log "$fault seed $seed: VIOLATIONS"; cat "$report" >&2; }
+    # F16 must not stop the sale: with etcd down through all of it, every unit is still sold.
+    if [ "$fault" = F16 ] && ! grep -q "outcomes *202: $STOCK " "$report"; then
+      bad=$((bad + 1)); FAILED=1; log "$fault seed $seed: the sale did not go on while etcd was down"; cat "$report" >&2
+    fi
     outcomes=$(sed -n 's/^  outcomes *//p' "$report" | sed 's/ | /, /g')  # a table cell: no pipes
     [ "$fault" = F19 ] && log "$fault seed $seed:$(sed -n 's/^  burst *[^:]*://p' "$report")"
   done
@@ -194,7 +240,8 @@ for fault in "${FAULTS[@]}"; do
 done
 
 echo
-echo "seckill chaos: $SEEDS seeds, sale of $STOCK units to $BUYERS buyers at $RATE req/s, fault at 2 s"
+echo "seckill chaos: $SEEDS seeds, sale of $STOCK units to $BUYERS buyers at $RATE req/s, fault at 2 s" \
+  "(F3 F16 F22 F23 F24: two instances of each service, nginx in front of the gateways)"
 echo "| fault | runs | failed runs | I1 | I2 | I3 | I4 | I5 | recovery after heal (worst) | compensations | stale reservations swept | redeliveries | FAILED orders | dead letters | last run's outcomes |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${ROWS[@]}"

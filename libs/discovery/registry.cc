@@ -20,6 +20,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "fmt/format.h"
+#include "libs/base/backoff.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
@@ -153,10 +154,14 @@ struct Registration::State {
 
   static asio::awaitable<void> KeepAlive(std::shared_ptr<State> self) {
     bool warned = false;
+    // A third of the TTL, so two renewals may fail before the lease ends; after a failed renewal
+    // the next one comes soon (etcd may be back for only a moment), not a third of the TTL later.
+    const std::chrono::milliseconds period =
+        std::max<std::chrono::milliseconds>(std::chrono::milliseconds(100), self->ttl / 3);
+    base::Backoff retry(std::chrono::milliseconds(100), std::min<std::chrono::milliseconds>(
+                                                            std::chrono::seconds(1), period));
     while (true) {
-      // A third of the TTL: two renewals may fail before the lease ends.
-      self->timer.expires_after(
-          std::max<std::chrono::milliseconds>(std::chrono::milliseconds(100), self->ttl / 3));
+      self->timer.expires_after(warned ? retry.Next() : period);
       (void)co_await self->timer.async_wait(asio::as_tuple(asio::use_awaitable));
       if (self->Stopped()) co_return;
       int64_t lease = 0;
@@ -201,6 +206,7 @@ struct Registration::State {
       if (problem.ok()) {
         if (warned) spdlog::info("etcd: keeping {} again", self->Key());
         warned = false;
+        retry.Reset();
       } else if (!warned) {
         spdlog::warn("etcd: keeping {}: {} (retrying)", self->Key(), base::Message(problem));
         warned = true;

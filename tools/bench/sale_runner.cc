@@ -374,7 +374,12 @@ absl::StatusOr<SaleReport> RunSale(const SaleOptions& o) {
       const int64_t start = before == counts_before.end() || !before->second.contains(label)
                                 ? 0
                                 : before->second.at(label);
-      report.per_instance[name][label] = after - start;
+      // A counter below where it started: the instance restarted meanwhile (its counts since).
+      if (after < start) {
+        report.per_instance[name + " (restarted)"][label] = after;
+      } else {
+        report.per_instance[name][label] = after - start;
+      }
     }
   }
   const double tick_us = 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));

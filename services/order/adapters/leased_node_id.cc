@@ -28,9 +28,9 @@ LeasedNodeId::LeasedNodeId(asio::any_io_executor executor, etcd::Options options
 void LeasedNodeId::Start() {
   asio::co_spawn(
       executor_,
-      [this]() -> asio::awaitable<void> {
+      [this, stopping = stopping_]() -> asio::awaitable<void> {
         base::Backoff backoff(std::chrono::milliseconds(200), std::chrono::seconds(5));
-        for (;;) {
+        while (!stopping->load()) {
           auto taking = lease_.Start();
           const absl::Status taken = co_await std::move(taking);
           if (taken.ok()) {
@@ -48,6 +48,7 @@ void LeasedNodeId::Start() {
 }
 
 void LeasedNodeId::Stop() {
+  stopping_->store(true);
   (void)asio::co_spawn(executor_, lease_.Stop(), asio::use_future).get();
 }
 

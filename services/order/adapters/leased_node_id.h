@@ -1,6 +1,8 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -28,6 +30,8 @@ class LeasedNodeId final : public domain::NodeIdSource {
  private:
   boost::asio::any_io_executor executor_;
   discovery::Registration lease_;
+  // Set by Stop: a start still retrying gives up rather than lease an id after the revoke.
+  std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);
 };
 
 }  // namespace seckill::order::adapters
