@@ -158,8 +158,8 @@ struct Registration::State {
     // the next one comes soon (etcd may be back for only a moment), not a third of the TTL later.
     const std::chrono::milliseconds period =
         std::max<std::chrono::milliseconds>(std::chrono::milliseconds(100), self->ttl / 3);
-    base::Backoff retry(std::chrono::milliseconds(100), std::min<std::chrono::milliseconds>(
-                                                            std::chrono::seconds(1), period));
+    base::Backoff retry(std::chrono::milliseconds(100),
+                        std::min<std::chrono::milliseconds>(std::chrono::seconds(1), period));
     while (true) {
       self->timer.expires_after(warned ? retry.Next() : period);
       (void)co_await self->timer.async_wait(asio::as_tuple(asio::use_awaitable));
