@@ -260,8 +260,10 @@ void CheckInvariants(SaleReport& report, const std::vector<mysql::Row>& rows) {
 std::map<std::string, std::map<std::string, int64_t>> InstanceCounts(
     const SaleOptions& o, const std::string& admin_token) {
   std::map<std::string, std::map<std::string, int64_t>> counts;
-  for (const auto& [name, url] : o.instances) {
-    auto parsed = base::ParseUrl(url, 80);
+  for (const auto& instance_url : o.instances) {
+    // Not a structured binding: the lambda below captures the name (clang 14 cannot).
+    const std::string& name = instance_url.first;
+    auto parsed = base::ParseUrl(instance_url.second, 80);
     if (!parsed.ok()) continue;
     const SaleClient instance(parsed->host, parsed->port);
     auto count = [&](const std::string& label, absl::StatusOr<int64_t> value) {
