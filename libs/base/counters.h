@@ -6,6 +6,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace seckill::base {
 
@@ -19,24 +21,64 @@ class Counter {
   std::atomic<int64_t> value_{0};
 };
 
-// A service's counters, by name: one registry, made by main() and given to what counts (there
-// is no process-wide one), listed at the service's /metrics. Counters are created once and never
-// removed, so a reference from Get() stays valid as long as the registry; a component takes its
-// counters when it is built, so they are listed (as 0) from the start.
+// How values were distributed (request durations, batch sizes): a count per bucket of upper
+// bounds, the sum and the count, as a Prometheus histogram. Observe is lock-free.
+class Histogram {
+ public:
+  // `bounds`: the buckets' upper bounds, ascending, in the metric's base unit (seconds for
+  // durations); values above the last land in +Inf.
+  explicit Histogram(std::vector<double> bounds);
+
+  void Observe(double value);
+
+  struct Snapshot {
+    std::vector<double> bounds;
+    std::vector<int64_t> cumulative;  // per bound, then +Inf: values at or below it
+    double sum = 0;
+    int64_t count = 0;
+  };
+  Snapshot Read() const;
+
+  // Request latencies, 0.5 ms to 10 s.
+  static std::vector<double> LatencyBounds();
+
+ private:
+  const std::vector<double> bounds_;
+  std::unique_ptr<std::atomic<int64_t>[]> buckets_;  // bounds_.size() + 1 (+Inf)
+  std::atomic<double> sum_{0};
+};
+
+// A metric's labels, name -> value (e.g. {"route", "GET /api/v1/orders"}), in the order given.
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+// A service's metrics, by name: one registry, made by main() and given to what counts (there
+// is no process-wide one), listed at the service's /metrics. Metrics are created once and never
+// removed, so a reference from Get() or GetHistogram() stays valid as long as the registry; a
+// component takes its metrics when it is built, so they are listed (as 0) from the start.
+// A name is one family: every member has the family's kind and help, and its own labels.
 class Counters {
  public:
   // `name` must be a Prometheus metric name ending in `_total`; `help` says what is counted.
-  Counter& Get(const std::string& name, const std::string& help);
-  // `# HELP`, `# TYPE name counter` and `name value` lines for every counter, sorted by name.
+  Counter& Get(const std::string& name, const std::string& help, const Labels& labels = {});
+  // `name` ends in its base unit (`_seconds`, `_bytes`) or says what it counts.
+  Histogram& GetHistogram(const std::string& name, const std::string& help, const Labels& labels,
+                          std::vector<double> bounds);
+  // `# HELP`, `# TYPE` and the samples of every family, sorted by name, then by labels.
   std::string PrometheusText() const;
 
  private:
-  struct Entry {
+  enum class Kind { kCounter, kHistogram };
+  struct Family {
+    Kind kind = Kind::kCounter;
     std::string help;
-    std::unique_ptr<Counter> counter;
+    // By the rendered labels (`a="x",b="y"`).
+    std::map<std::string, std::unique_ptr<Counter>> counters;
+    std::map<std::string, std::unique_ptr<Histogram>> histograms;
   };
+  Family& FamilyOf(const std::string& name, const std::string& help, Kind kind);
+
   mutable std::mutex mu_;
-  std::map<std::string, Entry> entries_;
+  std::map<std::string, Family> families_;
 };
 
 }  // namespace seckill::base

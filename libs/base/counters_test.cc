@@ -1,5 +1,8 @@
 #include "libs/base/counters.h"
 
+#include <stdexcept>
+#include <thread>
+
 #include "gtest/gtest.h"
 
 namespace seckill::base {
@@ -15,6 +18,62 @@ TEST(CountersTest, SameNameIsTheSameCounterAndTheTextListsAllSorted) {
   EXPECT_EQ(counters.PrometheusText(),
             "# HELP a_total ants\n# TYPE a_total counter\na_total 1\n"
             "# HELP b_total bees\n# TYPE b_total counter\nb_total 3\n");
+}
+
+TEST(CountersTest, LabelledCountersShareTheirFamilysHelpAndAreListedByLabels) {
+  Counters counters;
+  counters.Get("r_total", "requests", {{"route", "GET /b"}, {"status", "200"}}).Add(2);
+  counters.Get("r_total", "requests", {{"route", "GET /a"}, {"status", "404"}}).Add();
+  counters.Get("r_total", "requests", {{"route", "say \"hi\"\n\\"}, {"status", "200"}});
+  EXPECT_EQ(counters.PrometheusText(),
+            "# HELP r_total requests\n# TYPE r_total counter\n"
+            "r_total{route=\"GET /a\",status=\"404\"} 1\n"
+            "r_total{route=\"GET /b\",status=\"200\"} 2\n"
+            "r_total{route=\"say \\\"hi\\\"\\n\\\\\",status=\"200\"} 0\n");
+}
+
+TEST(CountersTest, AHistogramListsCumulativeBucketsTheSumAndTheCount) {
+  Counters counters;
+  Histogram& h = counters.GetHistogram("d_seconds", "durations", {{"route", "r"}}, {0.1, 1});
+  h.Observe(0.05);
+  h.Observe(0.1);  // a bound is inclusive
+  h.Observe(0.5);
+  h.Observe(7);
+  counters.GetHistogram("e_seconds", "unused", {}, {1});
+  EXPECT_EQ(counters.PrometheusText(),
+            "# HELP d_seconds durations\n# TYPE d_seconds histogram\n"
+            "d_seconds_bucket{route=\"r\",le=\"0.1\"} 2\n"
+            "d_seconds_bucket{route=\"r\",le=\"1\"} 3\n"
+            "d_seconds_bucket{route=\"r\",le=\"+Inf\"} 4\n"
+            "d_seconds_sum{route=\"r\"} 7.65\n"
+            "d_seconds_count{route=\"r\"} 4\n"
+            "# HELP e_seconds unused\n# TYPE e_seconds histogram\n"
+            "e_seconds_bucket{le=\"1\"} 0\ne_seconds_bucket{le=\"+Inf\"} 0\n"
+            "e_seconds_sum 0\ne_seconds_count 0\n");
+}
+
+TEST(CountersTest, ConcurrentObservationsAreAllCounted) {
+  Counters counters;
+  Histogram& h = counters.GetHistogram("c_seconds", "c", {}, Histogram::LatencyBounds());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&h] {
+      for (int i = 0; i < 10'000; ++i) h.Observe(0.001);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  const Histogram::Snapshot s = h.Read();
+  EXPECT_EQ(s.count, 40'000);
+  EXPECT_NEAR(s.sum, 40.0, 1e-6);
+  EXPECT_EQ(s.cumulative[1], 40'000);  // le 0.001
+  EXPECT_EQ(s.cumulative[0], 0);       // le 0.0005
+}
+
+TEST(CountersTest, ANameIsOneKindOfMetric) {
+  Counters counters;
+  counters.Get("x_total", "x");
+  EXPECT_THROW(counters.GetHistogram("x_total", "x", {}, {1}), std::logic_error);
+  EXPECT_THROW(Histogram({1, 0.5}), std::invalid_argument);
 }
 
 }  // namespace
