@@ -26,6 +26,7 @@ REDIS_PORT=${STACK_REDIS_PORT:-17379}
 DB_PORT=${SECKILL_DB_PORT:-17306}
 AMQP_PORT=${STACK_AMQP_PORT:-17672}
 AMQP_DIST_PORT=${STACK_AMQP_DIST_PORT:-17673}
+AMQP_METRICS_PORT=${STACK_AMQP_METRICS_PORT:-17674} # rabbitmq_prometheus: /metrics, /metrics/per-object
 EPMD_PORT=${STACK_EPMD_PORT:-17369}
 ETCD_PORT=${STACK_ETCD_PORT:-17479}
 ETCD_PEER_PORT=${STACK_ETCD_PEER_PORT:-17480}
@@ -34,6 +35,7 @@ ORDER_PORT=${STACK_ORDER_GRPC_PORT:-17502}
 PRODUCT_HEALTH_PORT=${STACK_PRODUCT_HTTP_PORT:-17511}
 ORDER_HEALTH_PORT=${STACK_ORDER_HTTP_PORT:-17512}
 GATEWAY_PORT=${STACK_GATEWAY_HTTP_PORT:-17580}
+GATEWAY_PROBE_PORT=${STACK_GATEWAY_PROBE_PORT:-17581} # its operators' port: /metrics, probes
 LB_PORT=${STACK_LB_HTTP_PORT:-17590}
 
 DB_NAME=${SECKILL_DB_NAME:-seckill}
@@ -118,6 +120,7 @@ rabbit_env() {
     RABBITMQ_NODE_PORT=$AMQP_PORT RABBITMQ_DIST_PORT=$AMQP_DIST_PORT \
     RABBITMQ_MNESIA_BASE=$RUN/rabbitmq/mnesia RABBITMQ_LOG_BASE=$RUN/rabbitmq/log \
     RABBITMQ_PID_FILE=$RUN/rabbitmq/rabbitmq.pid RABBITMQ_ENABLED_PLUGINS_FILE=$RUN/rabbitmq/enabled_plugins \
+    RABBITMQ_CONFIG_FILE=$RUN/rabbitmq/rabbitmq.conf \
     ERL_EPMD_PORT=$EPMD_PORT ERL_EPMD_ADDRESS=127.0.0.1
   # Erlang's schedulers spin while they wait for work ("busy wait"); on a host whose cores the
   # broker shares with the services that spinning is CPU taken from them. Off, a scheduler sleeps.
@@ -213,7 +216,14 @@ start_rabbitmq() {
   mkdir -p "$RUN/rabbitmq/log"
   ( rabbit_env
     if pid_alive "$RABBITMQ_PID_FILE"; then exit 0; fi
-    echo '[].' > "$RABBITMQ_ENABLED_PLUGINS_FILE"
+    # The broker's own metrics (queue depth, consumers, rates) for Prometheus, on loopback only,
+    # per queue (the order queue and the dead letters are told apart).
+    echo '[rabbitmq_prometheus].' > "$RABBITMQ_ENABLED_PLUGINS_FILE"
+    cat > "$RUN/rabbitmq/rabbitmq.conf" <<CONF
+prometheus.tcp.ip = 127.0.0.1
+prometheus.tcp.port = $AMQP_METRICS_PORT
+prometheus.return_per_object_metrics = true
+CONF
     "$RMQ/rabbitmq-server" -detached >"$RUN/rabbitmq/log/start.out" 2>&1
     wait_until 10 "rabbitmq pid file" test -s "$RABBITMQ_PID_FILE"
     timeout 60 "$RMQ/rabbitmqctl" wait "$RABBITMQ_PID_FILE" >/dev/null 2>&1 || die "rabbitmq not ready: see $RUN/rabbitmq/log"
@@ -338,6 +348,9 @@ SECKILL_PRODUCT_HEALTH_URL=http://127.0.0.1:$PRODUCT_HEALTH_PORT
 SECKILL_ORDER_HEALTH_URL=http://127.0.0.1:$ORDER_HEALTH_PORT
 SECKILL_PRODUCT_HEALTH_URLS=$(instance_urls product)
 SECKILL_ORDER_HEALTH_URLS=$(instance_urls order)
+SECKILL_GATEWAY_HEALTH_URL=http://127.0.0.1:$GATEWAY_PROBE_PORT
+SECKILL_RABBITMQ_METRICS_URL=http://127.0.0.1:$AMQP_METRICS_PORT
+SECKILL_GATEWAY_HEALTH_URLS=$(instance_urls gateway probe_port_of)
 SECKILL_JWT_SECRET=$(cat "$JWT_SECRET_FILE")
 SECKILL_MESSAGES_KEY=$MESSAGE_KEY
 SECKILL_FLOW_RULES_FILE=$RUN/flow-rules.json
@@ -363,23 +376,27 @@ http_port_of() { # http_port_of SERVICE K: its probes (the gateway: its API)
   case $1 in product) nth_port "$PRODUCT_HEALTH_PORT" "$2" ;; order) nth_port "$ORDER_HEALTH_PORT" "$2" ;;
              gateway) nth_port "$GATEWAY_PORT" "$2" ;; esac
 }
+probe_port_of() { # probe_port_of SERVICE K: its /metrics, /healthz, /readyz
+  case $1 in gateway) nth_port "$GATEWAY_PROBE_PORT" "$2" ;; *) http_port_of "$1" "$2" ;; esac
+}
 grpc_port_of() {
   case $1 in product) nth_port "$PRODUCT_PORT" "$2" ;; order) nth_port "$ORDER_PORT" "$2" ;; esac
 }
-instance_urls() { # instance_urls SERVICE: each instance's HTTP URL (the gateway's API, the others' probes), comma-separated
-  local k urls=()
-  for k in $(seq "$(scale)"); do urls+=("http://127.0.0.1:$(http_port_of "$1" "$k")"); done
+instance_urls() { # instance_urls SERVICE [PORT_OF]: each instance's URL (default http_port_of: the gateway's API, the others' probes), comma-separated
+  local k urls=() port_of=${2:-http_port_of}
+  for k in $(seq "$(scale)"); do urls+=("http://127.0.0.1:$("$port_of" "$1" "$k")"); done
   (IFS=,; echo "${urls[*]}")
 }
 
 start_service() { # start_service SERVICE [K]
-  local name=$1 k=${2:-1} id health_port grpc_port pidf
+  local name=$1 k=${2:-1} id health_port grpc_port probe_port pidf
   id=$(instance "$name" "$k"); pidf="$RUN/$id.pid"
   health_port=$(http_port_of "$name" "$k"); grpc_port=$(grpc_port_of "$name" "$k")
+  probe_port=$(probe_port_of "$name" "$k")
   [ -x "$BIN/seckill-$name" ] || die "$BIN/seckill-$name is not built: run 'make build'"
   if pid_alive "$pidf"; then return; fi
   set -a; . "$RUN/stack.env"; set +a
-  SECKILL_HTTP_PORT=$health_port SECKILL_GRPC_PORT=$grpc_port \
+  SECKILL_HTTP_PORT=$health_port SECKILL_GRPC_PORT=$grpc_port SECKILL_PROBE_PORT=$probe_port \
     SECKILL_TLS_CERT_FILE=$TLS/seckill-$name.crt SECKILL_TLS_KEY_FILE=$TLS/seckill-$name.key \
     nohup "$BIN/seckill-$name" --config "$ROOT/configs/$name.yaml" >>"$RUN/$id.log" 2>&1 &
   echo $! > "$pidf"

@@ -27,9 +27,31 @@ namespace {
 // rabbitmq-c send its heartbeats (it does so inside amqp_consume_message).
 constexpr std::chrono::milliseconds kIdleWake{200};
 
+base::Counter& Settled(base::Metrics& metrics, const std::string& queue, const char* disposition) {
+  return metrics.Get("seckill_amqp_settled_total",
+                     "Deliveries settled, by what the handler decided: ack (done), requeue (try "
+                     "again later), dead_letter (to the dead-letter queue)",
+                     {{"queue", queue}, {"disposition", disposition}});
+}
+
 }  // namespace
 
-Consumer::Consumer(ConsumerOptions options, Handler handler) : options_(std::move(options)) {
+Consumer::Consumer(ConsumerOptions options, BatchHandler handler, base::Metrics* metrics)
+    : options_(std::move(options)),
+      handler_(std::move(handler)),
+      metrics_(base::GivenOrUnlisted(metrics, unlisted_)),
+      deliveries_(metrics_.Get("seckill_amqp_deliveries_total",
+                               "Messages delivered to this consumer (redeliveries included)",
+                               {{"queue", options_.queue}})),
+      batch_sizes_(metrics_.GetHistogram(
+          "seckill_amqp_consumer_batch_size", "Deliveries handed to the handler at once",
+          {{"queue", options_.queue}}, {1, 2, 4, 8, 16, 32, 64, 128, 256, 512})),
+      acked_(Settled(metrics_, options_.queue, "ack")),
+      requeued_(Settled(metrics_, options_.queue, "requeue")),
+      dead_lettered_(Settled(metrics_, options_.queue, "dead_letter")) {}
+
+Consumer::Consumer(ConsumerOptions options, Handler handler, base::Metrics* metrics)
+    : Consumer(std::move(options), BatchHandler{}, metrics) {
   options_.max_batch = 1;
   handler_ = [handler = std::move(handler)](
                  std::vector<Delivery> batch) -> asio::awaitable<std::vector<Disposition>> {
@@ -185,6 +207,8 @@ asio::awaitable<absl::Status> Consumer::Dispatch(Connection& conn, std::vector<D
   if (batch.empty()) co_return absl::OkStatus();
   amqp_connection_state_t state = conn.state();
   const size_t count = batch.size();
+  deliveries_.Add(static_cast<int64_t>(count));
+  batch_sizes_.Observe(static_cast<double>(count));
   auto handled = handler_(std::move(batch));
   const std::vector<Disposition> dispositions = co_await std::move(handled);
   absl::Status status;
@@ -195,6 +219,7 @@ asio::awaitable<absl::Status> Consumer::Dispatch(Connection& conn, std::vector<D
                          [](Disposition d) { return d == Disposition::kAck; })) {
     // Every earlier delivery is settled already, so `multiple` acks exactly this batch.
     const int rc = amqp_basic_ack(state, Connection::kChannel, tags.back(), /*multiple=*/1);
+    acked_.Add(static_cast<int64_t>(count));
     if (rc != AMQP_STATUS_OK)
       status = absl::UnavailableError(fmt::format("ack failed: {}", amqp_error_string2(rc)));
   } else {
@@ -203,12 +228,15 @@ asio::awaitable<absl::Status> Consumer::Dispatch(Connection& conn, std::vector<D
       switch (dispositions[i]) {
         case Disposition::kAck:
           rc = amqp_basic_ack(state, Connection::kChannel, tags[i], 0);
+          acked_.Add();
           break;
         case Disposition::kRequeue:
           rc = amqp_basic_nack(state, Connection::kChannel, tags[i], 0, /*requeue=*/1);
+          requeued_.Add();
           break;
         case Disposition::kDeadLetter:
           rc = amqp_basic_reject(state, Connection::kChannel, tags[i], /*requeue=*/0);
+          dead_lettered_.Add();
           break;
       }
       if (rc != AMQP_STATUS_OK)

@@ -11,6 +11,7 @@
 #include "boost/asio/awaitable.hpp"
 #include "boost/asio/io_context.hpp"
 #include "libs/amqp/connection.h"
+#include "libs/base/metrics.h"
 
 namespace seckill::amqp {
 
@@ -60,10 +61,12 @@ class Consumer {
   using BatchHandler =
       std::function<boost::asio::awaitable<std::vector<Disposition>>(std::vector<Delivery>)>;
 
-  Consumer(ConsumerOptions options, BatchHandler handler)
-      : options_(std::move(options)), handler_(std::move(handler)) {}
+  // Counts into `metrics` (null: counted unlisted), labelled with the queue:
+  // seckill_amqp_deliveries_total, seckill_amqp_consumer_batch_size (deliveries per handler
+  // call) and seckill_amqp_settled_total{disposition}: ack, requeue, dead_letter.
+  Consumer(ConsumerOptions options, BatchHandler handler, base::Metrics* metrics = nullptr);
   // One delivery at a time (max_batch is ignored).
-  Consumer(ConsumerOptions options, Handler handler);
+  Consumer(ConsumerOptions options, Handler handler, base::Metrics* metrics = nullptr);
   ~Consumer() { Stop(); }
   Consumer(const Consumer&) = delete;
   Consumer& operator=(const Consumer&) = delete;
@@ -85,6 +88,13 @@ class Consumer {
 
   ConsumerOptions options_;
   BatchHandler handler_;
+  std::unique_ptr<base::Metrics> unlisted_;  // when no registry was given
+  base::Metrics& metrics_;
+  base::Counter& deliveries_;
+  base::Histogram& batch_sizes_;
+  base::Counter& acked_;
+  base::Counter& requeued_;
+  base::Counter& dead_lettered_;
   boost::asio::io_context context_{1};
   std::thread thread_;
   std::atomic<bool> stopping_{false};

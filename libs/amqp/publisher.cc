@@ -16,8 +16,29 @@ namespace seckill::amqp {
 
 using Clock = std::chrono::steady_clock;
 
-Publisher::Publisher(PublisherOptions options)
-    : options_(std::move(options)), backoff_(options_.reconnect_min) {
+namespace {
+
+base::Counter& Result(base::Metrics& metrics, const std::string& exchange, const char* result) {
+  return metrics.Get("seckill_amqp_publish_results_total",
+                     "Publishes by how they ended: confirmed (stored in a queue), nacked, returned "
+                     "(unroutable), unconfirmed (outcome unknown), not_sent",
+                     {{"exchange", exchange}, {"result", result}});
+}
+
+}  // namespace
+
+Publisher::Publisher(PublisherOptions options, base::Metrics* metrics)
+    : options_(std::move(options)),
+      metrics_(base::GivenOrUnlisted(metrics, unlisted_)),
+      published_(metrics_.Get("seckill_amqp_published_total",
+                              "Messages sent to the broker (each then confirmed or not)",
+                              {{"exchange", options_.exchange}})),
+      confirmed_(Result(metrics_, options_.exchange, "confirmed")),
+      nacked_(Result(metrics_, options_.exchange, "nacked")),
+      returned_count_(Result(metrics_, options_.exchange, "returned")),
+      unconfirmed_(Result(metrics_, options_.exchange, "unconfirmed")),
+      not_sent_(Result(metrics_, options_.exchange, "not_sent")),
+      backoff_(options_.reconnect_min) {
   wake_fd_ = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 }
 
@@ -39,6 +60,7 @@ void Publisher::Publish(Message message, Done done) {
       return;
     }
   }
+  not_sent_.Add();
   done(absl::UnavailableError("publisher is stopping"));
 }
 
@@ -63,6 +85,7 @@ void Publisher::FailQueued(const absl::Status& status) {
     std::lock_guard lock(mu_);
     failed.swap(queue_);
   }
+  not_sent_.Add(static_cast<int64_t>(failed.size()));
   for (Pending& p : failed) p.done(status);
 }
 
@@ -75,6 +98,7 @@ void Publisher::Broken(const absl::Status& why) {
   auto outstanding = std::move(outstanding_);
   outstanding_.clear();
   returned_.clear();
+  unconfirmed_.Add(static_cast<int64_t>(outstanding.size()));
   for (auto& [tag, p] : outstanding) {
     p.done(absl::DeadlineExceededError(
         fmt::format("connection lost before the broker confirmed: {}", why.message())));
@@ -151,6 +175,7 @@ void Publisher::SendQueued() {
                                       /*mandatory=*/1, /*immediate=*/0, &props, body);
     if (rc != AMQP_STATUS_OK) {
       // Part of the frame may have left: the broker could still route it.
+      unconfirmed_.Add();
       p.done(absl::DeadlineExceededError(
           fmt::format("publish failed mid-send: {}", amqp_error_string2(rc))));
       {
@@ -160,6 +185,7 @@ void Publisher::SendQueued() {
       Broken(absl::UnavailableError(amqp_error_string2(rc)));
       return;
     }
+    published_.Add();
     p.deadline = Clock::now() + options_.confirm_timeout;
     outstanding_.emplace(next_tag_++, std::move(p));
   }
@@ -170,10 +196,13 @@ void Publisher::Settle(uint64_t tag, bool multiple, bool acked) {
     Pending p = std::move(it->second);
     outstanding_.erase(it);
     if (!acked) {
+      nacked_.Add();
       p.done(absl::UnavailableError("broker refused the message (nack)"));
     } else if (returned_.erase(p.message.message_id) > 0) {
+      returned_count_.Add();
       p.done(absl::UnavailableError("broker could not route the message (returned)"));
     } else {
+      confirmed_.Add();
       p.done(absl::OkStatus());
     }
   };
@@ -288,6 +317,7 @@ void Publisher::Loop() {
     PumpFrames(outstanding_.empty() ? std::max(heartbeat_ms, 100) : 20);
     ExpireDeadlines();
   }
+  unconfirmed_.Add(static_cast<int64_t>(outstanding_.size()));
   for (auto& [tag, p] : outstanding_) {
     p.done(absl::DeadlineExceededError("publisher stopped before the broker confirmed"));
   }

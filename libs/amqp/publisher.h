@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "libs/amqp/connection.h"
+#include "libs/base/metrics.h"
 
 namespace seckill::amqp {
 
@@ -55,7 +56,10 @@ class Publisher {
  public:
   using Done = std::function<void(absl::Status)>;
 
-  explicit Publisher(PublisherOptions options);
+  // Counts into `metrics` (null: counted unlisted), labelled with the exchange:
+  // seckill_amqp_published_total (sent) and seckill_amqp_publish_results_total{result}: confirmed,
+  // nacked, returned (unroutable), unconfirmed (outcome unknown), not_sent.
+  explicit Publisher(PublisherOptions options, base::Metrics* metrics = nullptr);
   ~Publisher();
   Publisher(const Publisher&) = delete;
   Publisher& operator=(const Publisher&) = delete;
@@ -85,6 +89,14 @@ class Publisher {
   void Wake();
 
   PublisherOptions options_;
+  std::unique_ptr<base::Metrics> unlisted_;  // when no registry was given
+  base::Metrics& metrics_;
+  base::Counter& published_;
+  base::Counter& confirmed_;
+  base::Counter& nacked_;
+  base::Counter& returned_count_;
+  base::Counter& unconfirmed_;
+  base::Counter& not_sent_;
   std::unique_ptr<Connection> conn_;
   std::atomic<bool> connected_{false};
   int wake_fd_ = -1;

@@ -5,7 +5,7 @@
 namespace seckill::http {
 
 Handler HealthHandler(std::function<boost::asio::awaitable<bool>()> ready,
-                      const base::Counters& metrics) {
+                      const base::Metrics& metrics) {
   return [ready = std::move(ready), &metrics](Request request) -> boost::asio::awaitable<Response> {
     if (request.method != "GET") co_return ErrorResponse(405, "METHOD_NOT_ALLOWED", "use GET");
     if (request.path == "/healthz") co_return JsonResponse(200, {{"status", "ok"}});

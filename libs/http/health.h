@@ -3,7 +3,7 @@
 #include <functional>
 
 #include "boost/asio/awaitable.hpp"
-#include "libs/base/counters.h"
+#include "libs/base/metrics.h"
 #include "libs/http/server.h"
 
 namespace seckill::http {
@@ -13,6 +13,6 @@ namespace seckill::http {
 // GET /metrics lists `metrics` (the service's counters) in the Prometheus text format.
 // `metrics` must outlive the handler.
 Handler HealthHandler(std::function<boost::asio::awaitable<bool>()> ready,
-                      const base::Counters& metrics);
+                      const base::Metrics& metrics);
 
 }  // namespace seckill::http

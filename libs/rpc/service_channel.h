@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "grpcpp/channel.h"
+#include "libs/rpc/call_metrics.h"
 #include "libs/rpc/mutual_tls.h"
 
 namespace seckill::rpc {
@@ -18,8 +19,9 @@ namespace seckill::rpc {
 // started finishes on the channel it began on. Thread-safe.
 class ServiceChannel {
  public:
-  ServiceChannel(std::string service, ChannelSecurity security)
-      : service_(std::move(service)), security_(std::move(security)) {}
+  // `durations` (null: none) measures every call made through the channel; it outlives it.
+  ServiceChannel(std::string service, ChannelSecurity security, CallDurations* durations = nullptr)
+      : service_(std::move(service)), security_(std::move(security)), durations_(durations) {}
   // The instances now: "host:port" each. An empty set means no instance is known.
   void Update(const std::vector<std::string>& addresses);
   // The channel for a new call; null while no instance is known.
@@ -33,6 +35,7 @@ class ServiceChannel {
  private:
   const std::string service_;
   const ChannelSecurity security_;
+  CallDurations* const durations_;
   mutable std::mutex mu_;
   std::shared_ptr<grpc::Channel> channel_;  // under mu_
   std::vector<std::string> addresses_;      // under mu_
@@ -71,11 +74,13 @@ class Stubs {
 absl::Status NoInstanceError(const std::string& service);
 
 // A round_robin channel over `addresses` ("host:port" each, at least one), gRPC's own retries
-// off, secured by `security`.
+// off, secured by `security`, each call measured by `durations` (null: none).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::vector<std::string>& addresses,
-                                           const ChannelSecurity& security);
+                                           const ChannelSecurity& security,
+                                           CallDurations* durations = nullptr);
 // The same for one fixed "host:port" (a setting).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
-                                           const ChannelSecurity& security);
+                                           const ChannelSecurity& security,
+                                           CallDurations* durations = nullptr);
 
 }  // namespace seckill::rpc

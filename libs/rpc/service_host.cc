@@ -28,6 +28,9 @@ int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::
   const std::string address = fmt::format("{}:{}", options.grpc_host, options.grpc_port);
   builder.AddListeningPort(address, options.credentials);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  if (options.call_durations != nullptr) {
+    builder.experimental().SetInterceptorCreators(options.call_durations->ServerInterceptors());
+  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
     spdlog::error("{}: cannot listen for gRPC on {}", options.name, address);
@@ -38,7 +41,7 @@ int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::
   http::ServerOptions probe_options;
   probe_options.address = options.probe_host;
   probe_options.port = options.probe_port;
-  const base::Counters none;
+  const base::Metrics none;
   http::HttpServer probes(
       ioc, probe_options,
       http::HealthHandler(std::move(ready), options.metrics ? *options.metrics : none));

@@ -11,8 +11,9 @@
 #include "boost/asio/io_context.hpp"
 #include "grpcpp/impl/codegen/service_type.h"
 #include "grpcpp/security/server_credentials.h"
-#include "libs/base/counters.h"
+#include "libs/base/metrics.h"
 #include "libs/base/presence.h"
+#include "libs/rpc/call_metrics.h"
 
 namespace seckill::rpc {
 
@@ -23,7 +24,8 @@ struct ServiceHostOptions {
   std::string probe_host = "127.0.0.1";
 
   uint16_t probe_port = 0;
-  const base::Counters* metrics = nullptr;  // listed at /metrics (null: none); outlives the call
+  const base::Metrics* metrics = nullptr;   // listed at /metrics (null: none); outlives the call
+  CallDurations* call_durations = nullptr;  // measures every call answered (null: none)
   std::chrono::seconds grace{10};           // in-flight calls get this long to finish on stop
   // How callers are authenticated and what each may call (MutualTlsServerCredentials).
   std::shared_ptr<grpc::ServerCredentials> credentials;

@@ -4,11 +4,13 @@
 #include "libs/base/backoff.h"
 #include "libs/base/clock.h"
 #include "libs/base/periodic_task.h"
+#include "libs/base/process_metrics.h"
 #include "libs/base/service_main.h"
 #include "libs/base/status.h"
 #include "libs/discovery/membership.h"
 #include "libs/discovery/service_endpoints.h"
 #include "libs/flowcontrol/proc_system_metrics.h"
+#include "libs/http/health.h"
 #include "libs/http/server.h"
 #include "libs/mysql/pool.h"
 #include "libs/rpc/service_channel.h"
@@ -38,6 +40,11 @@ int Run(const Settings& s) {
     }
   }
   base::SystemClock clock;
+  base::Metrics metrics;
+  base::AddProcessMetrics(metrics, "seckill-gateway");
+  // The services' protobuf names (checked at start against the linked descriptors).
+  rpc::CallDurations calls(metrics, rpc::CallDurations::Side::kClient,
+                           {"seckill.product.v1.ProductService", "seckill.order.v1.OrderService"});
   mysql::Pool db(s.db, 8);
   asio::thread_pool blocking(4);  // the database's statements
   // Password hashing on its own threads: a queue of argon2 jobs never delays a statement.
@@ -70,14 +77,14 @@ int Run(const Settings& s) {
   flowcontrol::ProcSystemMetrics system_metrics;
   api::FlowControl flow_control(flow_clock, &system_metrics);
   // Buyers' and admins' calls go to the same instances, each under its own certificate.
-  auto product =
-      std::make_shared<rpc::ServiceChannel>("product", buyers->ToServer(rpc::kProductIdentity));
+  auto product = std::make_shared<rpc::ServiceChannel>(
+      "product", buyers->ToServer(rpc::kProductIdentity), &calls);
   auto order =
-      std::make_shared<rpc::ServiceChannel>("order", buyers->ToServer(rpc::kOrderIdentity));
-  auto admin_product =
-      std::make_shared<rpc::ServiceChannel>("product", admins->ToServer(rpc::kProductIdentity));
+      std::make_shared<rpc::ServiceChannel>("order", buyers->ToServer(rpc::kOrderIdentity), &calls);
+  auto admin_product = std::make_shared<rpc::ServiceChannel>(
+      "product", admins->ToServer(rpc::kProductIdentity), &calls);
   auto admin_order =
-      std::make_shared<rpc::ServiceChannel>("order", admins->ToServer(rpc::kOrderIdentity));
+      std::make_shared<rpc::ServiceChannel>("order", admins->ToServer(rpc::kOrderIdentity), &calls);
   discovery::ServiceEndpoints products(ioc.get_executor(), s.discovery, "product", s.product_addr,
                                        {product, admin_product});
   discovery::ServiceEndpoints orders(ioc.get_executor(), s.discovery, "order", s.order_addr,
@@ -109,13 +116,14 @@ int Run(const Settings& s) {
                          .database_ready = [&db] { return db.Ping(); },
                          .flow_rules_store = cluster_rules ? &*cluster_rules : nullptr};
   api::HttpApi api(accounts, sessions, std::move(backends), blocking, flow_control, flow_control,
-                   clock, ioc.get_executor(),
+                   clock, ioc.get_executor(), metrics,
                    {s.activity_cache_max_age.count(), s.sold_out_ttl.count()});
   if (absl::Status rules = flow_control.Start(api.Resources(), s.flow_rules_file); !rules.ok()) {
     // A missing or broken file at start-up: serve without rules rather than not at all, loudly.
     spdlog::error("flow control: {}; serving with no flow rules until the file is fixed",
                   base::Message(rules));
   }
+  flow_control.AddMetrics(metrics);
   gateways.Start();
   if (cluster_rules) cluster_rules->Start();
   const http::ServerOptions options{.address = s.http_address,
@@ -124,6 +132,14 @@ int Run(const Settings& s) {
                                     .body_limit = static_cast<size_t>(s.body_limit_bytes)};
   http::HttpServer server(ioc, options,
                           [&api](http::Request r) { return api.Handle(std::move(r)); });
+  // The operators' port: metrics and probes apart from the public API (and its load balancer).
+  http::HttpServer probes(ioc,
+                          {.address = s.probe_address, .port = static_cast<uint16_t>(s.probe_port)},
+                          http::HealthHandler([&api] { return api.IsReady(); }, metrics));
+  if (absl::Status listening = probes.Start(); !listening.ok()) {
+    spdlog::error("the operators' port: {}", base::Message(listening));
+    return 1;
+  }
   base::PeriodicTask sample_system(ioc.get_executor(), std::chrono::seconds(1),
                                    [&system_metrics]() -> asio::awaitable<void> {
                                      system_metrics.Sample();
@@ -146,6 +162,7 @@ int Run(const Settings& s) {
   return http::ServeUntilSignal(
       "seckill-gateway", server, ioc, static_cast<int>(s.http_threads),
       [&] {
+        probes.Stop(std::chrono::seconds(2), [] {});
         sample_system.Stop();
         refresh_sessions.Stop();
         products.Stop();

@@ -11,6 +11,10 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.String("http.address", &s.http_address,
                 "the interface the HTTP API listens on (0.0.0.0: all)");
   schema.Int("http.port", &s.http_port, 1, 65535, "the HTTP API's port");
+  schema.String("probe.address", &s.probe_address,
+                "the interface of the operators' port: /metrics, /healthz, /readyz (never "
+                "behind the public load balancer)");
+  schema.Int("probe.port", &s.probe_port, 1, 65535, "the operators' port");
   discovery::DescribeSettings(schema, s.discovery);
   schema.Int("http.threads", &s.http_threads, 1, 64, "threads serving HTTP");
   schema.Int("http.body_limit_bytes", &s.body_limit_bytes, 1024, 16 << 20,

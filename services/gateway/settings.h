@@ -15,6 +15,8 @@ namespace seckill::gateway {
 struct Settings {
   std::string http_address = "127.0.0.1";
   int64_t http_port = 17580;
+  std::string probe_address = "127.0.0.1";
+  int64_t probe_port = 17581;
   discovery::Settings discovery;
   int64_t http_threads = 2;
   int64_t body_limit_bytes = int64_t{64} * 1024;

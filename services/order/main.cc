@@ -4,6 +4,7 @@
 #include "libs/amqp/publisher.h"
 #include "libs/base/await.h"
 #include "libs/base/periodic_task.h"
+#include "libs/base/process_metrics.h"
 #include "libs/base/service_main.h"
 #include "libs/base/status.h"
 #include "libs/discovery/service_endpoints.h"
@@ -40,13 +41,19 @@ int Run(const Settings& s) {
   asio::thread_pool blocking(4);
   mysql::Pool db(s.db, 8);
   base::SystemClock clock;
-  base::Counters metrics;
-  amqp::Publisher publisher(messaging::OrderPublisherOptions(s.broker));
-  amqp::Publisher deadline_publisher(messaging::PaymentDeadlinePublisherOptions(s.broker));
+  base::Metrics metrics;
+  base::AddProcessMetrics(metrics, "seckill-order");
+  rpc::CallDurations calls_answered(metrics, rpc::CallDurations::Side::kServer,
+                                    {v1::OrderService::service_full_name()});
+  rpc::CallDurations calls_made(metrics, rpc::CallDurations::Side::kClient,
+                                {product::v1::ProductService::service_full_name()});
+  amqp::Publisher publisher(messaging::OrderPublisherOptions(s.broker), &metrics);
+  amqp::Publisher deadline_publisher(messaging::PaymentDeadlinePublisherOptions(s.broker),
+                                     &metrics);
   const int64_t payment_timeout_ms = s.payment_timeout.count() * 1000;
 
   auto product = std::make_shared<rpc::ServiceChannel>(
-      "product", credentials->ToServer(rpc::kProductIdentity));
+      "product", credentials->ToServer(rpc::kProductIdentity), &calls_made);
   discovery::ServiceEndpoints products(ioc.get_executor(), s.discovery, "product", s.product_addr,
                                        {product});
   products.Start();
@@ -97,6 +104,7 @@ int Run(const Settings& s) {
                                      .probe_host = s.http_address,
                                      .probe_port = static_cast<uint16_t>(s.http_port),
                                      .metrics = &metrics,
+                                     .call_durations = &calls_answered,
                                      .credentials = credentials->ForServer(api::OrderCallers()),
                                      .presence = presence.get()};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {

@@ -6,6 +6,7 @@
 #include "libs/base/await.h"
 #include "libs/base/clock.h"
 #include "libs/base/periodic_task.h"
+#include "libs/base/process_metrics.h"
 #include "libs/base/run_to_completion.h"
 #include "libs/base/service_main.h"
 #include "libs/base/status.h"
@@ -16,6 +17,7 @@
 #include "services/product/adapters/redis_stock_ledger.h"
 #include "services/product/api/callers.h"
 #include "services/product/api/product_grpc_service.h"
+#include "services/product/app/stock_figures.h"
 #include "services/product/app/sweep_stale_reservations.h"
 #include "services/product/settings.h"
 #include "spdlog/spdlog.h"
@@ -45,7 +47,10 @@ int Run(const Settings& s) {
   auto redis_client = redis::AsyncClient::Create(ioc.get_executor(), redis_options);
   mysql::Pool db(s.db, 8);
   base::SystemClock clock;
-  base::Counters metrics;
+  base::Metrics metrics;
+  base::AddProcessMetrics(metrics, "seckill-product");
+  rpc::CallDurations calls(metrics, rpc::CallDurations::Side::kServer,
+                           {v1::ProductService::service_full_name()});
   adapters::MariaDbCatalog catalog(db, clock, blocking.get_executor());
   adapters::RedisStockLedger ledger(redis_client, s.ledger_retention.count() * 1000);
   app::CreateActivity create_activity(catalog, ledger);
@@ -59,9 +64,13 @@ int Run(const Settings& s) {
   base::PeriodicTask recovery_check(ioc.get_executor(), std::chrono::seconds(1),
                                     [&recovery] { return recovery.Check(); });
   base::PeriodicTask sweeper(ioc.get_executor(), s.sweep_interval, [&sweep] { return sweep(); });
+  app::StockFigures stock_figures(catalog, ledger, clock, metrics);
+  base::PeriodicTask refresh_stock_figures(ioc.get_executor(), std::chrono::seconds(1),
+                                           [&stock_figures] { return stock_figures.Refresh(); });
 
   recovery_check.Start();
   sweeper.Start();
+  refresh_stock_figures.Start();
   auto ready = [&]() -> boost::asio::awaitable<bool> {
     auto ping = base::Offload(blocking, [&db] { return db.Ping(); });
     co_return co_await std::move(ping) && redis_client->Connected();
@@ -77,11 +86,13 @@ int Run(const Settings& s) {
                                      .probe_host = s.http_address,
                                      .probe_port = static_cast<uint16_t>(s.http_port),
                                      .metrics = &metrics,
+                                     .call_durations = &calls,
                                      .credentials = credentials->ForServer(api::ProductCallers()),
                                      .presence = presence.get()};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {
     recovery_check.Stop();
     sweeper.Stop();
+    refresh_stock_figures.Stop();
     blocking.join();
     redis_client->Close();
   });

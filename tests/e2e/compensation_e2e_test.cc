@@ -33,30 +33,6 @@ int64_t OrderServiceCounter(const std::string& name) {
 
 class CompensationE2eTest : public E2eTest {};
 
-// Zeros, not absence: every counter is registered when its component is built.
-TEST_F(CompensationE2eTest, EveryCounterIsListedFromTheStart) {
-  const struct {
-    const char* health_url;
-    std::vector<std::string> names;
-  } services[] = {
-      {"SECKILL_ORDER_HEALTH_URL",
-       {"seckill_order_compensations_total", "seckill_order_publish_unconfirmed_total",
-        "seckill_order_failed_on_arrival_total", "seckill_order_redeliveries_total",
-        "seckill_order_dead_letters_total"}},
-      {"SECKILL_PRODUCT_HEALTH_URL", {"seckill_product_stale_reservations_released_total"}},
-  };
-  for (const auto& service : services) {
-    auto url = base::ParseUrl(StackEnv::Get().At(service.health_url), 80);
-    ASSERT_TRUE(url.ok());
-    auto metrics = http::Fetch(url->host, url->port, "GET", "/metrics");
-    ASSERT_TRUE(metrics.ok() && metrics->status == 200) << service.health_url;
-    for (const std::string& name : service.names) {
-      EXPECT_NE(("\n" + metrics->body).find("\n" + name + " "), std::string::npos)
-          << name << " missing from " << service.health_url << "/metrics";
-    }
-  }
-}
-
 TEST_F(CompensationE2eTest, PublishFailureRefusesWith503AndReturnsTheStock) {
   const std::string activity = NewActivity(5);
   auto buyer = NewBuyers(1).at(0);

@@ -8,7 +8,7 @@ failures=0
 port=17690
 for svc in gateway order product; do
   port=$((port + 1))
-  SECKILL_HTTP_PORT=$port SECKILL_GRPC_PORT=$((port + 100)) \
+  SECKILL_HTTP_PORT=$port SECKILL_GRPC_PORT=$((port + 100)) SECKILL_PROBE_PORT=$((port + 200)) \
     SECKILL_TLS_CERT_FILE=$SECKILL_TLS_DIR/seckill-$svc.crt SECKILL_TLS_KEY_FILE=$SECKILL_TLS_DIR/seckill-$svc.key \
     "$BIN/seckill-$svc" --config "$SRC/configs/$svc.yaml" >"/tmp/seckill-graceful-$svc.log" 2>&1 &
   pid=$!

@@ -262,11 +262,11 @@ class SecondGateway {
     const std::string bin =
         std::filesystem::read_symlink("/proc/self/exe").parent_path() / "seckill-gateway";
     const std::string command = fmt::format(
-        "set -a; . '{}'; set +a; export SECKILL_HTTP_PORT={} "
+        "set -a; . '{}'; set +a; export SECKILL_HTTP_PORT={} SECKILL_PROBE_PORT={} "
         "SECKILL_TLS_CERT_FILE=$SECKILL_TLS_DIR/seckill-gateway.crt "
         "SECKILL_TLS_KEY_FILE=$SECKILL_TLS_DIR/seckill-gateway.key {}; "
         "exec '{}' --config '{}/configs/gateway.yaml' >'{}' 2>&1",
-        env.path(), port, overrides, bin, SECKILL_SOURCE_DIR, log_);
+        env.path(), port, port + 1, overrides, bin, SECKILL_SOURCE_DIR, log_);
     pid_ = fork();
     if (pid_ == 0) {
       execl("/bin/bash", "bash", "-c", command.c_str(), static_cast<char*>(nullptr));

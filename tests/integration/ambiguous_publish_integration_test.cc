@@ -75,7 +75,7 @@ TEST_F(AmbiguousPublishTest, CompensatedButDeliveredOrderEndsFailedWithStockRetu
   order::testing::InMemoryQueuedOrders queued(clock);
   const order::domain::FixedNodeId node(9);
   order::domain::OrderIdGenerator ids(clock, node);
-  base::Counters metrics;
+  base::Metrics metrics;
   order::app::PlaceOrder place(*reservations_, publisher, ids, queued, clock, metrics);
   order::app::RecordOrder record(*reservations_, repository, queued, clock, metrics);
 

@@ -283,4 +283,54 @@ std::string FlowControl::MetricsJson() const {
                                       {"hotspots", std::move(hotspots)}});
 }
 
+void FlowControl::AddMetrics(base::Metrics& metrics) const {
+  using Type = base::Metrics::Type;
+  metrics.AddCollector(
+      "seckill_flow_passed_total", "Requests flow control admitted, by resource", Type::kCounter,
+      [this] {
+        std::vector<base::Sample> samples;
+        if (!engine_) return samples;
+        for (const flowcontrol::ResourceCounters& c : engine_->Counters()) {
+          samples.push_back({{{"resource", c.resource}}, static_cast<double>(c.passed)});
+        }
+        return samples;
+      });
+  metrics.AddCollector(
+      "seckill_flow_blocked_total",
+      "Requests flow control refused, by resource and the kind of rule that refused them",
+      Type::kCounter, [this] {
+        std::vector<base::Sample> samples;
+        if (!engine_) return samples;
+        for (const flowcontrol::ResourceCounters& c : engine_->Counters()) {
+          for (const auto& [reason, count] :
+               {std::pair{"flow", c.blocked_flow}, std::pair{"hotspot", c.blocked_hotspot},
+                std::pair{"system", c.blocked_system}, std::pair{"degrade", c.blocked_degrade}}) {
+            samples.push_back(
+                {{{"resource", c.resource}, {"reason", reason}}, static_cast<double>(count)});
+          }
+        }
+        return samples;
+      });
+  metrics.AddCollector(
+      "seckill_flow_breaker_state",
+      "Each circuit breaker's state: 0 closed, 1 open (calls refused), 2 half-open (probing)",
+      Type::kGauge, [this] {
+        std::vector<base::Sample> samples;
+        if (!engine_) return samples;
+        for (const flowcontrol::BreakerStatus& b : engine_->Breakers()) {
+          const double state = b.state == flowcontrol::BreakerState::kClosed ? 0
+                               : b.state == flowcontrol::BreakerState::kOpen ? 1
+                                                                             : 2;
+          samples.push_back({{{"rule", b.id}, {"resource", b.resource}}, state});
+        }
+        return samples;
+      });
+  metrics.AddCollector(
+      "seckill_flow_cluster_gateways",
+      "Live gateways sharing the cluster's flow limits (this one included)", Type::kGauge, [this] {
+        std::lock_guard lock(sources_mu_);
+        return std::vector<base::Sample>{{{}, static_cast<double>(sources_.members)}};
+      });
+}
+
 }  // namespace seckill::gateway::api

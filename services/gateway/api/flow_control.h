@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "libs/base/metrics.h"
 #include "libs/flowcontrol/engine.h"
 #include "libs/flowcontrol/rule_file_watcher.h"
 #include "services/gateway/api/admission.h"
@@ -46,6 +47,11 @@ class FlowControl final : public AdmissionControl, public BackendGuard {
   // The cluster-wide document in force (its thresholds the whole cluster's).
   std::string RulesJson() const override;
   std::string MetricsJson() const override;
+  // Lists, read at each scrape: seckill_flow_passed_total{resource},
+  // seckill_flow_blocked_total{resource, reason} (flow, hotspot, system, degrade),
+  // seckill_flow_breaker_state{rule, resource} (0 closed, 1 open, 2 half-open) and
+  // seckill_flow_cluster_gateways. Call after Start; this outlives `metrics`' scrapes.
+  void AddMetrics(base::Metrics& metrics) const;
   std::optional<absl::Status> Before(std::string_view backend,
                                      std::shared_ptr<void>* ticket) override;
   void After(const std::shared_ptr<void>& ticket, const absl::Status& status) override;

@@ -18,9 +18,11 @@ using http::Response;
 
 HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backends backends,
                  asio::thread_pool& blocking, AdmissionControl& admission, BackendGuard& guard,
-                 const base::Clock& clock, asio::any_io_executor executor,
+                 const base::Clock& clock, asio::any_io_executor executor, base::Metrics& metrics,
                  app::ActivityCache::Options cache_options)
-    : blocking_(blocking),
+    : metrics_(metrics),
+      unmatched_(metrics, "(unmatched)", 404),
+      blocking_(blocking),
       admission_(admission),
       database_ready_(std::move(backends.database_ready)),
       flow_rules_store_(backends.flow_rules_store),
@@ -51,57 +53,64 @@ HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backend
 }
 
 void HttpApi::AddRoutes(app::Sessions& sessions) {
-  auto route = [&](const char* method, const char* pattern, Access access, Handler handler,
+  // `ok`: the route's success status (docs/openapi.yaml), listed in its metrics from the start.
+  auto route = [&](const char* method, const char* pattern, int ok, Access access, Handler handler,
                    Precheck precheck = nullptr) {
+    const std::string name = fmt::format("{} {}", method, pattern);
     router_.Add(method, pattern,
-                WithMiddleware(fmt::format("{} {}", method, pattern), access, std::move(handler),
-                               sessions, admission_, std::move(precheck)));
+                WithMiddleware(name, access, std::move(handler), sessions, admission_,
+                               std::move(precheck)));
+    durations_.push_back(std::make_unique<http::RouteDurations>(metrics_, name, ok));
   };
   constexpr Access kPublic = Access::kPublic;
   constexpr Access kUser = Access::kUser;
   constexpr Access kAdmin = Access::kAdmin;
-  route("GET", "/healthz", kPublic,
+  route("GET", "/healthz", 200, kPublic,
         [](Request, http::PathParams, domain::Principal) -> asio::awaitable<Response> {
           co_return JsonResponse(200, {{"status", "ok"}});
         });
-  route("GET", "/readyz", kPublic, Bind(*this, &HttpApi::Ready));
+  route("GET", "/readyz", 200, kPublic, Bind(*this, &HttpApi::Ready));
 
-  route("POST", "/api/v1/users", kPublic, Bind(account_handlers_, &AccountHandlers::Register),
+  route("POST", "/api/v1/users", 201, kPublic, Bind(account_handlers_, &AccountHandlers::Register),
         [this](const Request& r) { return account_handlers_.PrecheckRegistration(r); });
-  route("POST", "/api/v1/sessions", kPublic, Bind(account_handlers_, &AccountHandlers::Login),
+  route("POST", "/api/v1/sessions", 200, kPublic, Bind(account_handlers_, &AccountHandlers::Login),
         [this](const Request& r) { return account_handlers_.PrecheckLogin(r); });
-  route("POST", "/api/v1/sessions/current:revoke", kUser,
+  route("POST", "/api/v1/sessions/current:revoke", 200, kUser,
         Bind(account_handlers_, &AccountHandlers::Logout));
-  route("POST", "/admin/v1/users:bulk", kAdmin,
+  route("POST", "/admin/v1/users:bulk", 201, kAdmin,
         Bind(account_handlers_, &AccountHandlers::CreateUsers));
-  route("POST", "/admin/v1/users/{id}/sessions:revoke", kAdmin,
+  route("POST", "/admin/v1/users/{id}/sessions:revoke", 200, kAdmin,
         Bind(account_handlers_, &AccountHandlers::RevokeSessions));
 
-  route("GET", "/api/v1/activities", kPublic, Bind(activity_handlers_, &ActivityHandlers::List));
-  route("GET", "/api/v1/activities/{id}", kPublic,
+  route("GET", "/api/v1/activities", 200, kPublic,
+        Bind(activity_handlers_, &ActivityHandlers::List));
+  route("GET", "/api/v1/activities/{id}", 200, kPublic,
         Bind(activity_handlers_, &ActivityHandlers::Get));
 
-  route("POST", "/api/v1/activities/{id}/orders", kUser,
+  route("POST", "/api/v1/activities/{id}/orders", 202, kUser,
         Bind(order_handlers_, &OrderHandlers::Place));
-  route("GET", "/api/v1/orders", kUser, Bind(order_handlers_, &OrderHandlers::List));
-  route("GET", "/api/v1/orders/{id}", kUser, Bind(order_handlers_, &OrderHandlers::Get));
-  route("POST", "/api/v1/orders/{id}/payment", kUser, Bind(order_handlers_, &OrderHandlers::Pay));
-  route("POST", "/api/v1/orders/{id}/cancel", kUser, Bind(order_handlers_, &OrderHandlers::Cancel));
+  route("GET", "/api/v1/orders", 200, kUser, Bind(order_handlers_, &OrderHandlers::List));
+  route("GET", "/api/v1/orders/{id}", 200, kUser, Bind(order_handlers_, &OrderHandlers::Get));
+  route("POST", "/api/v1/orders/{id}/payment", 200, kUser,
+        Bind(order_handlers_, &OrderHandlers::Pay));
+  route("POST", "/api/v1/orders/{id}/cancel", 200, kUser,
+        Bind(order_handlers_, &OrderHandlers::Cancel));
 
-  route("POST", "/admin/v1/products", kAdmin, Bind(admin_handlers_, &AdminHandlers::CreateProduct));
-  route("POST", "/admin/v1/activities", kAdmin,
+  route("POST", "/admin/v1/products", 201, kAdmin,
+        Bind(admin_handlers_, &AdminHandlers::CreateProduct));
+  route("POST", "/admin/v1/activities", 201, kAdmin,
         Bind(admin_handlers_, &AdminHandlers::CreateActivity));
-  route("GET", "/admin/v1/activities/{id}/stats", kAdmin,
+  route("GET", "/admin/v1/activities/{id}/stats", 200, kAdmin,
         Bind(admin_handlers_, &AdminHandlers::ActivityStats));
-  route("POST", "/admin/v1/activities/{id}/reconcile", kAdmin,
+  route("POST", "/admin/v1/activities/{id}/reconcile", 200, kAdmin,
         Bind(admin_handlers_, &AdminHandlers::Reconcile));
-  route("GET", "/admin/v1/dead-letters", kAdmin,
+  route("GET", "/admin/v1/dead-letters", 200, kAdmin,
         Bind(admin_handlers_, &AdminHandlers::ListDeadLetters));
-  route("POST", "/admin/v1/dead-letters/{id}/replay", kAdmin,
+  route("POST", "/admin/v1/dead-letters/{id}/replay", 200, kAdmin,
         Bind(admin_handlers_, &AdminHandlers::ReplayDeadLetter));
-  route("GET", "/admin/v1/flow/rules", kAdmin, Bind(*this, &HttpApi::FlowRules));
-  route("PUT", "/admin/v1/flow/rules", kAdmin, Bind(*this, &HttpApi::PutFlowRules));
-  route("GET", "/admin/v1/flow/metrics", kAdmin, Bind(*this, &HttpApi::FlowMetrics));
+  route("GET", "/admin/v1/flow/rules", 200, kAdmin, Bind(*this, &HttpApi::FlowRules));
+  route("PUT", "/admin/v1/flow/rules", 200, kAdmin, Bind(*this, &HttpApi::PutFlowRules));
+  route("GET", "/admin/v1/flow/metrics", 200, kAdmin, Bind(*this, &HttpApi::FlowMetrics));
 }
 
 std::vector<std::string> HttpApi::Resources() const {
@@ -115,33 +124,51 @@ std::vector<std::string> HttpApi::Resources() const {
 }
 
 asio::awaitable<Response> HttpApi::Handle(Request request) {
+  const auto start = std::chrono::steady_clock::now();
+  auto seconds = [&start] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   http::Router::Match match = router_.Find(request.method, request.path);
   if (match.route == nullptr) {
-    if (!match.path_matched) co_return ErrorResponse(404, "NOT_FOUND", "no such route");
-    Response r =
-        ErrorResponse(405, "METHOD_NOT_ALLOWED",
-                      fmt::format("{} is not allowed here; use {}", request.method, match.allow));
-    r.headers.emplace_back("Allow", match.allow);
+    Response r = ErrorResponse(404, "NOT_FOUND", "no such route");
+    if (match.path_matched) {
+      r = ErrorResponse(405, "METHOD_NOT_ALLOWED",
+                        fmt::format("{} is not allowed here; use {}", request.method, match.allow));
+      r.headers.emplace_back("Allow", match.allow);
+    }
+    unmatched_.Observe(r.status, seconds());
     co_return r;
   }
+  http::RouteDurations& durations =
+      *durations_[static_cast<size_t>(match.route - router_.routes().data())];
   auto handled = match.route->handler(std::move(request), std::move(match.params));
-  co_return co_await std::move(handled);
+  Response response = co_await std::move(handled);
+  durations.Observe(response.status, seconds());
+  co_return response;
 }
 
-asio::awaitable<Response> HttpApi::Ready(Request, http::PathParams, domain::Principal) {
+asio::awaitable<std::string> HttpApi::Unready() {
   auto product_call = products_.Probe();
   const absl::Status product = co_await std::move(product_call);
   auto order_call = orders_.Probe();
   const absl::Status order = co_await std::move(order_call);
   auto database_call = base::Offload(blocking_, database_ready_);
   const bool database = co_await std::move(database_call);
-  if (!product.ok() || !order.ok() || !database) {
-    co_return ErrorResponse(
-        503, "UNAVAILABLE",
-        fmt::format("not ready: product service {}, order service {}, database {}",
-                    product.ok() ? "up" : "down", order.ok() ? "up" : "down",
-                    database ? "up" : "down"));
-  }
+  if (product.ok() && order.ok() && database) co_return "";
+  co_return fmt::format("not ready: product service {}, order service {}, database {}",
+                        product.ok() ? "up" : "down", order.ok() ? "up" : "down",
+                        database ? "up" : "down");
+}
+
+asio::awaitable<bool> HttpApi::IsReady() {
+  auto checking = Unready();
+  co_return (co_await std::move(checking)).empty();
+}
+
+asio::awaitable<Response> HttpApi::Ready(Request, http::PathParams, domain::Principal) {
+  auto checking = Unready();
+  const std::string unready = co_await std::move(checking);
+  if (!unready.empty()) co_return ErrorResponse(503, "UNAVAILABLE", unready);
   co_return JsonResponse(200, {{"status", "ready"}});
 }
 

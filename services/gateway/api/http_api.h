@@ -10,6 +10,8 @@
 #include "boost/asio/awaitable.hpp"
 #include "boost/asio/thread_pool.hpp"
 #include "libs/base/clock.h"
+#include "libs/base/metrics.h"
+#include "libs/http/route_durations.h"
 #include "libs/http/router.h"
 #include "services/gateway/api/admission.h"
 #include "services/gateway/api/backends/order_client.h"
@@ -46,21 +48,26 @@ struct Backends {
 // never block: they await the account use cases and the backends' gRPC calls; the readiness
 // probe's database ping runs on `blocking`.
 // Activity reads and the refusals the gateway already knows (sold out, outside the sale window)
-// are answered from an ActivityCache, whose fetches run on `executor`.
+// are answered from an ActivityCache, whose fetches run on `executor`. Each request's duration is
+// recorded by route and status in `metrics`.
 class HttpApi {
  public:
   HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backends backends,
           boost::asio::thread_pool& blocking, AdmissionControl& admission, BackendGuard& guard,
-          const base::Clock& clock, boost::asio::any_io_executor executor,
+          const base::Clock& clock, boost::asio::any_io_executor executor, base::Metrics& metrics,
           app::ActivityCache::Options cache_options = {});
 
   boost::asio::awaitable<http::Response> Handle(http::Request request);
+  // Whether both services and the account database answer (GET /readyz, and the operators' port).
+  boost::asio::awaitable<bool> IsReady();
   // Every route as a flow-control resource ("METHOD /pattern"), and the backends
   // ("grpc:product", "grpc:order").
   std::vector<std::string> Resources() const;
 
  private:
   boost::asio::awaitable<http::Response> Ready(http::Request, http::PathParams, domain::Principal);
+  // Empty when ready, else what is not.
+  boost::asio::awaitable<std::string> Unready();
   boost::asio::awaitable<http::Response> FlowRules(http::Request, http::PathParams,
                                                    domain::Principal);
   boost::asio::awaitable<http::Response> FlowMetrics(http::Request, http::PathParams,
@@ -69,6 +76,11 @@ class HttpApi {
                                                       domain::Principal);
   void AddRoutes(app::Sessions& sessions);
 
+  base::Metrics& metrics_;
+  // Each route's request durations, in the router's order; then those no route matched (404,
+  // 405), whose paths are not labels (a scan of random paths would make a series per path).
+  std::vector<std::unique_ptr<http::RouteDurations>> durations_;
+  http::RouteDurations unmatched_;
   boost::asio::thread_pool& blocking_;
   AdmissionControl& admission_;
   std::function<bool()> database_ready_;

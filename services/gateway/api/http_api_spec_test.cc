@@ -38,6 +38,25 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
+// "METHOD /path status" for every operation of the spec and its success (2xx) statuses.
+std::set<std::string> SpecSuccesses() {
+  std::set<std::string> successes;
+  YAML::Node spec = YAML::LoadFile(kSpec);
+  for (const auto& path : spec["paths"]) {
+    for (const auto& item : path.second) {
+      if (!item.second.IsMap() || !item.second["responses"]) continue;
+      for (const auto& response : item.second["responses"]) {
+        const std::string status = response.first.as<std::string>();
+        if (status.starts_with('2')) {
+          successes.insert(Upper(item.first.as<std::string>()) + " " +
+                           path.first.as<std::string>() + " " + status);
+        }
+      }
+    }
+  }
+  return successes;
+}
+
 // "METHOD /path" for every operation of the spec.
 std::set<std::string> SpecOperations() {
   static const std::set<std::string> kMethods = {"get",   "put",  "post",    "delete",
@@ -54,8 +73,13 @@ std::set<std::string> SpecOperations() {
   return operations;
 }
 
-// "METHOD /pattern" for every route of a gateway built the way main.cc builds it.
-std::set<std::string> GatewayRoutes() {
+struct Gateway {
+  std::set<std::string> routes;  // "METHOD /pattern"
+  std::string metrics;           // its metrics as built, before any request
+};
+
+// A gateway built the way main.cc builds it.
+Gateway BuildGateway() {
   base::ManualClock clock{1'800'000'000'000};
   testing::InMemoryUserRepository users;
   boost::asio::thread_pool blocking{1};
@@ -67,14 +91,18 @@ std::set<std::string> GatewayRoutes() {
   flowcontrol::ManualClock flow_clock{std::chrono::seconds(100)};
   FlowControl flow_control{flow_clock};
   boost::asio::io_context io;
-  HttpApi api{accounts,     sessions,     Backends{}, blocking,
-              flow_control, flow_control, clock,      io.get_executor()};
-  std::set<std::string> routes;
+  base::Metrics metrics;
+  HttpApi api{accounts,     sessions, Backends{},        blocking, flow_control,
+              flow_control, clock,    io.get_executor(), metrics};
+  Gateway gateway;
   for (const std::string& resource : api.Resources()) {
-    if (resource.rfind("grpc:", 0) != 0) routes.insert(resource);
+    if (resource.rfind("grpc:", 0) != 0) gateway.routes.insert(resource);
   }
-  return routes;
+  gateway.metrics = metrics.PrometheusText();
+  return gateway;
 }
+
+std::set<std::string> GatewayRoutes() { return BuildGateway().routes; }
 
 // The codes of the gateway's error replies: ErrorResponse(STATUS, "CODE", ...) and the HTTP
 // layer's PlainError(STATUS, "CODE", ...), and the literals of {"code", ...} JSON members.
@@ -142,6 +170,23 @@ TEST(HttpApiSpecTest, SpecOperationsAreExactlyTheGatewayRoutes) {
       << "routes missing from " << kSpec << ":" << Join(Minus(routes, spec));
   EXPECT_EQ(Minus(spec, routes), std::set<std::string>{})
       << "spec operations the gateway does not serve:" << Join(Minus(spec, routes));
+}
+
+// Each route's duration histogram is listed from the start under the success status the spec
+// gives it (and the unmatched requests' under 404).
+TEST(HttpApiSpecTest, EachRoutesMetricsStartWithItsSpecSuccessStatus) {
+  const std::string metrics = BuildGateway().metrics;
+  static const std::regex kSeries(
+      R"re(seckill_http_server_request_duration_seconds_count\{route="([^"]+)",status="(\d+)"\} 0)re");
+  std::set<std::string> listed;
+  for (std::sregex_iterator m(metrics.begin(), metrics.end(), kSeries), end; m != end; ++m) {
+    listed.insert((*m)[1].str() + " " + (*m)[2].str());
+  }
+  EXPECT_TRUE(listed.erase("(unmatched) 404"));
+  const std::set<std::string> spec = SpecSuccesses();
+  EXPECT_EQ(Minus(listed, spec), std::set<std::string>{})
+      << "listed with a status the spec does not give:" << Join(Minus(listed, spec));
+  EXPECT_EQ(listed.size(), SpecOperations().size()) << "one series per route";
 }
 
 TEST(HttpApiSpecTest, SpecErrorCodesAreExactlyTheCodesTheGatewaySends) {

@@ -65,7 +65,7 @@ struct RecordingConsumer {
   testing::FakeStockReservations reservations;
   testing::InMemoryOrderRepository repository;
   testing::InMemoryQueuedOrders queued{clock};
-  base::Counters metrics;
+  base::Metrics metrics;
   app::RecordOrder record{reservations, repository, queued, clock, metrics};
   std::atomic<int> handled{0};
   std::atomic<int> batches{0};
@@ -362,7 +362,7 @@ TEST_F(AmqpOrderQueueTest, UnpaidOrderIsCancelledWhenItsPaymentDeadlineExpires) 
   publisher.Start();
   const messaging::MessageSigner signer("the services' message key, 32 bytes or more");
   adapters::AmqpPaymentDeadlines deadlines(publisher, signer, 1000);
-  base::Counters metrics;
+  base::Metrics metrics;
   app::RecordOrder record(reservations, repository, queued, clock, metrics, &deadlines);
 
   std::unique_ptr<amqp::Consumer> consumer;

@@ -52,7 +52,7 @@ OrderMessageHandler::Decode Verified(const messaging::MessageSigner& signer,
 OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker,
                                const messaging::MessageSigner& signer,
                                const app::RecordOrder& record, const app::CancelOrder& cancel,
-                               const app::DeadLetters& dead_letters, base::Counters& metrics)
+                               const app::DeadLetters& dead_letters, base::Metrics& metrics)
     : redeliveries_(metrics.Get("seckill_order_redeliveries_total",
                                 "Messages the broker delivered again (a consumer died or gave them "
                                 "back before its ack)")),
@@ -94,18 +94,20 @@ OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker,
             for (const amqp::Delivery& one : d)
               if (one.redelivered) redeliveries_.Add();
             return orders_handler_(std::move(d));
-          })),
+          },
+          &metrics)),
       expired_(std::make_unique<amqp::Consumer>(
           QueueOptions(broker, messaging::PaymentDeadlineTopology(), messaging::kExpiredQueue, 64,
                        128),
           [this](amqp::Delivery d) {
             if (d.redelivered) redeliveries_.Add();
             return expired_handler_(std::move(d));
-          })),
+          },
+          &metrics)),
       dead_(std::make_unique<amqp::Consumer>(
           QueueOptions(broker, messaging::OrderQueueTopology(), messaging::kDeadLetterQueue, 64,
                        128),
-          [this](amqp::Delivery d) { return dead_handler_(std::move(d)); })) {}
+          [this](amqp::Delivery d) { return dead_handler_(std::move(d)); }, &metrics)) {}
 
 void OrderConsumers::Start() {
   dead_->Start();

@@ -4,7 +4,7 @@
 
 #include "libs/amqp/connection.h"
 #include "libs/amqp/consumer.h"
-#include "libs/base/counters.h"
+#include "libs/base/metrics.h"
 #include "services/order/api/dead_letter_handler.h"
 #include "services/order/api/order_message_handler.h"
 #include "services/order/app/cancel_order.h"
@@ -27,7 +27,7 @@ class OrderConsumers {
   // letter that names no order.
   OrderConsumers(const amqp::BrokerOptions& broker, const messaging::MessageSigner& signer,
                  const app::RecordOrder& record, const app::CancelOrder& cancel,
-                 const app::DeadLetters& dead_letters, base::Counters& metrics);
+                 const app::DeadLetters& dead_letters, base::Metrics& metrics);
 
   void Start();
   // Each finishes the batch in hand, then stops.

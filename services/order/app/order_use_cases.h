@@ -28,14 +28,14 @@ struct OrderPorts {
 // What they count goes to `metrics`.
 struct OrderUseCases {
   OrderUseCases(const OrderPorts& p, const base::Clock& clock, int64_t payment_timeout_ms,
-                base::Counters& metrics)
+                base::Metrics& metrics)
       : place(p.reservations, p.events, p.ids, p.queued, clock, metrics),
         record(p.reservations, p.repository, p.queued, clock, metrics, &p.deadlines),
         manage(p.repository, p.queued, clock),
         cancel(p.repository, p.reservations, p.queued, clock, payment_timeout_ms),
         reconcile(p.repository, p.reservations, p.queued),
         dead_letters(p.repository, p.reservations, clock),
-        sweep(cancel, reconcile, p.repository, clock) {}
+        sweep(cancel, reconcile, p.repository, clock, metrics) {}
 
   PlaceOrder place;
   RecordOrder record;

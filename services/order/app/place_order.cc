@@ -37,7 +37,7 @@ void AcceptsInFlight::Finish(uint64_t order_id, const absl::StatusOr<PlaceOrderR
 PlaceOrder::PlaceOrder(domain::StockReservations& reservations,
                        domain::OrderEventPublisher& publisher, domain::OrderIdGenerator& ids,
                        domain::QueuedOrders& queued, const base::Clock& clock,
-                       base::Counters& metrics)
+                       base::Metrics& metrics)
     : reservations_(reservations),
       publisher_(publisher),
       ids_(ids),

@@ -9,7 +9,7 @@
 
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
-#include "libs/base/counters.h"
+#include "libs/base/metrics.h"
 #include "services/order/domain/order_event_publisher.h"
 #include "services/order/domain/queued_orders.h"
 #include "services/order/domain/stock_reservations.h"
@@ -68,7 +68,7 @@ class PlaceOrder {
   // Counts its accepted orders and its compensations into `metrics`, which must outlive it.
   PlaceOrder(domain::StockReservations& reservations, domain::OrderEventPublisher& publisher,
              domain::OrderIdGenerator& ids, domain::QueuedOrders& queued, const base::Clock& clock,
-             base::Counters& metrics);
+             base::Metrics& metrics);
 
   boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> operator()(
       PlaceOrderRequest request) const;

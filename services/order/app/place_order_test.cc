@@ -60,7 +60,7 @@ class PlaceOrderTest : public ::testing::Test {
   const domain::FixedNodeId node_{1};
   domain::OrderIdGenerator ids_{clock_, node_};
   testing::InMemoryQueuedOrders queued_{clock_};
-  base::Counters metrics_;
+  base::Metrics metrics_;
   PlaceOrder place_{reservations_, publisher_, ids_, queued_, clock_, metrics_};
 };
 

@@ -4,7 +4,7 @@
 
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/clock.h"
-#include "libs/base/counters.h"
+#include "libs/base/metrics.h"
 #include "services/order/domain/order_repository.h"
 #include "services/order/domain/payment_deadlines.h"
 #include "services/order/domain/queued_orders.h"
@@ -34,7 +34,7 @@ class RecordOrder {
   // Counts the orders that arrive after their reservation was released into `metrics` (which
   // must outlive it).
   RecordOrder(domain::StockReservations& reservations, domain::OrderRepository& repository,
-              domain::QueuedOrders& queued, const base::Clock& clock, base::Counters& metrics,
+              domain::QueuedOrders& queued, const base::Clock& clock, base::Metrics& metrics,
               domain::PaymentDeadlines* deadlines = nullptr)
       : reservations_(reservations),
         repository_(repository),

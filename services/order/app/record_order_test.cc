@@ -24,7 +24,7 @@ class RecordOrderTest : public ::testing::Test {
   void Queue(const domain::Order& order) {
     ASSERT_TRUE(base::RunToCompletion(queued_.Add(order)).ok());
   }
-  base::Counters metrics_;
+  base::Metrics metrics_;
   RecordOrder record_{reservations_, repository_, queued_, clock_, metrics_};
   // Runs the use case's coroutine to its end.
   template <class Orders>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "boost/asio/awaitable.hpp"
-#include "libs/base/counters.h"
+#include "libs/base/metrics.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/product/app/create_activity.h"
 #include "services/product/app/stock_recovery.h"
@@ -20,7 +20,7 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   ProductGrpcService(domain::Catalog& catalog, domain::StockLedger& ledger,
                      const app::CreateActivity& create_activity,
                      const app::ViewActivities& view_activities, app::StockRecovery& recovery,
-                     base::Counters& metrics)
+                     base::Metrics& metrics)
       : catalog_(catalog),
         ledger_(ledger),
         create_activity_(create_activity),

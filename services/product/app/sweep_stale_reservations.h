@@ -3,7 +3,7 @@
 #include <cstdint>
 
 #include "boost/asio/awaitable.hpp"
-#include "libs/base/counters.h"
+#include "libs/base/metrics.h"
 #include "services/product/domain/catalog.h"
 #include "services/product/domain/stock_ledger.h"
 
@@ -17,7 +17,7 @@ class SweepStaleReservations {
  public:
   // Counts the reservations it releases into `metrics`, which must outlive it.
   SweepStaleReservations(domain::Catalog& catalog, domain::StockLedger& ledger, int64_t ttl_ms,
-                         base::Counters& metrics)
+                         base::Metrics& metrics)
       : catalog_(catalog),
         ledger_(ledger),
         ttl_ms_(ttl_ms),

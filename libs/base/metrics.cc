@@ -1,4 +1,4 @@
-#include "libs/base/counters.h"
+#include "libs/base/metrics.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -32,6 +32,18 @@ std::string With(const std::string& labels, const std::string& extra) {
 
 }  // namespace
 
+const char* Metrics::TypeName(Kind kind) {
+  switch (kind) {
+    case Kind::kCounter:
+    case Kind::kCollectedCounter:
+      return "counter";
+    case Kind::kHistogram:
+      return "histogram";
+    default:
+      return "gauge";
+  }
+}
+
 Histogram::Histogram(std::vector<double> bounds)
     : bounds_(std::move(bounds)),
       buckets_(std::make_unique<std::atomic<int64_t>[]>(bounds_.size() + 1)) {
@@ -64,7 +76,7 @@ std::vector<double> Histogram::LatencyBounds() {
   return {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 }
 
-Counters::Family& Counters::FamilyOf(const std::string& name, const std::string& help, Kind kind) {
+Metrics::Family& Metrics::FamilyOf(const std::string& name, const std::string& help, Kind kind) {
   auto [it, created] = families_.try_emplace(name);
   if (created) {
     it->second.kind = kind;
@@ -75,15 +87,32 @@ Counters::Family& Counters::FamilyOf(const std::string& name, const std::string&
   return it->second;
 }
 
-Counter& Counters::Get(const std::string& name, const std::string& help, const Labels& labels) {
+Counter& Metrics::Get(const std::string& name, const std::string& help, const Labels& labels) {
   std::lock_guard lock(mu_);
   std::unique_ptr<Counter>& counter = FamilyOf(name, help, Kind::kCounter).counters[Render(labels)];
   if (counter == nullptr) counter = std::make_unique<Counter>();
   return *counter;
 }
 
-Histogram& Counters::GetHistogram(const std::string& name, const std::string& help,
-                                  const Labels& labels, std::vector<double> bounds) {
+Gauge& Metrics::GetGauge(const std::string& name, const std::string& help, const Labels& labels) {
+  std::lock_guard lock(mu_);
+  std::unique_ptr<Gauge>& gauge = FamilyOf(name, help, Kind::kGauge).gauges[Render(labels)];
+  if (gauge == nullptr) gauge = std::make_unique<Gauge>();
+  return *gauge;
+}
+
+void Metrics::AddCollector(const std::string& name, const std::string& help, Type type,
+                           std::function<std::vector<Sample>()> read) {
+  std::lock_guard lock(mu_);
+  const Kind kind = type == Type::kCounter ? Kind::kCollectedCounter : Kind::kCollectedGauge;
+  if (families_.contains(name)) {
+    throw std::logic_error(fmt::format("metric {} already exists", name));
+  }
+  FamilyOf(name, help, kind).collect = std::move(read);
+}
+
+Histogram& Metrics::GetHistogram(const std::string& name, const std::string& help,
+                                 const Labels& labels, std::vector<double> bounds) {
   std::lock_guard lock(mu_);
   std::unique_ptr<Histogram>& histogram =
       FamilyOf(name, help, Kind::kHistogram).histograms[Render(labels)];
@@ -91,15 +120,27 @@ Histogram& Counters::GetHistogram(const std::string& name, const std::string& he
   return *histogram;
 }
 
-std::string Counters::PrometheusText() const {
+std::string Metrics::PrometheusText() const {
   std::lock_guard lock(mu_);
   std::string out;
   for (const auto& [name, family] : families_) {
-    const bool counter = family.kind == Kind::kCounter;
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, family.help, name,
-                       counter ? "counter" : "histogram");
+    out +=
+        fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, family.help, name, TypeName(family.kind));
     for (const auto& [labels, c] : family.counters) {
       out += fmt::format("{}{} {}\n", name, Braced(labels), c->Value());
+    }
+    for (const auto& [labels, g] : family.gauges) {
+      out += fmt::format("{}{} {}\n", name, Braced(labels), g->Value());
+    }
+    if (family.collect) {
+      std::vector<std::pair<std::string, double>> samples;
+      for (Sample& sample : family.collect()) {
+        samples.emplace_back(Render(sample.labels), sample.value);
+      }
+      std::sort(samples.begin(), samples.end());
+      for (const auto& [labels, value] : samples) {
+        out += fmt::format("{}{} {}\n", name, Braced(labels), value);
+      }
     }
     for (const auto& [labels, h] : family.histograms) {
       const Histogram::Snapshot s = h->Read();
@@ -113,6 +154,12 @@ std::string Counters::PrometheusText() const {
     }
   }
   return out;
+}
+
+Metrics& GivenOrUnlisted(Metrics* given, std::unique_ptr<Metrics>& own) {
+  if (given != nullptr) return *given;
+  own = std::make_unique<Metrics>();
+  return *own;
 }
 
 }  // namespace seckill::base
