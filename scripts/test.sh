@@ -20,8 +20,12 @@ trap finish EXIT
 scripts/stack.sh infra-up
 # The services under test must be this build's binaries.
 for s in gateway order product; do scripts/stack.sh stop "$s"; done
+log_mark=$(mktemp)
+scripts/check_logs.sh --mark "$log_mark"
 SECKILL_BIN_DIR="$BUILD_DIR/bin" scripts/stack.sh up >/dev/null
 
 cd "$BUILD_DIR"
 # Unit tests run in parallel; integration and e2e tests share the stack (RESOURCE_LOCK).
 ctest --output-on-failure --no-tests=error -j2 --timeout 900
+# What the services logged during the tests: JSON lines, trace ids on requests, no secrets.
+"$ROOT/scripts/check_logs.sh" --since "$log_mark"

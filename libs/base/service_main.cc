@@ -10,7 +10,7 @@
 namespace seckill::base {
 
 int RunServiceMain(int argc, char** argv, const std::string& service, const std::string& about,
-                   SettingsSchema& schema, const std::string& log_level,
+                   SettingsSchema& schema, const LogSettings& log,
                    const std::function<int()>& run) {
   InitRuntime();
   BlockTerminationSignals();
@@ -23,12 +23,17 @@ int RunServiceMain(int argc, char** argv, const std::string& service, const std:
   CLI11_PARSE(cli, argc, argv);
   absl::StatusOr<Config> config = Config::Load(config_path);
   absl::Status loaded = config.ok() ? schema.Load(*config) : config.status();
+  LogFormat format = LogFormat::kJson;
+  if (loaded.ok() && !ParseLogFormat(log.format, format)) {
+    loaded = absl::InvalidArgumentError(
+        "log.format (SECKILL_LOG_FORMAT) must be json or text, not '" + log.format + "'");
+  }
   if (!loaded.ok()) {
     std::fprintf(stderr, "%s: configuration: %s\n", program.c_str(),
                  std::string(loaded.message()).c_str());
     return 2;
   }
-  InitLogging(service, log_level);
+  InitLogging(program, log.level, format);
   return run();
 }
 

@@ -9,12 +9,16 @@ namespace seckill::base {
 
 // The start every service's main() shares: the runtime (InitRuntime), termination signals blocked
 // (the serving code waits for them), the command line (--config FILE; --help lists every
-// setting with its variable and default), the settings loaded and checked, logging (log.level).
+// setting with its variable and default), the settings loaded and checked, logging (log.level,
+// log.format).
 // Then `run()`; its result is the exit code. A bad command line or setting exits 2 with the
 // reason on stderr. `service` is the short name ("order"); the program is "seckill-<service>".
+struct LogSettings {
+  std::string level = "info";
+  std::string format = "json";
+};
 int RunServiceMain(int argc, char** argv, const std::string& service, const std::string& about,
-                   SettingsSchema& schema, const std::string& log_level,
-                   const std::function<int()>& run);
+                   SettingsSchema& schema, const LogSettings& log, const std::function<int()>& run);
 
 // The same for a service whose settings struct `Settings` has
 // `void DescribeSettings(SettingsSchema&, Settings&)` (found by argument-dependent lookup).
@@ -23,10 +27,13 @@ int RunService(int argc, char** argv, const std::string& service, const std::str
                int (*run)(const Settings&)) {
   Settings settings;
   SettingsSchema schema;
-  std::string log_level = "info";
-  schema.String("log.level", &log_level, "trace, debug, info, warn or error");
+  LogSettings log;
+  schema.String("log.level", &log.level, "trace, debug, info, warn or error");
+  schema.String("log.format", &log.format,
+                "json (one object a line: time, level, service, message, trace ids, fields) or "
+                "text");
   DescribeSettings(schema, settings);
-  return RunServiceMain(argc, argv, service, about, schema, log_level,
+  return RunServiceMain(argc, argv, service, about, schema, log,
                         [&settings, run] { return run(settings); });
 }
 

@@ -9,9 +9,9 @@
 #include "boost/asio/awaitable.hpp"
 #include "grpcpp/client_context.h"
 #include "libs/base/await.h"
+#include "libs/base/trace_context.h"
 #include "libs/rpc/service_channel.h"
 #include "libs/rpc/status.h"
-#include "libs/rpc/trace_context.h"
 
 namespace seckill::rpc {
 
@@ -32,7 +32,7 @@ boost::asio::awaitable<absl::StatusOr<Response>> UnaryCall(Start start, Request 
   auto call = std::make_shared<Call>();
   call->request = std::move(request);
   call->context.set_deadline(std::chrono::system_clock::now() + timeout);
-  if (!traceparent.empty()) call->context.AddMetadata(kTraceparentKey, traceparent);
+  if (!traceparent.empty()) call->context.AddMetadata(base::kTraceparentKey, traceparent);
   return base::AwaitCallback<absl::StatusOr<Response>>(
       [start = std::move(start), call](auto done) mutable {
         start(&call->context, &call->request, &call->response,

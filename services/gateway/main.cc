@@ -13,6 +13,7 @@
 #include "libs/http/health.h"
 #include "libs/http/server.h"
 #include "libs/mysql/pool.h"
+#include "libs/rpc/grpc_logging.h"
 #include "libs/rpc/service_channel.h"
 #include "services/gateway/adapters/etcd_flow_rules.h"
 #include "services/gateway/adapters/hs256_token_codec.h"
@@ -29,6 +30,7 @@ namespace {
 namespace asio = boost::asio;
 
 int Run(const Settings& s) {
+  rpc::LogGrpcThroughSpdlog();
   const absl::StatusOr<rpc::ServiceCredentials> buyers =
       rpc::ServiceCredentials::Load(s.transport, s.tls);
   const absl::StatusOr<rpc::ServiceCredentials> admins =
@@ -117,7 +119,8 @@ int Run(const Settings& s) {
                          .flow_rules_store = cluster_rules ? &*cluster_rules : nullptr};
   api::HttpApi api(accounts, sessions, std::move(backends), blocking, flow_control, flow_control,
                    clock, ioc.get_executor(), metrics,
-                   {s.activity_cache_max_age.count(), s.sold_out_ttl.count()});
+                   {.cache = {s.activity_cache_max_age.count(), s.sold_out_ttl.count()},
+                    .access_log = {s.access_log_percent, s.access_log_slow}});
   if (absl::Status rules = flow_control.Start(api.Resources(), s.flow_rules_file); !rules.ok()) {
     // A missing or broken file at start-up: serve without rules rather than not at all, loudly.
     spdlog::error("flow control: {}; serving with no flow rules until the file is fixed",

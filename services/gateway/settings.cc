@@ -30,6 +30,11 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
                 "GET /api/v1/activities/{id} is answered from a copy at most this old");
   schema.Millis("activity.sold_out_ttl_ms", &s.sold_out_ttl, 0, 60'000,
                 "after a SOLD_OUT answer, that activity's orders are refused here this long");
+  schema.Int("log.access_percent", &s.access_log_percent, 0, 100,
+             "the share of ordinary requests written to the access log (every 5xx and every slow "
+             "request is written)");
+  schema.Millis("log.access_slow_ms", &s.access_log_slow, 1, 600'000,
+                "a request at least this slow is always written to the access log");
   schema.Seconds("jwt.ttl_seconds", &s.token_ttl, 60, int64_t{30} * 86'400, "a token's lifetime");
   schema.Secret("jwt.secret", &s.jwt_secret, "the HS256 key of the tokens (32 characters or more)");
   schema.String("product.addr", &s.product_addr,

@@ -25,6 +25,8 @@ struct Settings {
   std::chrono::milliseconds backend_timeout{3000};
   std::chrono::milliseconds activity_cache_max_age{200};
   std::chrono::milliseconds sold_out_ttl{100};
+  int64_t access_log_percent = 1;
+  std::chrono::milliseconds access_log_slow{1000};
   std::chrono::seconds token_ttl{3600};
   std::string jwt_secret;
   std::string product_addr;  // fixed; empty: found through discovery

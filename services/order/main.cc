@@ -9,6 +9,7 @@
 #include "libs/base/status.h"
 #include "libs/discovery/service_endpoints.h"
 #include "libs/mysql/pool.h"
+#include "libs/rpc/grpc_logging.h"
 #include "libs/rpc/service_channel.h"
 #include "libs/rpc/service_host.h"
 #include "services/order/adapters/amqp_order_event_publisher.h"
@@ -31,6 +32,7 @@ namespace {
 namespace asio = boost::asio;
 
 int Run(const Settings& s) {
+  rpc::LogGrpcThroughSpdlog();
   const absl::StatusOr<rpc::ServiceCredentials> credentials =
       rpc::ServiceCredentials::Load(s.transport, s.tls);
   if (!credentials.ok()) {

@@ -12,6 +12,7 @@
 #include "libs/base/status.h"
 #include "libs/discovery/settings.h"
 #include "libs/mysql/pool.h"
+#include "libs/rpc/grpc_logging.h"
 #include "libs/rpc/service_host.h"
 #include "services/product/adapters/mariadb_catalog.h"
 #include "services/product/adapters/redis_stock_ledger.h"
@@ -26,6 +27,7 @@ namespace seckill::product {
 namespace {
 
 int Run(const Settings& s) {
+  rpc::LogGrpcThroughSpdlog();
   const absl::StatusOr<rpc::ServiceCredentials> credentials =
       rpc::ServiceCredentials::Load(s.transport, s.tls);
   if (!credentials.ok()) {

@@ -19,9 +19,10 @@ using http::Response;
 HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backends backends,
                  asio::thread_pool& blocking, AdmissionControl& admission, BackendGuard& guard,
                  const base::Clock& clock, asio::any_io_executor executor, base::Metrics& metrics,
-                 app::ActivityCache::Options cache_options)
+                 Options options)
     : metrics_(metrics),
       unmatched_(metrics, "(unmatched)", 404),
+      access_log_(options.access_log),
       blocking_(blocking),
       admission_(admission),
       database_ready_(std::move(backends.database_ready)),
@@ -44,7 +45,7 @@ HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backend
                   done(e ? absl::InternalError("reading the activity failed") : std::move(fetched));
                 });
           },
-          cache_options),
+          options.cache),
       account_handlers_(accounts, sessions),
       activity_handlers_(products_, activities_),
       order_handlers_(orders_, activities_),
@@ -123,11 +124,30 @@ std::vector<std::string> HttpApi::Resources() const {
   return resources;
 }
 
+namespace {
+
+void SetHeader(Request& request, std::string_view name, std::string value) {
+  for (auto& [key, existing] : request.headers) {
+    if (key == name) {
+      existing = std::move(value);
+      return;
+    }
+  }
+  request.headers.emplace_back(name, std::move(value));
+}
+
+}  // namespace
+
 asio::awaitable<Response> HttpApi::Handle(Request request) {
   const auto start = std::chrono::steady_clock::now();
   auto seconds = [&start] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  const std::optional<base::TraceContext> caller =
+      base::TraceContext::FromTraceparent(request.Header(base::kTraceparentKey));
+  const base::TraceContext span = caller ? caller->NewSpan() : base::TraceContext::NewTrace(false);
+  SetHeader(request, base::kTraceparentKey, span.Traceparent());
+
   http::Router::Match match = router_.Find(request.method, request.path);
   if (match.route == nullptr) {
     Response r = ErrorResponse(404, "NOT_FOUND", "no such route");
@@ -136,14 +156,19 @@ asio::awaitable<Response> HttpApi::Handle(Request request) {
                         fmt::format("{} is not allowed here; use {}", request.method, match.allow));
       r.headers.emplace_back("Allow", match.allow);
     }
-    unmatched_.Observe(r.status, seconds());
+    const double elapsed = seconds();
+    unmatched_.Observe(r.status, elapsed);
+    access_log_.Record(request, "(unmatched)", r.status, elapsed, span);
     co_return r;
   }
-  http::RouteDurations& durations =
-      *durations_[static_cast<size_t>(match.route - router_.routes().data())];
+  const size_t index = static_cast<size_t>(match.route - router_.routes().data());
+  // The log line needs the request after the handler took it: only what it names is kept.
+  Request logged{.method = request.method, .path = request.path, .client_ip = request.client_ip};
   auto handled = match.route->handler(std::move(request), std::move(match.params));
   Response response = co_await std::move(handled);
-  durations.Observe(response.status, seconds());
+  const double elapsed = seconds();
+  durations_[index]->Observe(response.status, elapsed);
+  access_log_.Record(logged, durations_[index]->route(), response.status, elapsed, span);
   co_return response;
 }
 

@@ -11,6 +11,7 @@
 #include "boost/asio/thread_pool.hpp"
 #include "libs/base/clock.h"
 #include "libs/base/metrics.h"
+#include "libs/http/access_log.h"
 #include "libs/http/route_durations.h"
 #include "libs/http/router.h"
 #include "services/gateway/api/admission.h"
@@ -49,13 +50,19 @@ struct Backends {
 // probe's database ping runs on `blocking`.
 // Activity reads and the refusals the gateway already knows (sold out, outside the sale window)
 // are answered from an ActivityCache, whose fetches run on `executor`. Each request's duration is
-// recorded by route and status in `metrics`.
+// recorded by route and status in `metrics`, and a sample of the requests in the access log.
+// Each request is a span of its trace: the caller's trace (a valid traceparent) continued, or a
+// new one begun; the handlers send the gateway's span on as the parent of their calls.
 class HttpApi {
  public:
+  struct Options {
+    app::ActivityCache::Options cache;
+    http::AccessLogOptions access_log;
+  };
   HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backends backends,
           boost::asio::thread_pool& blocking, AdmissionControl& admission, BackendGuard& guard,
           const base::Clock& clock, boost::asio::any_io_executor executor, base::Metrics& metrics,
-          app::ActivityCache::Options cache_options = {});
+          Options options = {});
 
   boost::asio::awaitable<http::Response> Handle(http::Request request);
   // Whether both services and the account database answer (GET /readyz, and the operators' port).
@@ -81,6 +88,7 @@ class HttpApi {
   // 405), whose paths are not labels (a scan of random paths would make a series per path).
   std::vector<std::unique_ptr<http::RouteDurations>> durations_;
   http::RouteDurations unmatched_;
+  const http::AccessLog access_log_;
   boost::asio::thread_pool& blocking_;
   AdmissionControl& admission_;
   std::function<bool()> database_ready_;

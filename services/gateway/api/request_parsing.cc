@@ -4,8 +4,8 @@
 
 #include "fmt/format.h"
 #include "libs/base/status.h"
+#include "libs/base/trace_context.h"
 #include "libs/http/json.h"
-#include "libs/rpc/trace_context.h"
 
 namespace seckill::gateway::api {
 
@@ -38,7 +38,7 @@ absl::StatusOr<uint64_t> IdField(const boost::json::object& body, std::string_vi
 
 std::string Traceparent(const http::Request& request) {
   const std::string& value = request.Header("traceparent");
-  return rpc::IsValidTraceparent(value) ? value : "";
+  return base::IsValidTraceparent(value) ? value : "";
 }
 
 absl::StatusOr<std::string> IdempotencyKey(const http::Request& request) {

@@ -24,7 +24,8 @@ absl::StatusOr<uint64_t> PathId(const http::PathParams& params, std::string_view
 // integer; INVALID_ARGUMENT naming the field otherwise.
 absl::StatusOr<uint64_t> IdField(const boost::json::object& body, std::string_view key);
 
-// The request's W3C traceparent when it is well formed, else empty (never forwarded).
+// The request's W3C traceparent when it is well formed, else empty (never forwarded). After
+// HttpApi::Handle it names the gateway's span of the request.
 std::string Traceparent(const http::Request& request);
 
 // The Idempotency-Key header: empty when absent; INVALID_ARGUMENT unless 1 to 64 of letters,

@@ -1,7 +1,7 @@
 #include "services/order/adapters/amqp_order_event_publisher.h"
 
 #include "libs/base/await.h"
-#include "libs/rpc/trace_context.h"
+#include "libs/base/trace_context.h"
 
 namespace seckill::order::adapters {
 
@@ -17,7 +17,7 @@ AmqpOrderEventPublisher::AmqpOrderEventPublisher(amqp::Publisher& publisher,
           message.body = messaging::EncodeOrderPlaced(placed.order, placed.traceparent);
           message.message_id = std::to_string(placed.order.order_id);
           if (!placed.traceparent.empty()) {
-            message.headers.emplace_back(rpc::kTraceparentKey, placed.traceparent);
+            message.headers.emplace_back(base::kTraceparentKey, placed.traceparent);
           }
         } else {
           // Unique among messages in flight, as the publisher needs: an order is in one message.

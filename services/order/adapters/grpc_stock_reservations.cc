@@ -4,9 +4,9 @@
 #include "boost/asio/use_awaitable.hpp"
 #include "libs/base/await.h"
 #include "libs/base/backoff.h"
+#include "libs/base/trace_context.h"
 #include "libs/rpc/deadline.h"
 #include "libs/rpc/status.h"
-#include "libs/rpc/trace_context.h"
 
 namespace seckill::order::adapters {
 
@@ -29,7 +29,7 @@ std::shared_ptr<Call<Request, Reply>> NewCall(std::chrono::milliseconds timeout,
                                               const std::string& traceparent = "") {
   auto call = std::make_shared<Call<Request, Reply>>();
   call->context.set_deadline(std::chrono::system_clock::now() + timeout);
-  if (!traceparent.empty()) call->context.AddMetadata(rpc::kTraceparentKey, traceparent);
+  if (!traceparent.empty()) call->context.AddMetadata(base::kTraceparentKey, traceparent);
   return call;
 }
 

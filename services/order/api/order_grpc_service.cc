@@ -2,9 +2,9 @@
 
 #include <optional>
 
+#include "libs/base/trace_context.h"
 #include "libs/rpc/serve.h"
 #include "libs/rpc/status.h"
-#include "libs/rpc/trace_context.h"
 
 namespace seckill::order::api {
 
@@ -41,10 +41,10 @@ void FillOrder(const domain::Order& o, v1::Order* out) {
 
 std::string Traceparent(const grpc::CallbackServerContext* ctx) {
   const auto& metadata = ctx->client_metadata();
-  auto it = metadata.find(rpc::kTraceparentKey);
+  auto it = metadata.find(base::kTraceparentKey);
   if (it == metadata.end()) return "";
   std::string value(it->second.data(), it->second.size());
-  return rpc::IsValidTraceparent(value) ? value : "";
+  return base::IsValidTraceparent(value) ? value : "";
 }
 
 // A buyer's id is required on every buyer-facing call: 0 names nobody (never "anyone's").
@@ -128,7 +128,7 @@ OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrders(const v1::PlaceOrde
       continue;
     }
     valid.push_back(
-        Placement(item, rpc::IsValidTraceparent(item.traceparent()) ? item.traceparent() : ""));
+        Placement(item, base::IsValidTraceparent(item.traceparent()) ? item.traceparent() : ""));
     where.push_back(i);
   }
   if (valid.empty()) co_return grpc::Status::OK;

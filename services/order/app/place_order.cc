@@ -4,6 +4,7 @@
 #include "boost/asio/detached.hpp"
 #include "boost/asio/this_coro.hpp"
 #include "libs/base/await.h"
+#include "libs/base/logging.h"
 #include "libs/base/status.h"
 #include "spdlog/spdlog.h"
 
@@ -156,12 +157,16 @@ boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::Publish(
       accepted_.Add();
       co_return PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, order.order_id};
     }
-    spdlog::warn("order {}: publish failed ({}); releasing its stock", order.order_id,
-                 status.ToString());
+    base::LogEvent(spdlog::level::warn,
+                   fmt::format("order {}: publish failed ({}); releasing its stock", order.order_id,
+                               status.ToString()),
+                   base::TraceFields(request.traceparent));
     if (absl::IsDeadlineExceeded(status)) unconfirmed_.Add();
   } else {
-    spdlog::warn("order {}: recording it as queued failed ({}); releasing its stock",
-                 order.order_id, status.ToString());
+    base::LogEvent(spdlog::level::warn,
+                   fmt::format("order {}: recording it as queued failed ({}); releasing its stock",
+                               order.order_id, status.ToString()),
+                   base::TraceFields(request.traceparent));
   }
   compensations_.Add();
   const std::vector<domain::Order> failed = {order};
