@@ -128,17 +128,6 @@ LogFields TraceFields(std::string_view traceparent) {
           {"span_id", std::string(trace->SpanIdHex())}};
 }
 
-bool ParseLogFormat(std::string_view text, LogFormat& format) {
-  if (text == "json") {
-    format = LogFormat::kJson;
-  } else if (text == "text") {
-    format = LogFormat::kText;
-  } else {
-    return false;
-  }
-  return true;
-}
-
 void AppendJsonEscaped(std::string_view text, std::string& out) {
   for (size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);

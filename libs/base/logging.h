@@ -32,9 +32,6 @@ inline LogField NumberField(std::string_view key, int64_t value) {
 // a valid one.
 LogFields TraceFields(std::string_view traceparent);
 
-// "json" or "text"; false for anything else.
-bool ParseLogFormat(std::string_view text, LogFormat& format);
-
 // Sets up the process-wide spdlog logger: one line per event on stderr, in `format`, naming
 // `service`. `level` is trace|debug|info|warn|error; unknown levels mean info. Every spdlog call
 // is a line of that format (its message escaped in JSON); LogEvent adds fields. Call once, from

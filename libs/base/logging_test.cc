@@ -79,10 +79,6 @@ TEST(LoggingTest, TraceFieldsComeFromAValidTraceparentOnly) {
   EXPECT_EQ(fields[0].value, "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_EQ(fields[1].value, "00f067aa0ba902b7");
   EXPECT_TRUE(TraceFields("junk").empty());
-  LogFormat format = LogFormat::kText;
-  EXPECT_TRUE(ParseLogFormat("json", format));
-  EXPECT_EQ(format, LogFormat::kJson);
-  EXPECT_FALSE(ParseLogFormat("xml", format));
 }
 
 }  // namespace

@@ -23,17 +23,12 @@ int RunServiceMain(int argc, char** argv, const std::string& service, const std:
   CLI11_PARSE(cli, argc, argv);
   absl::StatusOr<Config> config = Config::Load(config_path);
   absl::Status loaded = config.ok() ? schema.Load(*config) : config.status();
-  LogFormat format = LogFormat::kJson;
-  if (loaded.ok() && !ParseLogFormat(log.format, format)) {
-    loaded = absl::InvalidArgumentError(
-        "log.format (SECKILL_LOG_FORMAT) must be json or text, not '" + log.format + "'");
-  }
   if (!loaded.ok()) {
     std::fprintf(stderr, "%s: configuration: %s\n", program.c_str(),
                  std::string(loaded.message()).c_str());
     return 2;
   }
-  InitLogging(program, log.level, format);
+  InitLogging(program, log.level, log.format);
   return run();
 }
 

@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "libs/base/logging.h"
 #include "libs/base/settings.h"
 
 namespace seckill::base {
@@ -15,7 +16,7 @@ namespace seckill::base {
 // reason on stderr. `service` is the short name ("order"); the program is "seckill-<service>".
 struct LogSettings {
   std::string level = "info";
-  std::string format = "json";
+  LogFormat format = LogFormat::kJson;
 };
 int RunServiceMain(int argc, char** argv, const std::string& service, const std::string& about,
                    SettingsSchema& schema, const LogSettings& log, const std::function<int()>& run);
@@ -29,9 +30,9 @@ int RunService(int argc, char** argv, const std::string& service, const std::str
   SettingsSchema schema;
   LogSettings log;
   schema.String("log.level", &log.level, "trace, debug, info, warn or error");
-  schema.String("log.format", &log.format,
-                "json (one object a line: time, level, service, message, trace ids, fields) or "
-                "text");
+  schema.Choice("log.format", &log.format, {{"json", LogFormat::kJson}, {"text", LogFormat::kText}},
+                "json: one object a line (time, level, service, message, trace ids, the event's "
+                "fields); text: plain lines");
   DescribeSettings(schema, settings);
   return RunServiceMain(argc, argv, service, about, schema, log,
                         [&settings, run] { return run(settings); });

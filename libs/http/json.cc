@@ -19,7 +19,9 @@ Response ErrorResponse(int status, std::string_view code, std::string_view messa
   json::object error;
   error["code"] = code;
   error["message"] = message;
-  return JsonResponse(status, json::object{{"error", std::move(error)}});
+  Response response = JsonResponse(status, json::object{{"error", std::move(error)}});
+  response.error_code = code;
+  return response;
 }
 
 absl::StatusOr<json::object> ParseJsonObject(const std::string& body, bool allow_empty) {

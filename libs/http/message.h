@@ -29,6 +29,8 @@ struct Response {
   std::string_view content_type = "application/json";  // a literal, or text that outlives it
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // The error's stable code when the body is an error (ErrorResponse), for logs and traces.
+  std::string error_code;
 };
 
 }  // namespace seckill::http

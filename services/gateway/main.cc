@@ -47,6 +47,9 @@ int Run(const Settings& s) {
   // The services' protobuf names (checked at start against the linked descriptors).
   rpc::CallDurations calls(metrics, rpc::CallDurations::Side::kClient,
                            {"seckill.product.v1.ProductService", "seckill.order.v1.OrderService"});
+  tracing::TracerOptions trace_options = s.tracing;
+  trace_options.service = "seckill-gateway";
+  tracing::Tracer tracer(trace_options, metrics);
   mysql::Pool db(s.db, 8);
   asio::thread_pool blocking(4);  // the database's statements
   // Password hashing on its own threads: a queue of argon2 jobs never delays a statement.
@@ -118,7 +121,7 @@ int Run(const Settings& s) {
                          .database_ready = [&db] { return db.Ping(); },
                          .flow_rules_store = cluster_rules ? &*cluster_rules : nullptr};
   api::HttpApi api(accounts, sessions, std::move(backends), blocking, flow_control, flow_control,
-                   clock, ioc.get_executor(), metrics,
+                   clock, ioc.get_executor(), metrics, tracer,
                    {.cache = {s.activity_cache_max_age.count(), s.sold_out_ttl.count()},
                     .access_log = {s.access_log_percent, s.access_log_slow}});
   if (absl::Status rules = flow_control.Start(api.Resources(), s.flow_rules_file); !rules.ok()) {

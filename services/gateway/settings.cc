@@ -3,6 +3,7 @@
 #include "fmt/format.h"
 #include "libs/base/status.h"
 #include "libs/mysql/config.h"
+#include "libs/tracing/settings.h"
 #include "services/gateway/domain/user.h"
 
 namespace seckill::gateway {
@@ -16,6 +17,7 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
                 "behind the public load balancer)");
   schema.Int("probe.port", &s.probe_port, 1, 65535, "the operators' port");
   discovery::DescribeSettings(schema, s.discovery);
+  tracing::DescribeSettings(schema, s.tracing);
   schema.Int("http.threads", &s.http_threads, 1, 64, "threads serving HTTP");
   schema.Int("http.body_limit_bytes", &s.body_limit_bytes, 1024, 16 << 20,
              "larger request bodies are answered 413");

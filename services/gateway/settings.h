@@ -8,6 +8,7 @@
 #include "libs/discovery/settings.h"
 #include "libs/mysql/connection.h"
 #include "libs/rpc/mutual_tls.h"
+#include "libs/tracing/tracer.h"
 
 namespace seckill::gateway {
 
@@ -42,6 +43,7 @@ struct Settings {
   rpc::TlsFiles admin_tls() const { return {tls.ca_file, admin_cert_file, admin_key_file}; }
   std::string admin_cert_file;
   std::string admin_key_file;
+  tracing::TracerOptions tracing;
 };
 
 void DescribeSettings(base::SettingsSchema& schema, Settings& settings);

@@ -45,6 +45,9 @@ int Run(const Settings& s) {
   base::SystemClock clock;
   base::Metrics metrics;
   base::AddProcessMetrics(metrics, "seckill-order");
+  tracing::TracerOptions trace_options = s.tracing;
+  trace_options.service = "seckill-order";
+  tracing::Tracer tracer(trace_options, metrics);
   rpc::CallDurations calls_answered(metrics, rpc::CallDurations::Side::kServer,
                                     {v1::OrderService::service_full_name()});
   rpc::CallDurations calls_made(metrics, rpc::CallDurations::Side::kClient,
@@ -59,10 +62,11 @@ int Run(const Settings& s) {
   discovery::ServiceEndpoints products(ioc.get_executor(), s.discovery, "product", s.product_addr,
                                        {product});
   products.Start();
-  adapters::GrpcStockReservations reservations(product, {}, ioc.get_executor());
+  adapters::GrpcStockReservations reservations(product, {}, ioc.get_executor(), tracer);
   const messaging::MessageSigner signer(s.message_key);
   adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, signer, payment_timeout_ms);
-  adapters::AmqpOrderEventPublisher events(publisher, signer);
+  adapters::AmqpOrderEventPublisher events(
+      publisher, signer, adapters::AmqpOrderEventPublisher::kMessagesInFlight, &tracer);
   adapters::MariaDbOrderRepository repository(db, blocking.get_executor());
   const std::shared_ptr<redis::AsyncClient> queued_store =
       redis::AsyncClient::Create(ioc.get_executor(), s.queued_orders);
@@ -81,7 +85,7 @@ int Run(const Settings& s) {
   app::OrderUseCases uses({reservations, events, repository, deadlines, ids, queued}, clock,
                           payment_timeout_ms, metrics);
   api::OrderGrpcService service(uses.place, uses.manage, uses.cancel, uses.reconcile,
-                                uses.dead_letters);
+                                uses.dead_letters, tracer);
   api::OrderConsumers consumers(s.broker, signer, uses.record, uses.cancel, uses.dead_letters,
                                 metrics);
   // The backstop: cancels what a lost deadline left, retries stock returns owed, reports drift.

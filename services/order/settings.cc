@@ -2,6 +2,7 @@
 
 #include "libs/mysql/config.h"
 #include "libs/redis/config.h"
+#include "libs/tracing/settings.h"
 #include "services/order/domain/order.h"
 
 namespace seckill::order {
@@ -12,6 +13,7 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.String("http.address", &s.http_address, "the interface the probes listen on");
   schema.Int("http.port", &s.http_port, 1, 65535, "probes: /healthz, /readyz, /metrics");
   discovery::DescribeSettings(schema, s.discovery);
+  tracing::DescribeSettings(schema, s.tracing);
   schema.Int("order.node_id", &s.node_id, 0, domain::OrderIdGenerator::kMaxNodeId,
              "unique per order-service instance: part of every order id; with etcd.endpoints "
              "it is leased there instead, and this is unused");

@@ -10,6 +10,7 @@
 #include "libs/mysql/connection.h"
 #include "libs/redis/async_client.h"
 #include "libs/rpc/mutual_tls.h"
+#include "libs/tracing/tracer.h"
 
 namespace seckill::order {
 
@@ -32,6 +33,7 @@ struct Settings {
   base::Mode mode = base::Mode::kDevelopment;
   std::string message_key;  // signs and verifies the service's own messages
   amqp::BrokerOptions broker;
+  tracing::TracerOptions tracing;
 };
 
 void DescribeSettings(base::SettingsSchema& schema, Settings& settings);

@@ -51,10 +51,13 @@ int Run(const Settings& s) {
   base::SystemClock clock;
   base::Metrics metrics;
   base::AddProcessMetrics(metrics, "seckill-product");
+  tracing::TracerOptions trace_options = s.tracing;
+  trace_options.service = "seckill-product";
+  tracing::Tracer tracer(trace_options, metrics);
   rpc::CallDurations calls(metrics, rpc::CallDurations::Side::kServer,
                            {v1::ProductService::service_full_name()});
   adapters::MariaDbCatalog catalog(db, clock, blocking.get_executor());
-  adapters::RedisStockLedger ledger(redis_client, s.ledger_retention.count() * 1000);
+  adapters::RedisStockLedger ledger(redis_client, s.ledger_retention.count() * 1000, &tracer);
   app::CreateActivity create_activity(catalog, ledger);
   app::ViewActivities view_activities(catalog, ledger, clock);
   app::StockRecovery recovery(catalog, ledger, clock, s.reseed_grace.count() * 1000);
@@ -62,7 +65,7 @@ int Run(const Settings& s) {
   gate_on_reconnect = &recovery;
   app::SweepStaleReservations sweep(catalog, ledger, s.reservation_ttl.count() * 1000, metrics);
   api::ProductGrpcService service(catalog, ledger, create_activity, view_activities, recovery,
-                                  metrics);
+                                  metrics, tracer);
   base::PeriodicTask recovery_check(ioc.get_executor(), std::chrono::seconds(1),
                                     [&recovery] { return recovery.Check(); });
   base::PeriodicTask sweeper(ioc.get_executor(), s.sweep_interval, [&sweep] { return sweep(); });

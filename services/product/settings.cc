@@ -2,6 +2,7 @@
 
 #include "libs/mysql/config.h"
 #include "libs/redis/config.h"
+#include "libs/tracing/settings.h"
 
 namespace seckill::product {
 
@@ -11,6 +12,7 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.String("http.address", &s.http_address, "the interface the probes listen on");
   schema.Int("http.port", &s.http_port, 1, 65535, "probes: /healthz, /readyz, /metrics");
   discovery::DescribeSettings(schema, s.discovery);
+  tracing::DescribeSettings(schema, s.tracing);
   redis::DescribeSettings(schema, s.redis);
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);

@@ -8,6 +8,7 @@
 #include "libs/mysql/connection.h"
 #include "libs/redis/async_client.h"
 #include "libs/rpc/mutual_tls.h"
+#include "libs/tracing/tracer.h"
 
 namespace seckill::product {
 
@@ -27,6 +28,7 @@ struct Settings {
   std::chrono::seconds sweep_interval{10};
   std::chrono::seconds reseed_grace{5};
   std::chrono::seconds ledger_retention{86'400};
+  tracing::TracerOptions tracing;
 };
 
 void DescribeSettings(base::SettingsSchema& schema, Settings& settings);

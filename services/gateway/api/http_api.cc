@@ -19,8 +19,9 @@ using http::Response;
 HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backends backends,
                  asio::thread_pool& blocking, AdmissionControl& admission, BackendGuard& guard,
                  const base::Clock& clock, asio::any_io_executor executor, base::Metrics& metrics,
-                 Options options)
+                 tracing::Tracer& tracer, Options options)
     : metrics_(metrics),
+      tracer_(tracer),
       unmatched_(metrics, "(unmatched)", 404),
       access_log_(options.access_log),
       blocking_(blocking),
@@ -29,9 +30,9 @@ HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backend
       flow_rules_store_(backends.flow_rules_store),
       executor_(std::move(executor)),
       products_(backends.product, guard, backends.timeout),
-      orders_(backends.order, guard, backends.timeout),
+      orders_(backends.order, guard, backends.timeout, tracer),
       admin_products_(backends.admin_product, guard, backends.timeout),
-      admin_orders_(backends.admin_order, guard, backends.timeout),
+      admin_orders_(backends.admin_order, guard, backends.timeout, tracer),
       activities_(
           clock,
           [this](uint64_t id, app::ActivityCache::Done done) {
@@ -59,7 +60,7 @@ void HttpApi::AddRoutes(app::Sessions& sessions) {
                    Precheck precheck = nullptr) {
     const std::string name = fmt::format("{} {}", method, pattern);
     router_.Add(method, pattern,
-                WithMiddleware(name, access, std::move(handler), sessions, admission_,
+                WithMiddleware(name, access, std::move(handler), sessions, admission_, tracer_,
                                std::move(precheck)));
     durations_.push_back(std::make_unique<http::RouteDurations>(metrics_, name, ok));
   };
@@ -143,12 +144,20 @@ asio::awaitable<Response> HttpApi::Handle(Request request) {
   auto seconds = [&start] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
-  const std::optional<base::TraceContext> caller =
-      base::TraceContext::FromTraceparent(request.Header(base::kTraceparentKey));
-  const base::TraceContext span = caller ? caller->NewSpan() : base::TraceContext::NewTrace(false);
-  SetHeader(request, base::kTraceparentKey, span.Traceparent());
-
   http::Router::Match match = router_.Find(request.method, request.path);
+  const size_t index = match.route == nullptr
+                           ? durations_.size()
+                           : static_cast<size_t>(match.route - router_.routes().data());
+  const std::string& route =
+      index < durations_.size() ? durations_[index]->route() : unmatched_.route();
+  // This request's span: of the caller's trace (its traceparent), or the first of a new one;
+  // what the gateway calls for it is sent this span as its parent.
+  tracing::Span span =
+      tracer_.StartSpan(route, tracing::SpanKind::kServer, request.Header(base::kTraceparentKey));
+  SetHeader(request, base::kTraceparentKey, span.Traceparent());
+  span.Set("http.request.method", request.method)
+      .Set("http.route", route)
+      .Set("url.path", request.path);
   if (match.route == nullptr) {
     Response r = ErrorResponse(404, "NOT_FOUND", "no such route");
     if (match.path_matched) {
@@ -158,17 +167,20 @@ asio::awaitable<Response> HttpApi::Handle(Request request) {
     }
     const double elapsed = seconds();
     unmatched_.Observe(r.status, elapsed);
-    access_log_.Record(request, "(unmatched)", r.status, elapsed, span);
+    access_log_.Record(request, route, r.status, elapsed, span.context());
+    span.Set("http.response.status_code", r.status);
     co_return r;
   }
-  const size_t index = static_cast<size_t>(match.route - router_.routes().data());
   // The log line needs the request after the handler took it: only what it names is kept.
   Request logged{.method = request.method, .path = request.path, .client_ip = request.client_ip};
   auto handled = match.route->handler(std::move(request), std::move(match.params));
   Response response = co_await std::move(handled);
   const double elapsed = seconds();
   durations_[index]->Observe(response.status, elapsed);
-  access_log_.Record(logged, durations_[index]->route(), response.status, elapsed, span);
+  access_log_.Record(logged, route, response.status, elapsed, span.context());
+  span.Set("http.response.status_code", response.status);
+  if (!response.error_code.empty()) span.Set("seckill.outcome", std::string(response.error_code));
+  if (response.status >= 500) span.SetError(std::string(response.error_code));
   co_return response;
 }
 

@@ -14,6 +14,7 @@
 #include "libs/http/access_log.h"
 #include "libs/http/route_durations.h"
 #include "libs/http/router.h"
+#include "libs/tracing/tracer.h"
 #include "services/gateway/api/admission.h"
 #include "services/gateway/api/backends/order_client.h"
 #include "services/gateway/api/backends/product_client.h"
@@ -62,7 +63,7 @@ class HttpApi {
   HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backends backends,
           boost::asio::thread_pool& blocking, AdmissionControl& admission, BackendGuard& guard,
           const base::Clock& clock, boost::asio::any_io_executor executor, base::Metrics& metrics,
-          Options options = {});
+          tracing::Tracer& tracer, Options options = {});
 
   boost::asio::awaitable<http::Response> Handle(http::Request request);
   // Whether both services and the account database answer (GET /readyz, and the operators' port).
@@ -84,6 +85,7 @@ class HttpApi {
   void AddRoutes(app::Sessions& sessions);
 
   base::Metrics& metrics_;
+  tracing::Tracer& tracer_;
   // Each route's request durations, in the router's order; then those no route matched (404,
   // 405), whose paths are not labels (a scan of random paths would make a series per path).
   std::vector<std::unique_ptr<http::RouteDurations>> durations_;

@@ -92,8 +92,9 @@ Gateway BuildGateway() {
   FlowControl flow_control{flow_clock};
   boost::asio::io_context io;
   base::Metrics metrics;
+  tracing::Tracer tracer{{.service = "seckill-gateway"}, metrics};
   HttpApi api{accounts,     sessions, Backends{},        blocking, flow_control,
-              flow_control, clock,    io.get_executor(), metrics};
+              flow_control, clock,    io.get_executor(), metrics,  tracer};
   Gateway gateway;
   for (const std::string& resource : api.Resources()) {
     if (resource.rfind("grpc:", 0) != 0) gateway.routes.insert(resource);

@@ -25,8 +25,8 @@ std::string_view BearerToken(const http::Request& request) {
 
 http::RouteHandler WithMiddleware(std::string resource, Access access, Handler handler,
                                   app::Sessions& sessions, AdmissionControl& admission,
-                                  Precheck precheck) {
-  return [&sessions, &admission, access, resource = std::move(resource),
+                                  tracing::Tracer& tracer, Precheck precheck) {
+  return [&sessions, &admission, &tracer, access, resource = std::move(resource),
           handler = std::move(handler), precheck = std::move(precheck)](
              http::Request request, http::PathParams params) -> asio::awaitable<http::Response> {
     domain::Principal caller;
@@ -49,14 +49,27 @@ http::RouteHandler WithMiddleware(std::string resource, Access access, Handler h
     if (precheck) {
       if (std::optional<http::Response> refused = precheck(request)) co_return std::move(*refused);
     }
+    tracing::Span decision = tracer.StartSpan("flow control", tracing::SpanKind::kInternal,
+                                              request.Header(base::kTraceparentKey));
+    decision.Set("seckill.flow.resource", resource);
     Admission admitted =
         admission.Admit(resource, request, params, access == Access::kPublic ? nullptr : &caller);
-    if (admitted.refusal) co_return *admitted.refusal;
+    if (admitted.refusal) {
+      decision.Set("seckill.flow.decision", "refused")
+          .Set("http.response.status_code", admitted.refusal->status);
+      co_return *admitted.refusal;
+    }
+    decision.Set("seckill.flow.decision", "admitted");
     if (admitted.delay.count() > 0) {
       // Paced by a throttling rule: parked on a timer, no thread sleeps.
+      decision.Set(
+          "seckill.flow.delay_ms",
+          static_cast<int64_t>(
+              std::chrono::duration_cast<std::chrono::milliseconds>(admitted.delay).count()));
       asio::steady_timer timer(co_await asio::this_coro::executor, admitted.delay);
       co_await timer.async_wait(asio::use_awaitable);
     }
+    decision.End();
     auto handled = handler(std::move(request), std::move(params), caller);
     http::Response response = co_await std::move(handled);
     admission.Complete(admitted, response.status);

@@ -9,6 +9,7 @@
 #include "boost/asio/awaitable.hpp"
 #include "libs/http/message.h"
 #include "libs/http/router.h"
+#include "libs/tracing/tracer.h"
 #include "services/gateway/api/admission.h"
 #include "services/gateway/app/sessions.h"
 #include "services/gateway/domain/user.h"
@@ -31,10 +32,11 @@ using Handler = std::function<boost::asio::awaitable<http::Response>(
 using Precheck = std::function<std::optional<http::Response>(const http::Request& request)>;
 
 // `handler` behind the middleware, as the router runs it; `resource` is the route as flow
-// control names it ("METHOD /pattern").
+// control names it ("METHOD /pattern"). The admission decision is a span ("flow control") of
+// the request's trace (its traceparent header: the gateway's span of it).
 http::RouteHandler WithMiddleware(std::string resource, Access access, Handler handler,
                                   app::Sessions& sessions, AdmissionControl& admission,
-                                  Precheck precheck = nullptr);
+                                  tracing::Tracer& tracer, Precheck precheck = nullptr);
 
 // A member function of a handler group as a Handler.
 template <class Group>

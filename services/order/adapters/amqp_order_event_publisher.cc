@@ -7,7 +7,8 @@ namespace seckill::order::adapters {
 
 AmqpOrderEventPublisher::AmqpOrderEventPublisher(amqp::Publisher& publisher,
                                                  const messaging::MessageSigner& signer,
-                                                 size_t messages_in_flight) {
+                                                 size_t messages_in_flight, tracing::Tracer* tracer)
+    : tracer_(tracer) {
   messages_ = Messages::Create(
       [&publisher, &signer](std::vector<messaging::PlacedOrder> orders, Messages::Clock::time_point,
                             Messages::BatchDone done) {
@@ -38,8 +39,29 @@ AmqpOrderEventPublisher::AmqpOrderEventPublisher(amqp::Publisher& publisher,
 base::AsyncStatus AmqpOrderEventPublisher::Publish(const domain::Order& order,
                                                    const std::string& traceparent) {
   return base::AwaitCallback<absl::Status>([this, &order, &traceparent](auto done) {
-    messages_->Submit({order, traceparent},
-                      [done = std::move(done)](absl::StatusOr<Confirmed> confirmed) {
+    if (tracer_ == nullptr) {
+      messages_->Submit({order, traceparent},
+                        [done = std::move(done)](absl::StatusOr<Confirmed> confirmed) {
+                          done(confirmed.status());
+                        });
+      return;
+    }
+    auto span = std::make_shared<tracing::Span>(
+        tracer_->StartSpan(std::string(messaging::kOrderExchange) + " publish",
+                           tracing::SpanKind::kProducer, traceparent));
+    span->Set("messaging.system", "rabbitmq")
+        .Set("messaging.operation.type", "publish")
+        .Set("messaging.destination.name", messaging::kOrderExchange)
+        .Set("messaging.message.id", std::to_string(order.order_id))
+        .Set("seckill.order_id", static_cast<int64_t>(order.order_id));
+    messages_->Submit({order, span->Traceparent()},
+                      [done = std::move(done), span](absl::StatusOr<Confirmed> confirmed) {
+                        if (confirmed.ok()) {
+                          span->AddEvent("confirmed");
+                        } else {
+                          span->SetError(std::string(confirmed.status().message()));
+                        }
+                        span->End();
                         done(confirmed.status());
                       });
   });

@@ -4,6 +4,7 @@
 
 #include "libs/amqp/publisher.h"
 #include "libs/base/coalescer.h"
+#include "libs/tracing/tracer.h"
 #include "services/order/domain/order_event_publisher.h"
 #include "services/order/messaging/message_signer.h"
 #include "services/order/messaging/order_queue.h"
@@ -21,12 +22,16 @@ class AmqpOrderEventPublisher final : public domain::OrderEventPublisher {
   static constexpr size_t kMessagesInFlight = 2;
   static constexpr size_t kMaxOrdersPerMessage = 256;
 
+  // Each order's publish, to its confirm, is a producer span of its trace (`tracer`, null: none),
+  // whose context the message carries to the consumer.
   AmqpOrderEventPublisher(amqp::Publisher& publisher, const messaging::MessageSigner& signer,
-                          size_t messages_in_flight = kMessagesInFlight);
+                          size_t messages_in_flight = kMessagesInFlight,
+                          tracing::Tracer* tracer = nullptr);
   base::AsyncStatus Publish(const domain::Order& order, const std::string& traceparent) override;
 
  private:
   struct Confirmed {};
+  tracing::Tracer* tracer_;
   using Messages = base::Coalescer<messaging::PlacedOrder, Confirmed>;
   std::shared_ptr<Messages> messages_;
 };

@@ -14,6 +14,8 @@ namespace pv1 = seckill::product::v1;
 
 namespace {
 
+constexpr char kReserveStocksSpan[] = "seckill.product.v1.ProductService/ReserveStocks";
+
 // Keeps request, reply and context alive until the callback runs, and the stub (so the channel
 // of the instances the call began on).
 template <class Request, class Reply>
@@ -47,10 +49,12 @@ bool TakeStub(CallT& call, rpc::Stubs<pv1::ProductService>& stubs, Done& done) {
 
 GrpcStockReservations::GrpcStockReservations(std::shared_ptr<const rpc::ServiceChannel> channel,
                                              StockCallTimeouts timeouts,
-                                             boost::asio::any_io_executor timers)
+                                             boost::asio::any_io_executor timers,
+                                             tracing::Tracer& tracer)
     : stubs_(std::make_shared<rpc::Stubs<pv1::ProductService>>(std::move(channel))),
       timeouts_(timeouts),
-      timers_(std::move(timers)) {
+      timers_(std::move(timers)),
+      tracer_(tracer) {
   reserves_ = Reserves::Create(
       [stubs = stubs_, timeout = timeouts_.reserve](std::vector<pv1::ReserveStockRequest> items,
                                                     Reserves::Clock::time_point oldest,
@@ -94,27 +98,41 @@ base::AsyncEach<domain::Reservation> GrpcStockReservations::Reserve(
   using Answers = std::vector<absl::StatusOr<domain::Reservation>>;
   return base::AwaitCallback<Answers>([this, &requests](auto done) mutable {
     std::vector<pv1::ReserveStockRequest> items(requests.size());
+    // Each order's own client span, though one call carries many orders.
+    auto spans = std::make_shared<std::vector<tracing::Span>>();
+    spans->reserve(requests.size());
     for (size_t i = 0; i < requests.size(); ++i) {
       const domain::ReserveRequest& r = requests[i];
+      tracing::Span& span = spans->emplace_back(
+          tracer_.StartSpan(kReserveStocksSpan, tracing::SpanKind::kClient, r.traceparent));
+      span.Set("rpc.system", "grpc")
+          .Set("rpc.service", pv1::ProductService::service_full_name())
+          .Set("rpc.method", "ReserveStocks");
       items[i].set_activity_id(r.activity_id);
       items[i].set_user_id(r.user_id);
       items[i].set_order_id(r.order_id);
       items[i].set_quantity(r.quantity);
       items[i].set_idempotency_key(r.idempotency_key);
+      items[i].set_traceparent(span.Traceparent());
     }
     reserves_->SubmitAll(
-        std::move(items),
-        [done = std::move(done)](std::vector<absl::StatusOr<pv1::ReserveStockResult>> replies) {
+        std::move(items), [done = std::move(done),
+                           spans](std::vector<absl::StatusOr<pv1::ReserveStockResult>> replies) {
           Answers answers;
           answers.reserve(replies.size());
-          for (absl::StatusOr<pv1::ReserveStockResult>& reply : replies) {
+          for (size_t i = 0; i < replies.size(); ++i) {
+            absl::StatusOr<pv1::ReserveStockResult>& reply = replies[i];
+            tracing::Span& span = (*spans)[i];
+            span.Set("rpc.grpc.status_code", static_cast<int>(reply.status().code()));
             if (!reply.ok()) {
+              span.SetError(std::string(reply.status().message()));
               answers.push_back(reply.status());
               continue;
             }
             answers.push_back(domain::Reservation{reply->refusal(), reply->duplicate(),
                                                   reply->order_id(), reply->price_cents()});
           }
+          spans->clear();  // the spans end with the answers
           done(std::move(answers));
         });
   });

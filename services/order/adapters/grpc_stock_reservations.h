@@ -6,6 +6,7 @@
 #include "boost/asio/any_io_executor.hpp"
 #include "libs/base/coalescer.h"
 #include "libs/rpc/service_channel.h"
+#include "libs/tracing/tracer.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/order/domain/stock_reservations.h"
 
@@ -40,9 +41,10 @@ class GrpcStockReservations final : public domain::StockReservations {
       base::Coalescer<product::v1::ReservationRef, product::v1::MarkReservationPublishedResult>;
 
   // `timers` paces the published mark's retries: an io_context's executor, running while the
-  // service runs.
+  // service runs. Each reservation asked for is a client span of its order's trace (`tracer`).
   GrpcStockReservations(std::shared_ptr<const rpc::ServiceChannel> channel,
-                        StockCallTimeouts timeouts, boost::asio::any_io_executor timers);
+                        StockCallTimeouts timeouts, boost::asio::any_io_executor timers,
+                        tracing::Tracer& tracer);
 
   base::AsyncEach<domain::Reservation> Reserve(
       const std::vector<domain::ReserveRequest>& requests) override;
@@ -61,6 +63,7 @@ class GrpcStockReservations final : public domain::StockReservations {
   std::shared_ptr<rpc::Stubs<product::v1::ProductService>> stubs_;
   StockCallTimeouts timeouts_;
   boost::asio::any_io_executor timers_;
+  tracing::Tracer& tracer_;
   using Reserves =
       base::Coalescer<product::v1::ReserveStockRequest, product::v1::ReserveStockResult>;
   std::shared_ptr<Reserves> reserves_;

@@ -76,6 +76,13 @@ absl::StatusOr<bool> Mark(GrpcStockReservations& reservations) {
 }
 
 // The io_context whose timers pace the retries, run as the service runs its own.
+// Records no span: these tests are about the calls.
+tracing::Tracer& NoTracing() {
+  static base::Metrics metrics;
+  static tracing::Tracer tracer({.service = "seckill-test"}, metrics);
+  return tracer;
+}
+
 class Timers {
  public:
   Timers() : thread_([this] { io_.run(); }) {}
@@ -105,7 +112,8 @@ TEST(GrpcStockReservationsTest, MarkPublishedIsMadeAgainWhileTheServiceRefuses) 
   auto server = Serve(&service, &port);
   ASSERT_NE(server, nullptr);
   Timers timers;
-  GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{}, timers.executor());
+  GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{}, timers.executor(),
+                                     NoTracing());
   absl::StatusOr<bool> marked = Mark(reservations);
   ASSERT_TRUE(marked.ok()) << marked.status();
   EXPECT_TRUE(*marked);
@@ -121,7 +129,8 @@ TEST(GrpcStockReservationsTest, MarkPublishedWaitsForTheServiceToComeBack) {
   first->Shutdown();
   first.reset();
   Timers timers;
-  GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{}, timers.executor());
+  GrpcStockReservations reservations(ChannelTo(port), StockCallTimeouts{}, timers.executor(),
+                                     NoTracing());
   std::future<absl::StatusOr<bool>> future = StartMark(reservations);
   EXPECT_EQ(future.wait_for(500ms), std::future_status::timeout);  // nobody listens: still trying
   auto second = Serve(&service, &port);  // the service is back on the same port
@@ -141,7 +150,7 @@ TEST(GrpcStockReservationsTest, MarkPublishedGivesUpAfterItsBudget) {
   StockCallTimeouts timeouts;
   timeouts.mark_published_budget = 1s;
   Timers timers;
-  GrpcStockReservations reservations(ChannelTo(port), timeouts, timers.executor());
+  GrpcStockReservations reservations(ChannelTo(port), timeouts, timers.executor(), NoTracing());
   absl::StatusOr<bool> marked = Mark(reservations);
   EXPECT_TRUE(absl::IsUnavailable(marked.status())) << marked.status();
   EXPECT_GE(service.calls.load(), 3);

@@ -8,6 +8,10 @@
 
 namespace seckill::order::api {
 
+namespace {
+constexpr char kPlaceOrdersSpan[] = "seckill.order.v1.OrderService/PlaceOrders";
+}  // namespace
+
 namespace v1 = seckill::order::v1;
 using grpc::ServerUnaryReactor;
 
@@ -116,9 +120,11 @@ OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrders(const v1::PlaceOrde
     co_return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                            "items: between 1 and 1000 expected");
   }
-  // Each item's answer is its own (its status inside), so the call as a whole succeeds.
+  // Each item's answer is its own (its status inside), so the call as a whole succeeds. Each
+  // valid item is a server span of its own trace (the items come from many buyers' requests).
   std::vector<app::PlaceOrderRequest> valid;
   std::vector<int> where;  // each valid item's index
+  std::vector<tracing::Span> spans;
   for (int i = 0; i < n; ++i) {
     const v1::PlaceOrderRequest& item = request->items(i);
     v1::PlaceOrderResult* result = reply->add_results();
@@ -127,8 +133,13 @@ OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrders(const v1::PlaceOrde
       result->set_message(invalid->error_message());
       continue;
     }
-    valid.push_back(
-        Placement(item, base::IsValidTraceparent(item.traceparent()) ? item.traceparent() : ""));
+    tracing::Span& span = spans.emplace_back(
+        tracer_.StartSpan(kPlaceOrdersSpan, tracing::SpanKind::kServer, item.traceparent()));
+    span.Set("rpc.system", "grpc")
+        .Set("rpc.service", v1::OrderService::service_full_name())
+        .Set("rpc.method", "PlaceOrders")
+        .Set("seckill.batch_size", static_cast<int64_t>(n));
+    valid.push_back(Placement(item, span.Traceparent()));
     where.push_back(i);
   }
   if (valid.empty()) co_return grpc::Status::OK;
@@ -140,10 +151,19 @@ OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrders(const v1::PlaceOrde
       const grpc::Status status = rpc::ToGrpc(placed[j].status());
       result->set_code(status.error_code());
       result->set_message(status.error_message());
+      spans[j].Set("rpc.grpc.status_code", static_cast<int>(status.error_code()));
+      spans[j].SetError(status.error_message());
       continue;
     }
     result->mutable_response()->set_refusal(placed[j]->refusal);
     result->mutable_response()->set_order_id(placed[j]->order_id);
+    spans[j].Set("rpc.grpc.status_code", 0);
+    if (placed[j]->order_id != 0) {
+      spans[j].Set("seckill.order_id", static_cast<int64_t>(placed[j]->order_id));
+    }
+    if (placed[j]->refusal != common::v1::REFUSAL_UNSPECIFIED) {
+      spans[j].Set("seckill.refusal", common::v1::Refusal_Name(placed[j]->refusal));
+    }
   }
   co_return grpc::Status::OK;
 }

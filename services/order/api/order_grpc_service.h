@@ -1,6 +1,7 @@
 #pragma once
 
 #include "boost/asio/awaitable.hpp"
+#include "libs/tracing/tracer.h"
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "services/order/app/cancel_order.h"
 #include "services/order/app/dead_letters.h"
@@ -14,10 +15,13 @@ namespace seckill::order::api {
 // (rpc::Serve; a PlaceOrders batch is placed as one). Nothing here blocks.
 class OrderGrpcService final : public seckill::order::v1::OrderService::CallbackService {
  public:
+  // Each order placed is a server span of its trace (`tracer`), whose context the placement
+  // carries on.
   OrderGrpcService(const app::PlaceOrder& place_order, const app::ManageOrders& manage_orders,
                    const app::CancelOrder& cancel_order, const app::ReconcileStock& reconcile,
-                   const app::DeadLetters& dead_letters)
-      : place_order_(place_order),
+                   const app::DeadLetters& dead_letters, tracing::Tracer& tracer)
+      : tracer_(tracer),
+        place_order_(place_order),
         manage_orders_(manage_orders),
         cancel_order_(cancel_order),
         reconcile_(reconcile),
@@ -77,6 +81,7 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
                                 v1::ReplayDeadLetterResponse* reply) const;
   Answer AnswerGetOrderStats(const v1::GetOrderStatsRequest* request,
                              v1::GetOrderStatsResponse* reply) const;
+  tracing::Tracer& tracer_;
   const app::PlaceOrder& place_order_;
   const app::ManageOrders& manage_orders_;
   const app::CancelOrder& cancel_order_;

@@ -265,7 +265,30 @@ base::Async<std::vector<domain::ReserveResult>> RedisStockLedger::ReserveMany(
   std::vector<Strings> calls;
   calls.reserve(requests.size());
   for (const domain::ReservationRequest& req : requests) calls.push_back(ReserveArgs(req));
-  return CallMany("reserve", activity_id, std::move(calls), &ParseReserve);
+  // `requests` is read before the first suspension only.
+  std::vector<tracing::Span> spans;
+  if (tracer_ != nullptr) {
+    spans.reserve(requests.size());
+    for (const domain::ReservationRequest& req : requests) {
+      spans.push_back(
+          tracer_->StartSpan("FCALL seckill_many", tracing::SpanKind::kClient, req.traceparent));
+      spans.back()
+          .Set("db.system", "redis")
+          .Set("db.operation.name", "FCALL")
+          .Set("db.query.text", "FCALL seckill_many (reserve)")
+          .Set("seckill.batch_size", static_cast<int64_t>(requests.size()));
+    }
+  }
+  auto calling = CallMany("reserve", activity_id, std::move(calls), &ParseReserve);
+  absl::StatusOr<std::vector<domain::ReserveResult>> results = co_await std::move(calling);
+  for (size_t i = 0; i < spans.size(); ++i) {
+    if (!results.ok()) {
+      spans[i].SetError(std::string(results.status().message()));
+    } else if (i < results->size() && (*results)[i].refusal != common::v1::REFUSAL_UNSPECIFIED) {
+      spans[i].Set("seckill.refusal", common::v1::Refusal_Name((*results)[i].refusal));
+    }
+  }
+  co_return results;
 }
 
 base::Async<domain::ReleaseResult> RedisStockLedger::Release(uint64_t activity_id,

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "libs/redis/async_client.h"
+#include "libs/tracing/tracer.h"
 #include "services/product/domain/stock_ledger.h"
 
 namespace seckill::product::adapters {
@@ -21,10 +22,11 @@ absl::Status LoadStockFunctions(const redis::Endpoint& server);
 class RedisStockLedger final : public domain::StockLedger {
  public:
   // `retention_ms`: see StockLedger; the per-order keys get a Redis expiry at the activity's end
-  // plus it.
+  // plus it. `tracer` (null: none) records each reservation's part of the Redis call as a client
+  // span of its request's trace.
   explicit RedisStockLedger(std::shared_ptr<redis::AsyncClient> client,
-                            int64_t retention_ms = kKeepForever)
-      : client_(std::move(client)), retention_ms_(retention_ms) {}
+                            int64_t retention_ms = kKeepForever, tracing::Tracer* tracer = nullptr)
+      : client_(std::move(client)), retention_ms_(retention_ms), tracer_(tracer) {}
 
   base::Async<bool> Seed(uint64_t activity_id, const domain::ActivityTerms& terms) override;
   base::Async<domain::ReserveResult> Reserve(const domain::ReservationRequest& request) override;
@@ -75,6 +77,7 @@ class RedisStockLedger final : public domain::StockLedger {
 
   std::shared_ptr<redis::AsyncClient> client_;
   int64_t retention_ms_;
+  tracing::Tracer* tracer_;
 };
 
 }  // namespace seckill::product::adapters

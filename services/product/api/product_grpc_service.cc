@@ -14,6 +14,8 @@ using grpc::ServerUnaryReactor;
 
 namespace {
 
+constexpr char kReserveStocksSpan[] = "seckill.product.v1.ProductService/ReserveStocks";
+
 grpc::Status Invalid(const char* message) { return {grpc::StatusCode::INVALID_ARGUMENT, message}; }
 
 // A batch call with no items or more than ProductGrpcService::kMaxBatch.
@@ -164,22 +166,44 @@ ProductGrpcService::Answer ProductGrpcService::AnswerReserveStocks(
     if (item.quantity() < 1) co_return Invalid("quantity must be at least 1");
   }
   for (int i = 0; i < request->items_size(); ++i) reply->add_results();
+  // Each item is a server span of its own order's trace (one call carries many orders).
+  std::vector<tracing::Span> spans;
+  std::vector<std::string> traceparents;
+  spans.reserve(static_cast<size_t>(request->items_size()));
+  for (const v1::ReserveStockRequest& item : request->items()) {
+    tracing::Span& span = spans.emplace_back(
+        tracer_.StartSpan(kReserveStocksSpan, tracing::SpanKind::kServer, item.traceparent()));
+    span.Set("rpc.system", "grpc")
+        .Set("rpc.service", v1::ProductService::service_full_name())
+        .Set("rpc.method", "ReserveStocks")
+        .Set("seckill.order_id", static_cast<int64_t>(item.order_id()));
+    traceparents.push_back(span.Traceparent());
+  }
   const auto groups = ByActivity(request->items());
   for (const auto& [activity_id, items] : groups) {
-    auto reserving = ReserveMany(activity_id, request->items(), items);
+    auto reserving = ReserveMany(activity_id, request->items(), items, traceparents);
     absl::StatusOr<std::vector<v1::ReserveStockResult>> results = co_await std::move(reserving);
-    if (!results.ok()) co_return rpc::ToGrpc(results.status());
+    if (!results.ok()) {
+      for (tracing::Span& span : spans) span.SetError(std::string(results.status().message()));
+      co_return rpc::ToGrpc(results.status());
+    }
     for (size_t k = 0; k < items.size(); ++k) {
       *reply->mutable_results(items[k]) = std::move((*results)[k]);
+      const common::v1::Refusal refusal = reply->results(items[k]).refusal();
+      if (refusal != common::v1::REFUSAL_UNSPECIFIED) {
+        spans[static_cast<size_t>(items[k])].Set("seckill.refusal",
+                                                 common::v1::Refusal_Name(refusal));
+      }
     }
     reservations_.Add(static_cast<int64_t>(items.size()));
   }
+  for (tracing::Span& span : spans) span.Set("rpc.grpc.status_code", 0);
   co_return grpc::Status::OK;
 }
 
 base::Async<std::vector<v1::ReserveStockResult>> ProductGrpcService::ReserveMany(
     uint64_t activity_id, const google::protobuf::RepeatedPtrField<v1::ReserveStockRequest>& all,
-    const std::vector<int>& items) {
+    const std::vector<int>& items, const std::vector<std::string>& traceparents) {
   // A refusal, not an error: it must not count against anyone's circuit breaker.
   if (recovery_.IsGated(activity_id)) {
     co_return std::vector<v1::ReserveStockResult>(items.size(), Restoring());
@@ -188,8 +212,8 @@ base::Async<std::vector<v1::ReserveStockResult>> ProductGrpcService::ReserveMany
   requests.reserve(items.size());
   for (int i : items) {
     const v1::ReserveStockRequest& item = all.Get(i);
-    requests.push_back(
-        {activity_id, item.user_id(), item.order_id(), item.quantity(), item.idempotency_key()});
+    requests.push_back({activity_id, item.user_id(), item.order_id(), item.quantity(),
+                        item.idempotency_key(), traceparents[static_cast<size_t>(i)]});
   }
   auto reserving = ledger_.ReserveMany(activity_id, requests);
   const absl::StatusOr<std::vector<domain::ReserveResult>> results = co_await std::move(reserving);

@@ -2,6 +2,7 @@
 
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/metrics.h"
+#include "libs/tracing/tracer.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/product/app/create_activity.h"
 #include "services/product/app/stock_recovery.h"
@@ -20,8 +21,9 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   ProductGrpcService(domain::Catalog& catalog, domain::StockLedger& ledger,
                      const app::CreateActivity& create_activity,
                      const app::ViewActivities& view_activities, app::StockRecovery& recovery,
-                     base::Metrics& metrics)
-      : catalog_(catalog),
+                     base::Metrics& metrics, tracing::Tracer& tracer)
+      : tracer_(tracer),
+        catalog_(catalog),
         ledger_(ledger),
         create_activity_(create_activity),
         view_activities_(view_activities),
@@ -93,11 +95,12 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   Answer AnswerGetStockStats(const v1::GetStockStatsRequest* request,
                              v1::GetStockStatsResponse* reply);
   // The replies to ReserveStocks' items at `items` (indices into `all`, all of `activity_id`),
-  // from one ledger call, in that order.
+  // from one ledger call, in that order; `traceparents[i]` is item i's span.
   base::Async<std::vector<v1::ReserveStockResult>> ReserveMany(
       uint64_t activity_id, const google::protobuf::RepeatedPtrField<v1::ReserveStockRequest>& all,
-      const std::vector<int>& items);
+      const std::vector<int>& items, const std::vector<std::string>& traceparents);
 
+  tracing::Tracer& tracer_;
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;
   const app::CreateActivity& create_activity_;

@@ -22,6 +22,7 @@ struct ReservationRequest {
   uint64_t order_id = 0;
   int64_t quantity = 1;         // at least 1: the caller validated it
   std::string idempotency_key;  // empty: none; any text otherwise
+  std::string traceparent;      // the W3C trace context of the work it is part of; empty: none
 };
 
 struct ReserveResult {

@@ -2,6 +2,7 @@
 
 #include "absl/strings/strip.h"
 #include "libs/base/coalescer.h"
+#include "libs/base/status.h"
 #include "libs/rpc/deadline.h"
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "services/gateway/api/backends/guarded_call.h"
@@ -15,6 +16,8 @@ using boost::asio::awaitable;
 namespace {
 
 constexpr char kBackend[] = "order";
+constexpr char kOrderService[] = "seckill.order.v1.OrderService";
+constexpr char kPlaceOrdersSpan[] = "seckill.order.v1.OrderService/PlaceOrders";
 
 using Placements = base::Coalescer<ov1::PlaceOrderRequest, ov1::PlaceOrderResult>;
 
@@ -59,8 +62,8 @@ struct OrderClient::Impl {
 };
 
 OrderClient::OrderClient(std::shared_ptr<const rpc::ServiceChannel> channel, BackendGuard& guard,
-                         std::chrono::milliseconds timeout)
-    : impl_(std::make_shared<Impl>()), guard_(guard), timeout_(timeout) {
+                         std::chrono::milliseconds timeout, tracing::Tracer& tracer)
+    : impl_(std::make_shared<Impl>()), guard_(guard), tracer_(tracer), timeout_(timeout) {
   impl_->stubs = std::make_shared<rpc::Stubs<ov1::OrderService>>(
       channel ? std::move(channel) : rpc::ServiceChannel::None(kBackend));
   impl_->placements = Placements::Create(
@@ -85,11 +88,18 @@ awaitable<StatusOr<Placement>> OrderClient::Place(OrderToPlace order) {
   request.set_user_id(order.user_id);
   request.set_quantity(order.quantity);
   request.set_idempotency_key(std::move(order.idempotency_key));
-  request.set_traceparent(std::move(order.traceparent));
+  // The order's own client span, from its submission to its result, though the call carrying it
+  // carries others (the order service answers each in a server span of its own trace).
+  auto span = std::make_shared<tracing::Span>(
+      tracer_.StartSpan(kPlaceOrdersSpan, tracing::SpanKind::kClient, order.traceparent));
+  span->Set("rpc.system", "grpc")
+      .Set("rpc.service", kOrderService)
+      .Set("rpc.method", "PlaceOrders");
+  request.set_traceparent(span->Traceparent());
   return base::AwaitCallback<Reply>([placements = impl_->placements, request = std::move(request),
-                                     ticket, guard = &guard_](auto done) mutable {
+                                     ticket, guard = &guard_, span](auto done) mutable {
     placements->Submit(
-        std::move(request), [done, ticket, guard](StatusOr<ov1::PlaceOrderResult> result) {
+        std::move(request), [done, ticket, guard, span](StatusOr<ov1::PlaceOrderResult> result) {
           Reply reply =
               !result.ok() ? Reply(result.status())
               : result->code() != 0
@@ -97,6 +107,9 @@ awaitable<StatusOr<Placement>> OrderClient::Place(OrderToPlace order) {
                                                      result->message())))
                   : Reply(Placement{result->response().refusal(), result->response().order_id()});
           guard->After(ticket, reply.status());
+          span->Set("rpc.grpc.status_code", static_cast<int>(reply.status().code()));
+          if (!reply.ok()) span->SetError(std::string(base::Message(reply.status())));
+          span->End();
           done(std::move(reply));
         });
   });

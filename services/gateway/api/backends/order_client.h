@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "boost/asio/awaitable.hpp"
+#include "libs/tracing/tracer.h"
 #include "services/gateway/api/admission.h"
 #include "services/gateway/domain/activity.h"
 #include "services/gateway/domain/order.h"
@@ -81,8 +82,9 @@ struct ReplayResult {
 class OrderClient {
  public:
   // `channel` follows the service's instances; null: every call answers UNAVAILABLE.
+  // Each placement is a client span of its order's trace (`tracer`).
   OrderClient(std::shared_ptr<const rpc::ServiceChannel> channel, BackendGuard& guard,
-              std::chrono::milliseconds timeout);
+              std::chrono::milliseconds timeout, tracing::Tracer& tracer);
   ~OrderClient();
 
   // Batched: the orders placed at the same time share PlaceOrders calls (base::Coalescer: at
@@ -119,6 +121,7 @@ class OrderClient {
   struct Impl;
   std::shared_ptr<Impl> impl_;
   BackendGuard& guard_;
+  tracing::Tracer& tracer_;
   std::chrono::milliseconds timeout_;
 };
 

@@ -1,0 +1,161 @@
+#include "libs/tracing/tracer.h"
+
+#include <thread>
+
+#include "boost/json/parse.hpp"
+#include "gtest/gtest.h"
+#include "libs/tracing/testing/otlp_receiver.h"
+
+namespace seckill::tracing {
+namespace {
+
+using testing::OtlpReceiver;
+using testing::ReceivedSpan;
+
+constexpr char kSampled[] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+constexpr char kUnsampled[] = "00-5bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
+
+TracerOptions To(const OtlpReceiver& receiver) {
+  TracerOptions options;
+  options.service = "seckill-test";
+  options.endpoint = receiver.endpoint();
+  options.sample_percent = 0;
+  options.slow = std::chrono::milliseconds(50);
+  return options;
+}
+
+const ReceivedSpan* Named(const std::vector<ReceivedSpan>& spans, const std::string& name) {
+  for (const ReceivedSpan& span : spans) {
+    if (span.name == name) return &span;
+  }
+  return nullptr;
+}
+
+TEST(TracerTest, ASampledTracesSpansArriveWithTheirParentsAttributesAndStatus) {
+  OtlpReceiver receiver;
+  base::Metrics metrics;
+  Tracer tracer(To(receiver), metrics);
+  {
+    Span server = tracer.StartSpan("POST /x", SpanKind::kServer, kSampled);
+    server.Set("http.route", "/x").Set("http.response.status_code", 202);
+    Span client = tracer.StartSpan("seckill.order.v1.OrderService/PlaceOrders", SpanKind::kClient,
+                                   server.context());
+    client.Set("rpc.system", "grpc").Set("retried", false);
+    client.AddEvent("confirmed");
+    client.AddLink(server.context());
+    client.SetError("UNAVAILABLE: \"down\"");
+  }
+  tracer.Flush();
+  const std::vector<ReceivedSpan> spans = receiver.Spans();
+  ASSERT_EQ(spans.size(), 2u);
+  const ReceivedSpan* server = Named(spans, "POST /x");
+  const ReceivedSpan* client = Named(spans, "seckill.order.v1.OrderService/PlaceOrders");
+  ASSERT_TRUE(server && client);
+  EXPECT_EQ(server->service, "seckill-test");
+  EXPECT_EQ(server->trace_id, "4bf92f3577b34da6a3ce929d0e0e4736");
+  EXPECT_EQ(server->parent_span_id, "00f067aa0ba902b7") << "the caller's span is the parent";
+  EXPECT_EQ(server->kind, 2);
+  EXPECT_EQ(server->attributes.at("http.response.status_code"), "202");
+  EXPECT_EQ(server->status_code, 0);
+  EXPECT_LE(server->start_unix_ns, client->start_unix_ns);
+  EXPECT_GE(server->end_unix_ns, client->end_unix_ns);
+  EXPECT_EQ(client->trace_id, server->trace_id);
+  EXPECT_EQ(client->parent_span_id, server->span_id);
+  EXPECT_EQ(client->kind, 3);
+  EXPECT_EQ(client->attributes.at("rpc.system"), "grpc");
+  EXPECT_EQ(client->attributes.at("retried"), "false");
+  EXPECT_EQ(client->events, std::vector<std::string>{"confirmed"});
+  ASSERT_EQ(client->links.size(), 1u);
+  EXPECT_EQ(client->links[0].second, server->span_id);
+  EXPECT_EQ(client->status_code, 2);
+  EXPECT_NE(metrics.PrometheusText().find("seckill_trace_spans_total{outcome=\"exported\"} 2"),
+            std::string::npos);
+}
+
+TEST(TracerTest, AnUnsampledTraceKeepsOnlyItsFailedAndSlowSpans) {
+  OtlpReceiver receiver;
+  base::Metrics metrics;
+  Tracer tracer(To(receiver), metrics);
+  tracer.StartSpan("fast", SpanKind::kServer, kUnsampled).End();
+  tracer.StartSpan("failed", SpanKind::kServer, kUnsampled).SetError("boom");
+  {
+    Span slow = tracer.StartSpan("slow", SpanKind::kServer, kUnsampled);
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  }
+  // A trace begun here at sample_percent 0 is not sampled either.
+  tracer.StartSpan("root", SpanKind::kServer, "").End();
+  tracer.Flush();
+  const std::vector<ReceivedSpan> spans = receiver.Spans();
+  EXPECT_EQ(spans.size(), 2u);
+  EXPECT_TRUE(Named(spans, "failed") && Named(spans, "slow"));
+  EXPECT_FALSE(Named(spans, "fast") || Named(spans, "root"));
+}
+
+TEST(TracerTest, ANewTraceIsSampledAtItsRatioAndCarriedOn) {
+  OtlpReceiver receiver;
+  base::Metrics metrics;
+  TracerOptions options = To(receiver);
+  options.sample_percent = 100;
+  Tracer tracer(options, metrics);
+  std::string traceparent;
+  {
+    Span root = tracer.StartSpan("root", SpanKind::kServer, "not a traceparent");
+    traceparent = root.Traceparent();
+  }
+  tracer.Flush();
+  ASSERT_EQ(receiver.Spans().size(), 1u);
+  EXPECT_TRUE(receiver.Spans()[0].parent_span_id.empty());
+  EXPECT_EQ(traceparent.substr(52), "-01");
+  EXPECT_EQ(traceparent.substr(3, 32), receiver.Spans()[0].trace_id);
+}
+
+TEST(TracerTest, WithoutAnEndpointNothingIsRecordedButTheContextIsCarriedOn) {
+  base::Metrics metrics;
+  Tracer tracer(TracerOptions{.service = "seckill-test"}, metrics);
+  EXPECT_FALSE(tracer.recording());
+  Span span = tracer.StartSpan("x", SpanKind::kServer, kSampled);
+  EXPECT_FALSE(span.recording());
+  EXPECT_EQ(span.Traceparent().substr(0, 36), std::string(kSampled).substr(0, 36));
+  EXPECT_NE(span.context().SpanIdHex(), "00f067aa0ba902b7");
+}
+
+TEST(TracerTest, AFullQueueDropsAndAnUnreachableCollectorFailsAndBothAreCounted) {
+  base::Metrics metrics;
+  TracerOptions options;
+  options.service = "seckill-test";
+  {
+    OtlpReceiver gone;  // a port that was free, now closed again
+    options.endpoint = gone.endpoint();
+  }
+  options.queue_capacity = 3;
+  options.batch_size = 1000;
+  options.flush_interval = std::chrono::seconds(60);
+  Tracer tracer(options, metrics);
+  for (int i = 0; i < 5; ++i) tracer.StartSpan("s", SpanKind::kServer, kSampled).End();
+  tracer.Flush();
+  const std::string text = metrics.PrometheusText();
+  EXPECT_NE(text.find("seckill_trace_spans_total{outcome=\"dropped_queue_full\"} 2"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("seckill_trace_spans_total{outcome=\"dropped_export_failed\"} 3"),
+            std::string::npos)
+      << text;
+}
+
+TEST(TracerTest, TheExportIsOtlpJson) {
+  SpanData span;
+  span.context = *base::TraceContext::FromTraceparent(kSampled);
+  span.name = "n\"";
+  span.kind = SpanKind::kProducer;
+  span.attributes = {{"messaging.system", std::string("rabbitmq")}, {"n", int64_t{3}}};
+  const boost::json::value body = boost::json::parse(Tracer::OtlpJson("svc", {span}));
+  const boost::json::value& out =
+      body.at("resourceSpans").at(0).at("scopeSpans").at(0).at("spans").at(0);
+  EXPECT_EQ(out.at("name").as_string(), "n\"");
+  EXPECT_EQ(out.at("kind").as_int64(), 4);
+  EXPECT_FALSE(out.as_object().contains("parentSpanId"));
+  EXPECT_EQ(out.at("attributes").at(1).at("value").at("intValue").as_string(), "3");
+}
+
+}  // namespace
+}  // namespace seckill::tracing

@@ -1,0 +1,139 @@
+// One order's trace, as the services export it over OTLP/HTTP to a receiver this test runs at the
+// stack's tracing endpoint (SECKILL_TRACING_ENDPOINT): the spans, their parents and attributes.
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "libs/base/trace_context.h"
+#include "libs/base/url.h"
+#include "libs/tracing/testing/otlp_receiver.h"
+#include "tests/support/e2e_fixture.h"
+
+namespace seckill::testing {
+namespace {
+
+using tracing::testing::OtlpReceiver;
+using tracing::testing::ReceivedSpan;
+
+class TracingE2eTest : public E2eTest {
+ protected:
+  static uint16_t EndpointPort() {
+    auto url = base::ParseUrl(StackEnv::Get().At("SECKILL_TRACING_ENDPOINT"), 4318);
+    return url.ok() ? url->port : 0;
+  }
+};
+
+const ReceivedSpan* Find(const std::vector<ReceivedSpan>& spans, const std::string& service,
+                         const std::string& name, const std::string& parent) {
+  for (const ReceivedSpan& span : spans) {
+    if (span.service == service && span.name == name && span.parent_span_id == parent) return &span;
+  }
+  return nullptr;
+}
+
+TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndTheQueue) {
+  OtlpReceiver receiver(EndpointPort());  // fails loudly if the port is taken (a local Jaeger?)
+  const std::string activity = NewActivity(3);
+  const std::vector<bench::BuyerAccount> buyers = NewBuyers(1);
+  // The caller's span, sampled: every span of this trace is kept whatever the ratio.
+  const base::TraceContext caller = base::TraceContext::NewTrace(true);
+  const http::Response placed =
+      Order(activity, buyers[0].token, "", {{"traceparent", caller.Traceparent()}});
+  ASSERT_EQ(placed.status, 202) << placed.body;
+
+  const std::string trace(caller.TraceIdHex());
+  const std::string route = "POST /api/v1/activities/{id}/orders";
+  const std::string place = "seckill.order.v1.OrderService/PlaceOrders";
+  auto complete = [&](const std::vector<ReceivedSpan>& spans) {
+    int of_trace = 0;
+    for (const ReceivedSpan& s : spans) of_trace += s.trace_id == trace ? 1 : 0;
+    return of_trace >= 8;
+  };
+  std::vector<ReceivedSpan> spans = receiver.WaitFor(complete, std::chrono::seconds(10));
+  std::erase_if(spans, [&](const ReceivedSpan& s) { return s.trace_id != trace; });
+
+  const ReceivedSpan* server =
+      Find(spans, "seckill-gateway", route, std::string(caller.SpanIdHex()));
+  ASSERT_NE(server, nullptr) << "the gateway's span of the request, child of the caller's";
+  EXPECT_EQ(server->kind, 2);
+  EXPECT_EQ(server->attributes.at("http.request.method"), "POST");
+  EXPECT_EQ(server->attributes.at("http.route"), route);
+  EXPECT_EQ(server->attributes.at("http.response.status_code"), "202");
+
+  const ReceivedSpan* decision = Find(spans, "seckill-gateway", "flow control", server->span_id);
+  ASSERT_NE(decision, nullptr);
+  EXPECT_EQ(decision->attributes.at("seckill.flow.decision"), "admitted");
+  EXPECT_EQ(decision->attributes.at("seckill.flow.resource"), route);
+
+  const ReceivedSpan* client = Find(spans, "seckill-gateway", place, server->span_id);
+  ASSERT_NE(client, nullptr);
+  EXPECT_EQ(client->kind, 3);
+  EXPECT_EQ(client->attributes.at("rpc.system"), "grpc");
+  EXPECT_EQ(client->attributes.at("rpc.method"), "PlaceOrders");
+  EXPECT_EQ(client->attributes.at("rpc.grpc.status_code"), "0");
+
+  const ReceivedSpan* answered = Find(spans, "seckill-order", place, client->span_id);
+  ASSERT_NE(answered, nullptr) << "the order service's span, child of the gateway's call";
+  EXPECT_EQ(answered->kind, 2);
+  EXPECT_EQ(answered->attributes.at("rpc.service"), "seckill.order.v1.OrderService");
+  EXPECT_FALSE(answered->attributes.at("seckill.order_id").empty());
+
+  const std::string reserve = "seckill.product.v1.ProductService/ReserveStocks";
+  const ReceivedSpan* asked = Find(spans, "seckill-order", reserve, answered->span_id);
+  ASSERT_NE(asked, nullptr) << "the order service's call for the stock";
+  EXPECT_EQ(asked->kind, 3);
+  EXPECT_EQ(asked->attributes.at("rpc.grpc.status_code"), "0");
+  const ReceivedSpan* reserved = Find(spans, "seckill-product", reserve, asked->span_id);
+  ASSERT_NE(reserved, nullptr) << "the product service's span of it";
+  EXPECT_EQ(reserved->attributes.at("seckill.order_id"),
+            answered->attributes.at("seckill.order_id"));
+  const ReceivedSpan* redis =
+      Find(spans, "seckill-product", "FCALL seckill_many", reserved->span_id);
+  ASSERT_NE(redis, nullptr) << "the ledger's Redis call";
+  EXPECT_EQ(redis->kind, 3);
+  EXPECT_EQ(redis->attributes.at("db.system"), "redis");
+  EXPECT_EQ(redis->attributes.at("db.operation.name"), "FCALL");
+
+  const ReceivedSpan* published =
+      Find(spans, "seckill-order", "seckill.orders publish", answered->span_id);
+  ASSERT_NE(published, nullptr) << "the publish of the order's message, to its confirm";
+  EXPECT_EQ(published->kind, 4);
+  EXPECT_EQ(published->attributes.at("messaging.system"), "rabbitmq");
+  EXPECT_EQ(published->attributes.at("messaging.destination.name"), "seckill.orders");
+  EXPECT_EQ(published->events, std::vector<std::string>{"confirmed"});
+  // Each span lies within its parent's time.
+  EXPECT_LE(server->start_unix_ns, client->start_unix_ns);
+  EXPECT_GE(server->end_unix_ns, client->end_unix_ns);
+  EXPECT_LE(client->start_unix_ns, answered->start_unix_ns + 1'000'000);  // clocks: same host
+}
+
+TEST_F(TracingE2eTest, AnUnsampledQuickRequestExportsNothing) {
+  OtlpReceiver receiver(EndpointPort());
+  const base::TraceContext caller = base::TraceContext::NewTrace(false);
+  auto listed =
+      client_.Call("GET", "/api/v1/activities", "", "", {{"traceparent", caller.Traceparent()}});
+  ASSERT_TRUE(listed.ok());
+  // A sampled request after it: once its spans are in, the unsampled one's would be too.
+  const base::TraceContext marker = base::TraceContext::NewTrace(true);
+  ASSERT_TRUE(
+      client_.Call("GET", "/api/v1/activities", "", "", {{"traceparent", marker.Traceparent()}})
+          .ok());
+  const std::vector<ReceivedSpan> spans = receiver.WaitFor(
+      [&](const std::vector<ReceivedSpan>& got) {
+        for (const ReceivedSpan& s : got) {
+          if (s.trace_id == marker.TraceIdHex()) return true;
+        }
+        return false;
+      },
+      std::chrono::seconds(10));
+  bool marker_seen = false;
+  for (const ReceivedSpan& s : spans) {
+    EXPECT_NE(s.trace_id, caller.TraceIdHex()) << s.name;
+    marker_seen = marker_seen || s.trace_id == marker.TraceIdHex();
+  }
+  EXPECT_TRUE(marker_seen);
+}
+
+}  // namespace
+}  // namespace seckill::testing
