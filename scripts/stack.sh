@@ -360,6 +360,7 @@ SECKILL_TLS_CA_FILE=$TLS/ca.crt
 SECKILL_TLS_ADMIN_CERT_FILE=$TLS/seckill-gateway-admin.crt
 SECKILL_TLS_ADMIN_KEY_FILE=$TLS/seckill-gateway-admin.key
 ENV
+  write_prometheus_targets
   # The live flow-control rules: edit this copy and the gateway reloads it within a second.
   [ -f "$RUN/flow-rules.json" ] || cp "$ROOT/configs/flow-rules.json" "$RUN/flow-rules.json"
 }
@@ -387,6 +388,20 @@ instance_urls() { # instance_urls SERVICE [PORT_OF]: each instance's URL (defaul
   local k urls=() port_of=${2:-http_port_of}
   for k in $(seq "$(scale)"); do urls+=("http://127.0.0.1:$("$port_of" "$1" "$k")"); done
   (IFS=,; echo "${urls[*]}")
+}
+
+# Prometheus's targets (deploy/prometheus/prometheus.yml reads this file): every instance's
+# operators' port, by service, and the broker's own metrics.
+write_prometheus_targets() {
+  local groups=() svc k list
+  for svc in gateway product order; do
+    list=()
+    for k in $(seq "$(scale)"); do list+=("\"127.0.0.1:$(probe_port_of "$svc" "$k")\""); done
+    groups+=("{\"targets\": [$(IFS=,; echo "${list[*]}")], \"labels\": {\"service\": \"seckill-$svc\"}}")
+  done
+  groups+=("{\"targets\": [\"127.0.0.1:$AMQP_METRICS_PORT\"], \"labels\": {\"service\": \"rabbitmq\"}}")
+  mkdir -p "$RUN/prometheus"
+  (IFS=,; echo "[${groups[*]}]") > "$RUN/prometheus/targets.json"
 }
 
 start_service() { # start_service SERVICE [K]
