@@ -81,9 +81,9 @@ TEST(DashboardE2eTest, EveryMetricTheDashboardQueriesIsLive) {
   std::string live;
   for (const std::string& target : PrometheusTargets()) {
     const size_t colon = target.rfind(':');
-    auto metrics = http::Fetch(target.substr(0, colon),
-                               static_cast<uint16_t>(std::stoi(target.substr(colon + 1))), "GET",
-                               "/metrics");
+    auto metrics =
+        http::Fetch(target.substr(0, colon),
+                    static_cast<uint16_t>(std::stoi(target.substr(colon + 1))), "GET", "/metrics");
     ASSERT_TRUE(metrics.ok() && metrics->status == 200) << target;
     live += "\n" + metrics->body;
   }
@@ -106,7 +106,8 @@ TEST(DashboardE2eTest, EveryMetricTheDashboardQueriesIsLive) {
     // Families read at scrape time may have no sample yet (no breaker rule, no current sale,
     // no sweep run): declared is enough for those.
     const bool declared = live.find("\n# TYPE " + name + " ") != std::string::npos;
-    EXPECT_TRUE(sampled || declared) << name << " is queried by the dashboard but no service lists it";
+    EXPECT_TRUE(sampled || declared)
+        << name << " is queried by the dashboard but no service lists it";
   }
 }
 
