@@ -87,7 +87,7 @@ int Run(const Settings& s) {
   api::OrderGrpcService service(uses.place, uses.manage, uses.cancel, uses.reconcile,
                                 uses.dead_letters, tracer);
   api::OrderConsumers consumers(s.broker, signer, uses.record, uses.cancel, uses.dead_letters,
-                                metrics);
+                                metrics, &tracer);
   // The backstop: cancels what a lost deadline left, retries stock returns owed, reports drift.
   base::PeriodicTask sweeper(ioc.get_executor(), s.expiry_sweep_interval,
                              [&uses] { return uses.sweep(); });

@@ -32,7 +32,7 @@ const ReceivedSpan* Find(const std::vector<ReceivedSpan>& spans, const std::stri
   return nullptr;
 }
 
-TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndTheQueue) {
+TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndAcrossTheQueue) {
   OtlpReceiver receiver(EndpointPort());  // fails loudly if the port is taken (a local Jaeger?)
   const std::string activity = NewActivity(3);
   const std::vector<bench::BuyerAccount> buyers = NewBuyers(1);
@@ -48,7 +48,7 @@ TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndTheQueue) {
   auto complete = [&](const std::vector<ReceivedSpan>& spans) {
     int of_trace = 0;
     for (const ReceivedSpan& s : spans) of_trace += s.trace_id == trace ? 1 : 0;
-    return of_trace >= 8;
+    return of_trace >= 9;
   };
   std::vector<ReceivedSpan> spans = receiver.WaitFor(complete, std::chrono::seconds(10));
   std::erase_if(spans, [&](const ReceivedSpan& s) { return s.trace_id != trace; });
@@ -102,6 +102,19 @@ TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndTheQueue) {
   EXPECT_EQ(published->attributes.at("messaging.system"), "rabbitmq");
   EXPECT_EQ(published->attributes.at("messaging.destination.name"), "seckill.orders");
   EXPECT_EQ(published->events, std::vector<std::string>{"confirmed"});
+
+  // Across the queue: the consumer's handling of the order, child of (and linked to) the publish.
+  const ReceivedSpan* processed =
+      Find(spans, "seckill-order", "seckill.orders process", published->span_id);
+  ASSERT_NE(processed, nullptr) << "the consumer's span of the order's delivery";
+  EXPECT_EQ(processed->kind, 5);
+  EXPECT_EQ(processed->attributes.at("messaging.operation.type"), "process");
+  EXPECT_EQ(processed->attributes.at("seckill.order_id"),
+            answered->attributes.at("seckill.order_id"));
+  EXPECT_EQ(processed->attributes.at("seckill.disposition"), "ack");
+  ASSERT_EQ(processed->links.size(), 1u);
+  EXPECT_EQ(processed->links[0], std::make_pair(trace, published->span_id));
+  EXPECT_GE(processed->start_unix_ns, published->start_unix_ns);
   // Each span lies within its parent's time.
   EXPECT_LE(server->start_unix_ns, client->start_unix_ns);
   EXPECT_GE(server->end_unix_ns, client->end_unix_ns);

@@ -52,7 +52,8 @@ OrderMessageHandler::Decode Verified(const messaging::MessageSigner& signer,
 OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker,
                                const messaging::MessageSigner& signer,
                                const app::RecordOrder& record, const app::CancelOrder& cancel,
-                               const app::DeadLetters& dead_letters, base::Metrics& metrics)
+                               const app::DeadLetters& dead_letters, base::Metrics& metrics,
+                               tracing::Tracer* tracer)
     : redeliveries_(metrics.Get("seckill_order_redeliveries_total",
                                 "Messages the broker delivered again (a consumer died or gave them "
                                 "back before its ack)")),
@@ -66,7 +67,7 @@ OrderConsumers::OrderConsumers(const amqp::BrokerOptions& broker,
             co_return base::StatusesOf(co_await std::move(recording));
           },
           [this] { return orders_->Stopping(); }, std::chrono::seconds(5),
-          Verified(signer, messaging::DecodeOrderMessage)),
+          Verified(signer, messaging::DecodeOrderMessage), {tracer, messaging::kOrderQueue}),
       expired_handler_(
           OrderMessageHandler::OneAtATime(
               [&cancel](domain::Order o) -> asio::awaitable<absl::Status> {

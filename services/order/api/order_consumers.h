@@ -27,7 +27,8 @@ class OrderConsumers {
   // letter that names no order.
   OrderConsumers(const amqp::BrokerOptions& broker, const messaging::MessageSigner& signer,
                  const app::RecordOrder& record, const app::CancelOrder& cancel,
-                 const app::DeadLetters& dead_letters, base::Metrics& metrics);
+                 const app::DeadLetters& dead_letters, base::Metrics& metrics,
+                 tracing::Tracer* tracer = nullptr);
 
   void Start();
   // Each finishes the batch in hand, then stops.

@@ -2,6 +2,7 @@
 
 #include "libs/base/backoff.h"
 #include "libs/base/status.h"
+#include "libs/base/trace_context.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::order::api {
@@ -51,6 +52,8 @@ boost::asio::awaitable<std::vector<amqp::Disposition>> OrderMessageHandler::oper
   std::vector<amqp::Disposition> dispositions(deliveries.size(), amqp::Disposition::kAck);
   std::vector<domain::Order> orders;  // still to do
   std::vector<size_t> where;          // each one's delivery (a delivery may name several)
+  std::vector<tracing::Span> spans;   // each order's, when traced
+  std::vector<size_t> span_of;        // each order's span in `spans`
   for (size_t i = 0; i < deliveries.size(); ++i) {
     const amqp::Delivery& delivery = deliveries[i];
     auto named = decode_(delivery);
@@ -67,11 +70,33 @@ boost::asio::awaitable<std::vector<amqp::Disposition>> OrderMessageHandler::oper
           delivery.message_id, named->invalid, named->orders.size());
       dispositions[i] = amqp::Disposition::kDeadLetter;
     }
-    for (domain::Order& order : named->orders) {
-      orders.push_back(std::move(order));
+    for (size_t k = 0; k < named->orders.size(); ++k) {
+      if (tracing_.tracer != nullptr) {
+        const std::string parent = k < named->traceparents.size() ? named->traceparents[k] : "";
+        tracing::Span& span = spans.emplace_back(tracing_.tracer->StartSpan(
+            tracing_.queue + " process", tracing::SpanKind::kConsumer, parent));
+        if (const auto producer = base::TraceContext::FromTraceparent(parent)) {
+          span.AddLink(*producer);
+        }
+        span.Set("messaging.system", "rabbitmq")
+            .Set("messaging.operation.type", "process")
+            .Set("messaging.destination.name", tracing_.queue)
+            .Set("messaging.message.id", delivery.message_id)
+            .Set("seckill.order_id", static_cast<int64_t>(named->orders[k].order_id))
+            .Set("seckill.redelivered", delivery.redelivered);
+        span_of.push_back(spans.size() - 1);
+      }
+      orders.push_back(std::move(named->orders[k]));
       where.push_back(i);
     }
   }
+  // The order's span says how its delivery is settled (the ack itself follows the batch).
+  auto settle = [&spans, &span_of](size_t j, const char* disposition, const absl::Status& why) {
+    if (j >= span_of.size()) return;
+    tracing::Span& span = spans[span_of[j]];
+    span.Set("seckill.disposition", disposition);
+    if (!why.ok()) span.SetError(std::string(why.message()));
+  };
 
   base::Backoff backoff(std::chrono::milliseconds(50), max_backoff_);
   while (!orders.empty()) {
@@ -79,20 +104,29 @@ boost::asio::awaitable<std::vector<amqp::Disposition>> OrderMessageHandler::oper
     const std::vector<absl::Status> done = co_await std::move(worked);
     std::vector<domain::Order> retry;
     std::vector<size_t> retry_where;
+    std::vector<size_t> retry_span_of;
     absl::Status transient;
     for (size_t j = 0; j < orders.size(); ++j) {
       const absl::Status status =
           j < done.size() ? done[j] : absl::InternalError("no result for it");
-      if (status.ok()) continue;
+      if (status.ok()) {
+        settle(j, "ack", status);
+        continue;
+      }
       if (!base::IsTransient(status)) {
         spdlog::error("order {}: cannot be processed ({}); dead-lettering it", orders[j].order_id,
                       status.ToString());
         dispositions[where[j]] = amqp::Disposition::kDeadLetter;
+        settle(j, "dead_letter", status);
         continue;
       }
       transient = status;
       retry.push_back(orders[j]);
       retry_where.push_back(where[j]);
+      if (j < span_of.size()) {
+        spans[span_of[j]].AddEvent("retry: " + std::string(status.message()));
+        retry_span_of.push_back(span_of[j]);
+      }
     }
     if (retry.empty()) break;
     const std::chrono::milliseconds delay = backoff.Next();
@@ -100,12 +134,14 @@ boost::asio::awaitable<std::vector<amqp::Disposition>> OrderMessageHandler::oper
                  retry.front().order_id, transient.ToString(), delay.count());
     auto pause = base::PauseUnlessStopping(delay, stopping_);
     const bool waited = co_await std::move(pause);
-    if (!waited) {
-      for (size_t i : retry_where) dispositions[i] = amqp::Disposition::kRequeue;
-      co_return dispositions;
-    }
     orders = std::move(retry);
     where = std::move(retry_where);
+    span_of = std::move(retry_span_of);
+    if (!waited) {
+      for (size_t i : where) dispositions[i] = amqp::Disposition::kRequeue;
+      for (size_t j = 0; j < orders.size(); ++j) settle(j, "requeue", absl::OkStatus());
+      co_return dispositions;
+    }
   }
   co_return dispositions;
 }

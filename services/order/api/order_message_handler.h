@@ -2,15 +2,24 @@
 
 #include <chrono>
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "boost/asio/awaitable.hpp"
 #include "libs/amqp/consumer.h"
+#include "libs/tracing/tracer.h"
 #include "services/order/domain/order.h"
 #include "services/order/messaging/order_queue.h"
 
 namespace seckill::order::api {
+
+// Each order a handler takes is a consumer span ("<queue> process") of the trace its message
+// carries (the publish's span: its parent, and linked), when `tracer` is set.
+struct ConsumerTracing {
+  tracing::Tracer* tracer = nullptr;
+  std::string queue;
+};
 
 // Runs `work` (a coroutine) on the orders a batch of messages carries (recording them, or
 // cancelling them when their payment deadline expired); `decode` says which orders a message names
@@ -29,11 +38,12 @@ class OrderMessageHandler {
 
   OrderMessageHandler(Work work, std::function<bool()> stopping,
                       std::chrono::milliseconds max_backoff = std::chrono::seconds(5),
-                      Decode decode = messaging::DecodeOrderMessage)
+                      Decode decode = messaging::DecodeOrderMessage, ConsumerTracing tracing = {})
       : work_(std::move(work)),
         stopping_(std::move(stopping)),
         max_backoff_(max_backoff),
-        decode_(std::move(decode)) {}
+        decode_(std::move(decode)),
+        tracing_(std::move(tracing)) {}
   // For work that takes one order at a time.
   static Work OneAtATime(WorkOnOne work);
 
@@ -53,6 +63,7 @@ class OrderMessageHandler {
   std::function<bool()> stopping_;
   std::chrono::milliseconds max_backoff_;
   Decode decode_;
+  ConsumerTracing tracing_;
 };
 
 }  // namespace seckill::order::api

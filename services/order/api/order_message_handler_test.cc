@@ -4,6 +4,7 @@
 
 #include "gtest/gtest.h"
 #include "libs/base/run_to_completion.h"
+#include "libs/tracing/testing/otlp_receiver.h"
 #include "services/order/messaging/order_queue.h"
 
 namespace seckill::order::api {
@@ -182,6 +183,45 @@ TEST(OrderMessageHandlerTest, AnInvalidOrderInAMessageDeadLettersItAfterItsValid
   EXPECT_EQ(done, (std::vector<amqp::Disposition>{amqp::Disposition::kDeadLetter,
                                                   amqp::Disposition::kAck}));
   EXPECT_EQ(seen, (std::vector<uint64_t>{10, 12, 7}));
+}
+
+// Each order is a consumer span of its own trace: the child of (and linked to) the span its
+// message names, saying how its delivery is settled.
+TEST(OrderMessageHandlerTest, EachOrderIsAConsumerSpanOfItsMessagesTrace) {
+  tracing::testing::OtlpReceiver receiver;
+  base::Metrics metrics;
+  tracing::Tracer tracer({.service = "seckill-order", .endpoint = receiver.endpoint()}, metrics);
+  const std::string a = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+  const std::string b = "00-5bf92f3577b34da6a3ce929d0e0e4736-10f067aa0ba902b7-01";
+  amqp::Delivery one;
+  one.body = messaging::EncodeOrderPlaced({1, 42, 7, 1, 250, domain::OrderStatus::kQueued, 5}, a);
+  one.message_id = "1";
+  amqp::Delivery two;
+  two.body =
+      messaging::EncodeOrdersPlaced({{{2, 42, 8, 1, 250, domain::OrderStatus::kQueued, 5}, b}});
+  two.message_id = "orders-2";
+  two.headers[messaging::kMessageHeader] = messaging::kOrdersPlacedMessage;
+  OrderMessageHandler handler(
+      OneAtATime([](const domain::Order& o) {
+        return o.order_id == 2 ? absl::InvalidArgumentError("never") : absl::OkStatus();
+      }),
+      [] { return false; }, 50ms, messaging::DecodeOrderMessage, {&tracer, "seckill.orders"});
+  Handle(handler, std::vector<amqp::Delivery>{one, two});
+  tracer.Flush();
+  const std::vector<tracing::testing::ReceivedSpan> spans = receiver.Spans();
+  ASSERT_EQ(spans.size(), 2u);
+  for (const auto& span : spans) {
+    EXPECT_EQ(span.name, "seckill.orders process");
+    EXPECT_EQ(span.kind, 5);
+    const std::string& parent = span.attributes.at("seckill.order_id") == "1" ? a : b;
+    EXPECT_EQ(span.trace_id, parent.substr(3, 32));
+    EXPECT_EQ(span.parent_span_id, parent.substr(36, 16));
+    ASSERT_EQ(span.links.size(), 1u);
+    EXPECT_EQ(span.links[0].second, parent.substr(36, 16));
+    const bool failed = span.attributes.at("seckill.order_id") == "2";
+    EXPECT_EQ(span.attributes.at("seckill.disposition"), failed ? "dead_letter" : "ack");
+    EXPECT_EQ(span.status_code, failed ? 2 : 0);
+  }
 }
 
 }  // namespace

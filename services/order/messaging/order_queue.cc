@@ -124,9 +124,14 @@ absl::StatusOr<OrderMessage> DecodeOrderMessage(const amqp::Delivery& delivery) 
   OrderMessage decoded;
   auto kind = delivery.headers.find(kMessageHeader);
   if (kind == delivery.headers.end()) {
-    auto order = DecodeOrderPlaced(delivery.body);
+    v1::OrderPlaced one;
+    if (!one.ParseFromString(delivery.body)) {
+      return absl::InvalidArgumentError("not an OrderPlaced message");
+    }
+    auto order = FromMessage(one);
     if (!order.ok()) return order.status();
     decoded.orders.push_back(*order);
+    decoded.traceparents.push_back(one.traceparent());
     return decoded;
   }
   auto message = ParseOrdersPlaced(delivery, kind->second);
@@ -136,6 +141,7 @@ absl::StatusOr<OrderMessage> DecodeOrderMessage(const amqp::Delivery& delivery) 
     auto order = FromMessage(m);
     if (order.ok()) {
       decoded.orders.push_back(*order);
+      decoded.traceparents.push_back(m.traceparent());
     } else {
       ++decoded.invalid;
     }
@@ -164,6 +170,7 @@ absl::StatusOr<OrderMessage> DecodeExpiredOrders(const amqp::Delivery& delivery)
     domain::Order o;
     o.order_id = id;
     decoded.orders.push_back(o);
+    decoded.traceparents.emplace_back();
   }
   return decoded;
 }

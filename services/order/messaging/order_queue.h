@@ -59,6 +59,9 @@ absl::StatusOr<std::vector<std::string>> SplitOrderMessage(const amqp::Delivery&
 // valid order (poison: the delivery is dead-lettered once its valid orders are done).
 struct OrderMessage {
   std::vector<domain::Order> orders;
+  // Each order's trace context as its message carries it (the span that published it), in the
+  // orders' order; empty when none.
+  std::vector<std::string> traceparents;
   size_t invalid = 0;
 };
 absl::StatusOr<OrderMessage> DecodeOrderMessage(const amqp::Delivery& delivery);
