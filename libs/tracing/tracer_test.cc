@@ -20,7 +20,7 @@ TracerOptions To(const OtlpReceiver& receiver) {
   options.service = "seckill-test";
   options.endpoint = receiver.endpoint();
   options.sample_percent = 0;
-  options.slow = std::chrono::milliseconds(50);
+  options.slow = std::chrono::milliseconds(300);  // far above a descheduled thread's pause
   return options;
 }
 
@@ -80,7 +80,7 @@ TEST(TracerTest, AnUnsampledTraceKeepsOnlyItsFailedAndSlowSpans) {
   tracer.StartSpan("failed", SpanKind::kServer, kUnsampled).SetError("boom");
   {
     Span slow = tracer.StartSpan("slow", SpanKind::kServer, kUnsampled);
-    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    std::this_thread::sleep_for(std::chrono::milliseconds(320));
   }
   // A trace begun here at sample_percent 0 is not sampled either.
   tracer.StartSpan("root", SpanKind::kServer, "").End();

@@ -121,7 +121,7 @@ TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndAcrossTheQueue) 
   EXPECT_LE(client->start_unix_ns, answered->start_unix_ns + 1'000'000);  // clocks: same host
 }
 
-TEST_F(TracingE2eTest, AnUnsampledQuickRequestExportsNothing) {
+TEST_F(TracingE2eTest, AnUnsampledTraceIsKeptOnlyWhereItFailedOrWasSlow) {
   OtlpReceiver receiver(EndpointPort());
   const base::TraceContext caller = base::TraceContext::NewTrace(false);
   auto listed =
@@ -142,7 +142,11 @@ TEST_F(TracingE2eTest, AnUnsampledQuickRequestExportsNothing) {
       std::chrono::seconds(10));
   bool marker_seen = false;
   for (const ReceivedSpan& s : spans) {
-    EXPECT_NE(s.trace_id, caller.TraceIdHex()) << s.name;
+    if (s.trace_id == caller.TraceIdHex()) {
+      // Kept only by the rule for every trace: failed, or slower than tracing.slow_ms (500 ms
+      // under make up), which a loaded machine can make a list request.
+      EXPECT_TRUE(s.status_code == 2 || s.end_unix_ns - s.start_unix_ns >= 500'000'000) << s.name;
+    }
     marker_seen = marker_seen || s.trace_id == marker.TraceIdHex();
   }
   EXPECT_TRUE(marker_seen);
