@@ -9,8 +9,8 @@
 # baselines (nginx, healthz, read, sold out, 429, Redis, nginx, ... per round; then the stock
 # path with the gateway's sold-out mark off, against Redis; then the drain and accepted orders,
 # against the publisher alone, seckill-publish-bench; each of these three paths run in every
-# round with the services in mutual TLS and again in plain text, to show what TLS costs them;
-# then one gRPC hop with mutual TLS, against the same hop in plain text, seckill-rpc-bench):
+# round with the services as deployed (mutual TLS, telemetry on), in plain text and with
+# telemetry off, to show what TLS and telemetry cost them; then one gRPC hop with mutual TLS, against the same hop in plain text, seckill-rpc-bench):
 # throughput, latency
 # p50/p99/p99.9 (wrk, 64 connections), CPU µs per request of every server process (utime+stime
 # from /proc/PID/stat over the run), and the median ratio to the baseline. Every run is checked:
@@ -20,7 +20,7 @@
 #
 #   scripts/bench.sh      results: .run/bench/results/{bench.json,table.md,rush.png,...}
 #
-# Knobs: BENCH_ROUNDS (3), BENCH_TLS_ROUNDS (6: the paths run both ways), BENCH_SECONDS (8),
+# Knobs: BENCH_ROUNDS (3), BENCH_TLS_ROUNDS (6: the paths run three ways), BENCH_SECONDS (8),
 # BENCH_CONNECTIONS (64), BENCH_RUSH_BUYERS (100000),
 # BENCH_RUSH_STOCK (10000; 0 skips the rush), BENCH_PROFILE (1: `perf record` samples the stack's
 # processes during each path's last round and writes where their CPU went to profile.ROW.txt;
@@ -40,8 +40,9 @@ fi
 ip link set lo up
 
 ROUNDS=${BENCH_ROUNDS:-3}
-# The paths run both ways (mutual TLS, plain text) take more rounds: the cost they measure is a
-# few percent, and this machine drifts by more than that between runs a minute apart.
+# The paths run three ways (as deployed, plain text, telemetry off) take more rounds: the cost
+# they measure is a few percent, and this machine drifts by more than that between runs a
+# minute apart.
 TLS_ROUNDS=${BENCH_TLS_ROUNDS:-6}
 DURATION=${BENCH_SECONDS:-8}
 CONNS=${BENCH_CONNECTIONS:-64}
@@ -92,6 +93,9 @@ events { worker_connections 4096; }
 http {
   access_log off;
   server { listen 127.0.0.1:$NGINX_PORT; location / { return 200; } }
+  # The services' OTLP collector (tracing.endpoint of the stack): takes the kept spans, and keeps
+  # nothing, as a collector on another machine would cost these processes nothing more.
+  server { listen 127.0.0.1:4318; client_max_body_size 64m; location = /v1/traces { return 200 '{}'; } }
 }
 EOF
 on_servers nginx -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" &
@@ -285,32 +289,41 @@ for round in $(seq 1 "$ROUNDS"); do
   ins_run "$round"
 done
 
-# --- the paths whose requests cross the services' gRPC hops, each round twice: the services with
-# their mutual TLS and restarted in plain text (grpc.transport plaintext), the order swapped every
-# round, so that each pair of runs measures what mutual TLS costs the path (rows *_plain).
+# --- the paths whose requests cross the services' gRPC hops, each round three times: the services
+# as deployed (mutual TLS, telemetry on: metrics, the sampled access log, tracing at its 1% with
+# nginx taking the spans as the OTLP collector), restarted in plain text (grpc.transport
+# plaintext), and restarted in mutual TLS with telemetry off (stack.sh's STACK_TELEMETRY=off), the
+# order rotated every round; each pair of runs in a round measures what mutual TLS (rows *_plain)
+# or telemetry (rows *_telemetry_off) costs the path.
 # P1, the stock path: every order crosses every hop to Redis. The gateway runs without its
 # sold-out mark (activity.sold_out_ttl_ms = 0) for these rounds (the accept path never sells out,
 # so the mark does not touch it), interleaved with the Redis baseline again (rounds numbered on,
 # so each ratio pairs runs of the same round).
-# services_with TRANSPORT: the three services restarted with grpc.transport TRANSPORT (every
-# `stack.sh start` after this inherits it, as the drain's restart of the order service must).
+# services_with VARIANT: the three services restarted as VARIANT (mutual-tls, plaintext or
+# telemetry-off; every `stack.sh start` after this inherits it, as the drain's restart of the order
+# service must).
 services_with() {
   local s
   for s in gateway order product; do stack stop "$s" >/dev/null; done
-  export SECKILL_GRPC_TRANSPORT=$1
+  case $1 in
+    plaintext) export SECKILL_GRPC_TRANSPORT=plaintext STACK_TELEMETRY=on ;;
+    telemetry-off) export SECKILL_GRPC_TRANSPORT=mutual-tls STACK_TELEMETRY=off ;;
+    *) export SECKILL_GRPC_TRANSPORT=mutual-tls STACK_TELEMETRY=on ;;
+  esac
   on_servers "$ROOT/scripts/stack.sh" start product >/dev/null
   on_servers "$ROOT/scripts/stack.sh" start order >/dev/null
   SECKILL_ACTIVITY_SOLD_OUT_TTL_MS=0 on_servers "$ROOT/scripts/stack.sh" start gateway >/dev/null
 }
-transports_of_round() { # mutual TLS first in odd rounds, plain text first in even ones
-  if [ $(($1 % 2)) -eq 1 ]; then echo "mutual-tls plaintext"; else echo "plaintext mutual-tls"; fi
+variants_of_round() { # the three, the first one rotated every round
+  local variants=(mutual-tls plaintext telemetry-off) i=$(($1 % 3))
+  echo "${variants[@]:i} ${variants[@]:0:i}"
 }
-suffix_of() { [ "$1" = plaintext ] && echo _plain || true; }
+suffix_of() { case $1 in plaintext) echo _plain ;; telemetry-off) echo _telemetry_off ;; esac; }
 for round in $(seq 1 "$TLS_ROUNDS"); do
-  for transport in $(transports_of_round "$round"); do
-    log "stock path, round $round of $TLS_ROUNDS, services in $transport"
-    services_with "$transport"
-    wrk_run "stock_path$(suffix_of "$transport")" "$((ROUNDS + round))" "$GATEWAY" POST "/api/v1/activities/$SOLD_OUT/orders" "$RUN/tokens.txt"
+  for variant in $(variants_of_round "$round"); do
+    log "stock path, round $round of $TLS_ROUNDS, services: $variant"
+    services_with "$variant"
+    wrk_run "stock_path$(suffix_of "$variant")" "$((ROUNDS + round))" "$GATEWAY" POST "/api/v1/activities/$SOLD_OUT/orders" "$RUN/tokens.txt"
   done
   redis_run "$((ROUNDS + round))" 1
 done
@@ -343,7 +356,7 @@ drain_run() { # drain_run ROW ROUND
   local row=$1 n=20000 act first_id first_user=1000000 span rows offset=0
   shift
   act=$(new_activity "$row $1")
-  [ "$row" = drain ] || offset=50000000  # the plain-text rounds' order ids
+  case $row in drain_plain) offset=50000000 ;; drain_telemetry_off) offset=25000000 ;; esac
   first_id=$((9000000000000 + offset + $1 * 100000))
   for i in $(seq 0 $((n - 1))); do
     echo "FCALL seckill_reserve 7 {act:$act}:info {act:$act}:remaining {act:$act}:buyers {act:$act}:resv {act:$act}:idem {act:$act}:inflight {act:$act}:pending $((first_id + i)) $((first_user + i)) 1"
@@ -381,18 +394,18 @@ accept_run() { # accept_run ROW ROUND
 }
 if [ "$(wc -l <"$RUN/tokens.txt")" -ge 2 ]; then
   for round in $(seq 1 "$TLS_ROUNDS"); do
-    for transport in $(transports_of_round "$round"); do
-      log "drain and accept path, round $round of $TLS_ROUNDS, services in $transport"
-      services_with "$transport"
-      drain_run "drain$(suffix_of "$transport")" "$round"
-      accept_run "accept$(suffix_of "$transport")" "$round"
+    for variant in $(variants_of_round "$round"); do
+      log "drain and accept path, round $round of $TLS_ROUNDS, services: $variant"
+      services_with "$variant"
+      drain_run "drain$(suffix_of "$variant")" "$round"
+      accept_run "accept$(suffix_of "$variant")" "$round"
     done
     pub_run "$round"
   done
 fi
 log "the services back in mutual TLS, with the sold-out mark"
 for s in gateway order product; do stack stop "$s" >/dev/null; done
-unset SECKILL_GRPC_TRANSPORT
+unset SECKILL_GRPC_TRANSPORT STACK_TELEMETRY
 for s in product order gateway; do on_servers "$ROOT/scripts/stack.sh" start "$s" >/dev/null; done
 
 # --- R_grpc and T1: one gRPC hop alone (PlaceOrder answered at once), plain and with the

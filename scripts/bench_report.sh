@@ -64,25 +64,35 @@ rows=(
       "$(printf '%.0f' "$rps")" "$(printf '%.0f' "$lo")" "$(printf '%.0f' "$hi")" \
       "$(ms "$p50")" "$(ms "$p99")" "$(ms "$p999")" "$(cpu_text "$(jq -c .cpu_us <<<"$s")")" "$ratio_text"
   done
-  # What mutual TLS costs the paths that cross the services' hops: each round ran each such path
-  # twice, the services restarted with mutual TLS and in plain text (ROW and ROW_plain).
+  # What mutual TLS and telemetry cost the paths that cross the services' hops: each round ran
+  # each such path three ways, the services as deployed (ROW: mutual TLS, telemetry on),
+  # restarted in plain text (ROW_plain) and restarted with telemetry off (ROW_telemetry_off).
   tls_rows=()
-  for spec in "T2|P1, the stock path|stock_path" "T3|P2, accepted orders|accept" "T4|P6, the drain (rows/s)|drain"; do
-    IFS='|' read -r id label row <<<"$spec"
-    s=$(summary "$row" "${row}_plain")
-    plain=$(summary "${row}_plain" "")
-    [ "$s" != null ] && [ "$plain" != null ] || continue
-    ratios=$(jq -sc --arg row "$row" '[.[] | select(.row == $row)] as $tls | [.[] | select(.row == ($row + "_plain"))] as $plain
-      | [$tls[] as $t | $plain[] | select(.round == $t.round) | $t.rps / .rps] | sort' "$RAW")
-    json_rows+=("$(jq -c --arg id "$id" --arg path "$label with mutual TLS against plain text" --argjson plain "$plain" \
-      --argjson ratios "$ratios" '. + {id: $id, path: $path, plain: $plain, round_ratios: $ratios}' <<<"$s")")
-    tls_rows+=("$(printf '| %s | %s | %s (%s-%s) | %s (%s-%s) | %s / %s | %s | %s | %s (%s) |' "$id" "$label" \
+  telemetry_rows=()
+  # paired_row ID LABEL ROW SUFFIX WHAT ARRAY: ROW against ROW+SUFFIX, appended to ARRAY.
+  paired_row() {
+    local id=$1 label=$2 row=$3 suffix=$4 what=$5 s other ratios
+    local -n into=$6
+    s=$(summary "$row" "$row$suffix")
+    other=$(summary "$row$suffix" "")
+    [ "$s" != null ] && [ "$other" != null ] || return 0
+    ratios=$(jq -sc --arg row "$row" --arg other "$row$suffix" '[.[] | select(.row == $row)] as $on | [.[] | select(.row == $other)] as $off
+      | [$on[] as $t | $off[] | select(.round == $t.round) | $t.rps / .rps] | sort' "$RAW")
+    json_rows+=("$(jq -c --arg id "$id" --arg path "$label $what" --argjson other "$other" \
+      --argjson ratios "$ratios" '. + {id: $id, path: $path, other: $other, round_ratios: $ratios}' <<<"$s")")
+    into+=("$(printf '| %s | %s | %s (%s-%s) | %s (%s-%s) | %s / %s | %s | %s | %s (%s) |' "$id" "$label" \
       "$(jq -r '.rps | floor' <<<"$s")" "$(jq -r '.rps_min | floor' <<<"$s")" "$(jq -r '.rps_max | floor' <<<"$s")" \
-      "$(jq -r '.rps | floor' <<<"$plain")" "$(jq -r '.rps_min | floor' <<<"$plain")" "$(jq -r '.rps_max | floor' <<<"$plain")" \
-      "$(ms "$(jq -r '.p99_us // "null"' <<<"$s")")" "$(ms "$(jq -r '.p99_us // "null"' <<<"$plain")")" \
-      "$(cpu_text "$(jq -c .cpu_us <<<"$s")")" "$(cpu_text "$(jq -c .cpu_us <<<"$plain")")" \
+      "$(jq -r '.rps | floor' <<<"$other")" "$(jq -r '.rps_min | floor' <<<"$other")" "$(jq -r '.rps_max | floor' <<<"$other")" \
+      "$(ms "$(jq -r '.p99_us // "null"' <<<"$s")")" "$(ms "$(jq -r '.p99_us // "null"' <<<"$other")")" \
+      "$(cpu_text "$(jq -c .cpu_us <<<"$s")")" "$(cpu_text "$(jq -c .cpu_us <<<"$other")")" \
       "$(jq -r '.ratio | . * 1000 | round / 1000' <<<"$s")" "$(jq -r 'map(. * 1000 | round / 1000) | join(", ")' <<<"$ratios")")")
-  done
+  }
+  paired_row T2 "P1, the stock path" stock_path _plain "with mutual TLS against plain text" tls_rows
+  paired_row T3 "P2, accepted orders" accept _plain "with mutual TLS against plain text" tls_rows
+  paired_row T4 "P6, the drain (rows/s)" drain _plain "with mutual TLS against plain text" tls_rows
+  paired_row O1 "P1, the stock path" stock_path _telemetry_off "with telemetry on against off" telemetry_rows
+  paired_row O2 "P2, accepted orders" accept _telemetry_off "with telemetry on against off" telemetry_rows
+  paired_row O3 "P6, the drain (rows/s)" drain _telemetry_off "with telemetry on against off" telemetry_rows
   # The open-loop rows: one run each, judged against their targets rather than a baseline.
   accept_peak=$(summary accept "" | jq '.rps // 0')
   for spec in "P7|open loop, sold out, at half P4's median|open_sold_out|2" \
@@ -116,6 +126,16 @@ rows=(
     echo "| # | path | mutual TLS req/s (median, min-max) | plain text req/s (median, min-max) | p99 ms, TLS / plain | CPU µs per request, TLS | CPU µs per request, plain | TLS / plain (median of the rounds' ratios; each round) |"
     echo "|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${tls_rows[@]}"
+  fi
+  if [ ${#telemetry_rows[@]} -gt 0 ]; then
+    echo
+    echo "Telemetry on the same paths: the services as deployed (metrics with the request duration histograms, the"
+    echo "sampled access log, tracing at 1% exported to nginx as the collector) against the same services restarted with"
+    echo "telemetry off (no spans, no request histograms, no sampled access log), in the same rounds."
+    echo
+    echo "| # | path | telemetry on req/s (median, min-max) | telemetry off req/s (median, min-max) | p99 ms, on / off | CPU µs per request, on | CPU µs per request, off | on / off (median of the rounds' ratios; each round) |"
+    echo "|---|---|---|---|---|---|---|---|"
+    printf '%s\n' "${telemetry_rows[@]}"
   fi
   if [ -f "$OUT/rush.txt" ]; then
     answered=$(sed -n 's/^  requests *[0-9]* in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")

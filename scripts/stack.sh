@@ -412,6 +412,11 @@ start_service() { # start_service SERVICE [K]
   [ -x "$BIN/seckill-$name" ] || die "$BIN/seckill-$name is not built: run 'make build'"
   if pid_alive "$pidf"; then return; fi
   set -a; . "$RUN/stack.env"; set +a
+  # STACK_TELEMETRY=off: no spans, no request duration histograms, no sampled access log (the
+  # bench's rows without telemetry, against which its cost is measured).
+  if [ "${STACK_TELEMETRY:-on}" = off ]; then
+    export SECKILL_TRACING_ENDPOINT='' SECKILL_METRICS_REQUEST_DURATIONS=off SECKILL_LOG_ACCESS_PERCENT=0
+  fi
   SECKILL_HTTP_PORT=$health_port SECKILL_GRPC_PORT=$grpc_port SECKILL_PROBE_PORT=$probe_port \
     SECKILL_TLS_CERT_FILE=$TLS/seckill-$name.crt SECKILL_TLS_KEY_FILE=$TLS/seckill-$name.key \
     nohup "$BIN/seckill-$name" --config "$ROOT/configs/$name.yaml" >>"$RUN/$id.log" 2>&1 &

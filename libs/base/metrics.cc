@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "fmt/format.h"
+#include "libs/base/settings.h"
 
 namespace seckill::base {
 namespace {
@@ -160,6 +161,13 @@ Metrics& GivenOrUnlisted(Metrics* given, std::unique_ptr<Metrics>& own) {
   if (given != nullptr) return *given;
   own = std::make_unique<Metrics>();
   return *own;
+}
+
+void DescribeSettings(SettingsSchema& schema, MetricsOptions& options) {
+  schema.Choice("metrics.request_durations", &options.request_durations,
+                {{"on", true}, {"off", false}},
+                "on: request duration histograms per HTTP route and per gRPC method (off saves "
+                "their cost on every request; the counters stay)");
 }
 
 }  // namespace seckill::base

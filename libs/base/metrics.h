@@ -116,4 +116,15 @@ class Metrics {
 // component whose registry is optional (tests and tools build it without one).
 Metrics& GivenOrUnlisted(Metrics* given, std::unique_ptr<Metrics>& own);
 
+// What a service measures on every request, beside its counters (the `metrics.*` settings).
+struct MetricsOptions {
+  // The duration histograms per HTTP route and per gRPC method, and the gRPC interceptors that
+  // feed them. Off: neither family is listed and no request pays for them (the bench's rows
+  // without telemetry).
+  bool request_durations = true;
+};
+
+class SettingsSchema;
+void DescribeSettings(SettingsSchema& schema, MetricsOptions& options);
+
 }  // namespace seckill::base

@@ -17,7 +17,6 @@ class RouteDurations {
   // `route`: "METHOD /pattern" (never the raw path, whose ids would make a series per id).
   RouteDurations(base::Metrics& metrics, std::string route, int usual_status);
   void Observe(int status, double seconds);
-  const std::string& route() const { return route_; }
 
  private:
   static constexpr int kFirstStatus = 100;

@@ -118,6 +118,13 @@ CallDurations::CallDurations(base::Metrics& metrics, Side side,
   }
 }
 
+std::unique_ptr<CallDurations> CallDurations::IfMeasured(const base::MetricsOptions& options,
+                                                         base::Metrics& metrics, Side side,
+                                                         const std::vector<std::string>& services) {
+  if (!options.request_durations) return nullptr;
+  return std::make_unique<CallDurations>(metrics, side, services);
+}
+
 void CallDurations::Observe(std::string_view method, grpc::StatusCode code, double seconds) {
   const auto found = methods_.find(method);
   const int index = static_cast<int>(code);

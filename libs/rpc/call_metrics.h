@@ -26,6 +26,11 @@ class CallDurations {
  public:
   enum class Side { kServer, kClient };
   CallDurations(base::Metrics& metrics, Side side, const std::vector<std::string>& services);
+  // The durations a service measures, or null (no interceptor, no family) when `options` turns
+  // them off.
+  static std::unique_ptr<CallDurations> IfMeasured(const base::MetricsOptions& options,
+                                                   base::Metrics& metrics, Side side,
+                                                   const std::vector<std::string>& services);
 
   // `method` as gRPC names it: "/package.Service/Method". Calls to methods of other services
   // are not counted.

@@ -26,17 +26,17 @@ Span& Span::operator=(Span&& other) noexcept {
 }
 
 Span& Span::Set(std::string_view key, std::string value) {
-  if (data_) data_->attributes.emplace_back(std::string(key), std::move(value));
+  if (data_) data_->attributes.emplace_back(key, std::move(value));
   return *this;
 }
 
 Span& Span::Set(std::string_view key, int64_t value) {
-  if (data_) data_->attributes.emplace_back(std::string(key), value);
+  if (data_) data_->attributes.emplace_back(key, value);
   return *this;
 }
 
 Span& Span::Set(std::string_view key, bool value) {
-  if (data_) data_->attributes.emplace_back(std::string(key), value);
+  if (data_) data_->attributes.emplace_back(key, value);
   return *this;
 }
 

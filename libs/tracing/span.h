@@ -30,7 +30,8 @@ struct SpanData {
   SpanKind kind = SpanKind::kInternal;
   int64_t start_unix_ns = 0;
   int64_t end_unix_ns = 0;
-  std::vector<std::pair<std::string, AttributeValue>> attributes;
+  // Keys are OpenTelemetry's names, string literals (static storage): no copy per span.
+  std::vector<std::pair<std::string_view, AttributeValue>> attributes;
   std::vector<std::pair<int64_t, std::string>> events;  // (time, name)
   std::vector<base::TraceContext> links;
   bool error = false;
@@ -59,6 +60,7 @@ class Span {
   const base::TraceContext& context() const { return context_; }
   std::string Traceparent() const { return context_.Traceparent(); }
 
+  // `key`: a string literal (it is kept as it is, not copied).
   Span& Set(std::string_view key, std::string value);
   Span& Set(std::string_view key, const char* value) { return Set(key, std::string(value)); }
   Span& Set(std::string_view key, int64_t value);

@@ -45,11 +45,10 @@ int Run(const Settings& s) {
   base::Metrics metrics;
   base::AddProcessMetrics(metrics, "seckill-gateway");
   // The services' protobuf names (checked at start against the linked descriptors).
-  rpc::CallDurations calls(metrics, rpc::CallDurations::Side::kClient,
-                           {"seckill.product.v1.ProductService", "seckill.order.v1.OrderService"});
-  tracing::TracerOptions trace_options = s.tracing;
-  trace_options.service = "seckill-gateway";
-  tracing::Tracer tracer(trace_options, metrics);
+  const std::unique_ptr<rpc::CallDurations> calls = rpc::CallDurations::IfMeasured(
+      s.metrics, metrics, rpc::CallDurations::Side::kClient,
+      {"seckill.product.v1.ProductService", "seckill.order.v1.OrderService"});
+  tracing::Tracer tracer(s.tracing, metrics);
   mysql::Pool db(s.db, 8);
   asio::thread_pool blocking(4);  // the database's statements
   // Password hashing on its own threads: a queue of argon2 jobs never delays a statement.
@@ -83,13 +82,13 @@ int Run(const Settings& s) {
   api::FlowControl flow_control(flow_clock, &system_metrics);
   // Buyers' and admins' calls go to the same instances, each under its own certificate.
   auto product = std::make_shared<rpc::ServiceChannel>(
-      "product", buyers->ToServer(rpc::kProductIdentity), &calls);
-  auto order =
-      std::make_shared<rpc::ServiceChannel>("order", buyers->ToServer(rpc::kOrderIdentity), &calls);
+      "product", buyers->ToServer(rpc::kProductIdentity), calls.get());
+  auto order = std::make_shared<rpc::ServiceChannel>("order", buyers->ToServer(rpc::kOrderIdentity),
+                                                     calls.get());
   auto admin_product = std::make_shared<rpc::ServiceChannel>(
-      "product", admins->ToServer(rpc::kProductIdentity), &calls);
-  auto admin_order =
-      std::make_shared<rpc::ServiceChannel>("order", admins->ToServer(rpc::kOrderIdentity), &calls);
+      "product", admins->ToServer(rpc::kProductIdentity), calls.get());
+  auto admin_order = std::make_shared<rpc::ServiceChannel>(
+      "order", admins->ToServer(rpc::kOrderIdentity), calls.get());
   discovery::ServiceEndpoints products(ioc.get_executor(), s.discovery, "product", s.product_addr,
                                        {product, admin_product});
   discovery::ServiceEndpoints orders(ioc.get_executor(), s.discovery, "order", s.order_addr,
@@ -123,7 +122,8 @@ int Run(const Settings& s) {
   api::HttpApi api(accounts, sessions, std::move(backends), blocking, flow_control, flow_control,
                    clock, ioc.get_executor(), metrics, tracer,
                    {.cache = {s.activity_cache_max_age.count(), s.sold_out_ttl.count()},
-                    .access_log = {s.access_log_percent, s.access_log_slow}});
+                    .access_log = {s.access_log_percent, s.access_log_slow},
+                    .request_durations = s.metrics.request_durations});
   if (absl::Status rules = flow_control.Start(api.Resources(), s.flow_rules_file); !rules.ok()) {
     // A missing or broken file at start-up: serve without rules rather than not at all, loudly.
     spdlog::error("flow control: {}; serving with no flow rules until the file is fixed",

@@ -18,6 +18,7 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.Int("probe.port", &s.probe_port, 1, 65535, "the operators' port");
   discovery::DescribeSettings(schema, s.discovery);
   tracing::DescribeSettings(schema, s.tracing);
+  base::DescribeSettings(schema, s.metrics);
   schema.Int("http.threads", &s.http_threads, 1, 64, "threads serving HTTP");
   schema.Int("http.body_limit_bytes", &s.body_limit_bytes, 1024, 16 << 20,
              "larger request bodies are answered 413");

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 
+#include "libs/base/metrics.h"
 #include "libs/base/settings.h"
 #include "libs/discovery/settings.h"
 #include "libs/mysql/connection.h"
@@ -43,7 +44,8 @@ struct Settings {
   rpc::TlsFiles admin_tls() const { return {tls.ca_file, admin_cert_file, admin_key_file}; }
   std::string admin_cert_file;
   std::string admin_key_file;
-  tracing::TracerOptions tracing;
+  tracing::TracerOptions tracing{.service = "seckill-gateway"};
+  base::MetricsOptions metrics;
 };
 
 void DescribeSettings(base::SettingsSchema& schema, Settings& settings);

@@ -45,20 +45,20 @@ int Run(const Settings& s) {
   base::SystemClock clock;
   base::Metrics metrics;
   base::AddProcessMetrics(metrics, "seckill-order");
-  tracing::TracerOptions trace_options = s.tracing;
-  trace_options.service = "seckill-order";
-  tracing::Tracer tracer(trace_options, metrics);
-  rpc::CallDurations calls_answered(metrics, rpc::CallDurations::Side::kServer,
-                                    {v1::OrderService::service_full_name()});
-  rpc::CallDurations calls_made(metrics, rpc::CallDurations::Side::kClient,
-                                {product::v1::ProductService::service_full_name()});
+  tracing::Tracer tracer(s.tracing, metrics);
+  const std::unique_ptr<rpc::CallDurations> calls_answered =
+      rpc::CallDurations::IfMeasured(s.metrics, metrics, rpc::CallDurations::Side::kServer,
+                                     {v1::OrderService::service_full_name()});
+  const std::unique_ptr<rpc::CallDurations> calls_made =
+      rpc::CallDurations::IfMeasured(s.metrics, metrics, rpc::CallDurations::Side::kClient,
+                                     {product::v1::ProductService::service_full_name()});
   amqp::Publisher publisher(messaging::OrderPublisherOptions(s.broker), &metrics);
   amqp::Publisher deadline_publisher(messaging::PaymentDeadlinePublisherOptions(s.broker),
                                      &metrics);
   const int64_t payment_timeout_ms = s.payment_timeout.count() * 1000;
 
   auto product = std::make_shared<rpc::ServiceChannel>(
-      "product", credentials->ToServer(rpc::kProductIdentity), &calls_made);
+      "product", credentials->ToServer(rpc::kProductIdentity), calls_made.get());
   discovery::ServiceEndpoints products(ioc.get_executor(), s.discovery, "product", s.product_addr,
                                        {product});
   products.Start();
@@ -110,7 +110,7 @@ int Run(const Settings& s) {
                                      .probe_host = s.http_address,
                                      .probe_port = static_cast<uint16_t>(s.http_port),
                                      .metrics = &metrics,
-                                     .call_durations = &calls_answered,
+                                     .call_durations = calls_answered.get(),
                                      .credentials = credentials->ForServer(api::OrderCallers()),
                                      .presence = presence.get()};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {

@@ -14,6 +14,7 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.Int("http.port", &s.http_port, 1, 65535, "probes: /healthz, /readyz, /metrics");
   discovery::DescribeSettings(schema, s.discovery);
   tracing::DescribeSettings(schema, s.tracing);
+  base::DescribeSettings(schema, s.metrics);
   schema.Int("order.node_id", &s.node_id, 0, domain::OrderIdGenerator::kMaxNodeId,
              "unique per order-service instance: part of every order id; with etcd.endpoints "
              "it is leased there instead, and this is unused");

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "libs/amqp/connection.h"
+#include "libs/base/metrics.h"
 #include "libs/base/settings.h"
 #include "libs/discovery/settings.h"
 #include "libs/mysql/connection.h"
@@ -33,7 +34,8 @@ struct Settings {
   base::Mode mode = base::Mode::kDevelopment;
   std::string message_key;  // signs and verifies the service's own messages
   amqp::BrokerOptions broker;
-  tracing::TracerOptions tracing;
+  tracing::TracerOptions tracing{.service = "seckill-order"};
+  base::MetricsOptions metrics;
 };
 
 void DescribeSettings(base::SettingsSchema& schema, Settings& settings);

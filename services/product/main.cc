@@ -51,11 +51,10 @@ int Run(const Settings& s) {
   base::SystemClock clock;
   base::Metrics metrics;
   base::AddProcessMetrics(metrics, "seckill-product");
-  tracing::TracerOptions trace_options = s.tracing;
-  trace_options.service = "seckill-product";
-  tracing::Tracer tracer(trace_options, metrics);
-  rpc::CallDurations calls(metrics, rpc::CallDurations::Side::kServer,
-                           {v1::ProductService::service_full_name()});
+  tracing::Tracer tracer(s.tracing, metrics);
+  const std::unique_ptr<rpc::CallDurations> calls =
+      rpc::CallDurations::IfMeasured(s.metrics, metrics, rpc::CallDurations::Side::kServer,
+                                     {v1::ProductService::service_full_name()});
   adapters::MariaDbCatalog catalog(db, clock, blocking.get_executor());
   adapters::RedisStockLedger ledger(redis_client, s.ledger_retention.count() * 1000, &tracer);
   app::CreateActivity create_activity(catalog, ledger);
@@ -91,7 +90,7 @@ int Run(const Settings& s) {
                                      .probe_host = s.http_address,
                                      .probe_port = static_cast<uint16_t>(s.http_port),
                                      .metrics = &metrics,
-                                     .call_durations = &calls,
+                                     .call_durations = calls.get(),
                                      .credentials = credentials->ForServer(api::ProductCallers()),
                                      .presence = presence.get()};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {

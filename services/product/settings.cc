@@ -13,6 +13,7 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.Int("http.port", &s.http_port, 1, 65535, "probes: /healthz, /readyz, /metrics");
   discovery::DescribeSettings(schema, s.discovery);
   tracing::DescribeSettings(schema, s.tracing);
+  base::DescribeSettings(schema, s.metrics);
   redis::DescribeSettings(schema, s.redis);
   mysql::DescribeSettings(schema, s.db);
   rpc::DescribeSettings(schema, s.tls);

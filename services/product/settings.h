@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "libs/base/metrics.h"
 #include "libs/base/settings.h"
 #include "libs/discovery/settings.h"
 #include "libs/mysql/connection.h"
@@ -28,7 +29,8 @@ struct Settings {
   std::chrono::seconds sweep_interval{10};
   std::chrono::seconds reseed_grace{5};
   std::chrono::seconds ledger_retention{86'400};
-  tracing::TracerOptions tracing;
+  tracing::TracerOptions tracing{.service = "seckill-product"};
+  base::MetricsOptions metrics;
 };
 
 void DescribeSettings(base::SettingsSchema& schema, Settings& settings);

@@ -22,7 +22,7 @@ HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backend
                  tracing::Tracer& tracer, Options options)
     : metrics_(metrics),
       tracer_(tracer),
-      unmatched_(metrics, "(unmatched)", 404),
+      measured_(options.request_durations),
       access_log_(options.access_log),
       blocking_(blocking),
       admission_(admission),
@@ -52,6 +52,9 @@ HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backend
       order_handlers_(orders_, activities_),
       admin_handlers_(admin_products_, admin_orders_) {
   AddRoutes(sessions);
+  routes_.emplace_back("(unmatched)");
+  if (measured_)
+    durations_.push_back(std::make_unique<http::RouteDurations>(metrics_, routes_.back(), 404));
 }
 
 void HttpApi::AddRoutes(app::Sessions& sessions) {
@@ -62,7 +65,8 @@ void HttpApi::AddRoutes(app::Sessions& sessions) {
     router_.Add(method, pattern,
                 WithMiddleware(name, access, std::move(handler), sessions, admission_, tracer_,
                                std::move(precheck)));
-    durations_.push_back(std::make_unique<http::RouteDurations>(metrics_, name, ok));
+    if (measured_) durations_.push_back(std::make_unique<http::RouteDurations>(metrics_, name, ok));
+    routes_.push_back(name);
   };
   constexpr Access kPublic = Access::kPublic;
   constexpr Access kUser = Access::kUser;
@@ -145,11 +149,11 @@ asio::awaitable<Response> HttpApi::Handle(Request request) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
   http::Router::Match match = router_.Find(request.method, request.path);
+  // The route's place in routes_ (and durations_); the last place: no route matched.
   const size_t index = match.route == nullptr
-                           ? durations_.size()
+                           ? routes_.size() - 1
                            : static_cast<size_t>(match.route - router_.routes().data());
-  const std::string& route =
-      index < durations_.size() ? durations_[index]->route() : unmatched_.route();
+  const std::string& route = routes_[index];
   // This request's span: of the caller's trace (its traceparent), or the first of a new one;
   // what the gateway calls for it is sent this span as its parent.
   tracing::Span span =
@@ -166,7 +170,7 @@ asio::awaitable<Response> HttpApi::Handle(Request request) {
       r.headers.emplace_back("Allow", match.allow);
     }
     const double elapsed = seconds();
-    unmatched_.Observe(r.status, elapsed);
+    if (measured_) durations_[index]->Observe(r.status, elapsed);
     access_log_.Record(request, route, r.status, elapsed, span.context());
     span.Set("http.response.status_code", r.status);
     co_return r;
@@ -176,7 +180,7 @@ asio::awaitable<Response> HttpApi::Handle(Request request) {
   auto handled = match.route->handler(std::move(request), std::move(match.params));
   Response response = co_await std::move(handled);
   const double elapsed = seconds();
-  durations_[index]->Observe(response.status, elapsed);
+  if (measured_) durations_[index]->Observe(response.status, elapsed);
   access_log_.Record(logged, route, response.status, elapsed, span.context());
   span.Set("http.response.status_code", response.status);
   if (!response.error_code.empty()) span.Set("seckill.outcome", std::string(response.error_code));

@@ -44,6 +44,13 @@ struct Backends {
   domain::FlowRulesStore* flow_rules_store = nullptr;
 };
 
+// (At namespace scope: a default argument of HttpApi's constructor.)
+struct HttpApiOptions {
+  app::ActivityCache::Options cache;
+  http::AccessLogOptions access_log;
+  bool request_durations = true;  // base::MetricsOptions: the histograms per route
+};
+
 // The public and admin HTTP API (docs/openapi.yaml): the route table, each route behind the
 // middleware (api/middleware.h), its handler in a group per resource (api/handlers/), the
 // backends reached through typed clients (api/backends/). Handlers run on connection strands and
@@ -51,15 +58,13 @@ struct Backends {
 // probe's database ping runs on `blocking`.
 // Activity reads and the refusals the gateway already knows (sold out, outside the sale window)
 // are answered from an ActivityCache, whose fetches run on `executor`. Each request's duration is
-// recorded by route and status in `metrics`, and a sample of the requests in the access log.
-// Each request is a span of its trace: the caller's trace (a valid traceparent) continued, or a
-// new one begun; the handlers send the gateway's span on as the parent of their calls.
+// recorded by route and status in `metrics` (unless Options::request_durations is off), and a
+// sample of the requests in the access log. Each request is a span of its trace: the caller's trace
+// (a valid traceparent) continued, or a new one begun; the handlers send the gateway's span on as
+// the parent of their calls.
 class HttpApi {
  public:
-  struct Options {
-    app::ActivityCache::Options cache;
-    http::AccessLogOptions access_log;
-  };
+  using Options = HttpApiOptions;
   HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backends backends,
           boost::asio::thread_pool& blocking, AdmissionControl& admission, BackendGuard& guard,
           const base::Clock& clock, boost::asio::any_io_executor executor, base::Metrics& metrics,
@@ -86,10 +91,13 @@ class HttpApi {
 
   base::Metrics& metrics_;
   tracing::Tracer& tracer_;
+  // Each route's name ("METHOD /pattern"), in the router's order.
+  std::vector<std::string> routes_;
   // Each route's request durations, in the router's order; then those no route matched (404,
   // 405), whose paths are not labels (a scan of random paths would make a series per path).
+  // Empty when Options::request_durations is off.
   std::vector<std::unique_ptr<http::RouteDurations>> durations_;
-  http::RouteDurations unmatched_;
+  const bool measured_;
   const http::AccessLog access_log_;
   boost::asio::thread_pool& blocking_;
   AdmissionControl& admission_;
