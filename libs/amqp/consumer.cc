@@ -209,6 +209,9 @@ asio::awaitable<absl::Status> Consumer::Dispatch(Connection& conn, std::vector<D
   const size_t count = batch.size();
   deliveries_.Add(static_cast<int64_t>(count));
   batch_sizes_.Observe(static_cast<double>(count));
+  std::vector<std::shared_ptr<SettledHook>> hooks;
+  hooks.reserve(count);
+  for (const Delivery& d : batch) hooks.push_back(d.on_settled);
   auto handled = handler_(std::move(batch));
   const std::vector<Disposition> dispositions = co_await std::move(handled);
   absl::Status status;
@@ -222,6 +225,9 @@ asio::awaitable<absl::Status> Consumer::Dispatch(Connection& conn, std::vector<D
     acked_.Add(static_cast<int64_t>(count));
     if (rc != AMQP_STATUS_OK)
       status = absl::UnavailableError(fmt::format("ack failed: {}", amqp_error_string2(rc)));
+    for (const std::shared_ptr<SettledHook>& hook : hooks) {
+      if (*hook) (*hook)(Disposition::kAck, status);
+    }
   } else {
     for (size_t i = 0; i < count && status.ok(); ++i) {
       int rc = AMQP_STATUS_OK;
@@ -241,6 +247,7 @@ asio::awaitable<absl::Status> Consumer::Dispatch(Connection& conn, std::vector<D
       }
       if (rc != AMQP_STATUS_OK)
         status = absl::UnavailableError(fmt::format("ack failed: {}", amqp_error_string2(rc)));
+      if (*hooks[i]) (*hooks[i])(dispositions[i], status);
     }
   }
   batch.clear();

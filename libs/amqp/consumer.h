@@ -4,10 +4,12 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "boost/asio/awaitable.hpp"
 #include "boost/asio/io_context.hpp"
 #include "libs/amqp/connection.h"
@@ -15,18 +17,26 @@
 
 namespace seckill::amqp {
 
-struct Delivery {
-  std::string body;
-  std::string message_id;
-  std::map<std::string, std::string> headers;  // string-valued headers only
-  bool redelivered = false;
-};
-
 // What the consumer does with a delivery once the handler returns.
 enum class Disposition {
   kAck,         // done (committed): remove it
   kRequeue,     // not done, try again later (e.g. shutting down mid-retry)
   kDeadLetter,  // can never succeed (poison): reject without requeue, to the dead-letter queue
+};
+
+// Called on the consumer's thread once a delivery's settlement (ack, nack or reject) was
+// written to the broker (OK) or could not be (the error); not called when the connection was
+// lost before its turn.
+using SettledHook = std::function<void(Disposition, const absl::Status&)>;
+
+struct Delivery {
+  std::string body;
+  std::string message_id;
+  std::map<std::string, std::string> headers;  // string-valued headers only
+  bool redelivered = false;
+  // The handler may set *on_settled to learn how the delivery was settled (e.g. to end its
+  // spans at the ack); the consumer keeps a share of it past the handler's return.
+  std::shared_ptr<SettledHook> on_settled = std::make_shared<SettledHook>();
 };
 
 struct ConsumerOptions {
@@ -50,6 +60,7 @@ struct ConsumerOptions {
 // own thread: it waits for the socket to be readable (no thread blocks on a future or sleeps),
 // takes what has arrived (up to max_batch, lingering for more), awaits the handler's coroutine and
 // sends the ack only after it answered kAck. A batch all acked is acked with one `multiple` ack.
+// Then each delivery's on_settled hook, if the handler set one, is told how it was settled.
 // The handler runs on the consumer's thread and must not block it (blocking work goes to a worker
 // pool, awaited). Reconnects with back-off, redeclaring the topology; deliveries not acked before a
 // disconnect are redelivered by the broker, so handlers must be idempotent. Opening a

@@ -67,7 +67,7 @@ int Run(const Settings& s) {
   adapters::AmqpPaymentDeadlines deadlines(deadline_publisher, signer, payment_timeout_ms);
   adapters::AmqpOrderEventPublisher events(
       publisher, signer, adapters::AmqpOrderEventPublisher::kMessagesInFlight, &tracer);
-  adapters::MariaDbOrderRepository repository(db, blocking.get_executor());
+  adapters::MariaDbOrderRepository repository(db, blocking.get_executor(), &tracer);
   const std::shared_ptr<redis::AsyncClient> queued_store =
       redis::AsyncClient::Create(ioc.get_executor(), s.queued_orders);
   adapters::RedisQueuedOrders queued(queued_store, clock);

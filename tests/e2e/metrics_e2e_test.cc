@@ -66,7 +66,8 @@ TEST_F(MetricsE2eTest, EveryServiceListsEveryFamilyFromTheStart) {
   } services[] = {
       {"SECKILL_GATEWAY_HEALTH_URL",
        {"seckill_http_server_request_duration_seconds", "seckill_rpc_client_duration_seconds",
-        "seckill_flow_passed_total", "seckill_flow_blocked_total", "seckill_flow_cluster_gateways"},
+        "seckill_flow_passed_total", "seckill_flow_blocked_total", "seckill_flow_cluster_gateways",
+        "seckill_order_refusals_total"},
        {"seckill_flow_breaker_state"}},
       {"SECKILL_PRODUCT_HEALTH_URL",
        {"seckill_rpc_server_duration_seconds", "seckill_product_reservations_total",
@@ -166,6 +167,13 @@ TEST_F(MetricsE2eTest, AnOrderMovesTheMetricsOfEveryHop) {
   }
   EXPECT_EQ(Value(product, sold), 1);
   EXPECT_EQ(Value(product, remaining), 4);
+
+  // The same buyer again: over the limit of one, counted by reason.
+  const std::string limited = "seckill_order_refusals_total{reason=\"PURCHASE_LIMIT\"}";
+  const double limited_before = Value(Scrape("SECKILL_GATEWAY_HEALTH_URL"), limited);
+  const http::Response again = Order(activity, buyers[0].token);
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(Value(Scrape("SECKILL_GATEWAY_HEALTH_URL"), limited), limited_before + 1);
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndAcrossTheQueue) 
   auto complete = [&](const std::vector<ReceivedSpan>& spans) {
     int of_trace = 0;
     for (const ReceivedSpan& s : spans) of_trace += s.trace_id == trace ? 1 : 0;
-    return of_trace >= 9;
+    return of_trace >= 15;
   };
   std::vector<ReceivedSpan> spans = receiver.WaitFor(complete, std::chrono::seconds(10));
   std::erase_if(spans, [&](const ReceivedSpan& s) { return s.trace_id != trace; });
@@ -103,6 +103,16 @@ TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndAcrossTheQueue) 
   EXPECT_EQ(published->attributes.at("messaging.destination.name"), "seckill.orders");
   EXPECT_EQ(published->events, std::vector<std::string>{"confirmed"});
 
+  // Once confirmed, the reservation is marked published (both ends).
+  const std::string mark = "seckill.product.v1.ProductService/MarkReservationsPublished";
+  const ReceivedSpan* marking = Find(spans, "seckill-order", mark, answered->span_id);
+  ASSERT_NE(marking, nullptr) << "the order service's call marking the reservation published";
+  EXPECT_EQ(marking->kind, 3);
+  EXPECT_GE(marking->start_unix_ns, published->end_unix_ns);
+  const ReceivedSpan* marked = Find(spans, "seckill-product", mark, marking->span_id);
+  ASSERT_NE(marked, nullptr) << "the product service's span of the mark";
+  EXPECT_EQ(marked->attributes.at("rpc.grpc.status_code"), "0");
+
   // Across the queue: the consumer's handling of the order, child of (and linked to) the publish.
   const ReceivedSpan* processed =
       Find(spans, "seckill-order", "seckill.orders process", published->span_id);
@@ -115,6 +125,31 @@ TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndAcrossTheQueue) 
   ASSERT_EQ(processed->links.size(), 1u);
   EXPECT_EQ(processed->links[0], std::make_pair(trace, published->span_id));
   EXPECT_GE(processed->start_unix_ns, published->start_unix_ns);
+  // The consumer's work for the order: the ledger's confirm (both ends), the row's insert, then
+  // the ack, each a child of the consumer's span.
+  const std::string confirm = "seckill.product.v1.ProductService/ConfirmReservations";
+  const ReceivedSpan* confirming = Find(spans, "seckill-order", confirm, processed->span_id);
+  ASSERT_NE(confirming, nullptr) << "the consumer's call confirming the reservation";
+  EXPECT_EQ(confirming->kind, 3);
+  EXPECT_EQ(confirming->attributes.at("rpc.grpc.status_code"), "0");
+  const ReceivedSpan* confirmed = Find(spans, "seckill-product", confirm, confirming->span_id);
+  ASSERT_NE(confirmed, nullptr) << "the product service's span of the confirm";
+  EXPECT_EQ(confirmed->kind, 2);
+  EXPECT_EQ(confirmed->attributes.at("seckill.outcome"), "OUTCOME_CONFIRMED");
+  const ReceivedSpan* inserted = Find(spans, "seckill-order", "INSERT orders", processed->span_id);
+  ASSERT_NE(inserted, nullptr) << "the SQL statement that wrote the order";
+  EXPECT_EQ(inserted->kind, 3);
+  EXPECT_EQ(inserted->attributes.at("db.system"), "mariadb");
+  EXPECT_EQ(inserted->attributes.at("db.collection.name"), "orders");
+  EXPECT_EQ(inserted->status_code, 0);
+  EXPECT_GE(inserted->start_unix_ns, confirming->end_unix_ns);
+  const ReceivedSpan* acked =
+      Find(spans, "seckill-order", "ack seckill.orders", processed->span_id);
+  ASSERT_NE(acked, nullptr) << "the ack of the order's delivery";
+  EXPECT_EQ(acked->attributes.at("messaging.operation.type"), "settle");
+  EXPECT_EQ(acked->attributes.at("seckill.sent"), "true") << "ended by the consumer's word";
+  EXPECT_GE(acked->start_unix_ns, inserted->end_unix_ns);
+  EXPECT_LE(acked->end_unix_ns, processed->end_unix_ns);
   // Each span lies within its parent's time.
   EXPECT_LE(server->start_unix_ns, client->start_unix_ns);
   EXPECT_GE(server->end_unix_ns, client->end_unix_ns);

@@ -59,7 +59,7 @@ class LedgerBackedReservations final : public order::domain::StockReservations {
     }
     co_return outcomes;
   }
-  base::Async<bool> MarkPublished(uint64_t activity, uint64_t order) override {
+  base::Async<bool> MarkPublished(uint64_t activity, uint64_t order, std::string) override {
     auto marking = ledger_.MarkPublished(activity, order);
     co_return co_await std::move(marking);
   }

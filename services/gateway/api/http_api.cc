@@ -49,7 +49,7 @@ HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backend
           options.cache),
       account_handlers_(accounts, sessions),
       activity_handlers_(products_, activities_),
-      order_handlers_(orders_, activities_),
+      order_handlers_(orders_, activities_, metrics),
       admin_handlers_(admin_products_, admin_orders_) {
   AddRoutes(sessions);
   routes_.emplace_back("(unmatched)");

@@ -15,6 +15,8 @@ namespace pv1 = seckill::product::v1;
 namespace {
 
 constexpr char kReserveStocksSpan[] = "seckill.product.v1.ProductService/ReserveStocks";
+constexpr char kConfirmReservationsSpan[] = "seckill.product.v1.ProductService/ConfirmReservations";
+constexpr char kMarkPublishedSpan[] = "seckill.product.v1.ProductService/MarkReservationsPublished";
 
 // Keeps request, reply and context alive until the callback runs, and the stub (so the channel
 // of the instances the call began on).
@@ -196,18 +198,32 @@ base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
       [this, reservations = std::move(reservations)](auto done) mutable {
         auto call = NewCall<pv1::ConfirmReservationsRequest, pv1::ConfirmReservationsResponse>(
             timeouts_.confirm);
+        // Each order's own client span, though one call confirms many.
+        auto spans = std::make_shared<std::vector<tracing::Span>>();
+        spans->reserve(reservations.size());
         for (const domain::ReservationClaim& r : reservations) {
+          tracing::Span& span = spans->emplace_back(tracer_.StartSpan(
+              kConfirmReservationsSpan, tracing::SpanKind::kClient, r.traceparent));
+          span.Set("rpc.system", "grpc")
+              .Set("rpc.service", pv1::ProductService::service_full_name())
+              .Set("rpc.method", "ConfirmReservations");
           pv1::ReservationRef* item = call->request.add_items();
           item->set_activity_id(r.activity_id);
           item->set_order_id(r.order_id);
           item->set_user_id(r.user_id);
           item->set_quantity(r.quantity);
           item->set_amount_cents(r.amount_cents);
+          item->set_traceparent(span.Traceparent());
         }
         if (!TakeStub(*call, *stubs_, done)) return;
         call->stub->async()->ConfirmReservations(
             &call->context, &call->request, &call->reply,
-            [call, done = std::move(done)](grpc::Status status) {
+            [call, spans, done = std::move(done)](grpc::Status status) {
+              for (tracing::Span& span : *spans) {
+                span.Set("rpc.grpc.status_code", static_cast<int>(status.error_code()));
+                if (!status.ok()) span.SetError(status.error_message());
+              }
+              spans->clear();  // the spans end with the answer
               if (!status.ok()) return done(rpc::FromGrpc(status));
               if (call->reply.results_size() != call->request.items_size()) {
                 return done(
@@ -240,10 +256,18 @@ base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
       });
 }
 
-base::Async<bool> GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_id) {
+base::Async<bool> GrpcStockReservations::MarkPublished(uint64_t activity_id, uint64_t order_id,
+                                                       std::string traceparent) {
+  // The order's client span, over every try (one call carries many orders).
+  tracing::Span span =
+      tracer_.StartSpan(kMarkPublishedSpan, tracing::SpanKind::kClient, traceparent);
+  span.Set("rpc.system", "grpc")
+      .Set("rpc.service", pv1::ProductService::service_full_name())
+      .Set("rpc.method", "MarkReservationsPublished");
   pv1::ReservationRef item;
   item.set_activity_id(activity_id);
   item.set_order_id(order_id);
+  item.set_traceparent(span.Traceparent());
   const auto give_up = std::chrono::steady_clock::now() + timeouts_.mark_published_budget;
   base::Backoff backoff(std::chrono::milliseconds(100), std::chrono::seconds(2));
   for (;;) {
@@ -255,11 +279,16 @@ base::Async<bool> GrpcStockReservations::MarkPublished(uint64_t activity_id, uin
       });
     });
     absl::StatusOr<bool> marked = co_await std::move(marking);
+    span.Set("rpc.grpc.status_code", static_cast<int>(marked.status().code()));
     const bool transient =
         absl::IsUnavailable(marked.status()) || absl::IsDeadlineExceeded(marked.status());
-    if (!transient) co_return marked;
-    const std::chrono::milliseconds delay = backoff.Next();
-    if (std::chrono::steady_clock::now() + delay >= give_up) co_return marked;
+    const std::chrono::milliseconds delay =
+        transient ? backoff.Next() : std::chrono::milliseconds(0);
+    if (!transient || std::chrono::steady_clock::now() + delay >= give_up) {
+      if (!marked.ok()) span.SetError(std::string(marked.status().message()));
+      co_return marked;
+    }
+    span.AddEvent("retry: " + std::string(marked.status().message()));
     boost::asio::steady_timer pause(timers_, delay);
     auto paused = pause.async_wait(boost::asio::use_awaitable);
     co_await std::move(paused);

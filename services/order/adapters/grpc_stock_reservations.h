@@ -51,7 +51,8 @@ class GrpcStockReservations final : public domain::StockReservations {
   base::Async<domain::ReleaseOutcome> Release(uint64_t activity_id, uint64_t order_id) override;
   base::Async<std::vector<domain::ConfirmOutcome>> Confirm(
       std::vector<domain::ReservationClaim> reservations) override;
-  base::Async<bool> MarkPublished(uint64_t activity_id, uint64_t order_id) override;
+  base::Async<bool> MarkPublished(uint64_t activity_id, uint64_t order_id,
+                                  std::string traceparent) override;
   base::Async<domain::ReleaseOutcome> Cancel(uint64_t activity_id, uint64_t order_id) override;
   base::Async<domain::ReviveResult> Revive(uint64_t activity_id, uint64_t order_id) override;
   base::Async<domain::LedgerSnapshot> Snapshot(uint64_t activity_id) override;

@@ -61,7 +61,7 @@ std::future<absl::StatusOr<bool>> StartMark(GrpcStockReservations& reservations)
   boost::asio::co_spawn(
       boost::asio::system_executor(),
       [&reservations, promise]() -> boost::asio::awaitable<void> {
-        auto marking = reservations.MarkPublished(7, 42);
+        auto marking = reservations.MarkPublished(7, 42, "");
         promise->set_value(co_await std::move(marking));
       },
       boost::asio::detached);

@@ -55,13 +55,36 @@ absl::Status InsertRows(mysql::Pool& pool, const std::vector<domain::Order>& ord
 }  // namespace
 
 base::AsyncStatus MariaDbOrderRepository::Insert(const domain::Order& o, int64_t now_ms) {
-  return base::Offload(blocking_, [this, &o, now_ms] { return InsertRows(pool_, {o}, now_ms); });
+  const std::vector<domain::Order> one{o};
+  auto inserting = InsertAll(one, now_ms);
+  co_return co_await std::move(inserting);
 }
 
 base::AsyncStatus MariaDbOrderRepository::InsertAll(const std::vector<domain::Order>& orders,
                                                     int64_t now_ms) {
-  return base::Offload(blocking_,
-                       [this, &orders, now_ms] { return InsertRows(pool_, orders, now_ms); });
+  // The statement (its own transaction, in autocommit) as a span of each order's trace.
+  std::vector<tracing::Span> spans;
+  if (tracer_ != nullptr) {
+    spans.reserve(orders.size());
+    for (const domain::Order& o : orders) {
+      spans
+          .emplace_back(
+              tracer_->StartSpan("INSERT orders", tracing::SpanKind::kClient, o.traceparent))
+          .Set("db.system", "mariadb")
+          .Set("db.operation.name", "INSERT")
+          .Set("db.collection.name", "orders")
+          .Set("db.operation.batch.size", static_cast<int64_t>(orders.size()))
+          .Set("seckill.order_id", static_cast<int64_t>(o.order_id));
+    }
+  }
+  auto inserting = base::Offload(
+      blocking_, [this, &orders, now_ms] { return InsertRows(pool_, orders, now_ms); });
+  const absl::Status inserted = co_await std::move(inserting);
+  // A replay's ALREADY_EXISTS is an answer the caller expects, not a failure of the database.
+  if (!inserted.ok() && !absl::IsAlreadyExists(inserted)) {
+    for (tracing::Span& span : spans) span.SetError(std::string(inserted.message()));
+  }
+  co_return inserted;
 }
 
 base::Async<std::optional<domain::Order>> MariaDbOrderRepository::Find(uint64_t order_id) {

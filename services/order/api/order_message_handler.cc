@@ -54,6 +54,7 @@ boost::asio::awaitable<std::vector<amqp::Disposition>> OrderMessageHandler::oper
   std::vector<size_t> where;          // each one's delivery (a delivery may name several)
   std::vector<tracing::Span> spans;   // each order's, when traced
   std::vector<size_t> span_of;        // each order's span in `spans`
+  std::vector<size_t> delivery_of;    // each span's delivery
   for (size_t i = 0; i < deliveries.size(); ++i) {
     const amqp::Delivery& delivery = deliveries[i];
     auto named = decode_(delivery);
@@ -85,6 +86,8 @@ boost::asio::awaitable<std::vector<amqp::Disposition>> OrderMessageHandler::oper
             .Set("seckill.order_id", static_cast<int64_t>(named->orders[k].order_id))
             .Set("seckill.redelivered", delivery.redelivered);
         span_of.push_back(spans.size() - 1);
+        delivery_of.push_back(i);
+        named->orders[k].traceparent = span.Traceparent();
       }
       orders.push_back(std::move(named->orders[k]));
       where.push_back(i);
@@ -140,10 +143,53 @@ boost::asio::awaitable<std::vector<amqp::Disposition>> OrderMessageHandler::oper
     if (!waited) {
       for (size_t i : where) dispositions[i] = amqp::Disposition::kRequeue;
       for (size_t j = 0; j < orders.size(); ++j) settle(j, "requeue", absl::OkStatus());
+      EndAtSettlement(deliveries, dispositions, spans, delivery_of);
       co_return dispositions;
     }
   }
+  EndAtSettlement(deliveries, dispositions, spans, delivery_of);
   co_return dispositions;
+}
+
+void OrderMessageHandler::EndAtSettlement(std::vector<amqp::Delivery>& deliveries,
+                                          const std::vector<amqp::Disposition>& dispositions,
+                                          std::vector<tracing::Span>& spans,
+                                          const std::vector<size_t>& delivery_of) const {
+  if (spans.empty()) return;
+  struct Settling {
+    std::vector<tracing::Span> settlements;  // ended first, failed if not sent
+    std::vector<tracing::Span> processing;
+  };
+  std::vector<std::shared_ptr<Settling>> of_delivery(deliveries.size());
+  for (size_t k = 0; k < spans.size(); ++k) {
+    const size_t i = delivery_of[k];
+    std::shared_ptr<Settling>& settling = of_delivery[i];
+    if (!settling) settling = std::make_shared<Settling>();
+    const char* operation = dispositions[i] == amqp::Disposition::kAck       ? "ack"
+                            : dispositions[i] == amqp::Disposition::kRequeue ? "nack"
+                                                                             : "reject";
+    settling->settlements
+        .emplace_back(tracing_.tracer->StartSpan(std::string(operation) + " " + tracing_.queue,
+                                                 tracing::SpanKind::kClient, spans[k].context()))
+        .Set("messaging.system", "rabbitmq")
+        .Set("messaging.operation.type", "settle")
+        .Set("messaging.operation.name", operation)
+        .Set("messaging.destination.name", tracing_.queue);
+    settling->processing.push_back(std::move(spans[k]));
+  }
+  for (size_t i = 0; i < deliveries.size(); ++i) {
+    if (!of_delivery[i]) continue;
+    // Should the hook never run (the connection lost first), the spans end when it is dropped.
+    *deliveries[i].on_settled = [settling = of_delivery[i]](amqp::Disposition,
+                                                            const absl::Status& sent) {
+      for (tracing::Span& span : settling->settlements) {
+        span.Set("seckill.sent", sent.ok());  // written to the broker (false: it failed)
+        if (!sent.ok()) span.SetError(std::string(sent.message()));
+      }
+      settling->settlements.clear();
+      settling->processing.clear();
+    };
+  }
 }
 
 }  // namespace seckill::order::api

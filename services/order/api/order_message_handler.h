@@ -15,7 +15,9 @@
 namespace seckill::order::api {
 
 // Each order a handler takes is a consumer span ("<queue> process") of the trace its message
-// carries (the publish's span: its parent, and linked), when `tracer` is set.
+// carries (the publish's span: its parent, and linked), when `tracer` is set: the parent of the
+// work done for the order (domain::Order::traceparent), and of its settlement ("ack <queue>",
+// "nack <queue>" or "reject <queue>"), both ending when the consumer has sent that settlement.
 struct ConsumerTracing {
   tracing::Tracer* tracer = nullptr;
   std::string queue;
@@ -58,6 +60,12 @@ class OrderMessageHandler {
  private:
   boost::asio::awaitable<std::vector<absl::Status>> WorkInChunks(
       std::vector<domain::Order> orders) const;
+  // Hands each order's span (`spans`, of the delivery `delivery_of[k]`) to its delivery's
+  // on_settled hook, with a child span of the settlement its disposition calls for.
+  void EndAtSettlement(std::vector<amqp::Delivery>& deliveries,
+                       const std::vector<amqp::Disposition>& dispositions,
+                       std::vector<tracing::Span>& spans,
+                       const std::vector<size_t>& delivery_of) const;
 
   Work work_;
   std::function<bool()> stopping_;

@@ -1,6 +1,7 @@
 #include "services/order/api/order_message_handler.h"
 
 #include <deque>
+#include <map>
 
 #include "gtest/gtest.h"
 #include "libs/base/run_to_completion.h"
@@ -186,7 +187,8 @@ TEST(OrderMessageHandlerTest, AnInvalidOrderInAMessageDeadLettersItAfterItsValid
 }
 
 // Each order is a consumer span of its own trace: the child of (and linked to) the span its
-// message names, saying how its delivery is settled.
+// message names, saying how its delivery is settled, the parent of the work on the order and of
+// the settlement, both ending when the consumer says the settlement was sent (or not).
 TEST(OrderMessageHandlerTest, EachOrderIsAConsumerSpanOfItsMessagesTrace) {
   tracing::testing::OtlpReceiver receiver;
   base::Metrics metrics;
@@ -201,26 +203,54 @@ TEST(OrderMessageHandlerTest, EachOrderIsAConsumerSpanOfItsMessagesTrace) {
       messaging::EncodeOrdersPlaced({{{2, 42, 8, 1, 250, domain::OrderStatus::kQueued, 5}, b}});
   two.message_id = "orders-2";
   two.headers[messaging::kMessageHeader] = messaging::kOrdersPlacedMessage;
+  std::map<uint64_t, std::string> work_parents;  // each order's traceparent as the work saw it
   OrderMessageHandler handler(
-      OneAtATime([](const domain::Order& o) {
+      OneAtATime([&work_parents](const domain::Order& o) {
+        work_parents[o.order_id] = o.traceparent;
         return o.order_id == 2 ? absl::InvalidArgumentError("never") : absl::OkStatus();
       }),
       [] { return false; }, 50ms, messaging::DecodeOrderMessage, {&tracer, "seckill.orders"});
   Handle(handler, std::vector<amqp::Delivery>{one, two});
   tracer.Flush();
+  EXPECT_TRUE(receiver.Spans().empty()) << "a span ended before its delivery was settled";
+  // The consumer's word (one and two share their hooks with the deliveries handled).
+  (*one.on_settled)(amqp::Disposition::kAck, absl::OkStatus());
+  (*two.on_settled)(amqp::Disposition::kDeadLetter, absl::UnavailableError("connection lost"));
+  tracer.Flush();
   const std::vector<tracing::testing::ReceivedSpan> spans = receiver.Spans();
-  ASSERT_EQ(spans.size(), 2u);
+  ASSERT_EQ(spans.size(), 4u);
+  std::map<std::string, tracing::testing::ReceivedSpan> process;  // by order id
   for (const auto& span : spans) {
-    EXPECT_EQ(span.name, "seckill.orders process");
+    if (span.name == "seckill.orders process")
+      process[span.attributes.at("seckill.order_id")] = span;
+  }
+  ASSERT_EQ(process.size(), 2u);
+  for (const auto& [order_id, span] : process) {
     EXPECT_EQ(span.kind, 5);
-    const std::string& parent = span.attributes.at("seckill.order_id") == "1" ? a : b;
+    const std::string& parent = order_id == "1" ? a : b;
     EXPECT_EQ(span.trace_id, parent.substr(3, 32));
     EXPECT_EQ(span.parent_span_id, parent.substr(36, 16));
     ASSERT_EQ(span.links.size(), 1u);
     EXPECT_EQ(span.links[0].second, parent.substr(36, 16));
-    const bool failed = span.attributes.at("seckill.order_id") == "2";
+    const bool failed = order_id == "2";
     EXPECT_EQ(span.attributes.at("seckill.disposition"), failed ? "dead_letter" : "ack");
     EXPECT_EQ(span.status_code, failed ? 2 : 0);
+    // The work on the order was handed this span as its parent.
+    const std::string& seen = work_parents.at(failed ? 2 : 1);
+    EXPECT_EQ(seen.substr(3, 32), span.trace_id);
+    EXPECT_EQ(seen.substr(36, 16), span.span_id);
+  }
+  for (const auto& span : spans) {
+    if (span.name == "seckill.orders process") continue;
+    const bool acked = span.name == "ack seckill.orders";
+    EXPECT_TRUE(acked || span.name == "reject seckill.orders") << span.name;
+    const auto& parent = process.at(acked ? "1" : "2");
+    EXPECT_EQ(span.trace_id, parent.trace_id);
+    EXPECT_EQ(span.parent_span_id, parent.span_id);
+    EXPECT_EQ(span.kind, 3);
+    EXPECT_EQ(span.attributes.at("messaging.operation.type"), "settle");
+    EXPECT_EQ(span.attributes.at("seckill.sent"), acked ? "true" : "false");
+    EXPECT_EQ(span.status_code, acked ? 0 : 2);
   }
 }
 

@@ -152,7 +152,7 @@ boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::Publish(
     status = co_await std::move(publishing);
     if (status.ok()) {
       const boost::asio::any_io_executor executor = co_await boost::asio::this_coro::executor;
-      auto marking = MarkPublished(order.activity_id, order.order_id);
+      auto marking = MarkPublished(order.activity_id, order.order_id, request.traceparent);
       boost::asio::co_spawn(executor, std::move(marking), boost::asio::detached);
       accepted_.Add();
       co_return PlaceOrderResult{common::v1::REFUSAL_UNSPECIFIED, order.order_id};
@@ -192,9 +192,9 @@ boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> PlaceOrder::AnswerOfFir
   co_return co_await std::move(joining);
 }
 
-boost::asio::awaitable<void> PlaceOrder::MarkPublished(uint64_t activity_id,
-                                                       uint64_t order_id) const {
-  auto marking = reservations_.MarkPublished(activity_id, order_id);
+boost::asio::awaitable<void> PlaceOrder::MarkPublished(uint64_t activity_id, uint64_t order_id,
+                                                       std::string traceparent) const {
+  auto marking = reservations_.MarkPublished(activity_id, order_id, std::move(traceparent));
   const absl::StatusOr<bool> marked = co_await std::move(marking);
   if (!marked.ok()) {
     spdlog::warn("order {}: marking its reservation published failed: {}", order_id,

@@ -92,7 +92,8 @@ class PlaceOrder {
   boost::asio::awaitable<absl::StatusOr<PlaceOrderResult>> AnswerOfFirst(uint64_t first) const;
   // Marks the published order's reservation (the buyer's answer does not wait for it: it only
   // keeps the sweep away); a failure is logged.
-  boost::asio::awaitable<void> MarkPublished(uint64_t activity_id, uint64_t order_id) const;
+  boost::asio::awaitable<void> MarkPublished(uint64_t activity_id, uint64_t order_id,
+                                             std::string traceparent) const;
   // Releases the reservation of a failed accept; a failure is logged (the sweep returns it).
   boost::asio::awaitable<void> Compensate(const domain::Order& order) const;
 

@@ -21,7 +21,8 @@ boost::asio::awaitable<RecordOrder::Results> RecordOrder::operator()(
   std::vector<domain::ReservationClaim> claims;
   claims.reserve(orders.size());
   for (const domain::Order& o : orders) {
-    claims.push_back({o.activity_id, o.order_id, o.user_id, o.quantity, o.amount_cents});
+    claims.push_back(
+        {o.activity_id, o.order_id, o.user_id, o.quantity, o.amount_cents, o.traceparent});
   }
   auto confirming = reservations_.Confirm(std::move(claims));
   absl::StatusOr<std::vector<domain::ConfirmOutcome>> confirmed = co_await std::move(confirming);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "libs/base/clock.h"
@@ -25,6 +26,9 @@ struct Order {
   int64_t amount_cents = 0;
   OrderStatus status = OrderStatus::kQueued;
   int64_t created_at_ms = 0;
+  // Where the work on it now sits in its trace (a W3C traceparent; empty: none): the parent of
+  // the spans of what is done for it. Carried, never stored.
+  std::string traceparent;
 };
 
 inline constexpr int64_t kMaxQuantity = 1000;

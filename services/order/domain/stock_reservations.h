@@ -40,6 +40,7 @@ struct ReservationClaim {
   uint64_t user_id = 0;
   int64_t quantity = 0;
   int64_t amount_cents = 0;
+  std::string traceparent;  // the trace of the work that confirms it (empty: none)
 };
 
 enum class ReleaseOutcome { kReleased, kAlreadyReleased, kAlreadyConfirmed, kNotFound };
@@ -72,7 +73,9 @@ class StockReservations {
   // reservations leaves this one to the consumer. Idempotent; an implementation keeps trying
   // through a short outage. If it still fails, the sweep may later release the reservation and
   // the order ends FAILED (stock returned), never oversold.
-  virtual base::Async<bool> MarkPublished(uint64_t activity_id, uint64_t order_id) = 0;
+  // `traceparent`: the trace of the work that publishes it (empty: none).
+  virtual base::Async<bool> MarkPublished(uint64_t activity_id, uint64_t order_id,
+                                          std::string traceparent) = 0;
   // RESERVED -> CONFIRMED before recording the orders, for many reservations in one call (each
   // on its own, not one transaction), each only when its claim is the reservation's (the stock
   // owner checks it: kMismatch); idempotent. The outcomes are in the order of `reservations`.

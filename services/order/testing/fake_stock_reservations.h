@@ -80,7 +80,7 @@ class FakeStockReservations final : public domain::StockReservations {
     co_return std::move(outcomes);
   }
 
-  base::Async<bool> MarkPublished(uint64_t, uint64_t order_id) override {
+  base::Async<bool> MarkPublished(uint64_t, uint64_t order_id, std::string) override {
     {
       std::lock_guard lock(mu_);
       marked_published.push_back(order_id);

@@ -15,6 +15,8 @@ using grpc::ServerUnaryReactor;
 namespace {
 
 constexpr char kReserveStocksSpan[] = "seckill.product.v1.ProductService/ReserveStocks";
+constexpr char kConfirmReservationsSpan[] = "seckill.product.v1.ProductService/ConfirmReservations";
+constexpr char kMarkPublishedSpan[] = "seckill.product.v1.ProductService/MarkReservationsPublished";
 
 grpc::Status Invalid(const char* message) { return {grpc::StatusCode::INVALID_ARGUMENT, message}; }
 
@@ -68,6 +70,32 @@ boost::asio::awaitable<grpc::Status> AnswerByActivity(const Request& request, Re
     for (size_t k = 0; k < items.size(); ++k) fill((*results)[k], reply->mutable_results(items[k]));
   }
   co_return grpc::Status::OK;
+}
+
+// Each item of a batched call as a server span named `method` in its own order's trace (the
+// item's traceparent): one call carries many orders.
+template <class Items>
+std::vector<tracing::Span> ItemSpans(tracing::Tracer& tracer, const char* span_name,
+                                     const char* method, const Items& items) {
+  std::vector<tracing::Span> spans;
+  spans.reserve(static_cast<size_t>(items.size()));
+  for (const auto& item : items) {
+    spans.emplace_back(tracer.StartSpan(span_name, tracing::SpanKind::kServer, item.traceparent()))
+        .Set("rpc.system", "grpc")
+        .Set("rpc.service", v1::ProductService::service_full_name())
+        .Set("rpc.method", method)
+        .Set("seckill.order_id", static_cast<int64_t>(item.order_id()));
+  }
+  return spans;
+}
+
+// Ends them with the call's status.
+void EndItemSpans(std::vector<tracing::Span>& spans, const grpc::Status& answered) {
+  for (tracing::Span& span : spans) {
+    span.Set("rpc.grpc.status_code", static_cast<int>(answered.error_code()));
+    if (!answered.ok()) span.SetError(answered.error_message());
+  }
+  spans.clear();
 }
 
 }  // namespace
@@ -166,26 +194,19 @@ ProductGrpcService::Answer ProductGrpcService::AnswerReserveStocks(
     if (item.quantity() < 1) co_return Invalid("quantity must be at least 1");
   }
   for (int i = 0; i < request->items_size(); ++i) reply->add_results();
-  // Each item is a server span of its own order's trace (one call carries many orders).
-  std::vector<tracing::Span> spans;
+  std::vector<tracing::Span> spans =
+      ItemSpans(tracer_, kReserveStocksSpan, "ReserveStocks", request->items());
   std::vector<std::string> traceparents;
-  spans.reserve(static_cast<size_t>(request->items_size()));
-  for (const v1::ReserveStockRequest& item : request->items()) {
-    tracing::Span& span = spans.emplace_back(
-        tracer_.StartSpan(kReserveStocksSpan, tracing::SpanKind::kServer, item.traceparent()));
-    span.Set("rpc.system", "grpc")
-        .Set("rpc.service", v1::ProductService::service_full_name())
-        .Set("rpc.method", "ReserveStocks")
-        .Set("seckill.order_id", static_cast<int64_t>(item.order_id()));
-    traceparents.push_back(span.Traceparent());
-  }
+  traceparents.reserve(spans.size());
+  for (const tracing::Span& span : spans) traceparents.push_back(span.Traceparent());
   const auto groups = ByActivity(request->items());
   for (const auto& [activity_id, items] : groups) {
     auto reserving = ReserveMany(activity_id, request->items(), items, traceparents);
     absl::StatusOr<std::vector<v1::ReserveStockResult>> results = co_await std::move(reserving);
     if (!results.ok()) {
-      for (tracing::Span& span : spans) span.SetError(std::string(results.status().message()));
-      co_return rpc::ToGrpc(results.status());
+      const grpc::Status failed = rpc::ToGrpc(results.status());
+      EndItemSpans(spans, failed);
+      co_return failed;
     }
     for (size_t k = 0; k < items.size(); ++k) {
       *reply->mutable_results(items[k]) = std::move((*results)[k]);
@@ -197,7 +218,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerReserveStocks(
     }
     reservations_.Add(static_cast<int64_t>(items.size()));
   }
-  for (tracing::Span& span : spans) span.Set("rpc.grpc.status_code", 0);
+  EndItemSpans(spans, grpc::Status::OK);
   co_return grpc::Status::OK;
 }
 
@@ -296,8 +317,12 @@ ProductGrpcService::Answer ProductGrpcService::AnswerMarkReservationsPublished(
     return ledger_.MarkPublishedMany(activity_id, OrderIds(request->items(), items));
   };
   auto fill = [](bool marked, v1::MarkReservationPublishedResult* out) { out->set_marked(marked); };
+  std::vector<tracing::Span> spans =
+      ItemSpans(tracer_, kMarkPublishedSpan, "MarkReservationsPublished", request->items());
   auto answering = AnswerByActivity<bool>(*request, reply, mark, fill);
-  co_return co_await std::move(answering);
+  const grpc::Status answered = co_await std::move(answering);
+  EndItemSpans(spans, answered);
+  co_return answered;
 }
 
 ServerUnaryReactor* ProductGrpcService::ConfirmReservations(
@@ -324,8 +349,16 @@ ProductGrpcService::Answer ProductGrpcService::AnswerConfirmReservations(
     out->set_outcome(ToProto(r.outcome));
     out->set_quantity(r.quantity);
   };
+  std::vector<tracing::Span> spans =
+      ItemSpans(tracer_, kConfirmReservationsSpan, "ConfirmReservations", request->items());
   auto answering = AnswerByActivity<domain::ConfirmResult>(*request, reply, confirm, fill);
-  co_return co_await std::move(answering);
+  const grpc::Status answered = co_await std::move(answering);
+  for (size_t i = 0; answered.ok() && i < spans.size(); ++i) {
+    spans[i].Set("seckill.outcome", v1::ConfirmReservationResult::Outcome_Name(
+                                        reply->results(static_cast<int>(i)).outcome()));
+  }
+  EndItemSpans(spans, answered);
+  co_return answered;
 }
 
 ServerUnaryReactor* ProductGrpcService::AdjustStock(grpc::CallbackServerContext* ctx,

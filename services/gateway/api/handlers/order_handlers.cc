@@ -34,7 +34,36 @@ Response Transitioned(uint64_t order_id, const absl::StatusOr<Transition>& done,
   return JsonResponse(200, {{"order_id", std::to_string(order_id)}, {"status", new_status}});
 }
 
+// The refusal's name without its enum prefix: REFUSAL_SOLD_OUT -> SOLD_OUT.
+std::string ReasonOf(domain::Refusal refusal) {
+  const std::string& name = common::v1::Refusal_Name(refusal);
+  constexpr std::string_view kPrefix = "REFUSAL_";
+  return name.starts_with(kPrefix) ? name.substr(kPrefix.size()) : name;
+}
+
 }  // namespace
+
+OrderHandlers::OrderHandlers(OrderClient& orders, app::ActivityCache& activities,
+                             base::Metrics& metrics)
+    : orders_(orders), activities_(activities) {
+  for (int r = 0; r <= common::v1::Refusal_MAX; ++r) {
+    const auto refusal = static_cast<domain::Refusal>(r);
+    refusals_.push_back(
+        refusal == common::v1::REFUSAL_UNSPECIFIED || !common::v1::Refusal_IsValid(r)
+            ? nullptr
+            : &metrics.Get("seckill_order_refusals_total",
+                           "Orders refused by the sale's rules, by reason (SOLD_OUT, "
+                           "PURCHASE_LIMIT, NOT_STARTED, ENDED, ACTIVITY_NOT_FOUND, RESTORING); "
+                           "flow control's refusals are seckill_flow_blocked_total",
+                           {{"reason", ReasonOf(refusal)}}));
+  }
+}
+
+Response OrderHandlers::Refused(domain::Refusal refusal) const {
+  const auto i = static_cast<size_t>(refusal);
+  if (i < refusals_.size() && refusals_[i] != nullptr) refusals_[i]->Add();
+  return RefusalResponse(refusal);
+}
 
 asio::awaitable<Response> OrderHandlers::Place(http::Request request, http::PathParams params,
                                                domain::Principal caller) {
@@ -49,7 +78,7 @@ asio::awaitable<Response> OrderHandlers::Place(http::Request request, http::Path
   if (!key.ok()) co_return FromStatus(key.status(), "request");
   // What this gateway already knows costs no hop: a recent SOLD_OUT, or far outside the window.
   if (std::optional<domain::Refusal> known = activities_.AdmitOrder(*activity_id)) {
-    co_return RefusalResponse(*known);
+    co_return Refused(*known);
   }
   OrderToPlace order{*activity_id, caller.user_id, quantity.value_or(1), std::move(*key),
                      Traceparent(request)};
@@ -58,7 +87,7 @@ asio::awaitable<Response> OrderHandlers::Place(http::Request request, http::Path
   activities_.NoteOrderAnswer(*activity_id,
                               placed.ok() ? placed->refusal : common::v1::REFUSAL_UNSPECIFIED);
   if (!placed.ok()) co_return FromStatus(placed.status(), "ordering");
-  if (!placed->accepted()) co_return RefusalResponse(placed->refusal);
+  if (!placed->accepted()) co_return Refused(placed->refusal);
   co_return JsonResponse(202,
                          {{"order_id", std::to_string(placed->order_id)}, {"status", "QUEUED"}});
 }
