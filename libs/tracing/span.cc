@@ -30,6 +30,11 @@ Span& Span::Set(std::string_view key, std::string value) {
   return *this;
 }
 
+Span& Span::SetBorrowed(std::string_view key, std::string_view value) {
+  if (data_) data_->attributes.emplace_back(key, value);
+  return *this;
+}
+
 Span& Span::Set(std::string_view key, int64_t value) {
   if (data_) data_->attributes.emplace_back(key, value);
   return *this;

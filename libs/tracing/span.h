@@ -17,7 +17,9 @@ namespace seckill::tracing {
 // OpenTelemetry's span kinds, numbered as OTLP numbers them.
 enum class SpanKind { kInternal = 1, kServer = 2, kClient = 3, kProducer = 4, kConsumer = 5 };
 
-using AttributeValue = std::variant<std::string, int64_t, double, bool>;
+// A string_view is text the span borrows (a literal, or text that outlives the span's End()):
+// the tracer copies it only into a span it keeps.
+using AttributeValue = std::variant<std::string, int64_t, double, bool, std::string_view>;
 
 // Now, in nanoseconds since the Unix epoch (OTLP's time unit).
 int64_t NowUnixNs();
@@ -62,7 +64,10 @@ class Span {
 
   // `key`: a string literal (it is kept as it is, not copied).
   Span& Set(std::string_view key, std::string value);
-  Span& Set(std::string_view key, const char* value) { return Set(key, std::string(value)); }
+  // `value`: a literal (or static text), borrowed, not copied.
+  Span& Set(std::string_view key, const char* value) { return SetBorrowed(key, value); }
+  // `value` must outlive End() (a route's name, say): copied only if the span is kept.
+  Span& SetBorrowed(std::string_view key, std::string_view value);
   Span& Set(std::string_view key, int64_t value);
   Span& Set(std::string_view key, int value) { return Set(key, static_cast<int64_t>(value)); }
   Span& Set(std::string_view key, bool value);

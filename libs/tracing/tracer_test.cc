@@ -1,5 +1,6 @@
 #include "libs/tracing/tracer.h"
 
+#include <memory>
 #include <thread>
 
 #include "boost/json/parse.hpp"
@@ -29,6 +30,39 @@ const ReceivedSpan* Named(const std::vector<ReceivedSpan>& spans, const std::str
     if (span.name == name) return &span;
   }
   return nullptr;
+}
+
+// Borrowed text is copied into a kept span at its end (its owner may be gone by the export), and
+// a dropped span's record, reused by the next span, carries nothing of it.
+TEST(TracerTest, BorrowedTextIsOwnedByAKeptSpanAndReusedRecordsStartEmpty) {
+  OtlpReceiver receiver;
+  base::Metrics metrics;
+  Tracer tracer(To(receiver), metrics);
+  {
+    Span dropped = tracer.StartSpan("dropped", SpanKind::kInternal, kUnsampled);
+    dropped.Set("left.behind", "x").SetError("");  // failed: kept
+    dropped.End();
+    Span quiet = tracer.StartSpan("quiet", SpanKind::kInternal, kUnsampled);
+    quiet.Set("left.behind", "y");
+  }  // dropped at its end: its record goes back for reuse
+  {
+    auto route = std::make_unique<std::string>("POST /api/v1/activities/{id}/orders");
+    Span kept = tracer.StartSpan("kept", SpanKind::kServer, kSampled);
+    kept.SetBorrowed("http.route", *route).Set("n", 1);
+    kept.End();
+    route->assign(route->size(), '#');  // the owner changes and goes
+    route.reset();
+  }
+  tracer.Flush();
+  const std::vector<ReceivedSpan> spans = receiver.Spans();
+  ASSERT_EQ(spans.size(), 2u);
+  const ReceivedSpan* kept = Named(spans, "kept");
+  ASSERT_NE(kept, nullptr);
+  EXPECT_EQ(kept->attributes.at("http.route"), "POST /api/v1/activities/{id}/orders");
+  EXPECT_EQ(kept->attributes.size(), 2u) << "nothing of an earlier span";
+  EXPECT_EQ(kept->status_code, 0);
+  EXPECT_EQ(kept->parent_span_id, "00f067aa0ba902b7");
+  EXPECT_NE(Named(spans, "dropped"), nullptr);
 }
 
 TEST(TracerTest, ASampledTracesSpansArriveWithTheirParentsAttributesAndStatus) {

@@ -160,7 +160,7 @@ asio::awaitable<Response> HttpApi::Handle(Request request) {
       tracer_.StartSpan(route, tracing::SpanKind::kServer, request.Header(base::kTraceparentKey));
   SetHeader(request, base::kTraceparentKey, span.Traceparent());
   span.Set("http.request.method", request.method)
-      .Set("http.route", route)
+      .SetBorrowed("http.route", route)
       .Set("url.path", request.path);
   if (match.route == nullptr) {
     Response r = ErrorResponse(404, "NOT_FOUND", "no such route");

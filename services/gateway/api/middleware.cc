@@ -51,7 +51,7 @@ http::RouteHandler WithMiddleware(std::string resource, Access access, Handler h
     }
     tracing::Span decision = tracer.StartSpan("flow control", tracing::SpanKind::kInternal,
                                               request.Header(base::kTraceparentKey));
-    decision.Set("seckill.flow.resource", resource);
+    decision.SetBorrowed("seckill.flow.resource", resource);  // the route table's
     Admission admitted =
         admission.Admit(resource, request, params, access == Access::kPublic ? nullptr : &caller);
     if (admitted.refusal) {
