@@ -313,6 +313,21 @@ services_with() {
   on_servers "$ROOT/scripts/stack.sh" start product >/dev/null
   on_servers "$ROOT/scripts/stack.sh" start order >/dev/null
   SECKILL_ACTIVITY_SOLD_OUT_TTL_MS=0 on_servers "$ROOT/scripts/stack.sh" start gateway >/dev/null
+  settle_mariadb
+}
+# Waits (15 s at most) until MariaDB is idle on the servers' CPU: its background work on the
+# bench's earlier writes (flushing, purge) would otherwise be counted against whichever variant's
+# run it overlaps (docs/performance.md, "What telemetry costs").
+settle_mariadb() {
+  local pid before after
+  pid=$(pid_of mariadb)
+  for _ in $(seq 15); do
+    before=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    sleep 1
+    after=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+    [ $((after - before)) -le 1 ] && return 0
+  done
+  log "MariaDB still busy after 15 s; measuring anyway"
 }
 variants_of_round() { # the three, the first one rotated every round
   local variants=(mutual-tls plaintext telemetry-off) i=$(($1 % 3))
