@@ -12,7 +12,7 @@ RELEASE_DIR ?= build-release
 SERVICE_TARGETS := seckill-gateway seckill-product seckill-order seckill-bench
 # The bench also runs the publisher alone (R_pub) and fills the order queue with it (P6), and
 # one gRPC hop plain and with mutual TLS (R_grpc, T1).
-BENCH_TARGETS := $(SERVICE_TARGETS) seckill-publish-bench seckill-rpc-bench flowcontrol_benchmark
+BENCH_TARGETS := $(SERVICE_TARGETS) seckill-publish-bench seckill-rpc-bench flowcontrol_benchmark tracing_benchmark
 
 .PHONY: help deps configure build configure-release lint test demo up down status bench chaos fuzz clean
 
@@ -73,6 +73,7 @@ chaos: build
 bench: configure-release
 	@cmake --build $(RELEASE_DIR) --target $(BENCH_TARGETS)
 	@$(RELEASE_DIR)/bin/flowcontrol_benchmark --benchmark_min_time=0.5
+	@$(RELEASE_DIR)/bin/tracing_benchmark --benchmark_min_time=0.5
 	@SECKILL_BIN_DIR=$(abspath $(RELEASE_DIR))/bin scripts/bench.sh
 
 clean:

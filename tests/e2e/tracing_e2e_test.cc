@@ -32,6 +32,38 @@ const ReceivedSpan* Find(const std::vector<ReceivedSpan>& spans, const std::stri
   return nullptr;
 }
 
+// One gRPC hop of the trace: the caller's client span of `method`, child of `parent`, and the
+// callee's server span, child of that one; both answered OK, with OpenTelemetry's rpc.*
+// attributes. Null halves (and a failure) when missing.
+struct Hop {
+  const ReceivedSpan* client = nullptr;
+  const ReceivedSpan* server = nullptr;
+};
+Hop FindHop(const std::vector<ReceivedSpan>& spans, const std::string& caller,
+            const std::string& callee, const std::string& method, const std::string& parent) {
+  Hop hop;
+  hop.client = Find(spans, caller, method, parent);
+  if (hop.client == nullptr) {
+    ADD_FAILURE() << caller << ": no client span of " << method << " under " << parent;
+    return hop;
+  }
+  hop.server = Find(spans, callee, method, hop.client->span_id);
+  if (hop.server == nullptr) {
+    ADD_FAILURE() << callee << ": no server span of " << method << ", child of the caller's";
+    return hop;
+  }
+  EXPECT_EQ(hop.client->kind, 3) << method;
+  EXPECT_EQ(hop.server->kind, 2) << method;
+  const size_t slash = method.rfind('/');
+  for (const ReceivedSpan* span : {hop.client, hop.server}) {
+    EXPECT_EQ(span->attributes.at("rpc.system"), "grpc") << span->service << " " << method;
+    EXPECT_EQ(span->attributes.at("rpc.service"), method.substr(0, slash)) << span->service;
+    EXPECT_EQ(span->attributes.at("rpc.method"), method.substr(slash + 1)) << span->service;
+    EXPECT_EQ(span->attributes.at("rpc.grpc.status_code"), "0") << span->service << " " << method;
+  }
+  return hop;
+}
+
 TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndAcrossTheQueue) {
   OtlpReceiver receiver(EndpointPort());  // fails loudly if the port is taken (a local Jaeger?)
   const std::string activity = NewActivity(3);
@@ -66,26 +98,16 @@ TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndAcrossTheQueue) 
   EXPECT_EQ(decision->attributes.at("seckill.flow.decision"), "admitted");
   EXPECT_EQ(decision->attributes.at("seckill.flow.resource"), route);
 
-  const ReceivedSpan* client = Find(spans, "seckill-gateway", place, server->span_id);
-  ASSERT_NE(client, nullptr);
-  EXPECT_EQ(client->kind, 3);
-  EXPECT_EQ(client->attributes.at("rpc.system"), "grpc");
-  EXPECT_EQ(client->attributes.at("rpc.method"), "PlaceOrders");
-  EXPECT_EQ(client->attributes.at("rpc.grpc.status_code"), "0");
-
-  const ReceivedSpan* answered = Find(spans, "seckill-order", place, client->span_id);
-  ASSERT_NE(answered, nullptr) << "the order service's span, child of the gateway's call";
-  EXPECT_EQ(answered->kind, 2);
-  EXPECT_EQ(answered->attributes.at("rpc.service"), "seckill.order.v1.OrderService");
+  const auto [client, answered] =
+      FindHop(spans, "seckill-gateway", "seckill-order", place, server->span_id);
+  ASSERT_NE(answered, nullptr) << "the gateway's call placing the order, and the order service's";
   EXPECT_FALSE(answered->attributes.at("seckill.order_id").empty());
 
   const std::string reserve = "seckill.product.v1.ProductService/ReserveStocks";
-  const ReceivedSpan* asked = Find(spans, "seckill-order", reserve, answered->span_id);
-  ASSERT_NE(asked, nullptr) << "the order service's call for the stock";
-  EXPECT_EQ(asked->kind, 3);
-  EXPECT_EQ(asked->attributes.at("rpc.grpc.status_code"), "0");
-  const ReceivedSpan* reserved = Find(spans, "seckill-product", reserve, asked->span_id);
-  ASSERT_NE(reserved, nullptr) << "the product service's span of it";
+  const Hop reserving =
+      FindHop(spans, "seckill-order", "seckill-product", reserve, answered->span_id);
+  const ReceivedSpan* reserved = reserving.server;
+  ASSERT_NE(reserved, nullptr) << "the order service's call for the stock, and the product's";
   EXPECT_EQ(reserved->attributes.at("seckill.order_id"),
             answered->attributes.at("seckill.order_id"));
   const ReceivedSpan* redis =
@@ -105,13 +127,9 @@ TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndAcrossTheQueue) 
 
   // Once confirmed, the reservation is marked published (both ends).
   const std::string mark = "seckill.product.v1.ProductService/MarkReservationsPublished";
-  const ReceivedSpan* marking = Find(spans, "seckill-order", mark, answered->span_id);
-  ASSERT_NE(marking, nullptr) << "the order service's call marking the reservation published";
-  EXPECT_EQ(marking->kind, 3);
-  EXPECT_GE(marking->start_unix_ns, published->end_unix_ns);
-  const ReceivedSpan* marked = Find(spans, "seckill-product", mark, marking->span_id);
-  ASSERT_NE(marked, nullptr) << "the product service's span of the mark";
-  EXPECT_EQ(marked->attributes.at("rpc.grpc.status_code"), "0");
+  const Hop marking = FindHop(spans, "seckill-order", "seckill-product", mark, answered->span_id);
+  ASSERT_NE(marking.server, nullptr) << "the call marking the reservation published";
+  EXPECT_GE(marking.client->start_unix_ns, published->end_unix_ns);
 
   // Across the queue: the consumer's handling of the order, child of (and linked to) the publish.
   const ReceivedSpan* processed =
@@ -128,13 +146,9 @@ TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndAcrossTheQueue) 
   // The consumer's work for the order: the ledger's confirm (both ends), the row's insert, then
   // the ack, each a child of the consumer's span.
   const std::string confirm = "seckill.product.v1.ProductService/ConfirmReservations";
-  const ReceivedSpan* confirming = Find(spans, "seckill-order", confirm, processed->span_id);
-  ASSERT_NE(confirming, nullptr) << "the consumer's call confirming the reservation";
-  EXPECT_EQ(confirming->kind, 3);
-  EXPECT_EQ(confirming->attributes.at("rpc.grpc.status_code"), "0");
-  const ReceivedSpan* confirmed = Find(spans, "seckill-product", confirm, confirming->span_id);
-  ASSERT_NE(confirmed, nullptr) << "the product service's span of the confirm";
-  EXPECT_EQ(confirmed->kind, 2);
+  const auto [confirming, confirmed] =
+      FindHop(spans, "seckill-order", "seckill-product", confirm, processed->span_id);
+  ASSERT_NE(confirmed, nullptr) << "the consumer's call confirming the reservation";
   EXPECT_EQ(confirmed->attributes.at("seckill.outcome"), "OUTCOME_CONFIRMED");
   const ReceivedSpan* inserted = Find(spans, "seckill-order", "INSERT orders", processed->span_id);
   ASSERT_NE(inserted, nullptr) << "the SQL statement that wrote the order";

@@ -4,9 +4,11 @@
 #include "boost/asio/use_awaitable.hpp"
 #include "libs/base/await.h"
 #include "libs/base/backoff.h"
+#include "libs/base/status.h"
 #include "libs/base/trace_context.h"
 #include "libs/rpc/deadline.h"
 #include "libs/rpc/status.h"
+#include "libs/tracing/rpc_span.h"
 
 namespace seckill::order::adapters {
 
@@ -105,11 +107,8 @@ base::AsyncEach<domain::Reservation> GrpcStockReservations::Reserve(
     spans->reserve(requests.size());
     for (size_t i = 0; i < requests.size(); ++i) {
       const domain::ReserveRequest& r = requests[i];
-      tracing::Span& span = spans->emplace_back(
-          tracer_.StartSpan(kReserveStocksSpan, tracing::SpanKind::kClient, r.traceparent));
-      span.Set("rpc.system", "grpc")
-          .Set("rpc.service", pv1::ProductService::service_full_name())
-          .Set("rpc.method", "ReserveStocks");
+      tracing::Span& span = spans->emplace_back(tracing::StartRpcSpan(
+          tracer_, tracing::SpanKind::kClient, kReserveStocksSpan, r.traceparent));
       items[i].set_activity_id(r.activity_id);
       items[i].set_user_id(r.user_id);
       items[i].set_order_id(r.order_id);
@@ -124,17 +123,15 @@ base::AsyncEach<domain::Reservation> GrpcStockReservations::Reserve(
           answers.reserve(replies.size());
           for (size_t i = 0; i < replies.size(); ++i) {
             absl::StatusOr<pv1::ReserveStockResult>& reply = replies[i];
-            tracing::Span& span = (*spans)[i];
-            span.Set("rpc.grpc.status_code", static_cast<int>(reply.status().code()));
+            tracing::EndRpcSpan((*spans)[i], static_cast<int>(reply.status().code()),
+                                base::Message(reply.status()));
             if (!reply.ok()) {
-              span.SetError(std::string(reply.status().message()));
               answers.push_back(reply.status());
               continue;
             }
             answers.push_back(domain::Reservation{reply->refusal(), reply->duplicate(),
                                                   reply->order_id(), reply->price_cents()});
           }
-          spans->clear();  // the spans end with the answers
           done(std::move(answers));
         });
   });
@@ -202,11 +199,8 @@ base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
         auto spans = std::make_shared<std::vector<tracing::Span>>();
         spans->reserve(reservations.size());
         for (const domain::ReservationClaim& r : reservations) {
-          tracing::Span& span = spans->emplace_back(tracer_.StartSpan(
-              kConfirmReservationsSpan, tracing::SpanKind::kClient, r.traceparent));
-          span.Set("rpc.system", "grpc")
-              .Set("rpc.service", pv1::ProductService::service_full_name())
-              .Set("rpc.method", "ConfirmReservations");
+          tracing::Span& span = spans->emplace_back(tracing::StartRpcSpan(
+              tracer_, tracing::SpanKind::kClient, kConfirmReservationsSpan, r.traceparent));
           pv1::ReservationRef* item = call->request.add_items();
           item->set_activity_id(r.activity_id);
           item->set_order_id(r.order_id);
@@ -220,10 +214,8 @@ base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
             &call->context, &call->request, &call->reply,
             [call, spans, done = std::move(done)](grpc::Status status) {
               for (tracing::Span& span : *spans) {
-                span.Set("rpc.grpc.status_code", static_cast<int>(status.error_code()));
-                if (!status.ok()) span.SetError(status.error_message());
+                tracing::EndRpcSpan(span, status.error_code(), status.error_message());
               }
-              spans->clear();  // the spans end with the answer
               if (!status.ok()) return done(rpc::FromGrpc(status));
               if (call->reply.results_size() != call->request.items_size()) {
                 return done(
@@ -260,10 +252,7 @@ base::Async<bool> GrpcStockReservations::MarkPublished(uint64_t activity_id, uin
                                                        std::string traceparent) {
   // The order's client span, over every try (one call carries many orders).
   tracing::Span span =
-      tracer_.StartSpan(kMarkPublishedSpan, tracing::SpanKind::kClient, traceparent);
-  span.Set("rpc.system", "grpc")
-      .Set("rpc.service", pv1::ProductService::service_full_name())
-      .Set("rpc.method", "MarkReservationsPublished");
+      tracing::StartRpcSpan(tracer_, tracing::SpanKind::kClient, kMarkPublishedSpan, traceparent);
   pv1::ReservationRef item;
   item.set_activity_id(activity_id);
   item.set_order_id(order_id);
@@ -279,13 +268,13 @@ base::Async<bool> GrpcStockReservations::MarkPublished(uint64_t activity_id, uin
       });
     });
     absl::StatusOr<bool> marked = co_await std::move(marking);
-    span.Set("rpc.grpc.status_code", static_cast<int>(marked.status().code()));
     const bool transient =
         absl::IsUnavailable(marked.status()) || absl::IsDeadlineExceeded(marked.status());
     const std::chrono::milliseconds delay =
         transient ? backoff.Next() : std::chrono::milliseconds(0);
     if (!transient || std::chrono::steady_clock::now() + delay >= give_up) {
-      if (!marked.ok()) span.SetError(std::string(marked.status().message()));
+      tracing::EndRpcSpan(span, static_cast<int>(marked.status().code()),
+                          base::Message(marked.status()));
       co_return marked;
     }
     span.AddEvent("retry: " + std::string(marked.status().message()));

@@ -5,6 +5,7 @@
 #include "libs/base/trace_context.h"
 #include "libs/rpc/serve.h"
 #include "libs/rpc/status.h"
+#include "libs/tracing/rpc_span.h"
 
 namespace seckill::order::api {
 
@@ -133,12 +134,9 @@ OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrders(const v1::PlaceOrde
       result->set_message(invalid->error_message());
       continue;
     }
-    tracing::Span& span = spans.emplace_back(
-        tracer_.StartSpan(kPlaceOrdersSpan, tracing::SpanKind::kServer, item.traceparent()));
-    span.Set("rpc.system", "grpc")
-        .Set("rpc.service", v1::OrderService::service_full_name())
-        .Set("rpc.method", "PlaceOrders")
-        .Set("seckill.batch_size", static_cast<int64_t>(n));
+    tracing::Span& span = spans.emplace_back(tracing::StartRpcSpan(
+        tracer_, tracing::SpanKind::kServer, kPlaceOrdersSpan, item.traceparent()));
+    span.Set("seckill.batch_size", static_cast<int64_t>(n));
     valid.push_back(Placement(item, span.Traceparent()));
     where.push_back(i);
   }
@@ -151,19 +149,19 @@ OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrders(const v1::PlaceOrde
       const grpc::Status status = rpc::ToGrpc(placed[j].status());
       result->set_code(status.error_code());
       result->set_message(status.error_message());
-      spans[j].Set("rpc.grpc.status_code", static_cast<int>(status.error_code()));
-      spans[j].SetError(status.error_message());
+      tracing::EndRpcSpan(spans[j], status.error_code(), status.error_message());
       continue;
     }
     result->mutable_response()->set_refusal(placed[j]->refusal);
     result->mutable_response()->set_order_id(placed[j]->order_id);
-    spans[j].Set("rpc.grpc.status_code", 0);
     if (placed[j]->order_id != 0) {
       spans[j].Set("seckill.order_id", static_cast<int64_t>(placed[j]->order_id));
     }
     if (placed[j]->refusal != common::v1::REFUSAL_UNSPECIFIED) {
-      spans[j].Set("seckill.refusal", common::v1::Refusal_Name(placed[j]->refusal));
+      // The enum's names are the descriptor's: they outlive the span.
+      spans[j].SetBorrowed("seckill.refusal", common::v1::Refusal_Name(placed[j]->refusal));
     }
+    tracing::EndRpcSpan(spans[j], 0, "");
   }
   co_return grpc::Status::OK;
 }

@@ -72,16 +72,17 @@ boost::asio::awaitable<std::vector<amqp::Disposition>> OrderMessageHandler::oper
       dispositions[i] = amqp::Disposition::kDeadLetter;
     }
     for (size_t k = 0; k < named->orders.size(); ++k) {
-      if (tracing_.tracer != nullptr) {
-        const std::string parent = k < named->traceparents.size() ? named->traceparents[k] : "";
-        tracing::Span& span = spans.emplace_back(tracing_.tracer->StartSpan(
-            tracing_.queue + " process", tracing::SpanKind::kConsumer, parent));
+      if (tracer_ != nullptr) {
+        const std::string_view parent =
+            k < named->traceparents.size() ? std::string_view(named->traceparents[k]) : "";
+        tracing::Span& span = spans.emplace_back(
+            tracer_->StartSpan(names_->process, tracing::SpanKind::kConsumer, parent));
         if (const auto producer = base::TraceContext::FromTraceparent(parent)) {
           span.AddLink(*producer);
         }
         span.Set("messaging.system", "rabbitmq")
             .Set("messaging.operation.type", "process")
-            .Set("messaging.destination.name", tracing_.queue)
+            .SetBorrowed("messaging.destination.name", names_->queue)
             .Set("messaging.message.id", delivery.message_id)
             .Set("seckill.order_id", static_cast<int64_t>(named->orders[k].order_id))
             .Set("seckill.redelivered", delivery.redelivered);
@@ -157,6 +158,7 @@ void OrderMessageHandler::EndAtSettlement(std::vector<amqp::Delivery>& deliverie
                                           const std::vector<size_t>& delivery_of) const {
   if (spans.empty()) return;
   struct Settling {
+    std::shared_ptr<const SpanNames> names;  // the spans' borrowed text
     std::vector<tracing::Span> settlements;  // ended first, failed if not sent
     std::vector<tracing::Span> processing;
   };
@@ -164,17 +166,17 @@ void OrderMessageHandler::EndAtSettlement(std::vector<amqp::Delivery>& deliverie
   for (size_t k = 0; k < spans.size(); ++k) {
     const size_t i = delivery_of[k];
     std::shared_ptr<Settling>& settling = of_delivery[i];
-    if (!settling) settling = std::make_shared<Settling>();
-    const char* operation = dispositions[i] == amqp::Disposition::kAck       ? "ack"
-                            : dispositions[i] == amqp::Disposition::kRequeue ? "nack"
-                                                                             : "reject";
+    if (!settling) settling = std::make_shared<Settling>(Settling{.names = names_});
+    const bool ack = dispositions[i] == amqp::Disposition::kAck;
+    const bool nack = dispositions[i] == amqp::Disposition::kRequeue;
+    const char* operation = ack ? "ack" : nack ? "nack" : "reject";
+    const std::string& name = ack ? names_->ack : nack ? names_->nack : names_->reject;
     settling->settlements
-        .emplace_back(tracing_.tracer->StartSpan(std::string(operation) + " " + tracing_.queue,
-                                                 tracing::SpanKind::kClient, spans[k].context()))
+        .emplace_back(tracer_->StartSpan(name, tracing::SpanKind::kClient, spans[k].context()))
         .Set("messaging.system", "rabbitmq")
         .Set("messaging.operation.type", "settle")
         .Set("messaging.operation.name", operation)
-        .Set("messaging.destination.name", tracing_.queue);
+        .SetBorrowed("messaging.destination.name", names_->queue);
     settling->processing.push_back(std::move(spans[k]));
   }
   for (size_t i = 0; i < deliveries.size(); ++i) {

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,8 @@ class OrderMessageHandler {
         stopping_(std::move(stopping)),
         max_backoff_(max_backoff),
         decode_(std::move(decode)),
-        tracing_(std::move(tracing)) {}
+        tracer_(tracing.tracer),
+        names_(std::make_shared<const SpanNames>(tracing.queue)) {}
   // For work that takes one order at a time.
   static Work OneAtATime(WorkOnOne work);
 
@@ -71,7 +73,18 @@ class OrderMessageHandler {
   std::function<bool()> stopping_;
   std::chrono::milliseconds max_backoff_;
   Decode decode_;
-  ConsumerTracing tracing_;
+  tracing::Tracer* tracer_;
+  // Made once, not per order; borrowed by the spans, which may end after the handler is gone.
+  struct SpanNames {
+    explicit SpanNames(const std::string& name)
+        : queue(name),
+          process(name + " process"),
+          ack("ack " + name),
+          nack("nack " + name),
+          reject("reject " + name) {}
+    std::string queue, process, ack, nack, reject;
+  };
+  std::shared_ptr<const SpanNames> names_;
 };
 
 }  // namespace seckill::order::api

@@ -285,7 +285,7 @@ base::Async<std::vector<domain::ReserveResult>> RedisStockLedger::ReserveMany(
     if (!results.ok()) {
       spans[i].SetError(std::string(results.status().message()));
     } else if (i < results->size() && (*results)[i].refusal != common::v1::REFUSAL_UNSPECIFIED) {
-      spans[i].Set("seckill.refusal", common::v1::Refusal_Name((*results)[i].refusal));
+      spans[i].SetBorrowed("seckill.refusal", common::v1::Refusal_Name((*results)[i].refusal));
     }
   }
   co_return results;

@@ -5,6 +5,7 @@
 
 #include "libs/rpc/serve.h"
 #include "libs/rpc/status.h"
+#include "libs/tracing/rpc_span.h"
 #include "services/product/api/proto_mapping.h"
 
 namespace seckill::product::api {
@@ -75,15 +76,14 @@ boost::asio::awaitable<grpc::Status> AnswerByActivity(const Request& request, Re
 // Each item of a batched call as a server span named `method` in its own order's trace (the
 // item's traceparent): one call carries many orders.
 template <class Items>
-std::vector<tracing::Span> ItemSpans(tracing::Tracer& tracer, const char* span_name,
-                                     const char* method, const Items& items) {
+std::vector<tracing::Span> ItemSpans(tracing::Tracer& tracer, const char* method,
+                                     const Items& items) {
   std::vector<tracing::Span> spans;
   spans.reserve(static_cast<size_t>(items.size()));
   for (const auto& item : items) {
-    spans.emplace_back(tracer.StartSpan(span_name, tracing::SpanKind::kServer, item.traceparent()))
-        .Set("rpc.system", "grpc")
-        .Set("rpc.service", v1::ProductService::service_full_name())
-        .Set("rpc.method", method)
+    spans
+        .emplace_back(
+            tracing::StartRpcSpan(tracer, tracing::SpanKind::kServer, method, item.traceparent()))
         .Set("seckill.order_id", static_cast<int64_t>(item.order_id()));
   }
   return spans;
@@ -92,10 +92,8 @@ std::vector<tracing::Span> ItemSpans(tracing::Tracer& tracer, const char* span_n
 // Ends them with the call's status.
 void EndItemSpans(std::vector<tracing::Span>& spans, const grpc::Status& answered) {
   for (tracing::Span& span : spans) {
-    span.Set("rpc.grpc.status_code", static_cast<int>(answered.error_code()));
-    if (!answered.ok()) span.SetError(answered.error_message());
+    tracing::EndRpcSpan(span, answered.error_code(), answered.error_message());
   }
-  spans.clear();
 }
 
 }  // namespace
@@ -194,8 +192,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerReserveStocks(
     if (item.quantity() < 1) co_return Invalid("quantity must be at least 1");
   }
   for (int i = 0; i < request->items_size(); ++i) reply->add_results();
-  std::vector<tracing::Span> spans =
-      ItemSpans(tracer_, kReserveStocksSpan, "ReserveStocks", request->items());
+  std::vector<tracing::Span> spans = ItemSpans(tracer_, kReserveStocksSpan, request->items());
   std::vector<std::string> traceparents;
   traceparents.reserve(spans.size());
   for (const tracing::Span& span : spans) traceparents.push_back(span.Traceparent());
@@ -212,8 +209,9 @@ ProductGrpcService::Answer ProductGrpcService::AnswerReserveStocks(
       *reply->mutable_results(items[k]) = std::move((*results)[k]);
       const common::v1::Refusal refusal = reply->results(items[k]).refusal();
       if (refusal != common::v1::REFUSAL_UNSPECIFIED) {
-        spans[static_cast<size_t>(items[k])].Set("seckill.refusal",
-                                                 common::v1::Refusal_Name(refusal));
+        // The enum's names are the descriptor's: they outlive the span.
+        spans[static_cast<size_t>(items[k])].SetBorrowed("seckill.refusal",
+                                                         common::v1::Refusal_Name(refusal));
       }
     }
     reservations_.Add(static_cast<int64_t>(items.size()));
@@ -317,8 +315,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerMarkReservationsPublished(
     return ledger_.MarkPublishedMany(activity_id, OrderIds(request->items(), items));
   };
   auto fill = [](bool marked, v1::MarkReservationPublishedResult* out) { out->set_marked(marked); };
-  std::vector<tracing::Span> spans =
-      ItemSpans(tracer_, kMarkPublishedSpan, "MarkReservationsPublished", request->items());
+  std::vector<tracing::Span> spans = ItemSpans(tracer_, kMarkPublishedSpan, request->items());
   auto answering = AnswerByActivity<bool>(*request, reply, mark, fill);
   const grpc::Status answered = co_await std::move(answering);
   EndItemSpans(spans, answered);
@@ -349,8 +346,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerConfirmReservations(
     out->set_outcome(ToProto(r.outcome));
     out->set_quantity(r.quantity);
   };
-  std::vector<tracing::Span> spans =
-      ItemSpans(tracer_, kConfirmReservationsSpan, "ConfirmReservations", request->items());
+  std::vector<tracing::Span> spans = ItemSpans(tracer_, kConfirmReservationsSpan, request->items());
   auto answering = AnswerByActivity<domain::ConfirmResult>(*request, reply, confirm, fill);
   const grpc::Status answered = co_await std::move(answering);
   for (size_t i = 0; answered.ok() && i < spans.size(); ++i) {

@@ -4,6 +4,7 @@
 #include "libs/base/coalescer.h"
 #include "libs/base/status.h"
 #include "libs/rpc/deadline.h"
+#include "libs/tracing/rpc_span.h"
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "services/gateway/api/backends/guarded_call.h"
 
@@ -16,7 +17,6 @@ using boost::asio::awaitable;
 namespace {
 
 constexpr char kBackend[] = "order";
-constexpr char kOrderService[] = "seckill.order.v1.OrderService";
 constexpr char kPlaceOrdersSpan[] = "seckill.order.v1.OrderService/PlaceOrders";
 
 using Placements = base::Coalescer<ov1::PlaceOrderRequest, ov1::PlaceOrderResult>;
@@ -90,11 +90,8 @@ awaitable<StatusOr<Placement>> OrderClient::Place(OrderToPlace order) {
   request.set_idempotency_key(std::move(order.idempotency_key));
   // The order's own client span, from its submission to its result, though the call carrying it
   // carries others (the order service answers each in a server span of its own trace).
-  auto span = std::make_shared<tracing::Span>(
-      tracer_.StartSpan(kPlaceOrdersSpan, tracing::SpanKind::kClient, order.traceparent));
-  span->Set("rpc.system", "grpc")
-      .Set("rpc.service", kOrderService)
-      .Set("rpc.method", "PlaceOrders");
+  auto span = std::make_shared<tracing::Span>(tracing::StartRpcSpan(
+      tracer_, tracing::SpanKind::kClient, kPlaceOrdersSpan, order.traceparent));
   request.set_traceparent(span->Traceparent());
   return base::AwaitCallback<Reply>([placements = impl_->placements, request = std::move(request),
                                      ticket, guard = &guard_, span](auto done) mutable {
@@ -107,9 +104,8 @@ awaitable<StatusOr<Placement>> OrderClient::Place(OrderToPlace order) {
                                                      result->message())))
                   : Reply(Placement{result->response().refusal(), result->response().order_id()});
           guard->After(ticket, reply.status());
-          span->Set("rpc.grpc.status_code", static_cast<int>(reply.status().code()));
-          if (!reply.ok()) span->SetError(std::string(base::Message(reply.status())));
-          span->End();
+          tracing::EndRpcSpan(*span, static_cast<int>(reply.status().code()),
+                              base::Message(reply.status()));
           done(std::move(reply));
         });
   });
