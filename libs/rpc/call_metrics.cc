@@ -1,6 +1,5 @@
 #include "libs/rpc/call_metrics.h"
 
-#include <chrono>
 #include <stdexcept>
 
 #include "fmt/format.h"
@@ -8,9 +7,6 @@
 
 namespace seckill::rpc {
 namespace {
-
-using grpc::experimental::InterceptionHookPoints;
-using Clock = std::chrono::steady_clock;
 
 std::string_view CodeName(int code) {
   static constexpr std::array<std::string_view, 17> kNames = {"OK",
@@ -32,61 +28,6 @@ std::string_view CodeName(int code) {
                                                               "UNAUTHENTICATED"};
   return kNames[static_cast<size_t>(code)];
 }
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// One call's measurement: started when gRPC creates the interceptor (the call begins), observed
-// when the status is sent (server) or received (client).
-class DurationInterceptor final : public grpc::experimental::Interceptor {
- public:
-  DurationInterceptor(CallDurations& durations, const char* method,
-                      InterceptionHookPoints status_point)
-      : durations_(durations), method_(method), status_point_(status_point) {}
-
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
-    if (methods->QueryInterceptionHookPoint(status_point_)) {
-      const grpc::StatusCode code = status_point_ == InterceptionHookPoints::PRE_SEND_STATUS
-                                        ? methods->GetSendStatus().error_code()
-                                        : methods->GetRecvStatus()->error_code();
-      durations_.Observe(method_, code, SecondsSince(start_));
-    }
-    methods->Proceed();
-  }
-
- private:
-  CallDurations& durations_;
-  const char* method_;  // gRPC's, valid for the call
-  const InterceptionHookPoints status_point_;
-  const Clock::time_point start_ = Clock::now();
-};
-
-class ServerFactory final : public grpc::experimental::ServerInterceptorFactoryInterface {
- public:
-  explicit ServerFactory(CallDurations& durations) : durations_(durations) {}
-  grpc::experimental::Interceptor* CreateServerInterceptor(
-      grpc::experimental::ServerRpcInfo* info) override {
-    return new DurationInterceptor(durations_, info->method(),
-                                   InterceptionHookPoints::PRE_SEND_STATUS);
-  }
-
- private:
-  CallDurations& durations_;
-};
-
-class ClientFactory final : public grpc::experimental::ClientInterceptorFactoryInterface {
- public:
-  explicit ClientFactory(CallDurations& durations) : durations_(durations) {}
-  grpc::experimental::Interceptor* CreateClientInterceptor(
-      grpc::experimental::ClientRpcInfo* info) override {
-    return new DurationInterceptor(durations_, info->method(),
-                                   InterceptionHookPoints::POST_RECV_STATUS);
-  }
-
- private:
-  CallDurations& durations_;
-};
 
 }  // namespace
 
@@ -138,20 +79,6 @@ void CallDurations::Observe(std::string_view method, grpc::StatusCode code, doub
     m.by_code[index].store(histogram, std::memory_order_release);
   }
   histogram->Observe(seconds);
-}
-
-std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-CallDurations::ServerInterceptors() {
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> out;
-  out.push_back(std::make_unique<ServerFactory>(*this));
-  return out;
-}
-
-std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
-CallDurations::ClientInterceptors() {
-  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>> out;
-  out.push_back(std::make_unique<ClientFactory>(*this));
-  return out;
 }
 
 }  // namespace seckill::rpc

@@ -8,8 +8,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "grpcpp/support/client_interceptor.h"
-#include "grpcpp/support/server_interceptor.h"
 #include "grpcpp/support/status.h"
 #include "libs/base/metrics.h"
 
@@ -17,16 +15,16 @@ namespace seckill::rpc {
 
 // How long gRPC calls take, per method and status code, on one side of the wire:
 // seckill_rpc_server_duration_seconds or seckill_rpc_client_duration_seconds{service, method,
-// code} (OpenTelemetry's rpc.server.duration / rpc.client.duration). Measured by an interceptor
-// (ServerInterceptors / ClientInterceptors): from the call's start to its status, whatever
-// answers it. Every method of `services` (full protobuf names, e.g.
-// "seckill.product.v1.ProductService") is listed with code OK from the start; other codes appear
-// when first seen. Observing is lock-free after a code's first call. Outlives every call.
+// code} (OpenTelemetry's rpc.server.duration / rpc.client.duration): from the call's start to its
+// status, whatever answers it (observed through CallObservers by rpc::Serve and rpc::WatchCall).
+// Every method of `services` (full protobuf names, e.g. "seckill.product.v1.ProductService") is
+// listed with code OK from the start; other codes appear when first seen. Observing is lock-free
+// after a code's first call. Outlives every call.
 class CallDurations {
  public:
   enum class Side { kServer, kClient };
   CallDurations(base::Metrics& metrics, Side side, const std::vector<std::string>& services);
-  // The durations a service measures, or null (no interceptor, no family) when `options` turns
+  // The durations a service measures, or null (no family, nothing measured) when `options` turns
   // them off.
   static std::unique_ptr<CallDurations> IfMeasured(const base::MetricsOptions& options,
                                                    base::Metrics& metrics, Side side,
@@ -35,13 +33,6 @@ class CallDurations {
   // `method` as gRPC names it: "/package.Service/Method". Calls to methods of other services
   // are not counted.
   void Observe(std::string_view method, grpc::StatusCode code, double seconds);
-
-  // For grpc::ServerBuilder::experimental().SetInterceptorCreators.
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-  ServerInterceptors();
-  // For grpc::experimental::CreateCustomChannelWithInterceptors.
-  std::vector<std::unique_ptr<grpc::experimental::ClientInterceptorFactoryInterface>>
-  ClientInterceptors();
 
  private:
   static constexpr int kCodes = 17;  // grpc::StatusCode OK (0) .. UNAUTHENTICATED (16)

@@ -11,7 +11,7 @@ void ServiceChannel::Update(const std::vector<std::string>& addresses) {
     if (addresses == addresses_ && generation_ > 0) return;
   }
   std::shared_ptr<grpc::Channel> next =
-      addresses.empty() ? nullptr : MakeChannel(addresses, security_, durations_);
+      addresses.empty() ? nullptr : MakeChannel(addresses, security_);
   std::lock_guard lock(mu_);
   addresses_ = addresses;
   channel_ = std::move(next);
@@ -35,8 +35,7 @@ absl::Status NoInstanceError(const std::string& service) {
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::vector<std::string>& addresses,
-                                           const ChannelSecurity& security,
-                                           CallDurations* durations) {
+                                           const ChannelSecurity& security) {
   std::string target = "ipv4:";
   for (size_t i = 0; i < addresses.size(); ++i) {
     if (i > 0) target += ',';
@@ -56,15 +55,12 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::vector<std::string>& addre
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   // The server's certificate must name the service it was asked for, whatever address it has.
   if (!security.server_identity.empty()) args.SetSslTargetNameOverride(security.server_identity);
-  if (durations == nullptr) return grpc::CreateCustomChannel(target, security.credentials, args);
-  return grpc::experimental::CreateCustomChannelWithInterceptors(target, security.credentials, args,
-                                                                 durations->ClientInterceptors());
+  return grpc::CreateCustomChannel(target, security.credentials, args);
 }
 
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
-                                           const ChannelSecurity& security,
-                                           CallDurations* durations) {
-  return MakeChannel(std::vector<std::string>{address}, security, durations);
+                                           const ChannelSecurity& security) {
+  return MakeChannel(std::vector<std::string>{address}, security);
 }
 
 }  // namespace seckill::rpc

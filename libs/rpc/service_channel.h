@@ -8,7 +8,7 @@
 
 #include "absl/status/status.h"
 #include "grpcpp/channel.h"
-#include "libs/rpc/call_metrics.h"
+#include "libs/rpc/call_observers.h"
 #include "libs/rpc/mutual_tls.h"
 
 namespace seckill::rpc {
@@ -19,9 +19,10 @@ namespace seckill::rpc {
 // started finishes on the channel it began on. Thread-safe.
 class ServiceChannel {
  public:
-  // `durations` (null: none) measures every call made through the channel; it outlives it.
-  ServiceChannel(std::string service, ChannelSecurity security, CallDurations* durations = nullptr)
-      : service_(std::move(service)), security_(std::move(security)), durations_(durations) {}
+  // `observers` watch every call made through the channel (none by default): rpc::WatchCall
+  // and rpc::UnaryCall use them.
+  ServiceChannel(std::string service, ChannelSecurity security, CallObservers observers = {})
+      : service_(std::move(service)), security_(std::move(security)), observers_(observers) {}
   // The instances now: "host:port" each. An empty set means no instance is known.
   void Update(const std::vector<std::string>& addresses);
   // The channel for a new call; null while no instance is known.
@@ -29,13 +30,14 @@ class ServiceChannel {
   // Counts updates that changed the channel; a stub made for an older one is stale.
   uint64_t generation() const;
   const std::string& service() const { return service_; }
+  const CallObservers& observers() const { return observers_; }
   // A channel to `service` that never has an instance (for a client no call is made through).
   static std::shared_ptr<const ServiceChannel> None(std::string service);
 
  private:
   const std::string service_;
   const ChannelSecurity security_;
-  CallDurations* const durations_;
+  const CallObservers observers_;
   mutable std::mutex mu_;
   std::shared_ptr<grpc::Channel> channel_;  // under mu_
   std::vector<std::string> addresses_;      // under mu_
@@ -62,6 +64,7 @@ class Stubs {
     return stub_;
   }
   const std::string& service() const { return channel_->service(); }
+  const CallObservers& observers() const { return channel_->observers(); }
 
  private:
   std::shared_ptr<const ServiceChannel> channel_;
@@ -74,13 +77,11 @@ class Stubs {
 absl::Status NoInstanceError(const std::string& service);
 
 // A round_robin channel over `addresses` ("host:port" each, at least one), gRPC's own retries
-// off, secured by `security`, each call measured by `durations` (null: none).
+// off, secured by `security`.
 std::shared_ptr<grpc::Channel> MakeChannel(const std::vector<std::string>& addresses,
-                                           const ChannelSecurity& security,
-                                           CallDurations* durations = nullptr);
+                                           const ChannelSecurity& security);
 // The same for one fixed "host:port" (a setting).
 std::shared_ptr<grpc::Channel> MakeChannel(const std::string& address,
-                                           const ChannelSecurity& security,
-                                           CallDurations* durations = nullptr);
+                                           const ChannelSecurity& security);
 
 }  // namespace seckill::rpc

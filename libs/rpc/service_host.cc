@@ -28,9 +28,6 @@ int ServeUntilSignal(const ServiceHostOptions& options, const std::vector<grpc::
   const std::string address = fmt::format("{}:{}", options.grpc_host, options.grpc_port);
   builder.AddListeningPort(address, options.credentials);
   for (grpc::Service* service : services) builder.RegisterService(service);
-  if (options.call_durations != nullptr) {
-    builder.experimental().SetInterceptorCreators(options.call_durations->ServerInterceptors());
-  }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
     spdlog::error("{}: cannot listen for gRPC on {}", options.name, address);

@@ -13,7 +13,6 @@
 #include "grpcpp/security/server_credentials.h"
 #include "libs/base/metrics.h"
 #include "libs/base/presence.h"
-#include "libs/rpc/call_metrics.h"
 
 namespace seckill::rpc {
 
@@ -24,9 +23,8 @@ struct ServiceHostOptions {
   std::string probe_host = "127.0.0.1";
 
   uint16_t probe_port = 0;
-  const base::Metrics* metrics = nullptr;   // listed at /metrics (null: none); outlives the call
-  CallDurations* call_durations = nullptr;  // measures every call answered (null: none)
-  std::chrono::seconds grace{10};           // in-flight calls get this long to finish on stop
+  const base::Metrics* metrics = nullptr;  // listed at /metrics (null: none); outlives the call
+  std::chrono::seconds grace{10};          // in-flight calls get this long to finish on stop
   // How callers are authenticated and what each may call (MutualTlsServerCredentials).
   std::shared_ptr<grpc::ServerCredentials> credentials;
   // Announced once the server listens, withdrawn first on stop (null: none).

@@ -31,6 +31,7 @@ Span StartRpcSpan(Tracer& tracer, SpanKind kind, const char* method,
 }
 
 void EndRpcSpan(Span& span, int code, std::string_view message) {
+  if (!span.recording()) return;  // nothing to record (and nothing to copy)
   span.Set("rpc.grpc.status_code", code);
   if (code != 0) span.SetError(std::string(message));
   span.End();

@@ -49,6 +49,7 @@ int Run(const Settings& s) {
       s.metrics, metrics, rpc::CallDurations::Side::kClient,
       {"seckill.product.v1.ProductService", "seckill.order.v1.OrderService"});
   tracing::Tracer tracer(s.tracing, metrics);
+  const rpc::CallObservers observers{.durations = calls.get(), .tracer = &tracer};
   mysql::Pool db(s.db, 8);
   asio::thread_pool blocking(4);  // the database's statements
   // Password hashing on its own threads: a queue of argon2 jobs never delays a statement.
@@ -82,13 +83,13 @@ int Run(const Settings& s) {
   api::FlowControl flow_control(flow_clock, &system_metrics);
   // Buyers' and admins' calls go to the same instances, each under its own certificate.
   auto product = std::make_shared<rpc::ServiceChannel>(
-      "product", buyers->ToServer(rpc::kProductIdentity), calls.get());
+      "product", buyers->ToServer(rpc::kProductIdentity), observers);
   auto order = std::make_shared<rpc::ServiceChannel>("order", buyers->ToServer(rpc::kOrderIdentity),
-                                                     calls.get());
+                                                     observers);
   auto admin_product = std::make_shared<rpc::ServiceChannel>(
-      "product", admins->ToServer(rpc::kProductIdentity), calls.get());
+      "product", admins->ToServer(rpc::kProductIdentity), observers);
   auto admin_order = std::make_shared<rpc::ServiceChannel>(
-      "order", admins->ToServer(rpc::kOrderIdentity), calls.get());
+      "order", admins->ToServer(rpc::kOrderIdentity), observers);
   discovery::ServiceEndpoints products(ioc.get_executor(), s.discovery, "product", s.product_addr,
                                        {product, admin_product});
   discovery::ServiceEndpoints orders(ioc.get_executor(), s.discovery, "order", s.order_addr,

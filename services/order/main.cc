@@ -58,7 +58,8 @@ int Run(const Settings& s) {
   const int64_t payment_timeout_ms = s.payment_timeout.count() * 1000;
 
   auto product = std::make_shared<rpc::ServiceChannel>(
-      "product", credentials->ToServer(rpc::kProductIdentity), calls_made.get());
+      "product", credentials->ToServer(rpc::kProductIdentity),
+      rpc::CallObservers{.durations = calls_made.get(), .tracer = &tracer});
   discovery::ServiceEndpoints products(ioc.get_executor(), s.discovery, "product", s.product_addr,
                                        {product});
   products.Start();
@@ -85,7 +86,7 @@ int Run(const Settings& s) {
   app::OrderUseCases uses({reservations, events, repository, deadlines, ids, queued}, clock,
                           payment_timeout_ms, metrics);
   api::OrderGrpcService service(uses.place, uses.manage, uses.cancel, uses.reconcile,
-                                uses.dead_letters, tracer);
+                                uses.dead_letters, tracer, calls_answered.get());
   api::OrderConsumers consumers(s.broker, signer, uses.record, uses.cancel, uses.dead_letters,
                                 metrics, &tracer);
   // The backstop: cancels what a lost deadline left, retries stock returns owed, reports drift.
@@ -110,7 +111,6 @@ int Run(const Settings& s) {
                                      .probe_host = s.http_address,
                                      .probe_port = static_cast<uint16_t>(s.http_port),
                                      .metrics = &metrics,
-                                     .call_durations = calls_answered.get(),
                                      .credentials = credentials->ForServer(api::OrderCallers()),
                                      .presence = presence.get()};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {

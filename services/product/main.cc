@@ -64,7 +64,7 @@ int Run(const Settings& s) {
   gate_on_reconnect = &recovery;
   app::SweepStaleReservations sweep(catalog, ledger, s.reservation_ttl.count() * 1000, metrics);
   api::ProductGrpcService service(catalog, ledger, create_activity, view_activities, recovery,
-                                  metrics, tracer);
+                                  metrics, tracer, calls.get());
   base::PeriodicTask recovery_check(ioc.get_executor(), std::chrono::seconds(1),
                                     [&recovery] { return recovery.Check(); });
   base::PeriodicTask sweeper(ioc.get_executor(), s.sweep_interval, [&sweep] { return sweep(); });
@@ -90,7 +90,6 @@ int Run(const Settings& s) {
                                      .probe_host = s.http_address,
                                      .probe_port = static_cast<uint16_t>(s.http_port),
                                      .metrics = &metrics,
-                                     .call_durations = calls.get(),
                                      .credentials = credentials->ForServer(api::ProductCallers()),
                                      .presence = presence.get()};
   return rpc::ServeUntilSignal(host, {&service}, ioc, ready, [&] {

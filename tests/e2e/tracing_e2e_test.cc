@@ -170,6 +170,37 @@ TEST_F(TracingE2eTest, AnOrdersTraceRunsFromTheGatewayToRedisAndAcrossTheQueue) 
   EXPECT_LE(client->start_unix_ns, answered->start_unix_ns + 1'000'000);  // clocks: same host
 }
 
+// A call that is not batched (a read, pay, cancel, the admin's) gets its spans from the
+// channel's and the server's interceptors: the gateway's client span under its request's, the
+// order service's server span under that.
+TEST_F(TracingE2eTest, AnUnbatchedCallHasASpanOnEachSide) {
+  OtlpReceiver receiver(EndpointPort());
+  const std::vector<bench::BuyerAccount> buyers = NewBuyers(1);
+  const base::TraceContext caller = base::TraceContext::NewTrace(true);
+  const auto listed = client_.Call("GET", "/api/v1/orders", "", buyers[0].token,
+                                   {{"traceparent", caller.Traceparent()}});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->status, 200) << listed->body;
+
+  const std::string trace(caller.TraceIdHex());
+  const std::string list = "seckill.order.v1.OrderService/ListOrders";
+  std::vector<ReceivedSpan> spans = receiver.WaitFor(
+      [&](const std::vector<ReceivedSpan>& got) {
+        int of_trace = 0;
+        for (const ReceivedSpan& s : got) of_trace += s.trace_id == trace ? 1 : 0;
+        return of_trace >= 4;  // the request's, flow control's, the call's two
+      },
+      std::chrono::seconds(10));
+  std::erase_if(spans, [&](const ReceivedSpan& s) { return s.trace_id != trace; });
+  const ReceivedSpan* server =
+      Find(spans, "seckill-gateway", "GET /api/v1/orders", std::string(caller.SpanIdHex()));
+  ASSERT_NE(server, nullptr) << "the gateway's span of the request";
+  const Hop listing = FindHop(spans, "seckill-gateway", "seckill-order", list, server->span_id);
+  ASSERT_NE(listing.server, nullptr);
+  EXPECT_GE(listing.server->start_unix_ns + 1'000'000, listing.client->start_unix_ns);
+  EXPECT_LE(listing.client->end_unix_ns, server->end_unix_ns);
+}
+
 TEST_F(TracingE2eTest, AnUnsampledTraceIsKeptOnlyWhereItFailedOrWasSlow) {
   OtlpReceiver receiver(EndpointPort());
   const base::TraceContext caller = base::TraceContext::NewTrace(false);

@@ -31,11 +31,9 @@ struct Call {
 };
 
 template <class Request, class Reply>
-std::shared_ptr<Call<Request, Reply>> NewCall(std::chrono::milliseconds timeout,
-                                              const std::string& traceparent = "") {
+std::shared_ptr<Call<Request, Reply>> NewCall(std::chrono::milliseconds timeout) {
   auto call = std::make_shared<Call<Request, Reply>>();
   call->context.set_deadline(std::chrono::system_clock::now() + timeout);
-  if (!traceparent.empty()) call->context.AddMetadata(base::kTraceparentKey, traceparent);
   return call;
 }
 
@@ -47,6 +45,14 @@ bool TakeStub(CallT& call, rpc::Stubs<pv1::ProductService>& stubs, Done& done) {
   if (call.stub != nullptr) return true;
   done(rpc::NoInstanceError(stubs.service()));
   return false;
+}
+
+// The call's completion, watched by the product channel's observers (its duration).
+template <class CallT, class Done>
+std::function<void(grpc::Status)> Watched(rpc::Stubs<pv1::ProductService>& stubs, CallT& call,
+                                          Done done) {
+  return rpc::WatchCall(stubs.observers(), call.context, call.request, "",
+                        std::function<void(grpc::Status)>(std::move(done)));
 }
 
 }  // namespace
@@ -67,14 +73,14 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<const rpc::ServiceC
         call->context.set_deadline(rpc::DeadlineFrom(oldest, timeout));
         for (pv1::ReserveStockRequest& item : items) *call->request.add_items() = std::move(item);
         if (!TakeStub(*call, *stubs, done)) return;
-        call->stub->async()->ReserveStocks(&call->context, &call->request, &call->reply,
-                                           [call, done = std::move(done)](grpc::Status status) {
-                                             if (!status.ok()) return done(rpc::FromGrpc(status));
-                                             std::vector<pv1::ReserveStockResult> results(
-                                                 call->reply.results().begin(),
-                                                 call->reply.results().end());
-                                             done(std::move(results));
-                                           });
+        call->stub->async()->ReserveStocks(
+            &call->context, &call->request, &call->reply,
+            Watched(*stubs, *call, [call, done = std::move(done)](grpc::Status status) {
+              if (!status.ok()) return done(rpc::FromGrpc(status));
+              std::vector<pv1::ReserveStockResult> results(call->reply.results().begin(),
+                                                           call->reply.results().end());
+              done(std::move(results));
+            }));
       },
       kBatchesInFlight, kMaxBatch);
   marks_ = Marks::Create(
@@ -88,11 +94,11 @@ GrpcStockReservations::GrpcStockReservations(std::shared_ptr<const rpc::ServiceC
         if (!TakeStub(*call, *stubs, done)) return;
         call->stub->async()->MarkReservationsPublished(
             &call->context, &call->request, &call->reply,
-            [call, done = std::move(done)](grpc::Status status) {
+            Watched(*stubs, *call, [call, done = std::move(done)](grpc::Status status) {
               if (!status.ok()) return done(rpc::FromGrpc(status));
               done(std::vector<pv1::MarkReservationPublishedResult>(call->reply.results().begin(),
                                                                     call->reply.results().end()));
-            });
+            }));
       },
       kBatchesInFlight, kMaxBatch);
 }
@@ -164,11 +170,12 @@ base::Async<domain::ReleaseOutcome> GrpcStockReservations::Release(uint64_t acti
     call->request.set_activity_id(activity_id);
     call->request.set_order_id(order_id);
     if (!TakeStub(*call, *stubs_, done)) return;
-    call->stub->async()->ReleaseReservation(&call->context, &call->request, &call->reply,
-                                            [call, done = std::move(done)](grpc::Status status) {
-                                              if (!status.ok()) return done(rpc::FromGrpc(status));
-                                              done(FromProto(call->reply.outcome()));
-                                            });
+    call->stub->async()->ReleaseReservation(
+        &call->context, &call->request, &call->reply,
+        Watched(*stubs_, *call, [call, done = std::move(done)](grpc::Status status) {
+          if (!status.ok()) return done(rpc::FromGrpc(status));
+          done(FromProto(call->reply.outcome()));
+        }));
   });
 }
 
@@ -181,11 +188,12 @@ base::Async<domain::ReleaseOutcome> GrpcStockReservations::Cancel(uint64_t activ
     call->request.set_activity_id(activity_id);
     call->request.set_order_id(order_id);
     if (!TakeStub(*call, *stubs_, done)) return;
-    call->stub->async()->CancelReservation(&call->context, &call->request, &call->reply,
-                                           [call, done = std::move(done)](grpc::Status status) {
-                                             if (!status.ok()) return done(rpc::FromGrpc(status));
-                                             done(FromProto(call->reply.outcome()));
-                                           });
+    call->stub->async()->CancelReservation(
+        &call->context, &call->request, &call->reply,
+        Watched(*stubs_, *call, [call, done = std::move(done)](grpc::Status status) {
+          if (!status.ok()) return done(rpc::FromGrpc(status));
+          done(FromProto(call->reply.outcome()));
+        }));
   });
 }
 
@@ -212,7 +220,7 @@ base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
         if (!TakeStub(*call, *stubs_, done)) return;
         call->stub->async()->ConfirmReservations(
             &call->context, &call->request, &call->reply,
-            [call, spans, done = std::move(done)](grpc::Status status) {
+            Watched(*stubs_, *call, [call, spans, done = std::move(done)](grpc::Status status) {
               for (tracing::Span& span : *spans) {
                 tracing::EndRpcSpan(span, status.error_code(), status.error_message());
               }
@@ -244,7 +252,7 @@ base::Async<std::vector<domain::ConfirmOutcome>> GrpcStockReservations::Confirm(
                 }
               }
               done(std::move(outcomes));
-            });
+            }));
       });
 }
 
@@ -295,7 +303,7 @@ base::Async<domain::ReviveResult> GrpcStockReservations::Revive(uint64_t activit
     if (!TakeStub(*call, *stubs_, done)) return;
     call->stub->async()->ReviveReservation(
         &call->context, &call->request, &call->reply,
-        [call, done = std::move(done)](grpc::Status status) {
+        Watched(*stubs_, *call, [call, done = std::move(done)](grpc::Status status) {
           if (!status.ok()) return done(rpc::FromGrpc(status));
           using R = pv1::ReviveReservationResponse;
           using O = domain::ReviveOutcome;
@@ -314,7 +322,7 @@ base::Async<domain::ReviveResult> GrpcStockReservations::Revive(uint64_t activit
               break;
           }
           done(domain::ReviveResult{outcome, call->reply.refusal()});
-        });
+        }));
   });
 }
 
@@ -326,11 +334,11 @@ base::Async<domain::LedgerSnapshot> GrpcStockReservations::Snapshot(uint64_t act
     if (!TakeStub(*call, *stubs_, done)) return;
     call->stub->async()->GetStockStats(
         &call->context, &call->request, &call->reply,
-        [call, done = std::move(done)](grpc::Status status) {
+        Watched(*stubs_, *call, [call, done = std::move(done)](grpc::Status status) {
           if (!status.ok()) return done(rpc::FromGrpc(status));
           const auto& r = call->reply;
           done(domain::LedgerSnapshot{r.found(), r.stock(), r.remaining(), r.reserved()});
-        });
+        }));
   });
 }
 
@@ -344,22 +352,23 @@ base::Async<domain::AdjustOutcome> GrpcStockReservations::Adjust(uint64_t activi
         call->request.set_expected_remaining(expected_remaining);
         call->request.set_delta(delta);
         if (!TakeStub(*call, *stubs_, done)) return;
-        call->stub->async()->AdjustStock(&call->context, &call->request, &call->reply,
-                                         [call, done = std::move(done)](grpc::Status status) {
-                                           if (!status.ok()) return done(rpc::FromGrpc(status));
-                                           using R = pv1::AdjustStockResponse;
-                                           using O = domain::AdjustOutcome;
-                                           switch (call->reply.outcome()) {
-                                             case R::OUTCOME_ADJUSTED:
-                                               return done(O::kAdjusted);
-                                             case R::OUTCOME_CHANGED:
-                                               return done(O::kChanged);
-                                             case R::OUTCOME_NEGATIVE:
-                                               return done(O::kNegative);
-                                             default:
-                                               return done(O::kNotFound);
-                                           }
-                                         });
+        call->stub->async()->AdjustStock(
+            &call->context, &call->request, &call->reply,
+            Watched(*stubs_, *call, [call, done = std::move(done)](grpc::Status status) {
+              if (!status.ok()) return done(rpc::FromGrpc(status));
+              using R = pv1::AdjustStockResponse;
+              using O = domain::AdjustOutcome;
+              switch (call->reply.outcome()) {
+                case R::OUTCOME_ADJUSTED:
+                  return done(O::kAdjusted);
+                case R::OUTCOME_CHANGED:
+                  return done(O::kChanged);
+                case R::OUTCOME_NEGATIVE:
+                  return done(O::kNegative);
+                default:
+                  return done(O::kNotFound);
+              }
+            }));
       });
 }
 

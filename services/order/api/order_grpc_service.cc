@@ -92,7 +92,7 @@ app::PlaceOrderRequest Placement(const v1::PlaceOrderRequest& request, std::stri
 ServerUnaryReactor* OrderGrpcService::PlaceOrder(grpc::CallbackServerContext* ctx,
                                                  const v1::PlaceOrderRequest* request,
                                                  v1::PlaceOrderResponse* reply) {
-  return rpc::Serve(ctx, AnswerPlaceOrder(ctx, request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerPlaceOrder(ctx, request, reply));
 }
 
 OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrder(const grpc::CallbackServerContext* ctx,
@@ -111,7 +111,7 @@ OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrder(const grpc::Callback
 ServerUnaryReactor* OrderGrpcService::PlaceOrders(grpc::CallbackServerContext* ctx,
                                                   const v1::PlaceOrdersRequest* request,
                                                   v1::PlaceOrdersResponse* reply) {
-  return rpc::Serve(ctx, AnswerPlaceOrders(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerPlaceOrders(request, reply));
 }
 
 OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrders(const v1::PlaceOrdersRequest* request,
@@ -169,7 +169,7 @@ OrderGrpcService::Answer OrderGrpcService::AnswerPlaceOrders(const v1::PlaceOrde
 ServerUnaryReactor* OrderGrpcService::GetOrder(grpc::CallbackServerContext* ctx,
                                                const v1::GetOrderRequest* request,
                                                v1::GetOrderResponse* reply) {
-  return rpc::Serve(ctx, AnswerGetOrder(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerGetOrder(request, reply));
 }
 
 OrderGrpcService::Answer OrderGrpcService::AnswerGetOrder(const v1::GetOrderRequest* request,
@@ -190,7 +190,7 @@ OrderGrpcService::Answer OrderGrpcService::AnswerGetOrder(const v1::GetOrderRequ
 ServerUnaryReactor* OrderGrpcService::ListOrders(grpc::CallbackServerContext* ctx,
                                                  const v1::ListOrdersRequest* request,
                                                  v1::ListOrdersResponse* reply) {
-  return rpc::Serve(ctx, AnswerListOrders(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerListOrders(request, reply));
 }
 
 OrderGrpcService::Answer OrderGrpcService::AnswerListOrders(const v1::ListOrdersRequest* request,
@@ -206,7 +206,7 @@ OrderGrpcService::Answer OrderGrpcService::AnswerListOrders(const v1::ListOrders
 ServerUnaryReactor* OrderGrpcService::PayOrder(grpc::CallbackServerContext* ctx,
                                                const v1::PayOrderRequest* request,
                                                v1::PayOrderResponse* reply) {
-  return rpc::Serve(ctx, AnswerPayOrder(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerPayOrder(request, reply));
 }
 
 OrderGrpcService::Answer OrderGrpcService::AnswerPayOrder(const v1::PayOrderRequest* request,
@@ -234,7 +234,7 @@ OrderGrpcService::Answer OrderGrpcService::AnswerPayOrder(const v1::PayOrderRequ
 ServerUnaryReactor* OrderGrpcService::CancelOrder(grpc::CallbackServerContext* ctx,
                                                   const v1::CancelOrderRequest* request,
                                                   v1::CancelOrderResponse* reply) {
-  return rpc::Serve(ctx, AnswerCancelOrder(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerCancelOrder(request, reply));
 }
 
 OrderGrpcService::Answer OrderGrpcService::AnswerCancelOrder(const v1::CancelOrderRequest* request,
@@ -262,7 +262,7 @@ OrderGrpcService::Answer OrderGrpcService::AnswerCancelOrder(const v1::CancelOrd
 ServerUnaryReactor* OrderGrpcService::ReconcileStock(grpc::CallbackServerContext* ctx,
                                                      const v1::ReconcileStockRequest* request,
                                                      v1::ReconcileStockResponse* reply) {
-  return rpc::Serve(ctx, AnswerReconcileStock(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerReconcileStock(request, reply));
 }
 
 OrderGrpcService::Answer OrderGrpcService::AnswerReconcileStock(
@@ -286,7 +286,7 @@ OrderGrpcService::Answer OrderGrpcService::AnswerReconcileStock(
 ServerUnaryReactor* OrderGrpcService::ListDeadLetters(grpc::CallbackServerContext* ctx,
                                                       const v1::ListDeadLettersRequest* request,
                                                       v1::ListDeadLettersResponse* reply) {
-  return rpc::Serve(ctx, AnswerListDeadLetters(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerListDeadLetters(request, reply));
 }
 
 OrderGrpcService::Answer OrderGrpcService::AnswerListDeadLetters(
@@ -310,7 +310,7 @@ OrderGrpcService::Answer OrderGrpcService::AnswerListDeadLetters(
 ServerUnaryReactor* OrderGrpcService::ReplayDeadLetter(grpc::CallbackServerContext* ctx,
                                                        const v1::ReplayDeadLetterRequest* request,
                                                        v1::ReplayDeadLetterResponse* reply) {
-  return rpc::Serve(ctx, AnswerReplayDeadLetter(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerReplayDeadLetter(request, reply));
 }
 
 OrderGrpcService::Answer OrderGrpcService::AnswerReplayDeadLetter(
@@ -346,7 +346,7 @@ OrderGrpcService::Answer OrderGrpcService::AnswerReplayDeadLetter(
 ServerUnaryReactor* OrderGrpcService::GetOrderStats(grpc::CallbackServerContext* ctx,
                                                     const v1::GetOrderStatsRequest* request,
                                                     v1::GetOrderStatsResponse* reply) {
-  return rpc::Serve(ctx, AnswerGetOrderStats(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerGetOrderStats(request, reply));
 }
 
 OrderGrpcService::Answer OrderGrpcService::AnswerGetOrderStats(

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "boost/asio/awaitable.hpp"
+#include "libs/rpc/call_observers.h"
 #include "libs/tracing/tracer.h"
 #include "seckill/order/v1/order.grpc.pb.h"
 #include "services/order/app/cancel_order.h"
@@ -19,8 +20,10 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
   // carries on.
   OrderGrpcService(const app::PlaceOrder& place_order, const app::ManageOrders& manage_orders,
                    const app::CancelOrder& cancel_order, const app::ReconcileStock& reconcile,
-                   const app::DeadLetters& dead_letters, tracing::Tracer& tracer)
+                   const app::DeadLetters& dead_letters, tracing::Tracer& tracer,
+                   rpc::CallDurations* durations = nullptr)
       : tracer_(tracer),
+        observers_{.durations = durations, .tracer = &tracer},
         place_order_(place_order),
         manage_orders_(manage_orders),
         cancel_order_(cancel_order),
@@ -82,6 +85,7 @@ class OrderGrpcService final : public seckill::order::v1::OrderService::Callback
   Answer AnswerGetOrderStats(const v1::GetOrderStatsRequest* request,
                              v1::GetOrderStatsResponse* reply) const;
   tracing::Tracer& tracer_;
+  const rpc::CallObservers observers_;  // every call answered: its duration, its span
   const app::PlaceOrder& place_order_;
   const app::ManageOrders& manage_orders_;
   const app::CancelOrder& cancel_order_;

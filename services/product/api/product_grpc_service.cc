@@ -101,7 +101,7 @@ void EndItemSpans(std::vector<tracing::Span>& spans, const grpc::Status& answere
 ServerUnaryReactor* ProductGrpcService::CreateProduct(grpc::CallbackServerContext* ctx,
                                                       const v1::CreateProductRequest* request,
                                                       v1::CreateProductResponse* reply) {
-  return rpc::Serve(ctx, AnswerCreateProduct(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerCreateProduct(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerCreateProduct(
@@ -120,7 +120,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerCreateProduct(
 ServerUnaryReactor* ProductGrpcService::CreateActivity(grpc::CallbackServerContext* ctx,
                                                        const v1::CreateActivityRequest* request,
                                                        v1::CreateActivityResponse* reply) {
-  return rpc::Serve(ctx, AnswerCreateActivity(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerCreateActivity(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerCreateActivity(
@@ -142,7 +142,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerCreateActivity(
 ServerUnaryReactor* ProductGrpcService::GetActivity(grpc::CallbackServerContext* ctx,
                                                     const v1::GetActivityRequest* request,
                                                     v1::GetActivityResponse* reply) {
-  return rpc::Serve(ctx, AnswerGetActivity(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerGetActivity(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerGetActivity(
@@ -162,7 +162,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerGetActivity(
 ServerUnaryReactor* ProductGrpcService::ListActivities(grpc::CallbackServerContext* ctx,
                                                        const v1::ListActivitiesRequest* request,
                                                        v1::ListActivitiesResponse* reply) {
-  return rpc::Serve(ctx, AnswerListActivities(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerListActivities(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerListActivities(
@@ -177,7 +177,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerListActivities(
 ServerUnaryReactor* ProductGrpcService::ReserveStocks(grpc::CallbackServerContext* ctx,
                                                       const v1::ReserveStocksRequest* request,
                                                       v1::ReserveStocksResponse* reply) {
-  return rpc::Serve(ctx, AnswerReserveStocks(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerReserveStocks(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerReserveStocks(
@@ -276,7 +276,7 @@ grpc::Status FillRelease(const absl::StatusOr<domain::ReleaseResult>& result, Re
 ServerUnaryReactor* ProductGrpcService::ReleaseReservation(
     grpc::CallbackServerContext* ctx, const v1::ReleaseReservationRequest* request,
     v1::ReleaseReservationResponse* reply) {
-  return rpc::Serve(ctx, AnswerReleaseReservation(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerReleaseReservation(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerReleaseReservation(
@@ -289,7 +289,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerReleaseReservation(
 ServerUnaryReactor* ProductGrpcService::CancelReservation(
     grpc::CallbackServerContext* ctx, const v1::CancelReservationRequest* request,
     v1::CancelReservationResponse* reply) {
-  return rpc::Serve(ctx, AnswerCancelReservation(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerCancelReservation(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerCancelReservation(
@@ -302,7 +302,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerCancelReservation(
 ServerUnaryReactor* ProductGrpcService::MarkReservationsPublished(
     grpc::CallbackServerContext* ctx, const v1::MarkReservationsPublishedRequest* request,
     v1::MarkReservationsPublishedResponse* reply) {
-  return rpc::Serve(ctx, AnswerMarkReservationsPublished(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerMarkReservationsPublished(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerMarkReservationsPublished(
@@ -325,7 +325,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerMarkReservationsPublished(
 ServerUnaryReactor* ProductGrpcService::ConfirmReservations(
     grpc::CallbackServerContext* ctx, const v1::ConfirmReservationsRequest* request,
     v1::ConfirmReservationsResponse* reply) {
-  return rpc::Serve(ctx, AnswerConfirmReservations(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerConfirmReservations(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerConfirmReservations(
@@ -360,7 +360,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerConfirmReservations(
 ServerUnaryReactor* ProductGrpcService::AdjustStock(grpc::CallbackServerContext* ctx,
                                                     const v1::AdjustStockRequest* request,
                                                     v1::AdjustStockResponse* reply) {
-  return rpc::Serve(ctx, AnswerAdjustStock(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerAdjustStock(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerAdjustStock(
@@ -377,7 +377,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerAdjustStock(
 ServerUnaryReactor* ProductGrpcService::ReviveReservation(
     grpc::CallbackServerContext* ctx, const v1::ReviveReservationRequest* request,
     v1::ReviveReservationResponse* reply) {
-  return rpc::Serve(ctx, AnswerReviveReservation(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerReviveReservation(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerReviveReservation(
@@ -393,7 +393,7 @@ ProductGrpcService::Answer ProductGrpcService::AnswerReviveReservation(
 ServerUnaryReactor* ProductGrpcService::GetStockStats(grpc::CallbackServerContext* ctx,
                                                       const v1::GetStockStatsRequest* request,
                                                       v1::GetStockStatsResponse* reply) {
-  return rpc::Serve(ctx, AnswerGetStockStats(request, reply));
+  return rpc::Serve(observers_, ctx, request, AnswerGetStockStats(request, reply));
 }
 
 ProductGrpcService::Answer ProductGrpcService::AnswerGetStockStats(

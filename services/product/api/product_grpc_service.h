@@ -2,6 +2,7 @@
 
 #include "boost/asio/awaitable.hpp"
 #include "libs/base/metrics.h"
+#include "libs/rpc/call_observers.h"
 #include "libs/tracing/tracer.h"
 #include "seckill/product/v1/product.grpc.pb.h"
 #include "services/product/app/create_activity.h"
@@ -21,8 +22,10 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
   ProductGrpcService(domain::Catalog& catalog, domain::StockLedger& ledger,
                      const app::CreateActivity& create_activity,
                      const app::ViewActivities& view_activities, app::StockRecovery& recovery,
-                     base::Metrics& metrics, tracing::Tracer& tracer)
+                     base::Metrics& metrics, tracing::Tracer& tracer,
+                     rpc::CallDurations* durations = nullptr)
       : tracer_(tracer),
+        observers_{.durations = durations, .tracer = &tracer},
         catalog_(catalog),
         ledger_(ledger),
         create_activity_(create_activity),
@@ -101,6 +104,7 @@ class ProductGrpcService final : public seckill::product::v1::ProductService::Ca
       const std::vector<int>& items, const std::vector<std::string>& traceparents);
 
   tracing::Tracer& tracer_;
+  const rpc::CallObservers observers_;  // every call answered: its duration, its span
   domain::Catalog& catalog_;
   domain::StockLedger& ledger_;
   const app::CreateActivity& create_activity_;

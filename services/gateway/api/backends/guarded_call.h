@@ -31,9 +31,10 @@ boost::asio::awaitable<absl::StatusOr<Reply>> GuardedCall(BackendGuard& guard,
   }
   auto guarded = [start = std::move(start), ticket, guard = &guard](
                      grpc::ClientContext* c, const auto* q, auto* r,
+                     const std::string& call_traceparent,
                      std::function<void(grpc::Status)> done) mutable {
     start(
-        c, q, r,
+        c, q, r, call_traceparent,
         std::function<void(grpc::Status)>([done = std::move(done), ticket, guard](grpc::Status s) {
           guard->After(ticket, rpc::FromGrpc(s));
           done(std::move(s));

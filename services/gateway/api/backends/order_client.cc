@@ -46,12 +46,14 @@ void SendPlacements(rpc::Stubs<ov1::OrderService>& stubs, std::chrono::milliseco
   // Counted from the oldest order's arrival: none waits past its own deadline.
   call->context.set_deadline(rpc::DeadlineFrom(oldest, timeout));
   for (ov1::PlaceOrderRequest& item : items) *call->request.add_items() = std::move(item);
-  stub->async()->PlaceOrders(&call->context, &call->request, &call->reply,
-                             [call, stub, done = std::move(done)](grpc::Status status) {
-                               if (!status.ok()) return done(rpc::FromGrpc(status));
-                               done(std::vector<ov1::PlaceOrderResult>(
-                                   call->reply.results().begin(), call->reply.results().end()));
-                             });
+  stub->async()->PlaceOrders(
+      &call->context, &call->request, &call->reply,
+      rpc::WatchCall(stubs.observers(), call->context, call->request, "",
+                     [call, stub, done = std::move(done)](grpc::Status status) {
+                       if (!status.ok()) return done(rpc::FromGrpc(status));
+                       done(std::vector<ov1::PlaceOrderResult>(call->reply.results().begin(),
+                                                               call->reply.results().end()));
+                     }));
 }
 
 }  // namespace
