@@ -10,6 +10,7 @@
 #include "libs/base/trace_context.h"
 #include "libs/rpc/serve.h"
 #include "libs/rpc/service_channel.h"
+#include "libs/rpc/testing/callback_threads.h"
 #include "libs/rpc/unary_call.h"
 #include "libs/tracing/testing/otlp_receiver.h"
 #include "seckill/product/v1/product.grpc.pb.h"
@@ -17,7 +18,7 @@
 namespace seckill::rpc {
 namespace {
 
-using testing::HasSubstr;
+using ::testing::HasSubstr;
 using tracing::testing::OtlpReceiver;
 using tracing::testing::ReceivedSpan;
 namespace pv1 = product::v1;
@@ -44,6 +45,7 @@ class NotFoundProducts final : public pv1::ProductService::CallbackService {
 class Wire {
  public:
   Wire(CallObservers server_side, CallObservers client_side) : products_(server_side) {
+    rpc::testing::KeepCallbackThreads();
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

@@ -15,6 +15,7 @@
 #include "grpcpp/server_builder.h"
 #include "gtest/gtest.h"
 #include "libs/rpc/service_channel.h"
+#include "libs/rpc/testing/callback_threads.h"
 
 namespace seckill::order::adapters {
 namespace {
@@ -47,6 +48,7 @@ class StandInProductService final : public pv1::ProductService::CallbackService 
 };
 
 std::unique_ptr<grpc::Server> Serve(grpc::Service* service, int* port) {
+  rpc::testing::KeepCallbackThreads();
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:" + std::to_string(*port), grpc::InsecureServerCredentials(),
                            port);
