@@ -16,7 +16,9 @@
 # from /proc/PID/stat over the run), and the median ratio to the baseline. Every run is checked:
 # a path that answers the wrong thing fails the bench, however fast it was. Then the rush a user
 # quotes: 100,000 buyers for 10,000 units (seckill-bench, stack and load generator sharing both
-# cores), with its invariants checked and its throughput and latency per second plotted.
+# cores), with its invariants checked and its throughput and latency per second plotted. Last,
+# as root, the stock path with telemetry on and off at the same time on two stacks side by side
+# (scripts/bench_pair.sh, row O1p), which the machine's drift cannot bias as it can O1.
 #
 #   scripts/bench.sh      results: .run/bench/results/{bench.json,table.md,rush.png,...}
 #
@@ -215,7 +217,7 @@ check_run() {
   local row=$1 run=$2 bad=""
   case "$row" in
     nginx|healthz|read) [ "$(jq '.status_4xx_5xx + .socket_errors' <<<"$run")" -eq 0 ] || bad="errors" ;;
-    sold_out|stock_path|stock_path_plain) [ "$(jq '.status_4xx_5xx == .requests and .blocked == 0 and .socket_errors == 0' <<<"$run")" = true ] || bad="not every answer a 409"
+    sold_out|stock_path|stock_path_plain|stock_path_telemetry_off) [ "$(jq '.status_4xx_5xx == .requests and .blocked == 0 and .socket_errors == 0' <<<"$run")" = true ] || bad="not every answer a 409"
               [ "$(orders_of_sold_out)" -eq 1 ] || bad="a sold-out activity gained an order" ;;
     reject) [ "$(jq '.status_4xx_5xx == .requests and .blocked >= .requests' <<<"$run")" = true ] || bad="not every answer a 429" ;;
   esac
@@ -530,6 +532,17 @@ if [ "$RUSH_STOCK" -gt 0 ]; then
     done < <(redis_as SECKILL_REDIS_OPS_URL --scan --pattern "{act:$rush_activity}:*")
     echo "redis $bytes bytes for the rush's $RUSH_STOCK reservations ($((bytes / RUSH_STOCK)) bytes each)" >"$OUT/redis_memory.txt"
   fi
+fi
+
+# --- O1p: telemetry on and off at the same time, two stacks side by side (scripts/bench_pair.sh):
+# the stock path's cost of telemetry, which the machine's drift hides from O1. This stack first
+# gives CPU 0 back.
+stack down >/dev/null 2>&1 || true
+if [ "$(id -u)" = 0 ]; then
+  log "telemetry on and off side by side: two stacks, $((2 * ${BENCH_PAIR_WINDOWS:-6})) windows"
+  "$ROOT/scripts/bench_pair.sh" "$OUT" >"$OUT/pair.row" || { log "FAILED: the telemetry pair (see $OUT/pair.jsonl)"; FAILED=1; }
+else
+  log "not root: no telemetry pair (O1p), which needs cgroups and network namespaces"
 fi
 
 # --- the table --------------------------------------------------------------------------------

@@ -137,6 +137,16 @@ rows=(
     echo "|---|---|---|---|---|---|---|---|"
     printf '%s\n' "${telemetry_rows[@]}"
   fi
+  if [ -s "$OUT/pair.row" ]; then
+    echo
+    echo "Telemetry on and off at the same time (scripts/bench_pair.sh): two whole stacks, each in a network namespace and"
+    echo "a CPU cgroup capped at 45% of CPU 0, a wrk each on CPU 1; side A with telemetry on and B off, then swapped, so that"
+    echo "the stacks' own difference cancels. Per window on / off; per phase the median; the cost the geometric mean of both."
+    echo
+    echo "| # | path | on / off req/s by phase (median of its windows; each window) | on / off |"
+    echo "|---|---|---|---|"
+    cat "$OUT/pair.row"
+  fi
   if [ -f "$OUT/rush.txt" ]; then
     answered=$(sed -n 's/^  requests *[0-9]* in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")
     drain=$(sed -n 's/^  drain *[a-zA-Z ]*in \([0-9.]*\) s.*/\1/p' "$OUT/rush.txt")
