@@ -5,7 +5,6 @@
 #include "libs/base/await.h"
 #include "libs/base/backoff.h"
 #include "libs/base/status.h"
-#include "libs/base/trace_context.h"
 #include "libs/rpc/deadline.h"
 #include "libs/rpc/status.h"
 #include "libs/tracing/rpc_span.h"
