@@ -12,10 +12,12 @@
 #
 #   scripts/bench_pair.sh OUT     (as root: cgroups and namespaces) writes OUT/pair.jsonl and
 #                                 prints the row
-# Knobs: BENCH_PAIR_WINDOWS (6 a phase), BENCH_PAIR_SECONDS (8 a window).
+# Knobs: BENCH_PAIR_WINDOWS (6 a phase), BENCH_PAIR_SECONDS (8 a window); SECKILL_BIN_DIR (the
+# Release build's, build-release/bin, as bench.sh: a Debug build costs five times the CPU a request).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export SECKILL_BIN_DIR=${SECKILL_BIN_DIR:-$ROOT/build-release/bin}
 WINDOWS=${BENCH_PAIR_WINDOWS:-6}
 SECONDS_PER_WINDOW=${BENCH_PAIR_SECONDS:-8}
 STEP=$((SECONDS_PER_WINDOW + 2))
@@ -123,6 +125,9 @@ fi
 OUT=$1
 [ "$(id -u)" = 0 ] || { echo "bench_pair: needs root (cgroups, network namespaces)" >&2; exit 2; }
 [ "$(nproc)" -ge 2 ] || { echo "bench_pair: needs 2 CPUs (servers on one, load on the other)" >&2; exit 2; }
+for b in seckill-gateway seckill-order seckill-product; do
+  [ -x "$SECKILL_BIN_DIR/$b" ] || { echo "bench_pair: $SECKILL_BIN_DIR/$b is missing (make bench builds it)" >&2; exit 2; }
+done
 rm -f "$OUT"/phase*.[AB] "$OUT/pair.jsonl"
 for id in A B; do cg_make "seckill-pair-$id"; done
 unshare -n "$0" --side A on off "$OUT" >"$OUT/pair.A.jsonl" 2>"$OUT/pair.A.err" &

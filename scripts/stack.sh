@@ -160,15 +160,17 @@ stop_redis() { stop_pidfile "$RUN/redis/redis.pid" redis; }
 DB_ADMIN=$(id -un)
 mdb() { mariadb -S "$RUN/mariadb/m.sock" -u"$DB_ADMIN" "$@"; }
 start_mariadb() {
-  mkdir -p "$RUN/mariadb"
+  # A temporary folder of its own: stacks side by side (bench_pair.sh) must not share /tmp's
+  # temporary tables (two installs at once failed there: "Unknown table 'mysql.tmp_user_sys'").
+  mkdir -p "$RUN/mariadb/tmp"
   if ! pid_alive "$RUN/mariadb/m.pid"; then
     if [ ! -d "$RUN/mariadb/data/mysql" ]; then
       mariadb-install-db --datadir="$RUN/mariadb/data" --auth-root-authentication-method=socket \
-        --auth-root-socket-user="$DB_ADMIN" --skip-test-db --user=root \
+        --auth-root-socket-user="$DB_ADMIN" --skip-test-db --user=root --tmpdir="$RUN/mariadb/tmp" \
         >"$RUN/mariadb/install.log" 2>&1 || die "mariadb-install-db failed: see $RUN/mariadb/install.log"
     fi
     nohup mariadbd --no-defaults --datadir="$RUN/mariadb/data" --port="$DB_PORT" --bind-address=127.0.0.1 \
-      --socket="$RUN/mariadb/m.sock" --pid-file="$RUN/mariadb/m.pid" --user=root \
+      --socket="$RUN/mariadb/m.sock" --pid-file="$RUN/mariadb/m.pid" --user=root --tmpdir="$RUN/mariadb/tmp" \
       --log-error="$RUN/mariadb/mariadb.log" --innodb-flush-log-at-trx-commit=1 \
       --max-connections=500 >/dev/null 2>&1 &
     # (A data folder from before the socket rule has root with no password: `select 1` as

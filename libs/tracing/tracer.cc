@@ -92,51 +92,10 @@ void AppendSpan(const SpanData& span, std::string& out) {
   out += '}';
 }
 
-// Records of spans dropped at their end (most of them, at a 1% ratio), reused by the thread's
-// next spans with their buffers: a span then costs no allocation of its own.
-std::vector<std::unique_ptr<SpanData>>& Recycled() {
-  thread_local std::vector<std::unique_ptr<SpanData>> recycled;
-  return recycled;
-}
-
-void Recycle(std::unique_ptr<SpanData> data) {
-  std::vector<std::unique_ptr<SpanData>>& recycled = Recycled();
-  if (recycled.size() >= 64) return;
-  data->parent_span_id.reset();
-  data->name.clear();
-  data->attributes.clear();
-  data->events.clear();
-  data->links.clear();
-  data->error = false;
-  data->status_message.clear();
-  recycled.push_back(std::move(data));
-}
-
-std::unique_ptr<SpanData> NewSpanData(const base::TraceContext& context, std::string_view name,
-                                      SpanKind kind) {
-  std::vector<std::unique_ptr<SpanData>>& recycled = Recycled();
-  std::unique_ptr<SpanData> data;
-  if (recycled.empty()) {
-    data = std::make_unique<SpanData>();
-    data->attributes.reserve(8);  // what our spans set, in one allocation
-  } else {
-    data = std::move(recycled.back());
-    recycled.pop_back();
-  }
-  data->context = context;
-  data->name = name;
-  data->kind = kind;
-  data->start_unix_ns = NowUnixNs();
-  return data;
-}
-
 // A kept span's borrowed text, copied: it is exported after its owner may be gone.
-void OwnAttributes(SpanData& span) {
-  for (auto& attribute : span.attributes) {
-    if (const auto* v = std::get_if<std::string_view>(&attribute.second)) {
-      attribute.second = std::string(*v);
-    }
-  }
+AttributeValue Owned(AttributeValue value) {
+  if (const auto* v = std::get_if<std::string_view>(&value)) return std::string(*v);
+  return value;
 }
 
 }  // namespace
@@ -177,33 +136,42 @@ Span Tracer::StartSpan(std::string_view name, SpanKind kind, std::string_view pa
   thread_local std::minstd_rand generator{std::random_device{}()};
   const bool sampled = static_cast<int64_t>(generator() % 100) < options_.sample_percent;
   const base::TraceContext root = base::TraceContext::NewTrace(sampled);
-  if (!recording()) return Span(nullptr, root, nullptr);
-  return Span(this, root, NewSpanData(root, name, kind));
+  if (!recording()) return Span(nullptr, root, name, kind);
+  return Span(this, root, name, kind);
 }
 
 Span Tracer::StartSpan(std::string_view name, SpanKind kind, const base::TraceContext& parent) {
-  const base::TraceContext context = parent.NewSpan();
-  if (!recording()) return Span(nullptr, context, nullptr);
-  std::unique_ptr<SpanData> data = NewSpanData(context, name, kind);
-  data->parent_span_id = parent.span_id;
-  return Span(this, context, std::move(data));
+  Span span(recording() ? this : nullptr, parent.NewSpan(), name, kind);
+  if (recording()) span.parent_span_id_ = parent.span_id;
+  return span;
 }
 
-void Tracer::Finish(std::unique_ptr<SpanData> span) {
+void Tracer::Finish(Span& span, int64_t end_unix_ns) {
   const bool slow =
-      span->end_unix_ns - span->start_unix_ns >= std::chrono::nanoseconds(options_.slow).count();
-  if (!span->context.sampled && !span->error && !slow) {
-    Recycle(std::move(span));
-    return;
+      end_unix_ns - span.start_unix_ns_ >= std::chrono::nanoseconds(options_.slow).count();
+  if (!span.context_.sampled && !span.error_ && !slow) return;
+  SpanData kept{.context = span.context_,
+                .parent_span_id = span.parent_span_id_,
+                .name = std::string(span.name_),
+                .kind = span.kind_,
+                .start_unix_ns = span.start_unix_ns_,
+                .end_unix_ns = end_unix_ns,
+                .attributes = {},
+                .events = std::move(span.events_),
+                .links = std::move(span.links_),
+                .error = span.error_,
+                .status_message = std::move(span.status_message_)};
+  kept.attributes.reserve(span.attributes_.size());
+  for (Span::Attribute& attribute : span.attributes_) {
+    kept.attributes.emplace_back(attribute.first, Owned(std::move(attribute.second)));
   }
-  OwnAttributes(*span);
   std::unique_lock lock(mu_);
   if (queue_.size() >= options_.queue_capacity) {
     lock.unlock();
     dropped_full_.Add();
     return;
   }
-  queue_.push_back(std::move(*span));
+  queue_.push_back(std::move(kept));
   ++enqueued_;
   if (queue_.size() >= options_.batch_size) wake_.notify_one();
 }

@@ -46,7 +46,8 @@ class Tracer {
   Tracer& operator=(const Tracer&) = delete;
 
   // A span child of `parent_traceparent`'s span; with no valid parent, the first span of a new
-  // trace (sampled at sample_percent).
+  // trace (sampled at sample_percent). `name` is borrowed like a SetBorrowed value: it must
+  // outlive the span's End() (a literal, a route's name), and is copied only if the span is kept.
   Span StartSpan(std::string_view name, SpanKind kind, std::string_view parent_traceparent);
   Span StartSpan(std::string_view name, SpanKind kind, const base::TraceContext& parent);
 
@@ -59,7 +60,9 @@ class Tracer {
 
  private:
   friend class Span;
-  void Finish(std::unique_ptr<SpanData> span);
+  // `span` ended at `end_unix_ns`: queued for export if kept (what it holds moved out), else
+  // nothing.
+  void Finish(Span& span, int64_t end_unix_ns);
   void Run();
   void Export(std::vector<SpanData>& batch);
 

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <thread>
+#include <vector>
 
 #include "boost/json/parse.hpp"
 #include "gtest/gtest.h"
@@ -32,22 +33,31 @@ const ReceivedSpan* Named(const std::vector<ReceivedSpan>& spans, const std::str
   return nullptr;
 }
 
-// Borrowed text is copied into a kept span at its end (its owner may be gone by the export), and
-// a dropped span's record, reused by the next span, carries nothing of it.
-TEST(TracerTest, BorrowedTextIsOwnedByAKeptSpanAndReusedRecordsStartEmpty) {
+// A span holds what it records itself and borrows its name and borrowed text: a span that is
+// kept (here a failed one of an unsampled trace, and one of a sampled trace) copies them at its
+// end, when their owner may go before the export; a moved span ends once, as its last owner.
+TEST(TracerTest, AKeptSpanOwnsItsBorrowedTextAndASpanMovedAroundEndsOnce) {
   OtlpReceiver receiver;
   base::Metrics metrics;
   Tracer tracer(To(receiver), metrics);
   {
-    Span dropped = tracer.StartSpan("dropped", SpanKind::kInternal, kUnsampled);
-    dropped.Set("left.behind", "x").SetError("");  // failed: kept
-    dropped.End();
-    Span quiet = tracer.StartSpan("quiet", SpanKind::kInternal, kUnsampled);
-    quiet.Set("left.behind", "y");
-  }  // dropped at its end: its record goes back for reuse
+    auto name = std::make_unique<std::string>("seckill.orders publish");
+    auto id = std::make_unique<std::string>("order-42");
+    Span first = tracer.StartSpan(*name, SpanKind::kProducer, kUnsampled);
+    first.SetBorrowed("messaging.message.id", *id).Set("seckill.order_id", 42);
+    Span moved(std::move(first));
+    std::vector<Span> held;
+    held.emplace_back(std::move(moved));
+    held.emplace_back(tracer.StartSpan("quiet", SpanKind::kInternal, kUnsampled));  // dropped
+    held.front().Set("retried", true).SetError("nack");  // failed: kept, though not sampled
+    held.front().End();
+    for (std::string* owner : {name.get(), id.get()}) owner->assign(owner->size(), '#');
+    name.reset();
+    id.reset();
+  }
   {
     auto route = std::make_unique<std::string>("POST /api/v1/activities/{id}/orders");
-    Span kept = tracer.StartSpan("kept", SpanKind::kServer, kSampled);
+    Span kept = tracer.StartSpan(*route, SpanKind::kServer, kSampled);
     kept.SetBorrowed("http.route", *route).Set("n", 1);
     kept.End();
     route->assign(route->size(), '#');  // the owner changes and goes
@@ -55,14 +65,23 @@ TEST(TracerTest, BorrowedTextIsOwnedByAKeptSpanAndReusedRecordsStartEmpty) {
   }
   tracer.Flush();
   const std::vector<ReceivedSpan> spans = receiver.Spans();
-  ASSERT_EQ(spans.size(), 2u);
-  const ReceivedSpan* kept = Named(spans, "kept");
+  ASSERT_EQ(spans.size(), 2u) << "the failed and the sampled span, each once";
+  const ReceivedSpan* failed = Named(spans, "seckill.orders publish");
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->kind, 4);
+  EXPECT_EQ(failed->status_code, 2);
+  EXPECT_EQ(failed->parent_span_id, "00f067aa0ba902b7");
+  EXPECT_EQ(failed->attributes.size(), 3u);
+  EXPECT_EQ(failed->attributes.at("messaging.message.id"), "order-42");
+  EXPECT_EQ(failed->attributes.at("seckill.order_id"), "42");
+  EXPECT_EQ(failed->attributes.at("retried"), "true");
+  EXPECT_LE(failed->start_unix_ns, failed->end_unix_ns);
+  const ReceivedSpan* kept = Named(spans, "POST /api/v1/activities/{id}/orders");
   ASSERT_NE(kept, nullptr);
   EXPECT_EQ(kept->attributes.at("http.route"), "POST /api/v1/activities/{id}/orders");
-  EXPECT_EQ(kept->attributes.size(), 2u) << "nothing of an earlier span";
+  EXPECT_EQ(kept->attributes.size(), 2u);
   EXPECT_EQ(kept->status_code, 0);
   EXPECT_EQ(kept->parent_span_id, "00f067aa0ba902b7");
-  EXPECT_NE(Named(spans, "dropped"), nullptr);
 }
 
 TEST(TracerTest, ASampledTracesSpansArriveWithTheirParentsAttributesAndStatus) {

@@ -154,14 +154,18 @@ asio::awaitable<Response> HttpApi::Handle(Request request) {
                            ? routes_.size() - 1
                            : static_cast<size_t>(match.route - router_.routes().data());
   const std::string& route = routes_[index];
+  // What the log line and the span name, kept from the request the handler takes; declared
+  // before the span, which borrows from it until its end.
+  const Request logged{
+      .method = request.method, .path = request.path, .client_ip = request.client_ip};
   // This request's span: of the caller's trace (its traceparent), or the first of a new one;
   // what the gateway calls for it is sent this span as its parent.
   tracing::Span span =
       tracer_.StartSpan(route, tracing::SpanKind::kServer, request.Header(base::kTraceparentKey));
   SetHeader(request, base::kTraceparentKey, span.Traceparent());
-  span.Set("http.request.method", request.method)
+  span.SetBorrowed("http.request.method", logged.method)
       .SetBorrowed("http.route", route)
-      .Set("url.path", request.path);
+      .SetBorrowed("url.path", logged.path);
   if (match.route == nullptr) {
     Response r = ErrorResponse(404, "NOT_FOUND", "no such route");
     if (match.path_matched) {
@@ -171,12 +175,10 @@ asio::awaitable<Response> HttpApi::Handle(Request request) {
     }
     const double elapsed = seconds();
     if (measured_) durations_[index]->Observe(r.status, elapsed);
-    access_log_.Record(request, route, r.status, elapsed, span.context());
+    access_log_.Record(logged, route, r.status, elapsed, span.context());
     span.Set("http.response.status_code", r.status);
     co_return r;
   }
-  // The log line needs the request after the handler took it: only what it names is kept.
-  Request logged{.method = request.method, .path = request.path, .client_ip = request.client_ip};
   auto handled = match.route->handler(std::move(request), std::move(match.params));
   Response response = co_await std::move(handled);
   const double elapsed = seconds();

@@ -4,6 +4,15 @@
 #include "libs/base/trace_context.h"
 
 namespace seckill::order::adapters {
+namespace {
+
+// Spans borrow their names: this one lives as long as the process.
+const std::string& PublishSpanName() {
+  static const std::string name = std::string(messaging::kOrderExchange) + " publish";
+  return name;
+}
+
+}  // namespace
 
 AmqpOrderEventPublisher::AmqpOrderEventPublisher(amqp::Publisher& publisher,
                                                  const messaging::MessageSigner& signer,
@@ -47,8 +56,7 @@ base::AsyncStatus AmqpOrderEventPublisher::Publish(const domain::Order& order,
       return;
     }
     auto span = std::make_shared<tracing::Span>(
-        tracer_->StartSpan(std::string(messaging::kOrderExchange) + " publish",
-                           tracing::SpanKind::kProducer, traceparent));
+        tracer_->StartSpan(PublishSpanName(), tracing::SpanKind::kProducer, traceparent));
     span->Set("messaging.system", "rabbitmq")
         .Set("messaging.operation.type", "publish")
         .Set("messaging.destination.name", messaging::kOrderExchange)
