@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package needed to build, run and test seckill, then the pinned npm
-# packages of tools/openapi (the OpenAPI validator). Idempotent: does nothing when all are
+# packages of tools/openapi, tools/buf and tests/browser. Idempotent: does nothing when all are
 # present. Uses sudo for apt-get when not root. Exits 0 exactly when everything needed is
 # installed, and leaves /usr/sbin/policy-rc.d as it found it.
 #
@@ -26,6 +26,8 @@ PACKAGES=(
   curl jq procps iproute2 iptables amqp-tools wrk openssl
   # make bench: the nginx baseline, its plot, CPU pinning (taskset), the Redis baseline
   nginx gnuplot-nox util-linux
+  # the browser e2e test of the storefront and the console (tests/browser: playwright-core drives it)
+  chromium fonts-dejavu-core
 )
 # The OpenAPI validator (tools/openapi) runs on Node.js. A machine that already has a node with
 # npm (e.g. NodeSource's nodejs, which bundles npm and conflicts with Debian's npm) keeps it.
@@ -91,10 +93,11 @@ install_packages() {
 }
 
 # The node_modules of each npm tool (tools/openapi: the OpenAPI check; tools/buf: the proto
-# linter), installed from its lockfile (npm ci) unless that lockfile was installed already.
+# linter; tests/browser: playwright-core, which drives Debian's chromium and downloads no browser),
+# installed from its lockfile (npm ci) unless that lockfile was installed already.
 install_npm_packages() {
   local dir stamp
-  for dir in "$ROOT/tools/openapi" "$ROOT/tools/buf"; do
+  for dir in "$ROOT/tools/openapi" "$ROOT/tools/buf" "$ROOT/tests/browser"; do
     stamp=$dir/node_modules/.seckill-lock.sha256
     if [ -f "$stamp" ] && sha256sum -c --status "$stamp" 2>/dev/null; then
       echo "[deps] npm packages of ${dir#"$ROOT"/} present"

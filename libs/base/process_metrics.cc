@@ -9,6 +9,7 @@
 #include <sstream>
 #include <vector>
 
+#include "libs/base/build_info.h"
 #include "libs/base/numbers.h"
 
 namespace seckill::base {
@@ -89,9 +90,10 @@ void AddProcessMetrics(Metrics& metrics, const std::string& service) {
                        "When the process started, in seconds since the Unix epoch", Type::kGauge,
                        [start] { return One(start); });
   metrics
-      .GetGauge(
-          "seckill_build_info", "The build this process runs (always 1)",
-          {{"service", service}, {"version", SECKILL_VERSION}, {"build_type", SECKILL_BUILD_TYPE}})
+      .GetGauge("seckill_build_info", "The build this process runs (always 1)",
+                {{"service", service},
+                 {"version", std::string(BuildVersion())},
+                 {"build_type", std::string(BuildType())}})
       .Set(1);
 }
 

@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "CLI/CLI.hpp"
+#include "fmt/format.h"
+#include "libs/base/build_info.h"
 #include "libs/base/logging.h"
 #include "libs/base/runtime.h"
 #include "libs/base/signals.h"
@@ -17,6 +19,8 @@ int RunServiceMain(int argc, char** argv, const std::string& service, const std:
   const std::string program = "seckill-" + service;
   CLI::App cli{program + ": " + about};
   cli.footer(schema.Help());
+  cli.set_version_flag("--version",
+                       fmt::format("{} {} ({})", program, BuildVersion(), BuildType()));
   std::string config_path;
   cli.add_option("--config", config_path,
                  "YAML configuration file (SECKILL_* variables override it)");

@@ -1,4 +1,6 @@
 // seckill-gateway: the composition root of the HTTP API gateway; wiring only.
+#include <optional>
+
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/thread_pool.hpp"
 #include "libs/base/backoff.h"
@@ -12,6 +14,7 @@
 #include "libs/flowcontrol/proc_system_metrics.h"
 #include "libs/http/health.h"
 #include "libs/http/server.h"
+#include "libs/http/static_files.h"
 #include "libs/mysql/pool.h"
 #include "libs/rpc/grpc_logging.h"
 #include "libs/rpc/service_channel.h"
@@ -40,6 +43,17 @@ int Run(const Settings& s) {
       spdlog::error("mutual TLS: {}", base::Message(identity->status()));
       return 1;
     }
+  }
+  std::optional<http::StaticFiles> web;
+  if (!s.web_dir.empty()) {
+    absl::StatusOr<http::StaticFiles> loaded = http::StaticFiles::Load(s.web_dir);
+    if (!loaded.ok()) {
+      spdlog::error("web.dir: {}", base::Message(loaded.status()));
+      return 1;
+    }
+    web.emplace(*std::move(loaded));
+    spdlog::info("serving the storefront and the console from {} ({} files)", s.web_dir,
+                 web->size());
   }
   base::SystemClock clock;
   base::Metrics metrics;
@@ -124,7 +138,8 @@ int Run(const Settings& s) {
                    clock, ioc.get_executor(), metrics, tracer,
                    {.cache = {s.activity_cache_max_age.count(), s.sold_out_ttl.count()},
                     .access_log = {s.access_log_percent, s.access_log_slow},
-                    .request_durations = s.metrics.request_durations});
+                    .request_durations = s.metrics.request_durations,
+                    .web = web ? &*web : nullptr});
   if (absl::Status rules = flow_control.Start(api.Resources(), s.flow_rules_file); !rules.ok()) {
     // A missing or broken file at start-up: serve without rules rather than not at all, loudly.
     spdlog::error("flow control: {}; serving with no flow rules until the file is fixed",

@@ -27,6 +27,9 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
   schema.String("flow.rules_file", &s.flow_rules_file,
                 "flow-control rules (JSON, watched for changes; docs/flow-control.md); none: no "
                 "rules");
+  schema.String("web.dir", &s.web_dir,
+                "the folder of the storefront's and the console's files (the repository's web/, "
+                "installed as share/seckill/web), read at start; empty: GET / answers 404");
   schema.Millis("backend.timeout_ms", &s.backend_timeout, 1, 60'000,
                 "deadline of every call to the product and order services");
   schema.Millis("activity.cache_max_age_ms", &s.activity_cache_max_age, 0, 60'000,

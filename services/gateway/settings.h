@@ -24,6 +24,7 @@ struct Settings {
   int64_t body_limit_bytes = int64_t{64} * 1024;
   int64_t header_limit_bytes = int64_t{8} * 1024;
   std::string flow_rules_file;
+  std::string web_dir;  // empty: no pages
   std::chrono::milliseconds backend_timeout{3000};
   std::chrono::milliseconds activity_cache_max_age{200};
   std::chrono::milliseconds sold_out_ttl{100};

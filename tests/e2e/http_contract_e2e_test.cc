@@ -263,12 +263,39 @@ TEST_F(HttpContractE2eTest, BuyersAreForbiddenFromAdminRoutes) {
 
 TEST_F(HttpContractE2eTest, UnknownRoutesAre404AndWrongMethods405) {
   EXPECT_EQ(Probe("GET", "/api/v1/nothing"), Expect(404, "NOT_FOUND"));
-  EXPECT_EQ(Probe("GET", "/"), Expect(404, "NOT_FOUND"));
+  // The pages' files are found by name only: nothing outside the web folder is reachable.
+  EXPECT_EQ(Probe("GET", "/assets/nothing.js"), Expect(404, "NOT_FOUND"));
+  EXPECT_EQ(Probe("GET", "/assets/..%2f..%2fREADME.md"), Expect(404, "NOT_FOUND"));
+  EXPECT_EQ(Probe("GET", "/assets/../../README.md"), Expect(404, "NOT_FOUND"));
   auto r = client_.Call("DELETE", "/api/v1/activities");
   EXPECT_EQ(r->status, 405);
   EXPECT_EQ(ErrorCode(r->body), "METHOD_NOT_ALLOWED");
   EXPECT_EQ(http::HeaderValue(*r, "allow"), "GET");
   EXPECT_EQ(Probe("GET", "/api/v1/activities/1/orders"), Expect(405, "METHOD_NOT_ALLOWED"));
+}
+
+// The storefront, the console and their assets: served with their types, a policy that runs no
+// script but the origin's own, and ETags a browser revalidates with.
+TEST_F(HttpContractE2eTest, ThePagesAreServedWithAStrictPolicyAndRevalidated) {
+  for (const char* page : {"/", "/console"}) {
+    auto r = client_.Call("GET", page);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, 200) << page;
+    EXPECT_EQ(http::HeaderValue(*r, "content-type"), "text/html; charset=utf-8") << page;
+    EXPECT_NE(http::HeaderValue(*r, "content-security-policy").find("script-src 'self'"),
+              std::string::npos)
+        << page;
+    EXPECT_NE(r->body.find("<script type=\"module\""), std::string::npos) << page;
+  }
+  auto script = client_.Call("GET", "/assets/store.js");
+  ASSERT_TRUE(script.ok()) << script.status();
+  EXPECT_EQ(http::HeaderValue(*script, "content-type"), "text/javascript; charset=utf-8");
+  const std::string etag = http::HeaderValue(*script, "etag");
+  ASSERT_FALSE(etag.empty());
+  auto again = client_.Call("GET", "/assets/store.js", "", "", {{"If-None-Match", etag}});
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->status, 304);
+  EXPECT_TRUE(again->body.empty());
 }
 
 TEST_F(HttpContractE2eTest, BadIdempotencyKeysAre400) {

@@ -4,6 +4,7 @@
 #include "fmt/format.h"
 #include "libs/base/await.h"
 #include "libs/base/status.h"
+#include "libs/base/time_format.h"
 #include "libs/flowcontrol/rules.h"
 #include "libs/http/json.h"
 #include "services/gateway/api/middleware.h"
@@ -22,6 +23,8 @@ HttpApi::HttpApi(const app::Accounts& accounts, app::Sessions& sessions, Backend
                  tracing::Tracer& tracer, Options options)
     : metrics_(metrics),
       tracer_(tracer),
+      clock_(clock),
+      web_(options.web),
       measured_(options.request_durations),
       access_log_(options.access_log),
       blocking_(blocking),
@@ -77,6 +80,21 @@ void HttpApi::AddRoutes(app::Sessions& sessions) {
         });
   route("GET", "/readyz", 200, kPublic, Bind(*this, &HttpApi::Ready));
 
+  // The pages (web/): the storefront, the operator console (its data comes from the admin API,
+  // which checks the caller; the page itself is public), and their scripts and styles.
+  auto page = [this](const char* file) -> Handler {
+    return [this, file](Request request, http::PathParams,
+                        domain::Principal) -> asio::awaitable<Response> {
+      co_return WebFile(file, request);
+    };
+  };
+  route("GET", "/", 200, kPublic, page("index.html"));
+  route("GET", "/console", 200, kPublic, page("console.html"));
+  route("GET", "/assets/{file}", 200, kPublic,
+        [this](Request request, http::PathParams params, domain::Principal)
+            -> asio::awaitable<Response> { co_return WebFile(params["file"], request); });
+  route("GET", "/api/v1/time", 200, kPublic, Bind(*this, &HttpApi::Time));
+
   route("POST", "/api/v1/users", 201, kPublic, Bind(account_handlers_, &AccountHandlers::Register),
         [this](const Request& r) { return account_handlers_.PrecheckRegistration(r); });
   route("POST", "/api/v1/sessions", 200, kPublic, Bind(account_handlers_, &AccountHandlers::Login),
@@ -117,6 +135,22 @@ void HttpApi::AddRoutes(app::Sessions& sessions) {
   route("GET", "/admin/v1/flow/rules", 200, kAdmin, Bind(*this, &HttpApi::FlowRules));
   route("PUT", "/admin/v1/flow/rules", 200, kAdmin, Bind(*this, &HttpApi::PutFlowRules));
   route("GET", "/admin/v1/flow/metrics", 200, kAdmin, Bind(*this, &HttpApi::FlowMetrics));
+}
+
+asio::awaitable<Response> HttpApi::Time(Request, http::PathParams, domain::Principal) {
+  const int64_t now = clock_.NowMs();
+  co_return JsonResponse(200, {{"now", base::FormatRfc3339(now)}, {"now_unix_ms", now}});
+}
+
+Response HttpApi::WebFile(std::string_view name, const Request& request) const {
+  std::optional<Response> file;
+  if (web_ != nullptr) file = web_->Serve(name, request.Header("if-none-match"));
+  if (!file) {
+    return ErrorResponse(404, "NOT_FOUND",
+                         web_ == nullptr ? "this gateway serves no pages (web.dir is not set)"
+                                         : "no such page or file");
+  }
+  return *std::move(file);
 }
 
 std::vector<std::string> HttpApi::Resources() const {

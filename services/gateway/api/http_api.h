@@ -14,6 +14,7 @@
 #include "libs/http/access_log.h"
 #include "libs/http/route_durations.h"
 #include "libs/http/router.h"
+#include "libs/http/static_files.h"
 #include "libs/tracing/tracer.h"
 #include "services/gateway/api/admission.h"
 #include "services/gateway/api/backends/order_client.h"
@@ -49,6 +50,8 @@ struct HttpApiOptions {
   app::ActivityCache::Options cache;
   http::AccessLogOptions access_log;
   bool request_durations = true;  // base::MetricsOptions: the histograms per route
+  // The storefront's and the console's files (web/); null: the pages answer 404.
+  const http::StaticFiles* web = nullptr;
 };
 
 // The public and admin HTTP API (docs/openapi.yaml): the route table, each route behind the
@@ -79,6 +82,10 @@ class HttpApi {
 
  private:
   boost::asio::awaitable<http::Response> Ready(http::Request, http::PathParams, domain::Principal);
+  // GET /api/v1/time: the server's clock, by which sales start and end (the pages' countdowns).
+  boost::asio::awaitable<http::Response> Time(http::Request, http::PathParams, domain::Principal);
+  // The file `name` of the web folder (a page or an asset), or 404.
+  http::Response WebFile(std::string_view name, const http::Request& request) const;
   // Empty when ready, else what is not.
   boost::asio::awaitable<std::string> Unready();
   boost::asio::awaitable<http::Response> FlowRules(http::Request, http::PathParams,
@@ -91,6 +98,8 @@ class HttpApi {
 
   base::Metrics& metrics_;
   tracing::Tracer& tracer_;
+  const base::Clock& clock_;
+  const http::StaticFiles* web_;
   // Each route's name ("METHOD /pattern"), in the router's order.
   std::vector<std::string> routes_;
   // Each route's request durations, in the router's order; then those no route matched (404,
