@@ -28,6 +28,8 @@ PACKAGES=(
   nginx gnuplot-nox util-linux
   # the browser e2e test of the storefront and the console (tests/browser: playwright-core drives it)
   chromium fonts-dejavu-core
+  # the deployment assets' test (tests/deploy_test.py): docker-compose's `config`, YAML
+  docker-compose python3-yaml
 )
 # The OpenAPI validator (tools/openapi) runs on Node.js. A machine that already has a node with
 # npm (e.g. NodeSource's nodejs, which bundles npm and conflicts with Debian's npm) keeps it.

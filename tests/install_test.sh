@@ -20,7 +20,9 @@ for s in gateway product order; do
 done
 for f in share/seckill/web/index.html share/seckill/web/console.html share/seckill/web/api.js \
          share/seckill/web/store.js share/seckill/web/console.js share/seckill/web/style.css \
-         share/seckill/configs/gateway.yaml share/seckill/configs/flow-rules.json; do
+         share/seckill/configs/gateway.yaml share/seckill/configs/flow-rules.json \
+         lib/systemd/system/seckill-gateway.service lib/systemd/system/seckill-order.service \
+         lib/systemd/system/seckill-product.service; do
   [ -s "$dir/$f" ] || { echo "FAIL: $f not installed"; failed=1; }
 done
 migrations=$(find "$dir/share/seckill/sql/migrations" -name '*.sql' | wc -l)
