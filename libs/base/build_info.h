@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace seckill::base {
@@ -8,5 +9,7 @@ namespace seckill::base {
 // ("Release", "Debug"): what `--version` prints and seckill_build_info reports.
 std::string_view BuildVersion();
 std::string_view BuildType();
+// What `PROGRAM --version` prints: "seckill-gateway 0.1.0 (Release)".
+std::string VersionLine(std::string_view program);
 
 }  // namespace seckill::base

@@ -3,7 +3,6 @@
 #include <cstdio>
 
 #include "CLI/CLI.hpp"
-#include "fmt/format.h"
 #include "libs/base/build_info.h"
 #include "libs/base/logging.h"
 #include "libs/base/runtime.h"

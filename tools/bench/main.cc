@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "fmt/format.h"
+#include "libs/base/build_info.h"
 #include "libs/base/status.h"
 #include "libs/base/url.h"
 #include "tools/bench/sale_runner.h"
@@ -15,6 +16,7 @@
 int main(int argc, char** argv) {
   using namespace seckill;
   CLI::App cli{"seckill-bench: one flash sale against a running stack, then an invariant check"};
+  cli.set_version_flag("--version", seckill::base::VersionLine("seckill-bench"));
   std::string env_file = ".run/stack.env";
   bench::SaleOptions o;
   int request_timeout_ms = 10000, drain_timeout_s = 30;

@@ -20,6 +20,7 @@
 
 #include "CLI/CLI.hpp"
 #include "libs/amqp/publisher.h"
+#include "libs/base/build_info.h"
 #include "libs/base/url.h"
 #include "services/order/messaging/message_signer.h"
 #include "services/order/messaging/order_queue.h"
@@ -41,6 +42,7 @@ double Percentile(std::vector<double>& v, double p) {
 int main(int argc, char** argv) {
   using namespace seckill;
   CLI::App cli{"seckill-publish-bench: publish-with-confirm rate to a quorum queue (R_pub)"};
+  cli.set_version_flag("--version", seckill::base::VersionLine("seckill-publish-bench"));
   std::string env_file = ".run/stack.env";
   int messages = 20000, window = 256;
   cli.add_option("--stack-env", env_file, "settings of the stack (written by `make up`)");

@@ -20,6 +20,7 @@
 #include "CLI/CLI.hpp"
 #include "grpcpp/client_context.h"
 #include "grpcpp/server_builder.h"
+#include "libs/base/build_info.h"
 #include "libs/rpc/mutual_tls.h"
 #include "libs/rpc/service_channel.h"
 #include "seckill/order/v1/order.grpc.pb.h"
@@ -157,6 +158,7 @@ bool Measure(Hop& hop, const char* row, int round, int window, double seconds) {
 
 int main(int argc, char** argv) {
   CLI::App app{"seckill-rpc-bench: a gRPC hop in plain text and with mutual TLS"};
+  app.set_version_flag("--version", seckill::base::VersionLine("seckill-rpc-bench"));
   std::string tls_dir;
   int rounds = 3, window = 64;
   double seconds = 5;
