@@ -19,7 +19,7 @@ for s in gateway product order; do
   fi
 done
 for f in share/seckill/web/index.html share/seckill/web/console.html share/seckill/web/api.js \
-         share/seckill/web/store.js share/seckill/web/console.js share/seckill/web/style.css \
+         share/seckill/web/store.js share/seckill/web/messages.js share/seckill/web/console.js share/seckill/web/style.css \
          share/seckill/configs/gateway.yaml share/seckill/configs/flow-rules.json \
          lib/systemd/system/seckill-gateway.service lib/systemd/system/seckill-order.service \
          lib/systemd/system/seckill-product.service; do

@@ -1,28 +1,10 @@
 // The storefront: sign up and in, the sales with their countdowns (by the server's clock), the buy
 // button, an order followed from QUEUED to CREATED, pay and cancel.
 import { ApiError, call, countdown, el, money, serverClock, tokens } from './api.js';
+import { explain } from './messages.js';
 
 const $ = (id) => document.getElementById(id);
 const state = { activities: [], orders: new Map(), buying: new Set(), retryAt: new Map(), showPast: false };
-
-// What a buyer reads for each refusal the API can give (docs/openapi.yaml's codes).
-function explain(error) {
-  switch (error.code) {
-    case 'SOLD_OUT': return 'Sold out: every unit of this sale is taken.';
-    case 'PURCHASE_LIMIT': return 'You already bought as many as this sale allows.';
-    case 'NOT_STARTED': return 'This sale has not started yet: wait for the countdown.';
-    case 'ENDED': return 'This sale has ended.';
-    case 'RATE_LIMITED':
-      return `Too many buyers at this moment: try again in ${error.retryAfter || 1} s.`;
-    case 'UNAVAILABLE':
-      return `The shop is overloaded or partly down (503): try again in ${error.retryAfter || 1} s.`;
-    case 'UNAUTHENTICATED': return 'Your session has ended: please log in again.';
-    case 'USERNAME_TAKEN': return 'That username is taken: choose another.';
-    case 'ORDER_NOT_PAYABLE': return 'This order can no longer be paid.';
-    case 'ORDER_NOT_CANCELLABLE': return 'This order can no longer be cancelled.';
-    default: return `${error.message} (${error.code})`;
-  }
-}
 
 function say(text, kind = 'info') {
   const box = $('message');
