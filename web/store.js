@@ -192,7 +192,9 @@ async function follow(orderId) {
     if (order.status !== 'QUEUED') {
       if (order.status === 'CREATED') say(`Order ${order.order_id} is confirmed: pay to keep it.`, 'ok');
       if (order.status === 'FAILED') {
-        say(`Order ${order.order_id} failed${order.reason ? `: ${order.reason}` : ''}; its unit went back on sale.`, 'error');
+        // FAILED has one cause (the order service's domain): the reservation was released before
+        // the order could be recorded.
+        say(`Order ${order.order_id} failed: its reservation ran out before it could be recorded, so its unit went back on sale. You were not charged.`, 'error');
       }
       return;
     }
