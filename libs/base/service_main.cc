@@ -18,8 +18,7 @@ int RunServiceMain(int argc, char** argv, const std::string& service, const std:
   const std::string program = "seckill-" + service;
   CLI::App cli{program + ": " + about};
   cli.footer(schema.Help());
-  cli.set_version_flag("--version",
-                       fmt::format("{} {} ({})", program, BuildVersion(), BuildType()));
+  cli.set_version_flag("--version", VersionLine(program));
   std::string config_path;
   cli.add_option("--config", config_path,
                  "YAML configuration file (SECKILL_* variables override it)");
