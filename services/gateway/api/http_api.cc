@@ -188,7 +188,7 @@ asio::awaitable<Response> HttpApi::Handle(Request request) {
                            ? routes_.size() - 1
                            : static_cast<size_t>(match.route - router_.routes().data());
   const std::string& route = routes_[index];
-  // What the log line and the span name, kept from the request the handler takes; declared
+  // What the log line and the span need, kept from the request the handler takes; declared
   // before the span, which borrows from it until its end.
   const Request logged{
       .method = request.method, .path = request.path, .client_ip = request.client_ip};
