@@ -45,6 +45,10 @@ RUN=$SECKILL_RUN_DIR
 # Reservations stranded by a kill are swept within seconds, not the production two minutes.
 export SECKILL_STOCK_RESERVATION_TTL_S=${SECKILL_STOCK_RESERVATION_TTL_S:-5}
 export SECKILL_STOCK_SWEEP_INTERVAL_S=${SECKILL_STOCK_SWEEP_INTERVAL_S:-1}
+# Likewise the queued orders a killed order instance left unpublished: recorded by the order
+# service's sweep within seconds, not the production minute and a half.
+export SECKILL_ORDER_RESUME_QUEUED_AFTER_S=${SECKILL_ORDER_RESUME_QUEUED_AFTER_S:-10}
+export SECKILL_ORDER_EXPIRY_SWEEP_INTERVAL_S=${SECKILL_ORDER_EXPIRY_SWEEP_INTERVAL_S:-2}
 RATE=${CHAOS_RATE:-100}        # requests per second during the sale
 BUYERS=${CHAOS_BUYERS:-2500}   # one attempt each: the sale lasts BUYERS / RATE seconds
 STOCK=${CHAOS_STOCK:-2000}     # below the demand, so the sale sells out unless a fault stops it

@@ -143,7 +143,7 @@ start_redis() {
   (umask 077; cat > "$RUN/redis/users.acl" <<ACL
 user default off
 user $REDIS_PRODUCT_USER on #$product_hash resetkeys ~{act:* resetchannels -@all +fcall +fcall_ro +function|load +info +ping +time +get +set +del +exists +incrby +decrby +hget +hset +hdel +hexists +hincrby +hmget +pexpireat +zadd +zrem +zrangebyscore
-user $REDIS_ORDER_USER on #$order_hash resetkeys ~{queued}:* resetchannels -@all +eval +ping +hget +hgetall +zcount +hset +hdel +pexpire +zadd +zrem +zremrangebyscore
+user $REDIS_ORDER_USER on #$order_hash resetkeys ~{queued}:* resetchannels -@all +eval +ping +hget +hgetall +zcount +zrangebyscore +hset +hdel +pexpire +zadd +zrem +zremrangebyscore
 user $REDIS_OPS_USER on #$ops_hash ~* &* +@all
 ACL
   )

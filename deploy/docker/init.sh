@@ -43,7 +43,7 @@ ops_hash=$(hash "$REDIS_OPS_PASSWORD")
 cat >/redis/users.acl <<ACL
 user default off
 user seckill-product on #$product_hash resetkeys ~{act:* resetchannels -@all +fcall +fcall_ro +function|load +info +ping +time +get +set +del +exists +incrby +decrby +hget +hset +hdel +hexists +hincrby +hmget +pexpireat +zadd +zrem +zrangebyscore
-user seckill-order on #$order_hash resetkeys ~{queued}:* resetchannels -@all +eval +ping +hget +hgetall +zcount +hset +hdel +pexpire +zadd +zrem +zremrangebyscore
+user seckill-order on #$order_hash resetkeys ~{queued}:* resetchannels -@all +eval +ping +hget +hgetall +zcount +zrangebyscore +hset +hdel +pexpire +zadd +zrem +zremrangebyscore
 user seckill-ops on #$ops_hash ~* &* +@all
 ACL
 chown 999:999 /redis/users.acl  # the redis image's user

@@ -83,13 +83,16 @@ int Run(const Settings& s) {
   const domain::NodeIdSource& ids_source =
       leased_node ? static_cast<const domain::NodeIdSource&>(*leased_node) : fixed_node;
   domain::OrderIdGenerator ids(clock, ids_source);
-  app::OrderUseCases uses({reservations, events, repository, deadlines, ids, queued}, clock,
-                          payment_timeout_ms, metrics);
+  app::OrderUseCases uses(
+      {reservations, events, repository, deadlines, ids, queued}, clock,
+      {.payment_ms = payment_timeout_ms, .resume_queued_ms = s.resume_queued_after.count() * 1000},
+      metrics);
   api::OrderGrpcService service(uses.place, uses.manage, uses.cancel, uses.reconcile,
                                 uses.dead_letters, tracer, calls_answered.get());
   api::OrderConsumers consumers(s.broker, signer, uses.record, uses.cancel, uses.dead_letters,
                                 metrics, &tracer);
-  // The backstop: cancels what a lost deadline left, retries stock returns owed, reports drift.
+  // The backstop: records what a stopped instance left queued, cancels what a lost deadline
+  // left, retries stock returns owed, reports drift.
   base::PeriodicTask sweeper(ioc.get_executor(), s.expiry_sweep_interval,
                              [&uses] { return uses.sweep(); });
 

@@ -25,6 +25,10 @@ void DescribeSettings(base::SettingsSchema& schema, Settings& s) {
                  "an order not paid by then is cancelled and its stock returned");
   schema.Seconds("order.expiry_sweep_interval_s", &s.expiry_sweep_interval, 1, 86'400,
                  "the backstop sweep for payment deadlines whose message was lost");
+  schema.Seconds("order.resume_queued_after_s", &s.resume_queued_after, 10, 3600,
+                 "a queued order still unrecorded this long after it was accepted (its instance "
+                 "stopped before publishing it) is recorded by the sweep; longer than a publish "
+                 "can take (its confirm timeout is 5 s)");
   schema.String("product.addr", &s.product_addr,
                 "the product service at a fixed host:port; empty: its instances in etcd");
   discovery::RequireAddressWithoutDiscovery(schema, s.discovery, "product.addr", s.product_addr);

@@ -26,6 +26,7 @@ struct Settings {
   std::chrono::seconds node_lease_ttl{60};
   std::chrono::seconds payment_timeout{900};
   std::chrono::seconds expiry_sweep_interval{30};
+  std::chrono::seconds resume_queued_after{60};
   std::string product_addr;  // fixed; empty: found through discovery
   mysql::ConnectionOptions db;
   redis::AsyncClientOptions queued_orders;  // the accepted orders not yet in the database

@@ -1,6 +1,7 @@
 // The in-memory queued orders used by unit tests and the Redis ones shared by the order
 // instances must agree, or the fake is lying. The Redis case runs as the order service's own
 // Redis user, so it also shows that user may do what the adapter needs.
+#include <algorithm>
 #include <random>
 
 #include "gtest/gtest.h"
@@ -59,6 +60,17 @@ class QueuedOrdersContractTest : public ::testing::Test {
   }
   int64_t CountForActivity(uint64_t activity) {
     return base::RunToCompletion(queued().CountForActivity(base_ + activity)).value();
+  }
+  // The ids (less this test's base) of this test's orders AddedBefore lists, in its order (the
+  // Redis case's store is shared with other tests).
+  std::vector<uint64_t> AddedBefore(int64_t before_ms) {
+    const std::vector<domain::Order> listed =
+        base::RunToCompletion(queued().AddedBefore(before_ms, 10'000)).value();
+    std::vector<uint64_t> ids;
+    for (const domain::Order& o : listed) {
+      if (o.order_id > base_ && o.order_id - base_ < 100) ids.push_back(o.order_id - base_);
+    }
+    return ids;
   }
   domain::QueuedOrders& queued() { return env_.Queued(); }
 
@@ -125,6 +137,36 @@ TYPED_TEST(QueuedOrdersContractTest, AnEntryOlderThanTheTtlIsForgotten) {
   EXPECT_TRUE(this->Find(2, 7).has_value());
   EXPECT_EQ(this->CountForUser(7), 1u);
   EXPECT_EQ(this->CountForActivity(1), 1);
+}
+
+// What the sweep resumes: every buyer's and activity's entries older than a time, oldest first,
+// whole, and only while they are live.
+TYPED_TEST(QueuedOrdersContractTest, AddedBeforeListsTheOldEntriesOldestFirst) {
+  const int64_t start = this->clock_.NowMs();
+  this->Add(this->AnOrder(1, 7, 1));
+  this->clock_.AdvanceMs(10);
+  this->Add(this->AnOrder(2, 8, 2));
+  this->clock_.AdvanceMs(10);
+  this->Add(this->AnOrder(3, 7, 1));
+  EXPECT_EQ(this->AddedBefore(start), std::vector<uint64_t>{});
+  EXPECT_EQ(this->AddedBefore(start + 20), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(this->AddedBefore(start + 21), (std::vector<uint64_t>{1, 2, 3}));
+  const std::vector<domain::Order> listed =
+      base::RunToCompletion(this->queued().AddedBefore(start + 11, 10'000)).value();
+  const auto second =
+      std::ranges::find(listed, this->AnOrder(2, 8, 2).order_id, &domain::Order::order_id);
+  ASSERT_NE(second, listed.end());
+  EXPECT_EQ(second->user_id, this->AnOrder(2, 8, 2).user_id);
+  EXPECT_EQ(second->activity_id, this->AnOrder(2, 8, 2).activity_id);
+  EXPECT_EQ(second->quantity, 2);
+  EXPECT_EQ(second->amount_cents, 500);
+  EXPECT_EQ(second->created_at_ms, this->AnOrder(2, 8, 2).created_at_ms);
+  EXPECT_EQ(second->status, domain::OrderStatus::kQueued);
+
+  this->Remove({this->AnOrder(1, 7, 1)});
+  EXPECT_EQ(this->AddedBefore(start + 21), (std::vector<uint64_t>{2, 3}));
+  this->clock_.AdvanceMs(kTtlMs - 10);  // order 2 is a TTL old: forgotten
+  EXPECT_EQ(this->AddedBefore(start + 21), std::vector<uint64_t>{3});
 }
 
 }  // namespace

@@ -6,28 +6,41 @@
 namespace seckill::order::adapters {
 namespace {
 
-// KEYS: the buyer's hash, the activity's set. ARGV: order id, entry, added_ms, ttl_ms.
+// KEYS: the buyer's hash, the activity's set, the set of all. ARGV: order id, entry, added_ms,
+// ttl_ms, the order's member of the set of all.
 constexpr const char* kAddScript = R"lua(
+local oldest = '(' .. (tonumber(ARGV[3]) - tonumber(ARGV[4]))
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. (tonumber(ARGV[3]) - tonumber(ARGV[4])))
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', oldest)
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', oldest)
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[5])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
 return 1
 )lua";
 
-// KEYS: for each order its buyer's hash and its activity's set. ARGV: the order ids.
+// KEYS: the set of all, then for each order its buyer's hash and its activity's set. ARGV: for
+// each order its id and its member of the set of all.
 constexpr const char* kRemoveScript = R"lua(
-for i = 1, #ARGV do
-  redis.call('HDEL', KEYS[2 * i - 1], ARGV[i])
-  redis.call('ZREM', KEYS[2 * i], ARGV[i])
+local n = #ARGV / 2
+for i = 1, n do
+  redis.call('HDEL', KEYS[2 * i], ARGV[2 * i - 1])
+  redis.call('ZREM', KEYS[2 * i + 1], ARGV[2 * i - 1])
+  redis.call('ZREM', KEYS[1], ARGV[2 * i])
 end
-return #ARGV
+return n
 )lua";
+
+constexpr const char* kAllKey = "{queued}:all";
 
 std::string UserKey(uint64_t user_id) { return fmt::format("{{queued}}:u:{}", user_id); }
 std::string ActivityKey(uint64_t activity_id) {
   return fmt::format("{{queued}}:a:{}", activity_id);
+}
+std::string AllMember(const domain::Order& o) {
+  return fmt::format("{}|{}", o.order_id, o.user_id);
 }
 
 struct Entry {
@@ -79,22 +92,27 @@ base::Async<redis::Reply> RedisQueuedOrders::Call(std::vector<std::string> comma
 
 base::AsyncStatus RedisQueuedOrders::Add(const domain::Order& order) {
   const int64_t now = clock_.NowMs();
-  auto adding = Call({"EVAL", kAddScript, "2", UserKey(order.user_id),
-                      ActivityKey(order.activity_id), std::to_string(order.order_id),
-                      EncodeEntry(order, now), std::to_string(now), std::to_string(ttl_ms_)});
+  auto adding =
+      Call({"EVAL", kAddScript, "3", UserKey(order.user_id), ActivityKey(order.activity_id),
+            kAllKey, std::to_string(order.order_id), EncodeEntry(order, now), std::to_string(now),
+            std::to_string(ttl_ms_), AllMember(order)});
   const absl::StatusOr<redis::Reply> added = co_await std::move(adding);
   co_return added.status();
 }
 
 base::AsyncStatus RedisQueuedOrders::Remove(const std::vector<domain::Order>& orders) {
   if (orders.empty()) co_return absl::OkStatus();
-  std::vector<std::string> command = {"EVAL", kRemoveScript, std::to_string(2 * orders.size())};
-  command.reserve(3 + 3 * orders.size());
+  std::vector<std::string> command = {"EVAL", kRemoveScript, std::to_string(1 + 2 * orders.size()),
+                                      kAllKey};
+  command.reserve(4 + 4 * orders.size());
   for (const domain::Order& o : orders) {
     command.push_back(UserKey(o.user_id));
     command.push_back(ActivityKey(o.activity_id));
   }
-  for (const domain::Order& o : orders) command.push_back(std::to_string(o.order_id));
+  for (const domain::Order& o : orders) {
+    command.push_back(std::to_string(o.order_id));
+    command.push_back(AllMember(o));
+  }
   auto removing = Call(std::move(command));
   const absl::StatusOr<redis::Reply> removed = co_await std::move(removing);
   co_return removed.status();
@@ -135,6 +153,34 @@ base::Async<int64_t> RedisQueuedOrders::CountForActivity(uint64_t activity_id) {
   const absl::StatusOr<redis::Reply> reply = co_await std::move(counting);
   if (!reply.ok()) co_return reply.status();
   co_return reply->AsInteger();
+}
+
+base::Async<std::vector<domain::Order>> RedisQueuedOrders::AddedBefore(int64_t before_ms,
+                                                                       size_t limit) {
+  // Live (added less than a TTL ago) and added before `before_ms`, both bounds exclusive.
+  auto listing = Call({"ZRANGEBYSCORE", kAllKey, fmt::format("({}", clock_.NowMs() - ttl_ms_),
+                       fmt::format("({}", before_ms), "LIMIT", "0", std::to_string(limit)});
+  const absl::StatusOr<redis::Reply> members = co_await std::move(listing);
+  if (!members.ok()) co_return members.status();
+  std::vector<domain::Order> orders;
+  for (const redis::Reply& member : members->elements) {
+    const std::string_view text = member.str;
+    const size_t bar = text.find('|');
+    const auto user_id = base::ParseInteger<uint64_t>(
+        bar == std::string_view::npos ? std::string_view() : text.substr(bar + 1));
+    if (!user_id) {
+      co_return absl::InternalError(fmt::format("queued orders: unreadable member '{}'", text));
+    }
+    const std::string order_id(text.substr(0, bar));
+    auto reading = Call({"HGET", UserKey(*user_id), order_id});
+    const absl::StatusOr<redis::Reply> reply = co_await std::move(reading);
+    if (!reply.ok()) co_return reply.status();
+    if (reply->type == redis::Reply::Type::kNil) continue;  // removed since it was listed
+    absl::StatusOr<Entry> entry = DecodeEntry(order_id, reply->str, *user_id);
+    if (!entry.ok()) co_return entry.status();
+    orders.push_back(entry->order);
+  }
+  co_return orders;
 }
 
 }  // namespace seckill::order::adapters

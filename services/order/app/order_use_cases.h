@@ -23,19 +23,26 @@ struct OrderPorts {
   domain::QueuedOrders& queued;
 };
 
+// How long the use cases wait before acting on an order's behalf.
+struct OrderTimeouts {
+  int64_t payment_ms = 0;        // an unpaid order is cancelled then
+  int64_t resume_queued_ms = 0;  // a queued order still unrecorded is recorded by the sweep then
+};
+
 // The order service's use cases, built on its ports: what the gRPC service, the queue consumers
 // and the sweep are given.
 // What they count goes to `metrics`.
 struct OrderUseCases {
-  OrderUseCases(const OrderPorts& p, const base::Clock& clock, int64_t payment_timeout_ms,
+  OrderUseCases(const OrderPorts& p, const base::Clock& clock, const OrderTimeouts& timeouts,
                 base::Metrics& metrics)
       : place(p.reservations, p.events, p.ids, p.queued, clock, metrics),
         record(p.reservations, p.repository, p.queued, clock, metrics, &p.deadlines),
         manage(p.repository, p.queued, clock),
-        cancel(p.repository, p.reservations, p.queued, clock, payment_timeout_ms),
+        cancel(p.repository, p.reservations, p.queued, clock, timeouts.payment_ms),
         reconcile(p.repository, p.reservations, p.queued),
         dead_letters(p.repository, p.reservations, clock),
-        sweep(cancel, reconcile, p.repository, clock, metrics) {}
+        sweep(cancel, reconcile, record, p.repository, p.queued, clock, timeouts.resume_queued_ms,
+              metrics) {}
 
   PlaceOrder place;
   RecordOrder record;

@@ -1,14 +1,28 @@
 #include "services/order/app/sweep_orders.h"
 
+#include <map>
+#include <string>
+
+#include "fmt/format.h"
 #include "libs/base/await.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::order::app {
 
 SweepOrders::SweepOrders(const CancelOrder& cancel, const ReconcileStock& reconcile,
-                         domain::OrderRepository& repository, const base::Clock& clock,
-                         base::Metrics& metrics)
-    : cancel_(cancel), reconcile_(reconcile), repository_(repository), clock_(clock) {
+                         const RecordOrder& record, domain::OrderRepository& repository,
+                         domain::QueuedOrders& queued, const base::Clock& clock,
+                         int64_t resume_after_ms, base::Metrics& metrics)
+    : cancel_(cancel),
+      reconcile_(reconcile),
+      record_(record),
+      repository_(repository),
+      queued_(queued),
+      clock_(clock),
+      resume_after_ms_(resume_after_ms),
+      resumed_(metrics.Get("seckill_order_left_behind_recorded_total",
+                           "Queued orders an instance left unpublished (it stopped) that the "
+                           "sweep recorded, as CREATED or FAILED")) {
   metrics.AddCollector("seckill_order_stock_drift_units",
                        "Each recent sale's stock minus the units its books account for (remaining, "
                        "reserved, sold, owed) at the last sweep, nothing in flight; 0 is healthy",
@@ -18,7 +32,54 @@ SweepOrders::SweepOrders(const CancelOrder& cancel, const ReconcileStock& reconc
                        });
 }
 
+boost::asio::awaitable<void> SweepOrders::ResumeLeftBehind() {
+  auto listing = queued_.AddedBefore(clock_.NowMs() - resume_after_ms_, kResumePerRun);
+  absl::StatusOr<std::vector<domain::Order>> left = co_await std::move(listing);
+  if (!left.ok()) {
+    spdlog::warn("sweep: listing the queued orders left behind failed: {}",
+                 left.status().ToString());
+    co_return;
+  }
+  std::map<std::string, int> outcomes;
+  for (size_t at = 0; at < left->size(); at += kResumeBatch) {
+    const auto from = left->begin() + static_cast<ptrdiff_t>(at);
+    std::vector<domain::Order> batch(
+        from, from + static_cast<ptrdiff_t>(std::min(kResumeBatch, left->size() - at)));
+    auto recording = record_(std::move(batch));
+    for (const absl::StatusOr<RecordOutcome>& outcome : co_await std::move(recording)) {
+      if (!outcome.ok()) {
+        ++outcomes[std::string(absl::StatusCodeToString(outcome.status().code()))];
+        continue;
+      }
+      switch (*outcome) {
+        case RecordOutcome::kRecorded:
+          ++outcomes["CREATED"];
+          resumed_.Add();
+          break;
+        case RecordOutcome::kRecordedAsFailed:
+          ++outcomes["FAILED"];
+          resumed_.Add();
+          break;
+        case RecordOutcome::kAlreadyRecorded:
+          ++outcomes["recorded already"];
+          break;
+      }
+    }
+  }
+  if (left->empty()) co_return;
+  std::string tally;
+  for (const auto& [outcome, count] : outcomes) {
+    tally += fmt::format("{}{} {}", tally.empty() ? "" : ", ", count, outcome);
+  }
+  spdlog::warn(
+      "sweep: {} queued orders were still not in the database {} s after they were accepted (an "
+      "instance stopped before publishing them); recording them: {}",
+      left->size(), resume_after_ms_ / 1000, tally);
+}
+
 boost::asio::awaitable<void> SweepOrders::operator()() {
+  auto resuming = ResumeLeftBehind();
+  co_await std::move(resuming);
   auto sweeping = cancel_.SweepExpired();
   absl::StatusOr<int> expired = co_await std::move(sweeping);
   if (expired.ok() && *expired > 0)

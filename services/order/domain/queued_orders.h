@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -14,9 +15,11 @@ namespace seckill::order::domain {
 // reconciliation counts it as in flight wherever it was accepted and whoever records it.
 //
 // An order is added before its message is published (so it is counted before any consumer can
-// confirm it) and removed once its row is committed or its publish failed. An entry not removed
-// (its remover died) counts for `ttl` after it was added, then is forgotten: the database is the
-// record by then. Errors: UNAVAILABLE, DEADLINE_EXCEEDED (the change may have happened), INTERNAL.
+// confirm it) and removed once its row is committed or its publish failed. An entry whose
+// instance stopped between the two (killed before publishing) is found by AddedBefore: the order
+// service's sweep records it (app::SweepOrders). An entry nobody removes counts for `ttl` after it
+// was added, then is forgotten. Errors: UNAVAILABLE, DEADLINE_EXCEEDED (the change may have
+// happened), INTERNAL.
 class QueuedOrders {
  public:
   virtual ~QueuedOrders() = default;
@@ -27,6 +30,9 @@ class QueuedOrders {
   virtual base::Async<std::optional<Order>> Find(uint64_t order_id, uint64_t user_id) = 0;
   virtual base::Async<std::vector<Order>> ForUser(uint64_t user_id) = 0;
   virtual base::Async<int64_t> CountForActivity(uint64_t activity_id) = 0;
+  // The live entries added before `before_ms`, of every buyer and activity, oldest first, at
+  // most `limit`.
+  virtual base::Async<std::vector<Order>> AddedBefore(int64_t before_ms, size_t limit) = 0;
 };
 
 }  // namespace seckill::order::domain

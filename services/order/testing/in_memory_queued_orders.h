@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <mutex>
 #include <unordered_map>
@@ -53,6 +54,18 @@ class InMemoryQueuedOrders final : public domain::QueuedOrders {
       count += entry.order.activity_id == activity_id && Live(entry);
     }
     co_return count;
+  }
+
+  base::Async<std::vector<domain::Order>> AddedBefore(int64_t before_ms, size_t limit) override {
+    std::lock_guard lock(mu_);
+    std::vector<const Entry*> found;
+    for (const auto& [id, entry] : entries_) {
+      if (Live(entry) && entry.added_at_ms < before_ms) found.push_back(&entry);
+    }
+    std::ranges::sort(found, {}, &Entry::added_at_ms);
+    std::vector<domain::Order> out;
+    for (size_t i = 0; i < found.size() && i < limit; ++i) out.push_back(found[i]->order);
+    co_return out;
   }
 
   std::deque<absl::Status> add_errors;
