@@ -2,7 +2,8 @@
 // playwright-core, against the stack of `make up` (its gateway and admin account from
 // .run/stack.env, as the other e2e tests). Two buyers sign up in the page, wait for a sale's
 // countdown, press "Buy now" at the same moment for its last unit: one gets it (QUEUED, then
-// CREATED) and pays, the other is told SOLD_OUT; the console shows the sale. A sale titled
+// CREATED) and pays, the other is told SOLD_OUT; the console shows the sale. A third buyer buys
+// and cancels, and the unit is on sale again. A sale titled
 // <script>alert(1)</script> shows as text and runs nothing. Screenshots of every page at 375 and
 // 1440 px wide go to SECKILL_SCREENSHOT_DIR.
 import assert from 'node:assert/strict';
@@ -31,7 +32,7 @@ const chromiumPath = process.env.SECKILL_CHROMIUM || '/usr/bin/chromium';
 const XSS = '<script>alert(1)</script>';
 
 let browser;
-let sale; // { productId, lastUnit, xss }: activity ids
+let sale; // { productId, lastUnit, xss, cancelled }: activity ids
 const dialogs = []; // every alert/confirm/prompt any page opened: none may
 
 async function api(method, path, { body, token } = {}) {
@@ -85,7 +86,17 @@ before(async () => {
       start_at: iso(now - 1000), end_at: iso(now + 3600000),
     },
   });
-  sale = { productId: product.product_id, lastUnit: lastUnit.activity_id, xss: xss.activity_id, startsAt: now + 12000 };
+  const cancelled = await api('POST', '/admin/v1/activities', {
+    token: admin,
+    body: {
+      product_id: product.product_id, title: `Bought then cancelled ${now}`, price_cents: 500, stock: 2,
+      start_at: iso(now - 1000), end_at: iso(now + 3600000),
+    },
+  });
+  sale = {
+    productId: product.product_id, lastUnit: lastUnit.activity_id, xss: xss.activity_id,
+    cancelled: cancelled.activity_id, startsAt: now + 12000,
+  };
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 });
 
@@ -185,6 +196,31 @@ test('a sale titled <script>alert(1)</script> shows as text and runs nothing', a
   assert.equal(await p.locator('script').count(), 1, 'only the page\'s own module script');
   await p.waitForTimeout(500);
   await shoot(p, 'storefront-1440-xss-title');
+  await context.close();
+  assert.deepEqual(dialogs, []);
+});
+
+test('a buyer cancels an unpaid order and its unit goes back on sale', async () => {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+  const p = await page(context, 'buyer 3');
+  await signUp(p, `carol_${Date.now().toString(36)}`);
+  const card = p.locator(`li.card[data-activity="${sale.cancelled}"]`);
+  await card.locator('button.buy:enabled').waitFor();
+  await card.locator('button.buy').click();
+  await p.waitForFunction(() => /confirmed/.test(document.getElementById('message').textContent) ||
+    /\b(warn|error)\b/.test(document.getElementById('message').className), null, { timeout: 30000 });
+  assert.match(await p.textContent('#message'), /confirmed/);
+  const row = p.locator('#orders li.row').first();
+  await p.waitForSelector('#orders li.row[data-status="CREATED"]');
+  await p.waitForFunction((id) => /^1 of 2 left/.test(document.querySelector(`li.card[data-activity="${id}"] .stock`)?.textContent),
+    sale.cancelled, { timeout: 15000 });
+  await row.locator('button.cancel').click();
+  await p.waitForSelector('#orders li.row[data-status="CANCELLED"]');
+  assert.match(await p.textContent('#message'), /is cancelled; its unit went back on sale\.$/);
+  assert.equal(await row.locator('button').count(), 0, 'a cancelled order offers neither pay nor cancel');
+  await p.waitForFunction((id) => /^2 of 2 left/.test(document.querySelector(`li.card[data-activity="${id}"] .stock`)?.textContent),
+    sale.cancelled, { timeout: 15000 });
+  await shoot(p, 'storefront-375-cancelled');
   await context.close();
   assert.deepEqual(dialogs, []);
 });
