@@ -132,21 +132,11 @@ rabbit_env() {
 start_redis() {
   mkdir -p "$RUN/redis"
   if pid_alive "$RUN/redis/redis.pid"; then return; fi
-  # Users: nobody without a password (default off); the product service may call the stock
-  # functions and the commands they run, on the ledger's keys only; the order service may run
-  # its two scripts and read, on the queued orders' keys only; the operator may do anything.
-  # The file holds the passwords' SHA-256 only.
-  local product_hash order_hash ops_hash
-  product_hash=$(printf '%s' "$REDIS_PRODUCT_PASSWORD" | sha256sum | cut -d' ' -f1)
-  order_hash=$(printf '%s' "$REDIS_ORDER_PASSWORD" | sha256sum | cut -d' ' -f1)
-  ops_hash=$(printf '%s' "$REDIS_OPS_PASSWORD" | sha256sum | cut -d' ' -f1)
-  (umask 077; cat > "$RUN/redis/users.acl" <<ACL
-user default off
-user $REDIS_PRODUCT_USER on #$product_hash resetkeys ~{act:* resetchannels -@all +fcall +fcall_ro +function|load +info +ping +time +get +set +del +exists +incrby +decrby +hget +hset +hdel +hexists +hincrby +hmget +pexpireat +zadd +zrem +zrangebyscore
-user $REDIS_ORDER_USER on #$order_hash resetkeys ~{queued}:* resetchannels -@all +eval +ping +hget +hgetall +zcount +zrangebyscore +hset +hdel +pexpire +zadd +zrem +zremrangebyscore
-user $REDIS_OPS_USER on #$ops_hash ~* &* +@all
-ACL
-  )
+  # Users: scripts/redis-users.sh, the one list of who may do what (the compose init uses it too).
+  (umask 077; REDIS_PRODUCT_USER=$REDIS_PRODUCT_USER REDIS_ORDER_USER=$REDIS_ORDER_USER \
+    REDIS_OPS_USER=$REDIS_OPS_USER REDIS_PRODUCT_PASSWORD=$REDIS_PRODUCT_PASSWORD \
+    REDIS_ORDER_PASSWORD=$REDIS_ORDER_PASSWORD REDIS_OPS_PASSWORD=$REDIS_OPS_PASSWORD \
+    "$ROOT/scripts/redis-users.sh" > "$RUN/redis/users.acl")
   redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$RUN/redis" \
     --appendonly yes --appendfsync everysec --save "" --pidfile "$RUN/redis/redis.pid" \
     --logfile "$RUN/redis/redis.log" --aclfile "$RUN/redis/users.acl"

@@ -72,19 +72,26 @@ for name, s in services.items():
 check(set(services.get("gateway", {}).get("depends_on", {})) >= {"product", "order"},
       "compose: the gateway does not wait for the services")
 
-# --- init.sh does scripts/stack.sh's set-up for containers: their Redis rights must not drift ---
-def redis_rights(path):
-    rights = {}
-    for line in open(path):
-        m = re.match(r"user (\S+) on #\S+ (.*)$", line.strip())
-        if m:
-            rights[re.sub(r"^\$REDIS_(\w+)_USER$", lambda u: "seckill-" + u[1].lower(), m[1])] = m[2]
-    return rights
-
-
-ours = redis_rights(os.path.join(DEPLOY, "docker", "init.sh"))
-theirs = redis_rights(os.path.join(SOURCE, "scripts", "stack.sh"))
-check(ours and ours == theirs, f"init.sh's Redis users differ from stack.sh's: {ours} / {theirs}")
+# --- Redis's users: one list (scripts/redis-users.sh), used by `make up` and the compose init ---
+users_script = os.path.join(SOURCE, "scripts", "redis-users.sh")
+check("scripts/redis-users.sh" in open(os.path.join(SOURCE, "scripts", "stack.sh")).read(),
+      "stack.sh does not make Redis's users with scripts/redis-users.sh")
+init_sh = open(os.path.join(DEPLOY, "docker", "init.sh")).read()
+check("seckill-redis-users" in init_sh, "init.sh does not make Redis's users with scripts/redis-users.sh")
+check("COPY scripts/redis-users.sh /usr/local/bin/seckill-redis-users" in open(os.path.join(DEPLOY, "docker", "Dockerfile")).read(),
+      "the init image lacks scripts/redis-users.sh under the name init.sh calls")
+acl = subprocess.run([users_script], capture_output=True, text=True, check=True,
+                     env={**os.environ, "REDIS_PRODUCT_PASSWORD": "p", "REDIS_ORDER_PASSWORD": "o",
+                          "REDIS_OPS_PASSWORD": "x"}).stdout
+users = {m[1]: m[2] for m in re.finditer(r"^user (\S+) (.*)$", acl, re.M)}
+check(users.get("default") == "off", "redis-users.sh: the default user is not off")
+check(set(users) == {"default", "seckill-product", "seckill-order", "seckill-ops"}, f"redis-users.sh: users {sorted(users)}")
+check(" ~{act:* " in users.get("seckill-product", "") and "-@all" in users.get("seckill-product", ""),
+      "redis-users.sh: the product user is not confined to the ledger's keys and its commands")
+check(" ~{queued}:* " in users.get("seckill-order", "") and "-@all" in users.get("seckill-order", ""),
+      "redis-users.sh: the order user is not confined to the queued orders' keys and its commands")
+check(all(v.startswith("off") or re.match(r"on #[0-9a-f]{64} ", v) for v in users.values()),
+      "redis-users.sh: a user without a hashed password")
 
 # --- the Dockerfile ---
 dockerfile = open(os.path.join(DEPLOY, "docker", "Dockerfile")).read()

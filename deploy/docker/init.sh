@@ -35,17 +35,9 @@ fi
 chown -R 10001:10001 /tls
 chmod 600 /tls/*.key
 
-# --- Redis's users (as stack.sh's start_redis) ---
-hash() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
-product_hash=$(hash "$REDIS_PRODUCT_PASSWORD")
-order_hash=$(hash "$REDIS_ORDER_PASSWORD")
-ops_hash=$(hash "$REDIS_OPS_PASSWORD")
-cat >/redis/users.acl <<ACL
-user default off
-user seckill-product on #$product_hash resetkeys ~{act:* resetchannels -@all +fcall +fcall_ro +function|load +info +ping +time +get +set +del +exists +incrby +decrby +hget +hset +hdel +hexists +hincrby +hmget +pexpireat +zadd +zrem +zrangebyscore
-user seckill-order on #$order_hash resetkeys ~{queued}:* resetchannels -@all +eval +ping +hget +hgetall +zcount +zrangebyscore +hset +hdel +pexpire +zadd +zrem +zremrangebyscore
-user seckill-ops on #$ops_hash ~* &* +@all
-ACL
+# --- Redis's users: scripts/redis-users.sh, as for `make up` ---
+REDIS_PRODUCT_PASSWORD=$REDIS_PRODUCT_PASSWORD REDIS_ORDER_PASSWORD=$REDIS_ORDER_PASSWORD \
+  REDIS_OPS_PASSWORD=$REDIS_OPS_PASSWORD "${SECKILL_REDIS_USERS:-seckill-redis-users}" >/redis/users.acl
 chown 999:999 /redis/users.acl  # the redis image's user
 [ "${SECKILL_INIT_ONLY_FILES:-0}" = 1 ] && { log "files done"; exit 0; }
 
