@@ -54,14 +54,15 @@ TEST_F(CompensationE2eTest, PublishFailureRefusesWith503AndReturnsTheStock) {
   EXPECT_EQ(OrderServiceCounter("seckill_order_compensations_total"), compensations_before + 1);
 
   ASSERT_EQ(Stack("start rabbitmq"), 0);
-  // The publisher reconnects on its own; the same buyer can then buy (the release freed them).
+  // The publisher reconnects on its own (with back-off, after a broker that may take seconds to
+  // boot on a loaded machine); the same buyer can then buy (the release freed them).
   int status = 0;
-  for (int i = 0; i < 100 && status != 202; ++i) {
+  for (int i = 0; i < 300 && status != 202; ++i) {
     status = Order(activity, buyer.token).status;
     if (status != 202) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   EXPECT_EQ(status, 202);
-  for (int i = 0; i < 100 && (Stats(activity).created != 1); ++i) {
+  for (int i = 0; i < 400 && (Stats(activity).created != 1); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   // Exactly one order in the database: the refused attempt left nothing behind.
