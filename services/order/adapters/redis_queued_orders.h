@@ -14,7 +14,8 @@ namespace seckill::order::adapters {
 //   {queued}:a:<activity_id>  sorted set: order_id scored by added_ms
 //   {queued}:all              sorted set: "order_id|user_id" scored by added_ms (AddedBefore)
 // Add and Remove are each one EVAL (atomic); entries older than the TTL are skipped when read,
-// trimmed from the sets on the next Add, and every key expires a TTL after its last Add. The ACL
+// trimmed from an activity's set on its next Add and from the set of all by AddedBefore, and the
+// buyers' and activities' keys expire a TTL after their last Add. The ACL
 // user needs +eval, +hget, +hgetall, +zcount, +zrangebyscore and what the scripts run (+hset,
 // +hdel, +pexpire, +zadd, +zrem, +zremrangebyscore), on ~{queued}:* only.
 class RedisQueuedOrders final : public domain::QueuedOrders {
