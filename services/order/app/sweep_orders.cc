@@ -72,8 +72,9 @@ boost::asio::awaitable<void> SweepOrders::ResumeLeftBehind() {
     tally += fmt::format("{}{} {}", tally.empty() ? "" : ", ", count, outcome);
   }
   spdlog::warn(
-      "sweep: {} queued orders were still not in the database {} s after they were accepted (an "
-      "instance stopped before publishing them); recording them: {}",
+      "sweep: {} queued orders were still not in the database {} s after they were accepted "
+      "(their instance stopped before publishing them, or the consumers are that far behind); "
+      "recording them: {}",
       left->size(), resume_after_ms_ / 1000, tally);
 }
 
