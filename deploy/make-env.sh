@@ -5,7 +5,8 @@
 set -euo pipefail
 out=${1:-$(cd "$(dirname "$0")" && pwd)/.env}
 [ -e "$out" ] && { echo "$out exists: kept"; exit 0; }
-secret() { head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='; }
+# Letters and digits only, as scripts/stack.sh's (a leading '-' reads as an option to some tools).
+secret() { head -c 24 /dev/urandom | base64 | tr -d '+/='; }
 umask 077
 cat >"$out" <<ENV
 SECKILL_ADMIN_PASSWORD=$(secret)

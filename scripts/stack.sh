@@ -56,7 +56,9 @@ die() { log "error: $*"; exit 1; }
 # for the database's or the admin account's.
 # Rotating one: edit (or delete) the file and run `stack.sh down` then `up`.
 SECRETS=$RUN/secrets.env
-new_secret() { head -c 24 /dev/urandom | base64 | tr '+/' '-_' | tr -d '='; }
+# Letters and digits only (about 180 bits): a secret that began with '-' was read as an option by
+# rabbitmqctl (`make up` failed one time in 64 with "Invalid options for this command").
+new_secret() { head -c 24 /dev/urandom | base64 | tr -d '+/='; }
 load_secrets() {
   mkdir -p "$RUN"
   if [ ! -s "$SECRETS" ]; then
