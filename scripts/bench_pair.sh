@@ -12,13 +12,22 @@
 #
 #   scripts/bench_pair.sh OUT     (as root: cgroups and namespaces) writes OUT/pair.jsonl and
 #                                 prints the row
-# Knobs: BENCH_PAIR_WINDOWS (6 a phase), BENCH_PAIR_SECONDS (8 a window); SECKILL_BIN_DIR (the
-# Release build's, build-release/bin, as bench.sh: a Debug build costs five times the CPU a request).
+# Knobs: BENCH_PAIR_PATH (P1, the default: the stock path, the gateway's sold-out mark off, row
+# O1p; or P4: the same orders answered by the mark, the gateway alone, row O4p, files
+# OUT/pair-p4.*), BENCH_PAIR_WINDOWS (6 a phase), BENCH_PAIR_SECONDS (8 a window);
+# SECKILL_BIN_DIR (the Release build's, build-release/bin, as bench.sh: a Debug build costs five
+# times the CPU a request).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export SECKILL_BIN_DIR=${SECKILL_BIN_DIR:-$ROOT/build-release/bin}
 WINDOWS=${BENCH_PAIR_WINDOWS:-6}
+PAIR_PATH=${BENCH_PAIR_PATH:-P1}
+case "$PAIR_PATH" in
+  P1) FILES=pair ROW="| O1p | P1, the stock path, both variants at once (45% of CPU 0 each) |" MARK=(SECKILL_ACTIVITY_SOLD_OUT_TTL_MS=0) ;;
+  P4) FILES=pair-p4 ROW="| O4p | P4, sold out answered by the gateway's mark, both variants at once (45% of CPU 0 each) |" MARK=() ;;
+  *) echo "bench_pair: BENCH_PAIR_PATH is P1 or P4, not '$PAIR_PATH'" >&2; exit 2 ;;
+esac
 SECONDS_PER_WINDOW=${BENCH_PAIR_SECONDS:-8}
 STEP=$((SECONDS_PER_WINDOW + 2))
 
@@ -95,7 +104,7 @@ EOF
     export STACK_TELEMETRY=$2
     taskset -c 0 "$ROOT/scripts/stack.sh" start product >/dev/null
     taskset -c 0 "$ROOT/scripts/stack.sh" start order >/dev/null
-    SECKILL_ACTIVITY_SOLD_OUT_TTL_MS=0 taskset -c 0 "$ROOT/scripts/stack.sh" start gateway >/dev/null
+    env "${MARK[@]}" taskset -c 0 "$ROOT/scripts/stack.sh" start gateway >/dev/null
     start=$(barrier "phase$1")
     while [ "$(date +%s)" -lt $((start - 3)) ]; do sleep 0.1; done
     load wrk -t1 -c64 -d2s -s "$ROOT/tools/bench/wrk/paths.lua" "$GATEWAY" -- POST "/api/v1/activities/$activity/orders" "$RUN/tokens.txt" >/dev/null
@@ -128,26 +137,26 @@ OUT=$1
 for b in seckill-gateway seckill-order seckill-product; do
   [ -x "$SECKILL_BIN_DIR/$b" ] || { echo "bench_pair: $SECKILL_BIN_DIR/$b is missing (make bench builds it)" >&2; exit 2; }
 done
-rm -f "$OUT"/phase*.[AB] "$OUT/pair.jsonl"
+rm -f "$OUT"/phase*.[AB] "$OUT/$FILES.jsonl"
 for id in A B; do cg_make "seckill-pair-$id"; done
-unshare -n "$0" --side A on off "$OUT" >"$OUT/pair.A.jsonl" 2>"$OUT/pair.A.err" &
+unshare -n "$0" --side A on off "$OUT" >"$OUT/$FILES.A.jsonl" 2>"$OUT/$FILES.A.err" &
 a=$!
-unshare -n "$0" --side B off on "$OUT" >"$OUT/pair.B.jsonl" 2>"$OUT/pair.B.err" &
+unshare -n "$0" --side B off on "$OUT" >"$OUT/$FILES.B.jsonl" 2>"$OUT/$FILES.B.err" &
 b=$!
 failed=0
 wait "$a" || failed=1
 wait "$b" || failed=1
 for id in A B; do rmdir "$CG_ROOT/seckill-pair-$id" 2>/dev/null || true; done
-cat "$OUT/pair.A.jsonl" "$OUT/pair.B.jsonl" >"$OUT/pair.jsonl"
+cat "$OUT/$FILES.A.jsonl" "$OUT/$FILES.B.jsonl" >"$OUT/$FILES.jsonl"
 if [ "$failed" -ne 0 ]; then
-  echo "bench_pair: a side failed: $(cat "$OUT/pair.A.err" "$OUT/pair.B.err")" >&2
+  echo "bench_pair: a side failed: $(cat "$OUT/$FILES.A.err" "$OUT/$FILES.B.err")" >&2
   exit 1
 fi
-if jq -se 'any(.[]; .all_409 == false or .sold_out_gained_an_order == true)' "$OUT/pair.jsonl" >/dev/null; then
+if jq -se 'any(.[]; .all_409 == false or .sold_out_gained_an_order == true)' "$OUT/$FILES.jsonl" >/dev/null; then
   echo "bench_pair: a run answered wrongly (not every answer a 409, or the sold-out activity sold): $OUT/pair.jsonl" >&2
   exit 1
 fi
-jq -sr '
+jq -sr --arg row "$ROW" '
   def median: sort | if length % 2 == 1 then .[(length - 1) / 2] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
   def r3: . * 1000 | round / 1000;
   [.[] | select(.window != null)] as $runs
@@ -158,6 +167,6 @@ jq -sr '
          on: ([$on[].rps] | median), off: ([$off[].rps] | median)}
       | . + {median: (.ratios | median)}) as $phases
   | (($phases[0].median * $phases[1].median) | sqrt) as $cost
-  | "| O1p | P1, the stock path, both variants at once (45% of CPU 0 each) | "
+  | $row + " "
     + ($phases | map("phase \(.phase) (\(.on_side) on): \(.on | floor) / \(.off | floor) req/s, \(.median | r3) (\(.ratios | map(r3) | join(", ")))") | join("; "))
-    + " | **\($cost | r3)** |"' "$OUT/pair.jsonl"
+    + " | **\($cost | r3)** |"' "$OUT/$FILES.jsonl"
