@@ -534,18 +534,20 @@ if [ "$RUSH_STOCK" -gt 0 ]; then
   fi
 fi
 
-# --- O1p, O4p: telemetry on and off at the same time, two stacks side by side
-# (scripts/bench_pair.sh): the cost of telemetry on the stock path and on the sold-out path the
-# gateway answers alone, which the machine's drift hides from O1. This stack first gives CPU 0
-# back.
+# --- O1p, O4p, O2p: telemetry on and off at the same time, two stacks side by side
+# (scripts/bench_pair.sh): the cost of telemetry on the stock path, on the sold-out path the
+# gateway answers alone and on accepted orders, which the machine's drift hides from O1 and O2.
+# This stack first gives CPU 0 back.
 stack down >/dev/null 2>&1 || true
 if [ "$(id -u)" = 0 ]; then
   log "telemetry on and off side by side, stock path: two stacks, $((2 * ${BENCH_PAIR_WINDOWS:-6})) windows"
   BENCH_PAIR_PATH=P1 "$ROOT/scripts/bench_pair.sh" "$OUT" >"$OUT/pair.row" || { log "FAILED: the telemetry pair (see $OUT/pair.jsonl)"; FAILED=1; }
   log "telemetry on and off side by side, sold out by the gateway's mark: two stacks, $((2 * ${BENCH_PAIR_WINDOWS:-6})) windows"
   BENCH_PAIR_PATH=P4 "$ROOT/scripts/bench_pair.sh" "$OUT" >>"$OUT/pair.row" || { log "FAILED: the telemetry pair (see $OUT/pair-p4.jsonl)"; FAILED=1; }
+  log "telemetry on and off side by side, accepted orders: two stacks, $((2 * ${BENCH_PAIR_WINDOWS:-6})) windows"
+  BENCH_PAIR_PATH=P2 "$ROOT/scripts/bench_pair.sh" "$OUT" >>"$OUT/pair.row" || { log "FAILED: the telemetry pair (see $OUT/pair-p2.jsonl)"; FAILED=1; }
 else
-  log "not root: no telemetry pairs (O1p, O4p), which need cgroups and network namespaces"
+  log "not root: no telemetry pairs (O1p, O4p, O2p), which need cgroups and network namespaces"
 fi
 
 # --- the table --------------------------------------------------------------------------------

@@ -1,12 +1,16 @@
 #include "libs/base/logging.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <ctime>
+#include <mutex>
 
 #include "fmt/format.h"
 #include "libs/base/trace_context.h"
 #include "spdlog/pattern_formatter.h"
-#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/sinks/base_sink.h"
 #include "spdlog/spdlog.h"
 
 namespace seckill::base {
@@ -119,6 +123,48 @@ class TextLineFormatter final : public spdlog::formatter {
   spdlog::pattern_formatter pattern_;
 };
 
+// Lines on stderr, written in batches rather than one write(2) a line (which cost the gateway
+// about 6 µs a line of its sampled access log): a line at warn or above is written at once, with
+// every line before it; lower lines wait until 64 KiB gather or the next periodic flush
+// (InitLogging: each second), and are written when the sink is destroyed at exit. So a process
+// killed outright may lose up to a second of info lines, never a warning or an error.
+class BufferedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  BufferedStderrSink() = default;
+  BufferedStderrSink(const BufferedStderrSink&) = delete;
+  BufferedStderrSink& operator=(const BufferedStderrSink&) = delete;
+  ~BufferedStderrSink() override {
+    const std::lock_guard lock(mutex_);
+    WriteOut();
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    formatter_->format(msg, buffer_);
+    if (msg.level >= spdlog::level::warn || buffer_.size() >= kWriteAtBytes) WriteOut();
+  }
+  void flush_() override { WriteOut(); }
+
+ private:
+  static constexpr size_t kWriteAtBytes = size_t{64} * 1024;
+
+  // Under mutex_. A failed write drops what is left: logging never blocks or throws.
+  void WriteOut() {
+    const char* data = buffer_.data();
+    size_t left = buffer_.size();
+    while (left > 0) {
+      const ssize_t written = ::write(STDERR_FILENO, data, left);
+      if (written < 0 && errno == EINTR) continue;
+      if (written <= 0) break;
+      data += written;
+      left -= static_cast<size_t>(written);
+    }
+    buffer_.clear();
+  }
+
+  spdlog::memory_buf_t buffer_;
+};
+
 }  // namespace
 
 LogFields TraceFields(std::string_view traceparent) {
@@ -165,13 +211,14 @@ std::unique_ptr<spdlog::formatter> MakeLogFormatter(const std::string& service, 
 }
 
 void InitLogging(const std::string& service, const std::string& level, LogFormat format) {
-  auto logger = spdlog::stderr_logger_mt(service);
+  auto logger = std::make_shared<spdlog::logger>(service, std::make_shared<BufferedStderrSink>());
   logger->set_formatter(MakeLogFormatter(service, format));
   logger->set_level(spdlog::level::from_str(level));
   if (logger->level() == spdlog::level::off && level != "off")
     logger->set_level(spdlog::level::info);
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
+  spdlog::flush_every(std::chrono::seconds(1));
 }
 
 void LogEvent(spdlog::level::level_enum level, std::string_view message, const LogFields& fields) {

@@ -34,8 +34,9 @@ LogFields TraceFields(std::string_view traceparent);
 
 // Sets up the process-wide spdlog logger: one line per event on stderr, in `format`, naming
 // `service`. `level` is trace|debug|info|warn|error; unknown levels mean info. Every spdlog call
-// is a line of that format (its message escaped in JSON); LogEvent adds fields. Call once, from
-// main, before any thread logs.
+// is a line of that format (its message escaped in JSON); LogEvent adds fields. Lines below warn
+// are written in batches, at least each second; a warning or an error is written at once, with
+// every line before it. Call once, from main, before any thread logs.
 void InitLogging(const std::string& service, const std::string& level, LogFormat format);
 
 // The line formatter InitLogging installs (for a logger of one's own, e.g. in a test).

@@ -1,5 +1,9 @@
 #include "libs/base/logging.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <sstream>
 
 #include "boost/json/parse.hpp"
@@ -79,6 +83,54 @@ TEST(LoggingTest, TraceFieldsComeFromAValidTraceparentOnly) {
   EXPECT_EQ(fields[0].value, "4bf92f3577b34da6a3ce929d0e0e4736");
   EXPECT_EQ(fields[1].value, "00f067aa0ba902b7");
   EXPECT_TRUE(TraceFields("junk").empty());
+}
+
+// What the process's own logger (InitLogging) has written to stderr so far: its stderr is a pipe.
+class StderrPipe {
+ public:
+  StderrPipe() {
+    if (::pipe(fds_) != 0 || ::fcntl(fds_[0], F_SETFL, O_NONBLOCK) != 0 ||
+        ::dup2(fds_[1], STDERR_FILENO) < 0) {
+      std::_Exit(3);
+    }
+  }
+  std::string Read() {
+    char chunk[4096];
+    for (ssize_t n; (n = ::read(fds_[0], chunk, sizeof chunk)) > 0;) {
+      text_.append(chunk, static_cast<size_t>(n));
+    }
+    return text_;
+  }
+
+ private:
+  int fds_[2] = {-1, -1};
+  std::string text_;
+};
+
+// In a child process (InitLogging sets up the process-wide logger; the child's exit code says
+// which expectation failed): an info line waits, a warning is written at once with it, and the
+// next info line is written by the periodic flush within a second or so.
+TEST(LoggingDeathTest, InfoLinesAreWrittenInBatchesAndAWarningAtOnce) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        StderrPipe err;
+        InitLogging("seckill-test", "info", LogFormat::kText);
+        spdlog::info("the first info line");
+        if (!err.Read().empty()) std::_Exit(4);
+        spdlog::warn("a warning");
+        const std::string both = err.Read();
+        const size_t info = both.find("the first info line");
+        if (info == std::string::npos || both.find("a warning", info) == std::string::npos) {
+          std::_Exit(5);
+        }
+        spdlog::info("a later info line");
+        for (int i = 0; i < 50 && err.Read().find("a later info line") == std::string::npos; ++i) {
+          ::usleep(100'000);
+        }
+        std::_Exit(err.Read().find("a later info line") == std::string::npos ? 6 : 0);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <random>
 #include <string>
 
+#include "fmt/format.h"
 #include "libs/base/logging.h"
 
 namespace seckill::http {
@@ -26,7 +27,7 @@ void AccessLog::Record(const Request& request, std::string_view route, int statu
                   {"route", std::string(route)},
                   {"path", request.path},
                   base::NumberField("status", status),
-                  {"duration_ms", std::to_string(seconds * 1000), true},
+                  {"duration_ms", fmt::format("{:.3f}", seconds * 1000), true},
                   {"client", request.client_ip}});
 }
 
