@@ -119,7 +119,6 @@ Tracer::Tracer(TracerOptions options, base::Metrics& metrics)
 
 Tracer::~Tracer() {
   if (!thread_.joinable()) return;
-  Flush();
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -203,20 +202,27 @@ void Tracer::Run() {
       queue_.pop_front();
     }
     lock.unlock();
-    Export(batch);
+    const bool exported = Export(batch);
     lock.lock();
     done_ += batch.size();
+    if (!exported && stopping_) {
+      // The process is stopping and the collector failed: the rest would each wait up to
+      // export_timeout (a collector that hangs would hold the exit for a timeout a batch).
+      dropped_failed_.Add(static_cast<int64_t>(queue_.size()));
+      done_ += queue_.size();
+      queue_.clear();
+    }
     flushed_.notify_all();
   }
 }
 
-void Tracer::Export(std::vector<SpanData>& batch) {
+bool Tracer::Export(std::vector<SpanData>& batch) {
   const std::string body = OtlpJson(options_.service, batch);  // sent as application/json
   const absl::StatusOr<http::Response> answer =
       http::Fetch(host_, port_, "POST", path_, body, {}, options_.export_timeout);
   if (answer.ok() && answer->status / 100 == 2) {
     exported_.Add(static_cast<int64_t>(batch.size()));
-    return;
+    return true;
   }
   dropped_failed_.Add(static_cast<int64_t>(batch.size()));
   // Once a minute at most: a collector that is down must not flood the log.
@@ -227,6 +233,7 @@ void Tracer::Export(std::vector<SpanData>& batch) {
                  answer.ok() ? fmt::format("HTTP {}", answer->status)
                              : std::string(base::Message(answer.status())));
   }
+  return false;
 }
 
 std::string Tracer::OtlpJson(const std::string& service, const std::vector<SpanData>& spans) {

@@ -41,6 +41,8 @@ struct TracerOptions {
 class Tracer {
  public:
   Tracer(TracerOptions options, base::Metrics& metrics);
+  // Exports what is queued, unless an export fails: then the rest is dropped (counted), so a
+  // collector that hangs holds the process's exit for one export_timeout, not one a batch.
   ~Tracer();
   Tracer(const Tracer&) = delete;
   Tracer& operator=(const Tracer&) = delete;
@@ -64,7 +66,8 @@ class Tracer {
   // nothing.
   void Finish(Span& span, int64_t end_unix_ns);
   void Run();
-  void Export(std::vector<SpanData>& batch);
+  // Sends `batch`; false when the collector did not take it (counted, logged).
+  bool Export(std::vector<SpanData>& batch);
 
   const TracerOptions options_;
   std::string host_;

@@ -1,10 +1,16 @@
 #include "libs/tracing/tracer.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <memory>
 #include <thread>
 #include <vector>
 
 #include "boost/json/parse.hpp"
+#include "fmt/format.h"
 #include "gtest/gtest.h"
 #include "libs/tracing/testing/otlp_receiver.h"
 
@@ -191,6 +197,42 @@ TEST(TracerTest, AFullQueueDropsAndAnUnreachableCollectorFailsAndBothAreCounted)
             std::string::npos)
       << text;
   EXPECT_NE(text.find("seckill_trace_spans_total{outcome=\"dropped_export_failed\"} 3"),
+            std::string::npos)
+      << text;
+}
+
+// A collector that takes the connection and never answers (a socket that listens and never
+// accepts): a tracer ending with spans queued makes one export that fails, and drops the rest
+// rather than wait a timeout for each. Its connections are counted by accepting them afterwards.
+TEST(TracerTest, AtItsEndTheTracerStopsExportingOnceTheCollectorFails) {
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(listener, 16), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length), 0);
+  base::Metrics metrics;
+  TracerOptions options;
+  options.service = "seckill-test";
+  options.endpoint = fmt::format("http://127.0.0.1:{}", ntohs(address.sin_port));
+  options.batch_size = 1;
+  options.flush_interval = std::chrono::seconds(60);
+  options.export_timeout = std::chrono::milliseconds(200);
+  {
+    Tracer tracer(options, metrics);
+    for (int i = 0; i < 4; ++i) tracer.StartSpan("s", SpanKind::kServer, kSampled).End();
+  }
+  int connections = 0;
+  for (int accepted; (accepted = ::accept(listener, nullptr, nullptr)) >= 0; ++connections) {
+    ::close(accepted);
+  }
+  ::close(listener);
+  EXPECT_EQ(connections, 1);
+  const std::string text = metrics.PrometheusText();
+  EXPECT_NE(text.find("seckill_trace_spans_total{outcome=\"dropped_export_failed\"} 4"),
             std::string::npos)
       << text;
 }
