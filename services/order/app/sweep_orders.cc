@@ -21,8 +21,9 @@ SweepOrders::SweepOrders(const CancelOrder& cancel, const ReconcileStock& reconc
       clock_(clock),
       resume_after_ms_(resume_after_ms),
       resumed_(metrics.Get("seckill_order_left_behind_recorded_total",
-                           "Queued orders an instance left unpublished (it stopped) that the "
-                           "sweep recorded, as CREATED or FAILED")) {
+                           "Orders still queued after order.resume_queued_after_s that the "
+                           "sweep recorded, as CREATED or FAILED: left unpublished by an "
+                           "instance that stopped, or their messages that far behind")) {
   metrics.AddCollector("seckill_order_stock_drift_units",
                        "Each recent sale's stock minus the units its books account for (remaining, "
                        "reserved, sold, owed) at the last sweep, nothing in flight; 0 is healthy",
