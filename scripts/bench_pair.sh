@@ -59,6 +59,8 @@ if [ "${1:-}" = --side ]; then
   RUN=$SECKILL_RUN_DIR
   rm -rf "$RUN"
   mkdir -p "$RUN/nginx"
+  # Set before the stack comes up: a side whose `stack up` fails stops what it did start.
+  trap 'kill "$(cat "$RUN/nginx/nginx.pid" 2>/dev/null)" 2>/dev/null; "$ROOT/scripts/stack.sh" down >/dev/null 2>&1 || true' EXIT
   taskset -c 0 "$ROOT/scripts/stack.sh" up >"$RUN/up.log" 2>&1 || { echo "side $ID: stack up failed" >&2; exit 1; }
   cat >"$RUN/nginx/nginx.conf" <<EOF
 worker_processes 1;
@@ -72,7 +74,6 @@ http {
 }
 EOF
   taskset -c 0 nginx -c "$RUN/nginx/nginx.conf" -p "$RUN/nginx" >/dev/null 2>&1 &
-  trap 'kill "$(cat "$RUN/nginx/nginx.pid" 2>/dev/null)" 2>/dev/null; "$ROOT/scripts/stack.sh" down >/dev/null 2>&1 || true' EXIT
   setting() { sed -n "s|^$1=||p" "$RUN/stack.env"; }
   GATEWAY=$(setting SECKILL_GATEWAY_URL)
   api() {
@@ -89,8 +90,14 @@ EOF
     jq -r '.users[].token' >"$RUN/tokens.txt"
   [ "$(wc -l <"$RUN/tokens.txt")" -eq 10000 ] || { echo "side $ID: bulk buyers failed" >&2; exit 1; }
   if [ "$PAIR_PATH" != P2 ]; then
-    [ "$(api POST "/api/v1/activities/$activity/orders" '' "$(head -1 "$RUN/tokens.txt")" | jq -r .status)" = QUEUED ] ||
-      { echo "side $ID: could not sell the unit" >&2; exit 1; }
+    # The unit to the first buyer; retried while the new sale's stock is still being loaded
+    # into Redis (503, "retry in a few seconds"), for 10 s at most.
+    for _ in $(seq 20); do
+      sold=$(api POST "/api/v1/activities/$activity/orders" '' "$(head -1 "$RUN/tokens.txt")")
+      [ "$(jq -r .status <<<"$sold")" = QUEUED ] && break
+      sleep 0.5
+    done
+    [ "$(jq -r .status <<<"$sold")" = QUEUED ] || { echo "side $ID: could not sell the unit: $sold" >&2; exit 1; }
   fi
   # barrier NAME: both sides here; echoes the common start, 5 s after the later arrived.
   barrier() {
