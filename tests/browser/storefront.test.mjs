@@ -32,7 +32,7 @@ const chromiumPath = process.env.SECKILL_CHROMIUM || '/usr/bin/chromium';
 const XSS = '<script>alert(1)</script>';
 
 let browser;
-let sale; // { productId, lastUnit, xss, cancelled }: activity ids
+let sale; // { admin token, productId, activity ids: xss, cancelled, and lastUnit with its startsAt }
 const dialogs = []; // every alert/confirm/prompt any page opened: none may
 
 async function api(method, path, { body, token } = {}) {
@@ -72,13 +72,6 @@ before(async () => {
   const admin = (await api('POST', '/api/v1/sessions', { body: { username: adminUser, password: adminPassword } })).token;
   const now = Date.parse((await api('GET', '/api/v1/time')).now);
   const product = await api('POST', '/admin/v1/products', { body: { name: 'browser e2e', price_cents: 1999 }, token: admin });
-  const lastUnit = await api('POST', '/admin/v1/activities', {
-    token: admin,
-    body: {
-      product_id: product.product_id, title: `Last unit ${now}`, price_cents: 1999, stock: 1,
-      start_at: iso(now + 12000), end_at: iso(now + 3600000),
-    },
-  });
   const xss = await api('POST', '/admin/v1/activities', {
     token: admin,
     body: {
@@ -93,10 +86,7 @@ before(async () => {
       start_at: iso(now - 1000), end_at: iso(now + 3600000),
     },
   });
-  sale = {
-    productId: product.product_id, lastUnit: lastUnit.activity_id, xss: xss.activity_id,
-    cancelled: cancelled.activity_id, startsAt: now + 12000,
-  };
+  sale = { admin, productId: product.product_id, xss: xss.activity_id, cancelled: cancelled.activity_id };
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
 });
 
@@ -122,6 +112,18 @@ test('two buyers race for the last unit: one buys and pays, the other is told SO
   const second = await page(desktop, 'buyer 2');
   await Promise.all([signUp(first, `alice_${stamp}`), signUp(second, `bob_${stamp}`)]);
 
+  // The sale opens 15 s from now by the server's clock. It is made once both buyers are signed in,
+  // so that however slowly the browser started (a first launch on a fresh machine took 18 s), the
+  // pages meet its countdown: they reload the list of sales every 5 s.
+  const now = Date.parse((await api('GET', '/api/v1/time')).now);
+  sale.startsAt = now + 15000;
+  sale.lastUnit = (await api('POST', '/admin/v1/activities', {
+    token: sale.admin,
+    body: {
+      product_id: sale.productId, title: `Last unit ${now}`, price_cents: 1999, stock: 1,
+      start_at: iso(sale.startsAt), end_at: iso(now + 3600000),
+    },
+  })).activity_id;
   const card = (p) => p.locator(`li.card[data-activity="${sale.lastUnit}"]`);
   for (const p of [first, second]) {
     await card(p).waitFor();
