@@ -148,7 +148,7 @@ class BufferedStderrSink final : public spdlog::sinks::base_sink<std::mutex> {
  private:
   static constexpr size_t kWriteAtBytes = size_t{64} * 1024;
 
-  // Under mutex_. A failed write drops what is left: logging never blocks or throws.
+  // Under mutex_. A failed write drops what is left: logging never throws.
   void WriteOut() {
     const char* data = buffer_.data();
     size_t left = buffer_.size();
