@@ -16,9 +16,8 @@
 # O1p; P4: the same orders answered by the mark, the gateway alone, row O4p, files
 # OUT/pair-p4.*; P2: accepted orders, each reserved, published with its confirm and written to
 # MariaDB, row O2p, files OUT/pair-p2.*), BENCH_PAIR_WINDOWS (6 a phase), BENCH_PAIR_SECONDS (8 a
-# window);
-# SECKILL_BIN_DIR (the Release build's, build-release/bin, as bench.sh: a Debug build costs five
-# times the CPU a request).
+# window), SECKILL_BIN_DIR (the Release build's, build-release/bin, as bench.sh: a Debug build
+# costs five times the CPU a request).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
